@@ -1,0 +1,9 @@
+//! Embeds the git commit and build time in `--version`, and reruns when the
+//! checked-out commit changes.
+
+use substrate_build_script_utils::{generate_cargo_keys, rerun_if_git_head_changed};
+
+fn main() {
+	generate_cargo_keys();
+	rerun_if_git_head_changed();
+}

@@ -1,0 +1,52 @@
+//! The node's command line.
+
+/// The subcommands besides running the node.
+#[derive(Debug, clap::Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum Subcommand {
+	/// Key management: generate, inspect and insert keys.
+	#[command(subcommand)]
+	Key(sc_cli::KeySubcommand),
+
+	/// Print a chain specification (JSON) to stdout, to edit and pass back with `--chain FILE`.
+	BuildSpec(sc_cli::BuildSpecCmd),
+
+	/// Export a chain specification, in JSON, to a file.
+	ExportChainSpec(sc_cli::ExportChainSpecCmd),
+
+	/// Validate blocks.
+	CheckBlock(sc_cli::CheckBlockCmd),
+
+	/// Export blocks.
+	ExportBlocks(sc_cli::ExportBlocksCmd),
+
+	/// Export the state of a given block into a chain spec.
+	ExportState(sc_cli::ExportStateCmd),
+
+	/// Import blocks.
+	ImportBlocks(sc_cli::ImportBlocksCmd),
+
+	/// Remove the whole chain database.
+	PurgeChain(sc_cli::PurgeChainCmd),
+
+	/// Revert the chain to a previous state.
+	Revert(sc_cli::RevertCmd),
+
+	/// Print the database's meta information.
+	ChainInfo(sc_cli::ChainInfoCmd),
+}
+
+/// `veritas-node`: a Veritas blockchain node.
+#[derive(Debug, clap::Parser)]
+#[command(
+	propagate_version = true,
+	args_conflicts_with_subcommands = true,
+	subcommand_negates_reqs = true
+)]
+pub struct Cli {
+	#[command(subcommand)]
+	pub subcommand: Option<Subcommand>,
+
+	#[clap(flatten)]
+	pub run: sc_cli::RunCmd,
+}

@@ -1,0 +1,285 @@
+//! Shared helpers for the tests that start real `veritas-node` processes and
+//! talk to them over JSON-RPC, as a user's tools would.
+//!
+//! Every node gets free loopback ports and its own base path under a
+//! temporary directory, and is stopped (SIGTERM, then SIGKILL after a grace
+//! period) when its handle drops, so that a failing assertion never leaves a
+//! node running.
+
+#![allow(dead_code)]
+
+use std::{
+	fs::File,
+	net::TcpListener,
+	path::{Path, PathBuf},
+	process::{Child, Command, ExitStatus, Stdio},
+	time::{Duration, Instant},
+};
+
+use codec::{Decode, Encode};
+use jsonrpsee::{
+	core::{client::ClientT, params::ArrayParams},
+	http_client::{HttpClient, HttpClientBuilder},
+};
+use serde_json::Value;
+use sp_core::H256;
+use veritas_primitives::{AccountId, Balance, Nonce};
+
+/// The binary cargo built for these tests.
+pub const NODE_BINARY: &str = env!("CARGO_BIN_EXE_veritas-node");
+
+/// A port on 127.0.0.1 that nothing listens on right now.
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|listener| listener.local_addr())
+		.map(|addr| addr.port())
+		.expect("the OS hands out a free loopback port")
+}
+
+/// A directory removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+	pub fn new(label: &str) -> Self {
+		let nanos = std::time::SystemTime::now()
+			.duration_since(std::time::UNIX_EPOCH)
+			.map(|d| d.subsec_nanos())
+			.unwrap_or_default();
+		let path = std::env::temp_dir()
+			.join(format!("veritas-test-{label}-{}-{nanos}", std::process::id()));
+		std::fs::create_dir_all(&path).expect("temp dir can be created");
+		Self(path)
+	}
+
+	pub fn path(&self) -> &Path {
+		&self.0
+	}
+}
+
+impl Drop for TempDir {
+	fn drop(&mut self) {
+		let _ = std::fs::remove_dir_all(&self.0);
+	}
+}
+
+/// The ports one node listens on.
+#[derive(Clone, Copy, Debug)]
+pub struct Ports {
+	pub p2p: u16,
+	pub rpc: u16,
+	pub prometheus: u16,
+}
+
+impl Ports {
+	pub fn free() -> Self {
+		Self { p2p: free_port(), rpc: free_port(), prometheus: free_port() }
+	}
+}
+
+/// A running `veritas-node`. Dropping it stops the process.
+pub struct Node {
+	pub name: String,
+	pub ports: Ports,
+	child: Option<Child>,
+	log: PathBuf,
+	rpc: HttpClient,
+}
+
+impl Node {
+	/// Starts `veritas-node` with `args`, on free loopback ports, logging to
+	/// `log_dir/<name>.log`.
+	pub fn start(name: &str, args: &[&str], log_dir: &Path) -> Self {
+		Self::start_on(name, Ports::free(), args, log_dir)
+	}
+
+	/// Starts `veritas-node` with `args` on the given ports.
+	pub fn start_on(name: &str, ports: Ports, args: &[&str], log_dir: &Path) -> Self {
+		let log = log_dir.join(format!("{name}.log"));
+		let log_file = File::options()
+			.create(true)
+			.append(true)
+			.open(&log)
+			.expect("log file can be created");
+		let child = Command::new(NODE_BINARY)
+			.args(args)
+			.args([
+				"--port",
+				&ports.p2p.to_string(),
+				"--listen-addr",
+				&format!("/ip4/127.0.0.1/tcp/{}", ports.p2p),
+				"--rpc-port",
+				&ports.rpc.to_string(),
+				"--prometheus-port",
+				&ports.prometheus.to_string(),
+				"--no-mdns",
+				"--no-telemetry",
+			])
+			.stdin(Stdio::null())
+			.stdout(Stdio::null())
+			.stderr(log_file)
+			.spawn()
+			.expect("veritas-node starts");
+		let rpc = HttpClientBuilder::default()
+			.request_timeout(Duration::from_secs(20))
+			.build(format!("http://127.0.0.1:{}", ports.rpc))
+			.expect("the RPC URL is valid");
+		Self { name: name.into(), ports, child: Some(child), log, rpc }
+	}
+
+	/// Calls an RPC method and returns its JSON result.
+	pub async fn call(&self, method: &str, params: ArrayParams) -> Result<Value, String> {
+		self.rpc.request::<Value, _>(method, params).await.map_err(|e| e.to_string())
+	}
+
+	/// Like [`Node::call`], but retries until the RPC server answers (it
+	/// starts a few seconds after the process).
+	pub async fn call_when_up(&self, method: &str, params: ArrayParams) -> Value {
+		let deadline = Instant::now() + Duration::from_secs(90);
+		loop {
+			match self.call(method, params.clone()).await {
+				Ok(value) => return value,
+				Err(_) if Instant::now() < deadline => {
+					self.assert_running();
+					tokio::time::sleep(Duration::from_millis(500)).await;
+				},
+				Err(e) => panic!("{}: {method} never answered: {e}\n{}", self.name, self.log_tail()),
+			}
+		}
+	}
+
+	/// The best block's number.
+	pub async fn best_number(&self) -> u32 {
+		let header = self.call_when_up("chain_getHeader", ArrayParams::new()).await;
+		hex_number(&header["number"])
+	}
+
+	/// The finalized head's hash and number.
+	pub async fn finalized(&self) -> (H256, u32) {
+		let hash = self.call_when_up("chain_getFinalizedHead", ArrayParams::new()).await;
+		let header = self.call_when_up("chain_getHeader", crate::params![hash.clone()]).await;
+		(parse_hash(&hash), hex_number(&header["number"]))
+	}
+
+	/// The hash of block `number` on this node's best chain.
+	pub async fn block_hash(&self, number: u32) -> Option<H256> {
+		let hash = self.call_when_up("chain_getBlockHash", crate::params![number]).await;
+		(!hash.is_null()).then(|| parse_hash(&hash))
+	}
+
+	/// An account's free balance, read from `System::Account` storage.
+	pub async fn free_balance(&self, who: &AccountId) -> Balance {
+		let key = frame_system::Account::<veritas_runtime::Runtime>::hashed_key_for(who);
+		let value = self.call_when_up("state_getStorage", crate::params![to_hex(&key)]).await;
+		match value.as_str() {
+			None => 0,
+			Some(hex) => {
+				let info = frame_system::AccountInfo::<
+					Nonce,
+					pallet_balances::AccountData<Balance>,
+				>::decode(&mut &from_hex(hex)[..])
+				.expect("account info decodes");
+				info.data.free
+			},
+		}
+	}
+
+	/// Submits an encoded extrinsic through `author_submitExtrinsic`.
+	pub async fn submit(&self, extrinsic: &impl Encode) -> Result<Value, String> {
+		self.call("author_submitExtrinsic", crate::params![to_hex(&extrinsic.encode())]).await
+	}
+
+	/// Waits until `check` holds for this node, failing with the node's log
+	/// after `timeout`.
+	pub async fn wait_for<F, Fut>(&self, what: &str, timeout: Duration, mut check: F)
+	where
+		F: FnMut() -> Fut,
+		Fut: std::future::Future<Output = bool>,
+	{
+		let deadline = Instant::now() + timeout;
+		while !check().await {
+			self.assert_running();
+			assert!(
+				Instant::now() < deadline,
+				"{}: timed out after {timeout:?} waiting for {what}\n{}",
+				self.name,
+				self.log_tail()
+			);
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+	}
+
+	/// Fails the test if the process has exited.
+	pub fn assert_running(&self) {
+		if let Some(pid) = self.child.as_ref().map(|c| c.id()) {
+			let alive = Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid);
+			assert!(alive, "{} exited unexpectedly\n{}", self.name, self.log_tail());
+		}
+	}
+
+	/// Stops the node with SIGTERM, as an operator would, and returns how it
+	/// exited. SIGKILL follows if it has not stopped in 20 s.
+	pub fn stop(&mut self) -> Option<ExitStatus> {
+		let mut child = self.child.take()?;
+		let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+		let deadline = Instant::now() + Duration::from_secs(20);
+		while Instant::now() < deadline {
+			if let Ok(Some(status)) = child.try_wait() {
+				return Some(status);
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
+		let _ = child.kill();
+		child.wait().ok()
+	}
+
+	/// The last lines of the node's log, for failure messages.
+	pub fn log_tail(&self) -> String {
+		let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+		let lines: Vec<&str> = log.lines().collect();
+		let start = lines.len().saturating_sub(40);
+		format!("--- last lines of {} ---\n{}", self.log.display(), lines[start..].join("\n"))
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		self.stop();
+	}
+}
+
+fn is_zombie(pid: u32) -> bool {
+	std::fs::read_to_string(format!("/proc/{pid}/stat"))
+		.map(|stat| stat.split_whitespace().nth(2) == Some("Z"))
+		.unwrap_or(true)
+}
+
+/// `0x`-prefixed hex, as Substrate's RPC writes bytes.
+pub fn to_hex(bytes: &[u8]) -> String {
+	sp_core::bytes::to_hex(bytes, false)
+}
+
+pub fn from_hex(hex: &str) -> Vec<u8> {
+	sp_core::bytes::from_hex(hex).expect("the node answers valid hex")
+}
+
+pub fn parse_hash(value: &Value) -> H256 {
+	let bytes = from_hex(value.as_str().expect("a hash is a hex string"));
+	H256::from_slice(&bytes)
+}
+
+/// Block numbers come back as hex strings ("0x1a").
+pub fn hex_number(value: &Value) -> u32 {
+	let text = value.as_str().expect("a block number is a hex string");
+	u32::from_str_radix(text.trim_start_matches("0x"), 16).expect("valid hex number")
+}
+
+/// `ArrayParams` from a list of JSON-serializable values.
+#[macro_export]
+macro_rules! params {
+	($($value:expr),* $(,)?) => {{
+		#[allow(unused_mut)]
+		let mut params = jsonrpsee::core::params::ArrayParams::new();
+		$(params.insert($value).expect("serializes");)*
+		params
+	}};
+}

@@ -1,0 +1,787 @@
+//! # pallet-models: the model registry
+//!
+//! Before anyone can pay for an inference, the model has to be on-chain: which
+//! exact files it is made of, what it computes, what a request costs and how
+//! results are checked. This pallet is that registry.
+//!
+//! ## Model lines and versions
+//!
+//! A publisher registers a **model line** under a name ("all-MiniLM-L6-v2",
+//! say) with [`Pallet::register_model`]; that also publishes version 1. Later
+//! versions come with [`Pallet::publish_version`]. Every version is its own
+//! [`ModelId`]: a dApp that wants reproducible results pins one id, and one
+//! that wants "the newest" asks [`ModelInspect::latest_active`] for the
+//! line's newest `Active` version.
+//!
+//! A version records, for each of its files (weights, and optionally config
+//! and tokenizer), the IPFS CID to fetch it from, the blake2-256 digest its
+//! bytes must have, and its size. Inference nodes refuse bytes whose digest
+//! differs, so the record pins the exact weights that run. It also records
+//! the weights' format, the architecture the engine builds, the task and its
+//! shape, the price, and the verification policy.
+//!
+//! ## Life of a version
+//!
+//! `Active` (takes requests) ⇄ `Deprecated` (takes no new requests; requests
+//! already made finish) → `Retired` (final). A version can be retired only
+//! when no request on it is open (asked through [`Config::Usage`]). A retired
+//! record stays as a tombstone so that past results can still be checked
+//! against the files they ran, but it can no longer change and its deposit
+//! is returned.
+//!
+//! ## Deposits
+//!
+//! Storage is paid for with a deposit held from the owner (a `fungible` hold
+//! with [`HoldReason::ModelDeposit`]): [`Config::DepositBase`] plus
+//! [`Config::DepositPerByte`] for each byte of the stored record, for every
+//! live version and for the line itself. Retiring a version releases its
+//! deposit; retiring the last live version of a line also removes the line
+//! (freeing its name) and releases the line's deposit.
+//!
+//! ## Ownership
+//!
+//! The owner of a line may change prices ([`Pallet::set_price`]), policies
+//! ([`Pallet::set_policy`], which apply to requests made afterwards) and
+//! statuses ([`Pallet::set_status`]). Ownership moves in two steps, because
+//! the new owner takes over the deposits: [`Pallet::transfer_ownership`]
+//! offers the line, [`Pallet::accept_ownership`] takes it (holding the new
+//! owner's deposit and releasing the old owner's). [`Config::ForceOrigin`]
+//! (root or governance) can change any version's status with
+//! [`Pallet::force_set_status`], for example to take down a malicious model.
+//!
+//! ## For other pallets
+//!
+//! Other pallets read the registry only through [`ModelInspect`], which this
+//! pallet implements; they never read its storage.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+use codec::{Decode, Encode, MaxEncodedLen};
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, Mutate, MutateHold},
+		tokens::Precision,
+	},
+};
+use frame_system::pallet_prelude::*;
+use scale_info::TypeInfo;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	RuntimeDebug,
+};
+use veritas_primitives::model::{
+	Architecture, FileRef, ModelFiles, ModelFormat, ModelId, ModelInspect, ModelLineId,
+	ModelName, ModelPolicy, ModelRecord, ModelStatus, ModelUsage, ModelVersion, PolicyError,
+	Pricing, TaskKind,
+};
+
+/// The balance type of the currency that deposits are held in.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// A model version's record with this runtime's types.
+pub type ModelRecordOf<T> =
+	ModelRecord<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+/// A verification policy with this runtime's types.
+pub type ModelPolicyOf<T> = ModelPolicy<BalanceOf<T>, BlockNumberFor<T>>;
+
+/// A model line: a name, an owner, and its live (not retired) versions.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug)]
+#[scale_info(skip_type_params(MaxVersions))]
+pub struct ModelLine<AccountId, Balance, MaxVersions: Get<u32>> {
+	pub owner: AccountId,
+	pub name: ModelName,
+	/// Live versions, oldest first. Retired versions leave this list.
+	pub versions: BoundedVec<ModelId, MaxVersions>,
+	/// The number the next published version gets.
+	pub next_version: ModelVersion,
+	/// The deposit held from the owner for this line's own storage.
+	pub deposit: Balance,
+	/// An account the owner has offered the line to, until it accepts.
+	pub pending_owner: Option<AccountId>,
+}
+
+/// A model line with this runtime's types.
+pub type ModelLineOf<T> =
+	ModelLine<<T as frame_system::Config>::AccountId, BalanceOf<T>, <T as Config>::MaxVersions>;
+
+/// What describes a version besides who owns it: the arguments of
+/// [`Pallet::register_model`] and [`Pallet::publish_version`].
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	codec::DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	RuntimeDebug,
+)]
+pub struct ModelSpec<Balance, BlockNumber> {
+	pub files: ModelFiles,
+	pub format: ModelFormat,
+	pub architecture: Architecture,
+	pub task: TaskKind,
+	pub pricing: Pricing<Balance>,
+	pub policy: ModelPolicy<Balance, BlockNumber>,
+}
+
+/// A version's description with this runtime's types.
+pub type ModelSpecOf<T> = ModelSpec<BalanceOf<T>, BlockNumberFor<T>>;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// The currency deposits are held in.
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reasons, which include this pallet's.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Held for every stored record, whatever its size.
+		#[pallet::constant]
+		type DepositBase: Get<BalanceOf<Self>>;
+
+		/// Held for each byte of a stored record.
+		#[pallet::constant]
+		type DepositPerByte: Get<BalanceOf<Self>>;
+
+		/// The most live versions a line may have at once.
+		#[pallet::constant]
+		type MaxVersions: Get<u32>;
+
+		/// Who may change any model's status (root or governance).
+		type ForceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Tells whether a model still has open requests.
+		type Usage: ModelUsage;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit for a model line's or version's storage.
+		#[codec(index = 0)]
+		ModelDeposit,
+	}
+
+	/// Every model version ever published, retired ones included.
+	#[pallet::storage]
+	pub type Models<T: Config> = StorageMap<_, Twox64Concat, ModelId, ModelRecordOf<T>>;
+
+	/// Model lines that have at least one live version.
+	#[pallet::storage]
+	pub type Lines<T: Config> = StorageMap<_, Twox64Concat, ModelLineId, ModelLineOf<T>>;
+
+	/// A line by its owner and name: names are unique per owner.
+	#[pallet::storage]
+	pub type LineByName<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		ModelName,
+		ModelLineId,
+	>;
+
+	/// The id the next published version gets.
+	#[pallet::storage]
+	pub type NextModelId<T> = StorageValue<_, ModelId, ValueQuery>;
+
+	/// The id the next registered line gets.
+	#[pallet::storage]
+	pub type NextLineId<T> = StorageValue<_, ModelLineId, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A new model line was registered, with its first version.
+		ModelRegistered {
+			line: ModelLineId,
+			model: ModelId,
+			owner: T::AccountId,
+			name: ModelName,
+			deposit: BalanceOf<T>,
+		},
+		/// A new version of a line was published.
+		VersionPublished {
+			line: ModelLineId,
+			model: ModelId,
+			version: ModelVersion,
+			deposit: BalanceOf<T>,
+		},
+		/// A version's price changed.
+		PriceSet { model: ModelId, pricing: Pricing<BalanceOf<T>> },
+		/// A version's verification policy changed (for new requests).
+		PolicySet { model: ModelId, policy: ModelPolicyOf<T> },
+		/// A version's status changed; `forced` when by [`Config::ForceOrigin`].
+		StatusChanged { model: ModelId, status: ModelStatus, forced: bool },
+		/// A version was retired and its deposit returned.
+		ModelRetired { model: ModelId, deposit_released: BalanceOf<T> },
+		/// A line's last live version was retired: the line is gone and its
+		/// name is free.
+		LineRemoved { line: ModelLineId, deposit_released: BalanceOf<T> },
+		/// The owner offered the line to another account (`to == owner`
+		/// withdraws the offer).
+		OwnershipOffered { line: ModelLineId, from: T::AccountId, to: T::AccountId },
+		/// The line changed hands.
+		OwnershipTransferred { line: ModelLineId, from: T::AccountId, to: T::AccountId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No model version has this id.
+		UnknownModel,
+		/// No live model line has this id.
+		UnknownLine,
+		/// Only the line's owner may do this.
+		NotOwner,
+		/// The name is empty.
+		EmptyName,
+		/// The name is not valid UTF-8.
+		NameNotUtf8,
+		/// The owner already has a line with this name.
+		NameTaken,
+		/// A file's CID is empty.
+		EmptyCid,
+		/// A file's CID is not printable ASCII.
+		MalformedCid,
+		/// A file has size zero.
+		EmptyFile,
+		/// The architecture cannot be loaded from this format (Llama needs
+		/// GGUF; BERT and MLP need safetensors).
+		FormatDoesNotFitArchitecture,
+		/// The task cannot be served by this architecture.
+		TaskDoesNotFitArchitecture,
+		/// A dimension of the task is zero, or generation exceeds the context.
+		MalformedTask,
+		/// A tokenizer was given for a model that takes no text, or none for
+		/// a BERT model, which needs one.
+		TokenizerDoesNotFitArchitecture,
+		/// A per-token price on a model that generates no tokens.
+		TokenPriceWithoutGeneration,
+		/// A committee size of zero, or above the maximum.
+		BadCommitteeSize,
+		/// A quorum threshold of zero, or above the committee size.
+		BadThreshold,
+		/// An optimistic window of zero blocks.
+		ZeroWindow,
+		/// A comparison tolerance of zero or above 1.0, or a top-k of zero or
+		/// above the maximum.
+		BadTolerance,
+		/// The comparison rule does not fit the task.
+		RuleDoesNotFitTask,
+		/// The line already has a live version with exactly these files.
+		DuplicateVersion,
+		/// The line has as many live versions as allowed: retire one first.
+		TooManyVersions,
+		/// The version is retired: it can no longer change.
+		ModelRetired,
+		/// The version has open requests and cannot be retired yet.
+		ModelInUse,
+		/// The version already has this status.
+		StatusUnchanged,
+		/// There is no offer of this line to the caller.
+		NotPendingOwner,
+		/// The caller cannot afford the deposit.
+		InsufficientBalance,
+		/// No more ids are left.
+		IdsExhausted,
+	}
+
+	impl<T> From<PolicyError> for Error<T> {
+		fn from(error: PolicyError) -> Self {
+			match error {
+				PolicyError::BadCommitteeSize => Error::BadCommitteeSize,
+				PolicyError::BadThreshold => Error::BadThreshold,
+				PolicyError::ZeroWindow => Error::ZeroWindow,
+				PolicyError::BadTolerance => Error::BadTolerance,
+				PolicyError::RuleDoesNotFitTask => Error::RuleDoesNotFitTask,
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers a new model line named `name`, owned by the caller, and
+		/// publishes `spec` as its version 1. Holds the deposit for both.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_model())]
+		pub fn register_model(
+			origin: OriginFor<T>,
+			name: ModelName,
+			spec: ModelSpecOf<T>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			ensure!(!name.is_empty(), Error::<T>::EmptyName);
+			ensure!(core::str::from_utf8(&name).is_ok(), Error::<T>::NameNotUtf8);
+			ensure!(!LineByName::<T>::contains_key(&owner, &name), Error::<T>::NameTaken);
+			Self::validate_spec(&spec)?;
+
+			let line_id = NextLineId::<T>::get();
+			let model_id = NextModelId::<T>::get();
+			NextLineId::<T>::put(line_id.checked_add(1).ok_or(Error::<T>::IdsExhausted)?);
+			NextModelId::<T>::put(model_id.checked_add(1).ok_or(Error::<T>::IdsExhausted)?);
+
+			let mut line = ModelLine {
+				owner: owner.clone(),
+				name: name.clone(),
+				versions: BoundedVec::truncate_from(alloc::vec![model_id]),
+				next_version: 2,
+				deposit: Zero::zero(),
+				pending_owner: None,
+			};
+			line.deposit = Self::deposit_for(&line);
+			let record = Self::new_record(line_id, 1, &owner, spec);
+
+			Self::hold(&owner, line.deposit.saturating_add(record.deposit))?;
+			let deposit = line.deposit.saturating_add(record.deposit);
+			Models::<T>::insert(model_id, record);
+			Lines::<T>::insert(line_id, line);
+			LineByName::<T>::insert(&owner, &name, line_id);
+
+			Self::deposit_event(Event::ModelRegistered {
+				line: line_id,
+				model: model_id,
+				owner,
+				name,
+				deposit,
+			});
+			Ok(())
+		}
+
+		/// Publishes `spec` as the next version of `line`, which the caller
+		/// owns. Holds the new version's deposit.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::publish_version(T::MaxVersions::get()))]
+		pub fn publish_version(
+			origin: OriginFor<T>,
+			line: ModelLineId,
+			spec: ModelSpecOf<T>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			let mut model_line = Lines::<T>::get(line).ok_or(Error::<T>::UnknownLine)?;
+			ensure!(model_line.owner == owner, Error::<T>::NotOwner);
+			Self::validate_spec(&spec)?;
+			let duplicate = model_line.versions.iter().any(|id| {
+				Models::<T>::get(id).is_some_and(|existing| existing.files == spec.files)
+			});
+			ensure!(!duplicate, Error::<T>::DuplicateVersion);
+
+			let model_id = NextModelId::<T>::get();
+			let version = model_line.next_version;
+			model_line.versions.try_push(model_id).map_err(|_| Error::<T>::TooManyVersions)?;
+			model_line.next_version = version.checked_add(1).ok_or(Error::<T>::IdsExhausted)?;
+			NextModelId::<T>::put(model_id.checked_add(1).ok_or(Error::<T>::IdsExhausted)?);
+
+			let record = Self::new_record(line, version, &owner, spec);
+			Self::hold(&owner, record.deposit)?;
+			let deposit = record.deposit;
+			Models::<T>::insert(model_id, record);
+			Lines::<T>::insert(line, model_line);
+
+			Self::deposit_event(Event::VersionPublished { line, model: model_id, version, deposit });
+			Ok(())
+		}
+
+		/// Sets a version's price. Requests already made keep the price they
+		/// were made at.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_price())]
+		pub fn set_price(
+			origin: OriginFor<T>,
+			model: ModelId,
+			pricing: Pricing<BalanceOf<T>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::mutate_live_model(&who, model, |record| {
+				ensure!(
+					record.task.is_generation() || pricing.per_output_token.is_zero(),
+					Error::<T>::TokenPriceWithoutGeneration
+				);
+				record.pricing = pricing;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::PriceSet { model, pricing });
+			Ok(())
+		}
+
+		/// Sets a version's verification policy. It applies to requests made
+		/// from now on; requests already made keep theirs.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_policy())]
+		pub fn set_policy(
+			origin: OriginFor<T>,
+			model: ModelId,
+			policy: ModelPolicyOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::mutate_live_model(&who, model, |record| {
+				policy.validate(&record.task).map_err(Error::<T>::from)?;
+				record.policy = policy;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::PolicySet { model, policy });
+			Ok(())
+		}
+
+		/// Changes a version's status, as its owner: `Active` and
+		/// `Deprecated` either way, or `Retired` (final; only with no open
+		/// requests; releases the deposit).
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_status(T::MaxVersions::get()))]
+		pub fn set_status(
+			origin: OriginFor<T>,
+			model: ModelId,
+			status: ModelStatus,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let record = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+			ensure!(record.owner == who, Error::<T>::NotOwner);
+			Self::do_set_status(model, record, status, false)
+		}
+
+		/// Offers `line` to `new_owner`, who takes it with
+		/// [`Pallet::accept_ownership`]. Offering it to oneself withdraws the
+		/// offer.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::transfer_ownership())]
+		pub fn transfer_ownership(
+			origin: OriginFor<T>,
+			line: ModelLineId,
+			new_owner: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Lines::<T>::try_mutate(line, |maybe_line| -> DispatchResult {
+				let model_line = maybe_line.as_mut().ok_or(Error::<T>::UnknownLine)?;
+				ensure!(model_line.owner == who, Error::<T>::NotOwner);
+				model_line.pending_owner = (new_owner != who).then(|| new_owner.clone());
+				Ok(())
+			})?;
+			Self::deposit_event(Event::OwnershipOffered { line, from: who, to: new_owner });
+			Ok(())
+		}
+
+		/// Takes a line offered to the caller: its live versions become the
+		/// caller's, the caller's deposit is held for them and the previous
+		/// owner's is released.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::accept_ownership(T::MaxVersions::get()))]
+		pub fn accept_ownership(origin: OriginFor<T>, line: ModelLineId) -> DispatchResult {
+			let new_owner = ensure_signed(origin)?;
+			let mut model_line = Lines::<T>::get(line).ok_or(Error::<T>::UnknownLine)?;
+			ensure!(
+				model_line.pending_owner.as_ref() == Some(&new_owner),
+				Error::<T>::NotPendingOwner
+			);
+			ensure!(
+				!LineByName::<T>::contains_key(&new_owner, &model_line.name),
+				Error::<T>::NameTaken
+			);
+			let previous_owner = model_line.owner.clone();
+
+			let mut records = alloc::vec::Vec::with_capacity(model_line.versions.len());
+			let mut total = model_line.deposit;
+			for id in model_line.versions.iter() {
+				let record = Models::<T>::get(id).ok_or(Error::<T>::UnknownModel)?;
+				total = total.saturating_add(record.deposit);
+				records.push((*id, record));
+			}
+			// Hold first: if the new owner cannot pay, nothing has changed.
+			Self::hold(&new_owner, total)?;
+			Self::release(&previous_owner, total);
+
+			for (id, mut record) in records {
+				record.owner = new_owner.clone();
+				Models::<T>::insert(id, record);
+			}
+			LineByName::<T>::remove(&previous_owner, &model_line.name);
+			LineByName::<T>::insert(&new_owner, &model_line.name, line);
+			model_line.owner = new_owner.clone();
+			model_line.pending_owner = None;
+			Lines::<T>::insert(line, model_line);
+
+			Self::deposit_event(Event::OwnershipTransferred {
+				line,
+				from: previous_owner,
+				to: new_owner,
+			});
+			Ok(())
+		}
+
+		/// Changes any version's status, for root or governance: for example
+		/// `Deprecated` at once to stop a malicious model taking requests.
+		/// Retiring still waits for open requests to finish.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::force_set_status(T::MaxVersions::get()))]
+		pub fn force_set_status(
+			origin: OriginFor<T>,
+			model: ModelId,
+			status: ModelStatus,
+		) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			let record = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+			Self::do_set_status(model, record, status, true)
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Checks everything about a version's description that does not depend
+	/// on the chain's state.
+	fn validate_spec(spec: &ModelSpecOf<T>) -> DispatchResult {
+		for file in spec.files.iter() {
+			Self::validate_file(file)?;
+		}
+		let format_fits = matches!(
+			(spec.architecture, spec.format),
+			(Architecture::Llama, ModelFormat::Gguf) |
+				(Architecture::Bert, ModelFormat::Safetensors) |
+				(Architecture::Mlp, ModelFormat::Safetensors)
+		);
+		ensure!(format_fits, Error::<T>::FormatDoesNotFitArchitecture);
+		ensure!(spec.task.accepts(spec.architecture), Error::<T>::TaskDoesNotFitArchitecture);
+		ensure!(spec.task.is_well_formed(), Error::<T>::MalformedTask);
+		// BERT reads text through a tokenizer file; an MLP reads numbers and
+		// has none. A GGUF file may embed its vocabulary, so Llama may go
+		// either way.
+		let tokenizer_fits = match spec.architecture {
+			Architecture::Bert => spec.files.tokenizer.is_some(),
+			Architecture::Mlp => spec.files.tokenizer.is_none(),
+			Architecture::Llama => true,
+		};
+		ensure!(tokenizer_fits, Error::<T>::TokenizerDoesNotFitArchitecture);
+		ensure!(
+			spec.task.is_generation() || spec.pricing.per_output_token.is_zero(),
+			Error::<T>::TokenPriceWithoutGeneration
+		);
+		spec.policy.validate(&spec.task).map_err(Error::<T>::from)?;
+		Ok(())
+	}
+
+	fn validate_file(file: &FileRef) -> DispatchResult {
+		ensure!(!file.cid.is_empty(), Error::<T>::EmptyCid);
+		ensure!(file.cid.iter().all(|byte| byte.is_ascii_graphic()), Error::<T>::MalformedCid);
+		ensure!(file.size > 0, Error::<T>::EmptyFile);
+		Ok(())
+	}
+
+	/// A new `Active` record with its deposit computed.
+	fn new_record(
+		line: ModelLineId,
+		version: ModelVersion,
+		owner: &T::AccountId,
+		spec: ModelSpecOf<T>,
+	) -> ModelRecordOf<T> {
+		let mut record = ModelRecord {
+			line,
+			version,
+			owner: owner.clone(),
+			files: spec.files,
+			format: spec.format,
+			architecture: spec.architecture,
+			task: spec.task,
+			pricing: spec.pricing,
+			policy: spec.policy,
+			status: ModelStatus::Active,
+			deposit: Zero::zero(),
+			published_at: frame_system::Pallet::<T>::block_number(),
+		};
+		record.deposit = Self::deposit_for(&record);
+		record
+	}
+
+	/// The deposit for storing `item`: the base plus a price per byte.
+	pub fn deposit_for(item: &impl Encode) -> BalanceOf<T> {
+		let bytes = BalanceOf::<T>::from(item.encoded_size() as u32);
+		T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul(bytes))
+	}
+
+	fn hold(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		T::Currency::hold(&HoldReason::ModelDeposit.into(), who, amount)
+			.map_err(|_| Error::<T>::InsufficientBalance.into())
+	}
+
+	fn release(who: &T::AccountId, amount: BalanceOf<T>) {
+		let released =
+			T::Currency::release(&HoldReason::ModelDeposit.into(), who, amount, Precision::BestEffort);
+		if released.ok() != Some(amount) {
+			// The pallet's own accounting says this much is held; anything else
+			// is a bug worth seeing in the logs, not a reason to fail the call.
+			log::error!(
+				target: "runtime::models",
+				"released {released:?} of a {amount:?} deposit",
+			);
+		}
+	}
+
+	/// Applies `change` to a live version that `who` owns.
+	fn mutate_live_model(
+		who: &T::AccountId,
+		model: ModelId,
+		change: impl FnOnce(&mut ModelRecordOf<T>) -> DispatchResult,
+	) -> DispatchResult {
+		Models::<T>::try_mutate(model, |maybe_record| {
+			let record = maybe_record.as_mut().ok_or(Error::<T>::UnknownModel)?;
+			ensure!(record.owner == *who, Error::<T>::NotOwner);
+			ensure!(record.status != ModelStatus::Retired, Error::<T>::ModelRetired);
+			change(record)
+		})
+	}
+
+	fn do_set_status(
+		model: ModelId,
+		mut record: ModelRecordOf<T>,
+		status: ModelStatus,
+		forced: bool,
+	) -> DispatchResult {
+		ensure!(record.status != ModelStatus::Retired, Error::<T>::ModelRetired);
+		ensure!(record.status != status, Error::<T>::StatusUnchanged);
+		if status == ModelStatus::Retired {
+			return Self::retire(model, record, forced);
+		}
+		record.status = status;
+		Models::<T>::insert(model, record);
+		Self::deposit_event(Event::StatusChanged { model, status, forced });
+		Ok(())
+	}
+
+	/// Retires a live version: releases its deposit, takes it out of its
+	/// line, and removes the line when it was the last live version.
+	fn retire(model: ModelId, mut record: ModelRecordOf<T>, forced: bool) -> DispatchResult {
+		ensure!(T::Usage::open_requests(model) == 0, Error::<T>::ModelInUse);
+		let mut line = Lines::<T>::get(record.line).ok_or(Error::<T>::UnknownLine)?;
+
+		let deposit = core::mem::replace(&mut record.deposit, Zero::zero());
+		Self::release(&record.owner, deposit);
+		line.versions.retain(|id| *id != model);
+		if line.versions.is_empty() {
+			Self::release(&line.owner, line.deposit);
+			LineByName::<T>::remove(&line.owner, &line.name);
+			Lines::<T>::remove(record.line);
+			Self::deposit_event(Event::LineRemoved {
+				line: record.line,
+				deposit_released: line.deposit,
+			});
+		} else {
+			Lines::<T>::insert(record.line, line);
+		}
+		record.status = ModelStatus::Retired;
+		Models::<T>::insert(model, record);
+
+		Self::deposit_event(Event::StatusChanged { model, status: ModelStatus::Retired, forced });
+		Self::deposit_event(Event::ModelRetired { model, deposit_released: deposit });
+		Ok(())
+	}
+
+	/// Checks that the registry's storage agrees with itself and with the
+	/// held deposits:
+	/// - every line's versions exist, are live, belong to it, share its owner
+	///   and are in publishing order, and its name index points back at it;
+	/// - every name index entry names a line with that owner and name;
+	/// - every live version is listed by its line; retired ones hold nothing;
+	/// - ids are below the next ids;
+	/// - each owner's held deposit equals the deposits the records account.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+
+		let next_line = NextLineId::<T>::get();
+		let next_model = NextModelId::<T>::get();
+		let mut expected_holds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut add_hold = |who: &T::AccountId, amount: BalanceOf<T>| {
+			let entry = expected_holds.entry(who.clone()).or_insert_with(Zero::zero);
+			*entry = entry.saturating_add(amount);
+		};
+
+		for (line_id, line) in Lines::<T>::iter() {
+			ensure!(line_id < next_line, "line id at or above NextLineId");
+			ensure!(!line.versions.is_empty(), "a stored line has no live version");
+			ensure!(
+				LineByName::<T>::get(&line.owner, &line.name) == Some(line_id),
+				"line missing from the name index"
+			);
+			add_hold(&line.owner, line.deposit);
+			let mut previous_version = 0;
+			for id in line.versions.iter() {
+				let record = Models::<T>::get(id).ok_or("a line lists a missing version")?;
+				ensure!(record.line == line_id, "a version lists under another line");
+				ensure!(record.owner == line.owner, "a version's owner differs from its line's");
+				ensure!(record.status != ModelStatus::Retired, "a line lists a retired version");
+				ensure!(record.version > previous_version, "versions out of order");
+				ensure!(record.version < line.next_version, "version at or above next_version");
+				previous_version = record.version;
+			}
+		}
+		for (owner, name, line_id) in LineByName::<T>::iter() {
+			let line = Lines::<T>::get(line_id).ok_or("the name index names a missing line")?;
+			ensure!(line.owner == owner && line.name == name, "the name index disagrees");
+		}
+		for (id, record) in Models::<T>::iter() {
+			ensure!(id < next_model, "model id at or above NextModelId");
+			if record.status == ModelStatus::Retired {
+				ensure!(record.deposit.is_zero(), "a retired version still has a deposit");
+				continue;
+			}
+			let line = Lines::<T>::get(record.line).ok_or("a live version has no line")?;
+			ensure!(line.versions.contains(&id), "a live version is not listed by its line");
+			add_hold(&record.owner, record.deposit);
+		}
+		for (who, expected) in expected_holds {
+			let held = T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &who);
+			ensure!(held == expected, "held deposit differs from the records' deposits");
+		}
+		Ok(())
+	}
+}
+
+impl<T: Config> ModelInspect<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> for Pallet<T> {
+	fn model(id: ModelId) -> Option<ModelRecordOf<T>> {
+		Models::<T>::get(id)
+	}
+
+	fn latest_active(line: ModelLineId) -> Option<ModelId> {
+		let line = Lines::<T>::get(line)?;
+		line.versions.iter().rev().copied().find(|id| {
+			Models::<T>::get(id).is_some_and(|record| record.status == ModelStatus::Active)
+		})
+	}
+}

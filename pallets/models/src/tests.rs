@@ -1,0 +1,731 @@
+//! Tests of every call, every error, the deposits and the invariants.
+
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::{Inspect, InspectHold},
+};
+use sp_runtime::{DispatchError, Permill};
+use veritas_primitives::model::{
+	Architecture, Cid, ComparisonRule, FileRef, ModelFiles, ModelFormat, ModelInspect, ModelName,
+	ModelPolicy, ModelStatus, Pricing, TaskKind, Tolerance, VerificationPolicy, MAX_COMMITTEE_SIZE,
+};
+
+use crate::{
+	mock::*, Error, Event, HoldReason, LineByName, Lines, ModelSpecOf, Models, NextLineId,
+	NextModelId,
+};
+
+fn name(text: &str) -> ModelName {
+	ModelName::truncate_from(text.as_bytes().to_vec())
+}
+
+fn file(seed: u8, size: u64) -> FileRef {
+	FileRef {
+		cid: Cid::truncate_from(format!("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzd{seed}").into_bytes()),
+		digest: [seed; 32],
+		size,
+	}
+}
+
+/// A MiniLM-like embedding model under Quorum(2, 3) with a cosine rule.
+fn embedding_spec(seed: u8) -> ModelSpecOf<Test> {
+	ModelSpecOf::<Test> {
+		files: ModelFiles {
+			weights: file(seed, 90_000_000),
+			config: Some(file(seed.wrapping_add(100), 600)),
+			tokenizer: Some(file(seed.wrapping_add(200), 700_000)),
+		},
+		format: ModelFormat::Safetensors,
+		architecture: Architecture::Bert,
+		task: TaskKind::TextEmbedding { dim: 384 },
+		pricing: Pricing { per_request: 10, per_output_token: 0 },
+		policy: ModelPolicy {
+			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+			comparison: ComparisonRule::Cosine(Tolerance(1_000)),
+		},
+	}
+}
+
+/// A SmolLM-like generation model under an optimistic policy.
+fn generation_spec() -> ModelSpecOf<Test> {
+	ModelSpecOf::<Test> {
+		files: ModelFiles { weights: file(50, 90_000_000), config: None, tokenizer: None },
+		format: ModelFormat::Gguf,
+		architecture: Architecture::Llama,
+		task: TaskKind::TextGeneration { max_context: 2048, max_new_tokens: 128 },
+		pricing: Pricing { per_request: 5, per_output_token: 1 },
+		policy: ModelPolicy {
+			verification: VerificationPolicy::Optimistic { window_blocks: 10, challenge_bond: 500 },
+			comparison: ComparisonRule::TokenTopK(5),
+		},
+	}
+}
+
+fn register(owner: AccountId, model_name: &str, spec: ModelSpecOf<Test>) -> (u64, u64) {
+	let line = NextLineId::<Test>::get();
+	let model = NextModelId::<Test>::get();
+	assert_ok!(Models::register_model(RuntimeOrigin::signed(owner), name(model_name), spec));
+	(line, model)
+}
+
+fn held(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&HoldReason::ModelDeposit.into(), &who)
+}
+
+fn last_event() -> RuntimeEvent {
+	System::events().pop().expect("an event was emitted").event
+}
+
+// --- register_model -------------------------------------------------------
+
+#[test]
+fn register_model_stores_line_and_version_and_holds_the_deposit() {
+	run_test(|| {
+		let (line, model) = register(ALICE, "all-MiniLM-L6-v2", embedding_spec(1));
+		assert_eq!((line, model), (0, 0));
+
+		let record = Models::<Test>::get(model).expect("stored");
+		assert_eq!(record.owner, ALICE);
+		assert_eq!(record.version, 1);
+		assert_eq!(record.status, ModelStatus::Active);
+		assert_eq!(record.files, embedding_spec(1).files);
+		assert_eq!(record.published_at, 1);
+		let model_line = Lines::<Test>::get(line).expect("stored");
+		assert_eq!(model_line.versions.to_vec(), vec![model]);
+		assert_eq!(model_line.next_version, 2);
+		assert_eq!(LineByName::<Test>::get(ALICE, name("all-MiniLM-L6-v2")), Some(line));
+
+		// The deposit is the base plus a byte price, for the line and the record.
+		let expected_record_deposit = 100 + codec::Encode::encoded_size(&record) as u128;
+		assert_eq!(record.deposit, expected_record_deposit);
+		let total = record.deposit + model_line.deposit;
+		assert_eq!(held(ALICE), total);
+		assert_eq!(Balances::balance(&ALICE), ENDOWMENT - total);
+		assert_eq!(
+			last_event(),
+			Event::ModelRegistered {
+				line,
+				model,
+				owner: ALICE,
+				name: name("all-MiniLM-L6-v2"),
+				deposit: total
+			}
+			.into()
+		);
+	});
+}
+
+#[test]
+fn names_are_unique_per_owner_only() {
+	run_test(|| {
+		register(ALICE, "shared", embedding_spec(1));
+		assert_noop!(
+			Models::register_model(RuntimeOrigin::signed(ALICE), name("shared"), embedding_spec(2)),
+			Error::<Test>::NameTaken
+		);
+		register(BOB, "shared", embedding_spec(1));
+	});
+}
+
+#[test]
+fn register_model_refuses_bad_names_and_origins() {
+	run_test(|| {
+		let register = |who, model_name: ModelName| {
+			Models::register_model(RuntimeOrigin::signed(who), model_name, embedding_spec(1))
+		};
+		assert_noop!(register(ALICE, name("")), Error::<Test>::EmptyName);
+		assert_noop!(
+			register(ALICE, ModelName::truncate_from(vec![0xff, 0xfe])),
+			Error::<Test>::NameNotUtf8
+		);
+		assert_noop!(
+			Models::register_model(RuntimeOrigin::none(), name("x"), embedding_spec(1)),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(register(PAUPER, name("poor")), Error::<Test>::InsufficientBalance);
+	});
+}
+
+/// Registers `spec` and expects `error`, with nothing stored or held.
+fn assert_spec_refused(spec: ModelSpecOf<Test>, error: Error<Test>) {
+	assert_noop!(Models::register_model(RuntimeOrigin::signed(ALICE), name("m"), spec), error);
+}
+
+#[test]
+fn register_model_refuses_bad_files() {
+	run_test(|| {
+		let mut spec = embedding_spec(1);
+		spec.files.weights.cid = Cid::default();
+		assert_spec_refused(spec, Error::<Test>::EmptyCid);
+
+		let mut spec = embedding_spec(1);
+		spec.files.tokenizer = Some(FileRef { cid: Cid::truncate_from(b"bafy 1".to_vec()), ..file(1, 5) });
+		assert_spec_refused(spec, Error::<Test>::MalformedCid);
+
+		let mut spec = embedding_spec(1);
+		spec.files.config = Some(file(9, 0));
+		assert_spec_refused(spec, Error::<Test>::EmptyFile);
+	});
+}
+
+#[test]
+fn register_model_refuses_mismatched_format_task_and_tokenizer() {
+	run_test(|| {
+		let mut spec = embedding_spec(1);
+		spec.format = ModelFormat::Gguf;
+		assert_spec_refused(spec, Error::<Test>::FormatDoesNotFitArchitecture);
+
+		let mut spec = embedding_spec(1);
+		spec.task = TaskKind::TabularRegression { inputs: 3 };
+		assert_spec_refused(spec, Error::<Test>::TaskDoesNotFitArchitecture);
+
+		let mut spec = embedding_spec(1);
+		spec.task = TaskKind::TextEmbedding { dim: 0 };
+		assert_spec_refused(spec, Error::<Test>::MalformedTask);
+
+		let mut spec = embedding_spec(1);
+		spec.files.tokenizer = None;
+		assert_spec_refused(spec, Error::<Test>::TokenizerDoesNotFitArchitecture);
+
+		let mut spec = embedding_spec(1);
+		spec.architecture = Architecture::Mlp;
+		spec.task = TaskKind::TabularClassification { inputs: 4, classes: 2 };
+		assert_spec_refused(spec, Error::<Test>::TokenizerDoesNotFitArchitecture);
+
+		let mut spec = embedding_spec(1);
+		spec.pricing.per_output_token = 1;
+		assert_spec_refused(spec, Error::<Test>::TokenPriceWithoutGeneration);
+	});
+}
+
+#[test]
+fn register_model_refuses_bad_policies() {
+	run_test(|| {
+		let with = |verification, comparison| {
+			let mut spec = embedding_spec(1);
+			spec.policy = ModelPolicy { verification, comparison };
+			spec
+		};
+		let cosine = ComparisonRule::Cosine(Tolerance(100));
+		assert_spec_refused(
+			with(VerificationPolicy::Quorum { k: 1, n: 0 }, cosine),
+			Error::<Test>::BadCommitteeSize,
+		);
+		assert_spec_refused(
+			with(VerificationPolicy::Quorum { k: 1, n: MAX_COMMITTEE_SIZE + 1 }, cosine),
+			Error::<Test>::BadCommitteeSize,
+		);
+		assert_spec_refused(
+			with(VerificationPolicy::Quorum { k: 4, n: 3 }, cosine),
+			Error::<Test>::BadThreshold,
+		);
+		assert_spec_refused(
+			with(
+				VerificationPolicy::Sampled { permill: Permill::from_percent(5), k: 0, n: 3 },
+				cosine,
+			),
+			Error::<Test>::BadThreshold,
+		);
+		assert_spec_refused(
+			with(VerificationPolicy::Optimistic { window_blocks: 0, challenge_bond: 1 }, cosine),
+			Error::<Test>::ZeroWindow,
+		);
+		assert_spec_refused(
+			with(
+				VerificationPolicy::Quorum { k: 2, n: 3 },
+				ComparisonRule::MaxAbs(Tolerance(2_000_000)),
+			),
+			Error::<Test>::BadTolerance,
+		);
+		assert_spec_refused(
+			with(VerificationPolicy::Quorum { k: 2, n: 3 }, ComparisonRule::TokenTopK(3)),
+			Error::<Test>::RuleDoesNotFitTask,
+		);
+	});
+}
+
+#[test]
+fn generation_and_tabular_models_register() {
+	run_test(|| {
+		register(ALICE, "SmolLM2-135M-Instruct", generation_spec());
+		let mlp = ModelSpecOf::<Test> {
+			files: ModelFiles { weights: file(60, 4_000), config: Some(file(61, 200)), tokenizer: None },
+			format: ModelFormat::Safetensors,
+			architecture: Architecture::Mlp,
+			task: TaskKind::TabularClassification { inputs: 6, classes: 2 },
+			pricing: Pricing { per_request: 1, per_output_token: 0 },
+			policy: ModelPolicy {
+				verification: VerificationPolicy::Sampled {
+					permill: Permill::from_percent(10),
+					k: 1,
+					n: 1,
+				},
+				comparison: ComparisonRule::Exact,
+			},
+		};
+		register(ALICE, "loan-risk", mlp);
+		assert_eq!(Lines::<Test>::iter().count(), 2);
+	});
+}
+
+// --- publish_version ------------------------------------------------------
+
+#[test]
+fn publish_version_numbers_versions_and_holds_their_deposits() {
+	run_test(|| {
+		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
+		let held_before = held(ALICE);
+		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
+		let second = first + 1;
+		let record = Models::<Test>::get(second).expect("stored");
+		assert_eq!(record.version, 2);
+		assert_eq!(record.line, line);
+		assert_eq!(held(ALICE), held_before + record.deposit);
+		assert_eq!(Lines::<Test>::get(line).expect("line").versions.to_vec(), vec![first, second]);
+		assert_eq!(
+			last_event(),
+			Event::VersionPublished { line, model: second, version: 2, deposit: record.deposit }
+				.into()
+		);
+		assert_eq!(Models::latest_active(line), Some(second));
+	});
+}
+
+#[test]
+fn publish_version_errors() {
+	run_test(|| {
+		let (line, _) = register(ALICE, "minilm", embedding_spec(1));
+		assert_noop!(
+			Models::publish_version(RuntimeOrigin::signed(ALICE), line + 1, embedding_spec(2)),
+			Error::<Test>::UnknownLine
+		);
+		assert_noop!(
+			Models::publish_version(RuntimeOrigin::signed(BOB), line, embedding_spec(2)),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(1)),
+			Error::<Test>::DuplicateVersion
+		);
+		let mut bad = embedding_spec(2);
+		bad.task = TaskKind::TextEmbedding { dim: 0 };
+		assert_noop!(
+			Models::publish_version(RuntimeOrigin::signed(ALICE), line, bad),
+			Error::<Test>::MalformedTask
+		);
+		// MaxVersions is 4 in the mock.
+		for seed in 2..=4 {
+			assert_ok!(Models::publish_version(
+				RuntimeOrigin::signed(ALICE),
+				line,
+				embedding_spec(seed)
+			));
+		}
+		assert_noop!(
+			Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(5)),
+			Error::<Test>::TooManyVersions
+		);
+	});
+}
+
+#[test]
+fn publish_version_needs_the_deposit() {
+	run_test(|| {
+		let (line, _) = register(ALICE, "minilm", embedding_spec(1));
+		let free = Balances::balance(&ALICE);
+		// Leave Alice less than a record's deposit.
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(ALICE), BOB, free - 50));
+		assert_noop!(
+			Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)),
+			Error::<Test>::InsufficientBalance
+		);
+	});
+}
+
+#[test]
+fn a_retired_version_leaves_room_and_its_files_may_return() {
+	run_test(|| {
+		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
+		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Retired));
+		// Only live versions count as duplicates.
+		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(1)));
+		let newest = NextModelId::<Test>::get() - 1;
+		assert_eq!(Models::<Test>::get(newest).expect("stored").version, 3);
+	});
+}
+
+// --- set_price and set_policy ----------------------------------------------
+
+#[test]
+fn set_price_changes_the_price() {
+	run_test(|| {
+		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
+		let pricing = Pricing { per_request: 99, per_output_token: 0 };
+		assert_ok!(Models::set_price(RuntimeOrigin::signed(ALICE), model, pricing));
+		assert_eq!(Models::<Test>::get(model).expect("stored").pricing, pricing);
+		assert_eq!(last_event(), Event::PriceSet { model, pricing }.into());
+
+		let (_, smol) = register(ALICE, "smol", generation_spec());
+		let per_token = Pricing { per_request: 1, per_output_token: 7 };
+		assert_ok!(Models::set_price(RuntimeOrigin::signed(ALICE), smol, per_token));
+	});
+}
+
+#[test]
+fn set_price_errors() {
+	run_test(|| {
+		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
+		let pricing = Pricing { per_request: 1, per_output_token: 0 };
+		assert_noop!(
+			Models::set_price(RuntimeOrigin::signed(ALICE), model + 1, pricing),
+			Error::<Test>::UnknownModel
+		);
+		assert_noop!(
+			Models::set_price(RuntimeOrigin::signed(BOB), model, pricing),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			Models::set_price(
+				RuntimeOrigin::signed(ALICE),
+				model,
+				Pricing { per_request: 1, per_output_token: 1 }
+			),
+			Error::<Test>::TokenPriceWithoutGeneration
+		);
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
+		assert_noop!(
+			Models::set_price(RuntimeOrigin::signed(ALICE), model, pricing),
+			Error::<Test>::ModelRetired
+		);
+	});
+}
+
+#[test]
+fn set_policy_changes_the_policy_and_validates_it() {
+	run_test(|| {
+		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
+		let policy = ModelPolicy {
+			verification: VerificationPolicy::Optimistic { window_blocks: 20, challenge_bond: 1_000 },
+			comparison: ComparisonRule::MaxAbs(Tolerance(500)),
+		};
+		assert_ok!(Models::set_policy(RuntimeOrigin::signed(ALICE), model, policy));
+		assert_eq!(Models::<Test>::get(model).expect("stored").policy, policy);
+		assert_eq!(last_event(), Event::PolicySet { model, policy }.into());
+
+		let bad = ModelPolicy {
+			verification: VerificationPolicy::Quorum { k: 3, n: 2 },
+			comparison: ComparisonRule::Exact,
+		};
+		assert_noop!(
+			Models::set_policy(RuntimeOrigin::signed(ALICE), model, bad),
+			Error::<Test>::BadThreshold
+		);
+		assert_noop!(
+			Models::set_policy(RuntimeOrigin::signed(BOB), model, policy),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			Models::set_policy(RuntimeOrigin::signed(ALICE), 77, policy),
+			Error::<Test>::UnknownModel
+		);
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
+		assert_noop!(
+			Models::set_policy(RuntimeOrigin::signed(ALICE), model, policy),
+			Error::<Test>::ModelRetired
+		);
+	});
+}
+
+// --- set_status ------------------------------------------------------------
+
+#[test]
+fn deprecating_and_reactivating() {
+	run_test(|| {
+		let (line, model) = register(ALICE, "minilm", embedding_spec(1));
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Deprecated));
+		assert_eq!(Models::status(model), Some(ModelStatus::Deprecated));
+		assert!(!Models::is_active(model));
+		assert_eq!(Models::latest_active(line), None);
+		assert_eq!(
+			last_event(),
+			Event::StatusChanged { model, status: ModelStatus::Deprecated, forced: false }.into()
+		);
+		assert_noop!(
+			Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Deprecated),
+			Error::<Test>::StatusUnchanged
+		);
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Active));
+		assert!(Models::is_active(model));
+	});
+}
+
+#[test]
+fn latest_active_skips_deprecated_versions() {
+	run_test(|| {
+		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
+		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
+		let second = first + 1;
+		assert_eq!(Models::latest_active(line), Some(second));
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), second, ModelStatus::Deprecated));
+		assert_eq!(Models::latest_active(line), Some(first));
+		assert_eq!(Models::latest_active(line + 5), None);
+	});
+}
+
+#[test]
+fn retiring_the_last_version_returns_every_deposit_and_frees_the_name() {
+	run_test(|| {
+		let issuance = Balances::total_issuance();
+		let (line, model) = register(ALICE, "minilm", embedding_spec(1));
+		let record_deposit = Models::<Test>::get(model).expect("stored").deposit;
+		let line_deposit = Lines::<Test>::get(line).expect("stored").deposit;
+
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
+
+		assert_eq!(held(ALICE), 0);
+		assert_eq!(Balances::balance(&ALICE), ENDOWMENT);
+		assert_eq!(Balances::total_issuance(), issuance);
+		let record = Models::<Test>::get(model).expect("a retired record stays as a tombstone");
+		assert_eq!(record.status, ModelStatus::Retired);
+		assert_eq!(record.deposit, 0);
+		assert!(Lines::<Test>::get(line).is_none());
+		assert!(LineByName::<Test>::get(ALICE, name("minilm")).is_none());
+		System::assert_has_event(
+			Event::LineRemoved { line, deposit_released: line_deposit }.into(),
+		);
+		System::assert_last_event(
+			Event::ModelRetired { model, deposit_released: record_deposit }.into(),
+		);
+		// The name is free again.
+		register(ALICE, "minilm", embedding_spec(1));
+	});
+}
+
+#[test]
+fn retiring_one_of_two_versions_keeps_the_line() {
+	run_test(|| {
+		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
+		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
+		let first_deposit = Models::<Test>::get(first).expect("stored").deposit;
+		let held_before = held(ALICE);
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Retired));
+		assert_eq!(held(ALICE), held_before - first_deposit);
+		assert_eq!(Lines::<Test>::get(line).expect("line stays").versions.to_vec(), vec![first + 1]);
+	});
+}
+
+#[test]
+fn retiring_is_final_and_waits_for_open_requests() {
+	run_test(|| {
+		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
+		TestUsage::set_open_requests(model, 2);
+		assert_noop!(
+			Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired),
+			Error::<Test>::ModelInUse
+		);
+		// Deprecating does not wait: in-flight requests finish.
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Deprecated));
+		TestUsage::set_open_requests(model, 0);
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
+		assert_noop!(
+			Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Active),
+			Error::<Test>::ModelRetired
+		);
+	});
+}
+
+#[test]
+fn set_status_errors() {
+	run_test(|| {
+		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
+		assert_noop!(
+			Models::set_status(RuntimeOrigin::signed(BOB), model, ModelStatus::Deprecated),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			Models::set_status(RuntimeOrigin::signed(ALICE), 42, ModelStatus::Deprecated),
+			Error::<Test>::UnknownModel
+		);
+		assert_noop!(
+			Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Active),
+			Error::<Test>::StatusUnchanged
+		);
+	});
+}
+
+// --- force_set_status ---------------------------------------------------
+
+#[test]
+fn force_set_status_takes_down_any_model() {
+	run_test(|| {
+		let (_, model) = register(ALICE, "malicious", embedding_spec(1));
+		assert_ok!(Models::force_set_status(RuntimeOrigin::root(), model, ModelStatus::Deprecated));
+		assert_eq!(
+			last_event(),
+			Event::StatusChanged { model, status: ModelStatus::Deprecated, forced: true }.into()
+		);
+		assert_ok!(Models::force_set_status(RuntimeOrigin::root(), model, ModelStatus::Retired));
+		assert_eq!(held(ALICE), 0);
+	});
+}
+
+#[test]
+fn force_set_status_errors() {
+	run_test(|| {
+		let (_, model) = register(ALICE, "m", embedding_spec(1));
+		assert_noop!(
+			Models::force_set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Deprecated),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Models::force_set_status(RuntimeOrigin::root(), 9, ModelStatus::Deprecated),
+			Error::<Test>::UnknownModel
+		);
+		TestUsage::set_open_requests(model, 1);
+		assert_noop!(
+			Models::force_set_status(RuntimeOrigin::root(), model, ModelStatus::Retired),
+			Error::<Test>::ModelInUse
+		);
+	});
+}
+
+// --- ownership ---------------------------------------------------------------
+
+#[test]
+fn ownership_moves_with_its_deposits_in_two_steps() {
+	run_test(|| {
+		let issuance = Balances::total_issuance();
+		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
+		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
+		let total = held(ALICE);
+
+		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, BOB));
+		assert_eq!(last_event(), Event::OwnershipOffered { line, from: ALICE, to: BOB }.into());
+		// Nothing moves until Bob accepts.
+		assert_eq!(Models::<Test>::get(first).expect("stored").owner, ALICE);
+
+		assert_ok!(Models::accept_ownership(RuntimeOrigin::signed(BOB), line));
+		assert_eq!(held(ALICE), 0);
+		assert_eq!(Balances::balance(&ALICE), ENDOWMENT);
+		assert_eq!(held(BOB), total);
+		assert_eq!(Balances::balance(&BOB), ENDOWMENT - total);
+		assert_eq!(Balances::total_issuance(), issuance);
+		let model_line = Lines::<Test>::get(line).expect("stored");
+		assert_eq!(model_line.owner, BOB);
+		assert_eq!(model_line.pending_owner, None);
+		for id in [first, first + 1] {
+			assert_eq!(Models::<Test>::get(id).expect("stored").owner, BOB);
+		}
+		assert_eq!(LineByName::<Test>::get(BOB, name("minilm")), Some(line));
+		assert!(LineByName::<Test>::get(ALICE, name("minilm")).is_none());
+		assert_eq!(
+			last_event(),
+			Event::OwnershipTransferred { line, from: ALICE, to: BOB }.into()
+		);
+
+		// The new owner controls it; the old one no longer does.
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(BOB), first, ModelStatus::Deprecated));
+		assert_noop!(
+			Models::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Active),
+			Error::<Test>::NotOwner
+		);
+	});
+}
+
+#[test]
+fn an_offer_can_be_withdrawn() {
+	run_test(|| {
+		let (line, _) = register(ALICE, "minilm", embedding_spec(1));
+		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, BOB));
+		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, ALICE));
+		assert_eq!(Lines::<Test>::get(line).expect("stored").pending_owner, None);
+		assert_noop!(
+			Models::accept_ownership(RuntimeOrigin::signed(BOB), line),
+			Error::<Test>::NotPendingOwner
+		);
+	});
+}
+
+#[test]
+fn ownership_errors() {
+	run_test(|| {
+		let (line, _) = register(ALICE, "minilm", embedding_spec(1));
+		assert_noop!(
+			Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line + 1, BOB),
+			Error::<Test>::UnknownLine
+		);
+		assert_noop!(
+			Models::transfer_ownership(RuntimeOrigin::signed(BOB), line, BOB),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			Models::accept_ownership(RuntimeOrigin::signed(BOB), line + 1),
+			Error::<Test>::UnknownLine
+		);
+		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, BOB));
+		assert_noop!(
+			Models::accept_ownership(RuntimeOrigin::signed(CHARLIE), line),
+			Error::<Test>::NotPendingOwner
+		);
+
+		// Bob already has a line of that name.
+		register(BOB, "minilm", embedding_spec(3));
+		assert_noop!(
+			Models::accept_ownership(RuntimeOrigin::signed(BOB), line),
+			Error::<Test>::NameTaken
+		);
+
+		// A new owner who cannot pay the deposit cannot take the line.
+		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, PAUPER));
+		assert_noop!(
+			Models::accept_ownership(RuntimeOrigin::signed(PAUPER), line),
+			Error::<Test>::InsufficientBalance
+		);
+	});
+}
+
+// --- invariants --------------------------------------------------------------
+
+#[test]
+fn try_state_detects_a_broken_index() {
+	run_test(|| {
+		let (line, _) = register(ALICE, "minilm", embedding_spec(1));
+		assert_ok!(Models::do_try_state());
+		LineByName::<Test>::insert(BOB, name("ghost"), line);
+		assert!(Models::do_try_state().is_err());
+		LineByName::<Test>::remove(BOB, name("ghost"));
+	});
+}
+
+#[test]
+fn try_state_detects_a_deposit_the_records_do_not_account_for() {
+	run_test(|| {
+		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
+		Models::<Test>::mutate(model, |record| {
+			record.as_mut().expect("stored").deposit += 1;
+		});
+		assert!(Models::do_try_state().is_err());
+		Models::<Test>::mutate(model, |record| {
+			record.as_mut().expect("stored").deposit -= 1;
+		});
+	});
+}
+
+#[test]
+fn deposits_are_conserved_through_a_whole_life() {
+	run_test(|| {
+		let issuance = Balances::total_issuance();
+		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
+		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
+		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, CHARLIE));
+		assert_ok!(Models::accept_ownership(RuntimeOrigin::signed(CHARLIE), line));
+		assert_ok!(Models::set_status(RuntimeOrigin::signed(CHARLIE), first, ModelStatus::Retired));
+		assert_ok!(Models::force_set_status(RuntimeOrigin::root(), first + 1, ModelStatus::Retired));
+		for who in [ALICE, BOB, CHARLIE] {
+			assert_eq!(held(who), 0);
+			assert_eq!(Balances::balance(&who), ENDOWMENT);
+		}
+		assert_eq!(Balances::total_issuance(), issuance);
+	});
+}

@@ -1,0 +1,136 @@
+//! # The Veritas runtime
+//!
+//! The runtime is the chain's state transition function: every validator runs
+//! the same WASM blob (built from this crate by `build.rs`) to import blocks,
+//! and the node also links it natively for genesis and tooling.
+//!
+//! - [`configs`] wires each pallet's `Config`: block time, fees, balances.
+//! - [`apis`] implements the runtime APIs the node and clients call: block
+//!   building, transaction validation, Aura and GRANDPA authorities, nonces,
+//!   fee queries, genesis presets.
+//! - [`genesis_config_presets`] defines the `development` and `local_testnet`
+//!   chains.
+//!
+//! Consensus is Aura (round-robin block authoring in fixed slots) with GRANDPA
+//! finality. The token is VRT with 12 decimals.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime!` and `impl_runtime_apis!` expand to very large types.
+#![recursion_limit = "256"]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+pub mod apis;
+pub mod configs;
+pub mod genesis_config_presets;
+#[cfg(feature = "std")]
+pub mod signing;
+#[cfg(test)]
+mod tests;
+
+use sp_runtime::{generic, impl_opaque_keys};
+use sp_version::RuntimeVersion;
+
+pub use veritas_primitives::{
+	currency, time, AccountId, Balance, BlockNumber, Hash, Moment, Nonce, Signature,
+};
+
+/// Types the node needs without knowing the runtime's extrinsic format: the
+/// node treats extrinsics as opaque bytes.
+pub mod opaque {
+	use super::*;
+	use sp_runtime::traits::BlakeTwo256;
+
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// A block header.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// A block with opaque extrinsics.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// A block's identifier: its hash or its number.
+	pub type BlockId = generic::BlockId<Block>;
+
+	impl_opaque_keys! {
+		/// The session keys of a validator: one for block authoring and one for
+		/// finality voting.
+		pub struct SessionKeys {
+			pub aura: super::Aura,
+			pub grandpa: super::Grandpa,
+		}
+	}
+}
+
+/// The runtime's version. Bump `spec_version` whenever the runtime's logic
+/// changes, and `transaction_version` whenever the encoding of calls or
+/// transaction extensions changes.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("veritas"),
+	impl_name: alloc::borrow::Cow::Borrowed("veritas"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// How an account is named in a call: by its id or by an index.
+pub type Address = sp_runtime::MultiAddress<AccountId, ()>;
+
+/// A block header.
+pub type Header = generic::Header<BlockNumber, sp_runtime::traits::BlakeTwo256>;
+
+/// A block.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+/// A signed block with its justifications.
+pub type SignedBlock = generic::SignedBlock<Block>;
+
+/// The transaction extensions every signed transaction carries, in order. A
+/// client builds the same tuple to sign; @polkadot/api and subxt learn it from
+/// the metadata.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+
+/// An extrinsic as it appears on the wire.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+
+/// The payload a transaction's signer signs.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Dispatches extrinsics to the pallets and runs their hooks.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+>;
+
+frame_support::construct_runtime!(
+	pub enum Runtime {
+		System: frame_system = 0,
+		Timestamp: pallet_timestamp = 1,
+		Aura: pallet_aura = 2,
+		Grandpa: pallet_grandpa = 3,
+		Balances: pallet_balances = 4,
+		TransactionPayment: pallet_transaction_payment = 5,
+		Sudo: pallet_sudo = 6,
+	}
+);

@@ -1,0 +1,159 @@
+//! Runtime tests: genesis presets build, and transactions go through the real
+//! `Executive` with every transaction extension, as a node would apply them.
+
+use frame_support::{assert_ok, dispatch::GetDispatchInfo};
+use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{
+	traits::{Hash as HashT, Header as HeaderT},
+	BuildStorage,
+};
+
+use crate::{
+	genesis_config_presets::{self, ENDOWMENT},
+	Balances, Executive, Header, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
+	UncheckedExtrinsic,
+};
+
+/// Genesis storage built from a named preset, the same way the node does it:
+/// the preset's JSON patch over the default config.
+fn storage_from_preset(name: &str) -> sp_runtime::Storage {
+	let patch = genesis_config_presets::get_preset(&name.into()).expect("preset exists");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
+	json_merge(&mut config, serde_json::from_slice(&patch).expect("preset is JSON"));
+	let config: RuntimeGenesisConfig =
+		serde_json::from_value(config).expect("preset matches the genesis config");
+	config.build_storage().expect("genesis builds")
+}
+
+/// RFC 7386 merge, as the node applies a preset patch.
+fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
+			for (key, value) in patch {
+				json_merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			}
+		},
+		(base, patch) => *base = patch,
+	}
+}
+
+fn new_test_ext(preset: &str) -> sp_io::TestExternalities {
+	sp_io::TestExternalities::new(storage_from_preset(preset))
+}
+
+/// Starts block `number` on top of the current one.
+fn initialize_block(number: u32) {
+	let header = Header::new(
+		number,
+		Default::default(),
+		Default::default(),
+		System::parent_hash(),
+		Default::default(),
+	);
+	Executive::initialize_block(&header);
+}
+
+/// A transaction signed by `signer`, with the runtime's full extension tuple.
+fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: u32) -> UncheckedExtrinsic {
+	crate::signing::signed_transaction(call, &signer.pair(), nonce, System::block_hash(0))
+}
+
+#[test]
+fn development_preset_builds_with_alice_as_sole_authority() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let aura = pallet_aura::Authorities::<Runtime>::get();
+		assert_eq!(aura.len(), 1);
+		assert_eq!(aura[0], Sr25519Keyring::Alice.public().into());
+		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+		assert_eq!(Balances::free_balance(Sr25519Keyring::Bob.to_account_id()), ENDOWMENT);
+		assert_eq!(Balances::total_issuance(), ENDOWMENT * 12);
+	});
+}
+
+#[test]
+fn local_testnet_preset_has_four_authorities() {
+	new_test_ext(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let aura = pallet_aura::Authorities::<Runtime>::get();
+		let expected: Vec<_> = [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]
+		.iter()
+		.map(|k| k.public().into())
+		.collect();
+		assert_eq!(aura.into_inner(), expected);
+		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
+	});
+}
+
+#[test]
+fn unknown_preset_is_refused() {
+	assert!(genesis_config_presets::get_preset(&"mainnet".into()).is_none());
+	assert_eq!(genesis_config_presets::preset_names().len(), 2);
+}
+
+#[test]
+fn transfer_through_executive_moves_funds_and_charges_a_fee() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		initialize_block(1);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let amount = 5 * crate::currency::VRT;
+		let issuance_before = Balances::total_issuance();
+
+		let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+			dest: bob.clone().into(),
+			value: amount,
+		});
+		assert!(call.get_dispatch_info().call_weight.ref_time() > 0);
+		let xt = signed(call, Sr25519Keyring::Alice, 0);
+		assert_ok!(Executive::apply_extrinsic(xt).expect("transaction is valid"));
+
+		assert_eq!(Balances::free_balance(&bob), ENDOWMENT + amount);
+		let fee = ENDOWMENT - amount - Balances::free_balance(&alice);
+		assert!(fee > 0, "a fee was charged");
+		// The fee has no recipient yet, so it is burned: issuance drops by it.
+		assert_eq!(Balances::total_issuance(), issuance_before - fee);
+		assert_eq!(System::account_nonce(&alice), 1);
+	});
+}
+
+#[test]
+fn transaction_with_wrong_nonce_is_refused_and_costs_nothing() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		initialize_block(1);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![1, 2, 3] });
+		let xt = signed(call, Sr25519Keyring::Alice, 7);
+		assert!(Executive::apply_extrinsic(xt).is_err());
+		assert_eq!(Balances::free_balance(&alice), ENDOWMENT);
+	});
+}
+
+#[test]
+fn a_block_with_a_transfer_finalizes_to_a_header() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		initialize_block(1);
+		// Every block must carry the timestamp inherent. Without an Aura
+		// pre-digest the current slot is 0, so the time must fall in slot 0.
+		let now = crate::time::SLOT_DURATION / 2;
+		let inherent = UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(
+			pallet_timestamp::Call::set { now },
+		));
+		assert_ok!(Executive::apply_extrinsic(inherent).expect("inherent is valid"));
+		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![0; 8] });
+		assert_ok!(Executive::apply_extrinsic(signed(call, Sr25519Keyring::Bob, 0))
+			.expect("valid"));
+		let header = Executive::finalize_block();
+		assert_eq!(*header.number(), 1);
+		assert_ne!(
+			*header.extrinsics_root(),
+			<Runtime as frame_system::Config>::Hashing::hash(&[]),
+		);
+		assert_eq!(pallet_timestamp::Now::<Runtime>::get(), now);
+	});
+}

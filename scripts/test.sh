@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The test command: everything CI runs, from a fresh clone.
+#
+#   scripts/test.sh
+#
+# 1. scripts/setup.sh (system packages, Rust targets);
+# 2. cargo test --workspace: unit tests of every crate, runtime tests through
+#    the Executive;
+# 3. the node tests: real veritas-node processes on free loopback ports, driven
+#    over JSON-RPC (a dev chain; a four-validator network).
+#
+# Nodes started by the tests are stopped when the tests end, pass or fail.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$VERITAS_ROOT"
+
+started=$(date +%s)
+
+# A node test killed from outside (timeout, Ctrl-C) cannot run its own
+# clean-up, so stop any node this build started.
+stop_leftover_nodes() {
+	pkill -TERM -f "^$(node_binary) " 2>/dev/null || true
+}
+trap stop_leftover_nodes EXIT
+
+step "set-up" bash scripts/setup.sh
+step "build (node, runtime WASM, tests)" cargo test --workspace --no-run --quiet
+step "unit and runtime tests (cargo test --workspace)" cargo test --workspace
+step "node tests: dev chain and a four-validator network" \
+	cargo test -p veritas-node --tests -- --ignored --test-threads=1
+
+echo "scripts/test.sh passed in $(( $(date +%s) - started )) s"
