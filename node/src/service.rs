@@ -18,7 +18,8 @@ use veritas_runtime::{apis::RuntimeApi, opaque::Block};
 pub type HostFunctions = sp_io::SubstrateHostFunctions;
 
 /// The client: database-backed, executing the runtime's WASM.
-pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
+pub type FullClient =
+	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 type BlockHash = <Block as BlockT>::Hash;
@@ -113,8 +114,10 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 			create_inherent_data_providers: move |parent_hash, _| {
 				let slot_client = slot_client.clone();
 				async move {
-					let slot_duration =
-						sc_consensus_aura::standalone::slot_duration_at(&*slot_client, parent_hash)?;
+					let slot_duration = sc_consensus_aura::standalone::slot_duration_at(
+						&*slot_client,
+						parent_hash,
+					)?;
 					Ok(timestamp_and_slot(slot_duration))
 				}
 			},
@@ -141,10 +144,12 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// `--network-backend`.
 pub fn new_full(config: Configuration) -> Result<TaskManager, ServiceError> {
 	match config.network.network_backend {
-		sc_network::config::NetworkBackendType::Libp2p =>
-			new_full_with::<sc_network::NetworkWorker<Block, BlockHash>>(config),
-		sc_network::config::NetworkBackendType::Litep2p =>
-			new_full_with::<sc_network::Litep2pNetworkBackend>(config),
+		sc_network::config::NetworkBackendType::Libp2p => {
+			new_full_with::<sc_network::NetworkWorker<Block, BlockHash>>(config)
+		},
+		sc_network::config::NetworkBackendType::Litep2p => {
+			new_full_with::<sc_network::Litep2pNetworkBackend>(config)
+		},
 	}
 }
 
@@ -187,7 +192,7 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 		Vec::default(),
 	));
 
-	let (network, system_rpc_tx, tx_handler_controller, sync_service) =
+	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
 		sc_service::build_network(sc_service::BuildNetworkParams {
 			config: &config,
 			net_config,
@@ -288,11 +293,7 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 		)?;
 		// Authoring is essential: if it fails, the node stops rather than
 		// silently not producing blocks.
-		task_manager.spawn_essential_handle().spawn_blocking(
-			"aura",
-			Some("block-authoring"),
-			aura,
-		);
+		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
 	}
 
 	if enable_grandpa {

@@ -15,10 +15,22 @@ use common::{Node, Ports, TempDir};
 
 const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 
-/// Starts one validator of the local testnet.
+/// Starts one validator of the local testnet. A validator must have a
+/// network key before it starts; the first start generates one, as an
+/// operator would with `veritas-node key generate-node-key`.
 fn start_validator(name: &str, ports: Ports, dir: &TempDir, bootnode: Option<&str>) -> Node {
 	let base_path = dir.path().join(name);
 	let base_path = base_path.to_str().expect("utf-8 path");
+	let network_dir = dir.path().join(name).join("chains/veritas_local_testnet/network");
+	if !network_dir.join("secret_ed25519").exists() {
+		let status = std::process::Command::new(common::NODE_BINARY)
+			.args(["key", "generate-node-key", "--chain", "local", "--base-path", base_path])
+			.stdout(std::process::Stdio::null())
+			.stderr(std::process::Stdio::null())
+			.status()
+			.expect("the node binary runs");
+		assert!(status.success(), "{name}'s network key is generated");
+	}
 	let mut args = vec!["--chain", "local", "--base-path", base_path];
 	let flag = format!("--{name}");
 	args.push(&flag);

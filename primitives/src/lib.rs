@@ -1,13 +1,16 @@
 //! # Veritas primitives
 //!
-//! The base types every Veritas crate agrees on: who an account is, how a
-//! balance is counted and how blocks are numbered. The runtime, the pallets and
-//! the node all import them from here, so that a type changes in exactly one
-//! place.
+//! The types every Veritas crate agrees on: who an account is, how a balance
+//! is counted and how blocks are numbered, and what a model is ([`model`]).
+//! The runtime, the pallets and the node all import them from here, so that a
+//! type changes in exactly one place, and pallets talk to each other through
+//! the small traits defined here rather than through each other's storage.
 //!
 //! This crate is `no_std` so that it compiles into the WASM runtime.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+
+pub mod model;
 
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},

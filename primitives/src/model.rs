@@ -9,7 +9,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_core::ConstU32;
-use sp_runtime::{BoundedVec, Permill, RuntimeDebug};
+use sp_runtime::{BoundedVec, Permill};
 
 /// Identifies one version of one model. Every published version gets its own
 /// id, so a request can pin the exact weights it pays for.
@@ -40,7 +40,7 @@ pub type ModelName = BoundedVec<u8, ConstU32<MAX_MODEL_NAME_LENGTH>>;
 
 /// One file of a model, as stored in content-addressed storage.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct FileRef {
@@ -56,7 +56,7 @@ pub struct FileRef {
 /// A model's files. Only the weights are always present: a GGUF file carries
 /// its own configuration and vocabulary, and a tabular MLP has no tokenizer.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct ModelFiles {
@@ -88,7 +88,7 @@ impl ModelFiles {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum ModelFormat {
@@ -107,7 +107,7 @@ pub enum ModelFormat {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum Architecture {
@@ -130,7 +130,7 @@ pub enum Architecture {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum TaskKind {
@@ -151,8 +151,9 @@ impl TaskKind {
 	pub fn is_well_formed(&self) -> bool {
 		match *self {
 			TaskKind::TextEmbedding { dim } => dim > 0,
-			TaskKind::TextGeneration { max_context, max_new_tokens } =>
-				max_context > 0 && max_new_tokens > 0 && max_new_tokens <= max_context,
+			TaskKind::TextGeneration { max_context, max_new_tokens } => {
+				max_context > 0 && max_new_tokens > 0 && max_new_tokens <= max_context
+			},
 			TaskKind::TabularClassification { inputs, classes } => inputs > 0 && classes >= 2,
 			TaskKind::TabularRegression { inputs } => inputs > 0,
 		}
@@ -167,10 +168,10 @@ impl TaskKind {
 	pub fn accepts(&self, architecture: Architecture) -> bool {
 		matches!(
 			(self, architecture),
-			(TaskKind::TextEmbedding { .. }, Architecture::Bert) |
-				(TaskKind::TextGeneration { .. }, Architecture::Llama) |
-				(TaskKind::TabularClassification { .. }, Architecture::Mlp) |
-				(TaskKind::TabularRegression { .. }, Architecture::Mlp)
+			(TaskKind::TextEmbedding { .. }, Architecture::Bert)
+				| (TaskKind::TextGeneration { .. }, Architecture::Llama)
+				| (TaskKind::TabularClassification { .. }, Architecture::Mlp)
+				| (TaskKind::TabularRegression { .. }, Architecture::Mlp)
 		)
 	}
 }
@@ -188,7 +189,7 @@ impl TaskKind {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct Pricing<Balance> {
@@ -212,7 +213,7 @@ pub const MAX_COMMITTEE_SIZE: u8 = 32;
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum VerificationPolicy<Balance, BlockNumber> {
@@ -237,7 +238,7 @@ pub enum VerificationPolicy<Balance, BlockNumber> {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum ComparisonRule {
@@ -265,7 +266,7 @@ pub enum ComparisonRule {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct Tolerance(pub u32);
@@ -299,7 +300,7 @@ pub const MAX_TOP_K: u32 = 1_000;
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct ModelPolicy<Balance, BlockNumber> {
@@ -308,7 +309,7 @@ pub struct ModelPolicy<Balance, BlockNumber> {
 }
 
 /// Why a policy is refused.
-#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PolicyError {
 	/// `n` is zero, or larger than [`MAX_COMMITTEE_SIZE`].
 	BadCommitteeSize,
@@ -337,10 +338,11 @@ impl<Balance, BlockNumber: PartialEq + Default> ModelPolicy<Balance, BlockNumber
 		match &self.verification {
 			VerificationPolicy::Quorum { k, n } => committee(*k, *n)?,
 			VerificationPolicy::Sampled { k, n, .. } => committee(*k, *n)?,
-			VerificationPolicy::Optimistic { window_blocks, .. } =>
+			VerificationPolicy::Optimistic { window_blocks, .. } => {
 				if *window_blocks == BlockNumber::default() {
 					return Err(PolicyError::ZeroWindow);
-				},
+				}
+			},
 		}
 		match (self.comparison, task) {
 			(ComparisonRule::Exact, _) => Ok(()),
@@ -353,14 +355,15 @@ impl<Balance, BlockNumber: PartialEq + Default> ModelPolicy<Balance, BlockNumber
 					Ok(())
 				}
 			},
-			(ComparisonRule::TokenTopK(k), task) =>
+			(ComparisonRule::TokenTopK(k), task) => {
 				if k == 0 || k > MAX_TOP_K {
 					Err(PolicyError::BadTolerance)
 				} else if !task.is_generation() {
 					Err(PolicyError::RuleDoesNotFitTask)
 				} else {
 					Ok(())
-				},
+				}
+			},
 		}
 	}
 }
@@ -376,7 +379,7 @@ impl<Balance, BlockNumber: PartialEq + Default> ModelPolicy<Balance, BlockNumber
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum ModelStatus {
@@ -389,9 +392,7 @@ pub enum ModelStatus {
 }
 
 /// Everything the chain records about one model version.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug,
-)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct ModelRecord<AccountId, Balance, BlockNumber> {
 	/// The line this version belongs to.
@@ -477,7 +478,11 @@ mod tests {
 			Err(PolicyError::BadThreshold)
 		);
 		let sampled = Policy {
-			verification: VerificationPolicy::Sampled { permill: Permill::from_percent(10), k: 3, n: 2 },
+			verification: VerificationPolicy::Sampled {
+				permill: Permill::from_percent(10),
+				k: 3,
+				n: 2,
+			},
 			comparison: ComparisonRule::Exact,
 		};
 		assert_eq!(sampled.validate(&EMBEDDING), Err(PolicyError::BadThreshold));
@@ -494,7 +499,10 @@ mod tests {
 
 	#[test]
 	fn tolerances_are_range_checked_and_fit_the_task() {
-		assert_eq!(quorum(1, 1, ComparisonRule::Cosine(Tolerance(1_000))).validate(&EMBEDDING), Ok(()));
+		assert_eq!(
+			quorum(1, 1, ComparisonRule::Cosine(Tolerance(1_000))).validate(&EMBEDDING),
+			Ok(())
+		);
 		assert_eq!(
 			quorum(1, 1, ComparisonRule::MaxAbs(Tolerance(0))).validate(&EMBEDDING),
 			Err(PolicyError::BadTolerance)

@@ -19,8 +19,8 @@ use sp_runtime::{traits::One, Perbill};
 // `RuntimeTask` by name, so they must be in scope here.
 use super::{
 	currency::MILLI_VRT, time::SLOT_DURATION, AccountId, Aura, Balance, Balances, Block,
-	BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, VERSION,
+	BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, VERSION,
 };
 
 /// Operational transactions (for example GRANDPA equivocation reports) may use

@@ -10,9 +10,7 @@ use codec::Encode;
 use sp_core::{sr25519, Pair};
 use sp_runtime::generic::Era;
 
-use crate::{
-	Hash, Nonce, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION,
-};
+use crate::{Hash, Nonce, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION};
 
 /// The extension tuple of an immortal transaction with this nonce and no tip.
 pub fn transaction_extension(nonce: Nonce) -> TxExtension {

@@ -141,13 +141,13 @@ fn a_block_with_a_transfer_finalizes_to_a_header() {
 		// Every block must carry the timestamp inherent. Without an Aura
 		// pre-digest the current slot is 0, so the time must fall in slot 0.
 		let now = crate::time::SLOT_DURATION / 2;
-		let inherent = UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(
-			pallet_timestamp::Call::set { now },
-		));
+		let inherent =
+			UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
+				now,
+			}));
 		assert_ok!(Executive::apply_extrinsic(inherent).expect("inherent is valid"));
 		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![0; 8] });
-		assert_ok!(Executive::apply_extrinsic(signed(call, Sr25519Keyring::Bob, 0))
-			.expect("valid"));
+		assert_ok!(Executive::apply_extrinsic(signed(call, Sr25519Keyring::Bob, 0)).expect("valid"));
 		let header = Executive::finalize_block();
 		assert_eq!(*header.number(), 1);
 		assert_ne!(

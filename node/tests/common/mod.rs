@@ -95,16 +95,11 @@ impl Node {
 	/// Starts `veritas-node` with `args` on the given ports.
 	pub fn start_on(name: &str, ports: Ports, args: &[&str], log_dir: &Path) -> Self {
 		let log = log_dir.join(format!("{name}.log"));
-		let log_file = File::options()
-			.create(true)
-			.append(true)
-			.open(&log)
-			.expect("log file can be created");
+		let log_file =
+			File::options().create(true).append(true).open(&log).expect("log file can be created");
 		let child = Command::new(NODE_BINARY)
 			.args(args)
 			.args([
-				"--port",
-				&ports.p2p.to_string(),
 				"--listen-addr",
 				&format!("/ip4/127.0.0.1/tcp/{}", ports.p2p),
 				"--rpc-port",
@@ -142,7 +137,9 @@ impl Node {
 					self.assert_running();
 					tokio::time::sleep(Duration::from_millis(500)).await;
 				},
-				Err(e) => panic!("{}: {method} never answered: {e}\n{}", self.name, self.log_tail()),
+				Err(e) => {
+					panic!("{}: {method} never answered: {e}\n{}", self.name, self.log_tail())
+				},
 			}
 		}
 	}

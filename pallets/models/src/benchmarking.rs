@@ -153,12 +153,8 @@ mod benchmarks {
 		let owner = funded::<T>("owner", 0);
 		let new_owner = funded::<T>("new", 0);
 		let (line, _) = line_with_versions::<T>(&owner, v);
-		Models::<T>::transfer_ownership(
-			RawOrigin::Signed(owner).into(),
-			line,
-			new_owner.clone(),
-		)
-		.expect("offers");
+		Models::<T>::transfer_ownership(RawOrigin::Signed(owner).into(), line, new_owner.clone())
+			.expect("offers");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(new_owner.clone()), line);
 		assert_eq!(Lines::<T>::get(line).map(|l| l.owner), Some(new_owner));

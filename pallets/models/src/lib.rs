@@ -79,14 +79,11 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::*;
 use scale_info::TypeInfo;
-use sp_runtime::{
-	traits::{Saturating, Zero},
-	RuntimeDebug,
-};
+use sp_runtime::traits::{Saturating, Zero};
 use veritas_primitives::model::{
-	Architecture, FileRef, ModelFiles, ModelFormat, ModelId, ModelInspect, ModelLineId,
-	ModelName, ModelPolicy, ModelRecord, ModelStatus, ModelUsage, ModelVersion, PolicyError,
-	Pricing, TaskKind,
+	Architecture, FileRef, ModelFiles, ModelFormat, ModelId, ModelInspect, ModelLineId, ModelName,
+	ModelPolicy, ModelRecord, ModelStatus, ModelUsage, ModelVersion, PolicyError, Pricing,
+	TaskKind,
 };
 
 /// The balance type of the currency that deposits are held in.
@@ -101,7 +98,7 @@ pub type ModelRecordOf<T> =
 pub type ModelPolicyOf<T> = ModelPolicy<BalanceOf<T>, BlockNumberFor<T>>;
 
 /// A model line: a name, an owner, and its live (not retired) versions.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 #[scale_info(skip_type_params(MaxVersions))]
 pub struct ModelLine<AccountId, Balance, MaxVersions: Get<u32>> {
 	pub owner: AccountId,
@@ -131,7 +128,7 @@ pub type ModelLineOf<T> =
 	codec::DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 pub struct ModelSpec<Balance, BlockNumber> {
 	pub files: ModelFiles,
@@ -418,7 +415,12 @@ pub mod pallet {
 			Models::<T>::insert(model_id, record);
 			Lines::<T>::insert(line, model_line);
 
-			Self::deposit_event(Event::VersionPublished { line, model: model_id, version, deposit });
+			Self::deposit_event(Event::VersionPublished {
+				line,
+				model: model_id,
+				version,
+				deposit,
+			});
 			Ok(())
 		}
 
@@ -573,9 +575,9 @@ impl<T: Config> Pallet<T> {
 		}
 		let format_fits = matches!(
 			(spec.architecture, spec.format),
-			(Architecture::Llama, ModelFormat::Gguf) |
-				(Architecture::Bert, ModelFormat::Safetensors) |
-				(Architecture::Mlp, ModelFormat::Safetensors)
+			(Architecture::Llama, ModelFormat::Gguf)
+				| (Architecture::Bert, ModelFormat::Safetensors)
+				| (Architecture::Mlp, ModelFormat::Safetensors)
 		);
 		ensure!(format_fits, Error::<T>::FormatDoesNotFitArchitecture);
 		ensure!(spec.task.accepts(spec.architecture), Error::<T>::TaskDoesNotFitArchitecture);
@@ -641,8 +643,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn release(who: &T::AccountId, amount: BalanceOf<T>) {
-		let released =
-			T::Currency::release(&HoldReason::ModelDeposit.into(), who, amount, Precision::BestEffort);
+		let released = T::Currency::release(
+			&HoldReason::ModelDeposit.into(),
+			who,
+			amount,
+			Precision::BestEffort,
+		);
 		if released.ok() != Some(amount) {
 			// The pallet's own accounting says this much is held; anything else
 			// is a bug worth seeing in the logs, not a reason to fail the call.
@@ -723,6 +729,7 @@ impl<T: Config> Pallet<T> {
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
+		use frame_support::traits::fungible::InspectHold;
 
 		let next_line = NextLineId::<T>::get();
 		let next_model = NextModelId::<T>::get();

@@ -19,7 +19,7 @@ frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
 		Balances: pallet_balances,
-		Models: pallet_models,
+		Registry: pallet_models,
 	}
 );
 
@@ -101,6 +101,6 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 pub fn run_test(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		test();
-		Models::do_try_state().expect("registry invariants hold");
+		Registry::do_try_state().expect("registry invariants hold");
 	});
 }

@@ -21,7 +21,10 @@ fn name(text: &str) -> ModelName {
 
 fn file(seed: u8, size: u64) -> FileRef {
 	FileRef {
-		cid: Cid::truncate_from(format!("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzd{seed}").into_bytes()),
+		cid: Cid::truncate_from(
+			format!("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzd{seed}")
+				.into_bytes(),
+		),
 		digest: [seed; 32],
 		size,
 	}
@@ -64,7 +67,7 @@ fn generation_spec() -> ModelSpecOf<Test> {
 fn register(owner: AccountId, model_name: &str, spec: ModelSpecOf<Test>) -> (u64, u64) {
 	let line = NextLineId::<Test>::get();
 	let model = NextModelId::<Test>::get();
-	assert_ok!(Models::register_model(RuntimeOrigin::signed(owner), name(model_name), spec));
+	assert_ok!(Registry::register_model(RuntimeOrigin::signed(owner), name(model_name), spec));
 	(line, model)
 }
 
@@ -120,7 +123,11 @@ fn names_are_unique_per_owner_only() {
 	run_test(|| {
 		register(ALICE, "shared", embedding_spec(1));
 		assert_noop!(
-			Models::register_model(RuntimeOrigin::signed(ALICE), name("shared"), embedding_spec(2)),
+			Registry::register_model(
+				RuntimeOrigin::signed(ALICE),
+				name("shared"),
+				embedding_spec(2)
+			),
 			Error::<Test>::NameTaken
 		);
 		register(BOB, "shared", embedding_spec(1));
@@ -131,7 +138,7 @@ fn names_are_unique_per_owner_only() {
 fn register_model_refuses_bad_names_and_origins() {
 	run_test(|| {
 		let register = |who, model_name: ModelName| {
-			Models::register_model(RuntimeOrigin::signed(who), model_name, embedding_spec(1))
+			Registry::register_model(RuntimeOrigin::signed(who), model_name, embedding_spec(1))
 		};
 		assert_noop!(register(ALICE, name("")), Error::<Test>::EmptyName);
 		assert_noop!(
@@ -139,7 +146,7 @@ fn register_model_refuses_bad_names_and_origins() {
 			Error::<Test>::NameNotUtf8
 		);
 		assert_noop!(
-			Models::register_model(RuntimeOrigin::none(), name("x"), embedding_spec(1)),
+			Registry::register_model(RuntimeOrigin::none(), name("x"), embedding_spec(1)),
 			DispatchError::BadOrigin
 		);
 		assert_noop!(register(PAUPER, name("poor")), Error::<Test>::InsufficientBalance);
@@ -148,7 +155,7 @@ fn register_model_refuses_bad_names_and_origins() {
 
 /// Registers `spec` and expects `error`, with nothing stored or held.
 fn assert_spec_refused(spec: ModelSpecOf<Test>, error: Error<Test>) {
-	assert_noop!(Models::register_model(RuntimeOrigin::signed(ALICE), name("m"), spec), error);
+	assert_noop!(Registry::register_model(RuntimeOrigin::signed(ALICE), name("m"), spec), error);
 }
 
 #[test]
@@ -159,7 +166,8 @@ fn register_model_refuses_bad_files() {
 		assert_spec_refused(spec, Error::<Test>::EmptyCid);
 
 		let mut spec = embedding_spec(1);
-		spec.files.tokenizer = Some(FileRef { cid: Cid::truncate_from(b"bafy 1".to_vec()), ..file(1, 5) });
+		spec.files.tokenizer =
+			Some(FileRef { cid: Cid::truncate_from(b"bafy 1".to_vec()), ..file(1, 5) });
 		assert_spec_refused(spec, Error::<Test>::MalformedCid);
 
 		let mut spec = embedding_spec(1);
@@ -249,7 +257,11 @@ fn generation_and_tabular_models_register() {
 	run_test(|| {
 		register(ALICE, "SmolLM2-135M-Instruct", generation_spec());
 		let mlp = ModelSpecOf::<Test> {
-			files: ModelFiles { weights: file(60, 4_000), config: Some(file(61, 200)), tokenizer: None },
+			files: ModelFiles {
+				weights: file(60, 4_000),
+				config: Some(file(61, 200)),
+				tokenizer: None,
+			},
 			format: ModelFormat::Safetensors,
 			architecture: Architecture::Mlp,
 			task: TaskKind::TabularClassification { inputs: 6, classes: 2 },
@@ -275,7 +287,11 @@ fn publish_version_numbers_versions_and_holds_their_deposits() {
 	run_test(|| {
 		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
 		let held_before = held(ALICE);
-		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
+		assert_ok!(Registry::publish_version(
+			RuntimeOrigin::signed(ALICE),
+			line,
+			embedding_spec(2)
+		));
 		let second = first + 1;
 		let record = Models::<Test>::get(second).expect("stored");
 		assert_eq!(record.version, 2);
@@ -287,7 +303,7 @@ fn publish_version_numbers_versions_and_holds_their_deposits() {
 			Event::VersionPublished { line, model: second, version: 2, deposit: record.deposit }
 				.into()
 		);
-		assert_eq!(Models::latest_active(line), Some(second));
+		assert_eq!(Registry::latest_active(line), Some(second));
 	});
 }
 
@@ -296,33 +312,33 @@ fn publish_version_errors() {
 	run_test(|| {
 		let (line, _) = register(ALICE, "minilm", embedding_spec(1));
 		assert_noop!(
-			Models::publish_version(RuntimeOrigin::signed(ALICE), line + 1, embedding_spec(2)),
+			Registry::publish_version(RuntimeOrigin::signed(ALICE), line + 1, embedding_spec(2)),
 			Error::<Test>::UnknownLine
 		);
 		assert_noop!(
-			Models::publish_version(RuntimeOrigin::signed(BOB), line, embedding_spec(2)),
+			Registry::publish_version(RuntimeOrigin::signed(BOB), line, embedding_spec(2)),
 			Error::<Test>::NotOwner
 		);
 		assert_noop!(
-			Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(1)),
+			Registry::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(1)),
 			Error::<Test>::DuplicateVersion
 		);
 		let mut bad = embedding_spec(2);
 		bad.task = TaskKind::TextEmbedding { dim: 0 };
 		assert_noop!(
-			Models::publish_version(RuntimeOrigin::signed(ALICE), line, bad),
+			Registry::publish_version(RuntimeOrigin::signed(ALICE), line, bad),
 			Error::<Test>::MalformedTask
 		);
 		// MaxVersions is 4 in the mock.
 		for seed in 2..=4 {
-			assert_ok!(Models::publish_version(
+			assert_ok!(Registry::publish_version(
 				RuntimeOrigin::signed(ALICE),
 				line,
 				embedding_spec(seed)
 			));
 		}
 		assert_noop!(
-			Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(5)),
+			Registry::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(5)),
 			Error::<Test>::TooManyVersions
 		);
 	});
@@ -336,7 +352,7 @@ fn publish_version_needs_the_deposit() {
 		// Leave Alice less than a record's deposit.
 		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(ALICE), BOB, free - 50));
 		assert_noop!(
-			Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)),
+			Registry::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)),
 			Error::<Test>::InsufficientBalance
 		);
 	});
@@ -346,10 +362,18 @@ fn publish_version_needs_the_deposit() {
 fn a_retired_version_leaves_room_and_its_files_may_return() {
 	run_test(|| {
 		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Retired));
+		assert_ok!(Registry::publish_version(
+			RuntimeOrigin::signed(ALICE),
+			line,
+			embedding_spec(2)
+		));
+		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Retired));
 		// Only live versions count as duplicates.
-		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(1)));
+		assert_ok!(Registry::publish_version(
+			RuntimeOrigin::signed(ALICE),
+			line,
+			embedding_spec(1)
+		));
 		let newest = NextModelId::<Test>::get() - 1;
 		assert_eq!(Models::<Test>::get(newest).expect("stored").version, 3);
 	});
@@ -362,13 +386,13 @@ fn set_price_changes_the_price() {
 	run_test(|| {
 		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
 		let pricing = Pricing { per_request: 99, per_output_token: 0 };
-		assert_ok!(Models::set_price(RuntimeOrigin::signed(ALICE), model, pricing));
+		assert_ok!(Registry::set_price(RuntimeOrigin::signed(ALICE), model, pricing));
 		assert_eq!(Models::<Test>::get(model).expect("stored").pricing, pricing);
 		assert_eq!(last_event(), Event::PriceSet { model, pricing }.into());
 
 		let (_, smol) = register(ALICE, "smol", generation_spec());
 		let per_token = Pricing { per_request: 1, per_output_token: 7 };
-		assert_ok!(Models::set_price(RuntimeOrigin::signed(ALICE), smol, per_token));
+		assert_ok!(Registry::set_price(RuntimeOrigin::signed(ALICE), smol, per_token));
 	});
 }
 
@@ -378,24 +402,24 @@ fn set_price_errors() {
 		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
 		let pricing = Pricing { per_request: 1, per_output_token: 0 };
 		assert_noop!(
-			Models::set_price(RuntimeOrigin::signed(ALICE), model + 1, pricing),
+			Registry::set_price(RuntimeOrigin::signed(ALICE), model + 1, pricing),
 			Error::<Test>::UnknownModel
 		);
 		assert_noop!(
-			Models::set_price(RuntimeOrigin::signed(BOB), model, pricing),
+			Registry::set_price(RuntimeOrigin::signed(BOB), model, pricing),
 			Error::<Test>::NotOwner
 		);
 		assert_noop!(
-			Models::set_price(
+			Registry::set_price(
 				RuntimeOrigin::signed(ALICE),
 				model,
 				Pricing { per_request: 1, per_output_token: 1 }
 			),
 			Error::<Test>::TokenPriceWithoutGeneration
 		);
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
+		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
 		assert_noop!(
-			Models::set_price(RuntimeOrigin::signed(ALICE), model, pricing),
+			Registry::set_price(RuntimeOrigin::signed(ALICE), model, pricing),
 			Error::<Test>::ModelRetired
 		);
 	});
@@ -406,10 +430,13 @@ fn set_policy_changes_the_policy_and_validates_it() {
 	run_test(|| {
 		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
 		let policy = ModelPolicy {
-			verification: VerificationPolicy::Optimistic { window_blocks: 20, challenge_bond: 1_000 },
+			verification: VerificationPolicy::Optimistic {
+				window_blocks: 20,
+				challenge_bond: 1_000,
+			},
 			comparison: ComparisonRule::MaxAbs(Tolerance(500)),
 		};
-		assert_ok!(Models::set_policy(RuntimeOrigin::signed(ALICE), model, policy));
+		assert_ok!(Registry::set_policy(RuntimeOrigin::signed(ALICE), model, policy));
 		assert_eq!(Models::<Test>::get(model).expect("stored").policy, policy);
 		assert_eq!(last_event(), Event::PolicySet { model, policy }.into());
 
@@ -418,20 +445,20 @@ fn set_policy_changes_the_policy_and_validates_it() {
 			comparison: ComparisonRule::Exact,
 		};
 		assert_noop!(
-			Models::set_policy(RuntimeOrigin::signed(ALICE), model, bad),
+			Registry::set_policy(RuntimeOrigin::signed(ALICE), model, bad),
 			Error::<Test>::BadThreshold
 		);
 		assert_noop!(
-			Models::set_policy(RuntimeOrigin::signed(BOB), model, policy),
+			Registry::set_policy(RuntimeOrigin::signed(BOB), model, policy),
 			Error::<Test>::NotOwner
 		);
 		assert_noop!(
-			Models::set_policy(RuntimeOrigin::signed(ALICE), 77, policy),
+			Registry::set_policy(RuntimeOrigin::signed(ALICE), 77, policy),
 			Error::<Test>::UnknownModel
 		);
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
+		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
 		assert_noop!(
-			Models::set_policy(RuntimeOrigin::signed(ALICE), model, policy),
+			Registry::set_policy(RuntimeOrigin::signed(ALICE), model, policy),
 			Error::<Test>::ModelRetired
 		);
 	});
@@ -443,20 +470,24 @@ fn set_policy_changes_the_policy_and_validates_it() {
 fn deprecating_and_reactivating() {
 	run_test(|| {
 		let (line, model) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Deprecated));
-		assert_eq!(Models::status(model), Some(ModelStatus::Deprecated));
-		assert!(!Models::is_active(model));
-		assert_eq!(Models::latest_active(line), None);
+		assert_ok!(Registry::set_status(
+			RuntimeOrigin::signed(ALICE),
+			model,
+			ModelStatus::Deprecated
+		));
+		assert_eq!(Registry::status(model), Some(ModelStatus::Deprecated));
+		assert!(!Registry::is_active(model));
+		assert_eq!(Registry::latest_active(line), None);
 		assert_eq!(
 			last_event(),
 			Event::StatusChanged { model, status: ModelStatus::Deprecated, forced: false }.into()
 		);
 		assert_noop!(
-			Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Deprecated),
+			Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Deprecated),
 			Error::<Test>::StatusUnchanged
 		);
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Active));
-		assert!(Models::is_active(model));
+		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Active));
+		assert!(Registry::is_active(model));
 	});
 }
 
@@ -464,12 +495,20 @@ fn deprecating_and_reactivating() {
 fn latest_active_skips_deprecated_versions() {
 	run_test(|| {
 		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
+		assert_ok!(Registry::publish_version(
+			RuntimeOrigin::signed(ALICE),
+			line,
+			embedding_spec(2)
+		));
 		let second = first + 1;
-		assert_eq!(Models::latest_active(line), Some(second));
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), second, ModelStatus::Deprecated));
-		assert_eq!(Models::latest_active(line), Some(first));
-		assert_eq!(Models::latest_active(line + 5), None);
+		assert_eq!(Registry::latest_active(line), Some(second));
+		assert_ok!(Registry::set_status(
+			RuntimeOrigin::signed(ALICE),
+			second,
+			ModelStatus::Deprecated
+		));
+		assert_eq!(Registry::latest_active(line), Some(first));
+		assert_eq!(Registry::latest_active(line + 5), None);
 	});
 }
 
@@ -481,7 +520,7 @@ fn retiring_the_last_version_returns_every_deposit_and_frees_the_name() {
 		let record_deposit = Models::<Test>::get(model).expect("stored").deposit;
 		let line_deposit = Lines::<Test>::get(line).expect("stored").deposit;
 
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
+		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
 
 		assert_eq!(held(ALICE), 0);
 		assert_eq!(Balances::balance(&ALICE), ENDOWMENT);
@@ -506,12 +545,19 @@ fn retiring_the_last_version_returns_every_deposit_and_frees_the_name() {
 fn retiring_one_of_two_versions_keeps_the_line() {
 	run_test(|| {
 		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
+		assert_ok!(Registry::publish_version(
+			RuntimeOrigin::signed(ALICE),
+			line,
+			embedding_spec(2)
+		));
 		let first_deposit = Models::<Test>::get(first).expect("stored").deposit;
 		let held_before = held(ALICE);
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Retired));
+		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Retired));
 		assert_eq!(held(ALICE), held_before - first_deposit);
-		assert_eq!(Lines::<Test>::get(line).expect("line stays").versions.to_vec(), vec![first + 1]);
+		assert_eq!(
+			Lines::<Test>::get(line).expect("line stays").versions.to_vec(),
+			vec![first + 1]
+		);
 	});
 }
 
@@ -521,15 +567,19 @@ fn retiring_is_final_and_waits_for_open_requests() {
 		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
 		TestUsage::set_open_requests(model, 2);
 		assert_noop!(
-			Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired),
+			Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired),
 			Error::<Test>::ModelInUse
 		);
 		// Deprecating does not wait: in-flight requests finish.
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Deprecated));
+		assert_ok!(Registry::set_status(
+			RuntimeOrigin::signed(ALICE),
+			model,
+			ModelStatus::Deprecated
+		));
 		TestUsage::set_open_requests(model, 0);
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
+		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
 		assert_noop!(
-			Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Active),
+			Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Active),
 			Error::<Test>::ModelRetired
 		);
 	});
@@ -540,15 +590,15 @@ fn set_status_errors() {
 	run_test(|| {
 		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
 		assert_noop!(
-			Models::set_status(RuntimeOrigin::signed(BOB), model, ModelStatus::Deprecated),
+			Registry::set_status(RuntimeOrigin::signed(BOB), model, ModelStatus::Deprecated),
 			Error::<Test>::NotOwner
 		);
 		assert_noop!(
-			Models::set_status(RuntimeOrigin::signed(ALICE), 42, ModelStatus::Deprecated),
+			Registry::set_status(RuntimeOrigin::signed(ALICE), 42, ModelStatus::Deprecated),
 			Error::<Test>::UnknownModel
 		);
 		assert_noop!(
-			Models::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Active),
+			Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Active),
 			Error::<Test>::StatusUnchanged
 		);
 	});
@@ -560,12 +610,16 @@ fn set_status_errors() {
 fn force_set_status_takes_down_any_model() {
 	run_test(|| {
 		let (_, model) = register(ALICE, "malicious", embedding_spec(1));
-		assert_ok!(Models::force_set_status(RuntimeOrigin::root(), model, ModelStatus::Deprecated));
+		assert_ok!(Registry::force_set_status(
+			RuntimeOrigin::root(),
+			model,
+			ModelStatus::Deprecated
+		));
 		assert_eq!(
 			last_event(),
 			Event::StatusChanged { model, status: ModelStatus::Deprecated, forced: true }.into()
 		);
-		assert_ok!(Models::force_set_status(RuntimeOrigin::root(), model, ModelStatus::Retired));
+		assert_ok!(Registry::force_set_status(RuntimeOrigin::root(), model, ModelStatus::Retired));
 		assert_eq!(held(ALICE), 0);
 	});
 }
@@ -575,16 +629,20 @@ fn force_set_status_errors() {
 	run_test(|| {
 		let (_, model) = register(ALICE, "m", embedding_spec(1));
 		assert_noop!(
-			Models::force_set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Deprecated),
+			Registry::force_set_status(
+				RuntimeOrigin::signed(ALICE),
+				model,
+				ModelStatus::Deprecated
+			),
 			DispatchError::BadOrigin
 		);
 		assert_noop!(
-			Models::force_set_status(RuntimeOrigin::root(), 9, ModelStatus::Deprecated),
+			Registry::force_set_status(RuntimeOrigin::root(), 9, ModelStatus::Deprecated),
 			Error::<Test>::UnknownModel
 		);
 		TestUsage::set_open_requests(model, 1);
 		assert_noop!(
-			Models::force_set_status(RuntimeOrigin::root(), model, ModelStatus::Retired),
+			Registry::force_set_status(RuntimeOrigin::root(), model, ModelStatus::Retired),
 			Error::<Test>::ModelInUse
 		);
 	});
@@ -597,15 +655,19 @@ fn ownership_moves_with_its_deposits_in_two_steps() {
 	run_test(|| {
 		let issuance = Balances::total_issuance();
 		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
+		assert_ok!(Registry::publish_version(
+			RuntimeOrigin::signed(ALICE),
+			line,
+			embedding_spec(2)
+		));
 		let total = held(ALICE);
 
-		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, BOB));
+		assert_ok!(Registry::transfer_ownership(RuntimeOrigin::signed(ALICE), line, BOB));
 		assert_eq!(last_event(), Event::OwnershipOffered { line, from: ALICE, to: BOB }.into());
 		// Nothing moves until Bob accepts.
 		assert_eq!(Models::<Test>::get(first).expect("stored").owner, ALICE);
 
-		assert_ok!(Models::accept_ownership(RuntimeOrigin::signed(BOB), line));
+		assert_ok!(Registry::accept_ownership(RuntimeOrigin::signed(BOB), line));
 		assert_eq!(held(ALICE), 0);
 		assert_eq!(Balances::balance(&ALICE), ENDOWMENT);
 		assert_eq!(held(BOB), total);
@@ -619,15 +681,16 @@ fn ownership_moves_with_its_deposits_in_two_steps() {
 		}
 		assert_eq!(LineByName::<Test>::get(BOB, name("minilm")), Some(line));
 		assert!(LineByName::<Test>::get(ALICE, name("minilm")).is_none());
-		assert_eq!(
-			last_event(),
-			Event::OwnershipTransferred { line, from: ALICE, to: BOB }.into()
-		);
+		assert_eq!(last_event(), Event::OwnershipTransferred { line, from: ALICE, to: BOB }.into());
 
 		// The new owner controls it; the old one no longer does.
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(BOB), first, ModelStatus::Deprecated));
+		assert_ok!(Registry::set_status(
+			RuntimeOrigin::signed(BOB),
+			first,
+			ModelStatus::Deprecated
+		));
 		assert_noop!(
-			Models::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Active),
+			Registry::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Active),
 			Error::<Test>::NotOwner
 		);
 	});
@@ -637,11 +700,11 @@ fn ownership_moves_with_its_deposits_in_two_steps() {
 fn an_offer_can_be_withdrawn() {
 	run_test(|| {
 		let (line, _) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, BOB));
-		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, ALICE));
+		assert_ok!(Registry::transfer_ownership(RuntimeOrigin::signed(ALICE), line, BOB));
+		assert_ok!(Registry::transfer_ownership(RuntimeOrigin::signed(ALICE), line, ALICE));
 		assert_eq!(Lines::<Test>::get(line).expect("stored").pending_owner, None);
 		assert_noop!(
-			Models::accept_ownership(RuntimeOrigin::signed(BOB), line),
+			Registry::accept_ownership(RuntimeOrigin::signed(BOB), line),
 			Error::<Test>::NotPendingOwner
 		);
 	});
@@ -652,34 +715,34 @@ fn ownership_errors() {
 	run_test(|| {
 		let (line, _) = register(ALICE, "minilm", embedding_spec(1));
 		assert_noop!(
-			Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line + 1, BOB),
+			Registry::transfer_ownership(RuntimeOrigin::signed(ALICE), line + 1, BOB),
 			Error::<Test>::UnknownLine
 		);
 		assert_noop!(
-			Models::transfer_ownership(RuntimeOrigin::signed(BOB), line, BOB),
+			Registry::transfer_ownership(RuntimeOrigin::signed(BOB), line, BOB),
 			Error::<Test>::NotOwner
 		);
 		assert_noop!(
-			Models::accept_ownership(RuntimeOrigin::signed(BOB), line + 1),
+			Registry::accept_ownership(RuntimeOrigin::signed(BOB), line + 1),
 			Error::<Test>::UnknownLine
 		);
-		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, BOB));
+		assert_ok!(Registry::transfer_ownership(RuntimeOrigin::signed(ALICE), line, BOB));
 		assert_noop!(
-			Models::accept_ownership(RuntimeOrigin::signed(CHARLIE), line),
+			Registry::accept_ownership(RuntimeOrigin::signed(CHARLIE), line),
 			Error::<Test>::NotPendingOwner
 		);
 
 		// Bob already has a line of that name.
 		register(BOB, "minilm", embedding_spec(3));
 		assert_noop!(
-			Models::accept_ownership(RuntimeOrigin::signed(BOB), line),
+			Registry::accept_ownership(RuntimeOrigin::signed(BOB), line),
 			Error::<Test>::NameTaken
 		);
 
 		// A new owner who cannot pay the deposit cannot take the line.
-		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, PAUPER));
+		assert_ok!(Registry::transfer_ownership(RuntimeOrigin::signed(ALICE), line, PAUPER));
 		assert_noop!(
-			Models::accept_ownership(RuntimeOrigin::signed(PAUPER), line),
+			Registry::accept_ownership(RuntimeOrigin::signed(PAUPER), line),
 			Error::<Test>::InsufficientBalance
 		);
 	});
@@ -691,9 +754,9 @@ fn ownership_errors() {
 fn try_state_detects_a_broken_index() {
 	run_test(|| {
 		let (line, _) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Models::do_try_state());
+		assert_ok!(Registry::do_try_state());
 		LineByName::<Test>::insert(BOB, name("ghost"), line);
-		assert!(Models::do_try_state().is_err());
+		assert!(Registry::do_try_state().is_err());
 		LineByName::<Test>::remove(BOB, name("ghost"));
 	});
 }
@@ -705,7 +768,7 @@ fn try_state_detects_a_deposit_the_records_do_not_account_for() {
 		Models::<Test>::mutate(model, |record| {
 			record.as_mut().expect("stored").deposit += 1;
 		});
-		assert!(Models::do_try_state().is_err());
+		assert!(Registry::do_try_state().is_err());
 		Models::<Test>::mutate(model, |record| {
 			record.as_mut().expect("stored").deposit -= 1;
 		});
@@ -717,11 +780,23 @@ fn deposits_are_conserved_through_a_whole_life() {
 	run_test(|| {
 		let issuance = Balances::total_issuance();
 		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Models::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
-		assert_ok!(Models::transfer_ownership(RuntimeOrigin::signed(ALICE), line, CHARLIE));
-		assert_ok!(Models::accept_ownership(RuntimeOrigin::signed(CHARLIE), line));
-		assert_ok!(Models::set_status(RuntimeOrigin::signed(CHARLIE), first, ModelStatus::Retired));
-		assert_ok!(Models::force_set_status(RuntimeOrigin::root(), first + 1, ModelStatus::Retired));
+		assert_ok!(Registry::publish_version(
+			RuntimeOrigin::signed(ALICE),
+			line,
+			embedding_spec(2)
+		));
+		assert_ok!(Registry::transfer_ownership(RuntimeOrigin::signed(ALICE), line, CHARLIE));
+		assert_ok!(Registry::accept_ownership(RuntimeOrigin::signed(CHARLIE), line));
+		assert_ok!(Registry::set_status(
+			RuntimeOrigin::signed(CHARLIE),
+			first,
+			ModelStatus::Retired
+		));
+		assert_ok!(Registry::force_set_status(
+			RuntimeOrigin::root(),
+			first + 1,
+			ModelStatus::Retired
+		));
 		for who in [ALICE, BOB, CHARLIE] {
 			assert_eq!(held(who), 0);
 			assert_eq!(Balances::balance(&who), ENDOWMENT);

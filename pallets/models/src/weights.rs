@@ -6,7 +6,10 @@
 #![allow(unused_parens, unused_imports, missing_docs)]
 
 use core::marker::PhantomData;
-use frame_support::{traits::Get, weights::{constants::RocksDbWeight, Weight}};
+use frame_support::{
+	traits::Get,
+	weights::{constants::RocksDbWeight, Weight},
+};
 
 /// The weight of each call of pallet-models.
 pub trait WeightInfo {
@@ -21,12 +24,28 @@ pub trait WeightInfo {
 }
 
 impl WeightInfo for () {
-	fn register_model() -> Weight { Weight::zero() }
-	fn publish_version(_v: u32) -> Weight { Weight::zero() }
-	fn set_price() -> Weight { Weight::zero() }
-	fn set_policy() -> Weight { Weight::zero() }
-	fn set_status(_v: u32) -> Weight { Weight::zero() }
-	fn transfer_ownership() -> Weight { Weight::zero() }
-	fn accept_ownership(_v: u32) -> Weight { Weight::zero() }
-	fn force_set_status(_v: u32) -> Weight { Weight::zero() }
+	fn register_model() -> Weight {
+		Weight::zero()
+	}
+	fn publish_version(_v: u32) -> Weight {
+		Weight::zero()
+	}
+	fn set_price() -> Weight {
+		Weight::zero()
+	}
+	fn set_policy() -> Weight {
+		Weight::zero()
+	}
+	fn set_status(_v: u32) -> Weight {
+		Weight::zero()
+	}
+	fn transfer_ownership() -> Weight {
+		Weight::zero()
+	}
+	fn accept_ownership(_v: u32) -> Weight {
+		Weight::zero()
+	}
+	fn force_set_status(_v: u32) -> Weight {
+		Weight::zero()
+	}
 }
