@@ -34,6 +34,12 @@ pub enum Subcommand {
 
 	/// Print the database's meta information.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Measure the runtime's pallets (`benchmark pallet`) to generate their
+	/// weights. Only in a node built with `--features runtime-benchmarks`.
+	#[cfg(feature = "runtime-benchmarks")]
+	#[command(subcommand)]
+	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 }
 
 /// `veritas-node`: a Veritas blockchain node.

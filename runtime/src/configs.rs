@@ -18,9 +18,11 @@ use sp_runtime::{traits::One, Perbill};
 // `derive_impl` injects `RuntimeOrigin`, `RuntimeCall`, `PalletInfo` and
 // `RuntimeTask` by name, so they must be in scope here.
 use super::{
-	currency::MILLI_VRT, time::SLOT_DURATION, AccountId, Aura, Balance, Balances, Block,
-	BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
-	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, VERSION,
+	currency::{MILLI_VRT, VRT},
+	time::SLOT_DURATION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
+	System, VERSION,
 };
 
 /// Operational transactions (for example GRANDPA equivocation reports) may use
@@ -133,4 +135,25 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Held for every stored model record or line, whatever its size.
+	pub const ModelDepositBase: Balance = VRT;
+	/// Held for each byte of a stored model record or line: a typical
+	/// version (three files) costs about 5 VRT in all.
+	pub const ModelDepositPerByte: Balance = 10 * MILLI_VRT;
+}
+
+impl pallet_models::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type DepositBase = ModelDepositBase;
+	type DepositPerByte = ModelDepositPerByte;
+	type MaxVersions = ConstU32<32>;
+	type ForceOrigin = frame_system::EnsureRoot<AccountId>;
+	// No request can be open until the inference pallet exists.
+	type Usage = ();
+	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
 }

@@ -11,6 +11,9 @@
 //! - [`genesis_config_presets`] defines the `development` and `local_testnet`
 //!   chains.
 //!
+//! Veritas's own pallets:
+//! - `Models` ([`pallet_models`]): the model registry.
+//!
 //! Consensus is Aura (round-robin block authoring in fixed slots) with GRANDPA
 //! finality. The token is VRT with 12 decimals.
 
@@ -25,6 +28,11 @@ use alloc::vec::Vec;
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
+// `define_benchmarks!` makes `list_benchmarks!` and `add_benchmarks!` for
+// the benchmarking API in `apis`, so it must come first.
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
@@ -132,5 +140,8 @@ frame_support::construct_runtime!(
 		Balances: pallet_balances = 4,
 		TransactionPayment: pallet_transaction_payment = 5,
 		Sudo: pallet_sudo = 6,
+
+		// Veritas
+		Models: pallet_models = 10,
 	}
 );

@@ -157,3 +157,52 @@ fn a_block_with_a_transfer_finalizes_to_a_header() {
 		assert_eq!(pallet_timestamp::Now::<Runtime>::get(), now);
 	});
 }
+
+#[test]
+fn registering_a_model_through_the_executive_holds_its_deposit() {
+	use veritas_primitives::model::{
+		Architecture, Cid, ComparisonRule, FileRef, ModelFiles, ModelFormat, ModelName,
+		ModelPolicy, ModelStatus, Pricing, TaskKind, Tolerance, VerificationPolicy,
+	};
+
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		initialize_block(1);
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let file = |cid: &str, seed: u8, size: u64| FileRef {
+			cid: Cid::truncate_from(cid.as_bytes().to_vec()),
+			digest: [seed; 32],
+			size,
+		};
+		let spec = pallet_models::ModelSpec {
+			files: ModelFiles {
+				weights: file("bafkreiweights", 1, 90_868_376),
+				config: Some(file("bafkreiconfig", 2, 612)),
+				tokenizer: Some(file("bafkreitokenizer", 3, 466_247)),
+			},
+			format: ModelFormat::Safetensors,
+			architecture: Architecture::Bert,
+			task: TaskKind::TextEmbedding { dim: 384 },
+			pricing: Pricing { per_request: crate::currency::MILLI_VRT, per_output_token: 0 },
+			policy: ModelPolicy {
+				verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+				comparison: ComparisonRule::Cosine(Tolerance(1_000)),
+			},
+		};
+		let call = RuntimeCall::Models(pallet_models::Call::register_model {
+			name: ModelName::truncate_from(b"all-MiniLM-L6-v2".to_vec()),
+			spec,
+		});
+		assert_ok!(Executive::apply_extrinsic(signed(call, Sr25519Keyring::Bob, 0))
+			.expect("valid transaction"));
+
+		let record = pallet_models::Models::<Runtime>::get(0).expect("model 0 is registered");
+		assert_eq!(record.owner, bob);
+		assert_eq!(record.status, ModelStatus::Active);
+		let line = pallet_models::Lines::<Runtime>::get(0).expect("line 0 is registered");
+		let deposit = record.deposit + line.deposit;
+		assert!(deposit > crate::currency::VRT, "base deposit for both, plus bytes");
+		assert_eq!(Balances::reserved_balance(&bob), deposit);
+		assert!(Balances::free_balance(&bob) < ENDOWMENT - deposit, "and a fee was paid");
+		assert_ok!(pallet_models::Pallet::<Runtime>::do_try_state());
+	});
+}

@@ -14,7 +14,7 @@ use veritas_primitives::model::{
 };
 
 use super::*;
-use crate::Pallet as Models;
+use crate::Pallet as Registry;
 
 /// A funded account.
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
@@ -63,14 +63,14 @@ fn largest_spec<T: Config>(seed: u32) -> ModelSpecOf<T> {
 /// returns the line and its newest version.
 fn line_with_versions<T: Config>(owner: &T::AccountId, versions: u32) -> (ModelLineId, ModelId) {
 	let line = NextLineId::<T>::get();
-	Models::<T>::register_model(
+	Registry::<T>::register_model(
 		RawOrigin::Signed(owner.clone()).into(),
 		longest_name(0),
 		largest_spec::<T>(0),
 	)
 	.expect("registers");
 	for seed in 1..versions {
-		Models::<T>::publish_version(
+		Registry::<T>::publish_version(
 			RawOrigin::Signed(owner.clone()).into(),
 			line,
 			largest_spec::<T>(seed),
@@ -153,7 +153,7 @@ mod benchmarks {
 		let owner = funded::<T>("owner", 0);
 		let new_owner = funded::<T>("new", 0);
 		let (line, _) = line_with_versions::<T>(&owner, v);
-		Models::<T>::transfer_ownership(RawOrigin::Signed(owner).into(), line, new_owner.clone())
+		Registry::<T>::transfer_ownership(RawOrigin::Signed(owner).into(), line, new_owner.clone())
 			.expect("offers");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(new_owner.clone()), line);
@@ -172,5 +172,5 @@ mod benchmarks {
 		Ok(())
 	}
 
-	impl_benchmark_test_suite!(Models, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Registry, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -726,7 +726,7 @@ impl<T: Config> Pallet<T> {
 	/// - every live version is listed by its line; retired ones hold nothing;
 	/// - ids are below the next ids;
 	/// - each owner's held deposit equals the deposits the records account.
-	#[cfg(any(feature = "try-runtime", test))]
+	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		use frame_support::traits::fungible::InspectHold;

@@ -49,3 +49,31 @@ impl WeightInfo for () {
 		Weight::zero()
 	}
 }
+
+pub struct SubstrateWeight<T>(PhantomData<T>);
+impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	fn register_model() -> Weight {
+		Weight::zero()
+	}
+	fn publish_version(_v: u32) -> Weight {
+		Weight::zero()
+	}
+	fn set_price() -> Weight {
+		Weight::zero()
+	}
+	fn set_policy() -> Weight {
+		Weight::zero()
+	}
+	fn set_status(_v: u32) -> Weight {
+		Weight::zero()
+	}
+	fn transfer_ownership() -> Weight {
+		Weight::zero()
+	}
+	fn accept_ownership(_v: u32) -> Weight {
+		Weight::zero()
+	}
+	fn force_set_status(_v: u32) -> Weight {
+		Weight::zero()
+	}
+}

@@ -1,0 +1,9 @@
+//! The pallets `veritas-node benchmark pallet` can measure, for weights.
+
+frame_benchmarking::define_benchmarks!(
+	[frame_system, SystemBench::<Runtime>]
+	[pallet_balances, crate::Balances]
+	[pallet_timestamp, crate::Timestamp]
+	[pallet_sudo, crate::Sudo]
+	[pallet_models, crate::Models]
+);
