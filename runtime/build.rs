@@ -3,5 +3,14 @@
 
 fn main() {
 	#[cfg(feature = "std")]
-	substrate_wasm_builder::WasmBuilder::build_using_defaults();
+	{
+		// The builder finds the workspace's Cargo.lock by walking up from the
+		// target directory; scripts keep that outside the clone, so name the
+		// workspace explicitly (unless the caller already did).
+		if std::env::var_os("WASM_BUILD_WORKSPACE_HINT").is_none() {
+			let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+			std::env::set_var("WASM_BUILD_WORKSPACE_HINT", workspace);
+		}
+		substrate_wasm_builder::WasmBuilder::build_using_defaults();
+	}
 }
