@@ -10,7 +10,11 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
+pub mod inference;
 pub mod model;
+pub mod settlement;
 
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},

@@ -17,8 +17,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	opaque::SessionKeys, AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt,
-	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	opaque::SessionKeys, AccountId, Aura, Balance, Block, Executive, Grandpa, Inference,
+	InherentDataExt, Models, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -226,6 +227,23 @@ impl_runtime_apis! {
 			let params = (&config, &whitelist);
 			add_benchmarks!(params, batches);
 			Ok(batches)
+		}
+	}
+
+	impl veritas_primitives::inference::InferenceApi<Block, Balance> for Runtime {
+		fn estimate_fee(
+			model: veritas_primitives::model::ModelId,
+			params: veritas_primitives::inference::InferenceParams,
+		) -> Result<
+			veritas_primitives::settlement::FeeQuote<Balance>,
+			veritas_primitives::inference::FeeEstimateError,
+		> {
+			use veritas_primitives::{inference::FeeEstimateError, model::ModelInspect};
+			let record = Models::model(model).ok_or(FeeEstimateError::UnknownModel)?;
+			Inference::quote_for(&record, &params).map_err(|error| match error {
+				pallet_inference::Error::<Runtime>::ModelNotActive => FeeEstimateError::ModelNotActive,
+				_ => FeeEstimateError::BadParams,
+			})
 		}
 	}
 

@@ -6,4 +6,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, crate::Timestamp]
 	[pallet_sudo, crate::Sudo]
 	[pallet_models, crate::Models]
+	[pallet_inference, crate::Inference]
 );

@@ -4,25 +4,30 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
+	traits::Randomness,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
 	},
+	PalletId,
 };
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::{AccountIdConversion, BlakeTwo256, Hash as HashT, One},
+	Perbill,
+};
 
 // `derive_impl` injects `RuntimeOrigin`, `RuntimeCall`, `PalletInfo` and
 // `RuntimeTask` by name, so they must be in scope here.
 use super::{
 	currency::{MILLI_VRT, VRT},
-	time::SLOT_DURATION,
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, VERSION,
+	time::{DAYS, HOURS, SLOT_DURATION},
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Inference, Models, Nonce,
+	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	RuntimeOrigin, RuntimeTask, Settlement, System, VERSION,
 };
 
 /// Operational transactions (for example GRANDPA equivocation reports) may use
@@ -153,7 +158,113 @@ impl pallet_models::Config for Runtime {
 	type DepositPerByte = ModelDepositPerByte;
 	type MaxVersions = ConstU32<32>;
 	type ForceOrigin = frame_system::EnsureRoot<AccountId>;
-	// No request can be open until the inference pallet exists.
-	type Usage = ();
+	// A model with open requests cannot retire.
+	type Usage = Inference;
 	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// The treasury's account, derived from this id: nobody holds its key.
+	pub const TreasuryPalletId: PalletId = PalletId(*b"vrt/trsy");
+	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+	/// The model's publisher gets this share of what a request pays for the
+	/// model; the executor gets the rest.
+	pub const PublisherRoyalty: Perbill = Perbill::from_percent(10);
+	/// Each verifier is paid this share of the model's cost: it re-runs (or
+	/// cheaply checks) the same model.
+	pub const VerifierFeeRate: Perbill = Perbill::from_percent(20);
+	/// The treasury's fee on every request.
+	pub const ProtocolFeeRate: Perbill = Perbill::from_percent(5);
+	/// Of a fraudulent executor's slash, the challenger gets this share...
+	pub const ChallengerReward: Perbill = Perbill::from_percent(30);
+	/// ...the verifiers who proved it share this...
+	pub const VerifierReward: Perbill = Perbill::from_percent(20);
+	// ...and the treasury keeps the rest.
+}
+
+impl pallet_settlement::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Treasury = TreasuryAccount;
+	type PublisherRoyalty = PublisherRoyalty;
+	type VerifierFeeRate = VerifierFeeRate;
+	type ProtocolFeeRate = ProtocolFeeRate;
+	type ChallengerReward = ChallengerReward;
+	type VerifierReward = VerifierReward;
+}
+
+/// Randomness from the parent block's hash: the requester cannot choose it,
+/// but can see it before signing. `docs/security.md` says what that allows.
+pub struct ParentHashRandomness;
+
+impl Randomness<Hash, BlockNumber> for ParentHashRandomness {
+	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
+		let parent = System::parent_hash();
+		let seed = BlakeTwo256::hash_of(&(parent, subject));
+		(seed, System::block_number().saturating_sub(1))
+	}
+}
+
+parameter_types! {
+	pub const ExpirySlash: Perbill = Perbill::from_percent(1);
+	pub const FraudSlash: Perbill = Perbill::from_percent(50);
+}
+
+impl pallet_inference::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type Models = Models;
+	type Settlement = Settlement;
+	// Until the verification pallet exists, results are accepted at once.
+	type Verification = veritas_primitives::inference::AcceptAtOnce;
+	type Randomness = ParentHashRandomness;
+	type MinExecutorStake = ConstU128<{ 100 * VRT }>;
+	type MaxModelsPerExecutor = ConstU32<16>;
+	type MaxExecutorsPerModel = ConstU32<64>;
+	type MaxCapacity = ConstU32<64>;
+	type UnbondingPeriod = ConstU32<HOURS>;
+	type MinDeadline = ConstU32<2>;
+	type MaxDeadline = ConstU32<DAYS>;
+	type MaxRequestsPerBlock = ConstU32<128>;
+	type ExpirySlash = ExpirySlash;
+	type FraudSlash = FraudSlash;
+	type RetentionPeriod = ConstU32<DAYS>;
+	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = InferenceBenchmarkModels;
+}
+
+/// Registers real models in the registry for pallet-inference's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct InferenceBenchmarkModels;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_inference::BenchmarkHelper<AccountId> for InferenceBenchmarkModels {
+	fn register_model(
+		owner: &AccountId,
+		task: veritas_primitives::model::TaskKind,
+	) -> veritas_primitives::model::ModelId {
+		use veritas_primitives::model::*;
+		let id = pallet_models::NextModelId::<Runtime>::get();
+		let file = FileRef {
+			cid: Cid::truncate_from(alloc::format!("bafkreibenchmark{id}").into_bytes()),
+			digest: [id as u8; 32],
+			size: 1_000,
+		};
+		let spec = pallet_models::ModelSpec {
+			files: ModelFiles { weights: file, config: None, tokenizer: None },
+			format: ModelFormat::Gguf,
+			architecture: Architecture::Llama,
+			task,
+			pricing: Pricing { per_request: VRT, per_output_token: MILLI_VRT },
+			policy: ModelPolicy {
+				verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+				comparison: ComparisonRule::TokenTopK(5),
+			},
+		};
+		let name = ModelName::truncate_from(alloc::format!("benchmark-{id}").into_bytes());
+		let _ = Models::register_model(RuntimeOrigin::signed(owner.clone()), name, spec);
+		id
+	}
 }

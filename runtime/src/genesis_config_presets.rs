@@ -15,7 +15,11 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
-use crate::{currency::VRT, AccountId, Balance};
+use crate::{
+	configs::{TreasuryAccount, EXISTENTIAL_DEPOSIT},
+	currency::VRT,
+	AccountId, Balance,
+};
 
 /// What each endowed dev account starts with.
 pub const ENDOWMENT: Balance = 1_000_000 * VRT;
@@ -35,12 +39,16 @@ impl Authority {
 }
 
 /// The genesis patch for a chain with these validators, sudo key and endowed
-/// accounts.
+/// accounts. The treasury starts with the existential deposit so that it can
+/// receive fees of any size.
 pub fn genesis(authorities: Vec<Authority>, root: AccountId, endowed: Vec<AccountId>) -> Value {
+	let balances = endowed
+		.into_iter()
+		.map(|account| (account, ENDOWMENT))
+		.chain([(TreasuryAccount::get(), EXISTENTIAL_DEPOSIT)])
+		.collect::<Vec<_>>();
 	serde_json::json!({
-		"balances": {
-			"balances": endowed.into_iter().map(|account| (account, ENDOWMENT)).collect::<Vec<_>>(),
-		},
+		"balances": { "balances": balances },
 		"aura": {
 			"authorities": authorities.iter().map(|a| a.aura.clone()).collect::<Vec<_>>(),
 		},

@@ -13,6 +13,9 @@
 //!
 //! Veritas's own pallets:
 //! - `Models` ([`pallet_models`]): the model registry.
+//! - `Settlement` ([`pallet_settlement`]): escrow, stakes, payouts, slashes.
+//! - `Inference` ([`pallet_inference`]): executors, requests, results,
+//!   deadlines.
 //!
 //! Consensus is Aura (round-robin block authoring in fixed slots) with GRANDPA
 //! finality. The token is VRT with 12 decimals.
@@ -143,5 +146,7 @@ frame_support::construct_runtime!(
 
 		// Veritas
 		Models: pallet_models = 10,
+		Settlement: pallet_settlement = 11,
+		Inference: pallet_inference = 12,
 	}
 );

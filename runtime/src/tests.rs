@@ -68,7 +68,13 @@ fn development_preset_builds_with_alice_as_sole_authority() {
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		assert_eq!(Balances::free_balance(Sr25519Keyring::Bob.to_account_id()), ENDOWMENT);
-		assert_eq!(Balances::total_issuance(), ENDOWMENT * 12);
+		let treasury = crate::configs::TreasuryAccount::get();
+		assert_eq!(Balances::free_balance(&treasury), crate::configs::EXISTENTIAL_DEPOSIT);
+		assert_eq!(
+			Balances::total_issuance(),
+			ENDOWMENT * 12 + crate::configs::EXISTENTIAL_DEPOSIT,
+			"genesis mints nothing beyond the preset's balances"
+		);
 	});
 }
 
@@ -158,42 +164,50 @@ fn a_block_with_a_transfer_finalizes_to_a_header() {
 	});
 }
 
+/// A MiniLM-like embedding model: 1 milli-VRT per request, Quorum(2, 3).
+fn minilm_spec() -> pallet_models::ModelSpecOf<Runtime> {
+	use veritas_primitives::model::{
+		Architecture, Cid, ComparisonRule, FileRef, ModelFiles, ModelFormat, ModelPolicy, Pricing,
+		TaskKind, Tolerance, VerificationPolicy,
+	};
+	let file = |cid: &str, seed: u8, size: u64| FileRef {
+		cid: Cid::truncate_from(cid.as_bytes().to_vec()),
+		digest: [seed; 32],
+		size,
+	};
+	pallet_models::ModelSpec {
+		files: ModelFiles {
+			weights: file("bafkreiweights", 1, 90_868_376),
+			config: Some(file("bafkreiconfig", 2, 612)),
+			tokenizer: Some(file("bafkreitokenizer", 3, 466_247)),
+		},
+		format: ModelFormat::Safetensors,
+		architecture: Architecture::Bert,
+		task: TaskKind::TextEmbedding { dim: 384 },
+		pricing: Pricing { per_request: crate::currency::MILLI_VRT, per_output_token: 0 },
+		policy: ModelPolicy {
+			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+			comparison: ComparisonRule::Cosine(Tolerance(1_000)),
+		},
+	}
+}
+
+fn register_minilm(owner: Sr25519Keyring, nonce: u32) {
+	let call = RuntimeCall::Models(pallet_models::Call::register_model {
+		name: veritas_primitives::model::ModelName::truncate_from(b"all-MiniLM-L6-v2".to_vec()),
+		spec: minilm_spec(),
+	});
+	assert_ok!(Executive::apply_extrinsic(signed(call, owner, nonce)).expect("valid transaction"));
+}
+
 #[test]
 fn registering_a_model_through_the_executive_holds_its_deposit() {
-	use veritas_primitives::model::{
-		Architecture, Cid, ComparisonRule, FileRef, ModelFiles, ModelFormat, ModelName,
-		ModelPolicy, ModelStatus, Pricing, TaskKind, Tolerance, VerificationPolicy,
-	};
+	use veritas_primitives::model::ModelStatus;
 
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		initialize_block(1);
 		let bob = Sr25519Keyring::Bob.to_account_id();
-		let file = |cid: &str, seed: u8, size: u64| FileRef {
-			cid: Cid::truncate_from(cid.as_bytes().to_vec()),
-			digest: [seed; 32],
-			size,
-		};
-		let spec = pallet_models::ModelSpec {
-			files: ModelFiles {
-				weights: file("bafkreiweights", 1, 90_868_376),
-				config: Some(file("bafkreiconfig", 2, 612)),
-				tokenizer: Some(file("bafkreitokenizer", 3, 466_247)),
-			},
-			format: ModelFormat::Safetensors,
-			architecture: Architecture::Bert,
-			task: TaskKind::TextEmbedding { dim: 384 },
-			pricing: Pricing { per_request: crate::currency::MILLI_VRT, per_output_token: 0 },
-			policy: ModelPolicy {
-				verification: VerificationPolicy::Quorum { k: 2, n: 3 },
-				comparison: ComparisonRule::Cosine(Tolerance(1_000)),
-			},
-		};
-		let call = RuntimeCall::Models(pallet_models::Call::register_model {
-			name: ModelName::truncate_from(b"all-MiniLM-L6-v2".to_vec()),
-			spec,
-		});
-		assert_ok!(Executive::apply_extrinsic(signed(call, Sr25519Keyring::Bob, 0))
-			.expect("valid transaction"));
+		register_minilm(Sr25519Keyring::Bob, 0);
 
 		let record = pallet_models::Models::<Runtime>::get(0).expect("model 0 is registered");
 		assert_eq!(record.owner, bob);
@@ -204,5 +218,91 @@ fn registering_a_model_through_the_executive_holds_its_deposit() {
 		assert_eq!(Balances::reserved_balance(&bob), deposit);
 		assert!(Balances::free_balance(&bob) < ENDOWMENT - deposit, "and a fee was paid");
 		assert_ok!(pallet_models::Pallet::<Runtime>::do_try_state());
+	});
+}
+
+/// The whole paid path through the Executive, with every transaction
+/// extension: a publisher registers a model, an executor registers, a dApp
+/// requests, the executor submits, and (with results accepted at once until
+/// verification exists) everyone is paid and the rest refunded.
+#[test]
+fn a_request_is_served_and_paid_end_to_end() {
+	use codec::Encode;
+	use veritas_primitives::{
+		inference::{F32Bits, InferenceOutput, InferenceParams, RequestInput},
+		model::Cid,
+	};
+
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		initialize_block(1);
+		let (publisher, executor, requester) =
+			(Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave);
+		let issuance = Balances::total_issuance();
+		register_minilm(publisher, 0);
+
+		let stake = 1_000 * crate::currency::VRT;
+		let call = RuntimeCall::Inference(pallet_inference::Call::register_executor {
+			stake,
+			models: vec![0].try_into().expect("fits"),
+			capacity: 4,
+		});
+		assert_ok!(Executive::apply_extrinsic(signed(call, executor, 0)).expect("valid"));
+
+		let max_fee = 10 * crate::currency::MILLI_VRT;
+		let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
+			model: 0,
+			input: RequestInput::Inline(
+				b"A man is eating food.".to_vec().try_into().expect("fits"),
+			),
+			params: InferenceParams::default(),
+			max_fee,
+			deadline: 20,
+		});
+		assert_ok!(Executive::apply_extrinsic(signed(call, requester, 0)).expect("valid"));
+		let request = pallet_inference::Requests::<Runtime>::get(0).expect("request 0");
+		assert_eq!(request.executor, executor.to_account_id());
+
+		let publisher_before = Balances::free_balance(publisher.to_account_id());
+		let executor_before = Balances::free_balance(executor.to_account_id());
+		let requester_before = Balances::free_balance(requester.to_account_id());
+		let treasury_before = Balances::free_balance(crate::configs::TreasuryAccount::get());
+
+		let output = InferenceOutput::Embedding(vec![F32Bits::from(0.5); 384]).encode();
+		let output_digest = sp_io::hashing::blake2_256(&output);
+		let call = RuntimeCall::Inference(pallet_inference::Call::submit_result {
+			request: 0,
+			output: output.try_into().expect("fits"),
+			output_digest,
+			proof_cid: Cid::truncate_from(b"bafkreiproof".to_vec()),
+			proof_digest: [7; 32],
+		});
+		let fee_info = call.get_dispatch_info();
+		assert_ok!(Executive::apply_extrinsic(signed(call, executor, 1)).expect("valid"));
+
+		let request = pallet_inference::Requests::<Runtime>::get(0).expect("kept");
+		assert_eq!(request.status, pallet_inference::RequestStatus::Accepted);
+		let price = crate::currency::MILLI_VRT;
+		let royalty = price / 10;
+		// Accepted at once: no verifiers, so only the model price and the
+		// protocol fee are spent; the rest comes back.
+		let protocol = price * 5 / 100;
+		assert_eq!(Balances::free_balance(publisher.to_account_id()), publisher_before + royalty);
+		assert_eq!(
+			Balances::free_balance(requester.to_account_id()),
+			requester_before + max_fee - price - protocol
+		);
+		assert_eq!(
+			Balances::free_balance(crate::configs::TreasuryAccount::get()),
+			treasury_before + protocol
+		);
+		// The executor earned the price less the royalty, and paid the
+		// submission's transaction fee.
+		let executor_after = Balances::free_balance(executor.to_account_id());
+		assert!(executor_after < executor_before + price - royalty);
+		assert!(fee_info.call_weight.ref_time() > 0);
+		// Transaction fees are burned; everything else only moved.
+		assert!(Balances::total_issuance() < issuance);
+		assert_ok!(pallet_inference::Pallet::<Runtime>::do_try_state());
+		assert_ok!(pallet_settlement::Pallet::<Runtime>::do_try_state());
 	});
 }

@@ -1,0 +1,50 @@
+//! Choosing the executor of a request.
+
+use codec::Encode;
+use frame_support::traits::Randomness;
+use sp_runtime::traits::UniqueSaturatedInto;
+use veritas_primitives::{model::ModelId, settlement::RequestId};
+
+use crate::{Config, ExecutorStatus, Executors, ModelExecutors, Pallet};
+
+impl<T: Config> Pallet<T> {
+	/// Picks an executor of `model` with spare capacity, with probability
+	/// proportional to its stake, never the requester itself.
+	///
+	/// The draw comes from [`Config::Randomness`] mixed with the request id:
+	/// the requester cannot choose it. With the parent block's hash as the
+	/// randomness (as this runtime uses) a requester can still predict it and
+	/// time its request; `docs/security.md` says what that allows.
+	pub(crate) fn choose_executor(
+		model: ModelId,
+		request: RequestId,
+		requester: &T::AccountId,
+	) -> Option<T::AccountId> {
+		let candidates: alloc::vec::Vec<(T::AccountId, u128)> = ModelExecutors::<T>::get(model)
+			.into_iter()
+			.filter(|who| who != requester)
+			.filter_map(|who| {
+				let executor = Executors::<T>::get(&who)?;
+				let available =
+					executor.status == ExecutorStatus::Active && executor.open < executor.capacity;
+				available.then(|| (who, executor.stake.unique_saturated_into()))
+			})
+			.collect();
+		let total = candidates.iter().fold(0u128, |sum, (_, stake)| sum.saturating_add(*stake));
+		if total == 0 {
+			return None;
+		}
+
+		let (seed, _) = T::Randomness::random(&(b"veritas/assign", request).encode());
+		let mut draw = u128::from_le_bytes(
+			seed.as_ref().get(..16).and_then(|bytes| bytes.try_into().ok()).unwrap_or([0; 16]),
+		) % total;
+		for (who, stake) in candidates {
+			if draw < stake {
+				return Some(who);
+			}
+			draw -= stake;
+		}
+		None
+	}
+}

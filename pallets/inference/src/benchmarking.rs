@@ -1,0 +1,217 @@
+//! Benchmarks of every call and of the deadline sweep, each at its worst
+//! case.
+
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_benchmarking::v2::*;
+use frame_support::traits::fungible::Mutate;
+use frame_system::RawOrigin;
+use sp_runtime::traits::{Bounded, Saturating};
+use veritas_primitives::{
+	inference::{InferenceOutput, InferenceParams, OutputBytes, RequestInput, MAX_OUTPUT_LENGTH},
+	model::{Cid, ModelId, TaskKind, MAX_CID_LENGTH},
+};
+
+use super::*;
+
+const GENERATION: TaskKind = TaskKind::TextGeneration { max_context: 2048, max_new_tokens: 64 };
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000u32.into());
+	who
+}
+
+fn stake<T: Config>() -> BalanceOf<T> {
+	T::MinExecutorStake::get().saturating_mul(10u32.into())
+}
+
+/// `count` models, all active.
+fn models<T: Config>(count: u32) -> Vec<ModelId> {
+	let publisher = funded::<T>("publisher", 0);
+	(0..count).map(|_| T::BenchmarkHelper::register_model(&publisher, GENERATION)).collect()
+}
+
+fn served<T: Config>(models: &[ModelId]) -> ServedModels<T> {
+	ServedModels::<T>::truncate_from(models.to_vec())
+}
+
+/// `count` executors of `model`; the first is returned.
+fn executors<T: Config>(model: ModelId, count: u32) -> T::AccountId {
+	let mut first = None;
+	for index in 0..count {
+		let who = funded::<T>("executor", index);
+		Pallet::<T>::register_executor(
+			RawOrigin::Signed(who.clone()).into(),
+			stake::<T>(),
+			served::<T>(&[model]),
+			T::MaxCapacity::get(),
+		)
+		.expect("registers");
+		first.get_or_insert(who);
+	}
+	first.expect("at least one executor")
+}
+
+fn largest_input() -> RequestInput {
+	RequestInput::Inline(
+		alloc::vec![b'a'; veritas_primitives::inference::MAX_INLINE_INPUT_LENGTH as usize]
+			.try_into()
+			.expect("fits"),
+	)
+}
+
+fn params() -> InferenceParams {
+	InferenceParams { max_new_tokens: 64, seed: 1, temperature_thousandths: 0 }
+}
+
+/// Makes a request of `model` and returns its id.
+fn request<T: Config>(requester: &T::AccountId, model: ModelId) -> RequestId {
+	let id = NextRequestId::<T>::get();
+	let deadline = frame_system::Pallet::<T>::block_number().saturating_add(T::MaxDeadline::get());
+	Pallet::<T>::request_inference(
+		RawOrigin::Signed(requester.clone()).into(),
+		model,
+		largest_input(),
+		params(),
+		BalanceOf::<T>::max_value() / 1_000_000u32.into(),
+		deadline,
+	)
+	.expect("requests");
+	id
+}
+
+/// A generation output whose canonical encoding is about `length` bytes.
+fn output_of_length(length: u32) -> OutputBytes {
+	let text = alloc::vec![b'x'; length.saturating_sub(300) as usize];
+	let output = InferenceOutput::Generation { tokens: (0..64).collect(), text };
+	output.encode().try_into().expect("fits")
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// `m`: models served.
+	#[benchmark]
+	fn register_executor(m: Linear<1, { T::MaxModelsPerExecutor::get() }>) {
+		let served = served::<T>(&models::<T>(m));
+		let who = funded::<T>("executor", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), stake::<T>(), served, T::MaxCapacity::get());
+		assert!(Executors::<T>::contains_key(&who));
+	}
+
+	/// `m`: models served before and after.
+	#[benchmark]
+	fn update_executor(m: Linear<1, { T::MaxModelsPerExecutor::get() }>) {
+		let all = models::<T>(2 * m);
+		let who = funded::<T>("executor", 0);
+		Pallet::<T>::register_executor(
+			RawOrigin::Signed(who.clone()).into(),
+			stake::<T>(),
+			served::<T>(&all[..m as usize]),
+			1,
+		)
+		.expect("registers");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), stake::<T>(), served::<T>(&all[m as usize..]), 2);
+		assert_eq!(Executors::<T>::get(&who).map(|e| e.capacity), Some(2));
+	}
+
+	/// `m`: models served, each left.
+	#[benchmark]
+	fn unregister_executor(m: Linear<1, { T::MaxModelsPerExecutor::get() }>) {
+		let served = served::<T>(&models::<T>(m));
+		let who = funded::<T>("executor", 0);
+		Pallet::<T>::register_executor(
+			RawOrigin::Signed(who.clone()).into(),
+			stake::<T>(),
+			served,
+			1,
+		)
+		.expect("registers");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(matches!(
+			Executors::<T>::get(&who).map(|e| e.status),
+			Some(ExecutorStatus::Unbonding { .. })
+		));
+	}
+
+	#[benchmark]
+	fn withdraw_stake() {
+		let model = models::<T>(1)[0];
+		let who = executors::<T>(model, 1);
+		Pallet::<T>::unregister_executor(RawOrigin::Signed(who.clone()).into()).expect("unbonds");
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get()),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(!Executors::<T>::contains_key(&who));
+	}
+
+	/// `e`: executors serving the model, each considered for assignment.
+	#[benchmark]
+	fn request_inference(e: Linear<1, { T::MaxExecutorsPerModel::get() }>) {
+		let model = models::<T>(1)[0];
+		executors::<T>(model, e);
+		let requester = funded::<T>("requester", 0);
+		let deadline =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::MaxDeadline::get());
+		let fee = BalanceOf::<T>::max_value() / 1_000_000u32.into();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), model, largest_input(), params(), fee, deadline);
+		assert!(Requests::<T>::contains_key(0));
+	}
+
+	#[benchmark]
+	fn cancel_request() {
+		let model = models::<T>(1)[0];
+		executors::<T>(model, 1);
+		let requester = funded::<T>("requester", 0);
+		let id = request::<T>(&requester, model);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), id);
+		assert_eq!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Cancelled));
+	}
+
+	/// `o`: the output's length in bytes (decoded and hashed).
+	#[benchmark]
+	fn submit_result(o: Linear<400, MAX_OUTPUT_LENGTH>) {
+		let model = models::<T>(1)[0];
+		let executor = executors::<T>(model, 1);
+		let requester = funded::<T>("requester", 0);
+		let id = request::<T>(&requester, model);
+		let output = output_of_length(o);
+		let digest = sp_io::hashing::blake2_256(&output);
+		let proof_cid = Cid::truncate_from(alloc::vec![b'b'; MAX_CID_LENGTH as usize]);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(executor), id, output, digest, proof_cid, [1; 32]);
+		assert_ne!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Assigned));
+	}
+
+	/// `n`: requests expiring in one block, each refunded and its executor
+	/// slashed.
+	#[benchmark]
+	fn sweep(n: Linear<1, { T::MaxRequestsPerBlock::get() }>) {
+		let model = models::<T>(1)[0];
+		executors::<T>(model, T::MaxExecutorsPerModel::get());
+		let requester = funded::<T>("requester", 0);
+		let ids: Vec<RequestId> = (0..n).map(|_| request::<T>(&requester, model)).collect();
+		let deadline =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::MaxDeadline::get());
+		frame_system::Pallet::<T>::set_block_number(deadline);
+		SweepCursor::<T>::put(deadline);
+		#[block]
+		{
+			Pallet::<T>::sweep(deadline, Weight::MAX);
+		}
+		for id in ids {
+			assert_eq!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Expired));
+		}
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

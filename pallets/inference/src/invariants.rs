@@ -1,0 +1,75 @@
+//! The invariants `try_state` checks: the indexes and counters agree with the
+//! requests, and every executor's recorded stake is what settlement holds.
+
+use alloc::collections::btree_map::BTreeMap;
+use frame_support::ensure;
+use veritas_primitives::settlement::{Bond, Settlement};
+
+use crate::{
+	Config, ExecutorStatus, Executors, ModelExecutors, NextRequestId, OpenRequests, Pallet,
+	PendingWork, RequestStatus, Requests,
+};
+
+impl<T: Config> Pallet<T> {
+	/// - request ids are below the next id;
+	/// - a request waiting for a result is in its executor's pending work,
+	///   and pending work names only such requests;
+	/// - each model's open count and each executor's open count equal the
+	///   unsettled requests they have;
+	/// - a model's executor list names only active executors serving it;
+	/// - each executor's recorded stake is held by settlement.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let next = NextRequestId::<T>::get();
+		let mut open_by_model: BTreeMap<u64, u32> = BTreeMap::new();
+		let mut open_by_executor: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		for (id, request) in Requests::<T>::iter() {
+			ensure!(id < next, "request id at or above NextRequestId");
+			let waiting = request.status == RequestStatus::Assigned;
+			ensure!(
+				PendingWork::<T>::contains_key(&request.executor, id) == waiting,
+				"pending work disagrees with a request's status"
+			);
+			if !request.status.is_final() {
+				*open_by_model.entry(request.model).or_default() += 1;
+				*open_by_executor.entry(request.executor.clone()).or_default() += 1;
+			}
+		}
+		for (executor, id, ()) in PendingWork::<T>::iter() {
+			let request = Requests::<T>::get(id).ok_or("pending work names a missing request")?;
+			ensure!(request.executor == executor, "pending work under the wrong executor");
+		}
+		for (model, count) in OpenRequests::<T>::iter() {
+			ensure!(
+				open_by_model.remove(&model) == Some(count),
+				"a model's open count differs from its unsettled requests"
+			);
+		}
+		ensure!(open_by_model.is_empty(), "a model with unsettled requests has no open count");
+		for (who, executor) in Executors::<T>::iter() {
+			ensure!(
+				open_by_executor.remove(&who).unwrap_or(0) == executor.open,
+				"an executor's open count differs from its unsettled requests"
+			);
+			ensure!(
+				T::Settlement::held(&who, Bond::ExecutorStake) == executor.stake,
+				"an executor's stake differs from what settlement holds"
+			);
+		}
+		ensure!(open_by_executor.is_empty(), "unsettled requests of an unknown executor");
+		for (model, executors) in ModelExecutors::<T>::iter() {
+			for who in executors {
+				let executor =
+					Executors::<T>::get(&who).ok_or("a model lists a missing executor")?;
+				ensure!(
+					executor.status == ExecutorStatus::Active,
+					"a model lists an inactive executor"
+				);
+				ensure!(
+					executor.models.contains(&model),
+					"a model lists an executor not serving it"
+				);
+			}
+		}
+		Ok(())
+	}
+}

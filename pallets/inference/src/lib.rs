@@ -1,0 +1,825 @@
+//! # pallet-inference: paid inference requests and the executors that serve them
+//!
+//! This is the "callable and payable" half of Veritas.
+//!
+//! ## Executors
+//!
+//! An executor is an account whose node runs models. It registers with
+//! [`Pallet::register_executor`], naming the models it serves, how many
+//! requests it takes at once, and a stake (held through [`Config::Settlement`])
+//! that it loses part of if it misses deadlines or cheats. Its node signs
+//! results with the same account's key from its keystore.
+//! [`Pallet::unregister_executor`] stops new assignments at once; the stake
+//! comes back with [`Pallet::withdraw_stake`] after [`Config::UnbondingPeriod`],
+//! and never while a request assigned to it is open.
+//!
+//! ## Requests
+//!
+//! A dApp calls [`Pallet::request_inference`] with a model, an input (inline,
+//! or a CID with its digest), parameters, a `max_fee` and a deadline. The
+//! model must be `Active` and `max_fee` must cover the model's price for
+//! these parameters plus the verification and protocol fees
+//! ([`Settlement::quote`], also served by the `InferenceApi::estimate_fee`
+//! runtime API). The whole `max_fee` goes into escrow. An executor is
+//! assigned among those serving the model with spare capacity, with
+//! probability proportional to its stake, from [`Config::Randomness`], which
+//! the requester cannot choose. The request records the model's price,
+//! policy and task at that moment: changes to the model apply to new
+//! requests only.
+//!
+//! The requester may [`Pallet::cancel_request`] (full refund) until a result
+//! arrives.
+//!
+//! ## Results
+//!
+//! Only the assigned executor may [`Pallet::submit_result`], before the
+//! deadline: the output's canonical encoding, its blake2-256 digest (checked
+//! here), and the CID and digest of the proof document. The output must
+//! decode and fit the model's task. The result then goes to
+//! [`Config::Verification`]; the request is final only when a verdict comes
+//! back through [`InferenceHooks::on_verdict`] (or at once, with
+//! [`veritas_primitives::inference::AcceptAtOnce`]). An accepted result is
+//! paid out by settlement; a fraud slashes the executor and refunds the
+//! requester.
+//!
+//! ## Deadlines
+//!
+//! Every request sits in a queue keyed by its deadline block. `on_idle`
+//! sweeps the due blocks with whatever weight is left, never scanning all
+//! requests: a request still without a result is refunded in full, and its
+//! executor loses [`Config::ExpirySlash`] of its stake and one point of
+//! reputation. Expired requests are not reassigned: a deadline the requester
+//! chose has passed, and a second executor would rarely make it in time.
+//!
+//! Settled requests stay readable for [`Config::RetentionPeriod`] blocks,
+//! then the same sweep removes them, so storage stays bounded.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+mod assignment;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
+#[cfg(test)]
+mod mock;
+mod sweep;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, Mutate},
+		Randomness,
+	},
+};
+use frame_system::pallet_prelude::*;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Perbill,
+};
+use veritas_primitives::{
+	inference::{
+		InferenceHooks, InferenceOutput, InferenceParams, OutputBytes, OutputError, RequestInput,
+		SubmittedResult, Verdict, VerificationHooks, VerificationStart,
+	},
+	model::{
+		Cid, Digest, ModelId, ModelInspect, ModelPolicy, ModelUsage, TaskKind, VerificationPolicy,
+	},
+	settlement::{Bond, FeeQuote, RequestId, Settlement},
+};
+
+/// The balance type.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// An executor with this runtime's types.
+pub type ExecutorOf<T> =
+	Executor<BalanceOf<T>, BlockNumberFor<T>, <T as Config>::MaxModelsPerExecutor>;
+
+/// A request with this runtime's types.
+pub type RequestOf<T> =
+	Request<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+/// The models an executor serves.
+pub type ServedModels<T> = BoundedVec<ModelId, <T as Config>::MaxModelsPerExecutor>;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// The currency. Settlement moves the money; this pallet only names
+		/// its balance type (and funds accounts in benchmarks).
+		type Currency: Mutate<Self::AccountId>;
+
+		/// The model registry.
+		type Models: ModelInspect<Self::AccountId, BalanceOf<Self>, BlockNumberFor<Self>>;
+
+		/// Escrow, stakes, payouts and slashes.
+		type Settlement: Settlement<Self::AccountId, BalanceOf<Self>>;
+
+		/// Where submitted results go to be verified.
+		type Verification: VerificationHooks<Self::AccountId, BalanceOf<Self>, BlockNumberFor<Self>>;
+
+		/// The source of executor assignment, which requesters cannot choose.
+		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+
+		/// The least stake an executor may have.
+		#[pallet::constant]
+		type MinExecutorStake: Get<BalanceOf<Self>>;
+
+		/// The most models one executor may serve.
+		#[pallet::constant]
+		type MaxModelsPerExecutor: Get<u32>;
+
+		/// The most executors one model may have.
+		#[pallet::constant]
+		type MaxExecutorsPerModel: Get<u32>;
+
+		/// The most requests one executor may take at once.
+		#[pallet::constant]
+		type MaxCapacity: Get<u32>;
+
+		/// How long a stake stays held after unregistering.
+		#[pallet::constant]
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The nearest deadline a request may have, in blocks from now.
+		#[pallet::constant]
+		type MinDeadline: Get<BlockNumberFor<Self>>;
+
+		/// The farthest deadline a request may have, in blocks from now.
+		#[pallet::constant]
+		type MaxDeadline: Get<BlockNumberFor<Self>>;
+
+		/// The most requests whose deadline (or pruning) falls in one block.
+		#[pallet::constant]
+		type MaxRequestsPerBlock: Get<u32>;
+
+		/// The share of its stake an executor loses per missed deadline.
+		#[pallet::constant]
+		type ExpirySlash: Get<Perbill>;
+
+		/// The share of its stake an executor loses per proven fraud.
+		#[pallet::constant]
+		type FraudSlash: Get<Perbill>;
+
+		/// How long settled requests stay in storage.
+		#[pallet::constant]
+		type RetentionPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Weights of this pallet's calls and sweep, from its benchmarks.
+		type WeightInfo: WeightInfo;
+
+		/// Creates the models the benchmarks need.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Registered executors.
+	#[pallet::storage]
+	pub type Executors<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ExecutorOf<T>>;
+
+	/// The active executors of each model, for assignment.
+	#[pallet::storage]
+	pub type ModelExecutors<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		ModelId,
+		BoundedVec<T::AccountId, T::MaxExecutorsPerModel>,
+		ValueQuery,
+	>;
+
+	/// Requests, until pruned.
+	#[pallet::storage]
+	pub type Requests<T: Config> = StorageMap<_, Twox64Concat, RequestId, RequestOf<T>>;
+
+	/// The id the next request gets.
+	#[pallet::storage]
+	pub type NextRequestId<T> = StorageValue<_, RequestId, ValueQuery>;
+
+	/// Requests waiting for their executor's result, by executor: what an
+	/// executor's off-chain worker reads to find its work.
+	#[pallet::storage]
+	pub type PendingWork<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, RequestId, ()>;
+
+	/// Requests not settled yet, per model: a model with any cannot retire.
+	#[pallet::storage]
+	pub type OpenRequests<T: Config> = StorageMap<_, Twox64Concat, ModelId, u32, ValueQuery>;
+
+	/// Requests to look at in a given block: to expire (deadline) or prune
+	/// (retention over).
+	#[pallet::storage]
+	pub type Queue<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<RequestId, T::MaxRequestsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// The first block whose queue has not been fully swept.
+	#[pallet::storage]
+	pub type SweepCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An executor registered.
+		ExecutorRegistered { executor: T::AccountId, stake: BalanceOf<T>, capacity: u32 },
+		/// An executor changed its models, capacity or stake.
+		ExecutorUpdated { executor: T::AccountId, stake: BalanceOf<T>, capacity: u32 },
+		/// An executor stopped taking requests; its stake unbonds until `until`.
+		ExecutorUnbonding { executor: T::AccountId, until: BlockNumberFor<T> },
+		/// An executor withdrew its stake and left.
+		ExecutorWithdrawn { executor: T::AccountId, stake: BalanceOf<T> },
+		/// A request was made and assigned.
+		RequestCreated {
+			request: RequestId,
+			requester: T::AccountId,
+			model: ModelId,
+			executor: T::AccountId,
+			max_fee: BalanceOf<T>,
+			deadline: BlockNumberFor<T>,
+		},
+		/// The requester cancelled.
+		RequestCancelled { request: RequestId, refund: BalanceOf<T> },
+		/// The executor submitted a result; it is being verified.
+		ResultSubmitted {
+			request: RequestId,
+			executor: T::AccountId,
+			output_digest: Digest,
+			proof_cid: Cid,
+		},
+		/// The result was accepted and paid.
+		RequestAccepted { request: RequestId },
+		/// The result was proven wrong.
+		RequestRejected { request: RequestId },
+		/// No result came by the deadline.
+		RequestExpired { request: RequestId, executor: T::AccountId, slashed: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account is already an executor.
+		AlreadyExecutor,
+		/// The account is not an executor.
+		NotExecutor,
+		/// The stake is below the minimum.
+		StakeTooLow,
+		/// The capacity is zero or above the maximum.
+		BadCapacity,
+		/// No models were named.
+		NoModels,
+		/// A model was named twice.
+		DuplicateModel,
+		/// No model has this id.
+		UnknownModel,
+		/// The model is not active.
+		ModelNotActive,
+		/// The model already has as many executors as allowed.
+		TooManyExecutors,
+		/// The executor is unbonding: it takes no requests and cannot change.
+		ExecutorUnbonding,
+		/// The executor is not unbonding.
+		NotUnbonding,
+		/// The unbonding period has not ended.
+		StillUnbonding,
+		/// Requests assigned to the executor are still open.
+		HasOpenRequests,
+		/// The account cannot afford the stake or the fee.
+		InsufficientBalance,
+		/// An inline input is empty, or a stored input has no CID or size.
+		EmptyInput,
+		/// The parameters do not fit the model (token count, or tokens from a
+		/// model that generates none).
+		BadParams,
+		/// The deadline is too near or too far.
+		BadDeadline,
+		/// `max_fee` does not cover the fee.
+		FeeTooLow,
+		/// No executor serving the model has spare capacity.
+		NoExecutorAvailable,
+		/// Too many requests already have this deadline: choose another block.
+		QueueFull,
+		/// No request has this id.
+		UnknownRequest,
+		/// Only the requester may do this.
+		NotRequester,
+		/// Only the assigned executor may do this.
+		NotAssignedExecutor,
+		/// The request is not waiting for a result.
+		NotAwaitingResult,
+		/// The request is not being verified.
+		NotAwaitingVerdict,
+		/// The deadline has passed.
+		DeadlinePassed,
+		/// The output's digest is not the blake2-256 of the output.
+		DigestMismatch,
+		/// The output is not a canonical encoding of an output.
+		MalformedOutput,
+		/// The output does not fit the model's task.
+		WrongOutputShape,
+		/// The output has more tokens than the request allowed.
+		TooManyTokens,
+		/// The proof document has no CID.
+		EmptyProofCid,
+		/// No more request ids.
+		IdsExhausted,
+	}
+
+	impl<T> From<OutputError> for Error<T> {
+		fn from(error: OutputError) -> Self {
+			match error {
+				OutputError::Undecodable => Error::MalformedOutput,
+				OutputError::WrongShape => Error::WrongOutputShape,
+				OutputError::TooManyTokens => Error::TooManyTokens,
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::sweep(now, remaining)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers the caller as an executor of `models`, taking up to
+		/// `capacity` requests at once, with `stake` held.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_executor(models.len() as u32))]
+		pub fn register_executor(
+			origin: OriginFor<T>,
+			stake: BalanceOf<T>,
+			models: ServedModels<T>,
+			capacity: u32,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!Executors::<T>::contains_key(&who), Error::<T>::AlreadyExecutor);
+			ensure!(stake >= T::MinExecutorStake::get(), Error::<T>::StakeTooLow);
+			Self::validate_service(&models, capacity)?;
+
+			T::Settlement::hold(&who, Bond::ExecutorStake, stake)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			Self::join_models(&who, &models)?;
+			Executors::<T>::insert(
+				&who,
+				Executor {
+					stake,
+					models,
+					capacity,
+					open: 0,
+					reputation: 0,
+					status: ExecutorStatus::Active,
+				},
+			);
+			Self::deposit_event(Event::ExecutorRegistered { executor: who, stake, capacity });
+			Ok(())
+		}
+
+		/// Changes the models the caller serves and its capacity, and adds
+		/// `additional_stake` to its stake. (To lower a stake, unregister.)
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::update_executor(models.len() as u32))]
+		pub fn update_executor(
+			origin: OriginFor<T>,
+			additional_stake: BalanceOf<T>,
+			models: ServedModels<T>,
+			capacity: u32,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut executor = Executors::<T>::get(&who).ok_or(Error::<T>::NotExecutor)?;
+			ensure!(executor.status == ExecutorStatus::Active, Error::<T>::ExecutorUnbonding);
+			Self::validate_service(&models, capacity)?;
+
+			if !additional_stake.is_zero() {
+				T::Settlement::hold(&who, Bond::ExecutorStake, additional_stake)
+					.map_err(|_| Error::<T>::InsufficientBalance)?;
+				executor.stake = executor.stake.saturating_add(additional_stake);
+			}
+			Self::leave_models(&who, &executor.models);
+			Self::join_models(&who, &models)?;
+			executor.models = models;
+			executor.capacity = capacity;
+			let stake = executor.stake;
+			Executors::<T>::insert(&who, executor);
+			Self::deposit_event(Event::ExecutorUpdated { executor: who, stake, capacity });
+			Ok(())
+		}
+
+		/// Stops the caller taking new requests and starts its unbonding
+		/// period. Requests already assigned must still be served.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::unregister_executor(T::MaxModelsPerExecutor::get()))]
+		pub fn unregister_executor(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let until = Self::start_unbonding(&who)?;
+			Self::deposit_event(Event::ExecutorUnbonding { executor: who, until });
+			Ok(())
+		}
+
+		/// Returns an unbonded executor's stake, once its unbonding period is
+		/// over and none of its requests is open, and removes it.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::withdraw_stake())]
+		pub fn withdraw_stake(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let executor = Executors::<T>::get(&who).ok_or(Error::<T>::NotExecutor)?;
+			let ExecutorStatus::Unbonding { until } = executor.status else {
+				return Err(Error::<T>::NotUnbonding.into());
+			};
+			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
+			ensure!(executor.open == 0, Error::<T>::HasOpenRequests);
+
+			let stake = T::Settlement::release(&who, Bond::ExecutorStake, executor.stake);
+			Executors::<T>::remove(&who);
+			Self::deposit_event(Event::ExecutorWithdrawn { executor: who, stake });
+			Ok(())
+		}
+
+		/// Requests an inference of `model` on `input`, paying at most
+		/// `max_fee` (held in escrow until the request settles), with a result
+		/// due by block `deadline`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::request_inference(T::MaxExecutorsPerModel::get()))]
+		pub fn request_inference(
+			origin: OriginFor<T>,
+			model: ModelId,
+			input: RequestInput,
+			params: InferenceParams,
+			max_fee: BalanceOf<T>,
+			deadline: BlockNumberFor<T>,
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			let record = T::Models::model(model).ok_or(Error::<T>::UnknownModel)?;
+			let quote = Self::quote_for(&record, &params)?;
+			Self::validate_input(&input)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(
+				deadline >= now.saturating_add(T::MinDeadline::get())
+					&& deadline <= now.saturating_add(T::MaxDeadline::get()),
+				Error::<T>::BadDeadline
+			);
+			ensure!(max_fee >= quote.total, Error::<T>::FeeTooLow);
+
+			let request = NextRequestId::<T>::get();
+			NextRequestId::<T>::put(request.checked_add(1).ok_or(Error::<T>::IdsExhausted)?);
+			let executor = Self::choose_executor(model, request, &requester)
+				.ok_or(Error::<T>::NoExecutorAvailable)?;
+			Queue::<T>::try_mutate(deadline, |queue| queue.try_push(request))
+				.map_err(|_| Error::<T>::QueueFull)?;
+			T::Settlement::escrow(request, &requester, max_fee)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+
+			Executors::<T>::mutate(&executor, |maybe| {
+				if let Some(executor) = maybe {
+					executor.open = executor.open.saturating_add(1);
+				}
+			});
+			OpenRequests::<T>::mutate(model, |open| *open = open.saturating_add(1));
+			PendingWork::<T>::insert(&executor, request, ());
+			Requests::<T>::insert(
+				request,
+				Request {
+					requester: requester.clone(),
+					model,
+					executor: executor.clone(),
+					publisher: record.owner,
+					input,
+					params,
+					max_fee,
+					pricing: record.pricing,
+					policy: record.policy,
+					task: record.task,
+					created: now,
+					deadline,
+					status: RequestStatus::Assigned,
+					result: None,
+					settled: None,
+					finished_at: None,
+				},
+			);
+			Self::deposit_event(Event::RequestCreated {
+				request,
+				requester,
+				model,
+				executor,
+				max_fee,
+				deadline,
+			});
+			Ok(())
+		}
+
+		/// Cancels a request that has no result yet, refunding it in full.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::cancel_request())]
+		pub fn cancel_request(origin: OriginFor<T>, request: RequestId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut record = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+			ensure!(record.requester == who, Error::<T>::NotRequester);
+			ensure!(record.status == RequestStatus::Assigned, Error::<T>::NotAwaitingResult);
+
+			let refund = T::Settlement::refund(request)?;
+			Self::close(
+				request,
+				&mut record,
+				RequestStatus::Cancelled,
+				Some(Settled::Refunded(refund)),
+			);
+			Self::deposit_event(Event::RequestCancelled { request, refund });
+			Ok(())
+		}
+
+		/// The assigned executor's result: the output's canonical encoding and
+		/// its digest, and the proof document's CID and digest.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::submit_result(output.len() as u32))]
+		pub fn submit_result(
+			origin: OriginFor<T>,
+			request: RequestId,
+			output: OutputBytes,
+			output_digest: Digest,
+			proof_cid: Cid,
+			proof_digest: Digest,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut record = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+			ensure!(record.executor == who, Error::<T>::NotAssignedExecutor);
+			ensure!(record.status == RequestStatus::Assigned, Error::<T>::NotAwaitingResult);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now <= record.deadline, Error::<T>::DeadlinePassed);
+			ensure!(
+				sp_io::hashing::blake2_256(&output) == output_digest,
+				Error::<T>::DigestMismatch
+			);
+			InferenceOutput::decode_for(&output, &record.task, &record.params)
+				.map_err(Error::<T>::from)?;
+			ensure!(!proof_cid.is_empty(), Error::<T>::EmptyProofCid);
+
+			PendingWork::<T>::remove(&who, request);
+			record.status = RequestStatus::Submitted;
+			record.result = Some(ResultCommitment {
+				output,
+				output_digest,
+				proof_cid: proof_cid.clone(),
+				proof_digest,
+				submitted_at: now,
+			});
+			let submitted = SubmittedResult {
+				request,
+				model: record.model,
+				executor: who.clone(),
+				policy: record.policy,
+				output_digest,
+			};
+			Requests::<T>::insert(request, &record);
+			Self::deposit_event(Event::ResultSubmitted {
+				request,
+				executor: who,
+				output_digest,
+				proof_cid,
+			});
+
+			match T::Verification::on_result_submitted(submitted)? {
+				VerificationStart::AcceptedAtOnce => {
+					Self::accept(request, record, alloc::vec::Vec::new())
+				},
+				VerificationStart::Pending => Ok(()),
+			}
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// What a request to `record` with `params` costs at most.
+	pub fn quote_for(
+		record: &veritas_primitives::model::ModelRecord<
+			T::AccountId,
+			BalanceOf<T>,
+			BlockNumberFor<T>,
+		>,
+		params: &InferenceParams,
+	) -> Result<FeeQuote<BalanceOf<T>>, Error<T>> {
+		use veritas_primitives::model::ModelStatus;
+		ensure!(record.status == ModelStatus::Active, Error::<T>::ModelNotActive);
+		let tokens_fit = match record.task {
+			TaskKind::TextGeneration { max_new_tokens, .. } => {
+				params.max_new_tokens > 0 && params.max_new_tokens <= max_new_tokens
+			},
+			_ => params.max_new_tokens == 0,
+		};
+		ensure!(tokens_fit, Error::<T>::BadParams);
+		let model_cost = record.pricing.per_request.saturating_add(
+			record.pricing.per_output_token.saturating_mul(params.max_new_tokens.into()),
+		);
+		Ok(T::Settlement::quote(model_cost, Self::committee_size(&record.policy)))
+	}
+
+	/// How many verifiers a request under `policy` may have to pay.
+	fn committee_size(policy: &ModelPolicy<BalanceOf<T>, BlockNumberFor<T>>) -> u32 {
+		match policy.verification {
+			VerificationPolicy::Quorum { n, .. } | VerificationPolicy::Sampled { n, .. } => {
+				n.into()
+			},
+			VerificationPolicy::Optimistic { .. } => 0,
+		}
+	}
+
+	fn validate_service(models: &ServedModels<T>, capacity: u32) -> DispatchResult {
+		ensure!(capacity > 0 && capacity <= T::MaxCapacity::get(), Error::<T>::BadCapacity);
+		ensure!(!models.is_empty(), Error::<T>::NoModels);
+		for (index, model) in models.iter().enumerate() {
+			ensure!(!models[..index].contains(model), Error::<T>::DuplicateModel);
+			ensure!(T::Models::is_active(*model), Error::<T>::ModelNotActive);
+		}
+		Ok(())
+	}
+
+	fn validate_input(input: &RequestInput) -> DispatchResult {
+		let present = match input {
+			RequestInput::Inline(bytes) => !bytes.is_empty(),
+			RequestInput::Stored(file) => !file.cid.is_empty() && file.size > 0,
+		};
+		ensure!(present, Error::<T>::EmptyInput);
+		Ok(())
+	}
+
+	fn join_models(who: &T::AccountId, models: &ServedModels<T>) -> DispatchResult {
+		for model in models {
+			ModelExecutors::<T>::try_mutate(model, |executors| executors.try_push(who.clone()))
+				.map_err(|_| Error::<T>::TooManyExecutors)?;
+		}
+		Ok(())
+	}
+
+	fn leave_models(who: &T::AccountId, models: &ServedModels<T>) {
+		for model in models {
+			ModelExecutors::<T>::mutate(model, |executors| executors.retain(|e| e != who));
+		}
+	}
+
+	/// Takes an executor out of assignment and starts its unbonding period.
+	fn start_unbonding(who: &T::AccountId) -> Result<BlockNumberFor<T>, DispatchError> {
+		let mut executor = Executors::<T>::get(who).ok_or(Error::<T>::NotExecutor)?;
+		ensure!(executor.status == ExecutorStatus::Active, Error::<T>::ExecutorUnbonding);
+		let until =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		Self::leave_models(who, &executor.models);
+		executor.status = ExecutorStatus::Unbonding { until };
+		Executors::<T>::insert(who, executor);
+		Ok(until)
+	}
+
+	/// Settles an accepted result: pays everyone and closes the request.
+	fn accept(
+		request: RequestId,
+		mut record: RequestOf<T>,
+		verifiers: alloc::vec::Vec<T::AccountId>,
+	) -> DispatchResult {
+		let tokens = record
+			.result
+			.as_ref()
+			.and_then(|result| {
+				InferenceOutput::decode_for(&result.output, &record.task, &record.params).ok()
+			})
+			.map(|output| output.generated_tokens())
+			.unwrap_or_default();
+		let model_cost = record
+			.pricing
+			.per_request
+			.saturating_add(record.pricing.per_output_token.saturating_mul(tokens.into()));
+		// The fee covered the policy's committee and no more: verifiers beyond
+		// it (an optimistic policy's, say) are paid from slashes, not escrow.
+		let covered = verifiers.len().min(Self::committee_size(&record.policy) as usize);
+		let payouts = T::Settlement::pay_accepted(
+			request,
+			&record.executor,
+			&record.publisher,
+			model_cost,
+			&verifiers[..covered],
+		)?;
+		Executors::<T>::mutate(&record.executor, |maybe| {
+			if let Some(executor) = maybe {
+				executor.reputation = executor.reputation.saturating_add(1);
+			}
+		});
+		Self::close(request, &mut record, RequestStatus::Accepted, Some(Settled::Paid(payouts)));
+		Self::deposit_event(Event::RequestAccepted { request });
+		Ok(())
+	}
+
+	/// Settles a proven fraud: slashes the executor, refunds the requester.
+	fn reject(
+		request: RequestId,
+		mut record: RequestOf<T>,
+		challenger: Option<T::AccountId>,
+		verifiers: alloc::vec::Vec<T::AccountId>,
+	) -> DispatchResult {
+		let stake = T::Settlement::held(&record.executor, Bond::ExecutorStake);
+		let slash = T::FraudSlash::get() * stake;
+		let payouts = T::Settlement::punish_fraud(
+			request,
+			&record.executor,
+			slash,
+			challenger.as_ref(),
+			&verifiers,
+		)?;
+		Self::penalise(&record.executor, payouts.slashed);
+		Self::close(request, &mut record, RequestStatus::Rejected, Some(Settled::Fraud(payouts)));
+		Self::deposit_event(Event::RequestRejected { request });
+		Ok(())
+	}
+
+	/// Lowers an executor's recorded stake and reputation after a slash, and
+	/// retires it from assignment if its stake fell below the minimum.
+	fn penalise(who: &T::AccountId, slashed: BalanceOf<T>) {
+		let below_minimum = Executors::<T>::mutate(who, |maybe| {
+			let Some(executor) = maybe else { return false };
+			executor.stake = executor.stake.saturating_sub(slashed);
+			executor.reputation = executor.reputation.saturating_sub(1);
+			executor.status == ExecutorStatus::Active && executor.stake < T::MinExecutorStake::get()
+		});
+		if below_minimum {
+			let _ = Self::start_unbonding(who);
+		}
+	}
+
+	/// Marks a request final: it no longer counts as open for its executor
+	/// and model, and it is queued for pruning.
+	fn close(
+		request: RequestId,
+		record: &mut RequestOf<T>,
+		status: RequestStatus,
+		settled: Option<Settled<BalanceOf<T>>>,
+	) {
+		let now = frame_system::Pallet::<T>::block_number();
+		PendingWork::<T>::remove(&record.executor, request);
+		Executors::<T>::mutate(&record.executor, |maybe| {
+			if let Some(executor) = maybe {
+				executor.open = executor.open.saturating_sub(1);
+			}
+		});
+		OpenRequests::<T>::mutate_exists(record.model, |open| {
+			*open = open.map(|count| count.saturating_sub(1)).filter(|count| *count > 0);
+		});
+		record.status = status;
+		record.settled = settled;
+		record.finished_at = Some(now);
+		Requests::<T>::insert(request, &*record);
+		Self::queue_for_pruning(request, now.saturating_add(T::RetentionPeriod::get()));
+	}
+}
+
+impl<T: Config> InferenceHooks<T::AccountId> for Pallet<T> {
+	fn on_verdict(request: RequestId, verdict: Verdict<T::AccountId>) -> DispatchResult {
+		let record = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+		ensure!(record.status == RequestStatus::Submitted, Error::<T>::NotAwaitingVerdict);
+		match verdict {
+			Verdict::Accepted { verifiers } => Self::accept(request, record, verifiers),
+			Verdict::Fraud { challenger, verifiers } => {
+				Self::reject(request, record, challenger, verifiers)
+			},
+		}
+	}
+}
+
+/// What the benchmarks need from the runtime: models to request.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Registers an `Active` model for `task`, owned by `owner` (funded
+	/// already), and returns its id.
+	fn register_model(owner: &AccountId, task: TaskKind) -> ModelId;
+}
+
+impl<T: Config> ModelUsage for Pallet<T> {
+	fn open_requests(model: ModelId) -> u32 {
+		OpenRequests::<T>::get(model)
+	}
+}

@@ -1,0 +1,305 @@
+//! A runtime for pallet-inference's tests: real Balances and Settlement (so
+//! that every payout and slash really moves funds), a model registry and a
+//! verifier stand-in whose behaviour each test sets.
+
+use core::cell::RefCell;
+use std::collections::BTreeMap;
+
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU128, ConstU32, ConstU64, Randomness},
+};
+use sp_core::H256;
+use sp_runtime::{BuildStorage, DispatchError, Perbill};
+use veritas_primitives::{
+	inference::{SubmittedResult, VerificationHooks, VerificationStart},
+	model::{
+		Architecture, Cid, ComparisonRule, FileRef, ModelFiles, ModelFormat, ModelId, ModelInspect,
+		ModelLineId, ModelPolicy, ModelRecord, ModelStatus, Pricing, TaskKind, Tolerance,
+		VerificationPolicy,
+	},
+};
+
+use crate as pallet_inference;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+pub type Balance = u128;
+pub type BlockNumber = u64;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Settlement: pallet_settlement,
+		Inference: pallet_inference,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type ExistentialDeposit = ConstU128<1>;
+}
+
+pub const TREASURY: AccountId = 99;
+
+parameter_types! {
+	pub const Treasury: AccountId = TREASURY;
+	pub const PublisherRoyalty: Perbill = Perbill::from_percent(10);
+	pub const VerifierFeeRate: Perbill = Perbill::from_percent(20);
+	pub const ProtocolFeeRate: Perbill = Perbill::from_percent(5);
+	pub const ChallengerReward: Perbill = Perbill::from_percent(30);
+	pub const VerifierReward: Perbill = Perbill::from_percent(30);
+}
+
+impl pallet_settlement::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Treasury = Treasury;
+	type PublisherRoyalty = PublisherRoyalty;
+	type VerifierFeeRate = VerifierFeeRate;
+	type ProtocolFeeRate = ProtocolFeeRate;
+	type ChallengerReward = ChallengerReward;
+	type VerifierReward = VerifierReward;
+}
+
+thread_local! {
+	static MODELS: RefCell<BTreeMap<ModelId, ModelRecord<AccountId, Balance, BlockNumber>>> =
+		const { RefCell::new(BTreeMap::new()) };
+	static VERIFY_LATER: RefCell<bool> = const { RefCell::new(false) };
+	static SUBMITTED: RefCell<Vec<SubmittedResult<AccountId, Balance, BlockNumber>>> =
+		const { RefCell::new(Vec::new()) };
+	static RANDOM_NONCE: RefCell<u64> = const { RefCell::new(0) };
+}
+
+/// A model registry holding whatever the test puts in it.
+pub struct TestModels;
+
+impl TestModels {
+	pub fn insert(id: ModelId, record: ModelRecord<AccountId, Balance, BlockNumber>) {
+		MODELS.with(|models| models.borrow_mut().insert(id, record));
+	}
+
+	pub fn set_status(id: ModelId, status: ModelStatus) {
+		MODELS.with(|models| {
+			if let Some(record) = models.borrow_mut().get_mut(&id) {
+				record.status = status;
+			}
+		});
+	}
+}
+
+impl ModelInspect<AccountId, Balance, BlockNumber> for TestModels {
+	fn model(id: ModelId) -> Option<ModelRecord<AccountId, Balance, BlockNumber>> {
+		MODELS.with(|models| models.borrow().get(&id).cloned())
+	}
+
+	fn latest_active(_: ModelLineId) -> Option<ModelId> {
+		None
+	}
+}
+
+/// Accepts results at once, or (after `verify_later()`) records them and
+/// leaves the verdict to the test.
+pub struct TestVerification;
+
+impl TestVerification {
+	pub fn verify_later() {
+		VERIFY_LATER.with(|later| *later.borrow_mut() = true);
+	}
+
+	pub fn submitted() -> Vec<SubmittedResult<AccountId, Balance, BlockNumber>> {
+		SUBMITTED.with(|submitted| submitted.borrow().clone())
+	}
+}
+
+impl VerificationHooks<AccountId, Balance, BlockNumber> for TestVerification {
+	fn on_result_submitted(
+		result: SubmittedResult<AccountId, Balance, BlockNumber>,
+	) -> Result<VerificationStart, DispatchError> {
+		SUBMITTED.with(|submitted| submitted.borrow_mut().push(result));
+		Ok(if VERIFY_LATER.with(|later| *later.borrow()) {
+			VerificationStart::Pending
+		} else {
+			VerificationStart::AcceptedAtOnce
+		})
+	}
+}
+
+/// A different draw for every call, reproducible across runs.
+pub struct TestRandomness;
+
+impl Randomness<H256, BlockNumber> for TestRandomness {
+	fn random(subject: &[u8]) -> (H256, BlockNumber) {
+		let nonce = RANDOM_NONCE.with(|nonce| {
+			*nonce.borrow_mut() += 1;
+			*nonce.borrow()
+		});
+		let seed = sp_io::hashing::blake2_256(&codec::Encode::encode(&(subject, nonce)));
+		(H256(seed), System::block_number())
+	}
+}
+
+pub const MIN_STAKE: Balance = 1_000;
+
+impl pallet_inference::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type Models = TestModels;
+	type Settlement = Settlement;
+	type Verification = TestVerification;
+	type Randomness = TestRandomness;
+	type MinExecutorStake = ConstU128<MIN_STAKE>;
+	type MaxModelsPerExecutor = ConstU32<4>;
+	type MaxExecutorsPerModel = ConstU32<4>;
+	type MaxCapacity = ConstU32<8>;
+	type UnbondingPeriod = ConstU64<10>;
+	type MinDeadline = ConstU64<2>;
+	type MaxDeadline = ConstU64<100>;
+	type MaxRequestsPerBlock = ConstU32<4>;
+	type ExpirySlash = ExpirySlash;
+	type FraudSlash = FraudSlash;
+	type RetentionPeriod = ConstU64<20>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestModels;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_inference::BenchmarkHelper<AccountId> for TestModels {
+	fn register_model(owner: &AccountId, task: TaskKind) -> ModelId {
+		let id = MODELS.with(|models| models.borrow().keys().max().map_or(0, |max| max + 1));
+		let mut model = record(
+			task,
+			Architecture::Llama,
+			Pricing { per_request: 10, per_output_token: 1 },
+			ModelPolicy {
+				verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+				comparison: ComparisonRule::TokenTopK(5),
+			},
+		);
+		model.owner = *owner;
+		TestModels::insert(id, model);
+		id
+	}
+}
+
+parameter_types! {
+	pub const ExpirySlash: Perbill = Perbill::from_percent(1);
+	pub const FraudSlash: Perbill = Perbill::from_percent(50);
+}
+
+pub const REQUESTER: AccountId = 1;
+pub const EXECUTOR: AccountId = 2;
+pub const OTHER_EXECUTOR: AccountId = 3;
+pub const PUBLISHER: AccountId = 4;
+pub const VERIFIERS: [AccountId; 2] = [5, 6];
+pub const CHALLENGER: AccountId = 7;
+pub const POOR: AccountId = 8;
+pub const ENDOWMENT: Balance = 1_000_000;
+
+/// Model 0: an embedding model of dimension 2, quorum (2, 3), price 100.
+pub const EMBEDDING_MODEL: ModelId = 0;
+/// Model 1: a generation model, up to 8 tokens, 10 + 5 per token, optimistic.
+pub const GENERATION_MODEL: ModelId = 1;
+
+fn file(seed: u8) -> FileRef {
+	FileRef { cid: Cid::truncate_from(b"bafkreitest".to_vec()), digest: [seed; 32], size: 1 }
+}
+
+fn record(
+	task: TaskKind,
+	architecture: Architecture,
+	pricing: Pricing<Balance>,
+	policy: ModelPolicy<Balance, BlockNumber>,
+) -> ModelRecord<AccountId, Balance, BlockNumber> {
+	ModelRecord {
+		line: 0,
+		version: 1,
+		owner: PUBLISHER,
+		files: ModelFiles { weights: file(1), config: None, tokenizer: None },
+		format: ModelFormat::Safetensors,
+		architecture,
+		task,
+		pricing,
+		policy,
+		status: ModelStatus::Active,
+		deposit: 0,
+		published_at: 0,
+	}
+}
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default()
+		.build_storage()
+		.expect("system genesis builds");
+	let accounts = [REQUESTER, EXECUTOR, OTHER_EXECUTOR, PUBLISHER, CHALLENGER]
+		.into_iter()
+		.chain(VERIFIERS)
+		.map(|who| (who, ENDOWMENT))
+		.chain([(POOR, 10)])
+		.collect();
+	pallet_balances::GenesisConfig::<Test> { balances: accounts, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.expect("balances genesis builds");
+	pallet_settlement::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.expect("settlement genesis builds");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		MODELS.with(|models| models.borrow_mut().clear());
+		VERIFY_LATER.with(|later| *later.borrow_mut() = false);
+		SUBMITTED.with(|submitted| submitted.borrow_mut().clear());
+		TestModels::insert(
+			EMBEDDING_MODEL,
+			record(
+				TaskKind::TextEmbedding { dim: 2 },
+				Architecture::Bert,
+				Pricing { per_request: 100, per_output_token: 0 },
+				ModelPolicy {
+					verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+					comparison: ComparisonRule::Cosine(Tolerance(1_000)),
+				},
+			),
+		);
+		TestModels::insert(
+			GENERATION_MODEL,
+			record(
+				TaskKind::TextGeneration { max_context: 64, max_new_tokens: 8 },
+				Architecture::Llama,
+				Pricing { per_request: 10, per_output_token: 5 },
+				ModelPolicy {
+					verification: VerificationPolicy::Optimistic {
+						window_blocks: 5,
+						challenge_bond: 50,
+					},
+					comparison: ComparisonRule::TokenTopK(5),
+				},
+			),
+		);
+	});
+	ext
+}
+
+/// Runs `test`, then checks both pallets' invariants and that no funds were
+/// created or destroyed.
+pub fn run_test(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		test();
+		Inference::do_try_state().expect("inference invariants hold");
+		Settlement::do_try_state().expect("settlement invariants hold");
+		assert_eq!(Balances::total_issuance(), issuance, "no funds created or destroyed");
+	});
+}

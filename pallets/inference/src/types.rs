@@ -1,0 +1,140 @@
+//! The records pallet-inference keeps: executors and requests.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::Get, BoundedVec};
+use scale_info::TypeInfo;
+use veritas_primitives::{
+	inference::{InferenceParams, OutputBytes, RequestInput},
+	model::{Cid, Digest, ModelId, ModelPolicy, Pricing, TaskKind},
+	settlement::{FraudPayouts, Payouts},
+};
+
+/// Whether an executor takes new requests.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum ExecutorStatus<BlockNumber> {
+	/// Takes requests for its models.
+	Active,
+	/// Takes no new requests; its stake can be withdrawn from `until` on,
+	/// once its open requests are done.
+	Unbonding { until: BlockNumber },
+}
+
+/// A registered executor.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[scale_info(skip_type_params(MaxModels))]
+pub struct Executor<Balance, BlockNumber, MaxModels: Get<u32>> {
+	/// What it has at stake (held by settlement).
+	pub stake: Balance,
+	/// The models it serves.
+	pub models: BoundedVec<ModelId, MaxModels>,
+	/// How many requests it takes at once.
+	pub capacity: u32,
+	/// Requests assigned to it that have not settled.
+	pub open: u32,
+	/// Accepted results count up; missed deadlines and frauds count down.
+	pub reputation: i32,
+	pub status: ExecutorStatus<BlockNumber>,
+}
+
+/// Where a request is in its life.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum RequestStatus {
+	/// Waiting for the executor's result.
+	Assigned,
+	/// The result is in and being verified.
+	Submitted,
+	/// Verified and paid.
+	Accepted,
+	/// Proven wrong: the executor was slashed, the requester refunded.
+	Rejected,
+	/// Cancelled by the requester before a result; refunded.
+	Cancelled,
+	/// No result by the deadline; refunded, the executor penalised.
+	Expired,
+}
+
+impl RequestStatus {
+	/// Whether the request is settled and can change no more.
+	pub fn is_final(&self) -> bool {
+		matches!(
+			self,
+			RequestStatus::Accepted
+				| RequestStatus::Rejected
+				| RequestStatus::Cancelled
+				| RequestStatus::Expired
+		)
+	}
+}
+
+/// An executor's result, as committed on-chain.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct ResultCommitment<BlockNumber> {
+	/// The canonical encoding of the output.
+	pub output: OutputBytes,
+	/// blake2-256 of `output`.
+	pub output_digest: Digest,
+	/// Where the proof document is stored.
+	pub proof_cid: Cid,
+	/// blake2-256 of the proof document.
+	pub proof_digest: Digest,
+	pub submitted_at: BlockNumber,
+}
+
+/// How a request settled.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub enum Settled<Balance> {
+	/// Accepted and paid.
+	Paid(Payouts<Balance>),
+	/// Fraud: the executor was slashed and the requester refunded.
+	Fraud(FraudPayouts<Balance>),
+	/// Cancelled or expired: this much was refunded.
+	Refunded(Balance),
+}
+
+/// A request, with what was agreed when it was made: the model's price,
+/// policy and task at that moment, so that later changes to the model do not
+/// change a request already paid for.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Request<AccountId, Balance, BlockNumber> {
+	pub requester: AccountId,
+	pub model: ModelId,
+	pub executor: AccountId,
+	/// The model's owner when the request was made: it gets the royalty.
+	pub publisher: AccountId,
+	pub input: RequestInput,
+	pub params: InferenceParams,
+	pub max_fee: Balance,
+	pub pricing: Pricing<Balance>,
+	pub policy: ModelPolicy<Balance, BlockNumber>,
+	pub task: TaskKind,
+	pub created: BlockNumber,
+	pub deadline: BlockNumber,
+	pub status: RequestStatus,
+	pub result: Option<ResultCommitment<BlockNumber>>,
+	pub settled: Option<Settled<Balance>>,
+	/// When it became final; it is pruned a retention period later.
+	pub finished_at: Option<BlockNumber>,
+}

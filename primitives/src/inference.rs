@@ -1,0 +1,294 @@
+//! Requests, results and the hooks between the inference and verification
+//! pallets, plus the canonical output encoding that every executor and
+//! verifier agrees on.
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeAll, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_core::ConstU32;
+use sp_runtime::{BoundedVec, DispatchError, DispatchResult};
+
+use crate::{
+	model::{FileRef, ModelId, ModelPolicy, TaskKind},
+	settlement::{FeeQuote, RequestId},
+};
+
+/// The largest input accepted inline in a request, in bytes. Larger inputs
+/// go to content-addressed storage and the request carries their CID.
+pub const MAX_INLINE_INPUT_LENGTH: u32 = 4 * 1024;
+
+/// An input carried inside the request.
+pub type InlineInput = BoundedVec<u8, ConstU32<MAX_INLINE_INPUT_LENGTH>>;
+
+/// The largest output accepted on-chain, in bytes of its canonical encoding.
+/// A 1024-float embedding takes 4 KiB; 16 KiB leaves room for long
+/// generations.
+pub const MAX_OUTPUT_LENGTH: u32 = 16 * 1024;
+
+/// A result's canonical encoding, as submitted on-chain.
+pub type OutputBytes = BoundedVec<u8, ConstU32<MAX_OUTPUT_LENGTH>>;
+
+/// A request's input.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum RequestInput {
+	/// The input bytes themselves: UTF-8 text for text models, the SCALE
+	/// encoding of `Vec<F32Bits>` for tabular models.
+	Inline(InlineInput),
+	/// An input in content-addressed storage, checked against its digest.
+	Stored(FileRef),
+}
+
+/// How to run the model.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct InferenceParams {
+	/// The most tokens to generate (text generation only; 0 otherwise).
+	pub max_new_tokens: u32,
+	/// The seed of the sampler, so that sampling is reproducible.
+	pub seed: u64,
+	/// Sampling temperature in thousandths: 0 is greedy decoding, 1000 is 1.0.
+	pub temperature_thousandths: u32,
+}
+
+/// An `f32` by its bit pattern. SCALE writes it as a little-endian `u32`,
+/// which is the same four bytes as the little-endian float.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct F32Bits(pub u32);
+
+impl F32Bits {
+	pub fn to_f32(self) -> f32 {
+		f32::from_bits(self.0)
+	}
+}
+
+impl From<f32> for F32Bits {
+	fn from(value: f32) -> Self {
+		Self(value.to_bits())
+	}
+}
+
+/// A model's output in canonical form. Its SCALE encoding is what goes
+/// on-chain, and its blake2-256 is the output digest.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum InferenceOutput {
+	/// One vector per input text.
+	Embedding(Vec<F32Bits>),
+	/// The generated token ids and their decoded text (UTF-8).
+	Generation { tokens: Vec<u32>, text: Vec<u8> },
+	/// A probability per class.
+	Classification(Vec<F32Bits>),
+	/// One number.
+	Regression(F32Bits),
+}
+
+/// Why an output is refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum OutputError {
+	/// The bytes are not the SCALE encoding of an [`InferenceOutput`].
+	Undecodable,
+	/// The output's kind or length does not match the model's task.
+	WrongShape,
+	/// More tokens than the request allowed.
+	TooManyTokens,
+}
+
+impl InferenceOutput {
+	/// Decodes a canonical encoding and checks it against the task and the
+	/// request's parameters.
+	pub fn decode_for(
+		bytes: &[u8],
+		task: &TaskKind,
+		params: &InferenceParams,
+	) -> Result<Self, OutputError> {
+		let output =
+			InferenceOutput::decode_all(&mut &bytes[..]).map_err(|_| OutputError::Undecodable)?;
+		let shape_fits = match (&output, task) {
+			(InferenceOutput::Embedding(values), TaskKind::TextEmbedding { dim }) => {
+				values.len() == *dim as usize
+			},
+			(InferenceOutput::Generation { .. }, TaskKind::TextGeneration { .. }) => true,
+			(
+				InferenceOutput::Classification(probabilities),
+				TaskKind::TabularClassification { classes, .. },
+			) => probabilities.len() == *classes as usize,
+			(InferenceOutput::Regression(_), TaskKind::TabularRegression { .. }) => true,
+			_ => false,
+		};
+		if !shape_fits {
+			return Err(OutputError::WrongShape);
+		}
+		if output.generated_tokens() > params.max_new_tokens {
+			return Err(OutputError::TooManyTokens);
+		}
+		Ok(output)
+	}
+
+	/// How many tokens were generated (0 for other tasks).
+	pub fn generated_tokens(&self) -> u32 {
+		match self {
+			InferenceOutput::Generation { tokens, .. } => tokens.len() as u32,
+			_ => 0,
+		}
+	}
+}
+
+/// What the verification side learns when a result is submitted.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SubmittedResult<AccountId, Balance, BlockNumber> {
+	pub request: RequestId,
+	pub model: ModelId,
+	pub executor: AccountId,
+	/// The policy recorded when the request was made.
+	pub policy: ModelPolicy<Balance, BlockNumber>,
+	pub output_digest: [u8; 32],
+}
+
+/// What verification does with a submitted result.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum VerificationStart {
+	/// The result is final and accepted now, with no verifier involved.
+	AcceptedAtOnce,
+	/// Verification has started; a verdict will come through
+	/// [`InferenceHooks::on_verdict`].
+	Pending,
+}
+
+/// How the inference pallet hands results to verification.
+pub trait VerificationHooks<AccountId, Balance, BlockNumber> {
+	fn on_result_submitted(
+		result: SubmittedResult<AccountId, Balance, BlockNumber>,
+	) -> Result<VerificationStart, DispatchError>;
+}
+
+/// Accepts every result at once. For a runtime without verifiers (and for
+/// tests of the inference pallet alone): results are trusted.
+pub struct AcceptAtOnce;
+
+impl<AccountId, Balance, BlockNumber> VerificationHooks<AccountId, Balance, BlockNumber>
+	for AcceptAtOnce
+{
+	fn on_result_submitted(
+		_: SubmittedResult<AccountId, Balance, BlockNumber>,
+	) -> Result<VerificationStart, DispatchError> {
+		Ok(VerificationStart::AcceptedAtOnce)
+	}
+}
+
+/// The outcome of verifying a result.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Verdict<AccountId> {
+	/// The result stands; these verifiers attested to it and are paid.
+	Accepted { verifiers: Vec<AccountId> },
+	/// The result was proven wrong; the challenger (if any) and these
+	/// verifiers are rewarded from the executor's stake.
+	Fraud { challenger: Option<AccountId>, verifiers: Vec<AccountId> },
+}
+
+/// How verification hands its verdict back to the inference pallet.
+pub trait InferenceHooks<AccountId> {
+	fn on_verdict(request: RequestId, verdict: Verdict<AccountId>) -> DispatchResult;
+}
+
+/// Why a fee cannot be estimated.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum FeeEstimateError {
+	/// No model has this id.
+	UnknownModel,
+	/// The model takes no new requests.
+	ModelNotActive,
+	/// The parameters ask for more tokens than the model may generate, or
+	/// for tokens from a model that generates none.
+	BadParams,
+}
+
+sp_api::decl_runtime_apis! {
+	/// What dApps ask the runtime about inference, through the node's RPC.
+	pub trait InferenceApi<Balance> where Balance: codec::Codec {
+		/// What a request to `model` with `params` costs at most: the
+		/// `max_fee` it needs.
+		fn estimate_fee(model: ModelId, params: InferenceParams) -> Result<FeeQuote<Balance>, FeeEstimateError>;
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const EMBEDDING: TaskKind = TaskKind::TextEmbedding { dim: 3 };
+	const GENERATION: TaskKind = TaskKind::TextGeneration { max_context: 64, max_new_tokens: 8 };
+
+	#[test]
+	fn floats_encode_little_endian() {
+		let output = InferenceOutput::Regression(1.5f32.into());
+		let encoded = output.encode();
+		assert_eq!(&encoded[1..], &1.5f32.to_le_bytes());
+		assert_eq!(F32Bits::from(-0.25).to_f32(), -0.25);
+	}
+
+	#[test]
+	fn outputs_are_checked_against_the_task() {
+		let params = InferenceParams { max_new_tokens: 4, ..Default::default() };
+		let embedding = InferenceOutput::Embedding(vec![0.1.into(), 0.2.into(), 0.3.into()]);
+		assert_eq!(
+			InferenceOutput::decode_for(&embedding.encode(), &EMBEDDING, &params),
+			Ok(embedding.clone())
+		);
+		let short = InferenceOutput::Embedding(vec![0.1.into()]);
+		assert_eq!(
+			InferenceOutput::decode_for(&short.encode(), &EMBEDDING, &params),
+			Err(OutputError::WrongShape)
+		);
+		assert_eq!(
+			InferenceOutput::decode_for(&embedding.encode(), &GENERATION, &params),
+			Err(OutputError::WrongShape)
+		);
+		let mut trailing = embedding.encode();
+		trailing.push(0);
+		assert_eq!(
+			InferenceOutput::decode_for(&trailing, &EMBEDDING, &params),
+			Err(OutputError::Undecodable)
+		);
+	}
+
+	#[test]
+	fn generations_may_not_exceed_the_requested_tokens() {
+		let params = InferenceParams { max_new_tokens: 2, ..Default::default() };
+		let ok = InferenceOutput::Generation { tokens: vec![1, 2], text: b"hi".to_vec() };
+		assert_eq!(ok.generated_tokens(), 2);
+		assert!(InferenceOutput::decode_for(&ok.encode(), &GENERATION, &params).is_ok());
+		let long = InferenceOutput::Generation { tokens: vec![1, 2, 3], text: b"hi!".to_vec() };
+		assert_eq!(
+			InferenceOutput::decode_for(&long.encode(), &GENERATION, &params),
+			Err(OutputError::TooManyTokens)
+		);
+	}
+}
