@@ -4,9 +4,11 @@
 #   scripts/test.sh
 #
 # 1. scripts/setup.sh (system packages, Rust targets);
-# 2. cargo test --workspace: unit tests of every crate, runtime tests through
-#    the Executive;
-# 3. the node tests: real veritas-node processes on free loopback ports, driven
+# 2. cargo test --workspace: unit tests of every crate (pallets, with their
+#    property tests), runtime tests through the Executive;
+# 3. each pallet's benchmarks, run once as tests against its mock runtime, so
+#    that weights can always be regenerated;
+# 4. the node tests: real veritas-node processes on free loopback ports, driven
 #    over JSON-RPC (a dev chain; a four-validator network).
 #
 # Nodes started by the tests are stopped when the tests end, pass or fail.
@@ -26,6 +28,13 @@ trap stop_leftover_nodes EXIT
 step "set-up" bash scripts/setup.sh
 step "build (node, runtime WASM, tests)" cargo test --workspace --no-run --quiet
 step "unit and runtime tests (cargo test --workspace)" cargo test --workspace
+for pallet in pallets/*/; do
+	name=$(basename "$pallet")
+	if [ -f "$pallet/src/benchmarking.rs" ]; then
+		step "benchmarks of pallet-$name, as tests" \
+			cargo test -p "pallet-$name" --features runtime-benchmarks --lib -- benchmarking
+	fi
+done
 step "node tests: dev chain and a four-validator network" \
 	cargo test -p veritas-node --tests -- --ignored --test-threads=1
 

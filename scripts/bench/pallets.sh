@@ -20,6 +20,7 @@ REPEAT="${REPEAT:-20}"
 # pallet name in the runtime's benchmark list -> its crate folder
 declare -A PALLETS=(
 	[pallet_models]=pallets/models
+	[pallet_inference]=pallets/inference
 )
 
 selected=("$@")
@@ -28,13 +29,16 @@ selected=("$@")
 step "build veritas-node --release --features runtime-benchmarks" \
 	cargo build --release -p veritas-node --features runtime-benchmarks --quiet
 node="$CARGO_TARGET_DIR/release/veritas-node"
+runtime="$CARGO_TARGET_DIR/release/wbuild/veritas-runtime/veritas_runtime.compact.compressed.wasm"
 
 for pallet in "${selected[@]}"; do
 	dir="${PALLETS[$pallet]:-}"
 	[ -n "$dir" ] || { echo "unknown pallet: $pallet (known: ${!PALLETS[*]})" >&2; exit 1; }
 	step "benchmark $pallet -> $dir/src/weights.rs" \
 		"$node" benchmark pallet \
-		--chain dev \
+		--runtime "$runtime" \
+		--genesis-builder runtime \
+		--genesis-builder-preset development \
 		--pallet "$pallet" \
 		--extrinsic '*' \
 		--steps "$STEPS" \

@@ -1,4 +1,3 @@
-
 //! Weights for `pallet_models`, generated from its benchmarks by
 //! `scripts/bench/pallets.sh` (`veritas-node benchmark pallet`, CLI version 64.0.0).
 //!
@@ -16,13 +15,13 @@ use frame_support::{traits::Get, weights::{constants::RocksDbWeight, RuntimeDbWe
 /// The weight of each call of `pallet_models`.
 pub trait WeightInfo {
 	fn register_model() -> Weight;
-	fn publish_version(v: u32, ) -> Weight;
+	fn publish_version(v: u32) -> Weight;
 	fn set_price() -> Weight;
 	fn set_policy() -> Weight;
-	fn set_status(v: u32, ) -> Weight;
+	fn set_status(v: u32) -> Weight;
 	fn transfer_ownership() -> Weight;
-	fn accept_ownership(v: u32, ) -> Weight;
-	fn force_set_status(v: u32, ) -> Weight;
+	fn accept_ownership(v: u32) -> Weight;
+	fn force_set_status(v: u32) -> Weight;
 }
 
 /// The measured costs, with the database's read and write costs as a
@@ -39,15 +38,15 @@ mod measured {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Lines` (r:0 w:1)
 	/// Proof: `Models::Lines` (`max_values`: None, `max_size`: Some(424), added: 2899, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Models` (r:0 w:1)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
-	pub fn register_model(db: RuntimeDbWeight,) -> Weight {
-		// Proof size: measured `107`, estimated `3603` bytes.
-		// Minimum execution time: 50_606_000 picoseconds.
-		Weight::from_parts(52_538_000, 3603)
+	pub fn register_model(db: RuntimeDbWeight) -> Weight {
+		// Proof size: measured `107`, estimated `3604` bytes.
+		// Minimum execution time: 47_831_000 picoseconds.
+		Weight::from_parts(50_726_000, 3604)
 			.saturating_add(db.reads(5))
 			.saturating_add(db.writes(7))
 	}
@@ -61,13 +60,13 @@ mod measured {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 31]`.
-	pub fn publish_version(db: RuntimeDbWeight,v: u32, ) -> Weight {
+	pub fn publish_version(db: RuntimeDbWeight, v: u32) -> Weight {
 		// Proof size: measured `436`, estimated `3889` bytes.
-		// Minimum execution time: 56_584_000 picoseconds.
-		Weight::from_parts(55_497_984, 3889)
-			.saturating_add(Weight::from_parts(3_648_223, 0).saturating_mul(v as u64))
+		// Minimum execution time: 54_331_000 picoseconds.
+		Weight::from_parts(54_157_815, 3889)
+			.saturating_add(Weight::from_parts(3_493_871, 0).saturating_mul(v as u64))
 			.saturating_add(db.reads(4))
 			.saturating_add(db.reads((1 as u64).saturating_mul(v as u64)))
 			.saturating_add(db.writes(5))
@@ -76,49 +75,51 @@ mod measured {
 
 	/// Storage: `Models::Models` (r:1 w:1)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
-	pub fn set_price(db: RuntimeDbWeight,) -> Weight {
+	pub fn set_price(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `649`, estimated `4031` bytes.
-		// Minimum execution time: 9_854_000 picoseconds.
-		Weight::from_parts(10_626_000, 4031)
+		// Minimum execution time: 9_414_000 picoseconds.
+		Weight::from_parts(10_285_000, 4031)
 			.saturating_add(db.reads(1))
 			.saturating_add(db.writes(1))
 	}
 
 	/// Storage: `Models::Models` (r:1 w:1)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
-	pub fn set_policy(db: RuntimeDbWeight,) -> Weight {
+	pub fn set_policy(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `649`, estimated `4031` bytes.
-		// Minimum execution time: 9_854_000 picoseconds.
-		Weight::from_parts(10_555_000, 4031)
+		// Minimum execution time: 9_444_000 picoseconds.
+		Weight::from_parts(10_205_000, 4031)
 			.saturating_add(db.reads(1))
 			.saturating_add(db.writes(1))
 	}
 
 	/// Storage: `Models::Models` (r:1 w:1)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::OpenRequests` (r:1 w:0)
+	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Lines` (r:1 w:1)
 	/// Proof: `Models::Lines` (`max_values`: None, `max_size`: Some(424), added: 2899, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Models::LineByName` (r:0 w:1)
 	/// Proof: `Models::LineByName` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 32]`.
-	pub fn set_status(db: RuntimeDbWeight,_v: u32, ) -> Weight {
-		// Proof size: measured `1039`, estimated `4031` bytes.
-		// Minimum execution time: 49_493_000 picoseconds.
-		Weight::from_parts(55_282_061, 4031)
-			.saturating_add(db.reads(4))
+	pub fn set_status(db: RuntimeDbWeight, _v: u32) -> Weight {
+		// Proof size: measured `1045`, estimated `4031` bytes.
+		// Minimum execution time: 49_644_000 picoseconds.
+		Weight::from_parts(56_385_550, 4031)
+			.saturating_add(db.reads(5))
 			.saturating_add(db.writes(4))
 	}
 
 	/// Storage: `Models::Lines` (r:1 w:1)
 	/// Proof: `Models::Lines` (`max_values`: None, `max_size`: Some(424), added: 2899, mode: `MaxEncodedLen`)
-	pub fn transfer_ownership(db: RuntimeDbWeight,) -> Weight {
+	pub fn transfer_ownership(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `272`, estimated `3889` bytes.
-		// Minimum execution time: 9_474_000 picoseconds.
-		Weight::from_parts(10_185_000, 3889)
+		// Minimum execution time: 8_974_000 picoseconds.
+		Weight::from_parts(10_125_000, 3889)
 			.saturating_add(db.reads(1))
 			.saturating_add(db.writes(1))
 	}
@@ -132,13 +133,13 @@ mod measured {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 32]`.
-	pub fn accept_ownership(db: RuntimeDbWeight,v: u32, ) -> Weight {
-		// Proof size: measured `772`, estimated `6196` bytes.
-		// Minimum execution time: 91_567_000 picoseconds.
-		Weight::from_parts(90_811_072, 6196)
-			.saturating_add(Weight::from_parts(5_330_839, 0).saturating_mul(v as u64))
+	pub fn accept_ownership(db: RuntimeDbWeight, v: u32) -> Weight {
+		// Proof size: measured `772`, estimated `6218` bytes.
+		// Minimum execution time: 85_628_000 picoseconds.
+		Weight::from_parts(84_780_204, 6218)
+			.saturating_add(Weight::from_parts(4_944_817, 0).saturating_mul(v as u64))
 			.saturating_add(db.reads(6))
 			.saturating_add(db.reads((1 as u64).saturating_mul(v as u64)))
 			.saturating_add(db.writes(7))
@@ -148,20 +149,23 @@ mod measured {
 
 	/// Storage: `Models::Models` (r:1 w:1)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::OpenRequests` (r:1 w:0)
+	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Lines` (r:1 w:1)
 	/// Proof: `Models::Lines` (`max_values`: None, `max_size`: Some(424), added: 2899, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Models::LineByName` (r:0 w:1)
 	/// Proof: `Models::LineByName` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 32]`.
-	pub fn force_set_status(db: RuntimeDbWeight,_v: u32, ) -> Weight {
-		// Proof size: measured `1039`, estimated `4031` bytes.
-		// Minimum execution time: 48_763_000 picoseconds.
-		Weight::from_parts(54_043_394, 4031)
-			.saturating_add(db.reads(4))
+	pub fn force_set_status(db: RuntimeDbWeight, v: u32) -> Weight {
+		// Proof size: measured `1045`, estimated `4031` bytes.
+		// Minimum execution time: 48_272_000 picoseconds.
+		Weight::from_parts(53_479_646, 4031)
+			.saturating_add(Weight::from_parts(2_168, 0).saturating_mul(v as u64))
+			.saturating_add(db.reads(5))
 			.saturating_add(db.writes(4))
 	}
 }
@@ -171,55 +175,55 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_model() -> Weight {
-		measured::register_model(T::DbWeight::get(),)
+		measured::register_model(T::DbWeight::get())
 	}
-	fn publish_version(v: u32, ) -> Weight {
-		measured::publish_version(T::DbWeight::get(),v, )
+	fn publish_version(v: u32) -> Weight {
+		measured::publish_version(T::DbWeight::get(), v)
 	}
 	fn set_price() -> Weight {
-		measured::set_price(T::DbWeight::get(),)
+		measured::set_price(T::DbWeight::get())
 	}
 	fn set_policy() -> Weight {
-		measured::set_policy(T::DbWeight::get(),)
+		measured::set_policy(T::DbWeight::get())
 	}
-	fn set_status(v: u32, ) -> Weight {
-		measured::set_status(T::DbWeight::get(),v, )
+	fn set_status(v: u32) -> Weight {
+		measured::set_status(T::DbWeight::get(), v)
 	}
 	fn transfer_ownership() -> Weight {
-		measured::transfer_ownership(T::DbWeight::get(),)
+		measured::transfer_ownership(T::DbWeight::get())
 	}
-	fn accept_ownership(v: u32, ) -> Weight {
-		measured::accept_ownership(T::DbWeight::get(),v, )
+	fn accept_ownership(v: u32) -> Weight {
+		measured::accept_ownership(T::DbWeight::get(), v)
 	}
-	fn force_set_status(v: u32, ) -> Weight {
-		measured::force_set_status(T::DbWeight::get(),v, )
+	fn force_set_status(v: u32) -> Weight {
+		measured::force_set_status(T::DbWeight::get(), v)
 	}
 }
 
 /// The same weights with RocksDB's costs, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		measured::register_model(RocksDbWeight::get(),)
+		measured::register_model(RocksDbWeight::get())
 	}
-	fn publish_version(v: u32, ) -> Weight {
-		measured::publish_version(RocksDbWeight::get(),v, )
+	fn publish_version(v: u32) -> Weight {
+		measured::publish_version(RocksDbWeight::get(), v)
 	}
 	fn set_price() -> Weight {
-		measured::set_price(RocksDbWeight::get(),)
+		measured::set_price(RocksDbWeight::get())
 	}
 	fn set_policy() -> Weight {
-		measured::set_policy(RocksDbWeight::get(),)
+		measured::set_policy(RocksDbWeight::get())
 	}
-	fn set_status(v: u32, ) -> Weight {
-		measured::set_status(RocksDbWeight::get(),v, )
+	fn set_status(v: u32) -> Weight {
+		measured::set_status(RocksDbWeight::get(), v)
 	}
 	fn transfer_ownership() -> Weight {
-		measured::transfer_ownership(RocksDbWeight::get(),)
+		measured::transfer_ownership(RocksDbWeight::get())
 	}
-	fn accept_ownership(v: u32, ) -> Weight {
-		measured::accept_ownership(RocksDbWeight::get(),v, )
+	fn accept_ownership(v: u32) -> Weight {
+		measured::accept_ownership(RocksDbWeight::get(), v)
 	}
-	fn force_set_status(v: u32, ) -> Weight {
-		measured::force_set_status(RocksDbWeight::get(),v, )
+	fn force_set_status(v: u32) -> Weight {
+		measured::force_set_status(RocksDbWeight::get(), v)
 	}
 }
