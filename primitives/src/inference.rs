@@ -29,9 +29,8 @@ pub const MAX_OUTPUT_LENGTH: u32 = 16 * 1024;
 pub type OutputBytes = BoundedVec<u8, ConstU32<MAX_OUTPUT_LENGTH>>;
 
 /// A request's input.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum RequestInput {
 	/// The input bytes themselves: UTF-8 text for text models, the SCALE
@@ -42,19 +41,8 @@ pub enum RequestInput {
 }
 
 /// How to run the model.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Default,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct InferenceParams {
 	/// The most tokens to generate (text generation only; 0 otherwise).
@@ -67,18 +55,8 @@ pub struct InferenceParams {
 
 /// An `f32` by its bit pattern. SCALE writes it as a little-endian `u32`,
 /// which is the same four bytes as the little-endian float.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct F32Bits(pub u32);
 
@@ -96,7 +74,8 @@ impl From<f32> for F32Bits {
 
 /// A model's output in canonical form. Its SCALE encoding is what goes
 /// on-chain, and its blake2-256 is the output digest.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum InferenceOutput {
 	/// One vector per input text.
@@ -218,7 +197,8 @@ pub trait InferenceHooks<AccountId> {
 }
 
 /// Why a fee cannot be estimated.
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum FeeEstimateError {
 	/// No model has this id.

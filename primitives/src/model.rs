@@ -39,9 +39,8 @@ pub const MAX_MODEL_NAME_LENGTH: u32 = 64;
 pub type ModelName = BoundedVec<u8, ConstU32<MAX_MODEL_NAME_LENGTH>>;
 
 /// One file of a model, as stored in content-addressed storage.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct FileRef {
 	/// Where to fetch the bytes.
@@ -55,9 +54,8 @@ pub struct FileRef {
 
 /// A model's files. Only the weights are always present: a GGUF file carries
 /// its own configuration and vocabulary, and a tabular MLP has no tokenizer.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct ModelFiles {
 	pub weights: FileRef,
@@ -78,18 +76,8 @@ impl ModelFiles {
 }
 
 /// How the weights are serialized.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum ModelFormat {
 	Safetensors,
@@ -97,18 +85,8 @@ pub enum ModelFormat {
 }
 
 /// The network family the engine builds from the weights.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum Architecture {
 	/// BERT-family encoders (text embedding).
@@ -120,18 +98,8 @@ pub enum Architecture {
 }
 
 /// What the model computes, with the shape of its output.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum TaskKind {
 	/// Text in, one vector of `dim` floats out.
@@ -178,19 +146,8 @@ impl TaskKind {
 
 /// What a request to the model costs the requester, before verification and
 /// protocol fees.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Default,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct Pricing<Balance> {
 	/// Paid for every request.
@@ -203,18 +160,8 @@ pub struct Pricing<Balance> {
 pub const MAX_COMMITTEE_SIZE: u8 = 32;
 
 /// How results of the model are verified before they are final.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum VerificationPolicy<Balance, BlockNumber> {
 	/// A committee of `n` verifiers re-executes every request; `k` agreeing
@@ -228,18 +175,8 @@ pub enum VerificationPolicy<Balance, BlockNumber> {
 }
 
 /// How a verifier's own output is compared with the executor's.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum ComparisonRule {
 	/// The canonical encodings must be byte-identical (equal digests).
@@ -254,20 +191,8 @@ pub enum ComparisonRule {
 
 /// A floating-point tolerance in millionths: `Tolerance(1_000)` is 0.001.
 /// Fixed point, because the runtime has no floats in its state.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	PartialOrd,
-	Ord,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct Tolerance(pub u32);
 
@@ -290,18 +215,8 @@ impl Tolerance {
 pub const MAX_TOP_K: u32 = 1_000;
 
 /// The verification half of a model's record.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct ModelPolicy<Balance, BlockNumber> {
 	pub verification: VerificationPolicy<Balance, BlockNumber>,
@@ -369,18 +284,8 @@ impl<Balance, BlockNumber: PartialEq + Default> ModelPolicy<Balance, BlockNumber
 }
 
 /// Where a model is in its life.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum ModelStatus {
 	/// Accepts new requests.
@@ -392,7 +297,8 @@ pub enum ModelStatus {
 }
 
 /// Everything the chain records about one model version.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct ModelRecord<AccountId, Balance, BlockNumber> {
 	/// The line this version belongs to.

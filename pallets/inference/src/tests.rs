@@ -55,17 +55,22 @@ fn generation_params(tokens: u32) -> InferenceParams {
 	InferenceParams { max_new_tokens: tokens, seed: 7, temperature_thousandths: 0 }
 }
 
+/// The requester asks `model` for an inference due in 10 blocks.
+fn try_request(model: u64, params: InferenceParams, fee: Balance) -> sp_runtime::DispatchResult {
+	Inference::request_inference(
+		RuntimeOrigin::signed(REQUESTER),
+		model,
+		text(b"A man is eating food."),
+		params,
+		fee,
+		System::block_number() + 10,
+	)
+}
+
 /// Makes an embedding request due in 10 blocks and returns its id.
 fn request_embedding(fee: Balance) -> u64 {
 	let id = crate::NextRequestId::<Test>::get();
-	assert_ok!(Inference::request_inference(
-		RuntimeOrigin::signed(REQUESTER),
-		EMBEDDING_MODEL,
-		text(b"A man is eating food."),
-		embedding_params(),
-		fee,
-		System::block_number() + 10,
-	));
+	assert_ok!(try_request(EMBEDDING_MODEL, embedding_params(), fee));
 	id
 }
 
@@ -325,14 +330,7 @@ fn the_fee_must_cover_model_verification_and_protocol() {
 			(100, 60, 5, 165)
 		);
 		assert_noop!(
-			Inference::request_inference(
-				RuntimeOrigin::signed(REQUESTER),
-				EMBEDDING_MODEL,
-				text(b"x"),
-				embedding_params(),
-				164,
-				11
-			),
+			try_request(EMBEDDING_MODEL, embedding_params(), 164),
 			Error::<Test>::FeeTooLow
 		);
 		let _ = request_embedding(165);
@@ -414,41 +412,20 @@ fn request_errors() {
 fn no_executor_means_no_request() {
 	run_test(|| {
 		assert_noop!(
-			Inference::request_inference(
-				RuntimeOrigin::signed(REQUESTER),
-				EMBEDDING_MODEL,
-				text(b"hi"),
-				embedding_params(),
-				FEE,
-				11
-			),
+			try_request(EMBEDDING_MODEL, embedding_params(), FEE),
 			Error::<Test>::NoExecutorAvailable
 		);
 		// The requester is never its own executor.
 		register(REQUESTER, STAKE, &[EMBEDDING_MODEL], 1);
 		assert_noop!(
-			Inference::request_inference(
-				RuntimeOrigin::signed(REQUESTER),
-				EMBEDDING_MODEL,
-				text(b"hi"),
-				embedding_params(),
-				FEE,
-				11
-			),
+			try_request(EMBEDDING_MODEL, embedding_params(), FEE),
 			Error::<Test>::NoExecutorAvailable
 		);
 		// An executor at capacity takes no more.
 		register(EXECUTOR, STAKE, &[EMBEDDING_MODEL], 1);
 		let _ = request_embedding(FEE);
 		assert_noop!(
-			Inference::request_inference(
-				RuntimeOrigin::signed(REQUESTER),
-				EMBEDDING_MODEL,
-				text(b"hi"),
-				embedding_params(),
-				FEE,
-				11
-			),
+			try_request(EMBEDDING_MODEL, embedding_params(), FEE),
 			Error::<Test>::NoExecutorAvailable
 		);
 	});
@@ -462,14 +439,7 @@ fn a_deadline_block_takes_a_bounded_number_of_requests() {
 			let _ = request_embedding(FEE);
 		}
 		assert_noop!(
-			Inference::request_inference(
-				RuntimeOrigin::signed(REQUESTER),
-				EMBEDDING_MODEL,
-				text(b"hi"),
-				embedding_params(),
-				FEE,
-				11
-			),
+			try_request(EMBEDDING_MODEL, embedding_params(), FEE),
 			Error::<Test>::QueueFull
 		);
 	});
@@ -572,14 +542,7 @@ fn generation_is_paid_per_generated_token() {
 	run_test(|| {
 		register(EXECUTOR, STAKE, &[GENERATION_MODEL], 1);
 		let request = crate::NextRequestId::<Test>::get();
-		assert_ok!(Inference::request_inference(
-			RuntimeOrigin::signed(REQUESTER),
-			GENERATION_MODEL,
-			text(b"Once upon a time"),
-			generation_params(8),
-			100,
-			11,
-		));
+		assert_ok!(try_request(GENERATION_MODEL, generation_params(8), 100));
 		assert_ok!(submit(EXECUTOR, request, generation_output(3)));
 		// 10 + 3 × 5 = 25: the executor gets 25 less a 10% royalty (2).
 		let Some(Settled::Paid(payouts)) = Requests::<Test>::get(request).expect("kept").settled
@@ -634,14 +597,7 @@ fn submit_result_errors() {
 		);
 
 		let generation = crate::NextRequestId::<Test>::get();
-		assert_ok!(Inference::request_inference(
-			RuntimeOrigin::signed(REQUESTER),
-			GENERATION_MODEL,
-			text(b"hi"),
-			generation_params(2),
-			100,
-			11,
-		));
+		assert_ok!(try_request(GENERATION_MODEL, generation_params(2), 100));
 		assert_noop!(
 			submit(EXECUTOR, generation, generation_output(3)),
 			Error::<Test>::TooManyTokens

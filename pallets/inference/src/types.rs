@@ -10,18 +10,8 @@ use veritas_primitives::{
 };
 
 /// Whether an executor takes new requests.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub enum ExecutorStatus<BlockNumber> {
 	/// Takes requests for its models.
 	Active,
@@ -31,7 +21,8 @@ pub enum ExecutorStatus<BlockNumber> {
 }
 
 /// A registered executor.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
 #[scale_info(skip_type_params(MaxModels))]
 pub struct Executor<Balance, BlockNumber, MaxModels: Get<u32>> {
 	/// What it has at stake (held by settlement).
@@ -48,18 +39,8 @@ pub struct Executor<Balance, BlockNumber, MaxModels: Get<u32>> {
 }
 
 /// Where a request is in its life.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum RequestStatus {
 	/// Waiting for the executor's result.
@@ -90,7 +71,8 @@ impl RequestStatus {
 }
 
 /// An executor's result, as committed on-chain.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct ResultCommitment<BlockNumber> {
 	/// The canonical encoding of the output.
 	pub output: OutputBytes,
@@ -104,7 +86,8 @@ pub struct ResultCommitment<BlockNumber> {
 }
 
 /// How a request settled.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub enum Settled<Balance> {
 	/// Accepted and paid.
 	Paid(Payouts<Balance>),
@@ -117,7 +100,8 @@ pub enum Settled<Balance> {
 /// A request, with what was agreed when it was made: the model's price,
 /// policy and task at that moment, so that later changes to the model do not
 /// change a request already paid for.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct Request<AccountId, Balance, BlockNumber> {
 	pub requester: AccountId,
 	pub model: ModelId,

@@ -98,7 +98,8 @@ pub type ModelRecordOf<T> =
 pub type ModelPolicyOf<T> = ModelPolicy<BalanceOf<T>, BlockNumberFor<T>>;
 
 /// A model line: a name, an owner, and its live (not retired) versions.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
 #[scale_info(skip_type_params(MaxVersions))]
 pub struct ModelLine<AccountId, Balance, MaxVersions: Get<u32>> {
 	pub owner: AccountId,
@@ -119,17 +120,8 @@ pub type ModelLineOf<T> =
 
 /// What describes a version besides who owns it: the arguments of
 /// [`Pallet::register_model`] and [`Pallet::publish_version`].
-#[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	codec::DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
+#[derive(Clone, PartialEq, Eq, Debug, codec::DecodeWithMemTracking)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct ModelSpec<Balance, BlockNumber> {
 	pub files: ModelFiles,
 	pub format: ModelFormat,
