@@ -98,6 +98,74 @@ async fn runtime_version_and_metadata_are_served() {
 	assert!(hex_number(&header["number"]) < 1_000);
 }
 
+/// `InferenceApi_estimate_fee` through `state_call`, as a dApp would call it.
+async fn estimate_fee(
+	node: &Node,
+	model: u64,
+) -> Result<
+	veritas_primitives::settlement::FeeQuote<u128>,
+	veritas_primitives::inference::FeeEstimateError,
+> {
+	use codec::{Decode, Encode};
+	let args = (model, veritas_primitives::inference::InferenceParams::default()).encode();
+	let answer = node
+		.call_when_up("state_call", params!["InferenceApi_estimate_fee", common::to_hex(&args)])
+		.await;
+	let bytes = common::from_hex(answer.as_str().expect("hex answer"));
+	Decode::decode(&mut &bytes[..]).expect("the answer decodes")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn a_registered_model_gets_a_fee_estimate_from_the_runtime_api() {
+	use veritas_primitives::{inference::FeeEstimateError, model::*};
+
+	let dir = TempDir::new("dev-fee");
+	let node = Node::start("dev-fee", &["--dev", "--tmp"], dir.path());
+	assert_eq!(estimate_fee(&node, 0).await, Err(FeeEstimateError::UnknownModel));
+
+	let file = |cid: &str, seed: u8| FileRef {
+		cid: Cid::truncate_from(cid.as_bytes().to_vec()),
+		digest: [seed; 32],
+		size: 1_000,
+	};
+	let spec = pallet_models::ModelSpec {
+		files: ModelFiles {
+			weights: file("bafkreiweights", 1),
+			config: Some(file("bafkreiconfig", 2)),
+			tokenizer: Some(file("bafkreitokenizer", 3)),
+		},
+		format: ModelFormat::Safetensors,
+		architecture: Architecture::Bert,
+		task: TaskKind::TextEmbedding { dim: 384 },
+		pricing: Pricing { per_request: VRT, per_output_token: 0 },
+		policy: ModelPolicy {
+			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+			comparison: ComparisonRule::Cosine(Tolerance(1_000)),
+		},
+	};
+	let call = RuntimeCall::Models(pallet_models::Call::register_model {
+		name: ModelName::truncate_from(b"all-MiniLM-L6-v2".to_vec()),
+		spec,
+	});
+	let genesis = node.block_hash(0).await.expect("genesis exists");
+	let alice = Sr25519Keyring::Alice;
+	node.submit(&signed_transaction(call, &alice.pair(), 0, genesis))
+		.await
+		.expect("the pool accepts the registration");
+
+	node.wait_for("the model to be registered", Duration::from_secs(30), || async {
+		estimate_fee(&node, 0).await.is_ok()
+	})
+	.await;
+	let quote = estimate_fee(&node, 0).await.expect("an active model has a fee");
+	// 1 VRT for the model, 3 verifiers at 20% each, 5% protocol.
+	assert_eq!(quote.model, VRT);
+	assert_eq!(quote.verification, 3 * VRT / 5);
+	assert_eq!(quote.protocol, VRT / 20);
+	assert_eq!(quote.total, VRT + 3 * VRT / 5 + VRT / 20);
+}
+
 /// A plain HTTP GET on loopback, returning the body.
 async fn http_get(port: u16, path: &str) -> String {
 	use tokio::io::{AsyncReadExt, AsyncWriteExt};

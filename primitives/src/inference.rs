@@ -139,6 +139,48 @@ impl InferenceOutput {
 	}
 }
 
+/// Where a request is in its life.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum RequestStatus {
+	/// Waiting for the executor's result.
+	Assigned,
+	/// The result is in and being verified.
+	Submitted,
+	/// Verified and paid.
+	Accepted,
+	/// Proven wrong: the executor was slashed, the requester refunded.
+	Rejected,
+	/// Cancelled by the requester before a result; refunded.
+	Cancelled,
+	/// No result by the deadline; refunded, the executor penalised.
+	Expired,
+}
+
+impl RequestStatus {
+	/// Whether the request is settled and can change no more.
+	pub fn is_final(&self) -> bool {
+		matches!(
+			self,
+			RequestStatus::Accepted
+				| RequestStatus::Rejected
+				| RequestStatus::Cancelled
+				| RequestStatus::Expired
+		)
+	}
+}
+
+/// One page of request ids, and where the next page starts (`None` when
+/// there are no more).
+#[derive(Clone, PartialEq, Eq, Default, Debug)]
+#[derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct RequestPage {
+	pub requests: Vec<RequestId>,
+	pub next: Option<RequestId>,
+}
+
 /// What the verification side learns when a result is submitted.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct SubmittedResult<AccountId, Balance, BlockNumber> {
@@ -216,6 +258,10 @@ sp_api::decl_runtime_apis! {
 		/// What a request to `model` with `params` costs at most: the
 		/// `max_fee` it needs.
 		fn estimate_fee(model: ModelId, params: InferenceParams) -> Result<FeeQuote<Balance>, FeeEstimateError>;
+
+		/// Requests in `status`, by id from `start` on: at most `limit`
+		/// of them, looking at no more than a bounded number of ids per call.
+		fn requests_by_status(status: RequestStatus, start: RequestId, limit: u32) -> RequestPage;
 	}
 }
 

@@ -245,6 +245,14 @@ impl_runtime_apis! {
 				_ => FeeEstimateError::BadParams,
 			})
 		}
+
+		fn requests_by_status(
+			status: veritas_primitives::inference::RequestStatus,
+			start: veritas_primitives::settlement::RequestId,
+			limit: u32,
+		) -> veritas_primitives::inference::RequestPage {
+			Inference::requests_by_status(status, start, limit)
+		}
 	}
 
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {

@@ -90,7 +90,7 @@ use sp_runtime::{
 use veritas_primitives::{
 	inference::{
 		InferenceHooks, InferenceOutput, InferenceParams, OutputBytes, OutputError, RequestInput,
-		SubmittedResult, Verdict, VerificationHooks, VerificationStart,
+		RequestPage, SubmittedResult, Verdict, VerificationHooks, VerificationStart,
 	},
 	model::{
 		Cid, Digest, ModelId, ModelInspect, ModelPolicy, ModelUsage, TaskKind, VerificationPolicy,
@@ -109,6 +109,12 @@ pub type ExecutorOf<T> =
 /// A request with this runtime's types.
 pub type RequestOf<T> =
 	Request<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+/// The most ids one page of [`Pallet::requests_by_status`] returns.
+pub const MAX_REQUESTS_PER_PAGE: u32 = 1_000;
+
+/// The most request ids one call of [`Pallet::requests_by_status`] reads.
+pub const MAX_REQUESTS_SCANNED: u64 = 10_000;
 
 /// The models an executor serves.
 pub type ServedModels<T> = BoundedVec<ModelId, <T as Config>::MaxModelsPerExecutor>;
@@ -640,6 +646,26 @@ impl<T: Config> Pallet<T> {
 			record.pricing.per_output_token.saturating_mul(params.max_new_tokens.into()),
 		);
 		Ok(T::Settlement::quote(model_cost, Self::committee_size(&record.policy)))
+	}
+
+	/// Requests in `status` with ids from `start` on, at most `limit` (capped
+	/// at [`MAX_REQUESTS_PER_PAGE`]), looking at no more than
+	/// [`MAX_REQUESTS_SCANNED`] ids; `next` says where to continue.
+	pub fn requests_by_status(status: RequestStatus, start: RequestId, limit: u32) -> RequestPage {
+		let limit = limit.min(MAX_REQUESTS_PER_PAGE) as usize;
+		let end = NextRequestId::<T>::get().min(start.saturating_add(MAX_REQUESTS_SCANNED));
+		let mut page = RequestPage::default();
+		for id in start..end {
+			if page.requests.len() == limit {
+				page.next = Some(id);
+				return page;
+			}
+			if Requests::<T>::get(id).is_some_and(|request| request.status == status) {
+				page.requests.push(id);
+			}
+		}
+		page.next = (end < NextRequestId::<T>::get()).then_some(end);
+		page
 	}
 
 	/// How many verifiers a request under `policy` may have to pay.

@@ -775,6 +775,36 @@ fn the_sweep_stops_when_weight_runs_out_and_resumes() {
 	});
 }
 
+// --- queries --------------------------------------------------------------------
+
+#[test]
+fn requests_are_listed_by_status_in_pages() {
+	run_test(|| {
+		register(EXECUTOR, STAKE, &[EMBEDDING_MODEL], 8);
+		let ids: Vec<u64> = (0..4).map(|_| request_embedding(FEE)).collect();
+		assert_ok!(Inference::cancel_request(RuntimeOrigin::signed(REQUESTER), ids[1]));
+		assert_ok!(submit(EXECUTOR, ids[2], embedding_output()));
+
+		let assigned = Inference::requests_by_status(RequestStatus::Assigned, 0, 10);
+		assert_eq!(assigned.requests, vec![ids[0], ids[3]]);
+		assert_eq!(assigned.next, None);
+		let first = Inference::requests_by_status(RequestStatus::Assigned, 0, 1);
+		assert_eq!(first.requests, vec![ids[0]]);
+		let rest =
+			Inference::requests_by_status(RequestStatus::Assigned, first.next.expect("more"), 1);
+		assert_eq!(rest.requests, vec![ids[3]]);
+		assert_eq!(
+			Inference::requests_by_status(RequestStatus::Cancelled, 0, 10).requests,
+			vec![ids[1]]
+		);
+		assert_eq!(
+			Inference::requests_by_status(RequestStatus::Accepted, 0, 10).requests,
+			vec![ids[2]]
+		);
+		assert!(Inference::requests_by_status(RequestStatus::Expired, 0, 10).requests.is_empty());
+	});
+}
+
 // --- a property test over random histories --------------------------------------
 
 #[derive(Clone, Debug)]

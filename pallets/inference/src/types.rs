@@ -3,6 +3,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::Get, BoundedVec};
 use scale_info::TypeInfo;
+pub use veritas_primitives::inference::RequestStatus;
 use veritas_primitives::{
 	inference::{InferenceParams, OutputBytes, RequestInput},
 	model::{Cid, Digest, ModelId, ModelPolicy, Pricing, TaskKind},
@@ -36,38 +37,6 @@ pub struct Executor<Balance, BlockNumber, MaxModels: Get<u32>> {
 	/// Accepted results count up; missed deadlines and frauds count down.
 	pub reputation: i32,
 	pub status: ExecutorStatus<BlockNumber>,
-}
-
-/// Where a request is in its life.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-pub enum RequestStatus {
-	/// Waiting for the executor's result.
-	Assigned,
-	/// The result is in and being verified.
-	Submitted,
-	/// Verified and paid.
-	Accepted,
-	/// Proven wrong: the executor was slashed, the requester refunded.
-	Rejected,
-	/// Cancelled by the requester before a result; refunded.
-	Cancelled,
-	/// No result by the deadline; refunded, the executor penalised.
-	Expired,
-}
-
-impl RequestStatus {
-	/// Whether the request is settled and can change no more.
-	pub fn is_final(&self) -> bool {
-		matches!(
-			self,
-			RequestStatus::Accepted
-				| RequestStatus::Rejected
-				| RequestStatus::Cancelled
-				| RequestStatus::Expired
-		)
-	}
 }
 
 /// An executor's result, as committed on-chain.
