@@ -28,6 +28,8 @@ trap stop_leftover_nodes EXIT
 step "set-up" bash scripts/setup.sh
 step "build (node, runtime WASM, tests)" cargo test --workspace --no-run --quiet
 step "unit and runtime tests (cargo test --workspace)" cargo test --workspace
+step "every pallet's try_state invariants through the runtime (try-runtime)" \
+	env SKIP_WASM_BUILD=1 cargo test -p veritas-runtime --features try-runtime --lib -- try_state invariant
 for pallet in pallets/*/; do
 	name=$(basename "$pallet")
 	if [ -f "$pallet/src/benchmarking.rs" ]; then

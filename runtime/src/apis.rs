@@ -255,6 +255,30 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[cfg(feature = "try-runtime")]
+	impl frame_try_runtime::TryRuntime<Block> for Runtime {
+		// try-runtime reports a failed check by panicking: these run only
+		// in the try-runtime tool, never on-chain.
+		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
+			match Executive::try_runtime_upgrade(checks) {
+				Ok(weight) => (weight, crate::configs::RuntimeBlockWeights::get().max_block),
+				Err(error) => panic!("runtime upgrade checks failed: {error:?}"),
+			}
+		}
+
+		fn execute_block(
+			block: <Block as BlockT>::LazyBlock,
+			state_root_check: bool,
+			signature_check: bool,
+			select: frame_try_runtime::TryStateSelect,
+		) -> Weight {
+			match Executive::try_execute_block(block, state_root_check, signature_check, select) {
+				Ok(weight) => weight,
+				Err(error) => panic!("block execution checks failed: {error:?}"),
+			}
+		}
+	}
+
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
 		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
 			build_state::<RuntimeGenesisConfig>(config)

@@ -306,3 +306,25 @@ fn a_request_is_served_and_paid_end_to_end() {
 		assert_ok!(pallet_settlement::Pallet::<Runtime>::do_try_state());
 	});
 }
+
+/// Every pallet's `try_state` invariants, run the way the try-runtime tool
+/// runs them, after the whole paid path.
+#[cfg(feature = "try-runtime")]
+#[test]
+fn every_pallet_invariant_holds_after_a_served_request() {
+	use frame_support::traits::{TryState, TryStateSelect};
+
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		initialize_block(1);
+		register_minilm(Sr25519Keyring::Bob, 0);
+		let call = RuntimeCall::Inference(pallet_inference::Call::register_executor {
+			stake: 1_000 * crate::currency::VRT,
+			models: vec![0].try_into().expect("fits"),
+			capacity: 1,
+		});
+		assert_ok!(
+			Executive::apply_extrinsic(signed(call, Sr25519Keyring::Charlie, 0)).expect("valid")
+		);
+		assert_ok!(crate::AllPalletsWithSystem::try_state(1, TryStateSelect::All));
+	});
+}
