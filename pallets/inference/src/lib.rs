@@ -93,7 +93,8 @@ use veritas_primitives::{
 		RequestPage, SubmittedResult, Verdict, VerificationHooks, VerificationStart,
 	},
 	model::{
-		Cid, Digest, ModelId, ModelInspect, ModelPolicy, ModelUsage, TaskKind, VerificationPolicy,
+		Cid, Digest, ModelId, ModelInspect, ModelPolicy, ModelUsage, Pricing, TaskKind,
+		VerificationPolicy,
 	},
 	settlement::{Bond, FeeQuote, RequestId, Settlement},
 };
@@ -585,8 +586,10 @@ pub mod pallet {
 				sp_io::hashing::blake2_256(&output) == output_digest,
 				Error::<T>::DigestMismatch
 			);
-			InferenceOutput::decode_for(&output, &record.task, &record.params)
-				.map_err(Error::<T>::from)?;
+			let generated_tokens =
+				InferenceOutput::decode_for(&output, &record.task, &record.params)
+					.map_err(Error::<T>::from)?
+					.generated_tokens();
 			ensure!(!proof_cid.is_empty(), Error::<T>::EmptyProofCid);
 
 			PendingWork::<T>::remove(&who, request);
@@ -596,6 +599,7 @@ pub mod pallet {
 				output_digest,
 				proof_cid: proof_cid.clone(),
 				proof_digest,
+				generated_tokens,
 				submitted_at: now,
 			});
 			let submitted = SubmittedResult {
@@ -642,10 +646,13 @@ impl<T: Config> Pallet<T> {
 			_ => params.max_new_tokens == 0,
 		};
 		ensure!(tokens_fit, Error::<T>::BadParams);
-		let model_cost = record.pricing.per_request.saturating_add(
-			record.pricing.per_output_token.saturating_mul(params.max_new_tokens.into()),
-		);
+		let model_cost = Self::model_cost(&record.pricing, params.max_new_tokens);
 		Ok(T::Settlement::quote(model_cost, Self::committee_size(&record.policy)))
+	}
+
+	/// What the model charges for a request that generates `tokens` tokens.
+	fn model_cost(pricing: &Pricing<BalanceOf<T>>, tokens: u32) -> BalanceOf<T> {
+		pricing.per_request.saturating_add(pricing.per_output_token.saturating_mul(tokens.into()))
 	}
 
 	/// Requests in `status` with ids from `start` on, at most `limit` (capped
@@ -729,18 +736,8 @@ impl<T: Config> Pallet<T> {
 		mut record: RequestOf<T>,
 		verifiers: alloc::vec::Vec<T::AccountId>,
 	) -> DispatchResult {
-		let tokens = record
-			.result
-			.as_ref()
-			.and_then(|result| {
-				InferenceOutput::decode_for(&result.output, &record.task, &record.params).ok()
-			})
-			.map(|output| output.generated_tokens())
-			.unwrap_or_default();
-		let model_cost = record
-			.pricing
-			.per_request
-			.saturating_add(record.pricing.per_output_token.saturating_mul(tokens.into()));
+		let tokens = record.result.as_ref().map_or(0, |result| result.generated_tokens);
+		let model_cost = Self::model_cost(&record.pricing, tokens);
 		// The fee covered the policy's committee and no more: verifiers beyond
 		// it (an optimistic policy's, say) are paid from slashes, not escrow.
 		let covered = verifiers.len().min(Self::committee_size(&record.policy) as usize);

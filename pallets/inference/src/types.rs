@@ -51,6 +51,8 @@ pub struct ResultCommitment<BlockNumber> {
 	pub proof_cid: Cid,
 	/// blake2-256 of the proof document.
 	pub proof_digest: Digest,
+	/// How many tokens the output holds (what generation is paid for).
+	pub generated_tokens: u32,
 	pub submitted_at: BlockNumber,
 }
 
