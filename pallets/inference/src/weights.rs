@@ -42,9 +42,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn register_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `296`, estimated `3675` bytes.
-		// Minimum execution time: 53_099_000 picoseconds.
-		Weight::from_parts(51_672_541, 3675)
-			.saturating_add(Weight::from_parts(5_044_621, 0).saturating_mul(m as u64))
+		// Minimum execution time: 53_059_000 picoseconds.
+		Weight::from_parts(52_149_370, 3675)
+			.saturating_add(Weight::from_parts(5_094_031, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((2 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -65,9 +65,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn update_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `425`, estimated `3675` bytes.
-		// Minimum execution time: 60_691_000 picoseconds.
-		Weight::from_parts(54_282_724, 3675)
-			.saturating_add(Weight::from_parts(8_899_723, 0).saturating_mul(m as u64))
+		// Minimum execution time: 61_822_000 picoseconds.
+		Weight::from_parts(54_996_905, 3675)
+			.saturating_add(Weight::from_parts(9_115_808, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((3 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -82,9 +82,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn unregister_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `137`, estimated `3675` bytes.
-		// Minimum execution time: 13_210_000 picoseconds.
-		Weight::from_parts(10_605_789, 3675)
-			.saturating_add(Weight::from_parts(3_219_541, 0).saturating_mul(m as u64))
+		// Minimum execution time: 13_040_000 picoseconds.
+		Weight::from_parts(10_455_972, 3675)
+			.saturating_add(Weight::from_parts(3_232_077, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((1 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(1))
@@ -100,8 +100,8 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `392`, estimated `3675` bytes.
-		// Minimum execution time: 42_393_000 picoseconds.
-		Weight::from_parts(44_476_000, 3675)
+		// Minimum execution time: 40_190_000 picoseconds.
+		Weight::from_parts(43_565_000, 3675)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
@@ -129,13 +129,13 @@ mod measured {
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:0 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20973), added: 23448, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20977), added: 23452, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 64]`.
 	pub fn request_inference(db: RuntimeDbWeight, e: u32) -> Weight {
 		// Proof size: measured `799`, estimated `5531` bytes.
-		// Minimum execution time: 72_318_000 picoseconds.
-		Weight::from_parts(76_717_373, 5531)
-			.saturating_add(Weight::from_parts(3_257_275, 0).saturating_mul(e as u64))
+		// Minimum execution time: 69_053_000 picoseconds.
+		Weight::from_parts(74_713_639, 5531)
+			.saturating_add(Weight::from_parts(3_142_735, 0).saturating_mul(e as u64))
 			.saturating_add(db.reads(9))
 			.saturating_add(db.reads((1 as u64).saturating_mul(e as u64)))
 			.saturating_add(db.writes(9))
@@ -143,7 +143,7 @@ mod measured {
 	}
 
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20973), added: 23448, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20977), added: 23452, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Escrows` (r:1 w:1)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -159,15 +159,15 @@ mod measured {
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn cancel_request(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `5001`, estimated `24438` bytes.
-		// Minimum execution time: 60_891_000 picoseconds.
-		Weight::from_parts(63_665_000, 24438)
+		// Proof size: measured `5001`, estimated `24442` bytes.
+		// Minimum execution time: 58_437_000 picoseconds.
+		Weight::from_parts(62_754_000, 24442)
 			.saturating_add(db.reads(7))
 			.saturating_add(db.writes(8))
 	}
 
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20973), added: 23448, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20977), added: 23452, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Escrows` (r:1 w:1)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -184,10 +184,10 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `o` ranges over `[400, 16384]`.
 	pub fn submit_result(db: RuntimeDbWeight, o: u32) -> Weight {
-		// Proof size: measured `5384`, estimated `24438` bytes.
-		// Minimum execution time: 174_200_000 picoseconds.
-		Weight::from_parts(178_390_190, 24438)
-			.saturating_add(Weight::from_parts(1_712, 0).saturating_mul(o as u64))
+		// Proof size: measured `5384`, estimated `24442` bytes.
+		// Minimum execution time: 166_990_000 picoseconds.
+		Weight::from_parts(178_158_522, 24442)
+			.saturating_add(Weight::from_parts(1_627, 0).saturating_mul(o as u64))
 			.saturating_add(db.reads(10))
 			.saturating_add(db.writes(11))
 	}
@@ -197,7 +197,7 @@ mod measured {
 	/// Storage: `Inference::Queue` (r:2 w:2)
 	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:128 w:128)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20973), added: 23448, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20977), added: 23452, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Escrows` (r:128 w:128)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:58 w:58)
@@ -213,14 +213,14 @@ mod measured {
 	/// Component `n` ranges over `[1, 128]`.
 	pub fn sweep(db: RuntimeDbWeight, n: u32) -> Weight {
 		// Proof size: measured `55021`, estimated `31870` bytes.
-		// Minimum execution time: 123_744_000 picoseconds.
-		Weight::from_parts(265_883_925, 31870)
-			.saturating_add(Weight::from_parts(79_897_250, 0).saturating_mul(n as u64))
+		// Minimum execution time: 123_924_000 picoseconds.
+		Weight::from_parts(191_140_794, 31870)
+			.saturating_add(Weight::from_parts(81_849_154, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(37))
 			.saturating_add(db.reads((3 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(37))
 			.saturating_add(db.writes((4 as u64).saturating_mul(n as u64)))
-			.saturating_add(Weight::from_parts(0, 23448).saturating_mul(n as u64))
+			.saturating_add(Weight::from_parts(0, 23452).saturating_mul(n as u64))
 	}
 }
 
