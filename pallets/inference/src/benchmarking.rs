@@ -193,13 +193,24 @@ mod benchmarks {
 	}
 
 	/// `n`: requests expiring in one block, each refunded and its executor
-	/// slashed.
+	/// slashed. Each has its own model, executor and requester, so that
+	/// nothing is cached between them: the worst case, linear in `n`.
 	#[benchmark]
 	fn sweep(n: Linear<1, { T::MaxRequestsPerBlock::get() }>) {
-		let model = models::<T>(1)[0];
-		executors::<T>(model, T::MaxExecutorsPerModel::get());
-		let requester = funded::<T>("requester", 0);
-		let ids: Vec<RequestId> = (0..n).map(|_| request::<T>(&requester, model)).collect();
+		let ids: Vec<RequestId> = (0..n)
+			.map(|index| {
+				let model = models::<T>(1)[0];
+				let executor = funded::<T>("executor", index);
+				Pallet::<T>::register_executor(
+					RawOrigin::Signed(executor).into(),
+					stake::<T>(),
+					served::<T>(&[model]),
+					1,
+				)
+				.expect("registers");
+				request::<T>(&funded::<T>("requester", index), model)
+			})
+			.collect();
 		let deadline =
 			frame_system::Pallet::<T>::block_number().saturating_add(T::MaxDeadline::get());
 		frame_system::Pallet::<T>::set_block_number(deadline);

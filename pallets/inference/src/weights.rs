@@ -42,9 +42,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn register_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `296`, estimated `3675` bytes.
-		// Minimum execution time: 53_059_000 picoseconds.
-		Weight::from_parts(52_149_370, 3675)
-			.saturating_add(Weight::from_parts(5_094_031, 0).saturating_mul(m as u64))
+		// Minimum execution time: 50_505_000 picoseconds.
+		Weight::from_parts(50_027_591, 3675)
+			.saturating_add(Weight::from_parts(5_058_477, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((2 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -65,9 +65,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn update_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `425`, estimated `3675` bytes.
-		// Minimum execution time: 61_822_000 picoseconds.
-		Weight::from_parts(54_996_905, 3675)
-			.saturating_add(Weight::from_parts(9_115_808, 0).saturating_mul(m as u64))
+		// Minimum execution time: 58_978_000 picoseconds.
+		Weight::from_parts(52_710_866, 3675)
+			.saturating_add(Weight::from_parts(8_908_508, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((3 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -82,9 +82,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn unregister_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `137`, estimated `3675` bytes.
-		// Minimum execution time: 13_040_000 picoseconds.
-		Weight::from_parts(10_455_972, 3675)
-			.saturating_add(Weight::from_parts(3_232_077, 0).saturating_mul(m as u64))
+		// Minimum execution time: 13_400_000 picoseconds.
+		Weight::from_parts(10_458_178, 3675)
+			.saturating_add(Weight::from_parts(3_289_705, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((1 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(1))
@@ -100,8 +100,8 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `392`, estimated `3675` bytes.
-		// Minimum execution time: 40_190_000 picoseconds.
-		Weight::from_parts(43_565_000, 3675)
+		// Minimum execution time: 40_430_000 picoseconds.
+		Weight::from_parts(43_815_000, 3675)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
@@ -133,9 +133,9 @@ mod measured {
 	/// Component `e` ranges over `[1, 64]`.
 	pub fn request_inference(db: RuntimeDbWeight, e: u32) -> Weight {
 		// Proof size: measured `799`, estimated `5531` bytes.
-		// Minimum execution time: 69_053_000 picoseconds.
-		Weight::from_parts(74_713_639, 5531)
-			.saturating_add(Weight::from_parts(3_142_735, 0).saturating_mul(e as u64))
+		// Minimum execution time: 72_748_000 picoseconds.
+		Weight::from_parts(75_491_667, 5531)
+			.saturating_add(Weight::from_parts(3_343_360, 0).saturating_mul(e as u64))
 			.saturating_add(db.reads(9))
 			.saturating_add(db.reads((1 as u64).saturating_mul(e as u64)))
 			.saturating_add(db.writes(9))
@@ -160,8 +160,8 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn cancel_request(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `5001`, estimated `24442` bytes.
-		// Minimum execution time: 58_437_000 picoseconds.
-		Weight::from_parts(62_754_000, 24442)
+		// Minimum execution time: 58_277_000 picoseconds.
+		Weight::from_parts(62_363_000, 24442)
 			.saturating_add(db.reads(7))
 			.saturating_add(db.writes(8))
 	}
@@ -185,9 +185,9 @@ mod measured {
 	/// Component `o` ranges over `[400, 16384]`.
 	pub fn submit_result(db: RuntimeDbWeight, o: u32) -> Weight {
 		// Proof size: measured `5384`, estimated `24442` bytes.
-		// Minimum execution time: 166_990_000 picoseconds.
-		Weight::from_parts(178_158_522, 24442)
-			.saturating_add(Weight::from_parts(1_627, 0).saturating_mul(o as u64))
+		// Minimum execution time: 167_239_000 picoseconds.
+		Weight::from_parts(173_949_322, 24442)
+			.saturating_add(Weight::from_parts(1_623, 0).saturating_mul(o as u64))
 			.saturating_add(db.reads(10))
 			.saturating_add(db.writes(11))
 	}
@@ -200,26 +200,26 @@ mod measured {
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20977), added: 23452, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Escrows` (r:128 w:128)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:58 w:58)
+	/// Storage: `System::Account` (r:257 w:257)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:57 w:57)
+	/// Storage: `Balances::Holds` (r:256 w:256)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Executors` (r:56 w:56)
+	/// Storage: `Inference::Executors` (r:128 w:128)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::OpenRequests` (r:1 w:1)
+	/// Storage: `Inference::OpenRequests` (r:128 w:128)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PendingWork` (r:0 w:128)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 128]`.
 	pub fn sweep(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `55021`, estimated `31870` bytes.
-		// Minimum execution time: 123_924_000 picoseconds.
-		Weight::from_parts(191_140_794, 31870)
-			.saturating_add(Weight::from_parts(81_849_154, 0).saturating_mul(n as u64))
-			.saturating_add(db.reads(37))
-			.saturating_add(db.reads((3 as u64).saturating_mul(n as u64)))
-			.saturating_add(db.writes(37))
-			.saturating_add(db.writes((4 as u64).saturating_mul(n as u64)))
+		// Proof size: measured `374`, estimated `8016` bytes.
+		// Minimum execution time: 108_342_000 picoseconds.
+		Weight::from_parts(109_814_000, 8016)
+			.saturating_add(Weight::from_parts(95_528_748, 0).saturating_mul(n as u64))
+			.saturating_add(db.reads(4))
+			.saturating_add(db.reads((8 as u64).saturating_mul(n as u64)))
+			.saturating_add(db.writes(4))
+			.saturating_add(db.writes((9 as u64).saturating_mul(n as u64)))
 			.saturating_add(Weight::from_parts(0, 23452).saturating_mul(n as u64))
 	}
 }
