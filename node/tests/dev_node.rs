@@ -118,39 +118,13 @@ async fn estimate_fee(
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "starts a real node; run by scripts/test.sh"]
 async fn a_registered_model_gets_a_fee_estimate_from_the_runtime_api() {
-	use veritas_primitives::{inference::FeeEstimateError, model::*};
+	use veritas_primitives::inference::FeeEstimateError;
 
 	let dir = TempDir::new("dev-fee");
 	let node = Node::start("dev-fee", &["--dev", "--tmp"], dir.path());
 	assert_eq!(estimate_fee(&node, 0).await, Err(FeeEstimateError::UnknownModel));
 
-	let file = |cid: &str, seed: u8| FileRef {
-		cid: Cid::truncate_from(cid.as_bytes().to_vec()),
-		digest: [seed; 32],
-		size: 1_000,
-	};
-	let spec = pallet_models::ModelSpec {
-		files: ModelFiles {
-			weights: file("bafkreiweights", 1),
-			config: Some(file("bafkreiconfig", 2)),
-			tokenizer: Some(file("bafkreitokenizer", 3)),
-		},
-		format: ModelFormat::Safetensors,
-		architecture: Architecture::Bert,
-		task: TaskKind::TextEmbedding { dim: 384 },
-		pricing: Pricing { per_request: VRT, per_output_token: 0 },
-		policy: ModelPolicy {
-			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
-			comparison: ComparisonRule::Cosine(Tolerance(1_000)),
-		},
-	};
-	let call = RuntimeCall::Models(pallet_models::Call::register_model {
-		name: ModelName::truncate_from(b"all-MiniLM-L6-v2".to_vec()),
-		spec,
-	});
-	let genesis = node.block_hash(0).await.expect("genesis exists");
-	let alice = Sr25519Keyring::Alice;
-	node.submit(&signed_transaction(call, &alice.pair(), 0, genesis))
+	node.sign_and_submit(common::register_minilm(), Sr25519Keyring::Alice)
 		.await
 		.expect("the pool accepts the registration");
 

@@ -163,21 +163,42 @@ impl Node {
 		(!hash.is_null()).then(|| parse_hash(&hash))
 	}
 
+	/// The value at a storage key of the best block, decoded.
+	pub async fn storage<T: Decode>(&self, key: &[u8]) -> Option<T> {
+		let value = self.call_when_up("state_getStorage", crate::params![to_hex(key)]).await;
+		value
+			.as_str()
+			.map(|hex| T::decode(&mut &from_hex(hex)[..]).expect("the stored value decodes"))
+	}
+
 	/// An account's free balance, read from `System::Account` storage.
 	pub async fn free_balance(&self, who: &AccountId) -> Balance {
 		let key = frame_system::Account::<veritas_runtime::Runtime>::hashed_key_for(who);
-		let value = self.call_when_up("state_getStorage", crate::params![to_hex(&key)]).await;
-		match value.as_str() {
-			None => 0,
-			Some(hex) => {
-				let info = frame_system::AccountInfo::<
-					Nonce,
-					pallet_balances::AccountData<Balance>,
-				>::decode(&mut &from_hex(hex)[..])
-				.expect("account info decodes");
-				info.data.free
-			},
-		}
+		self.storage::<frame_system::AccountInfo<Nonce, pallet_balances::AccountData<Balance>>>(
+			&key,
+		)
+		.await
+		.map_or(0, |info| info.data.free)
+	}
+
+	/// Signs `call` with `signer`'s dev key at its next nonce and submits it.
+	pub async fn sign_and_submit(
+		&self,
+		call: veritas_runtime::RuntimeCall,
+		signer: sp_keyring::Sr25519Keyring,
+	) -> Result<Value, String> {
+		let nonce = self
+			.call_when_up(
+				"system_accountNextIndex",
+				crate::params![signer.to_account_id().to_string()],
+			)
+			.await
+			.as_u64()
+			.expect("a nonce is a number") as Nonce;
+		let genesis = self.block_hash(0).await.expect("genesis exists");
+		let transaction =
+			veritas_runtime::signing::signed_transaction(call, &signer.pair(), nonce, genesis);
+		self.submit(&transaction).await
 	}
 
 	/// Submits an encoded extrinsic through `author_submitExtrinsic`.
@@ -279,4 +300,37 @@ macro_rules! params {
 		$(params.insert($value).expect("serializes");)*
 		params
 	}};
+}
+
+/// A MiniLM-like embedding model: 1 VRT per request, Quorum(2, 3).
+pub fn minilm_spec() -> pallet_models::ModelSpecOf<veritas_runtime::Runtime> {
+	use veritas_primitives::model::*;
+	let file = |cid: &str, seed: u8| FileRef {
+		cid: Cid::truncate_from(cid.as_bytes().to_vec()),
+		digest: [seed; 32],
+		size: 1_000,
+	};
+	pallet_models::ModelSpec {
+		files: ModelFiles {
+			weights: file("bafkreiweights", 1),
+			config: Some(file("bafkreiconfig", 2)),
+			tokenizer: Some(file("bafkreitokenizer", 3)),
+		},
+		format: ModelFormat::Safetensors,
+		architecture: Architecture::Bert,
+		task: TaskKind::TextEmbedding { dim: 384 },
+		pricing: Pricing { per_request: veritas_primitives::currency::VRT, per_output_token: 0 },
+		policy: ModelPolicy {
+			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+			comparison: ComparisonRule::Cosine(Tolerance(1_000)),
+		},
+	}
+}
+
+/// The call that registers [`minilm_spec`] as "all-MiniLM-L6-v2".
+pub fn register_minilm() -> veritas_runtime::RuntimeCall {
+	veritas_runtime::RuntimeCall::Models(pallet_models::Call::register_model {
+		name: veritas_primitives::model::ModelName::truncate_from(b"all-MiniLM-L6-v2".to_vec()),
+		spec: minilm_spec(),
+	})
 }
