@@ -8,10 +8,12 @@
 #    property tests), runtime tests through the Executive;
 # 3. each pallet's benchmarks, run once as tests against its mock runtime, so
 #    that weights can always be regenerated;
-# 4. the node tests: real veritas-node processes on free loopback ports, driven
+# 4. the model store against a real IPFS daemon (scripts/ipfs.sh) on loopback;
+# 5. the node tests: real veritas-node processes on free loopback ports, driven
 #    over JSON-RPC (a dev chain; a four-validator network).
 #
-# Nodes started by the tests are stopped when the tests end, pass or fail.
+# Nodes and the IPFS daemon started here are stopped when the tests end,
+# pass or fail.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$VERITAS_ROOT"
@@ -20,10 +22,20 @@ started=$(date +%s)
 
 # A node test killed from outside (timeout, Ctrl-C) cannot run its own
 # clean-up, so stop any node this build started.
-stop_leftover_nodes() {
+ipfs_repo=$(mktemp -d)
+stop_services() {
 	pkill -TERM -f "^$(node_binary) " 2>/dev/null || true
+	bash scripts/ipfs.sh stop "$ipfs_repo" || true
+	rm -rf "$ipfs_repo"
 }
-trap stop_leftover_nodes EXIT
+trap stop_services EXIT
+
+ipfs_tests() {
+	local api
+	api=$(bash scripts/ipfs.sh start "$ipfs_repo") || return 1
+	echo "    IPFS daemon at $api"
+	VERITAS_IPFS_API="$api" cargo test -p veritas-engine --test ipfs -- --ignored
+}
 
 step "set-up" bash scripts/setup.sh
 step "build (node, runtime WASM, tests)" cargo test --workspace --no-run --quiet
@@ -37,6 +49,8 @@ for pallet in pallets/*/; do
 			cargo test -p "pallet-$name" --features runtime-benchmarks --lib -- benchmarking
 	fi
 done
+step "IPFS daemon (js-ipfs, Kubo RPC API) installed" bash scripts/ipfs.sh install
+step "model store against a real IPFS daemon" ipfs_tests
 step "node tests: dev chain and a four-validator network" \
 	cargo test -p veritas-node --tests -- --ignored --test-threads=1
 

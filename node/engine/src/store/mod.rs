@@ -4,6 +4,7 @@
 //! hands out has been checked against the digest the chain recorded.
 
 pub mod embedded;
+pub mod ipfs;
 
 use crate::digest::{blake2_256, to_hex, Digest};
 

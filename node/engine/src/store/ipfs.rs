@@ -1,0 +1,120 @@
+//! An IPFS daemon as the store, through the Kubo RPC API (`/api/v0/add`,
+//! `/cat`, `/pin/add`): Kubo itself, or anything that speaks its API.
+//!
+//! The client is a small blocking HTTP client: store calls run on the
+//! engine's worker threads, never on an async executor. (The usual Rust
+//! client crate, ipfs-api-backend-hyper 0.6, no longer resolves on crates.io:
+//! its multiaddr dependency needs a yanked core2.)
+
+use std::time::Duration;
+
+use cid::Cid;
+
+use super::{ModelStore, StoreError, StoredFile};
+use crate::digest::blake2_256;
+
+/// A store backed by an IPFS daemon's RPC API.
+pub struct IpfsStore {
+	api: String,
+	agent: ureq::Agent,
+}
+
+impl IpfsStore {
+	/// A store talking to the RPC API at `api` (for example
+	/// `http://127.0.0.1:5001`). Each request may take up to `timeout`.
+	pub fn new(api: &str, timeout: Duration) -> Self {
+		let agent = ureq::Agent::config_builder()
+			.timeout_global(Some(timeout))
+			.http_status_as_error(false)
+			.build()
+			.new_agent();
+		Self { api: api.trim_end_matches('/').to_string(), agent }
+	}
+
+	fn url(&self, command: &str) -> String {
+		format!("{}/api/v0/{command}", self.api)
+	}
+
+	/// The daemon's version string: a cheap check that it answers.
+	pub fn version(&self) -> Result<String, StoreError> {
+		let mut response = self.agent.post(self.url("version")).send_empty().map_err(http)?;
+		let body = response.body_mut().read_to_vec().map_err(http)?;
+		let json: serde_json::Value = serde_json::from_slice(&body).map_err(malformed)?;
+		Ok(json["Version"].as_str().unwrap_or_default().to_string())
+	}
+}
+
+fn http(error: ureq::Error) -> StoreError {
+	StoreError::Io(std::io::Error::other(format!("IPFS API: {error}")))
+}
+
+fn malformed(error: serde_json::Error) -> StoreError {
+	StoreError::Io(std::io::Error::other(format!("IPFS API answered unexpectedly: {error}")))
+}
+
+/// Fails with the daemon's own message when it answered with an error.
+fn check_status(
+	response: &mut ureq::http::Response<ureq::Body>,
+	cid: &str,
+) -> Result<(), StoreError> {
+	let status = response.status();
+	if status.is_success() {
+		return Ok(());
+	}
+	let message = response.body_mut().read_to_string().unwrap_or_default();
+	if message.contains("not found") {
+		return Err(StoreError::NotFound { cid: cid.to_string() });
+	}
+	Err(StoreError::Io(std::io::Error::other(format!("IPFS API {status}: {message}"))))
+}
+
+impl ModelStore for IpfsStore {
+	fn put(&self, bytes: &[u8]) -> Result<StoredFile, StoreError> {
+		let boundary = "veritas-model-store-boundary";
+		let mut body = Vec::with_capacity(bytes.len() + 256);
+		body.extend_from_slice(
+			format!(
+				"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"blob\"\r\n\
+				 Content-Type: application/octet-stream\r\n\r\n"
+			)
+			.as_bytes(),
+		);
+		body.extend_from_slice(bytes);
+		body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+
+		let mut response = self
+			.agent
+			.post(self.url("add"))
+			.query("cid-version", "1")
+			.query("raw-leaves", "true")
+			.query("pin", "true")
+			.header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+			.send(&body[..])
+			.map_err(http)?;
+		check_status(&mut response, "(new file)")?;
+		let answer = response.body_mut().read_to_vec().map_err(http)?;
+		let json: serde_json::Value = serde_json::from_slice(&answer).map_err(malformed)?;
+		let hash = json["Hash"].as_str().unwrap_or_default();
+		// Daemons differ in the base they print a CIDv1 in; keep one form.
+		let cid = Cid::try_from(hash)
+			.map_err(|_| StoreError::BadCid { cid: hash.to_string() })?
+			.to_string();
+		Ok(StoredFile { cid, digest: blake2_256(bytes), size: bytes.len() as u64 })
+	}
+
+	fn read_unchecked(&self, cid: &str, max_size: u64) -> Result<Vec<u8>, StoreError> {
+		Cid::try_from(cid).map_err(|_| StoreError::BadCid { cid: cid.to_string() })?;
+		let mut response =
+			self.agent.post(self.url("cat")).query("arg", cid).send_empty().map_err(http)?;
+		check_status(&mut response, cid)?;
+		match response.body_mut().with_config().limit(max_size).read_to_vec() {
+			Ok(bytes) => Ok(bytes),
+			Err(ureq::Error::BodyExceedsLimit(_)) => Err(StoreError::TooLarge {
+				cid: cid.to_string(),
+				size: max_size.saturating_add(1),
+				limit: max_size,
+			}),
+			Err(error) => Err(http(error)),
+		}
+	}
+}
