@@ -1,11 +1,21 @@
 //! # veritas-engine
 //!
-//! What an inference node runs, with no knowledge of the chain: the model
-//! store that fetches and digest-checks model files. The node wires it to
-//! the off-chain workers; tests and benchmarks use it alone.
+//! What an inference node runs, with no knowledge of the chain:
+//! - [`store`]: content-addressed storage (a local directory, or IPFS through
+//!   the Kubo RPC API) that hands out model files only after checking their
+//!   digests;
+//! - [`output`]: the canonical output encoding and its digest;
+//! - [`compare`]: the comparison rules verifiers apply.
+//!
+//! The node wires it to the off-chain workers; tests and benchmarks use it
+//! alone.
 
+pub mod compare;
 pub mod digest;
+pub mod output;
 pub mod store;
 
+pub use compare::{compare, Comparison, Verdict};
 pub use digest::{blake2_256, Digest};
+pub use output::Output;
 pub use store::{ModelStore, StoreError, StoredFile};
