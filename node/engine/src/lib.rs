@@ -5,13 +5,17 @@
 //!   the Kubo RPC API) that hands out model files only after checking their
 //!   digests;
 //! - [`output`]: the canonical output encoding and its digest;
-//! - [`compare`]: the comparison rules verifiers apply.
+//! - [`compare`]: the comparison rules verifiers apply;
+//! - [`model`]: the [`model::Model`] trait, and [`mlp`], the tabular MLP
+//!   (classifier and regressor) with a loan-risk example in `fixtures/`.
 //!
 //! The node wires it to the off-chain workers; tests and benchmarks use it
 //! alone.
 
 pub mod compare;
 pub mod digest;
+pub mod mlp;
+pub mod model;
 pub mod output;
 pub mod store;
 

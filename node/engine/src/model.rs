@@ -1,0 +1,49 @@
+//! What every model the engine runs looks like from outside.
+
+use crate::output::Output;
+
+/// A request's input, already fetched and digest-checked.
+#[derive(Clone, Copy, Debug)]
+pub enum Input<'a> {
+	/// UTF-8 text (embedding and generation models).
+	Text(&'a str),
+	/// Numbers (tabular models), in the order of the model's features.
+	Numbers(&'a [f32]),
+}
+
+/// How to run a model: only generation uses these.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RunParams {
+	pub max_new_tokens: u32,
+	pub seed: u64,
+	/// 0 is greedy decoding.
+	pub temperature: f32,
+}
+
+/// Why a model could not be loaded or run.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+	#[error("model config: {0}")]
+	BadConfig(String),
+	#[error("model weights: {0}")]
+	BadWeights(String),
+	#[error("input: {0}")]
+	BadInput(String),
+	#[error("computation: {0}")]
+	Compute(String),
+}
+
+impl From<candle_core::Error> for EngineError {
+	fn from(error: candle_core::Error) -> Self {
+		EngineError::Compute(error.to_string())
+	}
+}
+
+/// A loaded model, ready to run requests.
+pub trait Model: Send + Sync {
+	/// Runs one request.
+	fn run(&self, input: Input<'_>, params: &RunParams) -> Result<Output, EngineError>;
+
+	/// Roughly how much memory the loaded model holds, for the cache's bound.
+	fn memory_bytes(&self) -> usize;
+}
