@@ -2,7 +2,7 @@
 //! pruning settled ones after their retention period, with bounded work per
 //! block.
 
-use frame_support::{traits::Get, weights::Weight};
+use frame_support::{traits::Get, weights::Weight, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{One, Saturating};
 use veritas_primitives::settlement::{Beneficiary, Bond, RequestId, Settlement};
@@ -35,7 +35,7 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			used.saturating_accrue(per_block);
-			let mut queue = Queue::<T>::get(block);
+			let queue = Queue::<T>::get(block);
 			let mut handled = 0;
 			for request in queue.iter() {
 				if remaining.any_lt(used.saturating_add(per_request)) {
@@ -47,13 +47,9 @@ impl<T: Config> Pallet<T> {
 			}
 			if handled < queue.len() {
 				// Out of weight inside this block's queue: keep the rest.
-				queue = queue
-					.into_iter()
-					.skip(handled)
-					.collect::<alloc::vec::Vec<_>>()
-					.try_into()
-					.unwrap_or_default();
-				Queue::<T>::insert(block, queue);
+				// The rest is shorter than the queue, so it always fits back.
+				let rest = queue.into_inner().split_off(handled);
+				Queue::<T>::insert(block, BoundedVec::truncate_from(rest));
 				break;
 			}
 			Queue::<T>::remove(block);
