@@ -12,7 +12,9 @@
 
 extern crate alloc;
 
+pub mod host;
 pub mod inference;
+pub mod keys;
 pub mod model;
 pub mod settlement;
 

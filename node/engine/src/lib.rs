@@ -8,17 +8,27 @@
 //! - [`compare`]: the comparison rules verifiers apply;
 //! - [`model`]: the [`model::Model`] trait; [`embedding`], BERT-family
 //!   sentence embeddings (all-MiniLM-L6-v2); [`mlp`], the tabular MLP
-//!   (classifier and regressor) with a loan-risk example in `fixtures/`.
+//!   (classifier and regressor) with a loan-risk example in `fixtures/`;
+//!   [`generation`], text generation with a quantized Llama from one GGUF
+//!   file ([`llama`]), with the verifier's teacher-forced check;
+//! - [`load`]: a model's files to a loaded model; [`cache`]: loaded models
+//!   under a memory bound;
+//! - [`proof`]: the proof document an executor stores with each result.
 //!
 //! The node wires it to the off-chain workers; tests and benchmarks use it
 //! alone.
 
+pub mod cache;
 pub mod compare;
 pub mod digest;
 pub mod embedding;
+pub mod generation;
+pub mod llama;
+pub mod load;
 pub mod mlp;
 pub mod model;
 pub mod output;
+pub mod proof;
 pub mod store;
 
 pub use compare::{compare, Comparison, Verdict};

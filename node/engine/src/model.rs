@@ -31,6 +31,10 @@ pub enum EngineError {
 	BadInput(String),
 	#[error("computation: {0}")]
 	Compute(String),
+	#[error("the model needs {needed} bytes of memory, more than the cache's {capacity}")]
+	TooLarge { needed: usize, capacity: usize },
+	#[error("unsupported model: {0}")]
+	Unsupported(String),
 }
 
 impl From<candle_core::Error> for EngineError {

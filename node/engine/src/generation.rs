@@ -1,0 +1,226 @@
+//! Text generation with a quantized Llama-family model from one GGUF file
+//! (SmolLM2-135M-Instruct Q4_1 in Veritas's examples).
+//!
+//! The GGUF file carries the vocabulary and the BPE merges
+//! (`tokenizer.ggml.*`), so the tokenizer is built from it: there is no
+//! tokenizer.json to fetch or to trust separately. When the file also carries
+//! a ChatML chat template, the request's text is one user turn and the model
+//! answers as the assistant, which is what an instruct model expects.
+//!
+//! Decoding is greedy at temperature 0, and otherwise sampled from a
+//! generator seeded by the request: the same request gives the same tokens.
+//! [`TextGenerator::score`] is the verifier's side: one teacher-forced pass.
+
+use std::io::Cursor;
+
+use candle_core::quantized::gguf_file;
+use candle_transformers::generation::LogitsProcessor;
+use tokenizers::{
+	decoders::byte_level::ByteLevel as ByteLevelDecoder, models::bpe::BPE,
+	pre_tokenizers::byte_level::ByteLevel, AddedToken, Tokenizer,
+};
+
+use crate::{
+	llama::{argmax_last, in_top_k, QuantizedLlama},
+	model::{EngineError, Input, Model, RunParams},
+	output::Output,
+};
+
+/// GGUF token types (llama.cpp): control tokens are never split or merged.
+const TOKEN_TYPE_CONTROL: i32 = 3;
+const TOKEN_TYPE_USER_DEFINED: i32 = 4;
+
+/// A loaded generator: network, tokenizer and stop tokens.
+pub struct TextGenerator {
+	model: QuantizedLlama,
+	tokenizer: Tokenizer,
+	/// Tokens that end a generation.
+	stop_tokens: Vec<u32>,
+	/// Whether prompts are wrapped as a ChatML user turn.
+	chat: bool,
+}
+
+impl TextGenerator {
+	/// Loads a GGUF file.
+	pub fn load(gguf: &[u8]) -> Result<Self, EngineError> {
+		let mut reader = Cursor::new(gguf);
+		let content = gguf_file::Content::read(&mut reader)
+			.map_err(|error| EngineError::BadWeights(format!("not a GGUF file: {error}")))?;
+		let tokenizer = tokenizer_from_gguf(&content)?;
+		let model = QuantizedLlama::from_gguf(&content, &mut reader)?;
+		if tokenizer.get_vocab_size(true) > model.vocabulary_size() {
+			return Err(EngineError::BadConfig(format!(
+				"the vocabulary has {} tokens, the embeddings {}",
+				tokenizer.get_vocab_size(true),
+				model.vocabulary_size()
+			)));
+		}
+		let template = content
+			.metadata
+			.get("tokenizer.chat_template")
+			.and_then(|value| value.to_string().ok())
+			.cloned()
+			.unwrap_or_default();
+		let chat = template.contains("<|im_start|>") && tokenizer.token_to_id("<|im_end|>").is_some();
+		let mut stop_tokens: Vec<u32> = ["tokenizer.ggml.eos_token_id"]
+			.iter()
+			.filter_map(|key| content.metadata.get(*key).and_then(|value| value.to_u32().ok()))
+			.collect();
+		if chat {
+			stop_tokens.extend(tokenizer.token_to_id("<|im_end|>"));
+		}
+		Ok(Self { model, tokenizer, stop_tokens, chat })
+	}
+
+	/// The prompt's tokens, as the model sees them.
+	pub fn prompt_tokens(&self, prompt: &str) -> Result<Vec<u32>, EngineError> {
+		let text = match self.chat {
+			true => format!("<|im_start|>user\n{prompt}<|im_end|>\n<|im_start|>assistant\n"),
+			false => prompt.to_string(),
+		};
+		self.encode(&text)
+	}
+
+	/// The tokens of `text` as it is, with no chat template.
+	pub fn encode(&self, text: &str) -> Result<Vec<u32>, EngineError> {
+		let encoding = self
+			.tokenizer
+			.encode(text, false)
+			.map_err(|error| EngineError::BadInput(format!("tokenizing: {error}")))?;
+		Ok(encoding.get_ids().to_vec())
+	}
+
+	/// The text of `tokens`.
+	pub fn decode(&self, tokens: &[u32]) -> Result<String, EngineError> {
+		self.tokenizer
+			.decode(tokens, true)
+			.map_err(|error| EngineError::Compute(format!("decoding tokens: {error}")))
+	}
+
+	/// Generates up to `params.max_new_tokens` tokens after `prompt`. The stop
+	/// token, if reached, is not part of the output.
+	pub fn generate(&self, prompt: &str, params: &RunParams) -> Result<Vec<u32>, EngineError> {
+		let prompt_tokens = self.prompt_tokens(prompt)?;
+		if prompt_tokens.is_empty() {
+			return Err(EngineError::BadInput("empty prompt".into()));
+		}
+		let mut sampler = (params.temperature > 0.0)
+			.then(|| LogitsProcessor::new(params.seed, Some(params.temperature as f64), None));
+		let mut cache = self.model.new_cache();
+		let mut generated = Vec::new();
+		let mut next_input = prompt_tokens;
+		while generated.len() < params.max_new_tokens as usize {
+			let logits = self.model.forward(&next_input, &mut cache, false)?;
+			let token = match sampler.as_mut() {
+				Some(sampler) => sampler.sample(&logits.squeeze(0)?)?,
+				None => argmax_last(&logits)?,
+			};
+			if self.stop_tokens.contains(&token) {
+				break;
+			}
+			generated.push(token);
+			next_input = vec![token];
+		}
+		Ok(generated)
+	}
+
+	/// Teacher forcing: one pass over the prompt and `tokens`, saying for
+	/// each token whether it is among the `k` most likely at its position.
+	/// A verifier accepts a generation when every token is.
+	pub fn score(&self, prompt: &str, tokens: &[u32], k: usize) -> Result<Vec<bool>, EngineError> {
+		if tokens.is_empty() {
+			return Ok(Vec::new());
+		}
+		let prompt_tokens = self.prompt_tokens(prompt)?;
+		if prompt_tokens.is_empty() {
+			return Err(EngineError::BadInput("empty prompt".into()));
+		}
+		let mut sequence = prompt_tokens.clone();
+		// The last generated token predicts nothing that is checked.
+		sequence.extend_from_slice(&tokens[..tokens.len() - 1]);
+		let mut cache = self.model.new_cache();
+		let logits = self.model.forward(&sequence, &mut cache, true)?;
+		// Position i predicts token i + 1: the predictions of the generated
+		// tokens start at the prompt's last position.
+		let predictions = logits.narrow(0, prompt_tokens.len() - 1, tokens.len())?;
+		in_top_k(&predictions, tokens, k)
+	}
+
+	pub fn model(&self) -> &QuantizedLlama {
+		&self.model
+	}
+}
+
+impl Model for TextGenerator {
+	fn run(&self, input: Input<'_>, params: &RunParams) -> Result<Output, EngineError> {
+		let Input::Text(prompt) = input else {
+			return Err(EngineError::BadInput("a generation model takes text".into()));
+		};
+		let tokens = self.generate(prompt, params)?;
+		let text = self.decode(&tokens)?;
+		Ok(Output::Generation { tokens, text: text.into_bytes() })
+	}
+
+	fn memory_bytes(&self) -> usize {
+		self.model.memory_bytes()
+	}
+}
+
+/// A byte-level BPE tokenizer from a GGUF file's `tokenizer.ggml.*` metadata.
+pub fn tokenizer_from_gguf(content: &gguf_file::Content) -> Result<Tokenizer, EngineError> {
+	let get = |key: &str| {
+		content
+			.metadata
+			.get(key)
+			.ok_or_else(|| EngineError::BadConfig(format!("GGUF metadata has no {key}")))
+	};
+	let kind = get("tokenizer.ggml.model")?.to_string().map_err(bad_config)?;
+	if kind != "gpt2" {
+		return Err(EngineError::Unsupported(format!(
+			"tokenizer {kind}: only byte-level BPE (gpt2) is supported"
+		)));
+	}
+	let tokens = get("tokenizer.ggml.tokens")?.to_vec().map_err(bad_config)?;
+	let mut vocabulary = ahash::AHashMap::with_capacity(tokens.len());
+	let mut special = Vec::new();
+	let types = content.metadata.get("tokenizer.ggml.token_type").and_then(|v| v.to_vec().ok());
+	for (id, token) in tokens.iter().enumerate() {
+		let token = token.to_string().map_err(bad_config)?.clone();
+		let kind = types
+			.and_then(|types| types.get(id))
+			.and_then(|kind| kind.to_i32().ok())
+			.unwrap_or(1);
+		if kind == TOKEN_TYPE_CONTROL || kind == TOKEN_TYPE_USER_DEFINED {
+			special.push(AddedToken::from(token.clone(), true));
+		}
+		vocabulary.insert(token, id as u32);
+	}
+	let merges = get("tokenizer.ggml.merges")?
+		.to_vec()
+		.map_err(bad_config)?
+		.iter()
+		.map(|merge| {
+			let merge = merge.to_string().map_err(bad_config)?;
+			merge
+				.split_once(' ')
+				.map(|(left, right)| (left.to_string(), right.to_string()))
+				.ok_or_else(|| EngineError::BadConfig(format!("merge without a space: {merge}")))
+		})
+		.collect::<Result<Vec<_>, _>>()?;
+	let model = BPE::builder()
+		.vocab_and_merges(vocabulary, merges)
+		.build()
+		.map_err(|error| EngineError::BadConfig(format!("BPE vocabulary: {error}")))?;
+	let mut tokenizer = Tokenizer::new(model);
+	tokenizer.with_pre_tokenizer(Some(ByteLevel::new(false, true, true)));
+	tokenizer.with_decoder(Some(ByteLevelDecoder::default()));
+	tokenizer.add_special_tokens(&special);
+	Ok(tokenizer)
+}
+
+fn bad_config(error: candle_core::Error) -> EngineError {
+	EngineError::BadConfig(format!("GGUF tokenizer metadata: {error}"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,196 @@
+//! A tiny Llama with random weights from a fixed seed, written as a real
+//! GGUF file with a byte-level vocabulary, so that the whole path (GGUF
+//! parsing, tokenizer, generation, scoring) runs in milliseconds.
+
+use std::io::Cursor;
+
+use candle_core::{
+	quantized::{gguf_file::Value, GgmlDType, QTensor},
+	Device, Tensor,
+};
+use tokenizers::pre_tokenizers::byte_level::ByteLevel;
+
+use super::*;
+
+const HIDDEN: usize = 16;
+const FEED_FORWARD: usize = 32;
+const BLOCKS: usize = 2;
+
+/// Deterministic values in [-0.5, 0.5) from a linear congruential generator.
+fn values(seed: &mut u64, count: usize) -> Vec<f32> {
+	(0..count)
+		.map(|_| {
+			*seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+			((*seed >> 40) as f32 / (1u64 << 24) as f32) - 0.5
+		})
+		.collect()
+}
+
+fn tensor(seed: &mut u64, shape: &[usize], scale: f32) -> QTensor {
+	let count = shape.iter().product();
+	let data: Vec<f32> = values(seed, count).into_iter().map(|v| v * scale).collect();
+	let tensor = Tensor::from_vec(data, shape, &Device::Cpu).unwrap();
+	QTensor::quantize(&tensor, GgmlDType::F32).unwrap()
+}
+
+fn ones(shape: usize) -> QTensor {
+	QTensor::quantize(&Tensor::ones(shape, candle_core::DType::F32, &Device::Cpu).unwrap(), GgmlDType::F32)
+		.unwrap()
+}
+
+/// The bytes of a tiny GGUF model with a ChatML template.
+pub(crate) fn tiny_gguf(seed: u64) -> Vec<u8> {
+	let mut seed = seed;
+	let mut alphabet: Vec<char> = ByteLevel::alphabet().into_iter().collect();
+	alphabet.sort();
+	let mut tokens: Vec<String> = alphabet.iter().map(|c| c.to_string()).collect();
+	let mut merges = Vec::new();
+	for (left, right) in [("h", "e"), ("l", "l"), ("he", "ll"), ("hell", "o")] {
+		merges.push(format!("{left} {right}"));
+		tokens.push(format!("{left}{right}"));
+	}
+	let mut types = vec![1i32; tokens.len()];
+	for special in ["<|endoftext|>", "<|im_start|>", "<|im_end|>"] {
+		tokens.push(special.to_string());
+		types.push(3);
+	}
+	let vocabulary = tokens.len();
+	let end_of_text = (vocabulary - 3) as u32;
+
+	let mut tensors: Vec<(String, QTensor)> = vec![
+		("token_embd.weight".into(), tensor(&mut seed, &[vocabulary, HIDDEN], 2.0)),
+		("output_norm.weight".into(), ones(HIDDEN)),
+	];
+	for block in 0..BLOCKS {
+		let name = |part: &str| format!("blk.{block}.{part}.weight");
+		tensors.push((name("attn_norm"), ones(HIDDEN)));
+		tensors.push((name("ffn_norm"), ones(HIDDEN)));
+		tensors.push((name("attn_q"), tensor(&mut seed, &[HIDDEN, HIDDEN], 1.0)));
+		// Two query heads share one key/value head.
+		tensors.push((name("attn_k"), tensor(&mut seed, &[HIDDEN / 2, HIDDEN], 1.0)));
+		tensors.push((name("attn_v"), tensor(&mut seed, &[HIDDEN / 2, HIDDEN], 1.0)));
+		tensors.push((name("attn_output"), tensor(&mut seed, &[HIDDEN, HIDDEN], 1.0)));
+		tensors.push((name("ffn_gate"), tensor(&mut seed, &[FEED_FORWARD, HIDDEN], 1.0)));
+		tensors.push((name("ffn_up"), tensor(&mut seed, &[FEED_FORWARD, HIDDEN], 1.0)));
+		tensors.push((name("ffn_down"), tensor(&mut seed, &[HIDDEN, FEED_FORWARD], 1.0)));
+	}
+
+	let metadata: Vec<(&str, Value)> = vec![
+		("general.architecture", Value::String("llama".into())),
+		("llama.block_count", Value::U32(BLOCKS as u32)),
+		("llama.embedding_length", Value::U32(HIDDEN as u32)),
+		("llama.feed_forward_length", Value::U32(FEED_FORWARD as u32)),
+		("llama.attention.head_count", Value::U32(2)),
+		("llama.attention.head_count_kv", Value::U32(1)),
+		("llama.context_length", Value::U32(128)),
+		("llama.attention.layer_norm_rms_epsilon", Value::F32(1e-5)),
+		("llama.rope.freq_base", Value::F32(10_000.0)),
+		("tokenizer.ggml.model", Value::String("gpt2".into())),
+		("tokenizer.ggml.tokens", Value::Array(tokens.into_iter().map(Value::String).collect())),
+		("tokenizer.ggml.token_type", Value::Array(types.into_iter().map(Value::I32).collect())),
+		("tokenizer.ggml.merges", Value::Array(merges.into_iter().map(Value::String).collect())),
+		("tokenizer.ggml.eos_token_id", Value::U32(end_of_text)),
+		(
+			"tokenizer.chat_template",
+			Value::String("{% for m in messages %}<|im_start|>{{m.role}}\n{{m.content}}<|im_end|>\n{% endfor %}".into()),
+		),
+	];
+	let metadata: Vec<(&str, &Value)> = metadata.iter().map(|(k, v)| (*k, v)).collect();
+	let tensors: Vec<(&str, &QTensor)> = tensors.iter().map(|(k, v)| (k.as_str(), v)).collect();
+	let mut bytes = Cursor::new(Vec::new());
+	gguf_file::write(&mut bytes, &metadata, &tensors).unwrap();
+	bytes.into_inner()
+}
+
+fn generator() -> TextGenerator {
+	TextGenerator::load(&tiny_gguf(7)).expect("the tiny model loads")
+}
+
+fn params(max_new_tokens: u32, seed: u64, temperature: f32) -> RunParams {
+	RunParams { max_new_tokens, seed, temperature }
+}
+
+#[test]
+fn the_tokenizer_comes_from_the_gguf_vocabulary_and_merges() {
+	let generator = generator();
+	let tokens = generator.prompt_tokens("hello").unwrap();
+	// ChatML wraps the prompt; the merges make "hello" one token; special
+	// tokens are kept whole.
+	let hello = generator.tokenizer.token_to_id("hello").unwrap();
+	let start = generator.tokenizer.token_to_id("<|im_start|>").unwrap();
+	assert!(tokens.contains(&hello), "{tokens:?}");
+	assert_eq!(tokens[0], start);
+	assert_eq!(generator.decode(&[hello]).unwrap(), "hello");
+	// Any bytes tokenize and decode back (byte-level BPE has no unknowns).
+	let text = "héllo, wörld ✓";
+	let ids = generator.tokenizer.encode(text, false).unwrap().get_ids().to_vec();
+	assert_eq!(generator.decode(&ids).unwrap(), text);
+}
+
+#[test]
+fn greedy_generation_is_deterministic_and_bounded() {
+	let generator = generator();
+	let first = generator.generate("hello", &params(12, 0, 0.0)).unwrap();
+	let second = generator.generate("hello", &params(12, 99, 0.0)).unwrap();
+	assert_eq!(first, second, "greedy decoding ignores the seed");
+	assert!(first.len() <= 12);
+	assert!(generator.generate("hello", &params(0, 0, 0.0)).unwrap().is_empty());
+}
+
+#[test]
+fn sampling_is_reproducible_from_the_seed() {
+	let generator = generator();
+	let run = |seed| generator.generate("hello", &params(16, seed, 1.5)).unwrap();
+	assert_eq!(run(1), run(1));
+	let distinct: std::collections::BTreeSet<Vec<u32>> = (0..6).map(run).collect();
+	assert!(distinct.len() > 1, "different seeds give different samples");
+}
+
+#[test]
+fn a_greedy_generation_is_top_1_under_teacher_forcing() {
+	let generator = generator();
+	let tokens = generator.generate("hello", &params(10, 0, 0.0)).unwrap();
+	assert!(!tokens.is_empty());
+	let checks = generator.score("hello", &tokens, 1).unwrap();
+	assert_eq!(checks, vec![true; tokens.len()]);
+}
+
+#[test]
+fn scoring_rejects_tokens_the_model_would_not_produce() {
+	let generator = generator();
+	let mut tokens = generator.generate("hello", &params(10, 0, 0.0)).unwrap();
+	// Replace the first token with the one the model likes least.
+	let prompt = generator.prompt_tokens("hello").unwrap();
+	let mut cache = generator.model.new_cache();
+	let logits = generator.model.forward(&prompt, &mut cache, false).unwrap();
+	let least = logits.squeeze(0).unwrap().argmin(0).unwrap().to_scalar::<u32>().unwrap();
+	tokens[0] = least;
+	let checks = generator.score("hello", &tokens, 5).unwrap();
+	assert!(!checks[0]);
+}
+
+#[test]
+fn the_model_trait_returns_tokens_and_their_text() {
+	let generator = generator();
+	let output = generator.run(Input::Text("hello"), &params(8, 0, 0.0)).unwrap();
+	let Output::Generation { tokens, text } = output else { panic!("a generation") };
+	assert_eq!(String::from_utf8(text).unwrap(), generator.decode(&tokens).unwrap());
+	assert!(generator.run(Input::Numbers(&[1.0]), &params(8, 0, 0.0)).is_err());
+	assert!(generator.memory_bytes() > 0);
+}
+
+#[test]
+fn a_prompt_longer_than_the_context_is_refused() {
+	let generator = generator();
+	let long = "x ".repeat(200);
+	let error = generator.generate(&long, &params(4, 0, 0.0)).unwrap_err();
+	assert!(error.to_string().contains("context"), "{error}");
+}
+
+#[test]
+fn broken_files_are_refused_with_a_reason() {
+	assert!(matches!(TextGenerator::load(b"not gguf"), Err(EngineError::BadWeights(_))));
+	let mut truncated = tiny_gguf(7);
+	truncated.truncate(truncated.len() / 2);
+	assert!(TextGenerator::load(&truncated).is_err());
+}

@@ -1,0 +1,354 @@
+//! A quantized Llama-family decoder, read from a GGUF file.
+//!
+//! Written for the two things Veritas does with a language model:
+//! - generate: a prompt pass, then one token at a time with a key/value
+//!   cache, taking only the last position's logits;
+//! - check: one teacher-forced pass over prompt and generated tokens that
+//!   returns the logits at *every* position, which is how a verifier checks a
+//!   whole generation in one forward pass.
+//!
+//! The GGUF files llama.cpp writes for the `llama` architecture store the
+//! query and key projections permuted for the interleaved rotary embedding,
+//! so this model uses the interleaved form (`rope_i`).
+
+use std::io::{Read, Seek};
+
+use candle_core::{
+	quantized::{gguf_file, QMatMul, QTensor},
+	DType, Device, IndexOp, Module, Tensor, D,
+};
+use candle_nn::Embedding;
+use candle_transformers::quantized_nn::RmsNorm;
+
+use crate::model::EngineError;
+
+/// The shape of the network, from the GGUF metadata (`llama.*` keys).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LlamaConfig {
+	pub block_count: usize,
+	pub embedding_length: usize,
+	pub head_count: usize,
+	pub head_count_kv: usize,
+	pub context_length: usize,
+	pub rms_norm_eps: f64,
+	pub rope_freq_base: f32,
+}
+
+impl LlamaConfig {
+	/// Reads the shape from a GGUF file's metadata.
+	pub fn from_gguf(content: &gguf_file::Content) -> Result<Self, EngineError> {
+		let get = |key: &str| {
+			content
+				.metadata
+				.get(key)
+				.ok_or_else(|| EngineError::BadConfig(format!("GGUF metadata has no {key}")))
+		};
+		let number = |key: &str| -> Result<usize, EngineError> {
+			get(key)?.to_u32().map(|value| value as usize).map_err(|error| {
+				EngineError::BadConfig(format!("GGUF metadata {key}: {error}"))
+			})
+		};
+		let config = Self {
+			block_count: number("llama.block_count")?,
+			embedding_length: number("llama.embedding_length")?,
+			head_count: number("llama.attention.head_count")?,
+			head_count_kv: number("llama.attention.head_count_kv")?,
+			context_length: number("llama.context_length")?,
+			rms_norm_eps: get("llama.attention.layer_norm_rms_epsilon")?
+				.to_f32()
+				.map_err(|error| EngineError::BadConfig(error.to_string()))? as f64,
+			rope_freq_base: content
+				.metadata
+				.get("llama.rope.freq_base")
+				.and_then(|value| value.to_f32().ok())
+				.unwrap_or(10_000.0),
+		};
+		if config.head_count == 0 ||
+			config.head_count_kv == 0 ||
+			config.head_count % config.head_count_kv != 0 ||
+			config.embedding_length % config.head_count != 0
+		{
+			return Err(EngineError::BadConfig(format!("inconsistent attention shape: {config:?}")));
+		}
+		Ok(config)
+	}
+
+	pub fn head_dim(&self) -> usize {
+		self.embedding_length / self.head_count
+	}
+}
+
+struct Block {
+	attention_norm: RmsNorm,
+	query: QMatMul,
+	key: QMatMul,
+	value: QMatMul,
+	attention_output: QMatMul,
+	feed_forward_norm: RmsNorm,
+	gate: QMatMul,
+	up: QMatMul,
+	down: QMatMul,
+}
+
+/// The keys and values of the positions seen so far, per block.
+pub struct KeyValueCache {
+	entries: Vec<Option<(Tensor, Tensor)>>,
+}
+
+impl KeyValueCache {
+	/// How many positions the cache holds.
+	pub fn len(&self) -> usize {
+		self.entries
+			.first()
+			.and_then(|entry| entry.as_ref())
+			.and_then(|(keys, _)| keys.dim(2).ok())
+			.unwrap_or(0)
+	}
+
+	pub fn is_empty(&self) -> bool {
+		self.len() == 0
+	}
+}
+
+/// The loaded network.
+pub struct QuantizedLlama {
+	config: LlamaConfig,
+	token_embeddings: Embedding,
+	blocks: Vec<Block>,
+	norm: RmsNorm,
+	output: QMatMul,
+	cos: Tensor,
+	sin: Tensor,
+	vocabulary_size: usize,
+	memory_bytes: usize,
+}
+
+impl QuantizedLlama {
+	/// Loads the tensors named by llama.cpp's conventions (`token_embd`,
+	/// `blk.N.attn_q`, …) from a GGUF file.
+	pub fn from_gguf<R: Read + Seek>(
+		content: &gguf_file::Content,
+		reader: &mut R,
+	) -> Result<Self, EngineError> {
+		let config = LlamaConfig::from_gguf(content)?;
+		let device = Device::Cpu;
+		let mut memory_bytes = 0usize;
+		let mut tensor = |name: &str| -> Result<QTensor, EngineError> {
+			let tensor = content
+				.tensor(reader, name, &device)
+				.map_err(|error| EngineError::BadWeights(format!("{name}: {error}")))?;
+			memory_bytes += tensor.storage_size_in_bytes();
+			Ok(tensor)
+		};
+		let matmul = |tensor: QTensor| QMatMul::from_qtensor(tensor).map_err(EngineError::from);
+		let norm = |tensor: QTensor, eps: f64| RmsNorm::from_qtensor(tensor, eps).map_err(EngineError::from);
+
+		let embeddings_quantized = tensor("token_embd.weight")?;
+		let embeddings = embeddings_quantized.dequantize(&device)?;
+		let (vocabulary_size, hidden) = embeddings.dims2()?;
+		if hidden != config.embedding_length {
+			return Err(EngineError::BadWeights(format!(
+				"token embeddings are {hidden} wide, the config says {}",
+				config.embedding_length
+			)));
+		}
+		let output_norm = norm(tensor("output_norm.weight")?, config.rms_norm_eps)?;
+		// Small models tie the output projection to the embeddings.
+		let output = match content.tensor_infos.contains_key("output.weight") {
+			true => matmul(tensor("output.weight")?)?,
+			false => matmul(embeddings_quantized)?,
+		};
+		let mut blocks = Vec::with_capacity(config.block_count);
+		for index in 0..config.block_count {
+			let mut weight = |part: &str| tensor(&format!("blk.{index}.{part}.weight"));
+			blocks.push(Block {
+				attention_norm: norm(weight("attn_norm")?, config.rms_norm_eps)?,
+				query: matmul(weight("attn_q")?)?,
+				key: matmul(weight("attn_k")?)?,
+				value: matmul(weight("attn_v")?)?,
+				attention_output: matmul(weight("attn_output")?)?,
+				feed_forward_norm: norm(weight("ffn_norm")?, config.rms_norm_eps)?,
+				gate: matmul(weight("ffn_gate")?)?,
+				up: matmul(weight("ffn_up")?)?,
+				down: matmul(weight("ffn_down")?)?,
+			});
+		}
+		let (cos, sin) = rotary_tables(&config, &device)?;
+		// The dequantized embeddings are held as f32 besides the quantized
+		// weights.
+		memory_bytes += vocabulary_size * hidden * std::mem::size_of::<f32>();
+		Ok(Self {
+			token_embeddings: Embedding::new(embeddings, hidden),
+			blocks,
+			norm: output_norm,
+			output,
+			cos,
+			sin,
+			vocabulary_size,
+			memory_bytes,
+			config,
+		})
+	}
+
+	pub fn config(&self) -> &LlamaConfig {
+		&self.config
+	}
+
+	pub fn vocabulary_size(&self) -> usize {
+		self.vocabulary_size
+	}
+
+	/// Roughly the bytes the weights hold.
+	pub fn memory_bytes(&self) -> usize {
+		self.memory_bytes
+	}
+
+	/// An empty cache for one sequence.
+	pub fn new_cache(&self) -> KeyValueCache {
+		KeyValueCache { entries: vec![None; self.blocks.len()] }
+	}
+
+	/// Runs `tokens`, which follow the positions already in `cache`, and
+	/// returns the logits: of every position (`(tokens, vocabulary)`) when
+	/// `every_position`, otherwise of the last one only (`(1, vocabulary)`).
+	pub fn forward(
+		&self,
+		tokens: &[u32],
+		cache: &mut KeyValueCache,
+		every_position: bool,
+	) -> Result<Tensor, EngineError> {
+		let start = cache.len();
+		let length = tokens.len();
+		if length == 0 {
+			return Err(EngineError::BadInput("no tokens to run".into()));
+		}
+		if start + length > self.config.context_length {
+			return Err(EngineError::BadInput(format!(
+				"{} tokens do not fit the model's context of {}",
+				start + length,
+				self.config.context_length
+			)));
+		}
+		let device = Device::Cpu;
+		let input = Tensor::new(tokens, &device)?.unsqueeze(0)?;
+		let mask = (length > 1).then(|| causal_mask(length, start, &device)).transpose()?;
+		let mut hidden = self.token_embeddings.forward(&input)?;
+		for (block, entry) in self.blocks.iter().zip(cache.entries.iter_mut()) {
+			let normed = block.attention_norm.forward(&hidden)?;
+			let attended = self.attention(block, &normed, mask.as_ref(), start, entry)?;
+			hidden = (attended + hidden)?;
+			let normed = block.feed_forward_norm.forward(&hidden)?;
+			let gated = candle_nn::ops::silu(&block.gate.forward(&normed)?)?;
+			let fed = block.down.forward(&(gated * block.up.forward(&normed)?)?)?;
+			hidden = (fed + hidden)?;
+		}
+		let hidden = self.norm.forward(&hidden)?.i(0)?;
+		let hidden = if every_position { hidden } else { hidden.i(length - 1..length)? };
+		Ok(self.output.forward(&hidden)?)
+	}
+
+	fn attention(
+		&self,
+		block: &Block,
+		x: &Tensor,
+		mask: Option<&Tensor>,
+		start: usize,
+		entry: &mut Option<(Tensor, Tensor)>,
+	) -> Result<Tensor, EngineError> {
+		let (batch, length, width) = x.dims3()?;
+		let head_dim = self.config.head_dim();
+		let heads = |projection: &QMatMul, count: usize| -> Result<Tensor, EngineError> {
+			Ok(projection
+				.forward(x)?
+				.reshape((batch, length, count, head_dim))?
+				.transpose(1, 2)?
+				.contiguous()?)
+		};
+		let rotate = |t: Tensor| -> Result<Tensor, EngineError> {
+			let cos = self.cos.narrow(0, start, length)?;
+			let sin = self.sin.narrow(0, start, length)?;
+			Ok(candle_nn::rotary_emb::rope_i(&t, &cos, &sin)?)
+		};
+		let query = rotate(heads(&block.query, self.config.head_count)?)?;
+		let key = rotate(heads(&block.key, self.config.head_count_kv)?)?;
+		let value = heads(&block.value, self.config.head_count_kv)?;
+		let (key, value) = match entry.take() {
+			Some((past_keys, past_values)) => {
+				(Tensor::cat(&[&past_keys, &key], 2)?, Tensor::cat(&[&past_values, &value], 2)?)
+			},
+			None => (key, value),
+		};
+		*entry = Some((key.clone(), value.clone()));
+
+		let groups = self.config.head_count / self.config.head_count_kv;
+		let key = candle_transformers::utils::repeat_kv(key, groups)?.contiguous()?;
+		let value = candle_transformers::utils::repeat_kv(value, groups)?.contiguous()?;
+		let scores = (query.matmul(&key.t()?)? / (head_dim as f64).sqrt())?;
+		let scores = match mask {
+			Some(mask) => scores.broadcast_add(mask)?,
+			None => scores,
+		};
+		let weights = candle_nn::ops::softmax_last_dim(&scores)?;
+		let mixed = weights.matmul(&value)?.transpose(1, 2)?.reshape((batch, length, width))?;
+		Ok(block.attention_output.forward(&mixed)?)
+	}
+}
+
+/// The rotary embedding's cos and sin for every position of the context.
+fn rotary_tables(config: &LlamaConfig, device: &Device) -> Result<(Tensor, Tensor), EngineError> {
+	let head_dim = config.head_dim();
+	let frequencies: Vec<f32> = (0..head_dim)
+		.step_by(2)
+		.map(|i| 1.0 / config.rope_freq_base.powf(i as f32 / head_dim as f32))
+		.collect();
+	let frequencies = Tensor::new(frequencies.as_slice(), device)?.unsqueeze(0)?;
+	let positions = Tensor::arange(0u32, config.context_length as u32, device)?
+		.to_dtype(DType::F32)?
+		.unsqueeze(1)?;
+	let angles = positions.matmul(&frequencies)?;
+	Ok((angles.cos()?, angles.sin()?))
+}
+
+/// 0 where a position may attend, minus infinity where it may not: the
+/// `length` new positions see every cached one and those before them.
+fn causal_mask(length: usize, start: usize, device: &Device) -> Result<Tensor, EngineError> {
+	let columns = start + length;
+	let values: Vec<f32> = (0..length)
+		.flat_map(|row| {
+			(0..columns).map(move |column| {
+				if column > start + row {
+					f32::NEG_INFINITY
+				} else {
+					0.0
+				}
+			})
+		})
+		.collect();
+	Ok(Tensor::from_vec(values, (length, columns), device)?)
+}
+
+/// For each row of `logits` (one per position), whether `tokens[row]` is
+/// among the row's `k` largest: fewer than `k` logits are strictly larger.
+pub fn in_top_k(logits: &Tensor, tokens: &[u32], k: usize) -> Result<Vec<bool>, EngineError> {
+	let rows: Vec<Vec<f32>> = logits.to_dtype(DType::F32)?.to_vec2()?;
+	if rows.len() != tokens.len() {
+		return Err(EngineError::Compute(format!(
+			"{} rows of logits for {} tokens",
+			rows.len(),
+			tokens.len()
+		)));
+	}
+	Ok(rows
+		.iter()
+		.zip(tokens)
+		.map(|(row, &token)| match row.get(token as usize) {
+			Some(&chosen) => row.iter().filter(|&&logit| logit > chosen).count() < k,
+			None => false,
+		})
+		.collect())
+}
+
+/// The index of the largest logit of a `(1, vocabulary)` tensor.
+pub fn argmax_last(logits: &Tensor) -> Result<u32, EngineError> {
+	Ok(logits.squeeze(0)?.argmax(D::Minus1)?.to_scalar::<u32>()?)
+}

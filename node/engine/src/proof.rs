@@ -1,0 +1,188 @@
+//! The proof document: what an executor ran, on what, and what came out.
+//!
+//! The executor stores it in the model store and commits its CID and digest
+//! on-chain with the result. A verifier or a dApp fetches it, checks its
+//! digest against the chain, and then has everything it needs to re-run the
+//! request: the model's files by digest, the input's digest, the parameters,
+//! and the output with its digest. Timings and the thread count say how it
+//! ran, which helps explain a result that differs in its last bits.
+//!
+//! It is JSON, so that people and tools can read it without this crate; its
+//! field order is fixed, so the same document always has the same bytes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::digest::{blake2_256, to_hex, Digest};
+
+/// The version of this document's layout.
+pub const PROOF_FORMAT_VERSION: u32 = 1;
+
+/// One model file the executor used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofFile {
+	/// `weights`, `config` or `tokenizer`.
+	pub role: String,
+	pub cid: String,
+	/// blake2-256 of the bytes, hex.
+	pub digest: String,
+}
+
+/// How long each step took, in milliseconds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timings {
+	/// Fetching and checking the files and the input.
+	pub fetch_ms: u64,
+	/// Building the model (0 when it came from the cache).
+	pub load_ms: u64,
+	/// Running it.
+	pub run_ms: u64,
+}
+
+/// The proof document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofDocument {
+	pub format_version: u32,
+	pub request: u64,
+	pub model: u64,
+	pub files: Vec<ProofFile>,
+	/// blake2-256 of the input bytes, hex.
+	pub input_digest: String,
+	/// The request's parameters: tokens to generate, seed, temperature (in
+	/// thousandths).
+	pub max_new_tokens: u32,
+	pub seed: u64,
+	pub temperature_thousandths: u32,
+	/// The output's canonical encoding, hex.
+	pub output: String,
+	/// blake2-256 of the canonical encoding, hex.
+	pub output_digest: String,
+	/// `veritas-engine` and its version.
+	pub engine: String,
+	/// Threads the engine computed with.
+	pub threads: u32,
+	pub timings: Timings,
+	/// The executor's account (its SCALE encoding), hex.
+	pub executor: String,
+}
+
+impl ProofDocument {
+	/// The engine that writes documents: this crate's name and version.
+	pub fn engine_name() -> String {
+		format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+	}
+
+	/// The bytes stored and committed to.
+	pub fn to_bytes(&self) -> Vec<u8> {
+		// Serialising plain strings and numbers cannot fail.
+		serde_json::to_vec_pretty(self).unwrap_or_default()
+	}
+
+	/// Reads a document, refusing anything that is not one.
+	pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+		let document: Self =
+			serde_json::from_slice(bytes).map_err(|error| format!("not a proof document: {error}"))?;
+		if document.format_version != PROOF_FORMAT_VERSION {
+			return Err(format!("unknown proof format version {}", document.format_version));
+		}
+		Ok(document)
+	}
+
+	/// blake2-256 of [`Self::to_bytes`].
+	pub fn digest(&self) -> Digest {
+		blake2_256(&self.to_bytes())
+	}
+
+	/// The output's canonical bytes, decoded from hex.
+	pub fn output_bytes(&self) -> Result<Vec<u8>, String> {
+		from_hex(&self.output)
+	}
+
+	/// Whether the output's digest is the digest of the output it carries.
+	pub fn is_consistent(&self) -> bool {
+		self.output_bytes().map(|bytes| to_hex(&blake2_256(&bytes)) == self.output_digest) ==
+			Ok(true)
+	}
+}
+
+/// Bytes as lowercase hex.
+pub fn bytes_to_hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Lowercase or uppercase hex to bytes.
+pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
+	let text = text.strip_prefix("0x").unwrap_or(text);
+	if text.len() % 2 != 0 {
+		return Err("hex of odd length".into());
+	}
+	(0..text.len())
+		.step_by(2)
+		.map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|_| format!("not hex: {text}")))
+		.collect()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn document() -> ProofDocument {
+		let output = vec![1u8, 2, 3];
+		ProofDocument {
+			format_version: PROOF_FORMAT_VERSION,
+			request: 7,
+			model: 3,
+			files: vec![ProofFile {
+				role: "weights".into(),
+				cid: "bafy".into(),
+				digest: to_hex(&[9; 32]),
+			}],
+			input_digest: to_hex(&blake2_256(b"input")),
+			max_new_tokens: 0,
+			seed: 0,
+			temperature_thousandths: 0,
+			output: bytes_to_hex(&output),
+			output_digest: to_hex(&blake2_256(&output)),
+			engine: ProofDocument::engine_name(),
+			threads: 2,
+			timings: Timings { fetch_ms: 1, load_ms: 2, run_ms: 3 },
+			executor: bytes_to_hex(&[4; 32]),
+		}
+	}
+
+	#[test]
+	fn round_trips_with_the_same_bytes_and_digest() {
+		let original = document();
+		let bytes = original.to_bytes();
+		let read = ProofDocument::from_bytes(&bytes).expect("a document");
+		assert_eq!(read, original);
+		assert_eq!(read.to_bytes(), bytes);
+		assert_eq!(read.digest(), blake2_256(&bytes));
+		assert!(read.is_consistent());
+		assert_eq!(read.output_bytes().unwrap(), vec![1, 2, 3]);
+	}
+
+	#[test]
+	fn a_tampered_output_is_inconsistent() {
+		let mut tampered = document();
+		tampered.output = bytes_to_hex(&[1, 2, 4]);
+		assert!(!tampered.is_consistent());
+	}
+
+	#[test]
+	fn refuses_other_documents() {
+		assert!(ProofDocument::from_bytes(b"{}").is_err());
+		assert!(ProofDocument::from_bytes(b"not json").is_err());
+		let mut future = document();
+		future.format_version = 2;
+		let error = ProofDocument::from_bytes(&future.to_bytes()).unwrap_err();
+		assert!(error.contains("version 2"), "{error}");
+	}
+
+	#[test]
+	fn hex_round_trips_and_refuses_garbage() {
+		assert_eq!(from_hex(&bytes_to_hex(&[0, 255, 16])).unwrap(), vec![0, 255, 16]);
+		assert_eq!(from_hex("0xAB").unwrap(), vec![0xab]);
+		assert!(from_hex("abc").is_err());
+		assert!(from_hex("zz").is_err());
+	}
+}

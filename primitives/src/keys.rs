@@ -1,0 +1,18 @@
+//! The keys an inference node signs with from its off-chain workers.
+//!
+//! Each role has its own key type, so that an operator can run the executor
+//! and the verifier under different accounts, and so that a key inserted for
+//! one role is never picked up by another. The keys are sr25519: the account
+//! an executor registers on-chain is the account of this public key.
+
+use sp_core::crypto::KeyTypeId;
+
+/// The executor's key: it signs `submit_result`.
+pub const EXECUTOR_KEY_TYPE: KeyTypeId = KeyTypeId(*b"vrex");
+
+/// sr25519 keys of the [`EXECUTOR_KEY_TYPE`] type, as the runtime sees them.
+pub mod executor {
+	use sp_runtime::app_crypto::{app_crypto, sr25519};
+
+	app_crypto!(sr25519, super::EXECUTOR_KEY_TYPE);
+}
