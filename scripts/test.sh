@@ -12,7 +12,9 @@
 #    cached outside the clone), and the model store against a real IPFS
 #    daemon (scripts/ipfs.sh) on loopback;
 # 5. the node tests: real veritas-node processes on free loopback ports, driven
-#    over JSON-RPC (a dev chain; a four-validator network).
+#    over JSON-RPC (a dev chain; the executor's off-chain worker serving
+#    requests from the embedded store and from the IPFS daemon; a
+#    four-validator network).
 #
 # Nodes and the IPFS daemon started here are stopped when the tests end,
 # pass or fail.
@@ -32,11 +34,11 @@ stop_services() {
 }
 trap stop_services EXIT
 
-ipfs_tests() {
-	local api
-	api=$(bash scripts/ipfs.sh start "$ipfs_repo") || return 1
-	echo "    IPFS daemon at $api"
-	VERITAS_IPFS_API="$api" cargo test -p veritas-engine --test ipfs -- --ignored
+# The daemon started once serves the store's tests and the node's.
+start_ipfs() {
+	VERITAS_IPFS_API=$(bash scripts/ipfs.sh start "$ipfs_repo") || return 1
+	export VERITAS_IPFS_API
+	echo "    IPFS daemon at $VERITAS_IPFS_API"
 }
 
 step "set-up" bash scripts/setup.sh
@@ -56,10 +58,12 @@ real_model_tests() {
 	models=$(bash scripts/fetch-models.sh | tail -n 1) || return 1
 	VERITAS_MODELS="$models" cargo test -p veritas-engine --test real_models
 }
-step "engine on real weights (MiniLM)" real_model_tests
+step "engine on real weights (MiniLM, SmolLM2)" real_model_tests
 step "IPFS daemon (js-ipfs, Kubo RPC API) installed" bash scripts/ipfs.sh install
-step "model store against a real IPFS daemon" ipfs_tests
-step "node tests: dev chain and a four-validator network" \
+step "IPFS daemon started on loopback" start_ipfs
+step "model store against a real IPFS daemon" \
+	cargo test -p veritas-engine --test ipfs -- --ignored
+step "node tests: dev chain, executor through the embedded store and IPFS, four validators" \
 	cargo test -p veritas-node --tests -- --ignored --test-threads=1
 
 echo "scripts/test.sh passed in $(( $(date +%s) - started )) s"

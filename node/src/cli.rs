@@ -55,4 +55,37 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	#[clap(flatten)]
+	pub inference: InferenceArgs,
+}
+
+/// The inference node's roles and its engine.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InferenceArgs {
+	/// Run requests assigned to this node's executor key (key type `vrex`,
+	/// inserted with `key insert --key-type vrex --scheme sr25519`) and post
+	/// their results. The account must be registered as an executor on-chain.
+	/// `--dev` turns this on, with Alice's key.
+	#[arg(long)]
+	pub inference: bool,
+
+	/// Fetch models and store proof documents through this Kubo RPC API
+	/// (for example http://127.0.0.1:5001) instead of the embedded store,
+	/// which is a directory under the base path.
+	#[arg(long, value_name = "URL")]
+	pub ipfs_api: Option<String>,
+
+	/// The memory, in MiB, that loaded models may hold. The least recently
+	/// used model is dropped to make room; a model larger than this is refused.
+	#[arg(long, value_name = "MIB", default_value_t = 2048)]
+	pub model_cache_mb: usize,
+
+	/// Threads the engine computes with (default: every core).
+	#[arg(long, value_name = "N")]
+	pub inference_threads: Option<usize>,
+
+	/// The largest model file, in MiB, that this node will fetch.
+	#[arg(long, value_name = "MIB", default_value_t = 4096)]
+	pub max_model_file_mb: u64,
 }

@@ -119,7 +119,9 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			match cmd {
 				BenchmarkCmd::Pallet(cmd) => runner.sync_run(|config| {
-					cmd.run_with_spec::<HashingFor<Block>, ()>(Some(config.chain_spec))
+					cmd.run_with_spec::<HashingFor<Block>, veritas_primitives::host::veritas_engine::HostFunctions>(
+						Some(config.chain_spec),
+					)
 				}),
 				BenchmarkCmd::Machine(cmd) => runner.sync_run(|config| {
 					cmd.run(&config, frame_benchmarking_cli::SUBSTRATE_REFERENCE_HARDWARE.clone())
@@ -128,13 +130,72 @@ pub fn run() -> sc_cli::Result<()> {
 			}
 		},
 		None => {
+			let inference = cli.inference.clone();
+			let dev = cli.run.shared_params.dev;
+			if let Some(threads) = inference.inference_threads {
+				// candle and its matrix kernels size their thread pools from
+				// this, read when they first run: set before any thread starts.
+				std::env::set_var("RAYON_NUM_THREADS", threads.max(1).to_string());
+			}
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|mut config| async move {
 				// Veritas's off-chain workers read what the runtime indexes
 				// for them (offchain indexing), so it is always on.
 				config.offchain_worker.indexing_enabled = true;
-				service::new_full(config).map_err(sc_cli::Error::Service)
+				let role = match inference.inference || dev {
+					true => Some(inference_role(&inference, &config, dev)?),
+					false => None,
+				};
+				service::new_full(config, role).map_err(sc_cli::Error::Service)
 			})
 		},
 	}
+}
+
+/// The engine's settings from the command line: the store (IPFS or the
+/// embedded directory under the base path), the cache bound and the threads.
+fn inference_role(
+	args: &crate::cli::InferenceArgs,
+	config: &sc_service::Configuration,
+	dev: bool,
+) -> sc_cli::Result<service::InferenceRole> {
+	use std::sync::Arc;
+	use veritas_engine::store::{embedded::EmbeddedStore, ipfs::IpfsStore, ModelStore};
+
+	const MIB: u64 = 1024 * 1024;
+	let store: Arc<dyn ModelStore> = match &args.ipfs_api {
+		Some(url) => {
+			let store = IpfsStore::new(url, std::time::Duration::from_secs(120));
+			let version = store.version().map_err(|error| {
+				format!("--ipfs-api {url}: the daemon does not answer: {error}")
+			})?;
+			log::info!("🗄️  Model store: IPFS at {url} ({version})");
+			Arc::new(store)
+		},
+		None => {
+			let dir = config.base_path.path().join("model-store");
+			let store = EmbeddedStore::open(&dir)
+				.map_err(|error| format!("model store at {}: {error}", dir.display()))?;
+			log::info!("🗄️  Model store: {}", dir.display());
+			Arc::new(store)
+		},
+	};
+	let threads = args
+		.inference_threads
+		.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+	log::info!(
+		"🧠 Inference: {threads} threads, model cache {} MiB{}",
+		args.model_cache_mb,
+		if dev { ", executor key //Alice" } else { "" }
+	);
+	Ok(service::InferenceRole {
+		engine: crate::engine_host::EngineSettings {
+			store,
+			cache_bytes: (args.model_cache_mb as u64 * MIB) as usize,
+			threads,
+			queue_length: 32,
+			max_file_bytes: args.max_model_file_mb * MIB,
+		},
+		dev_keys: dev,
+	})
 }

@@ -11,6 +11,7 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod engine_host;
 mod rpc;
 mod service;
 

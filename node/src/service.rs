@@ -14,8 +14,17 @@ use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPai
 use sp_runtime::traits::Block as BlockT;
 use veritas_runtime::{apis::RuntimeApi, opaque::Block};
 
-/// The host functions the runtime's WASM may import.
-pub type HostFunctions = sp_io::SubstrateHostFunctions;
+/// The host functions the runtime's WASM may import: Substrate's, and the
+/// engine's for off-chain workers.
+pub type HostFunctions =
+	(sp_io::SubstrateHostFunctions, veritas_primitives::host::veritas_engine::HostFunctions);
+
+/// What the node runs besides the chain: the engine for `--inference`.
+pub struct InferenceRole {
+	pub engine: crate::engine_host::EngineSettings,
+	/// Insert Alice's executor key (development chains only).
+	pub dev_keys: bool,
+}
 
 /// The client: database-backed, executing the runtime's WASM.
 pub type FullClient =
@@ -142,19 +151,23 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 /// Builds and starts a full node with the network backend chosen by
 /// `--network-backend`.
-pub fn new_full(config: Configuration) -> Result<TaskManager, ServiceError> {
+pub fn new_full(
+	config: Configuration,
+	inference: Option<InferenceRole>,
+) -> Result<TaskManager, ServiceError> {
 	match config.network.network_backend {
 		sc_network::config::NetworkBackendType::Libp2p => {
-			new_full_with::<sc_network::NetworkWorker<Block, BlockHash>>(config)
+			new_full_with::<sc_network::NetworkWorker<Block, BlockHash>>(config, inference)
 		},
 		sc_network::config::NetworkBackendType::Litep2p => {
-			new_full_with::<sc_network::Litep2pNetworkBackend>(config)
+			new_full_with::<sc_network::Litep2pNetworkBackend>(config, inference)
 		},
 	}
 }
 
 fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 	config: Configuration,
+	inference: Option<InferenceRole>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -208,6 +221,29 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 			gap_sync_body_policy: None,
 		})?;
 
+	let engine = match inference {
+		Some(role) => {
+			if role.dev_keys {
+				use sp_keystore::Keystore;
+				keystore_container
+					.keystore()
+					.sr25519_generate_new(
+						veritas_primitives::keys::EXECUTOR_KEY_TYPE,
+						Some("//Alice"),
+					)
+					.map_err(|error| ServiceError::Other(format!("executor key: {error}")))?;
+			}
+			if !config.offchain_worker.enabled {
+				log::warn!("--inference needs off-chain workers; they are disabled, so no request will run");
+			}
+			let engine = crate::engine_host::EngineHost::start(role.engine)
+				.map_err(|error| ServiceError::Other(format!("starting the engine: {error}")))?;
+			let engine: Arc<dyn veritas_primitives::host::InferenceHost> = engine;
+			Some(engine)
+		},
+		None => None,
+	};
+
 	if config.offchain_worker.enabled {
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
@@ -220,7 +256,13 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 				)),
 				network_provider: Arc::new(network.clone()),
 				enable_http_requests: true,
-				custom_extensions: |_| vec![],
+				custom_extensions: move |_| match &engine {
+					Some(engine) => {
+						vec![Box::new(veritas_primitives::host::InferenceHostExt(engine.clone()))
+							as Box<dyn sp_externalities::Extension>]
+					},
+					None => vec![],
+				},
 			})?;
 		task_manager.spawn_handle().spawn(
 			"offchain-workers-runner",

@@ -78,6 +78,19 @@ pub enum JobFailure {
 	Engine(Vec<u8>),
 }
 
+impl JobFailure {
+	/// The failure as one line for the operator's log.
+	pub fn describe(&self) -> alloc::string::String {
+		let (what, text) = match self {
+			JobFailure::DigestMismatch(text) => ("refused, digest mismatch", text),
+			JobFailure::Unavailable(text) => ("could not fetch", text),
+			JobFailure::BadInput(text) => ("bad input", text),
+			JobFailure::Engine(text) => ("engine", text),
+		};
+		alloc::format!("{what}: {}", alloc::string::String::from_utf8_lossy(text))
+	}
+}
+
 /// The answer to handing the engine a job.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub enum SubmitOutcome {

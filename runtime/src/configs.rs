@@ -230,6 +230,7 @@ impl pallet_inference::Config for Runtime {
 	type ExpirySlash = ExpirySlash;
 	type FraudSlash = FraudSlash;
 	type RetentionPeriod = ConstU32<DAYS>;
+	type ExecutorAuthority = pallet_inference::ExecutorAuthority;
 	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = InferenceBenchmarkModels;

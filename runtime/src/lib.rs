@@ -43,6 +43,7 @@ pub mod genesis_config_presets;
 pub mod signing;
 #[cfg(test)]
 mod tests;
+pub mod transactions;
 
 use sp_runtime::{generic, impl_opaque_keys};
 use sp_version::RuntimeVersion;

@@ -8,24 +8,9 @@
 
 use codec::Encode;
 use sp_core::{sr25519, Pair};
-use sp_runtime::generic::Era;
 
-use crate::{Hash, Nonce, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION};
-
-/// The extension tuple of an immortal transaction with this nonce and no tip.
-pub fn transaction_extension(nonce: Nonce) -> TxExtension {
-	(
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		frame_system::WeightReclaim::new(),
-	)
-}
+pub use crate::transactions::transaction_extension;
+use crate::{Hash, Nonce, RuntimeCall, SignedPayload, UncheckedExtrinsic, VERSION};
 
 /// `call` signed by `signer` as its `nonce`-th transaction on the chain whose
 /// genesis block is `genesis_hash`, valid forever (immortal era).

@@ -66,7 +66,11 @@ impl ModelCache {
 
 	/// Caches `model` under `key`, evicting the least recently used models
 	/// until it fits.
-	pub fn insert(&self, key: Digest, model: Arc<dyn Model>) -> Result<Arc<dyn Model>, EngineError> {
+	pub fn insert(
+		&self,
+		key: Digest,
+		model: Arc<dyn Model>,
+	) -> Result<Arc<dyn Model>, EngineError> {
 		let bytes = model.memory_bytes();
 		if bytes > self.capacity_bytes {
 			return Err(EngineError::TooLarge { needed: bytes, capacity: self.capacity_bytes });
@@ -151,9 +155,8 @@ mod tests {
 	fn a_cached_model_is_not_loaded_again() {
 		let cache = ModelCache::new(100);
 		cache.get_or_load(key(1), load(10)).unwrap();
-		let again = cache
-			.get_or_load(key(1), || panic!("loaded twice"))
-			.expect("served from the cache");
+		let again =
+			cache.get_or_load(key(1), || panic!("loaded twice")).expect("served from the cache");
 		assert_eq!(again.memory_bytes(), 10);
 		assert_eq!(cache.len(), 1);
 	}

@@ -61,7 +61,8 @@ impl TextGenerator {
 			.and_then(|value| value.to_string().ok())
 			.cloned()
 			.unwrap_or_default();
-		let chat = template.contains("<|im_start|>") && tokenizer.token_to_id("<|im_end|>").is_some();
+		let chat =
+			template.contains("<|im_start|>") && tokenizer.token_to_id("<|im_end|>").is_some();
 		let mut stop_tokens: Vec<u32> = ["tokenizer.ggml.eos_token_id"]
 			.iter()
 			.filter_map(|key| content.metadata.get(*key).and_then(|value| value.to_u32().ok()))
@@ -186,10 +187,8 @@ pub fn tokenizer_from_gguf(content: &gguf_file::Content) -> Result<Tokenizer, En
 	let types = content.metadata.get("tokenizer.ggml.token_type").and_then(|v| v.to_vec().ok());
 	for (id, token) in tokens.iter().enumerate() {
 		let token = token.to_string().map_err(bad_config)?.clone();
-		let kind = types
-			.and_then(|types| types.get(id))
-			.and_then(|kind| kind.to_i32().ok())
-			.unwrap_or(1);
+		let kind =
+			types.and_then(|types| types.get(id)).and_then(|kind| kind.to_i32().ok()).unwrap_or(1);
 		if kind == TOKEN_TYPE_CONTROL || kind == TOKEN_TYPE_USER_DEFINED {
 			special.push(AddedToken::from(token.clone(), true));
 		}

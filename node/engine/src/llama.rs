@@ -44,9 +44,10 @@ impl LlamaConfig {
 				.ok_or_else(|| EngineError::BadConfig(format!("GGUF metadata has no {key}")))
 		};
 		let number = |key: &str| -> Result<usize, EngineError> {
-			get(key)?.to_u32().map(|value| value as usize).map_err(|error| {
-				EngineError::BadConfig(format!("GGUF metadata {key}: {error}"))
-			})
+			get(key)?
+				.to_u32()
+				.map(|value| value as usize)
+				.map_err(|error| EngineError::BadConfig(format!("GGUF metadata {key}: {error}")))
 		};
 		let config = Self {
 			block_count: number("llama.block_count")?,
@@ -63,12 +64,14 @@ impl LlamaConfig {
 				.and_then(|value| value.to_f32().ok())
 				.unwrap_or(10_000.0),
 		};
-		if config.head_count == 0 ||
-			config.head_count_kv == 0 ||
-			config.head_count % config.head_count_kv != 0 ||
-			config.embedding_length % config.head_count != 0
+		if config.head_count == 0
+			|| config.head_count_kv == 0
+			|| config.head_count % config.head_count_kv != 0
+			|| config.embedding_length % config.head_count != 0
 		{
-			return Err(EngineError::BadConfig(format!("inconsistent attention shape: {config:?}")));
+			return Err(EngineError::BadConfig(format!(
+				"inconsistent attention shape: {config:?}"
+			)));
 		}
 		Ok(config)
 	}
@@ -141,7 +144,9 @@ impl QuantizedLlama {
 			Ok(tensor)
 		};
 		let matmul = |tensor: QTensor| QMatMul::from_qtensor(tensor).map_err(EngineError::from);
-		let norm = |tensor: QTensor, eps: f64| RmsNorm::from_qtensor(tensor, eps).map_err(EngineError::from);
+		let norm = |tensor: QTensor, eps: f64| {
+			RmsNorm::from_qtensor(tensor, eps).map_err(EngineError::from)
+		};
 
 		let embeddings_quantized = tensor("token_embd.weight")?;
 		let embeddings = embeddings_quantized.dequantize(&device)?;
@@ -315,13 +320,15 @@ fn causal_mask(length: usize, start: usize, device: &Device) -> Result<Tensor, E
 	let columns = start + length;
 	let values: Vec<f32> = (0..length)
 		.flat_map(|row| {
-			(0..columns).map(move |column| {
-				if column > start + row {
-					f32::NEG_INFINITY
-				} else {
-					0.0
-				}
-			})
+			(0..columns).map(
+				move |column| {
+					if column > start + row {
+						f32::NEG_INFINITY
+					} else {
+						0.0
+					}
+				},
+			)
 		})
 		.collect();
 	Ok(Tensor::from_vec(values, (length, columns), device)?)

@@ -79,8 +79,8 @@ impl ProofDocument {
 
 	/// Reads a document, refusing anything that is not one.
 	pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-		let document: Self =
-			serde_json::from_slice(bytes).map_err(|error| format!("not a proof document: {error}"))?;
+		let document: Self = serde_json::from_slice(bytes)
+			.map_err(|error| format!("not a proof document: {error}"))?;
 		if document.format_version != PROOF_FORMAT_VERSION {
 			return Err(format!("unknown proof format version {}", document.format_version));
 		}
@@ -99,8 +99,8 @@ impl ProofDocument {
 
 	/// Whether the output's digest is the digest of the output it carries.
 	pub fn is_consistent(&self) -> bool {
-		self.output_bytes().map(|bytes| to_hex(&blake2_256(&bytes)) == self.output_digest) ==
-			Ok(true)
+		self.output_bytes().map(|bytes| to_hex(&blake2_256(&bytes)) == self.output_digest)
+			== Ok(true)
 	}
 }
 

@@ -53,6 +53,14 @@
 //!
 //! Settled requests stay readable for [`Config::RetentionPeriod`] blocks,
 //! then the same sweep removes them, so storage stays bounded.
+//!
+//! ## The executor's node
+//!
+//! An executor's node runs this pallet's off-chain worker ([`offchain`]): it
+//! finds the requests assigned to the executor keys in its keystore, has the
+//! node's engine run them through the `veritas_engine` host functions, and
+//! posts each result as a transaction signed with [`Config::ExecutorAuthority`]
+//! (sr25519 keys of type `vrex`, for example [`ExecutorAuthority`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -69,6 +77,9 @@ mod benchmarking;
 mod invariants;
 #[cfg(test)]
 mod mock;
+pub mod offchain;
+#[cfg(test)]
+mod offchain_tests;
 mod sweep;
 #[cfg(test)]
 mod tests;
@@ -99,6 +110,18 @@ use veritas_primitives::{
 	settlement::{Bond, FeeQuote, RequestId, Settlement},
 };
 
+/// Signs an executor's results with its sr25519 `vrex` key, for runtimes
+/// whose accounts are `MultiSigner`s (as Veritas's are).
+pub struct ExecutorAuthority;
+
+impl frame_system::offchain::AppCrypto<sp_runtime::MultiSigner, sp_runtime::MultiSignature>
+	for ExecutorAuthority
+{
+	type RuntimeAppPublic = veritas_primitives::keys::executor::Public;
+	type GenericPublic = sp_core::sr25519::Public;
+	type GenericSignature = sp_core::sr25519::Signature;
+}
+
 /// The balance type.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -128,7 +151,9 @@ pub mod pallet {
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config:
+		frame_system::Config + frame_system::offchain::CreateSignedTransaction<Call<Self>>
+	{
 		/// The overarching event type.
 		#[allow(deprecated)]
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
@@ -192,6 +217,10 @@ pub mod pallet {
 		/// How long settled requests stay in storage.
 		#[pallet::constant]
 		type RetentionPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The key an executor's node signs its results with (key type
+		/// `vrex` in the keystore).
+		type ExecutorAuthority: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
 
 		/// Weights of this pallet's calls and sweep, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -368,6 +397,10 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
 			Self::sweep(now, remaining)
+		}
+
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			offchain::run_executor::<T>(now);
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -34,8 +34,11 @@ fn tensor(seed: &mut u64, shape: &[usize], scale: f32) -> QTensor {
 }
 
 fn ones(shape: usize) -> QTensor {
-	QTensor::quantize(&Tensor::ones(shape, candle_core::DType::F32, &Device::Cpu).unwrap(), GgmlDType::F32)
-		.unwrap()
+	QTensor::quantize(
+		&Tensor::ones(shape, candle_core::DType::F32, &Device::Cpu).unwrap(),
+		GgmlDType::F32,
+	)
+	.unwrap()
 }
 
 /// The bytes of a tiny GGUF model with a ChatML template.

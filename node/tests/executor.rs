@@ -1,0 +1,218 @@
+//! The executor's whole path on a live `veritas-node --dev` (which runs the
+//! engine with Alice's executor key): the publisher puts the loan-risk model's
+//! files in a store and registers them, Alice registers as its executor, a
+//! dApp asks for a score, and Alice's off-chain worker fetches the files,
+//! checks their digests, runs the model, stores a proof document and posts
+//! the result, which the chain accepts and pays.
+//!
+//! The store is the node's embedded directory, or a real IPFS daemon when
+//! `VERITAS_IPFS_API` names one (scripts/test.sh starts it). A model whose
+//! file does not match the digest on-chain is refused, and the dApp gets its
+//! money back when the deadline passes.
+
+#[macro_use]
+mod common;
+
+use std::{path::Path, time::Duration};
+
+use codec::Encode;
+use common::{Node, TempDir};
+use pallet_inference::{Request, RequestStatus};
+use sp_keyring::Sr25519Keyring;
+use veritas_engine::{
+	mlp::{Mlp, MlpConfig},
+	model::{Input, Model, RunParams},
+	proof::ProofDocument,
+	store::{embedded::EmbeddedStore, ipfs::IpfsStore},
+	ModelStore,
+};
+use veritas_primitives::{
+	currency::VRT,
+	inference::{F32Bits, InferenceParams, RequestInput},
+	model::*,
+	AccountId, Balance, BlockNumber,
+};
+use veritas_runtime::{Runtime, RuntimeCall};
+
+type RequestRecord = Request<AccountId, Balance, BlockNumber>;
+
+/// A risky applicant: low income, high debt, a past default.
+const APPLICANT: [f32; 6] = [28.0, 0.62, 590.0, 45.0, 1.0, 1.0];
+
+fn fixture(name: &str) -> Vec<u8> {
+	let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("engine/fixtures/loan-risk").join(name);
+	std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+fn file_ref(store: &dyn ModelStore, bytes: &[u8]) -> FileRef {
+	let stored = store.put(bytes).expect("the store takes the file");
+	FileRef {
+		cid: Cid::truncate_from(stored.cid.into_bytes()),
+		digest: stored.digest,
+		size: stored.size,
+	}
+}
+
+fn register_loan_risk(weights: FileRef, config: FileRef) -> RuntimeCall {
+	RuntimeCall::Models(pallet_models::Call::register_model {
+		name: ModelName::truncate_from(b"loan-risk".to_vec()),
+		spec: pallet_models::ModelSpec {
+			files: ModelFiles { weights, config: Some(config), tokenizer: None },
+			format: ModelFormat::Safetensors,
+			architecture: Architecture::Mlp,
+			task: TaskKind::TabularClassification { inputs: 6, classes: 2 },
+			pricing: Pricing { per_request: VRT / 10, per_output_token: 0 },
+			policy: ModelPolicy {
+				verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+				comparison: ComparisonRule::Exact,
+			},
+		},
+	})
+}
+
+async fn request(node: &Node, id: u64) -> Option<RequestRecord> {
+	node.storage(&pallet_inference::Requests::<Runtime>::hashed_key_for(id)).await
+}
+
+/// Registers the model with these files, Alice as its executor, and has
+/// Bob ask for a score due in `deadline_blocks`. Returns the request's id.
+async fn ask_for_a_score(node: &Node, weights: FileRef, config: FileRef, deadline_blocks: u32) {
+	let (alice, bob) = (Sr25519Keyring::Alice, Sr25519Keyring::Bob);
+	node.sign_and_submit(register_loan_risk(weights, config), alice).await.expect("registered");
+	let model_key = pallet_models::Models::<Runtime>::hashed_key_for(0);
+	node.wait_for("the model to be registered", Duration::from_secs(30), || async {
+		node.storage::<pallet_models::ModelRecordOf<Runtime>>(&model_key).await.is_some()
+	})
+	.await;
+	let serve = RuntimeCall::Inference(pallet_inference::Call::register_executor {
+		stake: 1_000 * VRT,
+		models: vec![0].try_into().expect("fits"),
+		capacity: 4,
+	});
+	node.sign_and_submit(serve, alice).await.expect("executor registered");
+	let executor_key =
+		pallet_inference::Executors::<Runtime>::hashed_key_for(alice.to_account_id());
+	node.wait_for("Alice to be an executor", Duration::from_secs(30), || async {
+		node.storage::<pallet_inference::ExecutorOf<Runtime>>(&executor_key).await.is_some()
+	})
+	.await;
+
+	let features: Vec<F32Bits> = APPLICANT.iter().copied().map(F32Bits::from).collect();
+	let head = node.best_number().await;
+	let ask = RuntimeCall::Inference(pallet_inference::Call::request_inference {
+		model: 0,
+		input: RequestInput::Inline(features.encode().try_into().expect("fits")),
+		params: InferenceParams::default(),
+		max_fee: VRT,
+		deadline: head + deadline_blocks,
+	});
+	node.sign_and_submit(ask, bob).await.expect("requested");
+	node.wait_for("the request to be assigned", Duration::from_secs(30), || async {
+		request(node, 0).await.is_some()
+	})
+	.await;
+}
+
+/// The full path, the node keeping its chain under `dir/base` and the
+/// publisher putting the files in `store` (the node's store too).
+async fn the_executor_serves_a_request(
+	label: &str,
+	dir: &TempDir,
+	store: &dyn ModelStore,
+	extra_args: &[&str],
+) {
+	let base_arg = dir.path().join("base").to_string_lossy().into_owned();
+	let mut args = vec!["--dev", "--base-path", &base_arg];
+	args.extend_from_slice(extra_args);
+	let node = Node::start(label, &args, dir.path());
+
+	let (weights, config) = (fixture("model.safetensors"), fixture("config.json"));
+	ask_for_a_score(&node, file_ref(store, &weights), file_ref(store, &config), 100).await;
+	let bob = Sr25519Keyring::Bob.to_account_id();
+	let bob_before = node.free_balance(&bob).await;
+
+	node.wait_for("Alice's worker to post the result", Duration::from_secs(90), || async {
+		request(&node, 0).await.is_some_and(|r| r.status == RequestStatus::Accepted)
+	})
+	.await;
+	let accepted = request(&node, 0).await.expect("stored");
+	let result = accepted.result.expect("a result");
+
+	// The chain holds what the engine computes from the same files.
+	let model = Mlp::load(MlpConfig::from_json(&config).unwrap(), weights).unwrap();
+	let expected = model.run(Input::Numbers(&APPLICANT), &RunParams::default()).unwrap();
+	assert_eq!(result.output.to_vec(), expected.canonical_bytes());
+	assert_eq!(result.output_digest, expected.digest());
+
+	// The proof document is in the store, matches its on-chain digest, and
+	// names the request, the model, the files, the input and Alice.
+	let cid = String::from_utf8(result.proof_cid.to_vec()).expect("a CID is text");
+	let bytes = store.fetch(&cid, &result.proof_digest, 1 << 20).expect("the proof is stored");
+	let proof = ProofDocument::from_bytes(&bytes).expect("a proof document");
+	assert!(proof.is_consistent());
+	assert_eq!((proof.request, proof.model), (0, 0));
+	assert_eq!(proof.output_bytes().unwrap(), result.output.to_vec());
+	assert_eq!(proof.files.len(), 2);
+	let features: Vec<F32Bits> = APPLICANT.iter().copied().map(F32Bits::from).collect();
+	assert_eq!(
+		proof.input_digest,
+		veritas_engine::digest::to_hex(&sp_io::hashing::blake2_256(&features.encode()))
+	);
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	assert_eq!(proof.executor, veritas_engine::proof::bytes_to_hex(&alice.encode()));
+
+	// Bob paid the model's price and the protocol fee, and got the rest of
+	// his 1 VRT escrow back (no verifiers yet).
+	assert_eq!(node.free_balance(&bob).await, bob_before + VRT - VRT / 10 - VRT / 10 / 20);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn the_executor_serves_a_request_from_the_embedded_store() {
+	// The embedded store is a directory under the node's base path: the
+	// publisher's copy goes straight into it.
+	let dir = TempDir::new("embedded");
+	let store = EmbeddedStore::open(dir.path().join("base/model-store")).expect("opens");
+	the_executor_serves_a_request("embedded", &dir, &store, &[]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node and needs VERITAS_IPFS_API; run by scripts/test.sh"]
+async fn the_executor_serves_a_request_through_ipfs() {
+	let Ok(api) = std::env::var("VERITAS_IPFS_API") else {
+		panic!("VERITAS_IPFS_API must name a Kubo RPC API (scripts/test.sh starts one)");
+	};
+	let dir = TempDir::new("ipfs");
+	let store = IpfsStore::new(&api, Duration::from_secs(60));
+	the_executor_serves_a_request("ipfs", &dir, &store, &["--ipfs-api", &api]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn a_file_that_does_not_match_its_digest_is_refused_and_the_dapp_refunded() {
+	let dir = TempDir::new("tampered");
+	let base = dir.path().join("base");
+	let store = EmbeddedStore::open(base.join("model-store")).expect("the store opens");
+	let base_arg = base.to_string_lossy().into_owned();
+	let node = Node::start("tampered", &["--dev", "--base-path", &base_arg], dir.path());
+
+	// The config is registered with the digest of other bytes.
+	let weights = file_ref(&store, &fixture("model.safetensors"));
+	let mut config = file_ref(&store, &fixture("config.json"));
+	config.digest = sp_io::hashing::blake2_256(b"a different config");
+	let bob = Sr25519Keyring::Bob.to_account_id();
+	let bob_before = node.free_balance(&bob).await;
+	ask_for_a_score(&node, weights, config, 8).await;
+
+	node.wait_for("the request to expire", Duration::from_secs(90), || async {
+		request(&node, 0).await.is_some_and(|r| r.status == RequestStatus::Expired)
+	})
+	.await;
+	let expired = request(&node, 0).await.expect("stored");
+	assert!(expired.result.is_none(), "no result was posted");
+	// Bob paid only his transaction's fee: the escrow came back in full.
+	let spent = bob_before - node.free_balance(&bob).await;
+	assert!(spent < VRT / 100, "Bob lost {spent}");
+	let log = node.log_tail();
+	assert!(log.contains("digest mismatch"), "the refusal is logged:\n{log}");
+}

@@ -1,0 +1,225 @@
+//! The executor's off-chain worker: run the requests assigned to this node's
+//! executor key and post their results.
+//!
+//! Each block, for every executor key in the node's keystore (key type
+//! `vrex`), the worker reads the executor's [`PendingWork`] and, per request:
+//! 1. if the node's engine has no job for it, hands one over (the model's
+//!    files and digests, the input, the parameters) and returns at once;
+//! 2. once the engine reports the job done, signs and submits
+//!    [`Call::submit_result`] with the output and the proof document's CID;
+//! 3. if the engine refused the job (a file or input did not match its
+//!    digest, or the model could not run), logs why, once, and leaves the
+//!    request to expire: a result the executor cannot stand behind is never
+//!    posted.
+//!
+//! A persistent off-chain record per request, claimed with a compare-and-set
+//! before submitting, keeps the worker from posting a result twice, whether
+//! from overlapping workers, later blocks or after a restart. If the result
+//! has not landed [`RESUBMIT_AFTER`] blocks later (the transaction was
+//! dropped), the claim lapses and the worker tries again.
+
+use codec::Encode;
+use frame_system::{
+	offchain::{SendSignedTransaction, Signer},
+	pallet_prelude::BlockNumberFor,
+};
+use sp_runtime::{
+	offchain::storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
+	traits::Saturating,
+	SaturatedConversion,
+};
+use veritas_primitives::{
+	host::{
+		veritas_engine, ExecutionJob, ExecutionReceipt, JobFailure, JobStatus, ModelSpec,
+		SubmitOutcome,
+	},
+	inference::OutputBytes,
+	model::{Cid, ModelInspect},
+	settlement::RequestId,
+};
+
+use crate::{Call, Config, PendingWork, RequestStatus, Requests};
+
+const LOG_TARGET: &str = "runtime::inference::executor";
+
+/// The most requests one executor key handles per block, so that a long
+/// backlog cannot make a worker run past its block.
+pub const MAX_REQUESTS_PER_RUN: usize = 16;
+
+/// Blocks after which a submitted result that has not landed is submitted
+/// again.
+pub const RESUBMIT_AFTER: u32 = 10;
+
+/// Where the worker records that it submitted (or gave up on) a request.
+fn record_key(request: RequestId) -> alloc::vec::Vec<u8> {
+	(b"veritas/executor/", request).encode()
+}
+
+/// What the worker remembers about a request across blocks and restarts.
+#[derive(codec::Encode, codec::Decode, Clone, Copy, PartialEq, Eq, Debug)]
+enum Handled<BlockNumber> {
+	/// A result was submitted at this block.
+	Submitted(BlockNumber),
+	/// The engine refused the job; it was logged.
+	Refused,
+}
+
+/// Runs the executor's work for block `now`.
+pub fn run_executor<T: Config>(now: BlockNumberFor<T>) {
+	let accounts: alloc::vec::Vec<_> =
+		Signer::<T, T::ExecutorAuthority>::keystore_accounts().collect();
+	for account in accounts {
+		let requests: alloc::vec::Vec<RequestId> =
+			PendingWork::<T>::iter_key_prefix(&account.id).take(MAX_REQUESTS_PER_RUN).collect();
+		for request in requests {
+			handle_request::<T>(&account, request, now);
+		}
+	}
+}
+
+fn handle_request<T: Config>(
+	account: &frame_system::offchain::Account<T>,
+	request: RequestId,
+	now: BlockNumberFor<T>,
+) {
+	let key = record_key(request);
+	let record = StorageValueRef::persistent(&key);
+	match record.get::<Handled<BlockNumberFor<T>>>() {
+		Ok(Some(Handled::Refused)) => return,
+		Ok(Some(Handled::Submitted(at))) if now < at.saturating_add(RESUBMIT_AFTER.into()) => {
+			return
+		},
+		_ => {},
+	}
+	match veritas_engine::execution_status(request) {
+		JobStatus::Unknown => hand_over::<T>(account, request, now),
+		JobStatus::Queued | JobStatus::Running => {},
+		JobStatus::Done(receipt) => submit::<T>(account, request, receipt, now),
+		// A store that was down may be back: hand the job over again.
+		JobStatus::Failed(JobFailure::Unavailable(reason)) => {
+			log::warn!(
+				target: LOG_TARGET,
+				"request {request}: could not fetch ({}), trying again",
+				alloc::string::String::from_utf8_lossy(&reason)
+			);
+			hand_over::<T>(account, request, now)
+		},
+		JobStatus::Failed(failure) => {
+			log::error!(
+				target: LOG_TARGET,
+				"request {request}: not run, and no result will be posted: {}",
+				failure.describe()
+			);
+			record.set(&Handled::<BlockNumberFor<T>>::Refused);
+		},
+	}
+}
+
+fn hand_over<T: Config>(
+	account: &frame_system::offchain::Account<T>,
+	request: RequestId,
+	now: BlockNumberFor<T>,
+) {
+	let Some(job) = job_for::<T>(&account.id, request, now) else { return };
+	match veritas_engine::submit_execution(job) {
+		SubmitOutcome::Queued => {
+			log::info!(target: LOG_TARGET, "request {request}: handed to the engine")
+		},
+		SubmitOutcome::AlreadyKnown => {},
+		SubmitOutcome::Busy => {
+			log::debug!(target: LOG_TARGET, "request {request}: engine busy, next block")
+		},
+		SubmitOutcome::NoEngine => log::warn!(
+			target: LOG_TARGET,
+			"request {request} is assigned to a key in this node's keystore, but the node runs \
+			 no engine: start it with --inference"
+		),
+	}
+}
+
+/// The engine's job for `request`, if it still waits for this executor.
+fn job_for<T: Config>(
+	executor: &T::AccountId,
+	request: RequestId,
+	now: BlockNumberFor<T>,
+) -> Option<ExecutionJob> {
+	let record = Requests::<T>::get(request)?;
+	if &record.executor != executor
+		|| record.status != RequestStatus::Assigned
+		|| now > record.deadline
+	{
+		return None;
+	}
+	let Some(model) = T::Models::model(record.model) else {
+		log::error!(target: LOG_TARGET, "request {request}: model {} is gone", record.model);
+		return None;
+	};
+	Some(ExecutionJob {
+		request,
+		model: ModelSpec {
+			model: record.model,
+			files: model.files,
+			format: model.format,
+			architecture: model.architecture,
+			task: record.task,
+		},
+		input: record.input,
+		params: record.params,
+		executor: executor.encode(),
+	})
+}
+
+fn submit<T: Config>(
+	account: &frame_system::offchain::Account<T>,
+	request: RequestId,
+	receipt: ExecutionReceipt,
+	now: BlockNumberFor<T>,
+) {
+	let (Ok(output), Ok(proof_cid)) =
+		(OutputBytes::try_from(receipt.output), Cid::try_from(receipt.proof_cid))
+	else {
+		log::error!(target: LOG_TARGET, "request {request}: the output or the proof CID is too long");
+		return;
+	};
+	// Claim the request: only the worker whose compare-and-set succeeds
+	// submits.
+	let key = record_key(request);
+	let mut record = StorageValueRef::persistent(&key);
+	let claimed = record.mutate(
+		|previous: Result<Option<Handled<BlockNumberFor<T>>>, StorageRetrievalError>| match previous
+		{
+			Ok(Some(Handled::Submitted(at))) if now < at.saturating_add(RESUBMIT_AFTER.into()) => {
+				Err(())
+			},
+			Ok(Some(Handled::Refused)) => Err(()),
+			_ => Ok(Handled::Submitted(now)),
+		},
+	);
+	match claimed {
+		Ok(_) => {},
+		Err(MutateStorageError::ValueFunctionFailed(())) => return,
+		Err(MutateStorageError::ConcurrentModification(_)) => return,
+	}
+	let call = Call::<T>::submit_result {
+		request,
+		output,
+		output_digest: receipt.output_digest,
+		proof_cid,
+		proof_digest: receipt.proof_digest,
+	};
+	let results = Signer::<T, T::ExecutorAuthority>::all_accounts()
+		.with_filter(alloc::vec![account.public.clone()])
+		.send_signed_transaction(|_| call.clone());
+	match results.first() {
+		Some((_, Ok(()))) => log::info!(
+			target: LOG_TARGET,
+			"request {request}: result submitted at block {:?}",
+			now.saturated_into::<u64>()
+		),
+		_ => {
+			// Not in the pool: release the claim so the next block retries.
+			record.clear();
+			log::warn!(target: LOG_TARGET, "request {request}: the transaction pool refused the result");
+		},
+	}
+}

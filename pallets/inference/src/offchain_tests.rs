@@ -1,0 +1,286 @@
+//! The executor's off-chain worker against a stand-in engine, an in-memory
+//! off-chain database and a test transaction pool.
+
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+};
+
+use codec::{Decode, Encode};
+use frame_support::{
+	assert_ok,
+	traits::{Hooks, UnfilteredDispatchable},
+};
+use sp_core::offchain::{
+	testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
+	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+};
+use sp_runtime::testing::UintAuthorityId;
+use veritas_primitives::{
+	host::{
+		ExecutionJob, ExecutionReceipt, InferenceHost, InferenceHostExt, JobFailure, JobStatus,
+		SubmitOutcome,
+	},
+	inference::{F32Bits, InferenceOutput, InferenceParams, RequestInput},
+	settlement::RequestId,
+};
+
+use crate::{mock::*, offchain::RESUBMIT_AFTER, PendingWork, RequestStatus, Requests};
+
+/// An engine whose answers the test sets.
+#[derive(Default)]
+struct StandInEngine {
+	status: Mutex<HashMap<RequestId, JobStatus>>,
+	jobs: Mutex<Vec<ExecutionJob>>,
+}
+
+impl StandInEngine {
+	fn set(&self, request: RequestId, status: JobStatus) {
+		self.status.lock().unwrap().insert(request, status);
+	}
+
+	fn jobs(&self) -> Vec<ExecutionJob> {
+		self.jobs.lock().unwrap().clone()
+	}
+}
+
+impl InferenceHost for StandInEngine {
+	fn submit_execution(&self, job: ExecutionJob) -> SubmitOutcome {
+		let mut status = self.status.lock().unwrap();
+		if matches!(status.get(&job.request), Some(s) if !matches!(s, JobStatus::Failed(JobFailure::Unavailable(_))))
+		{
+			return SubmitOutcome::AlreadyKnown;
+		}
+		status.insert(job.request, JobStatus::Queued);
+		self.jobs.lock().unwrap().push(job);
+		SubmitOutcome::Queued
+	}
+
+	fn execution_status(&self, request: RequestId) -> JobStatus {
+		self.status.lock().unwrap().get(&request).cloned().unwrap_or(JobStatus::Unknown)
+	}
+}
+
+struct Worker {
+	ext: sp_io::TestExternalities,
+	engine: Option<Arc<StandInEngine>>,
+	pool: Arc<parking_lot::RwLock<PoolState>>,
+}
+
+/// A chain with the executor registered, its key in the "keystore", and,
+/// when `with_engine`, an engine.
+fn worker(with_engine: bool) -> Worker {
+	let mut ext = new_test_ext();
+	let (offchain, _) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	let engine = with_engine.then(|| Arc::new(StandInEngine::default()));
+	if let Some(engine) = &engine {
+		ext.register_extension(InferenceHostExt(engine.clone()));
+	}
+	UintAuthorityId::set_all_keys([EXECUTOR]);
+	ext.execute_with(|| {
+		assert_ok!(Inference::register_executor(
+			RuntimeOrigin::signed(EXECUTOR),
+			10_000,
+			crate::ServedModels::<Test>::truncate_from(vec![EMBEDDING_MODEL]),
+			4
+		));
+	});
+	Worker { ext, engine, pool: pool_state }
+}
+
+fn request() -> RequestId {
+	let id = crate::NextRequestId::<Test>::get();
+	assert_ok!(Inference::request_inference(
+		RuntimeOrigin::signed(REQUESTER),
+		EMBEDDING_MODEL,
+		RequestInput::Inline(b"hello".to_vec().try_into().unwrap()),
+		InferenceParams::default(),
+		200,
+		System::block_number() + 10,
+	));
+	id
+}
+
+fn receipt() -> ExecutionReceipt {
+	let output = InferenceOutput::Embedding(vec![F32Bits::from(0.6), F32Bits::from(0.8)]).encode();
+	ExecutionReceipt {
+		output_digest: sp_io::hashing::blake2_256(&output),
+		output,
+		proof_cid: b"bafkreiproof".to_vec(),
+		proof_digest: [3; 32],
+	}
+}
+
+fn run_worker_at(block: u64) {
+	System::set_block_number(block);
+	Inference::offchain_worker(block);
+}
+
+/// The calls in the pool, in order.
+fn pooled(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(u64, RuntimeCall)> {
+	pool.read()
+		.transactions
+		.iter()
+		.map(|bytes| {
+			let extrinsic = Extrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
+			let signer = match extrinsic.preamble {
+				sp_runtime::generic::Preamble::Signed(who, ..) => who,
+				_ => panic!("a signed transaction"),
+			};
+			(signer, extrinsic.function)
+		})
+		.collect()
+}
+
+#[test]
+fn the_worker_hands_the_job_over_then_submits_the_result_once() {
+	let Worker { mut ext, engine, pool } = worker(true);
+	let engine = engine.unwrap();
+	ext.execute_with(|| {
+		let id = request();
+		run_worker_at(2);
+		let jobs = engine.jobs();
+		assert_eq!(jobs.len(), 1);
+		let job = &jobs[0];
+		assert_eq!(job.request, id);
+		assert_eq!(job.model.model, EMBEDDING_MODEL);
+		let record = Requests::<Test>::get(id).unwrap();
+		assert_eq!(job.input, record.input);
+		assert_eq!(job.model.task, record.task);
+		assert_eq!(job.executor, EXECUTOR.encode());
+		assert!(pooled(&pool).is_empty(), "nothing to submit while the job runs");
+
+		// Running: the worker waits and does not hand the job over again.
+		engine.set(id, JobStatus::Running);
+		run_worker_at(3);
+		assert_eq!(engine.jobs().len(), 1);
+		assert!(pooled(&pool).is_empty());
+
+		// Done: one signed submit_result with the receipt.
+		engine.set(id, JobStatus::Done(receipt()));
+		run_worker_at(4);
+		let calls = pooled(&pool);
+		assert_eq!(calls.len(), 1);
+		let (signer, call) = &calls[0];
+		assert_eq!(*signer, EXECUTOR);
+		let expected = receipt();
+		match call {
+			RuntimeCall::Inference(crate::Call::submit_result {
+				request,
+				output,
+				output_digest,
+				proof_cid,
+				proof_digest,
+			}) => {
+				assert_eq!(*request, id);
+				assert_eq!(output.to_vec(), expected.output);
+				assert_eq!(*output_digest, expected.output_digest);
+				assert_eq!(proof_cid.to_vec(), expected.proof_cid);
+				assert_eq!(*proof_digest, expected.proof_digest);
+			},
+			other => panic!("unexpected call {other:?}"),
+		}
+
+		// The next blocks do not submit it again while it is in flight.
+		run_worker_at(5);
+		run_worker_at(4 + RESUBMIT_AFTER as u64 - 1);
+		assert_eq!(pooled(&pool).len(), 1);
+
+		// Included (the worker runs on a fork of the state, so time can go
+		// back for the test): the request leaves the executor's pending work.
+		System::set_block_number(6);
+		assert_ok!(call.clone().dispatch_bypass_filter(RuntimeOrigin::signed(EXECUTOR)));
+		assert!(!PendingWork::<Test>::contains_key(EXECUTOR, id));
+		assert_ne!(Requests::<Test>::get(id).unwrap().status, RequestStatus::Assigned);
+		run_worker_at(30);
+		assert_eq!(pooled(&pool).len(), 1);
+	});
+}
+
+#[test]
+fn a_result_that_never_landed_is_submitted_again() {
+	let Worker { mut ext, engine, pool } = worker(true);
+	let engine = engine.unwrap();
+	ext.execute_with(|| {
+		let id = request();
+		engine.set(id, JobStatus::Done(receipt()));
+		run_worker_at(2);
+		assert_eq!(pooled(&pool).len(), 1);
+		// The transaction was dropped; the request is still pending.
+		run_worker_at(2 + RESUBMIT_AFTER as u64);
+		assert_eq!(pooled(&pool).len(), 2);
+	});
+}
+
+#[test]
+fn a_refused_job_is_logged_and_never_submitted() {
+	let Worker { mut ext, engine, pool } = worker(true);
+	let engine = engine.unwrap();
+	ext.execute_with(|| {
+		let id = request();
+		run_worker_at(2);
+		engine.set(id, JobStatus::Failed(JobFailure::DigestMismatch(b"weights".to_vec())));
+		run_worker_at(3);
+		// Even if the engine later had something, the refusal stands.
+		engine.set(id, JobStatus::Done(receipt()));
+		run_worker_at(4);
+		run_worker_at(20);
+		assert!(pooled(&pool).is_empty());
+		assert_eq!(engine.jobs().len(), 1);
+	});
+}
+
+#[test]
+fn an_unreachable_store_is_tried_again() {
+	let Worker { mut ext, engine, pool } = worker(true);
+	let engine = engine.unwrap();
+	ext.execute_with(|| {
+		let id = request();
+		run_worker_at(2);
+		engine.set(id, JobStatus::Failed(JobFailure::Unavailable(b"daemon down".to_vec())));
+		run_worker_at(3);
+		assert_eq!(engine.jobs().len(), 2, "handed over again");
+		engine.set(id, JobStatus::Done(receipt()));
+		run_worker_at(4);
+		assert_eq!(pooled(&pool).len(), 1);
+	});
+}
+
+#[test]
+fn without_an_engine_or_a_key_nothing_is_submitted() {
+	let Worker { mut ext, pool, .. } = worker(false);
+	ext.execute_with(|| {
+		request();
+		run_worker_at(2);
+		run_worker_at(3);
+		assert!(pooled(&pool).is_empty());
+	});
+	let Worker { mut ext, engine, pool } = worker(true);
+	let engine = engine.unwrap();
+	ext.execute_with(|| {
+		let id = request();
+		// The keystore holds another account's key only.
+		UintAuthorityId::set_all_keys([OTHER_EXECUTOR]);
+		engine.set(id, JobStatus::Done(receipt()));
+		run_worker_at(2);
+		assert!(pooled(&pool).is_empty());
+		assert!(engine.jobs().is_empty());
+	});
+}
+
+#[test]
+fn an_expired_request_is_not_run() {
+	let Worker { mut ext, engine, .. } = worker(true);
+	let engine = engine.unwrap();
+	ext.execute_with(|| {
+		let id = request();
+		let deadline = Requests::<Test>::get(id).unwrap().deadline;
+		// The sweep has not run yet, but the deadline has passed.
+		run_worker_at(deadline + 1);
+		assert!(engine.jobs().is_empty());
+	});
+}
