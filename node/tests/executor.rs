@@ -139,8 +139,10 @@ async fn the_executor_serves_a_request(
 	let result = accepted.result.expect("a result");
 
 	// The chain holds what the engine computes from the same files.
-	let model = Mlp::load(MlpConfig::from_json(&config).unwrap(), weights).unwrap();
-	let expected = model.run(Input::Numbers(&APPLICANT), &RunParams::default()).unwrap();
+	let config = MlpConfig::from_json(&config).expect("the fixture config reads");
+	let model = Mlp::load(config, weights).expect("the fixture model loads");
+	let expected =
+		model.run(Input::Numbers(&APPLICANT), &RunParams::default()).expect("the model runs");
 	assert_eq!(result.output.to_vec(), expected.canonical_bytes());
 	assert_eq!(result.output_digest, expected.digest());
 
@@ -151,7 +153,7 @@ async fn the_executor_serves_a_request(
 	let proof = ProofDocument::from_bytes(&bytes).expect("a proof document");
 	assert!(proof.is_consistent());
 	assert_eq!((proof.request, proof.model), (0, 0));
-	assert_eq!(proof.output_bytes().unwrap(), result.output.to_vec());
+	assert_eq!(proof.output_bytes().expect("hex output"), result.output.to_vec());
 	assert_eq!(proof.files.len(), 2);
 	let features: Vec<F32Bits> = APPLICANT.iter().copied().map(F32Bits::from).collect();
 	assert_eq!(

@@ -66,8 +66,8 @@ impl LlamaConfig {
 		};
 		if config.head_count == 0
 			|| config.head_count_kv == 0
-			|| config.head_count % config.head_count_kv != 0
-			|| config.embedding_length % config.head_count != 0
+			|| !config.head_count.is_multiple_of(config.head_count_kv)
+			|| !config.embedding_length.is_multiple_of(config.head_count)
 		{
 			return Err(EngineError::BadConfig(format!(
 				"inconsistent attention shape: {config:?}"

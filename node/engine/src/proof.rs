@@ -112,7 +112,7 @@ pub fn bytes_to_hex(bytes: &[u8]) -> String {
 /// Lowercase or uppercase hex to bytes.
 pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
 	let text = text.strip_prefix("0x").unwrap_or(text);
-	if text.len() % 2 != 0 {
+	if !text.len().is_multiple_of(2) {
 		return Err("hex of odd length".into());
 	}
 	(0..text.len())

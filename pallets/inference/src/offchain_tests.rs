@@ -36,28 +36,33 @@ struct StandInEngine {
 
 impl StandInEngine {
 	fn set(&self, request: RequestId, status: JobStatus) {
-		self.status.lock().unwrap().insert(request, status);
+		self.status.lock().expect("not poisoned").insert(request, status);
 	}
 
 	fn jobs(&self) -> Vec<ExecutionJob> {
-		self.jobs.lock().unwrap().clone()
+		self.jobs.lock().expect("not poisoned").clone()
 	}
 }
 
 impl InferenceHost for StandInEngine {
 	fn submit_execution(&self, job: ExecutionJob) -> SubmitOutcome {
-		let mut status = self.status.lock().unwrap();
+		let mut status = self.status.lock().expect("not poisoned");
 		if matches!(status.get(&job.request), Some(s) if !matches!(s, JobStatus::Failed(JobFailure::Unavailable(_))))
 		{
 			return SubmitOutcome::AlreadyKnown;
 		}
 		status.insert(job.request, JobStatus::Queued);
-		self.jobs.lock().unwrap().push(job);
+		self.jobs.lock().expect("not poisoned").push(job);
 		SubmitOutcome::Queued
 	}
 
 	fn execution_status(&self, request: RequestId) -> JobStatus {
-		self.status.lock().unwrap().get(&request).cloned().unwrap_or(JobStatus::Unknown)
+		self.status
+			.lock()
+			.expect("not poisoned")
+			.get(&request)
+			.cloned()
+			.unwrap_or(JobStatus::Unknown)
 	}
 }
 
@@ -97,7 +102,7 @@ fn request() -> RequestId {
 	assert_ok!(Inference::request_inference(
 		RuntimeOrigin::signed(REQUESTER),
 		EMBEDDING_MODEL,
-		RequestInput::Inline(b"hello".to_vec().try_into().unwrap()),
+		RequestInput::Inline(b"hello".to_vec().try_into().expect("fits")),
 		InferenceParams::default(),
 		200,
 		System::block_number() + 10,
@@ -139,7 +144,7 @@ fn pooled(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(u64, RuntimeCall)>
 #[test]
 fn the_worker_hands_the_job_over_then_submits_the_result_once() {
 	let Worker { mut ext, engine, pool } = worker(true);
-	let engine = engine.unwrap();
+	let engine = engine.expect("with an engine");
 	ext.execute_with(|| {
 		let id = request();
 		run_worker_at(2);
@@ -148,7 +153,7 @@ fn the_worker_hands_the_job_over_then_submits_the_result_once() {
 		let job = &jobs[0];
 		assert_eq!(job.request, id);
 		assert_eq!(job.model.model, EMBEDDING_MODEL);
-		let record = Requests::<Test>::get(id).unwrap();
+		let record = Requests::<Test>::get(id).expect("stored");
 		assert_eq!(job.input, record.input);
 		assert_eq!(job.model.task, record.task);
 		assert_eq!(job.executor, EXECUTOR.encode());
@@ -195,7 +200,7 @@ fn the_worker_hands_the_job_over_then_submits_the_result_once() {
 		System::set_block_number(6);
 		assert_ok!(call.clone().dispatch_bypass_filter(RuntimeOrigin::signed(EXECUTOR)));
 		assert!(!PendingWork::<Test>::contains_key(EXECUTOR, id));
-		assert_ne!(Requests::<Test>::get(id).unwrap().status, RequestStatus::Assigned);
+		assert_ne!(Requests::<Test>::get(id).expect("stored").status, RequestStatus::Assigned);
 		run_worker_at(30);
 		assert_eq!(pooled(&pool).len(), 1);
 	});
@@ -204,7 +209,7 @@ fn the_worker_hands_the_job_over_then_submits_the_result_once() {
 #[test]
 fn a_result_that_never_landed_is_submitted_again() {
 	let Worker { mut ext, engine, pool } = worker(true);
-	let engine = engine.unwrap();
+	let engine = engine.expect("with an engine");
 	ext.execute_with(|| {
 		let id = request();
 		engine.set(id, JobStatus::Done(receipt()));
@@ -219,7 +224,7 @@ fn a_result_that_never_landed_is_submitted_again() {
 #[test]
 fn a_refused_job_is_logged_and_never_submitted() {
 	let Worker { mut ext, engine, pool } = worker(true);
-	let engine = engine.unwrap();
+	let engine = engine.expect("with an engine");
 	ext.execute_with(|| {
 		let id = request();
 		run_worker_at(2);
@@ -237,7 +242,7 @@ fn a_refused_job_is_logged_and_never_submitted() {
 #[test]
 fn an_unreachable_store_is_tried_again() {
 	let Worker { mut ext, engine, pool } = worker(true);
-	let engine = engine.unwrap();
+	let engine = engine.expect("with an engine");
 	ext.execute_with(|| {
 		let id = request();
 		run_worker_at(2);
@@ -260,7 +265,7 @@ fn without_an_engine_or_a_key_nothing_is_submitted() {
 		assert!(pooled(&pool).is_empty());
 	});
 	let Worker { mut ext, engine, pool } = worker(true);
-	let engine = engine.unwrap();
+	let engine = engine.expect("with an engine");
 	ext.execute_with(|| {
 		let id = request();
 		// The keystore holds another account's key only.
@@ -275,10 +280,10 @@ fn without_an_engine_or_a_key_nothing_is_submitted() {
 #[test]
 fn an_expired_request_is_not_run() {
 	let Worker { mut ext, engine, .. } = worker(true);
-	let engine = engine.unwrap();
+	let engine = engine.expect("with an engine");
 	ext.execute_with(|| {
 		let id = request();
-		let deadline = Requests::<Test>::get(id).unwrap().deadline;
+		let deadline = Requests::<Test>::get(id).expect("stored").deadline;
 		// The sweep has not run yet, but the deadline has passed.
 		run_worker_at(deadline + 1);
 		assert!(engine.jobs().is_empty());

@@ -1,0 +1,64 @@
+//! Median MiniLM latency at batch 1 and 32, printed as one JSON line: the
+//! Rust half of `scripts/bench/engine-vs-pytorch.sh`, which runs the same
+//! measurement over the same weights in PyTorch.
+//!
+//! ```text
+//! cargo run --release -p veritas-engine --example embedding_latency -- MODEL_DIR [RUNS]
+//! ```
+
+use std::time::Instant;
+
+use veritas_engine::embedding::TextEmbedder;
+
+const SENTENCE: &str = "A man is eating a piece of bread in the park on a sunny afternoon.";
+
+fn median_ms(runs: usize, mut run: impl FnMut()) -> f64 {
+	run(); // warm-up
+	let mut times: Vec<f64> = (0..runs)
+		.map(|_| {
+			let started = Instant::now();
+			run();
+			started.elapsed().as_secs_f64() * 1000.0
+		})
+		.collect();
+	times.sort_by(f64::total_cmp);
+	times[times.len() / 2]
+}
+
+fn main() {
+	let mut args = std::env::args().skip(1);
+	let Some(dir) = args.next() else {
+		eprintln!("usage: embedding_latency MODEL_DIR [RUNS]");
+		std::process::exit(2);
+	};
+	let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(30);
+	let dir = std::path::Path::new(&dir);
+	let read = |name: &str| match std::fs::read(dir.join(name)) {
+		Ok(bytes) => bytes,
+		Err(error) => {
+			eprintln!("{}: {error}", dir.join(name).display());
+			std::process::exit(1);
+		},
+	};
+	let model = TextEmbedder::load(
+		&read("config.json"),
+		&read("tokenizer.json"),
+		read("model.safetensors"),
+	)
+	.unwrap_or_else(|error| {
+		eprintln!("MiniLM: {error}");
+		std::process::exit(1);
+	});
+	let batch_1 = vec![SENTENCE];
+	let batch_32 = vec![SENTENCE; 32];
+	let one = median_ms(runs, || {
+		model.embed(&batch_1).expect("embeds");
+	});
+	let thirty_two = median_ms(runs, || {
+		model.embed(&batch_32).expect("embeds");
+	});
+	println!(
+		"{{\"engine\": \"veritas\", \"threads\": {}, \"batch_1_ms\": {one:.3}, \"batch_32_ms\": {thirty_two:.3}}}",
+		candle_core::utils::get_num_threads()
+	);
+}
