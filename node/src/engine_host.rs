@@ -23,7 +23,7 @@ use veritas_engine::{
 	digest::to_hex,
 	load::{load, Architecture as EngineArchitecture, ModelBytes},
 	model::{Input, RunParams},
-	proof::{bytes_to_hex, ProofDocument, ProofFile, Timings, PROOF_FORMAT_VERSION},
+	proof::{ProofDocument, ProofFile, Timings, PROOF_FORMAT_VERSION},
 	ModelStore, StoreError,
 };
 use veritas_primitives::{
@@ -209,16 +209,15 @@ fn execute(shared: &Shared, job: &ExecutionJob) -> Result<ExecutionReceipt, JobF
 				config: spec.files.config.as_ref().map(fetch).transpose()?,
 				tokenizer: spec.files.tokenizer.as_ref().map(fetch).transpose()?,
 			};
-			timings.fetch_ms = started.elapsed().as_millis() as u64;
 			let loading = Instant::now();
 			let model = load(architecture(spec.architecture), files).map_err(engine_failure)?;
 			timings.load_ms = loading.elapsed().as_millis() as u64;
 			shared.cache.insert(key, model).map_err(engine_failure)?
 		},
 	};
-	if timings.fetch_ms == 0 {
-		timings.fetch_ms = started.elapsed().as_millis() as u64;
-	}
+	// Everything so far but the load was fetching (the input, and the files
+	// on a cache miss).
+	timings.fetch_ms = (started.elapsed().as_millis() as u64).saturating_sub(timings.load_ms);
 
 	let numbers;
 	let model_input = match spec.task {
@@ -276,12 +275,12 @@ fn execute(shared: &Shared, job: &ExecutionJob) -> Result<ExecutionReceipt, JobF
 		max_new_tokens: job.params.max_new_tokens,
 		seed: job.params.seed,
 		temperature_thousandths: job.params.temperature_thousandths,
-		output: bytes_to_hex(&output_bytes),
+		output: to_hex(&output_bytes),
 		output_digest: to_hex(&output_digest),
 		engine: ProofDocument::engine_name(),
 		threads: shared.threads as u32,
 		timings,
-		executor: bytes_to_hex(&job.executor),
+		executor: to_hex(&job.executor),
 	};
 	let stored = shared.store.put(&document.to_bytes()).map_err(store_failure)?;
 	Ok(ExecutionReceipt {

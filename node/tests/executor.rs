@@ -75,27 +75,11 @@ async fn request(node: &Node, id: u64) -> Option<RequestRecord> {
 }
 
 /// Registers the model with these files, Alice as its executor, and has
-/// Bob ask for a score due in `deadline_blocks`. Returns the request's id.
+/// Bob ask for a score due in `deadline_blocks` (request 0).
 async fn ask_for_a_score(node: &Node, weights: FileRef, config: FileRef, deadline_blocks: u32) {
 	let (alice, bob) = (Sr25519Keyring::Alice, Sr25519Keyring::Bob);
-	node.sign_and_submit(register_loan_risk(weights, config), alice).await.expect("registered");
-	let model_key = pallet_models::Models::<Runtime>::hashed_key_for(0);
-	node.wait_for("the model to be registered", Duration::from_secs(30), || async {
-		node.storage::<pallet_models::ModelRecordOf<Runtime>>(&model_key).await.is_some()
-	})
-	.await;
-	let serve = RuntimeCall::Inference(pallet_inference::Call::register_executor {
-		stake: 1_000 * VRT,
-		models: vec![0].try_into().expect("fits"),
-		capacity: 4,
-	});
-	node.sign_and_submit(serve, alice).await.expect("executor registered");
-	let executor_key =
-		pallet_inference::Executors::<Runtime>::hashed_key_for(alice.to_account_id());
-	node.wait_for("Alice to be an executor", Duration::from_secs(30), || async {
-		node.storage::<pallet_inference::ExecutorOf<Runtime>>(&executor_key).await.is_some()
-	})
-	.await;
+	common::register_model_and_executor(node, register_loan_risk(weights, config), alice, alice, 4)
+		.await;
 
 	let features: Vec<F32Bits> = APPLICANT.iter().copied().map(F32Bits::from).collect();
 	let head = node.best_number().await;
@@ -161,7 +145,7 @@ async fn the_executor_serves_a_request(
 		veritas_engine::digest::to_hex(&sp_io::hashing::blake2_256(&features.encode()))
 	);
 	let alice = Sr25519Keyring::Alice.to_account_id();
-	assert_eq!(proof.executor, veritas_engine::proof::bytes_to_hex(&alice.encode()));
+	assert_eq!(proof.executor, veritas_engine::digest::to_hex(&alice.encode()));
 
 	// Bob paid the model's price and the protocol fee, and got the rest of
 	// his 1 VRT escrow back (no verifiers yet).

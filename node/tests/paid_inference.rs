@@ -36,24 +36,8 @@ async fn a_request_is_served_and_paid_on_a_live_node() {
 		(Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie);
 
 	// The publisher registers the model, the executor registers for it.
-	node.sign_and_submit(common::register_minilm(), publisher).await.expect("registration");
-	let model_key = pallet_models::Models::<Runtime>::hashed_key_for(0);
-	node.wait_for("the model to be registered", Duration::from_secs(30), || async {
-		node.storage::<pallet_models::ModelRecordOf<Runtime>>(&model_key).await.is_some()
-	})
-	.await;
-	let serve = RuntimeCall::Inference(pallet_inference::Call::register_executor {
-		stake: 1_000 * VRT,
-		models: vec![0].try_into().expect("fits"),
-		capacity: 2,
-	});
-	node.sign_and_submit(serve, executor).await.expect("executor registration");
-	let executor_key =
-		pallet_inference::Executors::<Runtime>::hashed_key_for(executor.to_account_id());
-	node.wait_for("the executor to be registered", Duration::from_secs(30), || async {
-		node.storage::<pallet_inference::ExecutorOf<Runtime>>(&executor_key).await.is_some()
-	})
-	.await;
+	common::register_model_and_executor(&node, common::register_minilm(), publisher, executor, 2)
+		.await;
 	let publisher_before = node.free_balance(&publisher.to_account_id()).await;
 
 	// The dApp asks for an embedding, paying at most 2 VRT.

@@ -11,9 +11,10 @@ pub fn blake2_256(bytes: &[u8]) -> Digest {
 	Blake2b::<U32>::digest(bytes).into()
 }
 
-/// A digest as lowercase hex, for messages and file names.
-pub fn to_hex(digest: &Digest) -> String {
-	digest.iter().map(|byte| format!("{byte:02x}")).collect()
+/// Bytes (a digest, an output, an account) as lowercase hex, for messages,
+/// file names and proof documents.
+pub fn to_hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -63,9 +63,11 @@ impl TextGenerator {
 			.unwrap_or_default();
 		let chat =
 			template.contains("<|im_start|>") && tokenizer.token_to_id("<|im_end|>").is_some();
-		let mut stop_tokens: Vec<u32> = ["tokenizer.ggml.eos_token_id"]
-			.iter()
-			.filter_map(|key| content.metadata.get(*key).and_then(|value| value.to_u32().ok()))
+		let mut stop_tokens: Vec<u32> = content
+			.metadata
+			.get("tokenizer.ggml.eos_token_id")
+			.and_then(|value| value.to_u32().ok())
+			.into_iter()
 			.collect();
 		if chat {
 			stop_tokens.extend(tokenizer.token_to_id("<|im_end|>"));

@@ -104,11 +104,6 @@ impl ProofDocument {
 	}
 }
 
-/// Bytes as lowercase hex.
-pub fn bytes_to_hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 /// Lowercase or uppercase hex to bytes.
 pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
 	let text = text.strip_prefix("0x").unwrap_or(text);
@@ -140,12 +135,12 @@ mod tests {
 			max_new_tokens: 0,
 			seed: 0,
 			temperature_thousandths: 0,
-			output: bytes_to_hex(&output),
+			output: to_hex(&output),
 			output_digest: to_hex(&blake2_256(&output)),
 			engine: ProofDocument::engine_name(),
 			threads: 2,
 			timings: Timings { fetch_ms: 1, load_ms: 2, run_ms: 3 },
-			executor: bytes_to_hex(&[4; 32]),
+			executor: to_hex(&[4; 32]),
 		}
 	}
 
@@ -164,7 +159,7 @@ mod tests {
 	#[test]
 	fn a_tampered_output_is_inconsistent() {
 		let mut tampered = document();
-		tampered.output = bytes_to_hex(&[1, 2, 4]);
+		tampered.output = to_hex(&[1, 2, 4]);
 		assert!(!tampered.is_consistent());
 	}
 
@@ -180,7 +175,7 @@ mod tests {
 
 	#[test]
 	fn hex_round_trips_and_refuses_garbage() {
-		assert_eq!(from_hex(&bytes_to_hex(&[0, 255, 16])).unwrap(), vec![0, 255, 16]);
+		assert_eq!(from_hex(&to_hex(&[0, 255, 16])).unwrap(), vec![0, 255, 16]);
 		assert_eq!(from_hex("0xAB").unwrap(), vec![0xab]);
 		assert!(from_hex("abc").is_err());
 		assert!(from_hex("zz").is_err());

@@ -334,3 +334,35 @@ pub fn register_minilm() -> veritas_runtime::RuntimeCall {
 		spec: minilm_spec(),
 	})
 }
+
+/// Registers model 0 with `register` (signed by `publisher`) and `executor`
+/// as its executor with 1,000 VRT at stake, waiting for each to land.
+pub async fn register_model_and_executor(
+	node: &Node,
+	register: veritas_runtime::RuntimeCall,
+	publisher: sp_keyring::Sr25519Keyring,
+	executor: sp_keyring::Sr25519Keyring,
+	capacity: u32,
+) {
+	use veritas_runtime::Runtime;
+
+	node.sign_and_submit(register, publisher).await.expect("model registration");
+	let model_key = pallet_models::Models::<Runtime>::hashed_key_for(0);
+	node.wait_for("the model to be registered", Duration::from_secs(30), || async {
+		node.storage::<pallet_models::ModelRecordOf<Runtime>>(&model_key).await.is_some()
+	})
+	.await;
+	let serve =
+		veritas_runtime::RuntimeCall::Inference(pallet_inference::Call::register_executor {
+			stake: 1_000 * veritas_primitives::currency::VRT,
+			models: vec![0].try_into().expect("fits"),
+			capacity,
+		});
+	node.sign_and_submit(serve, executor).await.expect("executor registration");
+	let executor_key =
+		pallet_inference::Executors::<Runtime>::hashed_key_for(executor.to_account_id());
+	node.wait_for("the executor to be registered", Duration::from_secs(30), || async {
+		node.storage::<pallet_inference::ExecutorOf<Runtime>>(&executor_key).await.is_some()
+	})
+	.await;
+}
