@@ -233,6 +233,18 @@ pub enum Verdict<AccountId> {
 	Fraud { challenger: Option<AccountId>, verifiers: Vec<AccountId> },
 }
 
+/// What a committee member says of an executor's output, after running
+/// the request itself and comparing under the model's comparison rule.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum Attestation {
+	/// The output agrees with the verifier's own.
+	Match,
+	/// It does not.
+	Mismatch,
+}
+
 /// How verification hands its verdict back to the inference pallet.
 pub trait InferenceHooks<AccountId> {
 	fn on_verdict(request: RequestId, verdict: Verdict<AccountId>) -> DispatchResult;

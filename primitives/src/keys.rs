@@ -10,9 +10,19 @@ use sp_core::crypto::KeyTypeId;
 /// The executor's key: it signs `submit_result`.
 pub const EXECUTOR_KEY_TYPE: KeyTypeId = KeyTypeId(*b"vrex");
 
+/// The verifier's key: it signs `attest`.
+pub const VERIFIER_KEY_TYPE: KeyTypeId = KeyTypeId(*b"vrvf");
+
 /// sr25519 keys of the [`EXECUTOR_KEY_TYPE`] type, as the runtime sees them.
 pub mod executor {
 	use sp_runtime::app_crypto::{app_crypto, sr25519};
 
 	app_crypto!(sr25519, super::EXECUTOR_KEY_TYPE);
+}
+
+/// sr25519 keys of the [`VERIFIER_KEY_TYPE`] type, as the runtime sees them.
+pub mod verifier {
+	use sp_runtime::app_crypto::{app_crypto, sr25519};
+
+	app_crypto!(sr25519, super::VERIFIER_KEY_TYPE);
 }

@@ -1,0 +1,471 @@
+//! # pallet-verification: committees, challenges and disputes over results
+//!
+//! This is the "verifiable" half of Veritas: a wrong result must be caught
+//! and paid for, and an honest executor must never be slashed because floats
+//! differ across CPUs (verifiers compare under the model's comparison rule,
+//! with its tolerance, off-chain).
+//!
+//! ## Verifiers
+//!
+//! A verifier registers with [`Pallet::register_verifier`] and a stake, held
+//! through [`Config::Settlement`]. Its node re-runs the requests it is asked
+//! to check and attests with the same account's key (type `vrvf`).
+//! [`Pallet::unregister_verifier`] takes it out of new committees at once;
+//! [`Pallet::withdraw_stake`] returns the stake after
+//! [`Config::UnbondingPeriod`], once its open seats are done.
+//!
+//! ## Policies
+//!
+//! pallet-inference hands every result over through
+//! [`VerificationHooks::on_result_submitted`]. Nothing is decided in that
+//! block: the committee is drawn on the next block, from randomness the
+//! executor could not see when it submitted ([`committee`]). Then, by the
+//! policy the request was made under:
+//! - `Quorum { k, n }`: `n` verifiers (never the executor) attest; `k`
+//!   matches accept the result.
+//! - `Optimistic { window_blocks, challenge_bond }`: the result is accepted
+//!   when the window ends, unless someone (not the executor) calls
+//!   [`Pallet::challenge`] with the bond, which opens a committee of
+//!   [`Config::ChallengeCommitteeSize`].
+//! - `Sampled { permill, k, n }`: a quorum with probability `permill`,
+//!   otherwise optimistic with [`Config::SampledWindow`] and
+//!   [`Config::SampledChallengeBond`].
+//!
+//! ## Attestations and disputes
+//!
+//! Committee members call [`Pallet::attest`] once each, before the round's
+//! deadline ([`Config::AttestationPeriod`]), with `Match` or `Mismatch` and
+//! the digest of their own output (under `Exact`, the chain checks that the
+//! verdict agrees with the digests). A round escalates to a second, larger
+//! committee ([`Config::DisputeCommitteeSize`], drawn among those not in the
+//! first) when a quorum can no longer reach `k` matches, or when a challenge's
+//! committee sides with the executor. The dispute's majority stands; there is
+//! no third round. Its losing side pays: the executor (fraud), or the
+//! challenger's bond and the first-round verifiers who attested against the
+//! majority ([`Config::WrongAttestationSlash`]). Members who let a deadline
+//! pass lose [`Config::NoShowSlash`] and a point of reputation. Fraud is
+//! never presumed: a round that ends without a majority for it accepts.
+//!
+//! The verdict goes back through [`InferenceHooks::on_verdict`], which
+//! settles: accepted results pay the attesting verifiers from the request's
+//! fee; frauds pay them (and the challenger) from the executor's slash.
+//!
+//! ## Bounded work
+//!
+//! Every stage has a due block; `on_initialize` handles the requests due in
+//! its block (at most [`Config::MaxDuePerBlock`]), charging their measured
+//! weight. Committees come from at most [`Config::MaxVerifiers`] candidates.
+//!
+//! ## Too few verifiers
+//!
+//! When fewer verifiers are eligible than a quorum needs, the result is
+//! accepted unverified and [`Event::Unverified`] says so; a challenge with
+//! nobody to judge it is refused. A network must register enough verifiers
+//! for the policies its models choose.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod committee;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
+#[cfg(test)]
+mod mock;
+mod rounds;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use frame_support::{
+	pallet_prelude::*,
+	traits::{fungible::Inspect, Randomness},
+};
+use frame_system::pallet_prelude::*;
+use sp_runtime::{traits::Saturating, Perbill};
+use veritas_primitives::{
+	inference::{
+		Attestation, InferenceHooks, SubmittedResult, VerificationHooks, VerificationStart,
+	},
+	model::{ComparisonRule, Digest, VerificationPolicy},
+	settlement::{Bond, RequestId, Settlement},
+};
+
+/// The balance type.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// A verifier with this runtime's types.
+pub type VerifierOf<T> = Verifier<BalanceOf<T>, BlockNumberFor<T>>;
+
+/// A verification with this runtime's types.
+pub type VerificationOf<T> =
+	Verification<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+/// What the benchmarks need from the runtime: a result waiting for its
+/// committee, submitted through the real inference pallet.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, Balance, BlockNumber> {
+	/// Makes a request whose result `executor` has submitted under `policy`,
+	/// so that this pallet holds its verification in the `Selecting` stage.
+	fn submitted_result(
+		executor: &AccountId,
+		policy: veritas_primitives::model::ModelPolicy<Balance, BlockNumber>,
+	) -> RequestId;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// The currency; settlement moves the money, this pallet names its
+		/// balance type.
+		type Currency: Inspect<Self::AccountId>;
+
+		/// Stakes, bonds and slashes.
+		type Settlement: Settlement<Self::AccountId, BalanceOf<Self>>;
+
+		/// Where verdicts go to be settled.
+		type Inference: InferenceHooks<Self::AccountId>;
+
+		/// The seed of committees and samples, read after the result landed.
+		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+
+		/// The least stake a verifier may have.
+		#[pallet::constant]
+		type MinVerifierStake: Get<BalanceOf<Self>>;
+
+		/// The most verifiers that may be registered and eligible at once.
+		#[pallet::constant]
+		type MaxVerifiers: Get<u32>;
+
+		/// How long a stake stays held after unregistering.
+		#[pallet::constant]
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// How long a committee has to attest.
+		#[pallet::constant]
+		type AttestationPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The size of a challenge's committee.
+		#[pallet::constant]
+		type ChallengeCommitteeSize: Get<u8>;
+
+		/// The size of a dispute's committee (the second round).
+		#[pallet::constant]
+		type DisputeCommitteeSize: Get<u8>;
+
+		/// The window of a `Sampled` request that was not sampled.
+		#[pallet::constant]
+		type SampledWindow: Get<BlockNumberFor<Self>>;
+
+		/// The bond to challenge a `Sampled` request that was not sampled.
+		#[pallet::constant]
+		type SampledChallengeBond: Get<BalanceOf<Self>>;
+
+		/// The share of its stake a verifier loses per missed deadline.
+		#[pallet::constant]
+		type NoShowSlash: Get<Perbill>;
+
+		/// The share of its stake a first-round verifier loses when the
+		/// dispute goes against its attestation.
+		#[pallet::constant]
+		type WrongAttestationSlash: Get<Perbill>;
+
+		/// The most verifications that may fall due in one block.
+		#[pallet::constant]
+		type MaxDuePerBlock: Get<u32>;
+
+		/// Weights of this pallet's calls and hook, from its benchmarks.
+		type WeightInfo: WeightInfo;
+
+		/// Submits results for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, BalanceOf<Self>, BlockNumberFor<Self>>;
+	}
+
+	/// Registered verifiers.
+	#[pallet::storage]
+	pub type Verifiers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, VerifierOf<T>>;
+
+	/// The verifiers eligible for new committees.
+	#[pallet::storage]
+	pub type ActiveVerifiers<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxVerifiers>, ValueQuery>;
+
+	/// Results under verification.
+	#[pallet::storage]
+	pub type Verifications<T: Config> =
+		StorageMap<_, Twox64Concat, RequestId, VerificationOf<T>>;
+
+	/// Committee seats waiting for an attestation, by verifier: what a
+	/// verifier's off-chain worker reads to find its work.
+	#[pallet::storage]
+	pub type Seats<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, RequestId, ()>;
+
+	/// Verifications whose stage ends in a given block.
+	#[pallet::storage]
+	pub type Due<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<RequestId, T::MaxDuePerBlock>,
+		ValueQuery,
+	>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		VerifierRegistered { verifier: T::AccountId, stake: BalanceOf<T> },
+		VerifierUnbonding { verifier: T::AccountId, until: BlockNumberFor<T> },
+		VerifierWithdrawn { verifier: T::AccountId, stake: BalanceOf<T> },
+		/// A committee was drawn for a round.
+		CommitteeSelected { request: RequestId, stage: Stage, members: alloc::vec::Vec<T::AccountId> },
+		/// The result is final at `ends` unless challenged.
+		WindowOpened { request: RequestId, ends: BlockNumberFor<T> },
+		Challenged { request: RequestId, challenger: T::AccountId, bond: BalanceOf<T> },
+		Attested { request: RequestId, verifier: T::AccountId, attestation: Attestation },
+		/// The first round could not decide; a dispute committee takes over.
+		Escalated { request: RequestId },
+		VerifierSlashed { verifier: T::AccountId, amount: BalanceOf<T>, reason: SlashReason },
+		/// The challenger's bond went to the treasury: the result stood.
+		ChallengeBondSlashed { request: RequestId, challenger: T::AccountId, amount: BalanceOf<T> },
+		/// Verification ended: accepted, or fraud.
+		VerdictReached { request: RequestId, fraud: bool },
+		/// Fewer verifiers were eligible than the policy needs: accepted
+		/// without verification.
+		Unverified { request: RequestId, eligible: u32 },
+		/// The inference pallet refused the verdict (the request was no longer
+		/// waiting for one); the verification was dropped.
+		VerdictNotSettled { request: RequestId, error: DispatchError },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The caller is registered as a verifier already.
+		AlreadyRegistered,
+		/// The caller is not a registered verifier.
+		NotVerifier,
+		/// The stake is below the minimum.
+		StakeTooLow,
+		/// As many verifiers are registered as the runtime allows.
+		TooManyVerifiers,
+		/// The verifier is unbonding already.
+		AlreadyUnbonding,
+		/// The verifier has not unregistered.
+		NotUnbonding,
+		/// The unbonding period has not passed.
+		StillUnbonding,
+		/// The verifier still holds committee seats.
+		SeatsOpen,
+		/// No result with this request id is under verification.
+		UnknownRequest,
+		/// The result is already being verified for this request.
+		AlreadyVerifying,
+		/// The result's challenge window is not open.
+		NotChallengeable,
+		/// The challenge window has closed.
+		WindowClosed,
+		/// An executor cannot challenge its own result.
+		OwnResult,
+		/// No verifier is eligible to judge a challenge.
+		NoVerifiersAvailable,
+		/// The caller holds no seat in this request's committee.
+		NotInCommittee,
+		/// The caller has attested already in this round.
+		AlreadyAttested,
+		/// No round is open, or its deadline has passed.
+		AttestationClosed,
+		/// Under `Exact`, a verdict must agree with the digests: `Match` for
+		/// the executor's digest, `Mismatch` for any other.
+		VerdictContradictsDigest,
+		/// More verifications fall due in one block than the runtime allows.
+		TooManyDue,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let due = Due::<T>::take(now);
+			let count = due.len() as u32;
+			for request in due {
+				Self::on_due(request, now);
+			}
+			T::WeightInfo::on_initialize(count)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers the caller as a verifier with `stake` held.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_verifier())]
+		pub fn register_verifier(origin: OriginFor<T>, stake: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!Verifiers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
+			ensure!(stake >= T::MinVerifierStake::get(), Error::<T>::StakeTooLow);
+			ActiveVerifiers::<T>::try_mutate(|active| active.try_push(who.clone()))
+				.map_err(|_| Error::<T>::TooManyVerifiers)?;
+			T::Settlement::hold(&who, Bond::VerifierStake, stake)?;
+			Verifiers::<T>::insert(
+				&who,
+				Verifier { stake, seats: 0, reputation: 0, status: VerifierStatus::Active },
+			);
+			Self::deposit_event(Event::VerifierRegistered { verifier: who, stake });
+			Ok(())
+		}
+
+		/// Takes the caller out of new committees; its stake can be withdrawn
+		/// after the unbonding period. Seats it holds must still be honoured.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::unregister_verifier())]
+		pub fn unregister_verifier(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let until = Self::start_unbonding(&who)?;
+			Self::deposit_event(Event::VerifierUnbonding { verifier: who, until });
+			Ok(())
+		}
+
+		/// Returns an unbonded verifier's stake and removes its record.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::withdraw_stake())]
+		pub fn withdraw_stake(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let verifier = Verifiers::<T>::get(&who).ok_or(Error::<T>::NotVerifier)?;
+			let VerifierStatus::Unbonding { until } = verifier.status else {
+				return Err(Error::<T>::NotUnbonding.into());
+			};
+			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
+			ensure!(verifier.seats == 0, Error::<T>::SeatsOpen);
+			let stake = T::Settlement::release(&who, Bond::VerifierStake, verifier.stake);
+			Verifiers::<T>::remove(&who);
+			Self::deposit_event(Event::VerifierWithdrawn { verifier: who, stake });
+			Ok(())
+		}
+
+		/// Challenges an optimistic result inside its window, with the
+		/// policy's bond held: a committee is drawn at once to judge it.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::challenge())]
+		pub fn challenge(origin: OriginFor<T>, request: RequestId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut record = Verifications::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+			ensure!(record.stage == Stage::Window, Error::<T>::NotChallengeable);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now < record.due, Error::<T>::WindowClosed);
+			ensure!(who != record.executor, Error::<T>::OwnResult);
+			let bond = match record.policy {
+				VerificationPolicy::Optimistic { challenge_bond, .. } => challenge_bond,
+				_ => T::SampledChallengeBond::get(),
+			};
+			let window_ends = record.due;
+			record.challenger = Some((who.clone(), bond));
+			if !Self::open_round(request, &mut record, Stage::Challenge, now)? {
+				return Err(Error::<T>::NoVerifiersAvailable.into());
+			}
+			T::Settlement::hold(&who, Bond::ChallengeBond, bond)?;
+			Self::unschedule(request, window_ends);
+			Verifications::<T>::insert(request, &record);
+			Self::deposit_event(Event::Challenged { request, challenger: who, bond });
+			Ok(())
+		}
+
+		/// A committee member's attestation: whether the executor's output
+		/// agrees with the member's own (whose digest it gives), under the
+		/// model's comparison rule. May settle the request.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::attest())]
+		pub fn attest(
+			origin: OriginFor<T>,
+			request: RequestId,
+			attestation: Attestation,
+			output_digest: Digest,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut record = Verifications::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(record.stage.is_round() && now <= record.due, Error::<T>::AttestationClosed);
+			ensure!(record.committee.contains(&who), Error::<T>::NotInCommittee);
+			ensure!(!record.has_voted(&who), Error::<T>::AlreadyAttested);
+			if record.comparison == ComparisonRule::Exact {
+				let same = output_digest == record.output_digest;
+				ensure!(same == (attestation == Attestation::Match), Error::<T>::VerdictContradictsDigest);
+			}
+			// The committee and the votes share one bound, and each member
+			// votes once: this push always fits.
+			record
+				.votes
+				.try_push(Vote { verifier: who.clone(), attestation, output_digest })
+				.map_err(|_| Error::<T>::AlreadyAttested)?;
+			Self::vacate_seat(&who, request);
+			Self::deposit_event(Event::Attested { request, verifier: who, attestation });
+			Self::tally(request, record, now, false)
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	fn start_unbonding(who: &T::AccountId) -> Result<BlockNumberFor<T>, DispatchError> {
+		let until = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		Verifiers::<T>::try_mutate(who, |maybe| {
+			let verifier = maybe.as_mut().ok_or(Error::<T>::NotVerifier)?;
+			ensure!(verifier.status == VerifierStatus::Active, Error::<T>::AlreadyUnbonding);
+			verifier.status = VerifierStatus::Unbonding { until };
+			Ok::<_, DispatchError>(())
+		})?;
+		ActiveVerifiers::<T>::mutate(|active| active.retain(|member| member != who));
+		Ok(until)
+	}
+}
+
+impl<T: Config> VerificationHooks<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> for Pallet<T> {
+	fn on_result_submitted(
+		result: SubmittedResult<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
+	) -> Result<VerificationStart, DispatchError> {
+		ensure!(!Verifications::<T>::contains_key(result.request), Error::<T>::AlreadyVerifying);
+		// The committee is drawn from the next block's seed, which the
+		// executor cannot know while its result waits in the pool.
+		let due = frame_system::Pallet::<T>::block_number().saturating_add(1u32.into());
+		Self::schedule(result.request, due)?;
+		Verifications::<T>::insert(
+			result.request,
+			Verification {
+				executor: result.executor,
+				model: result.model,
+				output_digest: result.output_digest,
+				policy: result.policy.verification,
+				comparison: result.policy.comparison,
+				stage: Stage::Selecting,
+				committee: Default::default(),
+				votes: Default::default(),
+				first_round: Default::default(),
+				challenger: None,
+				due,
+			},
+		);
+		Ok(VerificationStart::Pending)
+	}
+}

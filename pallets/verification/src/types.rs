@@ -1,0 +1,131 @@
+//! The records pallet-verification keeps: verifiers and verifications.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::ConstU32, BoundedVec};
+use scale_info::TypeInfo;
+use veritas_primitives::{
+	inference::Attestation,
+	model::{ComparisonRule, Digest, ModelId, VerificationPolicy, MAX_COMMITTEE_SIZE},
+};
+
+/// The most members a committee has.
+pub type MaxCommittee = ConstU32<{ MAX_COMMITTEE_SIZE as u32 }>;
+
+/// A committee.
+pub type Committee<AccountId> = BoundedVec<AccountId, MaxCommittee>;
+
+/// Whether a verifier takes new committee seats.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum VerifierStatus<BlockNumber> {
+	/// Eligible for committees.
+	Active,
+	/// Takes no new seats; its stake can be withdrawn from `until` on, once
+	/// its seats are done.
+	Unbonding { until: BlockNumber },
+}
+
+/// A registered verifier.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Verifier<Balance, BlockNumber> {
+	/// What it has at stake (held by settlement).
+	pub stake: Balance,
+	/// Committee seats it holds and has not attested in yet.
+	pub seats: u32,
+	/// Attestations on the winning side count up; attestations on the losing
+	/// side and missed ones count down.
+	pub reputation: i32,
+	pub status: VerifierStatus<BlockNumber>,
+}
+
+/// One committee member's attestation.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Vote<AccountId> {
+	pub verifier: AccountId,
+	pub attestation: Attestation,
+	/// The digest of the verifier's own output.
+	pub output_digest: Digest,
+}
+
+/// Where a verification stands.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum Stage {
+	/// The result landed; its committee is chosen from the next block's seed.
+	Selecting,
+	/// Optimistic: final when the window ends, unless challenged.
+	Window,
+	/// A quorum committee: `k` matching attestations accept the result.
+	Quorum { k: u8 },
+	/// A challenge's committee: a majority of mismatches proves fraud; a
+	/// majority of matches contradicts the challenge and opens a dispute.
+	Challenge,
+	/// The second and last round: a larger committee's majority stands.
+	Dispute,
+}
+
+impl Stage {
+	/// Whether committee members are attesting.
+	pub fn is_round(&self) -> bool {
+		matches!(self, Stage::Quorum { .. } | Stage::Challenge | Stage::Dispute)
+	}
+}
+
+/// A result under verification.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Verification<AccountId, Balance, BlockNumber> {
+	pub executor: AccountId,
+	pub model: ModelId,
+	/// The executor's output digest.
+	pub output_digest: Digest,
+	pub policy: VerificationPolicy<Balance, BlockNumber>,
+	pub comparison: ComparisonRule,
+	pub stage: Stage,
+	/// The current round's committee.
+	pub committee: Committee<AccountId>,
+	/// The current round's attestations.
+	pub votes: BoundedVec<Vote<AccountId>, MaxCommittee>,
+	/// The first round's attestations, once a dispute has opened: those on
+	/// the losing side are slashed when the dispute ends.
+	pub first_round: BoundedVec<Vote<AccountId>, MaxCommittee>,
+	/// Who challenged, with the bond held from them.
+	pub challenger: Option<(AccountId, Balance)>,
+	/// When the current stage ends.
+	pub due: BlockNumber,
+}
+
+impl<AccountId: PartialEq, Balance, BlockNumber> Verification<AccountId, Balance, BlockNumber> {
+	/// How many of the current round's votes say `attestation`.
+	pub fn count(&self, attestation: Attestation) -> usize {
+		self.votes.iter().filter(|vote| vote.attestation == attestation).count()
+	}
+
+	/// The current round's verifiers that said `attestation`.
+	pub fn voters(&self, attestation: Attestation) -> alloc::vec::Vec<AccountId>
+	where
+		AccountId: Clone,
+	{
+		self.votes
+			.iter()
+			.filter(|vote| vote.attestation == attestation)
+			.map(|vote| vote.verifier.clone())
+			.collect()
+	}
+
+	pub fn has_voted(&self, who: &AccountId) -> bool {
+		self.votes.iter().any(|vote| &vote.verifier == who)
+	}
+}
+
+/// Why a verifier lost part of its stake.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum SlashReason {
+	/// It held a seat and did not attest before the deadline.
+	NoShow,
+	/// It attested against the side the dispute upheld.
+	AgainstMajority,
+}
