@@ -7,4 +7,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, crate::Sudo]
 	[pallet_models, crate::Models]
 	[pallet_inference, crate::Inference]
+	[pallet_verification, crate::Verification]
 );

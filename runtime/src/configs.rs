@@ -24,8 +24,8 @@ use sp_runtime::{
 // `RuntimeTask` by name, so they must be in scope here.
 use super::{
 	currency::{MILLI_VRT, VRT},
-	time::{DAYS, HOURS, SLOT_DURATION},
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Inference, Models, Nonce,
+	time::{DAYS, HOURS, MINUTES, SLOT_DURATION},
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Inference, Models, Nonce, Verification,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
 	RuntimeOrigin, RuntimeTask, Settlement, System, VERSION,
 };
@@ -216,8 +216,7 @@ impl pallet_inference::Config for Runtime {
 	type Currency = Balances;
 	type Models = Models;
 	type Settlement = Settlement;
-	// Until the verification pallet exists, results are accepted at once.
-	type Verification = veritas_primitives::inference::AcceptAtOnce;
+	type Verification = Verification;
 	type Randomness = ParentHashRandomness;
 	type MinExecutorStake = ConstU128<{ 100 * VRT }>;
 	type MaxModelsPerExecutor = ConstU32<16>;
@@ -234,6 +233,98 @@ impl pallet_inference::Config for Runtime {
 	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = InferenceBenchmarkModels;
+}
+
+parameter_types! {
+	pub const NoShowSlash: Perbill = Perbill::from_percent(1);
+	pub const WrongAttestationSlash: Perbill = Perbill::from_percent(10);
+}
+
+impl pallet_verification::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type Settlement = Settlement;
+	type Inference = Inference;
+	// The hash of the block before: for a committee drawn on the block after
+	// a result, the block that carried it (docs/security.md).
+	type Randomness = ParentHashRandomness;
+	type MinVerifierStake = ConstU128<{ 100 * VRT }>;
+	type MaxVerifiers = ConstU32<256>;
+	type UnbondingPeriod = ConstU32<HOURS>;
+	// A minute to re-run a request and attest.
+	type AttestationPeriod = ConstU32<{ MINUTES }>;
+	type ChallengeCommitteeSize = ConstU8<3>;
+	type DisputeCommitteeSize = ConstU8<5>;
+	type SampledWindow = ConstU32<{ 10 * MINUTES }>;
+	type SampledChallengeBond = ConstU128<{ 10 * VRT }>;
+	type NoShowSlash = NoShowSlash;
+	type WrongAttestationSlash = WrongAttestationSlash;
+	type MaxDuePerBlock = ConstU32<64>;
+	type WeightInfo = pallet_verification::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = VerificationBenchmarkResults;
+}
+
+/// Submits real results through the model registry and pallet-inference for
+/// pallet-verification's benchmarks: a model with the given policy, the
+/// executor serving it (and paying for its own request), and its result.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct VerificationBenchmarkResults;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber>
+	for VerificationBenchmarkResults
+{
+	fn submitted_result(
+		executor: &AccountId,
+		policy: veritas_primitives::model::ModelPolicy<Balance, BlockNumber>,
+	) -> veritas_primitives::settlement::RequestId {
+		use codec::Encode;
+		use veritas_primitives::{inference::*, model::*};
+		let model = pallet_models::NextModelId::<Runtime>::get();
+		let file = FileRef {
+			cid: Cid::truncate_from(alloc::format!("bafkreiverification{model}").into_bytes()),
+			digest: [model as u8; 32],
+			size: 1_000,
+		};
+		let spec = pallet_models::ModelSpec {
+			files: ModelFiles { weights: file, config: None, tokenizer: None },
+			format: ModelFormat::Safetensors,
+			architecture: Architecture::Mlp,
+			task: TaskKind::TabularRegression { inputs: 1 },
+			pricing: Pricing { per_request: VRT, per_output_token: 0 },
+			policy,
+		};
+		let name = ModelName::truncate_from(alloc::format!("verification-{model}").into_bytes());
+		let origin = || RuntimeOrigin::signed(executor.clone());
+		let _ = Models::register_model(origin(), name, spec);
+		let _ = Inference::register_executor(
+			origin(),
+			1_000 * VRT,
+			pallet_inference::ServedModels::<Runtime>::truncate_from(alloc::vec![model]),
+			1,
+		);
+		let request = pallet_inference::NextRequestId::<Runtime>::get();
+		let input = alloc::vec![F32Bits::from(1.0f32)].encode();
+		let _ = Inference::request_inference(
+			origin(),
+			model,
+			RequestInput::Inline(InlineInput::truncate_from(input)),
+			InferenceParams::default(),
+			1_000 * VRT,
+			System::block_number() + 100,
+		);
+		let output = InferenceOutput::Regression(F32Bits::from(0.5f32)).encode();
+		let _ = Inference::submit_result(
+			origin(),
+			request,
+			OutputBytes::truncate_from(output.clone()),
+			sp_io::hashing::blake2_256(&output),
+			Cid::truncate_from(b"bafkreiproof".to_vec()),
+			[1; 32],
+		);
+		request
+	}
 }
 
 /// Registers real models in the registry for pallet-inference's benchmarks.

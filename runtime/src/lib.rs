@@ -149,5 +149,6 @@ frame_support::construct_runtime!(
 		Models: pallet_models = 10,
 		Settlement: pallet_settlement = 11,
 		Inference: pallet_inference = 12,
+		Verification: pallet_verification = 13,
 	}
 );

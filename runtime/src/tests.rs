@@ -54,6 +54,16 @@ fn initialize_block(number: u32) {
 	Executive::initialize_block(&header);
 }
 
+/// Applies the timestamp inherent every block must carry. Without an Aura
+/// pre-digest the current slot is 0, so the time falls in slot 0.
+fn set_timestamp() -> u64 {
+	let now = crate::time::SLOT_DURATION / 2;
+	let inherent =
+		UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(pallet_timestamp::Call::set { now }));
+	assert_ok!(Executive::apply_extrinsic(inherent).expect("inherent is valid"));
+	now
+}
+
 /// A transaction signed by `signer`, with the runtime's full extension tuple.
 fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: u32) -> UncheckedExtrinsic {
 	crate::signing::signed_transaction(call, &signer.pair(), nonce, System::block_hash(0))
@@ -144,14 +154,7 @@ fn transaction_with_wrong_nonce_is_refused_and_costs_nothing() {
 fn a_block_with_a_transfer_finalizes_to_a_header() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		initialize_block(1);
-		// Every block must carry the timestamp inherent. Without an Aura
-		// pre-digest the current slot is 0, so the time must fall in slot 0.
-		let now = crate::time::SLOT_DURATION / 2;
-		let inherent =
-			UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
-				now,
-			}));
-		assert_ok!(Executive::apply_extrinsic(inherent).expect("inherent is valid"));
+		let now = set_timestamp();
 		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![0; 8] });
 		assert_ok!(Executive::apply_extrinsic(signed(call, Sr25519Keyring::Bob, 0)).expect("valid"));
 		let header = Executive::finalize_block();
@@ -221,15 +224,16 @@ fn registering_a_model_through_the_executive_holds_its_deposit() {
 	});
 }
 
-/// The whole paid path through the Executive, with every transaction
-/// extension: a publisher registers a model, an executor registers, a dApp
-/// requests, the executor submits, and (with results accepted at once until
-/// verification exists) everyone is paid and the rest refunded.
+/// The whole paid and verified path through the Executive, with every
+/// transaction extension: a publisher registers a model (Quorum(2, 3)), an
+/// executor and three verifiers register, a dApp requests, the executor
+/// submits, the committee drawn on the next block attests, and everyone is
+/// paid and the rest refunded.
 #[test]
-fn a_request_is_served_and_paid_end_to_end() {
+fn a_request_is_served_verified_and_paid_end_to_end() {
 	use codec::Encode;
 	use veritas_primitives::{
-		inference::{F32Bits, InferenceOutput, InferenceParams, RequestInput},
+		inference::{Attestation, F32Bits, InferenceOutput, InferenceParams, RequestInput},
 		model::Cid,
 	};
 
@@ -237,6 +241,7 @@ fn a_request_is_served_and_paid_end_to_end() {
 		initialize_block(1);
 		let (publisher, executor, requester) =
 			(Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave);
+		let verifiers = [Sr25519Keyring::Alice, Sr25519Keyring::Eve, Sr25519Keyring::Ferdie];
 		let issuance = Balances::total_issuance();
 		register_minilm(publisher, 0);
 
@@ -247,6 +252,12 @@ fn a_request_is_served_and_paid_end_to_end() {
 			capacity: 4,
 		});
 		assert_ok!(Executive::apply_extrinsic(signed(call, executor, 0)).expect("valid"));
+		for verifier in verifiers {
+			let call = RuntimeCall::Verification(pallet_verification::Call::register_verifier {
+				stake: 100 * crate::currency::VRT,
+			});
+			assert_ok!(Executive::apply_extrinsic(signed(call, verifier, 0)).expect("valid"));
+		}
 
 		let max_fee = 10 * crate::currency::MILLI_VRT;
 		let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
@@ -278,23 +289,48 @@ fn a_request_is_served_and_paid_end_to_end() {
 		});
 		let fee_info = call.get_dispatch_info();
 		assert_ok!(Executive::apply_extrinsic(signed(call, executor, 1)).expect("valid"));
+		let request = pallet_inference::Requests::<Runtime>::get(0).expect("kept");
+		assert_eq!(request.status, pallet_inference::RequestStatus::Submitted);
+
+		// The next block draws the committee: all three verifiers.
+		set_timestamp();
+		Executive::finalize_block();
+		initialize_block(2);
+		let committee =
+			pallet_verification::Verifications::<Runtime>::get(0).expect("verifying").committee;
+		assert_eq!(committee.len(), 3);
+		for verifier in &verifiers[..2] {
+			let call = RuntimeCall::Verification(pallet_verification::Call::attest {
+				request: 0,
+				attestation: Attestation::Match,
+				output_digest,
+			});
+			assert_ok!(Executive::apply_extrinsic(signed(call, *verifier, 1)).expect("valid"));
+		}
 
 		let request = pallet_inference::Requests::<Runtime>::get(0).expect("kept");
 		assert_eq!(request.status, pallet_inference::RequestStatus::Accepted);
 		let price = crate::currency::MILLI_VRT;
 		let royalty = price / 10;
-		// Accepted at once: no verifiers, so only the model price and the
-		// protocol fee are spent; the rest comes back.
+		// Two verifiers attested: 20% of the price each; 5% to the treasury.
+		let per_verifier = price / 5;
 		let protocol = price * 5 / 100;
 		assert_eq!(Balances::free_balance(publisher.to_account_id()), publisher_before + royalty);
 		assert_eq!(
 			Balances::free_balance(requester.to_account_id()),
-			requester_before + max_fee - price - protocol
+			requester_before + max_fee - price - 2 * per_verifier - protocol
 		);
 		assert_eq!(
 			Balances::free_balance(crate::configs::TreasuryAccount::get()),
 			treasury_before + protocol
 		);
+		match request.settled {
+			Some(pallet_inference::Settled::Paid(payouts)) => {
+				assert_eq!((payouts.per_verifier, payouts.verifiers), (per_verifier, 2));
+				assert_eq!(payouts.executor, price - royalty);
+			},
+			other => panic!("paid, not {other:?}"),
+		}
 		// The executor earned the price less the royalty, and paid the
 		// submission's transaction fee.
 		let executor_after = Balances::free_balance(executor.to_account_id());
@@ -304,6 +340,7 @@ fn a_request_is_served_and_paid_end_to_end() {
 		assert!(Balances::total_issuance() < issuance);
 		assert_ok!(pallet_inference::Pallet::<Runtime>::do_try_state());
 		assert_ok!(pallet_settlement::Pallet::<Runtime>::do_try_state());
+		assert_ok!(pallet_verification::Pallet::<Runtime>::do_try_state());
 	});
 }
 

@@ -21,6 +21,7 @@ REPEAT="${REPEAT:-20}"
 declare -A PALLETS=(
 	[pallet_models]=pallets/models
 	[pallet_inference]=pallets/inference
+	[pallet_verification]=pallets/verification
 )
 
 selected=("$@")

@@ -87,7 +87,10 @@ pub use weights::WeightInfo;
 
 use frame_support::{
 	pallet_prelude::*,
-	traits::{fungible::Inspect, Randomness},
+	traits::{
+		fungible::{Inspect, Mutate},
+		Randomness,
+	},
 };
 use frame_system::pallet_prelude::*;
 use sp_runtime::{traits::Saturating, Perbill};
@@ -135,9 +138,9 @@ pub mod pallet {
 		#[allow(deprecated)]
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
 
-		/// The currency; settlement moves the money, this pallet names its
-		/// balance type.
-		type Currency: Inspect<Self::AccountId>;
+		/// The currency. Settlement moves the money; this pallet only names
+		/// its balance type (and funds accounts in benchmarks).
+		type Currency: Mutate<Self::AccountId>;
 
 		/// Stakes, bonds and slashes.
 		type Settlement: Settlement<Self::AccountId, BalanceOf<Self>>;
