@@ -70,6 +70,13 @@ pub struct InferenceArgs {
 	#[arg(long)]
 	pub inference: bool,
 
+	/// Check the results whose committees this node's verifier keys (key
+	/// type `vrvf`) sit in, and attest. The accounts must be registered as
+	/// verifiers on-chain. `--dev` turns this on, with the keys of Charlie,
+	/// Dave, Eve and Ferdie.
+	#[arg(long)]
+	pub verifier: bool,
+
 	/// Fetch models and store proof documents through this Kubo RPC API
 	/// (for example http://127.0.0.1:5001) instead of the embedded store,
 	/// which is a directory under the base path.

@@ -142,7 +142,7 @@ pub fn run() -> sc_cli::Result<()> {
 				// Veritas's off-chain workers read what the runtime indexes
 				// for them (offchain indexing), so it is always on.
 				config.offchain_worker.indexing_enabled = true;
-				let role = match inference.inference || dev {
+				let role = match inference.inference || inference.verifier || dev {
 					true => Some(inference_role(&inference, &config, dev)?),
 					false => None,
 				};
@@ -186,7 +186,11 @@ fn inference_role(
 	log::info!(
 		"🧠 Inference: {threads} threads, model cache {} MiB{}",
 		args.model_cache_mb,
-		if dev { ", executor key //Alice" } else { "" }
+		if dev {
+			", executor key //Alice, verifier keys //Charlie //Dave //Eve //Ferdie"
+		} else {
+			""
+		}
 	);
 	Ok(service::InferenceRole {
 		engine: crate::engine_host::EngineSettings {

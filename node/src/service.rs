@@ -19,11 +19,32 @@ use veritas_runtime::{apis::RuntimeApi, opaque::Block};
 pub type HostFunctions =
 	(sp_io::SubstrateHostFunctions, veritas_primitives::host::veritas_engine::HostFunctions);
 
-/// What the node runs besides the chain: the engine for `--inference`.
+/// What the node runs besides the chain: the engine, for `--inference` and
+/// `--verifier`.
 pub struct InferenceRole {
 	pub engine: crate::engine_host::EngineSettings,
-	/// Insert Alice's executor key (development chains only).
+	/// Insert the development keys (development chains only): see
+	/// [`DEV_VERIFIERS`].
 	pub dev_keys: bool,
+}
+
+/// The accounts whose verifier keys `--dev` puts in the keystore, beside
+/// Alice's executor key. They serve once registered as verifiers.
+pub const DEV_VERIFIERS: [&str; 4] = ["//Charlie", "//Dave", "//Eve", "//Ferdie"];
+
+fn insert_dev_keys(keystore: &sp_keystore::KeystorePtr) -> Result<(), ServiceError> {
+	use sp_keystore::Keystore;
+	use veritas_primitives::keys::{EXECUTOR_KEY_TYPE, VERIFIER_KEY_TYPE};
+	let keys = DEV_VERIFIERS
+		.iter()
+		.map(|seed| (VERIFIER_KEY_TYPE, *seed))
+		.chain([(EXECUTOR_KEY_TYPE, "//Alice")]);
+	for (key_type, seed) in keys {
+		keystore
+			.sr25519_generate_new(key_type, Some(seed))
+			.map_err(|error| ServiceError::Other(format!("dev key {seed}: {error}")))?;
+	}
+	Ok(())
 }
 
 /// The client: database-backed, executing the runtime's WASM.
@@ -224,17 +245,13 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 	let engine = match inference {
 		Some(role) => {
 			if role.dev_keys {
-				use sp_keystore::Keystore;
-				keystore_container
-					.keystore()
-					.sr25519_generate_new(
-						veritas_primitives::keys::EXECUTOR_KEY_TYPE,
-						Some("//Alice"),
-					)
-					.map_err(|error| ServiceError::Other(format!("executor key: {error}")))?;
+				insert_dev_keys(&keystore_container.keystore())?;
 			}
 			if !config.offchain_worker.enabled {
-				log::warn!("--inference needs off-chain workers; they are disabled, so no request will run");
+				log::warn!(
+					"--inference and --verifier need off-chain workers; they are disabled, so \
+					 no request will run or be checked"
+				);
 			}
 			let engine = crate::engine_host::EngineHost::start(role.engine)
 				.map_err(|error| ServiceError::Other(format!("starting the engine: {error}")))?;

@@ -2,9 +2,11 @@
 //!
 //! Inference takes seconds; an off-chain worker runs once per block and must
 //! not hold up the next one. So the worker never waits for a model: it hands
-//! the node a job ([`veritas_engine::submit_execution`]) and, on a later block,
-//! asks how the job went ([`veritas_engine::execution_status`]). The node runs
-//! jobs on a bounded pool of its own threads.
+//! the node a job and, on a later block, asks how the job went. An executor
+//! runs requests ([`veritas_engine::submit_execution`],
+//! [`veritas_engine::execution_status`]); a verifier checks an executor's
+//! output ([`veritas_engine::submit_check`], [`veritas_engine::check_status`]).
+//! The node runs jobs on a bounded pool of its own threads.
 //!
 //! The runtime side of these functions is a host call; the node side goes
 //! through [`InferenceHostExt`], an externalities extension that the node
@@ -26,8 +28,8 @@ use sp_runtime_interface::{
 };
 
 use crate::{
-	inference::{InferenceParams, RequestInput},
-	model::{Architecture, Digest, ModelFiles, ModelFormat, ModelId, TaskKind},
+	inference::{Attestation, InferenceParams, RequestInput},
+	model::{Architecture, ComparisonRule, Digest, ModelFiles, ModelFormat, ModelId, TaskKind},
 	settlement::RequestId,
 };
 
@@ -62,6 +64,29 @@ pub struct ExecutionReceipt {
 	/// Where the proof document was stored, and its digest.
 	pub proof_cid: Vec<u8>,
 	pub proof_digest: Digest,
+}
+
+/// One executor's output for a verifier to check.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct CheckJob {
+	pub request: RequestId,
+	pub model: ModelSpec,
+	pub input: RequestInput,
+	pub params: InferenceParams,
+	/// How the verifier's own result is compared with the executor's.
+	pub comparison: ComparisonRule,
+	/// The executor's output, as committed on-chain.
+	pub claimed_output: Vec<u8>,
+}
+
+/// A verifier's finding.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct CheckReceipt {
+	pub attestation: Attestation,
+	/// The digest of the verifier's own output. Under `TokenTopK` the
+	/// verifier does not generate: it is the executor's digest on a match,
+	/// and the digest of the failed check otherwise.
+	pub output_digest: Digest,
 }
 
 /// Why a job could not be done. The text is for the operator's log.
@@ -104,17 +129,23 @@ pub enum SubmitOutcome {
 	NoEngine,
 }
 
-/// Where a job stands.
+/// Where a job stands; `Receipt` is what a finished one gives.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-pub enum JobStatus {
+pub enum JobStatus<Receipt> {
 	/// The engine has no job for this request.
 	Unknown,
 	/// Waiting for a thread.
 	Queued,
 	Running,
-	Done(ExecutionReceipt),
+	Done(Receipt),
 	Failed(JobFailure),
 }
+
+/// Where an executor's job stands.
+pub type ExecutionStatus = JobStatus<ExecutionReceipt>;
+
+/// Where a verifier's job stands.
+pub type CheckStatus = JobStatus<CheckReceipt>;
 
 /// What the node provides behind the host functions.
 #[cfg(not(substrate_runtime))]
@@ -123,7 +154,13 @@ pub trait InferenceHost: Send + Sync {
 	fn submit_execution(&self, job: ExecutionJob) -> SubmitOutcome;
 
 	/// Where the job for `request` stands.
-	fn execution_status(&self, request: RequestId) -> JobStatus;
+	fn execution_status(&self, request: RequestId) -> ExecutionStatus;
+
+	/// Accepts a check without waiting for it to run.
+	fn submit_check(&self, job: CheckJob) -> SubmitOutcome;
+
+	/// Where the check of `request` stands.
+	fn check_status(&self, request: RequestId) -> CheckStatus;
 }
 
 #[cfg(not(substrate_runtime))]
@@ -148,10 +185,116 @@ pub trait VeritasEngine {
 	}
 
 	/// Where the job for `request` stands.
-	fn execution_status(&mut self, request: RequestId) -> AllocateAndReturnByCodec<JobStatus> {
+	fn execution_status(
+		&mut self,
+		request: RequestId,
+	) -> AllocateAndReturnByCodec<ExecutionStatus> {
 		match self.extension::<InferenceHostExt>() {
 			Some(host) => host.execution_status(request),
 			None => JobStatus::Unknown,
+		}
+	}
+
+	/// Hands the engine an executor's output to check in the background.
+	fn submit_check(
+		&mut self,
+		job: PassFatPointerAndDecode<CheckJob>,
+	) -> AllocateAndReturnByCodec<SubmitOutcome> {
+		match self.extension::<InferenceHostExt>() {
+			Some(host) => host.submit_check(job),
+			None => SubmitOutcome::NoEngine,
+		}
+	}
+
+	/// Where the check of `request` stands.
+	fn check_status(&mut self, request: RequestId) -> AllocateAndReturnByCodec<CheckStatus> {
+		match self.extension::<InferenceHostExt>() {
+			Some(host) => host.check_status(request),
+			None => JobStatus::Unknown,
+		}
+	}
+}
+
+/// An engine whose answers a test sets, for off-chain worker tests.
+#[cfg(feature = "std")]
+pub mod testing {
+	use std::{
+		collections::HashMap,
+		sync::{Mutex, MutexGuard},
+	};
+
+	use super::*;
+
+	/// Records the jobs it is handed; answers the statuses the test set.
+	#[derive(Default)]
+	pub struct StandInEngine {
+		executions: Mutex<HashMap<RequestId, ExecutionStatus>>,
+		checks: Mutex<HashMap<RequestId, CheckStatus>>,
+		execution_jobs: Mutex<Vec<ExecutionJob>>,
+		check_jobs: Mutex<Vec<CheckJob>>,
+	}
+
+	fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+		mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+	}
+
+	/// Queues a job unless one is known and not waiting for a store.
+	fn queue<R: Clone>(
+		statuses: &Mutex<HashMap<RequestId, JobStatus<R>>>,
+		request: RequestId,
+	) -> bool {
+		let mut statuses = lock(statuses);
+		let retry = matches!(
+			statuses.get(&request),
+			None | Some(JobStatus::Failed(JobFailure::Unavailable(_)))
+		);
+		if retry {
+			statuses.insert(request, JobStatus::Queued);
+		}
+		retry
+	}
+
+	impl StandInEngine {
+		pub fn set_execution(&self, request: RequestId, status: ExecutionStatus) {
+			lock(&self.executions).insert(request, status);
+		}
+
+		pub fn set_check(&self, request: RequestId, status: CheckStatus) {
+			lock(&self.checks).insert(request, status);
+		}
+
+		pub fn execution_jobs(&self) -> Vec<ExecutionJob> {
+			lock(&self.execution_jobs).clone()
+		}
+
+		pub fn check_jobs(&self) -> Vec<CheckJob> {
+			lock(&self.check_jobs).clone()
+		}
+	}
+
+	impl InferenceHost for StandInEngine {
+		fn submit_execution(&self, job: ExecutionJob) -> SubmitOutcome {
+			if !queue(&self.executions, job.request) {
+				return SubmitOutcome::AlreadyKnown;
+			}
+			lock(&self.execution_jobs).push(job);
+			SubmitOutcome::Queued
+		}
+
+		fn execution_status(&self, request: RequestId) -> ExecutionStatus {
+			lock(&self.executions).get(&request).cloned().unwrap_or(JobStatus::Unknown)
+		}
+
+		fn submit_check(&self, job: CheckJob) -> SubmitOutcome {
+			if !queue(&self.checks, job.request) {
+				return SubmitOutcome::AlreadyKnown;
+			}
+			lock(&self.check_jobs).push(job);
+			SubmitOutcome::Queued
+		}
+
+		fn check_status(&self, request: RequestId) -> CheckStatus {
+			lock(&self.checks).get(&request).cloned().unwrap_or(JobStatus::Unknown)
 		}
 	}
 }

@@ -250,6 +250,25 @@ pub trait InferenceHooks<AccountId> {
 	fn on_verdict(request: RequestId, verdict: Verdict<AccountId>) -> DispatchResult;
 }
 
+/// What a verifier needs to re-run a request, as the inference pallet
+/// recorded it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RequestToCheck {
+	pub model: ModelId,
+	pub input: RequestInput,
+	pub params: InferenceParams,
+	pub task: TaskKind,
+	/// The executor's output (canonical encoding).
+	pub output: Vec<u8>,
+}
+
+/// How other pallets (the verifier's off-chain worker) read a request
+/// without touching the inference pallet's storage.
+pub trait RequestInspect {
+	/// The request and its submitted output, if it has one.
+	fn request_to_check(request: RequestId) -> Option<RequestToCheck>;
+}
+
 /// Why a fee cannot be estimated.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo)]

@@ -16,6 +16,7 @@ pub mod host;
 pub mod inference;
 pub mod keys;
 pub mod model;
+pub mod offchain;
 pub mod settlement;
 
 use sp_runtime::{

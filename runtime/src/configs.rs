@@ -25,9 +25,9 @@ use sp_runtime::{
 use super::{
 	currency::{MILLI_VRT, VRT},
 	time::{DAYS, HOURS, MINUTES, SLOT_DURATION},
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Inference, Models, Nonce, Verification,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Inference, Models, Nonce,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, Settlement, System, VERSION,
+	RuntimeOrigin, RuntimeTask, Settlement, System, Verification, VERSION,
 };
 
 /// Operational transactions (for example GRANDPA equivocation reports) may use
@@ -245,6 +245,9 @@ impl pallet_verification::Config for Runtime {
 	type Currency = Balances;
 	type Settlement = Settlement;
 	type Inference = Inference;
+	type Requests = Inference;
+	type Models = Models;
+	type VerifierAuthority = pallet_verification::VerifierAuthority;
 	// The hash of the block before: for a committee drawn on the block after
 	// a result, the block that carried it (docs/security.md).
 	type Randomness = ParentHashRandomness;

@@ -21,6 +21,7 @@ use tokenizers::{
 };
 
 use crate::{
+	compare::Verdict,
 	llama::{argmax_last, in_top_k, QuantizedLlama},
 	model::{EngineError, Input, Model, RunParams},
 	output::Output,
@@ -134,19 +135,27 @@ impl TextGenerator {
 		if tokens.is_empty() {
 			return Ok(Vec::new());
 		}
-		let prompt_tokens = self.prompt_tokens(prompt)?;
-		if prompt_tokens.is_empty() {
-			return Err(EngineError::BadInput("empty prompt".into()));
-		}
-		let mut sequence = prompt_tokens.clone();
-		// The last generated token predicts nothing that is checked.
-		sequence.extend_from_slice(&tokens[..tokens.len() - 1]);
-		let mut cache = self.model.new_cache();
-		let logits = self.model.forward(&sequence, &mut cache, true)?;
+		let (prompt_length, logits) = self.teacher_forced(prompt, &tokens[..tokens.len() - 1])?;
 		// Position i predicts token i + 1: the predictions of the generated
 		// tokens start at the prompt's last position.
-		let predictions = logits.narrow(0, prompt_tokens.len() - 1, tokens.len())?;
-		in_top_k(&predictions, tokens, k)
+		in_top_k(&logits.narrow(0, prompt_length - 1, tokens.len())?, tokens, k)
+	}
+
+	/// The logits at every position of the prompt followed by `tokens`, and
+	/// the prompt's length in tokens.
+	fn teacher_forced(
+		&self,
+		prompt: &str,
+		tokens: &[u32],
+	) -> Result<(usize, candle_core::Tensor), EngineError> {
+		let mut sequence = self.prompt_tokens(prompt)?;
+		let prompt_length = sequence.len();
+		if prompt_length == 0 {
+			return Err(EngineError::BadInput("empty prompt".into()));
+		}
+		sequence.extend_from_slice(tokens);
+		let mut cache = self.model.new_cache();
+		Ok((prompt_length, self.model.forward(&sequence, &mut cache, true)?))
 	}
 
 	pub fn model(&self) -> &QuantizedLlama {
@@ -166,6 +175,50 @@ impl Model for TextGenerator {
 
 	fn memory_bytes(&self) -> usize {
 		self.model.memory_bytes()
+	}
+
+	fn check_generation(
+		&self,
+		prompt: &str,
+		tokens: &[u32],
+		text: &[u8],
+		max_new_tokens: u32,
+		k: usize,
+	) -> Result<Verdict, EngineError> {
+		if tokens.len() > max_new_tokens as usize {
+			return Ok(Verdict::Mismatch(format!(
+				"{} tokens, more than the {max_new_tokens} asked for",
+				tokens.len()
+			)));
+		}
+		if self.decode(tokens)?.as_bytes() != text {
+			return Ok(Verdict::Mismatch("the text is not the decoding of the tokens".into()));
+		}
+		// One pass over every token; when the generation stopped before its
+		// limit, the position after the last token must make a stop token
+		// likely too, or the answer was cut short.
+		let ended_early = tokens.len() < max_new_tokens as usize;
+		let (prompt_length, logits) = self.teacher_forced(prompt, tokens)?;
+		let rows = logits.narrow(0, prompt_length - 1, tokens.len() + 1)?;
+		let checked = in_top_k(&rows.narrow(0, 0, tokens.len())?, tokens, k)?;
+		if let Some(step) = checked.iter().position(|inside| !inside) {
+			return Ok(Verdict::Mismatch(format!("token {step} is not in the verifier's top {k}")));
+		}
+		if ended_early {
+			let last = rows.narrow(0, tokens.len(), 1)?;
+			let stops = self
+				.stop_tokens
+				.iter()
+				.map(|&stop| in_top_k(&last, &[stop], k).map(|inside| inside[0]))
+				.collect::<Result<Vec<bool>, _>>()?;
+			if !stops.contains(&true) {
+				return Ok(Verdict::Mismatch(format!(
+					"the generation stops after {} tokens where the model would go on",
+					tokens.len()
+				)));
+			}
+		}
+		Ok(Verdict::Match)
 	}
 }
 

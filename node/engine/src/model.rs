@@ -1,6 +1,6 @@
 //! What every model the engine runs looks like from outside.
 
-use crate::output::Output;
+use crate::{compare::Verdict, output::Output};
 
 /// A request's input, already fetched and digest-checked.
 #[derive(Clone, Copy, Debug)]
@@ -50,4 +50,19 @@ pub trait Model: Send + Sync {
 
 	/// Roughly how much memory the loaded model holds, for the cache's bound.
 	fn memory_bytes(&self) -> usize;
+
+	/// The verifier's check of a generation (`TokenTopK`): whether `tokens`
+	/// (decoding to `text`) are what this model could have generated after
+	/// `prompt`, each among its `k` most likely, within `max_new_tokens`.
+	/// Only generation models can say.
+	fn check_generation(
+		&self,
+		_prompt: &str,
+		_tokens: &[u32],
+		_text: &[u8],
+		_max_new_tokens: u32,
+		_k: usize,
+	) -> Result<Verdict, EngineError> {
+		Err(EngineError::Unsupported("only a generation model checks tokens".into()))
+	}
 }

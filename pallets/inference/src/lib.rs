@@ -73,6 +73,7 @@ pub use weights::WeightInfo;
 mod assignment;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod inspect;
 #[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
 #[cfg(test)]
@@ -104,8 +105,7 @@ use veritas_primitives::{
 		RequestPage, SubmittedResult, Verdict, VerificationHooks, VerificationStart,
 	},
 	model::{
-		Cid, Digest, ModelId, ModelInspect, ModelPolicy, ModelUsage, Pricing, TaskKind,
-		VerificationPolicy,
+		Cid, Digest, ModelId, ModelInspect, ModelPolicy, Pricing, TaskKind, VerificationPolicy,
 	},
 	settlement::{Bond, FeeQuote, RequestId, Settlement},
 };
@@ -872,10 +872,4 @@ pub trait BenchmarkHelper<AccountId> {
 	/// Registers an `Active` model for `task`, owned by `owner` (funded
 	/// already), and returns its id.
 	fn register_model(owner: &AccountId, task: TaskKind) -> ModelId;
-}
-
-impl<T: Config> ModelUsage for Pallet<T> {
-	fn open_requests(model: ModelId) -> u32 {
-		OpenRequests::<T>::get(model)
-	}
 }

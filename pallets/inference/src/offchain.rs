@@ -23,11 +23,7 @@ use frame_system::{
 	offchain::{SendSignedTransaction, Signer},
 	pallet_prelude::BlockNumberFor,
 };
-use sp_runtime::{
-	offchain::storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
-	traits::Saturating,
-	SaturatedConversion,
-};
+use sp_runtime::SaturatedConversion;
 use veritas_primitives::{
 	host::{
 		veritas_engine, ExecutionJob, ExecutionReceipt, JobFailure, JobStatus, ModelSpec,
@@ -35,12 +31,16 @@ use veritas_primitives::{
 	},
 	inference::OutputBytes,
 	model::{Cid, ModelInspect},
+	offchain::WorkRecord,
 	settlement::RequestId,
 };
 
 use crate::{Call, Config, PendingWork, RequestStatus, Requests};
 
 const LOG_TARGET: &str = "runtime::inference::executor";
+
+/// The worker's name in its off-chain records.
+const ROLE: &[u8] = b"executor";
 
 /// The most requests one executor key handles per block, so that a long
 /// backlog cannot make a worker run past its block.
@@ -49,20 +49,6 @@ pub const MAX_REQUESTS_PER_RUN: usize = 16;
 /// Blocks after which a submitted result that has not landed is submitted
 /// again.
 pub const RESUBMIT_AFTER: u32 = 10;
-
-/// Where the worker records that it submitted (or gave up on) a request.
-fn record_key(request: RequestId) -> alloc::vec::Vec<u8> {
-	(b"veritas/executor/", request).encode()
-}
-
-/// What the worker remembers about a request across blocks and restarts.
-#[derive(codec::Encode, codec::Decode, Clone, Copy, PartialEq, Eq, Debug)]
-enum Handled<BlockNumber> {
-	/// A result was submitted at this block.
-	Submitted(BlockNumber),
-	/// The engine refused the job; it was logged.
-	Refused,
-}
 
 /// Runs the executor's work for block `now`.
 pub fn run_executor<T: Config>(now: BlockNumberFor<T>) {
@@ -82,14 +68,9 @@ fn handle_request<T: Config>(
 	request: RequestId,
 	now: BlockNumberFor<T>,
 ) {
-	let key = record_key(request);
-	let record = StorageValueRef::persistent(&key);
-	match record.get::<Handled<BlockNumberFor<T>>>() {
-		Ok(Some(Handled::Refused)) => return,
-		Ok(Some(Handled::Submitted(at))) if now < at.saturating_add(RESUBMIT_AFTER.into()) => {
-			return
-		},
-		_ => {},
+	let record = WorkRecord::new(ROLE, request);
+	if record.is_handled(now, RESUBMIT_AFTER.into()) {
+		return;
 	}
 	match veritas_engine::execution_status(request) {
 		JobStatus::Unknown => hand_over::<T>(account, request, now),
@@ -110,7 +91,7 @@ fn handle_request<T: Config>(
 				"request {request}: not run, and no result will be posted: {}",
 				failure.describe()
 			);
-			record.set(&Handled::<BlockNumberFor<T>>::Refused);
+			record.refuse::<BlockNumberFor<T>>();
 		},
 	}
 }
@@ -183,22 +164,9 @@ fn submit<T: Config>(
 	};
 	// Claim the request: only the worker whose compare-and-set succeeds
 	// submits.
-	let key = record_key(request);
-	let mut record = StorageValueRef::persistent(&key);
-	let claimed = record.mutate(
-		|previous: Result<Option<Handled<BlockNumberFor<T>>>, StorageRetrievalError>| match previous
-		{
-			Ok(Some(Handled::Submitted(at))) if now < at.saturating_add(RESUBMIT_AFTER.into()) => {
-				Err(())
-			},
-			Ok(Some(Handled::Refused)) => Err(()),
-			_ => Ok(Handled::Submitted(now)),
-		},
-	);
-	match claimed {
-		Ok(_) => {},
-		Err(MutateStorageError::ValueFunctionFailed(())) => return,
-		Err(MutateStorageError::ConcurrentModification(_)) => return,
+	let record = WorkRecord::new(ROLE, request);
+	if !record.claim(now, RESUBMIT_AFTER.into()) {
+		return;
 	}
 	let call = Call::<T>::submit_result {
 		request,
@@ -218,7 +186,7 @@ fn submit<T: Config>(
 		),
 		_ => {
 			// Not in the pool: release the claim so the next block retries.
-			record.clear();
+			record.release();
 			log::warn!(target: LOG_TARGET, "request {request}: the transaction pool refused the result");
 		},
 	}

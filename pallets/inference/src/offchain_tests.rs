@@ -1,10 +1,7 @@
 //! The executor's off-chain worker against a stand-in engine, an in-memory
 //! off-chain database and a test transaction pool.
 
-use std::{
-	collections::HashMap,
-	sync::{Arc, Mutex},
-};
+use std::sync::Arc;
 
 use codec::{Decode, Encode};
 use frame_support::{
@@ -17,54 +14,12 @@ use sp_core::offchain::{
 };
 use sp_runtime::testing::UintAuthorityId;
 use veritas_primitives::{
-	host::{
-		ExecutionJob, ExecutionReceipt, InferenceHost, InferenceHostExt, JobFailure, JobStatus,
-		SubmitOutcome,
-	},
+	host::{testing::StandInEngine, ExecutionReceipt, InferenceHostExt, JobFailure, JobStatus},
 	inference::{F32Bits, InferenceOutput, InferenceParams, RequestInput},
 	settlement::RequestId,
 };
 
 use crate::{mock::*, offchain::RESUBMIT_AFTER, PendingWork, RequestStatus, Requests};
-
-/// An engine whose answers the test sets.
-#[derive(Default)]
-struct StandInEngine {
-	status: Mutex<HashMap<RequestId, JobStatus>>,
-	jobs: Mutex<Vec<ExecutionJob>>,
-}
-
-impl StandInEngine {
-	fn set(&self, request: RequestId, status: JobStatus) {
-		self.status.lock().expect("not poisoned").insert(request, status);
-	}
-
-	fn jobs(&self) -> Vec<ExecutionJob> {
-		self.jobs.lock().expect("not poisoned").clone()
-	}
-}
-
-impl InferenceHost for StandInEngine {
-	fn submit_execution(&self, job: ExecutionJob) -> SubmitOutcome {
-		let mut status = self.status.lock().expect("not poisoned");
-		if matches!(status.get(&job.request), Some(s) if !matches!(s, JobStatus::Failed(JobFailure::Unavailable(_))))
-		{
-			return SubmitOutcome::AlreadyKnown;
-		}
-		status.insert(job.request, JobStatus::Queued);
-		self.jobs.lock().expect("not poisoned").push(job);
-		SubmitOutcome::Queued
-	}
-
-	fn execution_status(&self, request: RequestId) -> JobStatus {
-		self.status
-			.lock()
-			.expect("not poisoned")
-			.get(&request)
-			.cloned()
-			.unwrap_or(JobStatus::Unknown)
-	}
-}
 
 struct Worker {
 	ext: sp_io::TestExternalities,
@@ -148,7 +103,7 @@ fn the_worker_hands_the_job_over_then_submits_the_result_once() {
 	ext.execute_with(|| {
 		let id = request();
 		run_worker_at(2);
-		let jobs = engine.jobs();
+		let jobs = engine.execution_jobs();
 		assert_eq!(jobs.len(), 1);
 		let job = &jobs[0];
 		assert_eq!(job.request, id);
@@ -160,13 +115,13 @@ fn the_worker_hands_the_job_over_then_submits_the_result_once() {
 		assert!(pooled(&pool).is_empty(), "nothing to submit while the job runs");
 
 		// Running: the worker waits and does not hand the job over again.
-		engine.set(id, JobStatus::Running);
+		engine.set_execution(id, JobStatus::Running);
 		run_worker_at(3);
-		assert_eq!(engine.jobs().len(), 1);
+		assert_eq!(engine.execution_jobs().len(), 1);
 		assert!(pooled(&pool).is_empty());
 
 		// Done: one signed submit_result with the receipt.
-		engine.set(id, JobStatus::Done(receipt()));
+		engine.set_execution(id, JobStatus::Done(receipt()));
 		run_worker_at(4);
 		let calls = pooled(&pool);
 		assert_eq!(calls.len(), 1);
@@ -212,7 +167,7 @@ fn a_result_that_never_landed_is_submitted_again() {
 	let engine = engine.expect("with an engine");
 	ext.execute_with(|| {
 		let id = request();
-		engine.set(id, JobStatus::Done(receipt()));
+		engine.set_execution(id, JobStatus::Done(receipt()));
 		run_worker_at(2);
 		assert_eq!(pooled(&pool).len(), 1);
 		// The transaction was dropped; the request is still pending.
@@ -228,14 +183,15 @@ fn a_refused_job_is_logged_and_never_submitted() {
 	ext.execute_with(|| {
 		let id = request();
 		run_worker_at(2);
-		engine.set(id, JobStatus::Failed(JobFailure::DigestMismatch(b"weights".to_vec())));
+		engine
+			.set_execution(id, JobStatus::Failed(JobFailure::DigestMismatch(b"weights".to_vec())));
 		run_worker_at(3);
 		// Even if the engine later had something, the refusal stands.
-		engine.set(id, JobStatus::Done(receipt()));
+		engine.set_execution(id, JobStatus::Done(receipt()));
 		run_worker_at(4);
 		run_worker_at(20);
 		assert!(pooled(&pool).is_empty());
-		assert_eq!(engine.jobs().len(), 1);
+		assert_eq!(engine.execution_jobs().len(), 1);
 	});
 }
 
@@ -246,10 +202,11 @@ fn an_unreachable_store_is_tried_again() {
 	ext.execute_with(|| {
 		let id = request();
 		run_worker_at(2);
-		engine.set(id, JobStatus::Failed(JobFailure::Unavailable(b"daemon down".to_vec())));
+		engine
+			.set_execution(id, JobStatus::Failed(JobFailure::Unavailable(b"daemon down".to_vec())));
 		run_worker_at(3);
-		assert_eq!(engine.jobs().len(), 2, "handed over again");
-		engine.set(id, JobStatus::Done(receipt()));
+		assert_eq!(engine.execution_jobs().len(), 2, "handed over again");
+		engine.set_execution(id, JobStatus::Done(receipt()));
 		run_worker_at(4);
 		assert_eq!(pooled(&pool).len(), 1);
 	});
@@ -270,10 +227,10 @@ fn without_an_engine_or_a_key_nothing_is_submitted() {
 		let id = request();
 		// The keystore holds another account's key only.
 		UintAuthorityId::set_all_keys([OTHER_EXECUTOR]);
-		engine.set(id, JobStatus::Done(receipt()));
+		engine.set_execution(id, JobStatus::Done(receipt()));
 		run_worker_at(2);
 		assert!(pooled(&pool).is_empty());
-		assert!(engine.jobs().is_empty());
+		assert!(engine.execution_jobs().is_empty());
 	});
 }
 
@@ -286,6 +243,6 @@ fn an_expired_request_is_not_run() {
 		let deadline = Requests::<Test>::get(id).expect("stored").deadline;
 		// The sweep has not run yet, but the deadline has passed.
 		run_worker_at(deadline + 1);
-		assert!(engine.jobs().is_empty());
+		assert!(engine.execution_jobs().is_empty());
 	});
 }

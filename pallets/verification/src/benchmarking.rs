@@ -26,8 +26,11 @@ fn verifiers<T: Config>(count: u32) -> Vec<T::AccountId> {
 	(0..count)
 		.map(|index| {
 			let who = funded::<T>("verifier", index);
-			Pallet::<T>::register_verifier(RawOrigin::Signed(who.clone()).into(), verifier_stake::<T>())
-				.expect("a verifier registers");
+			Pallet::<T>::register_verifier(
+				RawOrigin::Signed(who.clone()).into(),
+				verifier_stake::<T>(),
+			)
+			.expect("a verifier registers");
 			who
 		})
 		.collect()
@@ -48,7 +51,10 @@ fn quorum_of_all<T: Config>() -> ModelPolicy<BalanceOf<T>, BlockNumberFor<T>> {
 }
 
 /// A result by a fresh executor, submitted under `policy`.
-fn submitted<T: Config>(index: u32, policy: ModelPolicy<BalanceOf<T>, BlockNumberFor<T>>) -> RequestId {
+fn submitted<T: Config>(
+	index: u32,
+	policy: ModelPolicy<BalanceOf<T>, BlockNumberFor<T>>,
+) -> RequestId {
 	T::BenchmarkHelper::submitted_result(&funded::<T>("executor", index), policy)
 }
 

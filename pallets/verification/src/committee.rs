@@ -12,7 +12,8 @@ use veritas_primitives::settlement::RequestId;
 
 /// A number in `[0, bound)` from the seed, for draw `index` of `request`.
 fn draw(seed: &[u8; 32], request: RequestId, round: u8, index: u32, bound: u64) -> u64 {
-	let hash = sp_io::hashing::blake2_256(&(b"veritas/committee", seed, request, round, index).encode());
+	let hash =
+		sp_io::hashing::blake2_256(&(b"veritas/committee", seed, request, round, index).encode());
 	let mut first = [0u8; 8];
 	first.copy_from_slice(&hash[..8]);
 	u64::from_le_bytes(first) % bound.max(1)
@@ -64,7 +65,8 @@ mod tests {
 	#[test]
 	fn the_draw_depends_on_seed_request_and_round_only() {
 		let candidates: Vec<u64> = (0..32).collect();
-		let draw = |seed: u8, request, round| select(&[seed; 32], request, round, candidates.clone(), 5);
+		let draw =
+			|seed: u8, request, round| select(&[seed; 32], request, round, candidates.clone(), 5);
 		assert_eq!(draw(1, 1, 0), draw(1, 1, 0));
 		assert_ne!(draw(1, 1, 0), draw(2, 1, 0));
 		assert_ne!(draw(1, 1, 0), draw(1, 2, 0));

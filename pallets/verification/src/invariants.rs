@@ -22,7 +22,8 @@ impl<T: Config> Pallet<T> {
 		let active = ActiveVerifiers::<T>::get();
 		let mut seats: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		for (who, request, ()) in Seats::<T>::iter() {
-			let record = Verifications::<T>::get(request).ok_or("a seat in a finished verification")?;
+			let record =
+				Verifications::<T>::get(request).ok_or("a seat in a finished verification")?;
 			ensure!(record.stage.is_round(), "a seat outside a round");
 			ensure!(record.committee.contains(&who), "a seat outside the committee");
 			ensure!(!record.has_voted(&who), "a seat kept after attesting");
@@ -43,22 +44,31 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(seats.is_empty(), "a seat held by an unknown verifier");
 		ensure!(
-			active.iter().all(|member| Verifiers::<T>::contains_key(member)),
+			active.iter().all(Verifiers::<T>::contains_key),
 			"the eligible list names an unknown verifier"
 		);
 		for (request, record) in Verifications::<T>::iter() {
-			ensure!(Due::<T>::get(record.due).contains(&request), "a verification off the due list");
-			ensure!(!record.committee.contains(&record.executor), "an executor on its own committee");
+			ensure!(
+				Due::<T>::get(record.due).contains(&request),
+				"a verification off the due list"
+			);
+			ensure!(
+				!record.committee.contains(&record.executor),
+				"an executor on its own committee"
+			);
 			if record.stage.is_round() {
 				for member in record.committee.iter() {
 					ensure!(
-						record.has_voted(member) == !Seats::<T>::contains_key(member, request),
+						record.has_voted(member) != Seats::<T>::contains_key(member, request),
 						"a member without a vote holds no seat"
 					);
 				}
 			}
 			for (index, vote) in record.votes.iter().enumerate() {
-				ensure!(record.committee.contains(&vote.verifier), "a vote from outside the committee");
+				ensure!(
+					record.committee.contains(&vote.verifier),
+					"a vote from outside the committee"
+				);
 				ensure!(
 					!record.votes[..index].iter().any(|earlier| earlier.verifier == vote.verifier),
 					"a member voted twice"

@@ -50,6 +50,14 @@
 //! settles: accepted results pay the attesting verifiers from the request's
 //! fee; frauds pay them (and the challenger) from the executor's slash.
 //!
+//! ## The verifier's node
+//!
+//! A verifier's node runs this pallet's off-chain worker ([`offchain`]): for
+//! the seats of the `vrvf` keys in its keystore, it has the node's engine
+//! re-run the request (or, under `TokenTopK`, check the executor's tokens in
+//! one teacher-forced pass) and compare under the model's rule, then posts
+//! the attestation signed with [`Config::VerifierAuthority`].
+//!
 //! ## Bounded work
 //!
 //! Every stage has a due block; `on_initialize` handles the requests due in
@@ -76,6 +84,9 @@ pub mod committee;
 mod invariants;
 #[cfg(test)]
 mod mock;
+pub mod offchain;
+#[cfg(test)]
+mod offchain_tests;
 mod rounds;
 #[cfg(test)]
 mod tests;
@@ -96,11 +107,24 @@ use frame_system::pallet_prelude::*;
 use sp_runtime::{traits::Saturating, Perbill};
 use veritas_primitives::{
 	inference::{
-		Attestation, InferenceHooks, SubmittedResult, VerificationHooks, VerificationStart,
+		Attestation, InferenceHooks, RequestInspect, SubmittedResult, VerificationHooks,
+		VerificationStart,
 	},
-	model::{ComparisonRule, Digest, VerificationPolicy},
+	model::{ComparisonRule, Digest, ModelInspect, VerificationPolicy},
 	settlement::{Bond, RequestId, Settlement},
 };
+
+/// Signs a verifier's attestations with its sr25519 `vrvf` key, for
+/// runtimes whose accounts are `MultiSigner`s (as Veritas's are).
+pub struct VerifierAuthority;
+
+impl frame_system::offchain::AppCrypto<sp_runtime::MultiSigner, sp_runtime::MultiSignature>
+	for VerifierAuthority
+{
+	type RuntimeAppPublic = veritas_primitives::keys::verifier::Public;
+	type GenericPublic = sp_core::sr25519::Public;
+	type GenericSignature = sp_core::sr25519::Signature;
+}
 
 /// The balance type.
 pub type BalanceOf<T> =
@@ -133,7 +157,9 @@ pub mod pallet {
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config:
+		frame_system::Config + frame_system::offchain::CreateSignedTransaction<Call<Self>>
+	{
 		/// The overarching event type.
 		#[allow(deprecated)]
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
@@ -147,6 +173,16 @@ pub mod pallet {
 
 		/// Where verdicts go to be settled.
 		type Inference: InferenceHooks<Self::AccountId>;
+
+		/// Requests and their results, for the verifier's off-chain worker.
+		type Requests: RequestInspect;
+
+		/// The model registry, for the verifier's off-chain worker.
+		type Models: ModelInspect<Self::AccountId, BalanceOf<Self>, BlockNumberFor<Self>>;
+
+		/// The key a verifier's node signs its attestations with (key type
+		/// `vrvf` in the keystore).
+		type VerifierAuthority: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
 
 		/// The seed of committees and samples, read after the result landed.
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
@@ -201,7 +237,11 @@ pub mod pallet {
 
 		/// Submits results for the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, BalanceOf<Self>, BlockNumberFor<Self>>;
+		type BenchmarkHelper: BenchmarkHelper<
+			Self::AccountId,
+			BalanceOf<Self>,
+			BlockNumberFor<Self>,
+		>;
 	}
 
 	/// Registered verifiers.
@@ -215,8 +255,7 @@ pub mod pallet {
 
 	/// Results under verification.
 	#[pallet::storage]
-	pub type Verifications<T: Config> =
-		StorageMap<_, Twox64Concat, RequestId, VerificationOf<T>>;
+	pub type Verifications<T: Config> = StorageMap<_, Twox64Concat, RequestId, VerificationOf<T>>;
 
 	/// Committee seats waiting for an attestation, by verifier: what a
 	/// verifier's off-chain worker reads to find its work.
@@ -237,28 +276,71 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		VerifierRegistered { verifier: T::AccountId, stake: BalanceOf<T> },
-		VerifierUnbonding { verifier: T::AccountId, until: BlockNumberFor<T> },
-		VerifierWithdrawn { verifier: T::AccountId, stake: BalanceOf<T> },
+		VerifierRegistered {
+			verifier: T::AccountId,
+			stake: BalanceOf<T>,
+		},
+		VerifierUnbonding {
+			verifier: T::AccountId,
+			until: BlockNumberFor<T>,
+		},
+		VerifierWithdrawn {
+			verifier: T::AccountId,
+			stake: BalanceOf<T>,
+		},
 		/// A committee was drawn for a round.
-		CommitteeSelected { request: RequestId, stage: Stage, members: alloc::vec::Vec<T::AccountId> },
+		CommitteeSelected {
+			request: RequestId,
+			stage: Stage,
+			members: alloc::vec::Vec<T::AccountId>,
+		},
 		/// The result is final at `ends` unless challenged.
-		WindowOpened { request: RequestId, ends: BlockNumberFor<T> },
-		Challenged { request: RequestId, challenger: T::AccountId, bond: BalanceOf<T> },
-		Attested { request: RequestId, verifier: T::AccountId, attestation: Attestation },
+		WindowOpened {
+			request: RequestId,
+			ends: BlockNumberFor<T>,
+		},
+		Challenged {
+			request: RequestId,
+			challenger: T::AccountId,
+			bond: BalanceOf<T>,
+		},
+		Attested {
+			request: RequestId,
+			verifier: T::AccountId,
+			attestation: Attestation,
+		},
 		/// The first round could not decide; a dispute committee takes over.
-		Escalated { request: RequestId },
-		VerifierSlashed { verifier: T::AccountId, amount: BalanceOf<T>, reason: SlashReason },
+		Escalated {
+			request: RequestId,
+		},
+		VerifierSlashed {
+			verifier: T::AccountId,
+			amount: BalanceOf<T>,
+			reason: SlashReason,
+		},
 		/// The challenger's bond went to the treasury: the result stood.
-		ChallengeBondSlashed { request: RequestId, challenger: T::AccountId, amount: BalanceOf<T> },
+		ChallengeBondSlashed {
+			request: RequestId,
+			challenger: T::AccountId,
+			amount: BalanceOf<T>,
+		},
 		/// Verification ended: accepted, or fraud.
-		VerdictReached { request: RequestId, fraud: bool },
+		VerdictReached {
+			request: RequestId,
+			fraud: bool,
+		},
 		/// Fewer verifiers were eligible than the policy needs: accepted
 		/// without verification.
-		Unverified { request: RequestId, eligible: u32 },
+		Unverified {
+			request: RequestId,
+			eligible: u32,
+		},
 		/// The inference pallet refused the verdict (the request was no longer
 		/// waiting for one); the verification was dropped.
-		VerdictNotSettled { request: RequestId, error: DispatchError },
+		VerdictNotSettled {
+			request: RequestId,
+			error: DispatchError,
+		},
 	}
 
 	#[pallet::error]
@@ -313,6 +395,10 @@ pub mod pallet {
 				Self::on_due(request, now);
 			}
 			T::WeightInfo::on_initialize(count)
+		}
+
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			offchain::run_verifier::<T>(now);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -415,7 +501,10 @@ pub mod pallet {
 			ensure!(!record.has_voted(&who), Error::<T>::AlreadyAttested);
 			if record.comparison == ComparisonRule::Exact {
 				let same = output_digest == record.output_digest;
-				ensure!(same == (attestation == Attestation::Match), Error::<T>::VerdictContradictsDigest);
+				ensure!(
+					same == (attestation == Attestation::Match),
+					Error::<T>::VerdictContradictsDigest
+				);
 			}
 			// The committee and the votes share one bound, and each member
 			// votes once: this push always fits.
@@ -432,7 +521,8 @@ pub mod pallet {
 
 impl<T: Config> Pallet<T> {
 	fn start_unbonding(who: &T::AccountId) -> Result<BlockNumberFor<T>, DispatchError> {
-		let until = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		let until =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		Verifiers::<T>::try_mutate(who, |maybe| {
 			let verifier = maybe.as_mut().ok_or(Error::<T>::NotVerifier)?;
 			ensure!(verifier.status == VerifierStatus::Active, Error::<T>::AlreadyUnbonding);

@@ -10,10 +10,16 @@ use frame_support::{
 	traits::{ConstU128, ConstU32, ConstU64, ConstU8, Hooks, Randomness},
 };
 use sp_core::H256;
-use sp_runtime::{BuildStorage, DispatchError, DispatchResult, Perbill, Permill};
+use sp_runtime::{
+	testing::{TestSignature, UintAuthorityId},
+	BuildStorage, DispatchError, DispatchResult, Perbill, Permill,
+};
 use veritas_primitives::{
 	inference::{InferenceHooks, SubmittedResult, Verdict, VerificationHooks},
-	model::{ComparisonRule, ModelPolicy, VerificationPolicy},
+	model::{
+		Architecture, Cid, ComparisonRule, FileRef, ModelFiles, ModelFormat, ModelId, ModelInspect,
+		ModelLineId, ModelPolicy, ModelRecord, ModelStatus, Pricing, TaskKind, VerificationPolicy,
+	},
 	settlement::RequestId,
 };
 
@@ -72,6 +78,8 @@ thread_local! {
 	static VERDICTS: RefCell<Vec<(RequestId, Verdict<AccountId>)>> = const { RefCell::new(Vec::new()) };
 	static REFUSE_VERDICTS: RefCell<bool> = const { RefCell::new(false) };
 	static SEED: RefCell<u8> = const { RefCell::new(0) };
+	static REQUESTS: RefCell<std::collections::BTreeMap<RequestId, veritas_primitives::inference::RequestToCheck>> =
+		const { RefCell::new(std::collections::BTreeMap::new()) };
 }
 
 /// Records verdicts (or refuses them, after `refuse_verdicts()`).
@@ -97,6 +105,99 @@ impl InferenceHooks<AccountId> for TestInference {
 	}
 }
 
+impl veritas_primitives::inference::RequestInspect for TestInference {
+	fn request_to_check(
+		request: RequestId,
+	) -> Option<veritas_primitives::inference::RequestToCheck> {
+		REQUESTS.with(|requests| requests.borrow().get(&request).cloned())
+	}
+}
+
+impl TestInference {
+	/// What the stand-in says of `request` to the verifier's worker.
+	pub fn insert_request(
+		request: RequestId,
+		submitted: veritas_primitives::inference::RequestToCheck,
+	) {
+		REQUESTS.with(|requests| requests.borrow_mut().insert(request, submitted));
+	}
+}
+
+/// A registry of one model, 0.
+pub struct TestModels;
+
+pub fn model_record() -> ModelRecord<AccountId, Balance, BlockNumber> {
+	let file =
+		FileRef { cid: Cid::truncate_from(b"bafkreimodel".to_vec()), digest: [1; 32], size: 10 };
+	ModelRecord {
+		line: 0,
+		version: 1,
+		owner: 0,
+		files: ModelFiles { weights: file, config: None, tokenizer: None },
+		format: ModelFormat::Safetensors,
+		architecture: Architecture::Mlp,
+		task: TaskKind::TabularRegression { inputs: 1 },
+		pricing: Pricing { per_request: 1, per_output_token: 0 },
+		policy: quorum(2, 3),
+		status: ModelStatus::Active,
+		deposit: 0,
+		published_at: 0,
+	}
+}
+
+impl ModelInspect<AccountId, Balance, BlockNumber> for TestModels {
+	fn model(id: ModelId) -> Option<ModelRecord<AccountId, Balance, BlockNumber>> {
+		(id == 0).then(model_record)
+	}
+
+	fn latest_active(_: ModelLineId) -> Option<ModelId> {
+		Some(0)
+	}
+}
+
+/// Test keys are account numbers (`UintAuthorityId`) with mock signatures;
+/// the keys the "keystore" holds are set with `UintAuthorityId::set_all_keys`.
+pub type Extrinsic = sp_runtime::testing::TestXt<RuntimeCall, ()>;
+
+impl frame_system::offchain::SigningTypes for Test {
+	type Public = UintAuthorityId;
+	type Signature = TestSignature;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_signed_transaction<
+		C: frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature>,
+	>(
+		call: RuntimeCall,
+		public: UintAuthorityId,
+		account: AccountId,
+		_nonce: u32,
+	) -> Option<Extrinsic> {
+		// The key must sign; the mock extrinsic then carries no signature.
+		C::sign(&codec::Encode::encode(&call), public)?;
+		Some(Extrinsic::new_signed(call, account, (), ()))
+	}
+}
+
+pub struct TestVerifierAuthority;
+
+impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestVerifierAuthority {
+	type RuntimeAppPublic = UintAuthorityId;
+	type GenericPublic = UintAuthorityId;
+	type GenericSignature = TestSignature;
+}
+
 /// The same seed until the test changes it with `set_seed`.
 pub struct TestRandomness;
 
@@ -109,7 +210,10 @@ impl TestRandomness {
 impl Randomness<H256, BlockNumber> for TestRandomness {
 	fn random(subject: &[u8]) -> (H256, BlockNumber) {
 		let seed = SEED.with(|seed| *seed.borrow());
-		(H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(subject, seed)))), System::block_number())
+		(
+			H256(sp_io::hashing::blake2_256(&codec::Encode::encode(&(subject, seed)))),
+			System::block_number(),
+		)
 	}
 }
 
@@ -123,6 +227,9 @@ impl pallet_verification::Config for Test {
 	type Currency = Balances;
 	type Settlement = Settlement;
 	type Inference = TestInference;
+	type Requests = TestInference;
+	type Models = TestModels;
+	type VerifierAuthority = TestVerifierAuthority;
 	type Randomness = TestRandomness;
 	type MinVerifierStake = ConstU128<MIN_STAKE>;
 	type MaxVerifiers = ConstU32<7>;
@@ -146,8 +253,12 @@ pub struct TestBenchmarkHelper;
 
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber> for TestBenchmarkHelper {
-	fn submitted_result(executor: &AccountId, policy: ModelPolicy<Balance, BlockNumber>) -> RequestId {
-		let request = pallet_verification::Verifications::<Test>::iter_keys().max().map_or(0, |max| max + 1);
+	fn submitted_result(
+		executor: &AccountId,
+		policy: ModelPolicy<Balance, BlockNumber>,
+	) -> RequestId {
+		let request =
+			pallet_verification::Verifications::<Test>::iter_keys().max().map_or(0, |max| max + 1);
 		submit(request, *executor, policy);
 		request
 	}
@@ -165,15 +276,24 @@ pub const EXTRA: AccountId = 18;
 pub const ENDOWMENT: Balance = 1_000_000;
 pub const OUTPUT: [u8; 32] = [7; 32];
 
-pub fn policy(verification: VerificationPolicy<Balance, BlockNumber>, comparison: ComparisonRule) -> ModelPolicy<Balance, BlockNumber> {
+pub fn policy(
+	verification: VerificationPolicy<Balance, BlockNumber>,
+	comparison: ComparisonRule,
+) -> ModelPolicy<Balance, BlockNumber> {
 	ModelPolicy { verification, comparison }
 }
 
 pub fn quorum(k: u8, n: u8) -> ModelPolicy<Balance, BlockNumber> {
-	policy(VerificationPolicy::Quorum { k, n }, ComparisonRule::Cosine(veritas_primitives::model::Tolerance(1_000)))
+	policy(
+		VerificationPolicy::Quorum { k, n },
+		ComparisonRule::Cosine(veritas_primitives::model::Tolerance(1_000)),
+	)
 }
 
-pub fn optimistic(window_blocks: BlockNumber, challenge_bond: Balance) -> ModelPolicy<Balance, BlockNumber> {
+pub fn optimistic(
+	window_blocks: BlockNumber,
+	challenge_bond: Balance,
+) -> ModelPolicy<Balance, BlockNumber> {
 	policy(VerificationPolicy::Optimistic { window_blocks, challenge_bond }, ComparisonRule::Exact)
 }
 
@@ -226,6 +346,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		System::set_block_number(1);
 		VERDICTS.with(|verdicts| verdicts.borrow_mut().clear());
 		REFUSE_VERDICTS.with(|refuse| *refuse.borrow_mut() = false);
+		REQUESTS.with(|requests| requests.borrow_mut().clear());
 		TestRandomness::set_seed(0);
 	});
 	ext

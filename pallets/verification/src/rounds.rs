@@ -5,10 +5,7 @@
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{
-	pallet_prelude::*,
-	storage::with_storage_layer,
-	traits::Randomness,
-	BoundedVec,
+	pallet_prelude::*, storage::with_storage_layer, traits::Randomness, BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{traits::Saturating, Perbill};
@@ -54,7 +51,11 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	fn advance(request: RequestId, mut record: VerificationOf<T>, now: BlockNumberFor<T>) -> DispatchResult {
+	fn advance(
+		request: RequestId,
+		mut record: VerificationOf<T>,
+		now: BlockNumberFor<T>,
+	) -> DispatchResult {
 		match (record.stage, record.policy) {
 			(Stage::Selecting, VerificationPolicy::Quorum { k, n }) => {
 				Self::start_quorum(request, record, k, n, now)
@@ -158,7 +159,8 @@ impl<T: Config> Pallet<T> {
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
 		let round = u8::from(stage == Stage::Dispute);
-		let members = committee::select(&Self::seed(request), request, round, eligible, size.into());
+		let members =
+			committee::select(&Self::seed(request), request, round, eligible, size.into());
 		for member in &members {
 			Seats::<T>::insert(member, request, ());
 			Verifiers::<T>::mutate(member, |maybe| {
@@ -262,7 +264,11 @@ impl<T: Config> Pallet<T> {
 		let losing = if fraud { Attestation::Match } else { Attestation::Mismatch };
 		for vote in record.votes.iter().chain(record.first_round.iter()) {
 			if vote.attestation == losing {
-				Self::slash_verifier(&vote.verifier, T::WrongAttestationSlash::get(), SlashReason::AgainstMajority);
+				Self::slash_verifier(
+					&vote.verifier,
+					T::WrongAttestationSlash::get(),
+					SlashReason::AgainstMajority,
+				);
 			} else {
 				Self::raise_reputation(&vote.verifier);
 			}
@@ -273,8 +279,12 @@ impl<T: Config> Pallet<T> {
 				Some(challenger)
 			},
 			Some((challenger, bond)) => {
-				let amount =
-					T::Settlement::slash(&challenger, Bond::ChallengeBond, bond, Beneficiary::Treasury);
+				let amount = T::Settlement::slash(
+					&challenger,
+					Bond::ChallengeBond,
+					bond,
+					Beneficiary::Treasury,
+				);
 				Self::deposit_event(Event::ChallengeBondSlashed { request, challenger, amount });
 				None
 			},
@@ -338,8 +348,8 @@ impl<T: Config> Pallet<T> {
 		);
 		verifier.stake = verifier.stake.saturating_sub(amount);
 		verifier.reputation = verifier.reputation.saturating_sub(1);
-		let below_minimum = verifier.status == VerifierStatus::Active &&
-			verifier.stake < T::MinVerifierStake::get();
+		let below_minimum = verifier.status == VerifierStatus::Active
+			&& verifier.stake < T::MinVerifierStake::get();
 		Verifiers::<T>::insert(who, verifier);
 		Self::deposit_event(Event::VerifierSlashed { verifier: who.clone(), amount, reason });
 		if below_minimum {

@@ -69,11 +69,17 @@ fn register_verifier_holds_the_stake_and_makes_it_eligible() {
 	run_test(|| {
 		assert_ok!(Verification::register_verifier(RuntimeOrigin::signed(SPARE), MIN_STAKE));
 		assert_eq!(
-			Balances::balance_on_hold(&RuntimeHoldReason::Settlement(pallet_settlement::HoldReason::VerifierStake), &SPARE),
+			Balances::balance_on_hold(
+				&RuntimeHoldReason::Settlement(pallet_settlement::HoldReason::VerifierStake),
+				&SPARE
+			),
 			MIN_STAKE
 		);
 		assert!(ActiveVerifiers::<Test>::get().contains(&SPARE));
-		assert_eq!(Verifiers::<Test>::get(SPARE).expect("registered").status, VerifierStatus::Active);
+		assert_eq!(
+			Verifiers::<Test>::get(SPARE).expect("registered").status,
+			VerifierStatus::Active
+		);
 		assert!(events().contains(&Event::VerifierRegistered { verifier: SPARE, stake: MIN_STAKE }));
 	});
 }
@@ -108,7 +114,10 @@ fn unregistering_unbonds_and_withdrawing_returns_the_stake() {
 	run_test(|| {
 		let who = VERIFIERS[0];
 		let free = Balances::balance(&who);
-		assert_noop!(Verification::withdraw_stake(RuntimeOrigin::signed(who)), Error::<Test>::NotUnbonding);
+		assert_noop!(
+			Verification::withdraw_stake(RuntimeOrigin::signed(who)),
+			Error::<Test>::NotUnbonding
+		);
 		assert_ok!(Verification::unregister_verifier(RuntimeOrigin::signed(who)));
 		assert!(!ActiveVerifiers::<Test>::get().contains(&who));
 		assert_eq!(
@@ -119,12 +128,18 @@ fn unregistering_unbonds_and_withdrawing_returns_the_stake() {
 			Verification::unregister_verifier(RuntimeOrigin::signed(who)),
 			Error::<Test>::AlreadyUnbonding
 		);
-		assert_noop!(Verification::withdraw_stake(RuntimeOrigin::signed(who)), Error::<Test>::StillUnbonding);
+		assert_noop!(
+			Verification::withdraw_stake(RuntimeOrigin::signed(who)),
+			Error::<Test>::StillUnbonding
+		);
 		run_to(11);
 		assert_ok!(Verification::withdraw_stake(RuntimeOrigin::signed(who)));
 		assert_eq!(Balances::balance(&who), free + MIN_STAKE * 10);
 		assert!(!Verifiers::<Test>::contains_key(who));
-		assert_noop!(Verification::withdraw_stake(RuntimeOrigin::signed(who)), Error::<Test>::NotVerifier);
+		assert_noop!(
+			Verification::withdraw_stake(RuntimeOrigin::signed(who)),
+			Error::<Test>::NotVerifier
+		);
 		assert_noop!(
 			Verification::unregister_verifier(RuntimeOrigin::signed(SPARE)),
 			Error::<Test>::NotVerifier
@@ -151,7 +166,10 @@ fn a_verifier_with_open_seats_cannot_withdraw() {
 		assert_ok!(Verification::unregister_verifier(RuntimeOrigin::signed(seated)));
 		// Past its unbonding, but the seat is still open.
 		System::set_block_number(40);
-		assert_noop!(Verification::withdraw_stake(RuntimeOrigin::signed(seated)), Error::<Test>::SeatsOpen);
+		assert_noop!(
+			Verification::withdraw_stake(RuntimeOrigin::signed(seated)),
+			Error::<Test>::SeatsOpen
+		);
 		System::set_block_number(13);
 	});
 }
@@ -188,10 +206,7 @@ fn k_matching_attestations_accept_the_result() {
 		attest(members[0], 1, Attestation::Match);
 		assert!(verdict(1).is_none());
 		attest(members[1], 1, Attestation::Match);
-		assert_eq!(
-			verdict(1),
-			Some(Verdict::Accepted { verifiers: vec![members[0], members[1]] })
-		);
+		assert_eq!(verdict(1), Some(Verdict::Accepted { verifiers: vec![members[0], members[1]] }));
 		assert!(!Verifications::<Test>::contains_key(1));
 		// The third member's seat is freed, with no slash.
 		assert!(!Seats::<Test>::contains_key(members[2], 1));
@@ -205,13 +220,23 @@ fn k_matching_attestations_accept_the_result() {
 fn attest_errors() {
 	run_test(|| {
 		assert_noop!(
-			Verification::attest(RuntimeOrigin::signed(VERIFIERS[0]), 1, Attestation::Match, OUTPUT),
+			Verification::attest(
+				RuntimeOrigin::signed(VERIFIERS[0]),
+				1,
+				Attestation::Match,
+				OUTPUT
+			),
 			Error::<Test>::UnknownRequest
 		);
 		submit(1, EXECUTOR, quorum(2, 3));
 		// Before the draw there is no round.
 		assert_noop!(
-			Verification::attest(RuntimeOrigin::signed(VERIFIERS[0]), 1, Attestation::Match, OUTPUT),
+			Verification::attest(
+				RuntimeOrigin::signed(VERIFIERS[0]),
+				1,
+				Attestation::Match,
+				OUTPUT
+			),
 			Error::<Test>::AttestationClosed
 		);
 		run_to(2);
@@ -360,7 +385,9 @@ fn a_verdict_the_inference_pallet_refuses_still_ends_the_verification() {
 		submit(1, EXECUTOR, optimistic(3, 50));
 		run_to(5);
 		assert!(!Verifications::<Test>::contains_key(1));
-		assert!(events().iter().any(|event| matches!(event, Event::VerdictNotSettled { request: 1, .. })));
+		assert!(events()
+			.iter()
+			.any(|event| matches!(event, Event::VerdictNotSettled { request: 1, .. })));
 	});
 }
 

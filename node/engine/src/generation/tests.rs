@@ -11,6 +11,7 @@ use candle_core::{
 use tokenizers::pre_tokenizers::byte_level::ByteLevel;
 
 use super::*;
+use crate::compare::Verdict;
 
 const HIDDEN: usize = 16;
 const FEED_FORWARD: usize = 32;
@@ -196,4 +197,39 @@ fn broken_files_are_refused_with_a_reason() {
 	let mut truncated = tiny_gguf(7);
 	truncated.truncate(truncated.len() / 2);
 	assert!(TextGenerator::load(&truncated).is_err());
+}
+
+fn check(generator: &TextGenerator, tokens: &[u32], max_new_tokens: u32, k: usize) -> Verdict {
+	let text = generator.decode(tokens).unwrap();
+	generator.check_generation("hello", tokens, text.as_bytes(), max_new_tokens, k).unwrap()
+}
+
+#[test]
+fn an_honest_generation_passes_the_verifiers_check() {
+	let generator = generator();
+	let tokens = generator.generate("hello", &params(10, 0, 0.0)).unwrap();
+	assert_eq!(check(&generator, &tokens, 10, 1), Verdict::Match);
+	let sampled = generator.generate("hello", &params(10, 3, 0.7)).unwrap();
+	assert_eq!(check(&generator, &sampled, 10, 50), Verdict::Match);
+}
+
+#[test]
+fn changed_truncated_or_inconsistent_generations_fail_the_check() {
+	let generator = generator();
+	let tokens = generator.generate("hello", &params(12, 0, 0.0)).unwrap();
+	assert_eq!(tokens.len(), 12, "the tiny model runs to the limit");
+	// Cut short: the model would have gone on.
+	let Verdict::Mismatch(reason) = check(&generator, &tokens[..6], 12, 1) else {
+		panic!("a truncated generation passed")
+	};
+	assert!(reason.contains("stops after 6"), "{reason}");
+	// One token swapped for the least likely one.
+	let mut changed = tokens.clone();
+	changed[3] = (changed[3] + 1) % 256;
+	assert!(!check(&generator, &changed, 12, 1).is_match());
+	// More tokens than asked for.
+	assert!(!check(&generator, &tokens, 11, 1).is_match());
+	// Text that is not the tokens' decoding.
+	let verdict = generator.check_generation("hello", &tokens, b"something else", 12, 1).unwrap();
+	assert!(!verdict.is_match());
 }

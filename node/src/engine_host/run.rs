@@ -1,0 +1,278 @@
+//! Running jobs: fetching and checking files, loading models, running them,
+//! writing proof documents, and comparing a verifier's result with an
+//! executor's.
+
+use std::time::Instant;
+
+use codec::DecodeAll;
+use veritas_engine::{
+	blake2_256,
+	compare::{compare, Comparison, Verdict},
+	digest::to_hex,
+	load::{load, Architecture as EngineArchitecture, ModelBytes},
+	model::{EngineError, Input, Model, RunParams},
+	output::Output,
+	proof::{ProofDocument, ProofFile, Timings, PROOF_FORMAT_VERSION},
+	StoreError,
+};
+use veritas_primitives::{
+	host::{CheckJob, CheckReceipt, ExecutionJob, ExecutionReceipt, JobFailure, ModelSpec},
+	inference::{Attestation, F32Bits, InferenceOutput, InferenceParams, RequestInput},
+	model::{Architecture, ComparisonRule, FileRef, TaskKind},
+};
+
+use super::{Shared, LOG_TARGET};
+
+fn store_failure(error: StoreError) -> JobFailure {
+	let text = error.to_string().into_bytes();
+	match error {
+		StoreError::DigestMismatch { .. } | StoreError::TooLarge { .. } => {
+			JobFailure::DigestMismatch(text)
+		},
+		_ => JobFailure::Unavailable(text),
+	}
+}
+
+fn engine_failure(error: impl ToString) -> JobFailure {
+	JobFailure::Engine(error.to_string().into_bytes())
+}
+
+/// A model ready to run on a request's input.
+struct Prepared {
+	model: std::sync::Arc<dyn Model>,
+	input: Vec<u8>,
+	timings: Timings,
+}
+
+/// Fetches the input and (unless cached) the model's files, each checked
+/// against its on-chain digest, and loads the model.
+fn prepare(
+	shared: &Shared,
+	spec: &ModelSpec,
+	input: &RequestInput,
+) -> Result<Prepared, JobFailure> {
+	let fetch = |file: &FileRef| -> Result<Vec<u8>, JobFailure> {
+		let cid = String::from_utf8_lossy(&file.cid).into_owned();
+		if file.size > shared.max_file_bytes {
+			return Err(JobFailure::Unavailable(
+				format!(
+					"{cid}: {} bytes, over this node's limit of {}",
+					file.size, shared.max_file_bytes
+				)
+				.into_bytes(),
+			));
+		}
+		shared.store.fetch(&cid, &file.digest, file.size).map_err(store_failure)
+	};
+	let started = Instant::now();
+	let input = match input {
+		RequestInput::Inline(bytes) => bytes.to_vec(),
+		RequestInput::Stored(file) => fetch(file)?,
+	};
+	let mut timings = Timings::default();
+	// Files are fetched only when the model is not cached; the cache key is
+	// the digest of all of the model's file digests.
+	let key = blake2_256(&spec.files.iter().flat_map(|file| file.digest).collect::<Vec<u8>>());
+	let model = match shared.cache.get(&key) {
+		Some(model) => model,
+		None => {
+			let files = ModelBytes {
+				weights: fetch(&spec.files.weights)?,
+				config: spec.files.config.as_ref().map(fetch).transpose()?,
+				tokenizer: spec.files.tokenizer.as_ref().map(fetch).transpose()?,
+			};
+			let loading = Instant::now();
+			let model = load(architecture(spec.architecture), files).map_err(engine_failure)?;
+			timings.load_ms = loading.elapsed().as_millis() as u64;
+			shared.cache.insert(key, model).map_err(engine_failure)?
+		},
+	};
+	// Everything so far but the load was fetching (the input, and the files
+	// on a cache miss).
+	timings.fetch_ms = (started.elapsed().as_millis() as u64).saturating_sub(timings.load_ms);
+	Ok(Prepared { model, input, timings })
+}
+
+/// The input bytes as the model takes them: text for text models, numbers
+/// (SCALE-encoded f32 values) for tabular ones.
+fn with_input<R>(
+	task: &TaskKind,
+	input: &[u8],
+	run: impl FnOnce(Input<'_>) -> Result<R, JobFailure>,
+) -> Result<R, JobFailure> {
+	match task {
+		TaskKind::TextEmbedding { .. } | TaskKind::TextGeneration { .. } => {
+			run(Input::Text(std::str::from_utf8(input).map_err(|_| {
+				JobFailure::BadInput(b"a text model's input must be UTF-8".to_vec())
+			})?))
+		},
+		TaskKind::TabularClassification { .. } | TaskKind::TabularRegression { .. } => {
+			let numbers: Vec<f32> = Vec::<F32Bits>::decode_all(&mut &input[..])
+				.map_err(|_| {
+					JobFailure::BadInput(
+						b"a tabular model's input must be SCALE-encoded f32 values".to_vec(),
+					)
+				})?
+				.into_iter()
+				.map(F32Bits::to_f32)
+				.collect();
+			run(Input::Numbers(&numbers))
+		},
+	}
+}
+
+fn run_params(params: &InferenceParams) -> RunParams {
+	RunParams {
+		max_new_tokens: params.max_new_tokens,
+		seed: params.seed,
+		temperature: params.temperature_thousandths as f32 / 1000.0,
+	}
+}
+
+fn run_failure(error: EngineError) -> JobFailure {
+	match error {
+		EngineError::BadInput(text) => JobFailure::BadInput(text.into_bytes()),
+		other => engine_failure(other),
+	}
+}
+
+/// Runs an executor's job: the output, and a proof document in the store.
+pub(super) fn execute(shared: &Shared, job: &ExecutionJob) -> Result<ExecutionReceipt, JobFailure> {
+	let spec = &job.model;
+	let Prepared { model, input, mut timings } = prepare(shared, spec, &job.input)?;
+	let running = Instant::now();
+	let output = with_input(&spec.task, &input, |input| {
+		model.run(input, &run_params(&job.params)).map_err(run_failure)
+	})?;
+	timings.run_ms = running.elapsed().as_millis() as u64;
+
+	let output_bytes = output.canonical_bytes();
+	// What the chain will accept: the same decoding and shape checks it runs.
+	InferenceOutput::decode_for(&output_bytes, &spec.task, &job.params).map_err(|error| {
+		engine_failure(format!("the output does not fit the model's task: {error:?}"))
+	})?;
+	if output_bytes.len() > veritas_primitives::inference::MAX_OUTPUT_LENGTH as usize {
+		return Err(engine_failure(format!(
+			"the output takes {} bytes, more than the chain's {}",
+			output_bytes.len(),
+			veritas_primitives::inference::MAX_OUTPUT_LENGTH
+		)));
+	}
+	let output_digest = blake2_256(&output_bytes);
+	let document = ProofDocument {
+		format_version: PROOF_FORMAT_VERSION,
+		request: job.request,
+		model: spec.model,
+		files: proof_files(spec),
+		input_digest: to_hex(&blake2_256(&input)),
+		max_new_tokens: job.params.max_new_tokens,
+		seed: job.params.seed,
+		temperature_thousandths: job.params.temperature_thousandths,
+		output: to_hex(&output_bytes),
+		output_digest: to_hex(&output_digest),
+		engine: ProofDocument::engine_name(),
+		threads: shared.threads as u32,
+		timings,
+		executor: to_hex(&job.executor),
+	};
+	let stored = shared.store.put(&document.to_bytes()).map_err(store_failure)?;
+	Ok(ExecutionReceipt {
+		output: output_bytes,
+		output_digest,
+		proof_cid: stored.cid.into_bytes(),
+		proof_digest: stored.digest,
+	})
+}
+
+/// Runs a verifier's job: re-runs the request (or, under `TokenTopK`,
+/// checks the executor's tokens in one pass) and compares under the rule.
+pub(super) fn check(shared: &Shared, job: &CheckJob) -> Result<CheckReceipt, JobFailure> {
+	let Prepared { model, input, .. } = prepare(shared, &job.model, &job.input)?;
+	let claimed_digest = blake2_256(&job.claimed_output);
+	let Ok(claimed) = Output::decode_all(&mut &job.claimed_output[..]) else {
+		return Ok(mismatch(job, "the executor's output does not decode".into()));
+	};
+	let (verdict, own_digest) = match (job.comparison, &claimed) {
+		(ComparisonRule::TokenTopK(k), Output::Generation { tokens, text }) => {
+			let verdict = with_input(&job.model.task, &input, |input| {
+				let Input::Text(prompt) = input else {
+					return Err(JobFailure::BadInput(b"a generation model takes text".to_vec()));
+				};
+				model
+					.check_generation(prompt, tokens, text, job.params.max_new_tokens, k as usize)
+					.map_err(run_failure)
+			})?;
+			// The verifier does not generate: on a match it vouches for the
+			// executor's digest.
+			let digest = match &verdict {
+				Verdict::Match => claimed_digest,
+				Verdict::Mismatch(reason) => blake2_256(reason.as_bytes()),
+			};
+			(verdict, digest)
+		},
+		(ComparisonRule::TokenTopK(_), _) => {
+			return Ok(mismatch(job, "a token check of an output that is not a generation".into()))
+		},
+		(rule, claimed) => {
+			let mine = with_input(&job.model.task, &input, |input| {
+				model.run(input, &run_params(&job.params)).map_err(run_failure)
+			})?;
+			(compare(comparison(rule), &mine, claimed), mine.digest())
+		},
+	};
+	Ok(match verdict {
+		Verdict::Match => {
+			CheckReceipt { attestation: Attestation::Match, output_digest: own_digest }
+		},
+		Verdict::Mismatch(reason) => {
+			log::warn!(target: LOG_TARGET, "request {}: mismatch: {reason}", job.request);
+			CheckReceipt { attestation: Attestation::Mismatch, output_digest: own_digest }
+		},
+	})
+}
+
+/// A mismatch found before running anything.
+fn mismatch(job: &CheckJob, reason: String) -> CheckReceipt {
+	log::warn!(target: LOG_TARGET, "request {}: mismatch: {reason}", job.request);
+	CheckReceipt {
+		attestation: Attestation::Mismatch,
+		output_digest: blake2_256(reason.as_bytes()),
+	}
+}
+
+/// The chain's rule as the engine compares: tolerances are in millionths.
+fn comparison(rule: ComparisonRule) -> Comparison {
+	let fraction = |millionths: u32| millionths as f32 / 1_000_000.0;
+	match rule {
+		ComparisonRule::Exact => Comparison::Exact,
+		ComparisonRule::MaxAbs(tolerance) => Comparison::MaxAbs(fraction(tolerance.0)),
+		ComparisonRule::Cosine(tolerance) => Comparison::Cosine(fraction(tolerance.0)),
+		ComparisonRule::TokenTopK(k) => Comparison::TokenTopK(k),
+	}
+}
+
+fn proof_files(spec: &ModelSpec) -> Vec<ProofFile> {
+	let files = &spec.files;
+	[
+		("weights", Some(&files.weights)),
+		("config", files.config.as_ref()),
+		("tokenizer", files.tokenizer.as_ref()),
+	]
+	.into_iter()
+	.filter_map(|(role, file)| {
+		file.map(|file| ProofFile {
+			role: role.into(),
+			cid: String::from_utf8_lossy(&file.cid).into_owned(),
+			digest: to_hex(&file.digest),
+		})
+	})
+	.collect()
+}
+
+fn architecture(architecture: Architecture) -> EngineArchitecture {
+	match architecture {
+		Architecture::Bert => EngineArchitecture::Bert,
+		Architecture::Llama => EngineArchitecture::Llama,
+		Architecture::Mlp => EngineArchitecture::Mlp,
+	}
+}

@@ -1,0 +1,134 @@
+//! The verifier's off-chain worker: check the results this node's verifier
+//! keys sit in committees for, and attest.
+//!
+//! Each block, for every verifier key in the node's keystore (key type
+//! `vrvf`), the worker reads the key's open [`Seats`] and, per request:
+//! 1. if the node's engine has no check for it, hands one over: the model's
+//!    files and digests, the request's input and parameters, the model's
+//!    comparison rule, and the executor's output as committed on-chain;
+//! 2. once the engine has a finding, signs and submits [`Call::attest`];
+//! 3. if the engine could not check (a file did not match its digest, say),
+//!    logs why once and does not attest: a verifier attests only to what it
+//!    has checked, and pays the no-show slash otherwise.
+//!
+//! The same per-request records as the executor's keep a worker from
+//! attesting twice.
+
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_system::{
+	offchain::{Account, SendSignedTransaction, Signer},
+	pallet_prelude::BlockNumberFor,
+};
+use veritas_primitives::{
+	host::{veritas_engine, CheckJob, JobFailure, JobStatus, ModelSpec, SubmitOutcome},
+	inference::RequestInspect,
+	model::ModelInspect,
+	offchain::WorkRecord,
+	settlement::RequestId,
+};
+
+use crate::{Call, Config, Seats, Verifications};
+
+const LOG_TARGET: &str = "runtime::verification::verifier";
+
+/// The most seats one verifier key handles per block.
+pub const MAX_SEATS_PER_RUN: usize = 16;
+
+/// Blocks after which an attestation that has not landed is sent again.
+pub const RESUBMIT_AFTER: u32 = 10;
+
+/// Runs the verifiers' work for block `now`.
+pub fn run_verifier<T: Config>(now: BlockNumberFor<T>) {
+	let accounts: Vec<_> = Signer::<T, T::VerifierAuthority>::keystore_accounts().collect();
+	for account in accounts {
+		let seats: Vec<RequestId> =
+			Seats::<T>::iter_key_prefix(&account.id).take(MAX_SEATS_PER_RUN).collect();
+		for request in seats {
+			check_seat::<T>(&account, request, now);
+		}
+	}
+}
+
+fn check_seat<T: Config>(account: &Account<T>, request: RequestId, now: BlockNumberFor<T>) {
+	// Two keys of one node may sit in one committee: each attests once.
+	let record = WorkRecord::new(&(b"verifier", &account.id).encode(), request);
+	if record.is_handled(now, RESUBMIT_AFTER.into()) {
+		return;
+	}
+	match veritas_engine::check_status(request) {
+		JobStatus::Unknown | JobStatus::Failed(JobFailure::Unavailable(_)) => {
+			hand_over::<T>(request)
+		},
+		JobStatus::Queued | JobStatus::Running => {},
+		JobStatus::Done(receipt) => {
+			if !record.claim(now, RESUBMIT_AFTER.into()) {
+				return;
+			}
+			let call = Call::<T>::attest {
+				request,
+				attestation: receipt.attestation,
+				output_digest: receipt.output_digest,
+			};
+			let sent = Signer::<T, T::VerifierAuthority>::all_accounts()
+				.with_filter(alloc::vec![account.public.clone()])
+				.send_signed_transaction(|_| call.clone());
+			if matches!(sent.first(), Some((_, Ok(())))) {
+				log::info!(target: LOG_TARGET, "request {request}: attested {:?}", receipt.attestation);
+			} else {
+				record.release();
+				log::warn!(target: LOG_TARGET, "request {request}: the pool refused the attestation");
+			}
+		},
+		JobStatus::Failed(failure) => {
+			log::error!(
+				target: LOG_TARGET,
+				"request {request}: cannot check, and will not attest: {}",
+				failure.describe()
+			);
+			record.refuse::<BlockNumberFor<T>>();
+		},
+	}
+}
+
+fn hand_over<T: Config>(request: RequestId) {
+	let Some(job) = check_job::<T>(request) else { return };
+	match veritas_engine::submit_check(job) {
+		SubmitOutcome::Queued => {
+			log::info!(target: LOG_TARGET, "request {request}: check handed to the engine")
+		},
+		SubmitOutcome::AlreadyKnown | SubmitOutcome::Busy => {},
+		SubmitOutcome::NoEngine => log::warn!(
+			target: LOG_TARGET,
+			"a verifier key in this node's keystore sits in request {request}'s committee, but \
+			 the node runs no engine: start it with --verifier"
+		),
+	}
+}
+
+/// What the engine needs to check `request`'s result.
+fn check_job<T: Config>(request: RequestId) -> Option<CheckJob> {
+	let verification = Verifications::<T>::get(request)?;
+	let Some(submitted) = T::Requests::request_to_check(request) else {
+		log::error!(target: LOG_TARGET, "request {request}: its result is gone");
+		return None;
+	};
+	let Some(model) = T::Models::model(submitted.model) else {
+		log::error!(target: LOG_TARGET, "request {request}: model {} is gone", submitted.model);
+		return None;
+	};
+	Some(CheckJob {
+		request,
+		model: ModelSpec {
+			model: submitted.model,
+			files: model.files,
+			format: model.format,
+			architecture: model.architecture,
+			task: submitted.task,
+		},
+		input: submitted.input,
+		params: submitted.params,
+		comparison: verification.comparison,
+		claimed_output: submitted.output,
+	})
+}

@@ -1,0 +1,157 @@
+//! The verifier's off-chain worker against a stand-in engine, in-memory
+//! off-chain storage and a test transaction pool.
+
+use std::sync::Arc;
+
+use codec::{Decode, Encode};
+use frame_support::traits::{Hooks, UnfilteredDispatchable};
+use sp_core::offchain::{
+	testing::{TestOffchainExt, TestTransactionPoolExt},
+	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+};
+use sp_runtime::testing::UintAuthorityId;
+use veritas_primitives::{
+	host::{testing::StandInEngine, CheckReceipt, InferenceHostExt, JobFailure, JobStatus},
+	inference::{
+		Attestation, F32Bits, InferenceOutput, InferenceParams, RequestInput, RequestToCheck,
+	},
+	model::{ComparisonRule, TaskKind},
+};
+
+use crate::{mock::*, Call, Seats, Verifications};
+
+/// Runs `test` on a chain where request 1 sits with a quorum(2, 3)
+/// committee, with a stand-in engine and a test pool; `test` gets the
+/// engine and a reader of the pool's attestations (signer, call).
+fn with_worker(test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Call<Test>)>)) {
+	let mut ext = new_test_ext();
+	let (offchain, _) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	let engine = Arc::new(StandInEngine::default());
+	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(InferenceHostExt(engine.clone()));
+	ext.execute_with(|| {
+		for verifier in &VERIFIERS[..3] {
+			Verification::register_verifier(RuntimeOrigin::signed(*verifier), MIN_STAKE)
+				.expect("registers");
+		}
+		let output = InferenceOutput::Regression(F32Bits::from(0.5)).encode();
+		TestInference::insert_request(
+			1,
+			RequestToCheck {
+				model: 0,
+				input: RequestInput::Inline(b"in".to_vec().try_into().expect("fits")),
+				params: InferenceParams::default(),
+				task: TaskKind::TabularRegression { inputs: 1 },
+				output,
+			},
+		);
+		submit(1, EXECUTOR, quorum(2, 3));
+		run_to(2);
+		let attestations = || {
+			pool_state
+				.read()
+				.transactions
+				.iter()
+				.map(|bytes| {
+					let extrinsic = Extrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
+					let sp_runtime::generic::Preamble::Signed(signer, ..) = extrinsic.preamble
+					else {
+						panic!("a signed transaction")
+					};
+					match extrinsic.function {
+						RuntimeCall::Verification(call) => (signer, call),
+						other => panic!("not an attestation: {other:?}"),
+					}
+				})
+				.collect()
+		};
+		test(&engine, &attestations);
+	});
+}
+
+fn run_worker_at(block: u64) {
+	System::set_block_number(block);
+	Verification::offchain_worker(block);
+}
+
+#[test]
+fn a_seated_key_checks_then_attests_once() {
+	with_worker(|engine, attestations| {
+		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+		UintAuthorityId::set_all_keys([member]);
+		run_worker_at(2);
+		let jobs = engine.check_jobs();
+		assert_eq!(jobs.len(), 1);
+		assert_eq!(jobs[0].comparison, quorum(2, 3).comparison);
+		assert_eq!(
+			jobs[0].claimed_output,
+			InferenceOutput::Regression(F32Bits::from(0.5)).encode()
+		);
+		assert_eq!(jobs[0].model.task, TaskKind::TabularRegression { inputs: 1 });
+		assert!(attestations().is_empty());
+
+		engine.set_check(
+			1,
+			JobStatus::Done(CheckReceipt {
+				attestation: Attestation::Match,
+				output_digest: OUTPUT,
+			}),
+		);
+		run_worker_at(3);
+		run_worker_at(4);
+		let sent = attestations();
+		assert_eq!(sent.len(), 1, "attested once");
+		let (signer, call) = sent[0].clone();
+		assert_eq!(signer, member);
+		assert_eq!(
+			call,
+			Call::attest { request: 1, attestation: Attestation::Match, output_digest: OUTPUT }
+		);
+		call.dispatch_bypass_filter(RuntimeOrigin::signed(member)).expect("the attestation lands");
+		assert!(!Seats::<Test>::contains_key(member, 1));
+	});
+}
+
+#[test]
+fn every_seated_key_of_the_node_attests() {
+	with_worker(|engine, attestations| {
+		let committee = Verifications::<Test>::get(1).expect("verifying").committee;
+		UintAuthorityId::set_all_keys(committee[..2].to_vec());
+		engine.set_check(
+			1,
+			JobStatus::Done(CheckReceipt {
+				attestation: Attestation::Mismatch,
+				output_digest: [9; 32],
+			}),
+		);
+		run_worker_at(2);
+		let signers: Vec<AccountId> = attestations().into_iter().map(|(who, _)| who).collect();
+		assert_eq!(signers, committee[..2].to_vec());
+	});
+}
+
+#[test]
+fn a_check_the_engine_refused_is_never_attested() {
+	with_worker(|engine, attestations| {
+		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+		UintAuthorityId::set_all_keys([member, SPARE]);
+		run_worker_at(2);
+		engine.set_check(1, JobStatus::Failed(JobFailure::DigestMismatch(b"weights".to_vec())));
+		run_worker_at(3);
+		engine.set_check(
+			1,
+			JobStatus::Done(CheckReceipt {
+				attestation: Attestation::Match,
+				output_digest: OUTPUT,
+			}),
+		);
+		run_worker_at(4);
+		assert!(attestations().is_empty());
+		assert_eq!(engine.check_jobs().len(), 1);
+		// The comparison rule a check carries is the model's.
+		assert!(matches!(engine.check_jobs()[0].comparison, ComparisonRule::Cosine(_)));
+	});
+}

@@ -1,0 +1,78 @@
+//! What an off-chain worker remembers about each request it acts on, across
+//! blocks and restarts, so that it never posts the same transaction twice.
+//!
+//! A record lives in the node's persistent off-chain storage under the
+//! worker's role and the request. A worker claims a request with a
+//! compare-and-set before submitting, so overlapping workers cannot both
+//! post. A claim lapses after `resubmit_after` blocks: if the transaction was
+//! dropped and the chain still waits, the worker posts again.
+
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use sp_runtime::offchain::storage::{StorageRetrievalError, StorageValueRef};
+
+use crate::settlement::RequestId;
+
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug)]
+enum Handled<BlockNumber> {
+	/// A transaction was submitted at this block.
+	Submitted(BlockNumber),
+	/// The work was refused (a digest mismatch, say); it was logged.
+	Refused,
+}
+
+/// A worker's record of one request.
+pub struct WorkRecord {
+	key: Vec<u8>,
+}
+
+impl WorkRecord {
+	/// The record of `request` for the worker of `role` (`b"executor"`,
+	/// `b"verifier"`, …).
+	pub fn new(role: &[u8], request: RequestId) -> Self {
+		Self { key: (b"veritas/", role, request).encode() }
+	}
+
+	/// Whether the worker should leave the request alone at block `now`: it
+	/// was refused, or submitted less than `resubmit_after` blocks ago.
+	pub fn is_handled<BlockNumber>(&self, now: BlockNumber, resubmit_after: BlockNumber) -> bool
+	where
+		BlockNumber: Decode + PartialOrd + sp_runtime::traits::Saturating + Copy,
+	{
+		match StorageValueRef::persistent(&self.key).get::<Handled<BlockNumber>>() {
+			Ok(Some(Handled::Refused)) => true,
+			Ok(Some(Handled::Submitted(at))) => now < at.saturating_add(resubmit_after),
+			_ => false,
+		}
+	}
+
+	/// Claims the request for a submission at `now`; `false` if it is
+	/// handled already or another worker claimed it first.
+	pub fn claim<BlockNumber>(&self, now: BlockNumber, resubmit_after: BlockNumber) -> bool
+	where
+		BlockNumber: Encode + Decode + PartialOrd + sp_runtime::traits::Saturating + Copy,
+	{
+		StorageValueRef::persistent(&self.key)
+			.mutate(|previous: Result<Option<Handled<BlockNumber>>, StorageRetrievalError>| {
+				match previous {
+					Ok(Some(Handled::Refused)) => Err(()),
+					Ok(Some(Handled::Submitted(at))) if now < at.saturating_add(resubmit_after) => {
+						Err(())
+					},
+					_ => Ok(Handled::Submitted(now)),
+				}
+			})
+			.is_ok()
+	}
+
+	/// Gives a claim back (the pool refused the transaction): the next block
+	/// tries again.
+	pub fn release(&self) {
+		StorageValueRef::persistent(&self.key).clear();
+	}
+
+	/// Marks the request refused: the worker will not act on it again.
+	pub fn refuse<BlockNumber: Encode>(&self) {
+		StorageValueRef::persistent(&self.key).set(&Handled::<BlockNumber>::Refused);
+	}
+}
