@@ -13,8 +13,8 @@
 #    daemon (scripts/ipfs.sh) on loopback;
 # 5. the node tests: real veritas-node processes on free loopback ports, driven
 #    over JSON-RPC (a dev chain; the executor's off-chain worker serving
-#    requests from the embedded store and from the IPFS daemon; a
-#    four-validator network).
+#    requests from the embedded store and from the IPFS daemon; verifiers
+#    catching cheating executors; a four-validator network).
 #
 # Nodes and the IPFS daemon started here are stopped when the tests end,
 # pass or fail.
@@ -53,17 +53,19 @@ for pallet in pallets/*/; do
 			cargo test -p "pallet-$name" --features runtime-benchmarks --lib -- benchmarking
 	fi
 done
-real_model_tests() {
-	local models
-	models=$(bash scripts/fetch-models.sh | tail -n 1) || return 1
-	VERITAS_MODELS="$models" cargo test -p veritas-engine --test real_models
+# The fetched weights serve the engine's tests and the node's.
+fetch_models() {
+	VERITAS_MODELS=$(bash scripts/fetch-models.sh | tail -n 1) || return 1
+	export VERITAS_MODELS
 }
-step "engine on real weights (MiniLM, SmolLM2)" real_model_tests
+step "real weights (MiniLM, SmolLM2) fetched and digest-checked" fetch_models
+step "engine on real weights (MiniLM, SmolLM2)" \
+	cargo test -p veritas-engine --test real_models
 step "IPFS daemon (js-ipfs, Kubo RPC API) installed" bash scripts/ipfs.sh install
 step "IPFS daemon started on loopback" start_ipfs
 step "model store against a real IPFS daemon" \
 	cargo test -p veritas-engine --test ipfs -- --ignored
-step "node tests: dev chain, executor through the embedded store and IPFS, four validators" \
+step "node tests: dev chain, executor (embedded store, IPFS), verification against cheats, four validators" \
 	cargo test -p veritas-node --tests -- --ignored --test-threads=1
 
 echo "scripts/test.sh passed in $(( $(date +%s) - started )) s"

@@ -322,7 +322,7 @@ impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber>
 			origin(),
 			request,
 			OutputBytes::truncate_from(output.clone()),
-			sp_io::hashing::blake2_256(&output),
+			sp_runtime::traits::BlakeTwo256::hash(&output).0,
 			Cid::truncate_from(b"bafkreiproof".to_vec()),
 			[1; 32],
 		);

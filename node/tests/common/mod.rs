@@ -171,6 +171,16 @@ impl Node {
 			.map(|hex| T::decode(&mut &from_hex(hex)[..]).expect("the stored value decodes"))
 	}
 
+	/// The value at a storage key of block `at`, decoded.
+	pub async fn storage_at<T: Decode>(&self, key: &[u8], at: H256) -> Option<T> {
+		let value = self
+			.call_when_up("state_getStorage", crate::params![to_hex(key), format!("{at:?}")])
+			.await;
+		value
+			.as_str()
+			.map(|hex| T::decode(&mut &from_hex(hex)[..]).expect("the stored value decodes"))
+	}
+
 	/// An account's free balance, read from `System::Account` storage.
 	pub async fn free_balance(&self, who: &AccountId) -> Balance {
 		let key = frame_system::Account::<veritas_runtime::Runtime>::hashed_key_for(who);
