@@ -270,7 +270,7 @@ impl pallet_verification::Config for Runtime {
 
 /// Submits real results through the model registry and pallet-inference for
 /// pallet-verification's benchmarks: a model with the given policy, the
-/// executor serving it (and paying for its own request), and its result.
+/// executor serving it, a request from a funded requester, and its result.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct VerificationBenchmarkResults;
 
@@ -300,8 +300,8 @@ impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber>
 		};
 		let name = ModelName::truncate_from(alloc::format!("verification-{model}").into_bytes());
 		let origin = || RuntimeOrigin::signed(executor.clone());
-		let _ = Models::register_model(origin(), name, spec);
-		let _ = Inference::register_executor(
+		let registered = Models::register_model(origin(), name, spec);
+		let serving = Inference::register_executor(
 			origin(),
 			1_000 * VRT,
 			pallet_inference::ServedModels::<Runtime>::truncate_from(alloc::vec![model]),
@@ -309,8 +309,14 @@ impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber>
 		);
 		let request = pallet_inference::NextRequestId::<Runtime>::get();
 		let input = alloc::vec![F32Bits::from(1.0f32)].encode();
-		let _ = Inference::request_inference(
-			origin(),
+		// The executor may not serve its own request: a requester of its own.
+		let requester = AccountId::new(sp_runtime::traits::BlakeTwo256::hash(&executor.encode()).0);
+		let _ = <Balances as frame_support::traits::fungible::Mutate<AccountId>>::mint_into(
+			&requester,
+			10_000 * VRT,
+		);
+		let requested = Inference::request_inference(
+			RuntimeOrigin::signed(requester),
 			model,
 			RequestInput::Inline(InlineInput::truncate_from(input)),
 			InferenceParams::default(),
@@ -318,7 +324,7 @@ impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber>
 			System::block_number() + 100,
 		);
 		let output = InferenceOutput::Regression(F32Bits::from(0.5f32)).encode();
-		let _ = Inference::submit_result(
+		let submitted = Inference::submit_result(
 			origin(),
 			request,
 			OutputBytes::truncate_from(output.clone()),
@@ -326,6 +332,11 @@ impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber>
 			Cid::truncate_from(b"bafkreiproof".to_vec()),
 			[1; 32],
 		);
+		// Benchmark set-up: a failure here is a broken benchmark, loudly.
+		registered.expect("the model registers");
+		serving.expect("the executor registers");
+		requested.expect("the request is made");
+		submitted.expect("the result is submitted");
 		request
 	}
 }

@@ -365,3 +365,24 @@ fn every_pallet_invariant_holds_after_a_served_request() {
 		assert_ok!(crate::AllPalletsWithSystem::try_state(1, TryStateSelect::All));
 	});
 }
+
+/// pallet-verification's benchmarks start from a real submitted result: the
+/// helper must make one through the registry and pallet-inference.
+#[cfg(feature = "runtime-benchmarks")]
+#[test]
+fn the_verification_benchmark_helper_submits_a_real_result() {
+	use pallet_verification::BenchmarkHelper;
+	use veritas_primitives::model::{ComparisonRule, ModelPolicy, VerificationPolicy};
+
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		initialize_block(1);
+		let executor = Sr25519Keyring::Charlie.to_account_id();
+		let policy = ModelPolicy {
+			verification: VerificationPolicy::Quorum { k: 32, n: 32 },
+			comparison: ComparisonRule::Exact,
+		};
+		let request =
+			crate::configs::VerificationBenchmarkResults::submitted_result(&executor, policy);
+		assert!(pallet_verification::Verifications::<Runtime>::contains_key(request));
+	});
+}
