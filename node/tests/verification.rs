@@ -42,7 +42,7 @@ type RequestRecord = Request<AccountId, Balance, BlockNumber>;
 
 const PUBLISHER: Sr25519Keyring = Sr25519Keyring::Alice;
 const REQUESTER: Sr25519Keyring = Sr25519Keyring::Alice;
-const CHALLENGER: Sr25519Keyring = Sr25519Keyring::Alice;
+const CHALLENGER: Sr25519Keyring = Sr25519Keyring::AliceStash;
 const EXECUTOR: Sr25519Keyring = Sr25519Keyring::Bob;
 const VERIFIERS: [Sr25519Keyring; 4] =
 	[Sr25519Keyring::Charlie, Sr25519Keyring::Dave, Sr25519Keyring::Eve, Sr25519Keyring::Ferdie];
@@ -118,7 +118,8 @@ async fn total_issuance(node: &Node, number: u32) -> Balance {
 
 /// The transaction fees the chain reports paid in blocks `from..=to`.
 async fn fees_paid(node: &Node, from: u32, to: u32) -> Balance {
-	let key = frame_system::Events::<Runtime>::hashed_key();
+	// `System::Events`: the pallet's and the item's names, each twox-128.
+	let key = [sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
 	let mut fees = 0;
 	for number in from..=to {
 		let hash: H256 = node.block_hash(number).await.expect("the block exists");
