@@ -142,44 +142,53 @@ pub fn run() -> sc_cli::Result<()> {
 				// Veritas's off-chain workers read what the runtime indexes
 				// for them (offchain indexing), so it is always on.
 				config.offchain_worker.indexing_enabled = true;
+				let store = model_store(&inference, &config)?;
 				let role = match inference.inference || inference.verifier || dev {
-					true => Some(inference_role(&inference, &config, dev)?),
+					true => Some(inference_role(&inference, store.clone(), dev)),
 					false => None,
 				};
-				service::new_full(config, role).map_err(sc_cli::Error::Service)
+				service::new_full(config, Some(store), role).map_err(sc_cli::Error::Service)
 			})
 		},
 	}
 }
 
-/// The engine's settings from the command line: the store (IPFS or the
-/// embedded directory under the base path), the cache bound and the threads.
-fn inference_role(
+/// The node's model store: IPFS through `--ipfs-api`, or the embedded
+/// directory under the base path. The engine fetches from it, and
+/// `inference_getProof` reads proof documents from it.
+fn model_store(
 	args: &crate::cli::InferenceArgs,
 	config: &sc_service::Configuration,
-	dev: bool,
-) -> sc_cli::Result<service::InferenceRole> {
-	use std::sync::Arc;
-	use veritas_engine::store::{embedded::EmbeddedStore, ipfs::IpfsStore, ModelStore};
+) -> sc_cli::Result<std::sync::Arc<dyn veritas_engine::ModelStore>> {
+	use veritas_engine::store::{embedded::EmbeddedStore, ipfs::IpfsStore};
 
-	const MIB: u64 = 1024 * 1024;
-	let store: Arc<dyn ModelStore> = match &args.ipfs_api {
+	Ok(match &args.ipfs_api {
 		Some(url) => {
 			let store = IpfsStore::new(url, std::time::Duration::from_secs(120));
 			let version = store.version().map_err(|error| {
 				format!("--ipfs-api {url}: the daemon does not answer: {error}")
 			})?;
 			log::info!("🗄️  Model store: IPFS at {url} ({version})");
-			Arc::new(store)
+			std::sync::Arc::new(store)
 		},
 		None => {
 			let dir = config.base_path.path().join("model-store");
 			let store = EmbeddedStore::open(&dir)
 				.map_err(|error| format!("model store at {}: {error}", dir.display()))?;
 			log::info!("🗄️  Model store: {}", dir.display());
-			Arc::new(store)
+			std::sync::Arc::new(store)
 		},
-	};
+	})
+}
+
+/// The engine's settings from the command line: the cache bound and the
+/// threads, over the node's store.
+fn inference_role(
+	args: &crate::cli::InferenceArgs,
+	store: std::sync::Arc<dyn veritas_engine::ModelStore>,
+	dev: bool,
+) -> service::InferenceRole {
+	const MIB: u64 = 1024 * 1024;
 	let threads = args
 		.inference_threads
 		.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -192,7 +201,7 @@ fn inference_role(
 			""
 		}
 	);
-	Ok(service::InferenceRole {
+	service::InferenceRole {
 		engine: crate::engine_host::EngineSettings {
 			store,
 			cache_bytes: (args.model_cache_mb as u64 * MIB) as usize,
@@ -201,5 +210,5 @@ fn inference_role(
 			max_file_bytes: args.max_model_file_mb * MIB,
 		},
 		dev_keys: dev,
-	})
+	}
 }

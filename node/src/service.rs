@@ -174,20 +174,22 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// `--network-backend`.
 pub fn new_full(
 	config: Configuration,
+	store: Option<Arc<dyn veritas_engine::ModelStore>>,
 	inference: Option<InferenceRole>,
 ) -> Result<TaskManager, ServiceError> {
 	match config.network.network_backend {
 		sc_network::config::NetworkBackendType::Libp2p => {
-			new_full_with::<sc_network::NetworkWorker<Block, BlockHash>>(config, inference)
+			new_full_with::<sc_network::NetworkWorker<Block, BlockHash>>(config, store, inference)
 		},
 		sc_network::config::NetworkBackendType::Litep2p => {
-			new_full_with::<sc_network::Litep2pNetworkBackend>(config, inference)
+			new_full_with::<sc_network::Litep2pNetworkBackend>(config, store, inference)
 		},
 	}
 }
 
 fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 	config: Configuration,
+	store: Option<Arc<dyn veritas_engine::ModelStore>>,
 	inference: Option<InferenceRole>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
@@ -297,8 +299,14 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 	let rpc_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
-		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+		let store = store.clone();
+		Box::new(move |executor| {
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				store: store.clone(),
+				executor,
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};

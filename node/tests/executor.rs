@@ -13,10 +13,14 @@
 #[macro_use]
 mod common;
 
-use std::{path::Path, time::Duration};
+use std::time::Duration;
 
 use codec::Encode;
-use common::{Node, TempDir};
+use common::{file_ref, fixture, Node, TempDir};
+use jsonrpsee::{
+	core::client::{ClientT, SubscriptionClientT},
+	ws_client::WsClientBuilder,
+};
 use pallet_inference::{Request, RequestStatus};
 use sp_keyring::Sr25519Keyring;
 use veritas_engine::{
@@ -38,20 +42,6 @@ type RequestRecord = Request<AccountId, Balance, BlockNumber>;
 
 /// A risky applicant: low income, high debt, a past default.
 const APPLICANT: [f32; 6] = [28.0, 0.62, 590.0, 45.0, 1.0, 1.0];
-
-fn fixture(name: &str) -> Vec<u8> {
-	let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("engine/fixtures/loan-risk").join(name);
-	std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
-fn file_ref(store: &dyn ModelStore, bytes: &[u8]) -> FileRef {
-	let stored = store.put(bytes).expect("the store takes the file");
-	FileRef {
-		cid: Cid::truncate_from(stored.cid.into_bytes()),
-		digest: stored.digest,
-		size: stored.size,
-	}
-}
 
 fn register_loan_risk(weights: FileRef, config: FileRef) -> RuntimeCall {
 	RuntimeCall::Models(pallet_models::Call::register_model {
@@ -201,4 +191,82 @@ async fn a_file_that_does_not_match_its_digest_is_refused_and_the_dapp_refunded(
 	assert!(spent < VRT / 100, "Bob lost {spent}");
 	let log = node.log_tail();
 	assert!(log.contains("digest mismatch"), "the refusal is logged:\n{log}");
+}
+
+/// What a dApp sees over `inference_*`: the fee, the model, a subscription
+/// that follows its request until it is settled, the request with its
+/// result and payouts, and the proof document checked against the chain.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn a_dapp_follows_its_request_over_inference_rpc() {
+	let dir = TempDir::new("rpc");
+	let base = dir.path().join("base");
+	let store = EmbeddedStore::open(base.join("model-store")).expect("opens");
+	let base_arg = base.to_string_lossy().into_owned();
+	let node = Node::start("rpc", &["--dev", "--base-path", &base_arg], dir.path());
+	let (weights, config) = (fixture("model.safetensors"), fixture("config.json"));
+	let weights_ref = file_ref(&store, &weights);
+	let weights_cid = String::from_utf8(weights_ref.cid.to_vec()).expect("text");
+
+	// Errors are JSON-RPC errors that name the problem.
+	node.call_when_up("system_health", params![]).await;
+	let unknown = node.call("inference_getModel", params![7]).await.unwrap_err();
+	assert!(unknown.contains("no model 7"), "{unknown}");
+	let unknown = node.call("inference_getRequest", params![7]).await.unwrap_err();
+	assert!(unknown.contains("no request 7"), "{unknown}");
+	let bad = node.call("inference_listModels", params![0, 10, "poetry"]).await.unwrap_err();
+	assert!(bad.contains("unknown task"), "{bad}");
+
+	ask_for_a_score(&node, weights_ref, file_ref(&store, &config), 100).await;
+
+	let fee = node.call("inference_estimateFee", params![0]).await.expect("a fee");
+	assert_eq!(fee["model"], (VRT / 10).to_string());
+	assert_eq!(fee["total"], (VRT / 10 + 3 * (VRT / 50) + VRT / 200).to_string());
+	let model = node.call("inference_getModel", params![0]).await.expect("the model");
+	assert_eq!(model["task"], "classification");
+	assert_eq!(model["files"]["weights"]["cid"], weights_cid);
+	let listed = node.call("inference_listModels", params![0, 10, "classification"]).await.unwrap();
+	assert_eq!(listed["models"].as_array().map(Vec::len), Some(1));
+	let none = node.call("inference_listModels", params![0, 10, "embedding"]).await.unwrap();
+	assert_eq!(none["models"].as_array().map(Vec::len), Some(0));
+
+	// Follow request 0 until it settles.
+	let ws = WsClientBuilder::default()
+		.build(format!("ws://127.0.0.1:{}", node.ports.rpc))
+		.await
+		.expect("a WebSocket connection");
+	let mut updates = ws
+		.subscribe::<serde_json::Value, _>(
+			"inference_subscribeRequest",
+			params![0],
+			"inference_unsubscribeRequest",
+		)
+		.await
+		.expect("subscribed");
+	let mut statuses = Vec::new();
+	while let Ok(Some(update)) = tokio::time::timeout(Duration::from_secs(90), updates.next()).await
+	{
+		let update = update.expect("an update");
+		let status = update["request"]["status"].as_str().unwrap_or_default().to_string();
+		statuses.push(status.clone());
+		if ["Accepted", "Rejected", "Expired", "Cancelled"].contains(&status.as_str()) {
+			break;
+		}
+	}
+	assert_eq!(statuses.last().map(String::as_str), Some("Accepted"), "{statuses:?}");
+	assert!(statuses.windows(2).all(|pair| pair[0] != pair[1]), "one update per change");
+
+	let settled = node.call("inference_getRequest", params![0]).await.expect("the request");
+	assert_eq!(settled["status"], "Accepted");
+	let probabilities = settled["result"]["output"]["classification"].as_array().expect("numbers");
+	assert_eq!(probabilities.len(), 2);
+	assert!(settled["settlement"]["paid"]["executor"].is_string());
+	let proof = node.call("inference_getProof", params![0]).await.expect("the proof");
+	assert_eq!(proof["document"]["request"], 0);
+	assert_eq!(
+		proof["document"]["output_digest"].as_str().map(|d| format!("0x{d}")),
+		settled["result"]["outputDigest"].as_str().map(String::from)
+	);
+	let unsubscribed = ws.request::<serde_json::Value, _>("system_health", params![]).await;
+	assert!(unsubscribed.is_ok(), "the connection stays usable");
 }

@@ -19,7 +19,7 @@ mod common;
 use std::{path::Path, time::Duration};
 
 use codec::Encode;
-use common::{Node, TempDir};
+use common::{file_ref, fixture, Node, TempDir};
 use pallet_inference::{Request, RequestStatus, Settled};
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring;
@@ -28,7 +28,6 @@ use veritas_engine::{
 	model::{Input, Model, RunParams},
 	output::{F32Bits as EngineF32, Output},
 	store::embedded::EmbeddedStore,
-	ModelStore,
 };
 use veritas_primitives::{
 	currency::VRT,
@@ -50,11 +49,6 @@ const MAX_FEE: Balance = VRT;
 const CHALLENGE_BOND: Balance = 10 * VRT;
 const APPLICANT: [f32; 6] = [28.0, 0.62, 590.0, 45.0, 1.0, 1.0];
 
-fn fixture(name: &str) -> Vec<u8> {
-	let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("engine/fixtures/loan-risk").join(name);
-	std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
 /// The loan-risk weights with the order of their numbers reversed: a valid
 /// model that scores differently, as another version would.
 fn other_version(weights: &[u8]) -> Vec<u8> {
@@ -64,15 +58,6 @@ fn other_version(weights: &[u8]) -> Vec<u8> {
 		data.chunks_exact(4).map(|chunk| chunk.try_into().expect("4 bytes")).collect();
 	floats.reverse();
 	head.iter().copied().chain(floats.into_iter().flatten()).collect()
-}
-
-fn file_ref(store: &dyn ModelStore, bytes: &[u8]) -> FileRef {
-	let stored = store.put(bytes).expect("the store takes the file");
-	FileRef {
-		cid: Cid::truncate_from(stored.cid.into_bytes()),
-		digest: stored.digest,
-		size: stored.size,
-	}
 }
 
 fn loan_risk_spec(

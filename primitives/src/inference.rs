@@ -181,6 +181,13 @@ pub struct RequestPage {
 	pub next: Option<RequestId>,
 }
 
+/// The most model versions one page of `InferenceApi::models` returns.
+pub const MAX_MODELS_PER_PAGE: u32 = 100;
+
+/// A page of model versions, by id, and the id the next page starts at.
+pub type ModelPage<AccountId, Balance, BlockNumber> =
+	(Vec<(ModelId, crate::model::ModelRecord<AccountId, Balance, BlockNumber>)>, Option<ModelId>);
+
 /// What the verification side learns when a result is submitted.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct SubmittedResult<AccountId, Balance, BlockNumber> {
@@ -285,7 +292,11 @@ pub enum FeeEstimateError {
 
 sp_api::decl_runtime_apis! {
 	/// What dApps ask the runtime about inference, through the node's RPC.
-	pub trait InferenceApi<Balance> where Balance: codec::Codec {
+	pub trait InferenceApi<AccountId, Balance, BlockNumber> where
+		AccountId: codec::Codec,
+		Balance: codec::Codec,
+		BlockNumber: codec::Codec,
+	{
 		/// What a request to `model` with `params` costs at most: the
 		/// `max_fee` it needs.
 		fn estimate_fee(model: ModelId, params: InferenceParams) -> Result<FeeQuote<Balance>, FeeEstimateError>;
@@ -293,6 +304,19 @@ sp_api::decl_runtime_apis! {
 		/// Requests in `status`, by id from `start` on: at most `limit`
 		/// of them, looking at no more than a bounded number of ids per call.
 		fn requests_by_status(status: RequestStatus, start: RequestId, limit: u32) -> RequestPage;
+
+		/// A model version's record.
+		fn model(model: ModelId) -> Option<crate::model::ModelRecord<AccountId, Balance, BlockNumber>>;
+
+		/// Model versions by id from `start` on, at most `limit` (capped at
+		/// [`MAX_MODELS_PER_PAGE`]), and the id to continue from.
+		fn models(start: ModelId, limit: u32) -> ModelPage<AccountId, Balance, BlockNumber>;
+
+		/// A request: what was agreed, the result and how it settled.
+		fn request(request: RequestId) -> Option<crate::request::Request<AccountId, Balance, BlockNumber>>;
+
+		/// A result under verification: stage, committee, attestations.
+		fn verification(request: RequestId) -> Option<crate::verification::VerificationView<AccountId, BlockNumber>>;
 	}
 }
 

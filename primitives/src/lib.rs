@@ -17,7 +17,9 @@ pub mod inference;
 pub mod keys;
 pub mod model;
 pub mod offchain;
+pub mod request;
 pub mod settlement;
+pub mod verification;
 
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},

@@ -17,9 +17,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	opaque::SessionKeys, AccountId, Aura, Balance, Block, Executive, Grandpa, Inference,
-	InherentDataExt, Models, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
-	TransactionPayment, VERSION,
+	opaque::SessionKeys, AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa,
+	Inference, InherentDataExt, Models, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
+	TransactionPayment, Verification, VERSION,
 };
 
 impl_runtime_apis! {
@@ -230,7 +230,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl veritas_primitives::inference::InferenceApi<Block, Balance> for Runtime {
+	impl veritas_primitives::inference::InferenceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn estimate_fee(
 			model: veritas_primitives::model::ModelId,
 			params: veritas_primitives::inference::InferenceParams,
@@ -252,6 +252,38 @@ impl_runtime_apis! {
 			limit: u32,
 		) -> veritas_primitives::inference::RequestPage {
 			Inference::requests_by_status(status, start, limit)
+		}
+
+		fn model(
+			model: veritas_primitives::model::ModelId,
+		) -> Option<veritas_primitives::model::ModelRecord<AccountId, Balance, BlockNumber>> {
+			pallet_models::Models::<Runtime>::get(model)
+		}
+
+		fn models(
+			start: veritas_primitives::model::ModelId,
+			limit: u32,
+		) -> veritas_primitives::inference::ModelPage<AccountId, Balance, BlockNumber> {
+			// Ids are dense: a page reads ids in order, skipping removed ones.
+			let end = pallet_models::NextModelId::<Runtime>::get();
+			let limit = limit.min(veritas_primitives::inference::MAX_MODELS_PER_PAGE) as u64;
+			let last = start.saturating_add(limit).min(end);
+			let page = (start..last)
+				.filter_map(|id| pallet_models::Models::<Runtime>::get(id).map(|record| (id, record)))
+				.collect();
+			(page, (last < end).then_some(last))
+		}
+
+		fn request(
+			request: veritas_primitives::settlement::RequestId,
+		) -> Option<veritas_primitives::request::Request<AccountId, Balance, BlockNumber>> {
+			pallet_inference::Requests::<Runtime>::get(request)
+		}
+
+		fn verification(
+			request: veritas_primitives::settlement::RequestId,
+		) -> Option<veritas_primitives::verification::VerificationView<AccountId, BlockNumber>> {
+			Verification::view(request)
 		}
 	}
 

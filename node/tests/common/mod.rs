@@ -376,3 +376,23 @@ pub async fn register_model_and_executor(
 	})
 	.await;
 }
+
+/// A file of the loan-risk example model (`node/engine/fixtures/loan-risk`).
+pub fn fixture(name: &str) -> Vec<u8> {
+	let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("engine/fixtures/loan-risk").join(name);
+	std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// Puts `bytes` in `store` and describes them as the chain records files.
+pub fn file_ref(
+	store: &dyn veritas_engine::ModelStore,
+	bytes: &[u8],
+) -> veritas_primitives::model::FileRef {
+	use veritas_primitives::model::{Cid, FileRef};
+	let stored = store.put(bytes).expect("the store takes the file");
+	FileRef {
+		cid: Cid::truncate_from(stored.cid.into_bytes()),
+		digest: stored.digest,
+		size: stored.size,
+	}
+}

@@ -1,13 +1,14 @@
-//! The records pallet-inference keeps: executors and requests.
+//! The records pallet-inference keeps: executors, and requests (whose types
+//! live in `veritas_primitives::request`, so that the runtime API can return
+//! them).
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::Get, BoundedVec};
 use scale_info::TypeInfo;
-pub use veritas_primitives::inference::RequestStatus;
-use veritas_primitives::{
-	inference::{InferenceParams, OutputBytes, RequestInput},
-	model::{Cid, Digest, ModelId, ModelPolicy, Pricing, TaskKind},
-	settlement::{FraudPayouts, Payouts},
+use veritas_primitives::model::ModelId;
+pub use veritas_primitives::{
+	inference::RequestStatus,
+	request::{Request, ResultCommitment, Settled},
 };
 
 /// Whether an executor takes new requests.
@@ -37,59 +38,4 @@ pub struct Executor<Balance, BlockNumber, MaxModels: Get<u32>> {
 	/// Accepted results count up; missed deadlines and frauds count down.
 	pub reputation: i32,
 	pub status: ExecutorStatus<BlockNumber>,
-}
-
-/// An executor's result, as committed on-chain.
-#[derive(Clone, PartialEq, Eq, Debug)]
-#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub struct ResultCommitment<BlockNumber> {
-	/// The canonical encoding of the output.
-	pub output: OutputBytes,
-	/// blake2-256 of `output`.
-	pub output_digest: Digest,
-	/// Where the proof document is stored.
-	pub proof_cid: Cid,
-	/// blake2-256 of the proof document.
-	pub proof_digest: Digest,
-	/// How many tokens the output holds (what generation is paid for).
-	pub generated_tokens: u32,
-	pub submitted_at: BlockNumber,
-}
-
-/// How a request settled.
-#[derive(Clone, PartialEq, Eq, Debug)]
-#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub enum Settled<Balance> {
-	/// Accepted and paid.
-	Paid(Payouts<Balance>),
-	/// Fraud: the executor was slashed and the requester refunded.
-	Fraud(FraudPayouts<Balance>),
-	/// Cancelled or expired: this much was refunded.
-	Refunded(Balance),
-}
-
-/// A request, with what was agreed when it was made: the model's price,
-/// policy and task at that moment, so that later changes to the model do not
-/// change a request already paid for.
-#[derive(Clone, PartialEq, Eq, Debug)]
-#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub struct Request<AccountId, Balance, BlockNumber> {
-	pub requester: AccountId,
-	pub model: ModelId,
-	pub executor: AccountId,
-	/// The model's owner when the request was made: it gets the royalty.
-	pub publisher: AccountId,
-	pub input: RequestInput,
-	pub params: InferenceParams,
-	pub max_fee: Balance,
-	pub pricing: Pricing<Balance>,
-	pub policy: ModelPolicy<Balance, BlockNumber>,
-	pub task: TaskKind,
-	pub created: BlockNumber,
-	pub deadline: BlockNumber,
-	pub status: RequestStatus,
-	pub result: Option<ResultCommitment<BlockNumber>>,
-	pub settled: Option<Settled<Balance>>,
-	/// When it became final; it is pruned a retention period later.
-	pub finished_at: Option<BlockNumber>,
 }

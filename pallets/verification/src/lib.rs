@@ -520,6 +520,25 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
+	/// A result under verification, as the runtime API shows it.
+	pub fn view(
+		request: RequestId,
+	) -> Option<veritas_primitives::verification::VerificationView<T::AccountId, BlockNumberFor<T>>>
+	{
+		let record = Verifications::<T>::get(request)?;
+		let votes = |votes: &[Vote<T::AccountId>]| {
+			votes.iter().map(|vote| (vote.verifier.clone(), vote.attestation)).collect()
+		};
+		Some(veritas_primitives::verification::VerificationView {
+			stage: record.stage,
+			committee: record.committee.to_vec(),
+			attestations: votes(&record.votes),
+			first_round: votes(&record.first_round),
+			challenger: record.challenger.map(|(challenger, _)| challenger),
+			due: record.due,
+		})
+	}
+
 	fn start_unbonding(who: &T::AccountId) -> Result<BlockNumberFor<T>, DispatchError> {
 		let until =
 			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());

@@ -3,6 +3,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
+pub use veritas_primitives::verification::VerificationStage as Stage;
 use veritas_primitives::{
 	inference::Attestation,
 	model::{ComparisonRule, Digest, ModelId, VerificationPolicy, MAX_COMMITTEE_SIZE},
@@ -47,30 +48,6 @@ pub struct Vote<AccountId> {
 	pub attestation: Attestation,
 	/// The digest of the verifier's own output.
 	pub output_digest: Digest,
-}
-
-/// Where a verification stands.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-pub enum Stage {
-	/// The result landed; its committee is chosen from the next block's seed.
-	Selecting,
-	/// Optimistic: final when the window ends, unless challenged.
-	Window,
-	/// A quorum committee: `k` matching attestations accept the result.
-	Quorum { k: u8 },
-	/// A challenge's committee: a majority of mismatches proves fraud; a
-	/// majority of matches contradicts the challenge and opens a dispute.
-	Challenge,
-	/// The second and last round: a larger committee's majority stands.
-	Dispute,
-}
-
-impl Stage {
-	/// Whether committee members are attesting.
-	pub fn is_round(&self) -> bool {
-		matches!(self, Stage::Quorum { .. } | Stage::Challenge | Stage::Dispute)
-	}
 }
 
 /// A result under verification.

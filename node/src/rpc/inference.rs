@@ -1,0 +1,491 @@
+//! `inference_*`: what dApps ask a Veritas node about models, fees, requests
+//! and proofs, answered from the runtime's `InferenceApi` at the best block
+//! (and, for proofs, from the node's model store).
+//!
+//! Balances are decimal strings (they overflow JavaScript numbers), digests
+//! `0x`-prefixed hex, accounts SS58. Unknown ids and bad parameters are
+//! JSON-RPC errors with a message that says which.
+
+use std::sync::Arc;
+
+use codec::DecodeAll;
+use futures::{FutureExt, StreamExt};
+use jsonrpsee::{
+	core::{async_trait, RpcResult},
+	proc_macros::rpc,
+	types::ErrorObjectOwned,
+	PendingSubscriptionSink, SubscriptionMessage,
+};
+use sc_client_api::BlockchainEvents;
+use serde_json::{json, Value};
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_core::traits::SpawnNamed;
+use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
+use veritas_engine::{proof::ProofDocument, ModelStore};
+use veritas_primitives::{
+	inference::{FeeEstimateError, InferenceApi, InferenceOutput, InferenceParams},
+	model::{ModelId, ModelRecord, ModelStatus, TaskKind},
+	request::{Request, Settled},
+	settlement::{FeeQuote, RequestId},
+	verification::VerificationView,
+	AccountId, Balance, BlockNumber,
+};
+use veritas_runtime::opaque::Block;
+
+/// Error codes of the `inference_*` methods.
+pub mod codes {
+	pub const UNKNOWN_MODEL: i32 = 4001;
+	pub const UNKNOWN_REQUEST: i32 = 4002;
+	pub const BAD_PARAMS: i32 = 4003;
+	pub const MODEL_NOT_ACTIVE: i32 = 4004;
+	pub const NO_RESULT: i32 = 4005;
+	pub const PROOF_UNAVAILABLE: i32 = 4006;
+	pub const PROOF_INVALID: i32 = 4007;
+	pub const RUNTIME: i32 = 4010;
+}
+
+/// The largest proof document the node fetches.
+const MAX_PROOF_BYTES: u64 = 1 << 20;
+
+/// The most models one `inference_listModels` call returns.
+const MAX_LISTED: u32 = 100;
+
+/// The most pages of 100 ids one `inference_listModels` call reads.
+const MAX_PAGES_SCANNED: usize = 20;
+
+fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
+	ErrorObjectOwned::owned(code, message.into(), None::<()>)
+}
+
+#[rpc(server, namespace = "inference")]
+pub trait InferenceRpc {
+	/// What a request to `model` with `params` costs: the model's price, the
+	/// verifiers' fee, the protocol's share and the total `max_fee` must cover.
+	#[method(name = "estimateFee", blocking)]
+	fn estimate_fee(&self, model: ModelId, params: Option<InferenceParams>) -> RpcResult<Value>;
+
+	/// A model version's record.
+	#[method(name = "getModel", blocking)]
+	fn get_model(&self, model: ModelId) -> RpcResult<Value>;
+
+	/// Model versions from id `start` on, at most `limit` (100), optionally
+	/// only of one task (`embedding`, `generation`, `classification`,
+	/// `regression`) or status (`active`, `deprecated`, `retired`).
+	#[method(name = "listModels", blocking)]
+	fn list_models(
+		&self,
+		start: Option<ModelId>,
+		limit: Option<u32>,
+		task: Option<String>,
+		status: Option<String>,
+	) -> RpcResult<Value>;
+
+	/// A request: status, executor, result, digests, proof CID, verification
+	/// (committee and attestations) and payouts.
+	#[method(name = "getRequest", blocking)]
+	fn get_request(&self, request: RequestId) -> RpcResult<Value>;
+
+	/// A request's proof document, fetched from the node's store and checked
+	/// against the digest on-chain.
+	#[method(name = "getProof", blocking)]
+	fn get_proof(&self, request: RequestId) -> RpcResult<Value>;
+
+	/// Updates about a request, one at each change of its status, until it is
+	/// settled or expired.
+	#[subscription(
+		name = "subscribeRequest" => "request",
+		unsubscribe = "unsubscribeRequest",
+		item = Value
+	)]
+	fn subscribe_request(&self, request: RequestId);
+}
+
+/// The `inference_*` methods.
+pub struct Inference<C> {
+	client: Arc<C>,
+	store: Option<Arc<dyn ModelStore>>,
+	executor: Arc<dyn SpawnNamed>,
+}
+
+impl<C> Inference<C> {
+	pub fn new(
+		client: Arc<C>,
+		store: Option<Arc<dyn ModelStore>>,
+		executor: Arc<dyn SpawnNamed>,
+	) -> Self {
+		Self { client, store, executor }
+	}
+}
+
+type Hash = <Block as BlockT>::Hash;
+
+/// Reads the runtime API at `at`.
+fn read<C, R>(
+	client: &C,
+	at: Hash,
+	call: impl FnOnce(&C::Api, Hash) -> Result<R, sp_api::ApiError>,
+) -> RpcResult<R>
+where
+	C: ProvideRuntimeApi<Block>,
+{
+	let api = client.runtime_api();
+	call(&api, at).map_err(|e| error(codes::RUNTIME, format!("runtime API: {e}")))
+}
+
+fn request_at<C>(client: &C, at: Hash, id: RequestId) -> RpcResult<Option<RequestOf>>
+where
+	C: ProvideRuntimeApi<Block>,
+	C::Api: InferenceApi<Block, AccountId, Balance, BlockNumber>,
+{
+	read(client, at, |api, at| api.request(at, id))
+}
+
+type RequestOf = Request<AccountId, Balance, BlockNumber>;
+
+#[async_trait]
+impl<C> InferenceRpcServer for Inference<C>
+where
+	C: ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ BlockchainEvents<Block>
+		+ Send
+		+ Sync
+		+ 'static,
+	C::Api: InferenceApi<Block, AccountId, Balance, BlockNumber>,
+{
+	fn estimate_fee(&self, model: ModelId, params: Option<InferenceParams>) -> RpcResult<Value> {
+		let best = self.client.info().best_hash;
+		let params = params.unwrap_or_default();
+		match read(&*self.client, best, |api, at| api.estimate_fee(at, model, params))? {
+			Ok(quote) => Ok(fee_json(&quote)),
+			Err(FeeEstimateError::UnknownModel) => {
+				Err(error(codes::UNKNOWN_MODEL, format!("no model {model}")))
+			},
+			Err(FeeEstimateError::ModelNotActive) => {
+				Err(error(codes::MODEL_NOT_ACTIVE, format!("model {model} takes no new requests")))
+			},
+			Err(FeeEstimateError::BadParams) => Err(error(
+				codes::BAD_PARAMS,
+				format!(
+					"model {model} cannot run with these parameters (max_new_tokens must be \
+					 between 1 and the model's limit for generation, 0 otherwise)"
+				),
+			)),
+		}
+	}
+
+	fn get_model(&self, model: ModelId) -> RpcResult<Value> {
+		let best = self.client.info().best_hash;
+		read(&*self.client, best, |api, at| api.model(at, model))?
+			.map(|record| model_json(model, &record))
+			.ok_or_else(|| error(codes::UNKNOWN_MODEL, format!("no model {model}")))
+	}
+
+	fn list_models(
+		&self,
+		start: Option<ModelId>,
+		limit: Option<u32>,
+		task: Option<String>,
+		status: Option<String>,
+	) -> RpcResult<Value> {
+		let task = task.map(|task| parse_task(&task)).transpose()?;
+		let status = status.map(|status| parse_status(&status)).transpose()?;
+		let limit = limit.unwrap_or(MAX_LISTED).clamp(1, MAX_LISTED) as usize;
+		let best = self.client.info().best_hash;
+		let mut models = Vec::new();
+		let mut next = Some(start.unwrap_or(0));
+		// A filter may match few models: look at a bounded number of pages,
+		// and say where to continue.
+		for _ in 0..MAX_PAGES_SCANNED {
+			let Some(from) = next else { break };
+			let (page, after) = read(&*self.client, best, |api, at| api.models(at, from, 100))?;
+			next = after;
+			for (id, record) in page {
+				let fits = task.is_none_or(|task| task_name(&record.task) == task)
+					&& status.is_none_or(|status| record.status == status);
+				if fits {
+					models.push(model_json(id, &record));
+				}
+				if models.len() == limit {
+					next = Some(id + 1);
+					break;
+				}
+			}
+			if models.len() == limit {
+				break;
+			}
+		}
+		Ok(json!({ "models": models, "next": next }))
+	}
+
+	fn get_request(&self, request: RequestId) -> RpcResult<Value> {
+		let best = self.client.info().best_hash;
+		let record = request_at(&*self.client, best, request)?
+			.ok_or_else(|| error(codes::UNKNOWN_REQUEST, format!("no request {request}")))?;
+		let verification = read(&*self.client, best, |api, at| api.verification(at, request))?;
+		Ok(request_json(request, &record, verification.as_ref()))
+	}
+
+	fn get_proof(&self, request: RequestId) -> RpcResult<Value> {
+		let best = self.client.info().best_hash;
+		let record = request_at(&*self.client, best, request)?
+			.ok_or_else(|| error(codes::UNKNOWN_REQUEST, format!("no request {request}")))?;
+		let result = record.result.ok_or_else(|| {
+			error(codes::NO_RESULT, format!("request {request} has no result yet"))
+		})?;
+		let store = self
+			.store
+			.as_ref()
+			.ok_or_else(|| error(codes::PROOF_UNAVAILABLE, "this node keeps no model store"))?;
+		let cid = String::from_utf8_lossy(&result.proof_cid).into_owned();
+		let bytes = store
+			.fetch(&cid, &result.proof_digest, MAX_PROOF_BYTES)
+			.map_err(|e| error(codes::PROOF_UNAVAILABLE, format!("proof document {cid}: {e}")))?;
+		let document = ProofDocument::from_bytes(&bytes)
+			.map_err(|e| error(codes::PROOF_INVALID, format!("proof document {cid}: {e}")))?;
+		// The document's digests are plain hex.
+		let matches_chain = document.output_digest
+			== veritas_engine::digest::to_hex(&result.output_digest)
+			&& document.is_consistent();
+		if !matches_chain || document.request != request {
+			return Err(error(
+				codes::PROOF_INVALID,
+				format!("proof document {cid} does not match request {request}'s result on-chain"),
+			));
+		}
+		Ok(json!({ "cid": cid, "digest": hex(&result.proof_digest), "document": document }))
+	}
+
+	fn subscribe_request(&self, pending: PendingSubscriptionSink, request: RequestId) {
+		let client = self.client.clone();
+		let task = async move {
+			let best = client.info().best_hash;
+			let first = match request_at(&*client, best, request) {
+				Ok(Some(record)) => record,
+				Ok(None) => {
+					let _ = pending
+						.reject(error(codes::UNKNOWN_REQUEST, format!("no request {request}")))
+						.await;
+					return;
+				},
+				Err(rejection) => {
+					let _ = pending.reject(rejection).await;
+					return;
+				},
+			};
+			let Ok(sink) = pending.accept().await else { return };
+			let send = |record: &RequestOf, number: BlockNumber| {
+				let update = json!({
+					"block": number,
+					"request": request_json(request, record, None),
+				});
+				SubscriptionMessage::from_json(&update)
+			};
+			let number = client.info().best_number;
+			let mut last = first.status;
+			let Ok(message) = send(&first, number) else { return };
+			if sink.send(message).await.is_err() || last.is_final() {
+				return;
+			}
+			let mut blocks = client
+				.import_notification_stream()
+				.filter(|n| futures::future::ready(n.is_new_best));
+			while let Some(notification) = blocks.next().await {
+				let number = *notification.header.number();
+				let Ok(Some(record)) = request_at(&*client, notification.hash, request) else {
+					// Pruned: it was final, and the update was sent.
+					return;
+				};
+				if record.status == last {
+					continue;
+				}
+				last = record.status;
+				let Ok(message) = send(&record, number) else { return };
+				if sink.send(message).await.is_err() || last.is_final() {
+					return;
+				}
+			}
+		};
+		self.executor.spawn("inference-subscription", Some("rpc"), task.boxed());
+	}
+}
+
+fn hex(bytes: &[u8]) -> String {
+	format!("0x{}", veritas_engine::digest::to_hex(bytes))
+}
+
+fn fee_json(quote: &FeeQuote<Balance>) -> Value {
+	json!({
+		"model": quote.model.to_string(),
+		"verification": quote.verification.to_string(),
+		"protocol": quote.protocol.to_string(),
+		"total": quote.total.to_string(),
+	})
+}
+
+fn task_name(task: &TaskKind) -> &'static str {
+	match task {
+		TaskKind::TextEmbedding { .. } => "embedding",
+		TaskKind::TextGeneration { .. } => "generation",
+		TaskKind::TabularClassification { .. } => "classification",
+		TaskKind::TabularRegression { .. } => "regression",
+	}
+}
+
+fn parse_task(task: &str) -> RpcResult<&'static str> {
+	["embedding", "generation", "classification", "regression"]
+		.into_iter()
+		.find(|name| *name == task)
+		.ok_or_else(|| {
+			error(
+				codes::BAD_PARAMS,
+				format!(
+					"unknown task {task:?}: embedding, generation, classification or regression"
+				),
+			)
+		})
+}
+
+fn parse_status(status: &str) -> RpcResult<ModelStatus> {
+	match status {
+		"active" => Ok(ModelStatus::Active),
+		"deprecated" => Ok(ModelStatus::Deprecated),
+		"retired" => Ok(ModelStatus::Retired),
+		other => Err(error(
+			codes::BAD_PARAMS,
+			format!("unknown status {other:?}: active, deprecated or retired"),
+		)),
+	}
+}
+
+fn model_json(id: ModelId, record: &ModelRecord<AccountId, Balance, BlockNumber>) -> Value {
+	let file = |file: &veritas_primitives::model::FileRef| {
+		json!({
+			"cid": String::from_utf8_lossy(&file.cid),
+			"digest": hex(&file.digest),
+			"size": file.size,
+		})
+	};
+	json!({
+		"id": id,
+		"line": record.line,
+		"version": record.version,
+		"owner": record.owner.to_string(),
+		"task": task_name(&record.task),
+		"shape": record.task,
+		"format": record.format,
+		"architecture": record.architecture,
+		"files": {
+			"weights": file(&record.files.weights),
+			"config": record.files.config.as_ref().map(file),
+			"tokenizer": record.files.tokenizer.as_ref().map(file),
+		},
+		"price": {
+			"perRequest": record.pricing.per_request.to_string(),
+			"perOutputToken": record.pricing.per_output_token.to_string(),
+		},
+		"policy": policy_json(record),
+		"status": record.status,
+		"publishedAt": record.published_at,
+	})
+}
+
+fn policy_json(record: &ModelRecord<AccountId, Balance, BlockNumber>) -> Value {
+	use veritas_primitives::model::VerificationPolicy;
+	let verification = match record.policy.verification {
+		VerificationPolicy::Quorum { k, n } => json!({ "quorum": { "k": k, "n": n } }),
+		VerificationPolicy::Optimistic { window_blocks, challenge_bond } => json!({
+			"optimistic": { "windowBlocks": window_blocks, "challengeBond": challenge_bond.to_string() }
+		}),
+		VerificationPolicy::Sampled { permill, k, n } => json!({
+			"sampled": { "permill": permill.deconstruct(), "k": k, "n": n }
+		}),
+	};
+	json!({ "verification": verification, "comparison": record.policy.comparison })
+}
+
+/// The output in readable form: numbers, or generated tokens and text.
+fn output_json(bytes: &[u8]) -> Value {
+	match InferenceOutput::decode_all(&mut &bytes[..]) {
+		Ok(InferenceOutput::Embedding(values)) => json!({
+			"embedding": values.iter().map(|v| v.to_f32()).collect::<Vec<_>>()
+		}),
+		Ok(InferenceOutput::Classification(values)) => json!({
+			"classification": values.iter().map(|v| v.to_f32()).collect::<Vec<_>>()
+		}),
+		Ok(InferenceOutput::Regression(value)) => json!({ "regression": value.to_f32() }),
+		Ok(InferenceOutput::Generation { tokens, text }) => json!({
+			"generation": { "tokens": tokens, "text": String::from_utf8_lossy(&text) }
+		}),
+		Err(_) => json!({ "raw": hex(bytes) }),
+	}
+}
+
+fn request_json(
+	id: RequestId,
+	record: &RequestOf,
+	verification: Option<&VerificationView<AccountId, BlockNumber>>,
+) -> Value {
+	let result = record.result.as_ref().map(|result| {
+		json!({
+			"output": output_json(&result.output),
+			"outputDigest": hex(&result.output_digest),
+			"proofCid": String::from_utf8_lossy(&result.proof_cid),
+			"proofDigest": hex(&result.proof_digest),
+			"generatedTokens": result.generated_tokens,
+			"submittedAt": result.submitted_at,
+		})
+	});
+	let votes = |votes: &[(AccountId, veritas_primitives::inference::Attestation)]| {
+		votes
+			.iter()
+			.map(
+				|(who, attestation)| json!({ "verifier": who.to_string(), "attestation": attestation }),
+			)
+			.collect::<Vec<_>>()
+	};
+	let verification = verification.map(|view| {
+		json!({
+			"stage": view.stage,
+			"committee": view.committee.iter().map(|who| who.to_string()).collect::<Vec<_>>(),
+			"attestations": votes(&view.attestations),
+			"firstRound": votes(&view.first_round),
+			"challenger": view.challenger.as_ref().map(|who| who.to_string()),
+			"due": view.due,
+		})
+	});
+	let settlement = record.settled.as_ref().map(|settled| match settled {
+		Settled::Paid(payouts) => json!({ "paid": {
+			"executor": payouts.executor.to_string(),
+			"royalty": payouts.royalty.to_string(),
+			"perVerifier": payouts.per_verifier.to_string(),
+			"verifiers": payouts.verifiers,
+			"treasury": payouts.treasury.to_string(),
+			"refund": payouts.refund.to_string(),
+		}}),
+		Settled::Fraud(payouts) => json!({ "fraud": {
+			"slashed": payouts.slashed.to_string(),
+			"refund": payouts.refund.to_string(),
+			"challenger": payouts.challenger.to_string(),
+			"perVerifier": payouts.per_verifier.to_string(),
+			"verifiers": payouts.verifiers,
+			"treasury": payouts.treasury.to_string(),
+		}}),
+		Settled::Refunded(amount) => json!({ "refunded": amount.to_string() }),
+	});
+	json!({
+		"id": id,
+		"status": record.status,
+		"model": record.model,
+		"requester": record.requester.to_string(),
+		"executor": record.executor.to_string(),
+		"maxFee": record.max_fee.to_string(),
+		"params": record.params,
+		"created": record.created,
+		"deadline": record.deadline,
+		"result": result,
+		"verification": verification,
+		"settlement": settlement,
+	})
+}

@@ -1,0 +1,67 @@
+//! A request as the inference pallet records it: what was agreed when it was
+//! made, the executor's result, and how it settled. Shared with the runtime
+//! API, so that dApps read the same record.
+
+use codec::{Decode, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+use crate::{
+	inference::{InferenceParams, OutputBytes, RequestInput, RequestStatus},
+	model::{Cid, Digest, ModelId, ModelPolicy, Pricing, TaskKind},
+	settlement::{FraudPayouts, Payouts},
+};
+
+/// An executor's result, as committed on-chain.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct ResultCommitment<BlockNumber> {
+	/// The canonical encoding of the output.
+	pub output: OutputBytes,
+	/// blake2-256 of `output`.
+	pub output_digest: Digest,
+	/// Where the proof document is stored.
+	pub proof_cid: Cid,
+	/// blake2-256 of the proof document.
+	pub proof_digest: Digest,
+	/// How many tokens the output holds (what generation is paid for).
+	pub generated_tokens: u32,
+	pub submitted_at: BlockNumber,
+}
+
+/// How a request settled.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub enum Settled<Balance> {
+	/// Accepted and paid.
+	Paid(Payouts<Balance>),
+	/// Fraud: the executor was slashed and the requester refunded.
+	Fraud(FraudPayouts<Balance>),
+	/// Cancelled or expired: this much was refunded.
+	Refunded(Balance),
+}
+
+/// A request, with what was agreed when it was made: the model's price,
+/// policy and task at that moment, so that later changes to the model do not
+/// change a request already paid for.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Request<AccountId, Balance, BlockNumber> {
+	pub requester: AccountId,
+	pub model: ModelId,
+	pub executor: AccountId,
+	/// The model's owner when the request was made: it gets the royalty.
+	pub publisher: AccountId,
+	pub input: RequestInput,
+	pub params: InferenceParams,
+	pub max_fee: Balance,
+	pub pricing: Pricing<Balance>,
+	pub policy: ModelPolicy<Balance, BlockNumber>,
+	pub task: TaskKind,
+	pub created: BlockNumber,
+	pub deadline: BlockNumber,
+	pub status: RequestStatus,
+	pub result: Option<ResultCommitment<BlockNumber>>,
+	pub settled: Option<Settled<Balance>>,
+	/// When it became final; it is pruned a retention period later.
+	pub finished_at: Option<BlockNumber>,
+}

@@ -1,0 +1,53 @@
+//! What a verification looks like from outside the verification pallet:
+//! its stage, and a view for the runtime API.
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+use crate::inference::Attestation;
+
+/// Where a verification stands.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum VerificationStage {
+	/// The result landed; its committee is chosen from the next block's seed.
+	Selecting,
+	/// Optimistic: final when the window ends, unless challenged.
+	Window,
+	/// A quorum committee: `k` matching attestations accept the result.
+	Quorum { k: u8 },
+	/// A challenge's committee: a majority of mismatches proves fraud; a
+	/// majority of matches contradicts the challenge and opens a dispute.
+	Challenge,
+	/// The second and last round: a larger committee's majority stands.
+	Dispute,
+}
+
+impl VerificationStage {
+	/// Whether committee members are attesting.
+	pub fn is_round(&self) -> bool {
+		matches!(
+			self,
+			VerificationStage::Quorum { .. }
+				| VerificationStage::Challenge
+				| VerificationStage::Dispute
+		)
+	}
+}
+
+/// A result under verification, as the runtime API shows it.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct VerificationView<AccountId, BlockNumber> {
+	pub stage: VerificationStage,
+	/// The current round's committee.
+	pub committee: Vec<AccountId>,
+	/// The current round's attestations.
+	pub attestations: Vec<(AccountId, Attestation)>,
+	/// The first round's attestations, once a dispute has opened.
+	pub first_round: Vec<(AccountId, Attestation)>,
+	pub challenger: Option<AccountId>,
+	/// When the current stage ends.
+	pub due: BlockNumber,
+}
