@@ -65,7 +65,13 @@ step "IPFS daemon (js-ipfs, Kubo RPC API) installed" bash scripts/ipfs.sh instal
 step "IPFS daemon started on loopback" start_ipfs
 step "model store against a real IPFS daemon" \
 	cargo test -p veritas-engine --test ipfs -- --ignored
-step "node tests: dev chain, executor (embedded store, IPFS), verification against cheats, four validators" \
+# A JavaScript dApp (@polkadot/api) for the node tests to run.
+install_dapp_client() {
+	VERITAS_DAPP_CLIENT=$(bash scripts/dapp-client.sh install | tail -n 1) || return 1
+	export VERITAS_DAPP_CLIENT
+}
+step "dApp client (@polkadot/api) installed" install_dapp_client
+step "node tests: dev chain, executor (embedded store, IPFS), RPC, a @polkadot/api dApp, verification against cheats, four validators" \
 	cargo test -p veritas-node --tests -- --ignored --test-threads=1
 
 echo "scripts/test.sh passed in $(( $(date +%s) - started )) s"
