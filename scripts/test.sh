@@ -43,6 +43,7 @@ start_ipfs() {
 
 step "set-up" bash scripts/setup.sh
 step "build (node, runtime WASM, tests)" cargo test --workspace --no-run --quiet
+step "build the veritas command line" cargo build -p veritas-cli --quiet
 step "unit and runtime tests (cargo test --workspace)" cargo test --workspace
 step "every pallet's try_state invariants through the runtime (try-runtime)" \
 	env SKIP_WASM_BUILD=1 cargo test -p veritas-runtime --features try-runtime --lib -- try_state invariant
@@ -71,7 +72,7 @@ install_dapp_client() {
 	export VERITAS_DAPP_CLIENT
 }
 step "dApp client (@polkadot/api) installed" install_dapp_client
-step "node tests: dev chain, executor (embedded store, IPFS), RPC, a @polkadot/api dApp, verification against cheats, four validators" \
+step "node tests: dev chain, executor (embedded store, IPFS), RPC, the veritas CLI, a @polkadot/api dApp, verification against cheats, four validators" \
 	cargo test -p veritas-node --tests -- --ignored --test-threads=1
 
 echo "scripts/test.sh passed in $(( $(date +%s) - started )) s"

@@ -1,0 +1,452 @@
+//! What each subcommand does.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use jsonrpsee::{core::client::SubscriptionClientT, rpc_params, ws_client::WsClientBuilder};
+use serde_json::Value;
+use sp_core::{sr25519, Pair};
+use veritas_engine::{
+	store::{embedded::EmbeddedStore, ipfs::IpfsStore},
+	ModelStore,
+};
+use veritas_primitives::{
+	inference::{InferenceParams, RequestInput},
+	model::{
+		Architecture, Cid, FileRef, ModelFiles, ModelFormat, ModelId, ModelName, ModelPolicy,
+		Pricing,
+	},
+	AccountId,
+};
+use veritas_runtime::{RuntimeCall, RuntimeEvent};
+
+use crate::{
+	chain::Chain,
+	parse::{self, vrt},
+	Cli, Command, ExecutorCommand, ModelCommand, VerifierCommand,
+};
+
+#[derive(Debug, clap::Args)]
+pub struct PublishArgs {
+	/// A directory with the model's files: `model.safetensors` and
+	/// `config.json` (plus `tokenizer.json` for a BERT encoder), or one
+	/// `.gguf` file.
+	pub dir: PathBuf,
+	/// The model's name (unique among the publisher's models).
+	#[arg(long)]
+	pub name: String,
+	/// What it computes: embedding:DIM, generation:CONTEXT:MAX_TOKENS,
+	/// classification:INPUTS:CLASSES or regression:INPUTS.
+	#[arg(long)]
+	pub task: String,
+	/// The price per request, in VRT.
+	#[arg(long)]
+	pub price: String,
+	/// The price per generated token, in VRT.
+	#[arg(long, default_value = "0")]
+	pub price_per_token: String,
+	/// How results are verified: quorum:K:N, optimistic:WINDOW_BLOCKS:BOND
+	/// or sampled:PERMILL:K:N.
+	#[arg(long, default_value = "quorum:2:3")]
+	pub policy: String,
+	/// How verifiers compare: exact, maxabs:MILLIONTHS, cosine:MILLIONTHS,
+	/// topk:K (default: by task).
+	#[arg(long)]
+	pub rule: Option<String>,
+	/// Upload to this Kubo RPC API (a node started with the same --ipfs-api
+	/// fetches from it).
+	#[arg(long, value_name = "URL", conflicts_with = "store")]
+	pub ipfs_api: Option<String>,
+	/// Upload into this embedded store directory: a local node's
+	/// `<base-path>/model-store`.
+	#[arg(long, value_name = "DIR")]
+	pub store: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+	/// Only models of this task: embedding, generation, classification, regression.
+	#[arg(long)]
+	pub task: Option<String>,
+	/// Only models of this status: active, deprecated, retired.
+	#[arg(long)]
+	pub status: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExecutorArgs {
+	/// The models to serve, by id: 0,1,2.
+	#[arg(long, value_delimiter = ',', required = true)]
+	pub models: Vec<ModelId>,
+	/// The stake, in VRT.
+	#[arg(long, default_value = "100")]
+	pub stake: String,
+	/// How many requests to take at once.
+	#[arg(long, default_value_t = 4)]
+	pub capacity: u32,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InferArgs {
+	/// The model id.
+	#[arg(long)]
+	pub model: ModelId,
+	/// The input: text, numbers like 28,0.62,590 for tabular models, or
+	/// @FILE.
+	#[arg(long)]
+	pub input: String,
+	/// The most to pay, in VRT (default: the estimate).
+	#[arg(long)]
+	pub max_fee: Option<String>,
+	/// Tokens to generate (generation models).
+	#[arg(long, default_value_t = 0)]
+	pub max_new_tokens: u32,
+	/// The sampler's seed (generation models).
+	#[arg(long, default_value_t = 0)]
+	pub seed: u64,
+	/// Sampling temperature in thousandths; 0 is greedy.
+	#[arg(long, default_value_t = 0)]
+	pub temperature: u32,
+	/// Blocks until the deadline.
+	#[arg(long, default_value_t = 100)]
+	pub deadline_blocks: u32,
+	/// Follow the request until it is settled, then print its result.
+	#[arg(long)]
+	pub wait: bool,
+}
+
+pub async fn run(cli: Cli) -> Result<(), String> {
+	let chain = Chain::connect(&cli.url).await?;
+	let signer = || key(&cli.suri);
+	match cli.command {
+		Command::Model(ModelCommand::Publish(args)) => publish(&chain, &signer()?, args).await,
+		Command::Model(ModelCommand::List(args)) => list(&chain, args).await,
+		Command::Model(ModelCommand::Show { model }) => {
+			let record: Value = chain.call("inference_getModel", rpc_params![model]).await?;
+			println!("{}", pretty(&record));
+			Ok(())
+		},
+		Command::Infer(args) => infer(&chain, &signer()?, args).await,
+		Command::Executor(ExecutorCommand::Register(args)) => {
+			let call = RuntimeCall::Inference(pallet_inference::Call::register_executor {
+				stake: parse::amount(&args.stake)?,
+				models: args
+					.models
+					.clone()
+					.try_into()
+					.map_err(|_| "too many models for one executor".to_string())?,
+				capacity: args.capacity,
+			});
+			chain.submit(call, &signer()?).await?;
+			println!("registered as the executor of models {:?}", args.models);
+			Ok(())
+		},
+		Command::Executor(ExecutorCommand::Status { account }) => {
+			let account = match account {
+				Some(text) => {
+					text.parse::<AccountId>().map_err(|_| format!("bad account {text}"))?
+				},
+				None => signer()?.public().into(),
+			};
+			executor_status(&chain, &account).await
+		},
+		Command::Verifier(VerifierCommand::Register { stake }) => {
+			let call = RuntimeCall::Verification(pallet_verification::Call::register_verifier {
+				stake: parse::amount(&stake)?,
+			});
+			chain.submit(call, &signer()?).await?;
+			println!("registered as a verifier");
+			Ok(())
+		},
+	}
+}
+
+fn key(suri: &str) -> Result<sr25519::Pair, String> {
+	let suri = match suri.strip_prefix('@') {
+		Some(path) => std::fs::read_to_string(path).map_err(|e| format!("key file {path}: {e}"))?,
+		None => suri.to_string(),
+	};
+	sr25519::Pair::from_string(suri.trim(), None).map_err(|e| format!("bad key: {e:?}"))
+}
+
+fn pretty(value: &Value) -> String {
+	serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// A model directory's files by role, and what they make.
+struct ModelDir {
+	files: Vec<(&'static str, Vec<u8>)>,
+	format: ModelFormat,
+	architecture: Architecture,
+}
+
+/// The files of a model directory, and what they make.
+fn model_files(dir: &PathBuf) -> Result<ModelDir, String> {
+	let read = |name: &str| std::fs::read(dir.join(name)).ok();
+	let gguf = std::fs::read_dir(dir)
+		.map_err(|e| format!("{}: {e}", dir.display()))?
+		.filter_map(Result::ok)
+		.map(|entry| entry.path())
+		.find(|path| path.extension().is_some_and(|ext| ext == "gguf"));
+	if let Some(path) = gguf {
+		let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+		return Ok(ModelDir {
+			files: vec![("weights", bytes)],
+			format: ModelFormat::Gguf,
+			architecture: Architecture::Llama,
+		});
+	}
+	let weights = read("model.safetensors")
+		.ok_or_else(|| format!("{}: no model.safetensors or .gguf file", dir.display()))?;
+	let config = read("config.json").ok_or_else(|| format!("{}: no config.json", dir.display()))?;
+	Ok(match read("tokenizer.json") {
+		Some(tokenizer) => ModelDir {
+			files: vec![("weights", weights), ("config", config), ("tokenizer", tokenizer)],
+			format: ModelFormat::Safetensors,
+			architecture: Architecture::Bert,
+		},
+		None => ModelDir {
+			files: vec![("weights", weights), ("config", config)],
+			format: ModelFormat::Safetensors,
+			architecture: Architecture::Mlp,
+		},
+	})
+}
+
+async fn publish(chain: &Chain, signer: &sr25519::Pair, args: PublishArgs) -> Result<(), String> {
+	let task = parse::task(&args.task)?;
+	let store: Arc<dyn ModelStore> = match (&args.ipfs_api, &args.store) {
+		(Some(url), _) => Arc::new(IpfsStore::new(url, Duration::from_secs(600))),
+		(None, Some(dir)) => Arc::new(EmbeddedStore::open(dir).map_err(|e| e.to_string())?),
+		(None, None) => {
+			return Err(
+				"give --ipfs-api URL, or --store DIR (a local node's <base-path>/model-store)"
+					.into(),
+			)
+		},
+	};
+	let ModelDir { files, format, architecture } = model_files(&args.dir)?;
+	let mut refs = Vec::new();
+	for (role, bytes) in files {
+		eprint!("uploading {role} ({:.1} MB)… ", bytes.len() as f64 / 1e6);
+		let stored = store.put(&bytes).map_err(|e| format!("uploading {role}: {e}"))?;
+		eprintln!("{} blake2-256 {}", stored.cid, veritas_engine::digest::to_hex(&stored.digest));
+		refs.push((
+			role,
+			FileRef {
+				cid: Cid::try_from(stored.cid.into_bytes())
+					.map_err(|_| "CID too long".to_string())?,
+				digest: stored.digest,
+				size: stored.size,
+			},
+		));
+	}
+	let file = |role: &str| refs.iter().find(|(r, _)| *r == role).map(|(_, file)| file.clone());
+	let comparison = match &args.rule {
+		Some(rule) => parse::rule(rule)?,
+		None => default_rule(&task),
+	};
+	let spec = pallet_models::ModelSpec {
+		files: ModelFiles {
+			weights: file("weights").ok_or("no weights")?,
+			config: file("config"),
+			tokenizer: file("tokenizer"),
+		},
+		format,
+		architecture,
+		task,
+		pricing: Pricing {
+			per_request: parse::amount(&args.price)?,
+			per_output_token: parse::amount(&args.price_per_token)?,
+		},
+		policy: ModelPolicy { verification: parse::policy(&args.policy)?, comparison },
+	};
+	let name = ModelName::try_from(args.name.into_bytes())
+		.map_err(|_| "the name is too long".to_string())?;
+	let call = RuntimeCall::Models(pallet_models::Call::register_model { name, spec });
+	let included = chain.submit(call, signer).await?;
+	let model = included.events.iter().find_map(|event| match event {
+		RuntimeEvent::Models(pallet_models::Event::ModelRegistered { model, .. }) => Some(*model),
+		_ => None,
+	});
+	match model {
+		Some(model) => {
+			println!("{model}");
+			Ok(())
+		},
+		None => Err("registered, but the chain reported no model id".into()),
+	}
+}
+
+fn default_rule(
+	task: &veritas_primitives::model::TaskKind,
+) -> veritas_primitives::model::ComparisonRule {
+	use veritas_primitives::model::{ComparisonRule, TaskKind, Tolerance};
+	match task {
+		TaskKind::TextEmbedding { .. } => ComparisonRule::Cosine(Tolerance(1_000)),
+		TaskKind::TextGeneration { .. } => ComparisonRule::TokenTopK(5),
+		_ => ComparisonRule::MaxAbs(Tolerance(1_000)),
+	}
+}
+
+async fn list(chain: &Chain, args: ListArgs) -> Result<(), String> {
+	let page: Value =
+		chain.call("inference_listModels", rpc_params![0, 100, args.task, args.status]).await?;
+	let models = page["models"].as_array().cloned().unwrap_or_default();
+	if models.is_empty() {
+		println!("no models");
+	}
+	for model in models {
+		let price = model["price"]["perRequest"].as_str().and_then(|p| p.parse().ok()).unwrap_or(0);
+		println!(
+			"{:>4}  {:<15} {:<10} {:>14}  {}",
+			model["id"],
+			model["task"].as_str().unwrap_or_default(),
+			format!("{}", model["status"]).trim_matches('"'),
+			vrt(price),
+			model["files"]["weights"]["cid"].as_str().unwrap_or_default(),
+		);
+	}
+	Ok(())
+}
+
+async fn executor_status(chain: &Chain, account: &AccountId) -> Result<(), String> {
+	let key = pallet_inference::Executors::<veritas_runtime::Runtime>::hashed_key_for(account);
+	let executor: Option<pallet_inference::ExecutorOf<veritas_runtime::Runtime>> =
+		chain.storage(&key).await?;
+	let executor = executor.ok_or_else(|| format!("{account} is not an executor"))?;
+	println!("executor    {account}");
+	println!("stake       {}", vrt(executor.stake));
+	println!("models      {:?}", executor.models.to_vec());
+	println!("capacity    {} ({} open)", executor.capacity, executor.open);
+	println!("reputation  {}", executor.reputation);
+	println!("status      {:?}", executor.status);
+	Ok(())
+}
+
+async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result<(), String> {
+	let model: Value = chain.call("inference_getModel", rpc_params![args.model]).await?;
+	let task = model["task"].as_str().unwrap_or_default().to_string();
+	let input = parse::input(&args.input, &task)?;
+	let params = InferenceParams {
+		max_new_tokens: args.max_new_tokens,
+		seed: args.seed,
+		temperature_thousandths: args.temperature,
+	};
+	let fee: Value = chain.call("inference_estimateFee", rpc_params![args.model, params]).await?;
+	let total: u128 = fee["total"].as_str().and_then(|t| t.parse().ok()).ok_or("no fee total")?;
+	let max_fee = match &args.max_fee {
+		Some(text) => parse::amount(text)?,
+		None => total,
+	};
+	if max_fee < total {
+		return Err(format!(
+			"fee too low: this request costs up to {}, --max-fee is {}",
+			vrt(total),
+			vrt(max_fee)
+		));
+	}
+	let head: Value = chain.call("chain_getHeader", rpc_params![]).await?;
+	let head = head["number"]
+		.as_str()
+		.and_then(|n| u32::from_str_radix(n.trim_start_matches("0x"), 16).ok())
+		.ok_or("no head")?;
+	let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
+		model: args.model,
+		input: RequestInput::Inline(
+			input.try_into().map_err(|_| "the input is longer than 4 KiB".to_string())?,
+		),
+		params,
+		max_fee,
+		deadline: head + args.deadline_blocks,
+	});
+	let included = chain.submit(call, signer).await?;
+	let request = included
+		.events
+		.iter()
+		.find_map(|event| match event {
+			RuntimeEvent::Inference(pallet_inference::Event::RequestCreated {
+				request, ..
+			}) => Some(*request),
+			_ => None,
+		})
+		.ok_or("requested, but the chain reported no request id")?;
+	eprintln!("request {request}: up to {} in escrow", vrt(max_fee));
+	if !args.wait {
+		println!("{request}");
+		return Ok(());
+	}
+	let ws = WsClientBuilder::default()
+		.build(chain.ws_url())
+		.await
+		.map_err(|e| format!("node unreachable over WebSocket: {e}"))?;
+	let mut updates = ws
+		.subscribe::<Value, _>(
+			"inference_subscribeRequest",
+			rpc_params![request],
+			"inference_unsubscribeRequest",
+		)
+		.await
+		.map_err(|e| format!("following request {request}: {e}"))?;
+	loop {
+		let update = tokio::time::timeout(Duration::from_secs(600), updates.next())
+			.await
+			.map_err(|_| format!("request {request}: no news for ten minutes"))?
+			.ok_or_else(|| format!("request {request}: the node stopped the updates"))?
+			.map_err(|e| format!("request {request}: {e}"))?;
+		let status = update["request"]["status"].as_str().unwrap_or_default().to_string();
+		eprintln!("block {}: {status}", update["block"]);
+		if ["Accepted", "Rejected", "Expired", "Cancelled"].contains(&status.as_str()) {
+			break;
+		}
+	}
+	let settled: Value = chain.call("inference_getRequest", rpc_params![request]).await?;
+	print_result(&settled);
+	Ok(())
+}
+
+fn print_result(request: &Value) {
+	println!("request     {}", request["id"]);
+	println!("status      {}", request["status"].as_str().unwrap_or_default());
+	let result = &request["result"];
+	let output = &result["output"];
+	if let Some(values) = output["embedding"].as_array() {
+		let head: Vec<String> =
+			values.iter().take(4).map(|v| format!("{:.4}", v.as_f64().unwrap_or(0.0))).collect();
+		println!("output      embedding of {} floats [{}, …]", values.len(), head.join(", "));
+	} else if let Some(values) = output["classification"].as_array() {
+		println!("output      class probabilities {values:?}");
+	} else if !output["regression"].is_null() {
+		println!("output      {}", output["regression"]);
+	} else if let Some(text) = output["generation"]["text"].as_str() {
+		println!("output      {text:?}");
+	}
+	if !result.is_null() {
+		println!("digest      {}", result["outputDigest"].as_str().unwrap_or_default());
+		println!(
+			"proof       {} ({})",
+			result["proofCid"].as_str().unwrap_or_default(),
+			result["proofDigest"].as_str().unwrap_or_default()
+		);
+	}
+	let settlement = &request["settlement"];
+	let amount = |value: &Value| vrt(value.as_str().and_then(|v| v.parse().ok()).unwrap_or(0));
+	if let Some(paid) = settlement.get("paid") {
+		println!(
+			"paid        executor {}, royalty {}, {} verifier(s) {} each, treasury {}, refund {}",
+			amount(&paid["executor"]),
+			amount(&paid["royalty"]),
+			paid["verifiers"],
+			amount(&paid["perVerifier"]),
+			amount(&paid["treasury"]),
+			amount(&paid["refund"]),
+		);
+	} else if let Some(fraud) = settlement.get("fraud") {
+		println!(
+			"fraud       executor slashed {}, requester refunded {}",
+			amount(&fraud["slashed"]),
+			amount(&fraud["refund"])
+		);
+	} else if let Some(refunded) = settlement.get("refunded") {
+		println!("refunded    {}", amount(refunded));
+	}
+}

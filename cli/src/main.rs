@@ -1,0 +1,91 @@
+//! `veritas`: Veritas from the command line, over a node's JSON-RPC.
+//!
+//! Publishers put models on-chain (`model publish`), dApps and people run
+//! inferences and follow them to their verdict (`infer`), and operators
+//! register executors and verifiers. Every failure is one line on stderr
+//! and a non-zero exit.
+
+mod chain;
+mod commands;
+mod parse;
+
+use clap::{Parser, Subcommand};
+
+/// Veritas: verifiable AI inference on a Substrate chain.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+	/// The node's JSON-RPC endpoint.
+	#[arg(long, global = true, default_value = "http://127.0.0.1:9944", env = "VERITAS_URL")]
+	pub url: String,
+
+	/// The signing key: a secret URI (`//Alice` on a dev chain, or a phrase),
+	/// or `@FILE` to read one from a file.
+	#[arg(long, global = true, default_value = "//Alice", env = "VERITAS_SURI")]
+	pub suri: String,
+
+	#[command(subcommand)]
+	pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+	/// Models: publish, list, show.
+	#[command(subcommand)]
+	Model(ModelCommand),
+
+	/// Run an inference: estimate its fee, request it, and (with --wait)
+	/// follow it to its verdict.
+	Infer(commands::InferArgs),
+
+	/// Executors: register, status.
+	#[command(subcommand)]
+	Executor(ExecutorCommand),
+
+	/// Verifiers: register.
+	#[command(subcommand)]
+	Verifier(VerifierCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+	/// Upload a model's files to a store, register it, and print its id.
+	Publish(commands::PublishArgs),
+	/// List model versions.
+	List(commands::ListArgs),
+	/// Show one model version.
+	Show {
+		/// The model id.
+		model: u64,
+	},
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExecutorCommand {
+	/// Register the signing account as an executor.
+	Register(commands::ExecutorArgs),
+	/// Show an executor's stake, models, capacity and reputation.
+	Status {
+		/// The account (SS58); the signing account by default.
+		account: Option<String>,
+	},
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VerifierCommand {
+	/// Register the signing account as a verifier.
+	Register {
+		/// The stake, in VRT.
+		#[arg(long, default_value = "100")]
+		stake: String,
+	},
+}
+
+#[tokio::main]
+async fn main() {
+	let cli = Cli::parse();
+	if let Err(error) = commands::run(cli).await {
+		eprintln!("error: {error}");
+		std::process::exit(1);
+	}
+}

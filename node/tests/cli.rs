@@ -1,0 +1,123 @@
+//! The `veritas` command line against a live `veritas-node --dev`: a
+//! publisher publishes the loan-risk model into the node's store, Alice
+//! registers as its executor, Bob runs an inference and waits for its
+//! verdict; mistakes are one clear line and a non-zero exit.
+//! (`scripts/test.sh` builds the `veritas` binary beside the node's.)
+
+#[macro_use]
+mod common;
+
+use std::{path::PathBuf, process::Output};
+
+use common::{Node, TempDir};
+
+fn veritas_binary() -> PathBuf {
+	let path = PathBuf::from(common::NODE_BINARY).with_file_name("veritas");
+	assert!(path.exists(), "{} is missing: cargo build -p veritas-cli", path.display());
+	path
+}
+
+async fn veritas(args: Vec<String>) -> Output {
+	tokio::task::spawn_blocking(move || {
+		std::process::Command::new(veritas_binary()).args(args).output().expect("veritas runs")
+	})
+	.await
+	.expect("the command ran")
+}
+
+fn args(url: &str, suri: &str, rest: &[&str]) -> Vec<String> {
+	["--url", url, "--suri", suri].iter().chain(rest).map(|s| s.to_string()).collect()
+}
+
+fn stdout(output: &Output) -> String {
+	String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+	String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn publish_serve_and_infer_from_the_command_line() {
+	let dir = TempDir::new("cli");
+	let base = dir.path().join("base");
+	let base_arg = base.to_string_lossy().into_owned();
+	let node = Node::start("cli", &["--dev", "--base-path", &base_arg], dir.path());
+	node.call_when_up("system_health", params![]).await;
+	let url = format!("http://127.0.0.1:{}", node.ports.rpc);
+	let store = base.join("model-store").to_string_lossy().into_owned();
+	let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("engine/fixtures/loan-risk");
+
+	let published = veritas(args(
+		&url,
+		"//Alice",
+		&[
+			"model",
+			"publish",
+			&fixture.to_string_lossy(),
+			"--name",
+			"loan-risk",
+			"--task",
+			"classification:6:2",
+			"--price",
+			"0.1",
+			"--policy",
+			"quorum:2:3",
+			"--store",
+			&store,
+		],
+	))
+	.await;
+	assert!(published.status.success(), "{}", stderr(&published));
+	assert_eq!(stdout(&published).trim(), "0", "the new model's id");
+	assert!(stderr(&published).contains("uploading weights"));
+
+	let listed =
+		veritas(args(&url, "//Alice", &["model", "list", "--task", "classification"])).await;
+	assert!(stdout(&listed).contains("classification"), "{}", stdout(&listed));
+	let shown = veritas(args(&url, "//Alice", &["model", "show", "0"])).await;
+	assert!(stdout(&shown).contains("\"architecture\": \"Mlp\""), "{}", stdout(&shown));
+
+	let serving = veritas(args(&url, "//Alice", &["executor", "register", "--models", "0"])).await;
+	assert!(serving.status.success(), "{}", stderr(&serving));
+	let status = veritas(args(&url, "//Alice", &["executor", "status"])).await;
+	assert!(stdout(&status).contains("100 VRT"), "{}", stdout(&status));
+
+	let inferred = veritas(args(
+		&url,
+		"//Bob",
+		&["infer", "--model", "0", "--input", "28,0.62,590,45,1,1", "--wait"],
+	))
+	.await;
+	let printed = stdout(&inferred);
+	assert!(inferred.status.success(), "{}\n{}", stderr(&inferred), node.log_tail());
+	assert!(printed.contains("Accepted"), "{printed}");
+	assert!(printed.contains("class probabilities"), "{printed}");
+	assert!(printed.contains("paid"), "{printed}");
+	assert!(printed.contains("proof       bafk"), "{printed}");
+
+	let verifier =
+		veritas(args(&url, "//Charlie", &["verifier", "register", "--stake", "100"])).await;
+	assert!(verifier.status.success(), "{}", stderr(&verifier));
+
+	// Mistakes: one line, non-zero exit.
+	let unknown = veritas(args(&url, "//Bob", &["model", "show", "9"])).await;
+	assert!(!unknown.status.success());
+	assert_eq!(stderr(&unknown).trim(), "error: no model 9");
+	let cheap = veritas(args(
+		&url,
+		"//Bob",
+		&["infer", "--model", "0", "--input", "1,2,3,4,5,6", "--max-fee", "0.000001"],
+	))
+	.await;
+	assert!(stderr(&cheap).starts_with("error: fee too low"), "{}", stderr(&cheap));
+	let offline = veritas(args("http://127.0.0.1:1", "//Bob", &["model", "list"])).await;
+	assert_eq!(stderr(&offline).trim(), "error: node unreachable at http://127.0.0.1:1");
+	let refused = veritas(args(&url, "//Alice", &["executor", "register", "--models", "0"])).await;
+	assert!(
+		stderr(&refused).contains("the chain refused it: Inference(AlreadyExecutor)"),
+		"{}",
+		stderr(&refused)
+	);
+}
