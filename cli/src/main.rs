@@ -45,6 +45,13 @@ pub enum Command {
 	/// Verifiers: register.
 	#[command(subcommand)]
 	Verifier(VerifierCommand),
+
+	/// Free and held balances of accounts: SS58 addresses, dev URIs like
+	/// //Bob, or `treasury`.
+	Balance {
+		#[arg(required = true)]
+		accounts: Vec<String>,
+	},
 }
 
 #[derive(Debug, Subcommand)]
