@@ -63,6 +63,18 @@ pub struct PublishArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+	/// The request id.
+	pub request: veritas_primitives::settlement::RequestId,
+	/// Fetch the model's files from this Kubo RPC API.
+	#[arg(long, value_name = "URL", conflicts_with = "store")]
+	pub ipfs_api: Option<String>,
+	/// Fetch the model's files from this embedded store directory.
+	#[arg(long, value_name = "DIR")]
+	pub store: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ListArgs {
 	/// Only models of this task: embedding, generation, classification, regression.
 	#[arg(long)]
@@ -149,6 +161,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 			};
 			executor_status(&chain, &account).await
 		},
+		Command::Verify(args) => {
+			let store = open_store(&args.ipfs_api, &args.store)?;
+			crate::verify::verify(&chain, args.request, store).await
+		},
 		Command::Balance { accounts } => {
 			for name in accounts {
 				let account = account_named(&name)?;
@@ -174,6 +190,23 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 			Ok(())
 		},
 	}
+}
+
+/// The store of `--ipfs-api URL` or `--store DIR`.
+fn open_store(
+	ipfs_api: &Option<String>,
+	store: &Option<PathBuf>,
+) -> Result<Arc<dyn ModelStore>, String> {
+	Ok(match (ipfs_api, store) {
+		(Some(url), _) => Arc::new(IpfsStore::new(url, Duration::from_secs(600))),
+		(None, Some(dir)) => Arc::new(EmbeddedStore::open(dir).map_err(|e| e.to_string())?),
+		(None, None) => {
+			return Err(
+				"give --ipfs-api URL, or --store DIR (a local node's <base-path>/model-store)"
+					.into(),
+			)
+		},
+	})
 }
 
 /// An account from an SS58 address, a secret URI, or `treasury`.
@@ -241,16 +274,7 @@ fn model_files(dir: &PathBuf) -> Result<ModelDir, String> {
 
 async fn publish(chain: &Chain, signer: &sr25519::Pair, args: PublishArgs) -> Result<(), String> {
 	let task = parse::task(&args.task)?;
-	let store: Arc<dyn ModelStore> = match (&args.ipfs_api, &args.store) {
-		(Some(url), _) => Arc::new(IpfsStore::new(url, Duration::from_secs(600))),
-		(None, Some(dir)) => Arc::new(EmbeddedStore::open(dir).map_err(|e| e.to_string())?),
-		(None, None) => {
-			return Err(
-				"give --ipfs-api URL, or --store DIR (a local node's <base-path>/model-store)"
-					.into(),
-			)
-		},
-	};
+	let store = open_store(&args.ipfs_api, &args.store)?;
 	let ModelDir { files, format, architecture } = model_files(&args.dir)?;
 	let mut refs = Vec::new();
 	for (role, bytes) in files {

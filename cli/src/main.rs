@@ -8,6 +8,7 @@
 mod chain;
 mod commands;
 mod parse;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -45,6 +46,13 @@ pub enum Command {
 	/// Verifiers: register.
 	#[command(subcommand)]
 	Verifier(VerifierCommand),
+
+	/// Check a request's result without trusting the node: the request and
+	/// its model are read with a storage proof against the finalized state
+	/// root, the proof document is checked against its on-chain digest, and
+	/// the request is re-run here with the engine. Prints Match (exit 0) or
+	/// Mismatch (exit 3).
+	Verify(commands::VerifyArgs),
 
 	/// Free and held balances of accounts: SS58 addresses, dev URIs like
 	/// //Bob, or `treasury`.

@@ -1,7 +1,8 @@
 //! The `veritas` command line against a live `veritas-node --dev`: a
 //! publisher publishes the loan-risk model into the node's store, Alice
 //! registers as its executor, Bob runs an inference and waits for its
-//! verdict; mistakes are one clear line and a non-zero exit.
+//! verdict, then verifies it locally; mistakes are one clear line and a
+//! non-zero exit.
 //! (`scripts/test.sh` builds the `veritas` binary beside the node's.)
 
 #[macro_use]

@@ -2,14 +2,12 @@
 //! `veritas_primitives::host`.
 //!
 //! A worker hands over a job and returns; one engine thread takes jobs from a
-//! bounded queue and runs them ([`run`]): an executor's (fetch and check the
+//! bounded queue and runs them (`veritas_worker`): an executor's (fetch and check the
 //! files and the input, load the model or take it from the LRU cache, run it,
 //! store a proof document) or a verifier's (the same, then compare with the
 //! executor's output under the model's rule). The worker picks the receipt
 //! up on a later block. The math inside a job uses `--inference-threads`
 //! threads.
-
-mod run;
 
 use std::{
 	collections::{HashMap, VecDeque},
@@ -27,6 +25,7 @@ use veritas_primitives::{
 	},
 	settlement::RequestId,
 };
+use veritas_worker::Worker;
 
 /// How many finished jobs of each kind the engine remembers for workers to
 /// pick up.
@@ -97,10 +96,7 @@ enum Job {
 
 /// What the engine thread works with.
 struct Shared {
-	store: Arc<dyn ModelStore>,
-	cache: ModelCache,
-	threads: usize,
-	max_file_bytes: u64,
+	worker: Worker,
 	executions: Mutex<JobBook<ExecutionReceipt>>,
 	checks: Mutex<JobBook<CheckReceipt>>,
 }
@@ -115,10 +111,12 @@ impl EngineHost {
 	/// Starts the engine thread.
 	pub fn start(settings: EngineSettings) -> std::io::Result<Arc<Self>> {
 		let shared = Arc::new(Shared {
-			store: settings.store,
-			cache: ModelCache::new(settings.cache_bytes),
-			threads: settings.threads,
-			max_file_bytes: settings.max_file_bytes,
+			worker: Worker {
+				store: settings.store,
+				cache: ModelCache::new(settings.cache_bytes),
+				threads: settings.threads,
+				max_file_bytes: settings.max_file_bytes,
+			},
 			executions: JobBook::new(),
 			checks: JobBook::new(),
 		});
@@ -181,21 +179,23 @@ fn run_jobs(shared: Arc<Shared>, receiver: Receiver<Job>) {
 			Job::Execute(job) => {
 				let request = job.request;
 				lock(&shared.executions).set(request, JobStatus::Running);
-				let status = finished(request, run::execute(&shared, &job), |receipt| {
-					format!(
-						"ran model {}, output {}",
-						job.model.model,
-						to_hex(&receipt.output_digest)
-					)
-				});
+				let status =
+					finished(request, veritas_worker::execute(&shared.worker, &job), |receipt| {
+						format!(
+							"ran model {}, output {}",
+							job.model.model,
+							to_hex(&receipt.output_digest)
+						)
+					});
 				lock(&shared.executions).set(request, status);
 			},
 			Job::Check(job) => {
 				let request = job.request;
 				lock(&shared.checks).set(request, JobStatus::Running);
-				let status = finished(request, run::check(&shared, &job), |receipt| {
-					format!("checked the executor's output: {:?}", receipt.attestation)
-				});
+				let status =
+					finished(request, veritas_worker::check(&shared.worker, &job), |receipt| {
+						format!("checked the executor's output: {:?}", receipt.attestation)
+					});
 				lock(&shared.checks).set(request, status);
 			},
 		}

@@ -1,6 +1,13 @@
-//! Running jobs: fetching and checking files, loading models, running them,
-//! writing proof documents, and comparing a verifier's result with an
-//! executor's.
+//! # veritas-worker
+//!
+//! Running Veritas jobs with the engine, from the chain's descriptions of
+//! models and requests: fetching and digest-checking the files and the input,
+//! loading models (through an LRU cache), running them and writing proof
+//! documents ([`execute`]), and comparing a verifier's own result with an
+//! executor's under the model's rule ([`check`]).
+//!
+//! The node's off-chain workers reach it through the engine host; the
+//! `veritas verify` command runs [`check`] locally.
 
 use std::time::Instant;
 
@@ -21,7 +28,19 @@ use veritas_primitives::{
 	model::{Architecture, ComparisonRule, FileRef, TaskKind},
 };
 
-use super::{Shared, LOG_TARGET};
+use veritas_engine::{cache::ModelCache, ModelStore};
+
+const LOG_TARGET: &str = "veritas::engine";
+
+/// What jobs run with: the store, the cache of loaded models, and limits.
+pub struct Worker {
+	pub store: std::sync::Arc<dyn ModelStore>,
+	pub cache: ModelCache,
+	/// Threads the engine computes with (recorded in proof documents).
+	pub threads: usize,
+	/// The largest model file to fetch.
+	pub max_file_bytes: u64,
+}
 
 fn store_failure(error: StoreError) -> JobFailure {
 	let text = error.to_string().into_bytes();
@@ -47,7 +66,7 @@ struct Prepared {
 /// Fetches the input and (unless cached) the model's files, each checked
 /// against its on-chain digest, and loads the model.
 fn prepare(
-	shared: &Shared,
+	shared: &Worker,
 	spec: &ModelSpec,
 	input: &RequestInput,
 ) -> Result<Prepared, JobFailure> {
@@ -137,7 +156,7 @@ fn run_failure(error: EngineError) -> JobFailure {
 }
 
 /// Runs an executor's job: the output, and a proof document in the store.
-pub(super) fn execute(shared: &Shared, job: &ExecutionJob) -> Result<ExecutionReceipt, JobFailure> {
+pub fn execute(shared: &Worker, job: &ExecutionJob) -> Result<ExecutionReceipt, JobFailure> {
 	let spec = &job.model;
 	let Prepared { model, input, mut timings } = prepare(shared, spec, &job.input)?;
 	let running = Instant::now();
@@ -186,7 +205,7 @@ pub(super) fn execute(shared: &Shared, job: &ExecutionJob) -> Result<ExecutionRe
 
 /// Runs a verifier's job: re-runs the request (or, under `TokenTopK`,
 /// checks the executor's tokens in one pass) and compares under the rule.
-pub(super) fn check(shared: &Shared, job: &CheckJob) -> Result<CheckReceipt, JobFailure> {
+pub fn check(shared: &Worker, job: &CheckJob) -> Result<CheckReceipt, JobFailure> {
 	let Prepared { model, input, .. } = prepare(shared, &job.model, &job.input)?;
 	let claimed_digest = blake2_256(&job.claimed_output);
 	let Ok(claimed) = Output::decode_all(&mut &job.claimed_output[..]) else {
