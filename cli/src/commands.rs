@@ -192,6 +192,39 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 	}
 }
 
+/// Uploads one file, with a progress bar on a terminal.
+fn upload(
+	store: &dyn ModelStore,
+	role: &str,
+	bytes: &[u8],
+) -> Result<veritas_engine::StoredFile, String> {
+	use std::io::{IsTerminal, Write};
+	let total = bytes.len() as f64 / 1e6;
+	let live = std::io::stderr().is_terminal();
+	let mut last_percent = u64::MAX;
+	let mut progress = |sent: u64| {
+		let percent = sent * 100 / (bytes.len() as u64).max(1);
+		if live && percent != last_percent {
+			last_percent = percent;
+			let bar = "#".repeat((percent / 5) as usize);
+			eprint!("\ruploading {role} [{bar:<20}] {:.1}/{total:.1} MB", sent as f64 / 1e6);
+			let _ = std::io::stderr().flush();
+		}
+	};
+	let stored = store
+		.put_with_progress(bytes, &mut progress)
+		.map_err(|e| format!("uploading {role}: {e}"))?;
+	if live {
+		eprint!("\r");
+	}
+	eprintln!(
+		"uploaded {role} ({total:.1} MB): {} blake2-256 {}",
+		stored.cid,
+		veritas_engine::digest::to_hex(&stored.digest)
+	);
+	Ok(stored)
+}
+
 /// The store of `--ipfs-api URL` or `--store DIR`.
 fn open_store(
 	ipfs_api: &Option<String>,
@@ -278,9 +311,7 @@ async fn publish(chain: &Chain, signer: &sr25519::Pair, args: PublishArgs) -> Re
 	let ModelDir { files, format, architecture } = model_files(&args.dir)?;
 	let mut refs = Vec::new();
 	for (role, bytes) in files {
-		eprint!("uploading {role} ({:.1} MB)… ", bytes.len() as f64 / 1e6);
-		let stored = store.put(&bytes).map_err(|e| format!("uploading {role}: {e}"))?;
-		eprintln!("{} blake2-256 {}", stored.cid, veritas_engine::digest::to_hex(&stored.digest));
+		let stored = upload(&*store, role, &bytes)?;
 		refs.push((
 			role,
 			FileRef {

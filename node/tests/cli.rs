@@ -72,7 +72,7 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	.await;
 	assert!(published.status.success(), "{}", stderr(&published));
 	assert_eq!(stdout(&published).trim(), "0", "the new model's id");
-	assert!(stderr(&published).contains("uploading weights"));
+	assert!(stderr(&published).contains("uploaded weights"));
 
 	let listed =
 		veritas(args(&url, "//Alice", &["model", "list", "--task", "classification"])).await;

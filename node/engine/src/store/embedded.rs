@@ -53,8 +53,19 @@ impl EmbeddedStore {
 	}
 }
 
+/// Large files are written in pieces of this size, reporting progress.
+const WRITE_PIECE: usize = 4 << 20;
+
 impl ModelStore for EmbeddedStore {
 	fn put(&self, bytes: &[u8]) -> Result<StoredFile, StoreError> {
+		self.put_with_progress(bytes, &mut |_| {})
+	}
+
+	fn put_with_progress(
+		&self,
+		bytes: &[u8],
+		progress: &mut dyn FnMut(u64),
+	) -> Result<StoredFile, StoreError> {
 		let cid = Self::cid_of(bytes);
 		let path = self.path_of(&cid)?;
 		if !path.exists() {
@@ -62,10 +73,16 @@ impl ModelStore for EmbeddedStore {
 			// file under a CID.
 			let partial = path.with_extension("partial");
 			let mut file = fs::File::create(&partial)?;
-			file.write_all(bytes)?;
+			let mut written = 0u64;
+			for piece in bytes.chunks(WRITE_PIECE) {
+				file.write_all(piece)?;
+				written += piece.len() as u64;
+				progress(written);
+			}
 			file.sync_all()?;
 			fs::rename(&partial, &path)?;
 		}
+		progress(bytes.len() as u64);
 		Ok(StoredFile { cid, digest: blake2_256(bytes), size: bytes.len() as u64 })
 	}
 
@@ -93,6 +110,18 @@ mod tests {
 		let dir = tempfile::tempdir().expect("a temporary directory");
 		let store = EmbeddedStore::open(dir.path()).expect("opens");
 		(dir, store)
+	}
+
+	#[test]
+	fn large_files_report_their_progress_to_the_end() {
+		let (_dir, store) = store();
+		let bytes = vec![7u8; 3 * WRITE_PIECE + 5];
+		let mut seen = Vec::new();
+		let stored = store.put_with_progress(&bytes, &mut |sent| seen.push(sent)).unwrap();
+		assert!(seen.windows(2).all(|pair| pair[0] <= pair[1]), "{seen:?}");
+		assert_eq!(seen.last(), Some(&(bytes.len() as u64)));
+		assert!(seen.len() >= 4, "a report per piece: {seen:?}");
+		assert_eq!(store.fetch(&stored.cid, &stored.digest, u64::MAX).unwrap(), bytes);
 	}
 
 	#[test]

@@ -68,19 +68,48 @@ fn check_status(
 	Err(StoreError::Io(std::io::Error::other(format!("IPFS API {status}: {message}"))))
 }
 
+/// Reads a body, reporting how much of it has been read.
+struct Counting<'a, R> {
+	inner: R,
+	read: u64,
+	progress: &'a mut dyn FnMut(u64),
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<'_, R> {
+	fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+		let count = self.inner.read(buffer)?;
+		self.read += count as u64;
+		(self.progress)(self.read);
+		Ok(count)
+	}
+}
+
 impl ModelStore for IpfsStore {
 	fn put(&self, bytes: &[u8]) -> Result<StoredFile, StoreError> {
+		self.put_with_progress(bytes, &mut |_| {})
+	}
+
+	fn put_with_progress(
+		&self,
+		bytes: &[u8],
+		progress: &mut dyn FnMut(u64),
+	) -> Result<StoredFile, StoreError> {
+		use std::io::Read;
 		let boundary = "veritas-model-store-boundary";
-		let mut body = Vec::with_capacity(bytes.len() + 256);
-		body.extend_from_slice(
-			format!(
-				"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"blob\"\r\n\
-				 Content-Type: application/octet-stream\r\n\r\n"
-			)
-			.as_bytes(),
+		let head = format!(
+			"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"blob\"\r\n\
+			 Content-Type: application/octet-stream\r\n\r\n"
 		);
-		body.extend_from_slice(bytes);
-		body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+		let tail = format!("\r\n--{boundary}--\r\n");
+		let file_start = head.len() as u64;
+		// Progress counts the file's bytes, not the form around them.
+		let mut report =
+			|sent: u64| progress(sent.saturating_sub(file_start).min(bytes.len() as u64));
+		let mut body = Counting {
+			inner: head.as_bytes().chain(bytes).chain(tail.as_bytes()),
+			read: 0,
+			progress: &mut report,
+		};
 
 		let mut response = self
 			.agent
@@ -89,7 +118,7 @@ impl ModelStore for IpfsStore {
 			.query("raw-leaves", "true")
 			.query("pin", "true")
 			.header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
-			.send(&body[..])
+			.send(ureq::SendBody::from_reader(&mut body))
 			.map_err(http)?;
 		check_status(&mut response, "(new file)")?;
 		let answer = response.body_mut().read_to_vec().map_err(http)?;

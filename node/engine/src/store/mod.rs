@@ -41,6 +41,18 @@ pub trait ModelStore: Send + Sync {
 	/// Stores `bytes` and says how to fetch them again.
 	fn put(&self, bytes: &[u8]) -> Result<StoredFile, StoreError>;
 
+	/// Like [`ModelStore::put`], telling `progress` how many bytes have gone
+	/// so far, for a progress bar on large files.
+	fn put_with_progress(
+		&self,
+		bytes: &[u8],
+		progress: &mut dyn FnMut(u64),
+	) -> Result<StoredFile, StoreError> {
+		let stored = self.put(bytes)?;
+		progress(bytes.len() as u64);
+		Ok(stored)
+	}
+
 	/// The bytes stored under `cid`, at most `max_size` of them, *unchecked*.
 	/// Backends implement this; everyone else calls [`ModelStore::fetch`].
 	fn read_unchecked(&self, cid: &str, max_size: u64) -> Result<Vec<u8>, StoreError>;
