@@ -216,7 +216,7 @@ pub trait VeritasEngine {
 }
 
 /// An engine whose answers a test sets, for off-chain worker tests.
-#[cfg(feature = "std")]
+#[cfg(feature = "testing")]
 pub mod testing {
 	use std::{
 		collections::HashMap,
