@@ -10,6 +10,7 @@ use sp_runtime::{BoundedVec, DispatchError, DispatchResult};
 
 use crate::{
 	model::{FileRef, ModelId, ModelPolicy, TaskKind},
+	oracle::FeedId,
 	settlement::{FeeQuote, RequestId},
 };
 
@@ -38,6 +39,15 @@ pub enum RequestInput {
 	Inline(InlineInput),
 	/// An input in content-addressed storage, checked against its digest.
 	Stored(FileRef),
+	/// Tabular features, one of which is a data feed's latest value, read
+	/// when the request is made. `features` holds the others (the SCALE
+	/// encoding of `Vec<F32Bits>`, possibly empty) and the feed's value goes
+	/// in at `position`. The value must be at most `max_age_blocks` old.
+	///
+	/// The request records the complete features as `Inline`, and the
+	/// reading in its `feed` field: executors and verifiers run on the same
+	/// numbers whatever the feed does next.
+	Feed { feed_id: FeedId, max_age_blocks: u32, features: InlineInput, position: u16 },
 }
 
 /// How to run the model.

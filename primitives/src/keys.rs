@@ -13,6 +13,9 @@ pub const EXECUTOR_KEY_TYPE: KeyTypeId = KeyTypeId(*b"vrex");
 /// The verifier's key: it signs `attest`.
 pub const VERIFIER_KEY_TYPE: KeyTypeId = KeyTypeId(*b"vrvf");
 
+/// The data node's key: it signs `report`.
+pub const DATA_NODE_KEY_TYPE: KeyTypeId = KeyTypeId(*b"vrdn");
+
 /// sr25519 keys of the [`EXECUTOR_KEY_TYPE`] type, as the runtime sees them.
 pub mod executor {
 	use sp_runtime::app_crypto::{app_crypto, sr25519};
@@ -25,4 +28,11 @@ pub mod verifier {
 	use sp_runtime::app_crypto::{app_crypto, sr25519};
 
 	app_crypto!(sr25519, super::VERIFIER_KEY_TYPE);
+}
+
+/// sr25519 keys of the [`DATA_NODE_KEY_TYPE`] type, as the runtime sees them.
+pub mod data_node {
+	use sp_runtime::app_crypto::{app_crypto, sr25519};
+
+	app_crypto!(sr25519, super::DATA_NODE_KEY_TYPE);
 }

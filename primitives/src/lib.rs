@@ -17,6 +17,7 @@ pub mod inference;
 pub mod keys;
 pub mod model;
 pub mod offchain;
+pub mod oracle;
 pub mod request;
 pub mod settlement;
 pub mod verification;

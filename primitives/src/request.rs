@@ -8,6 +8,7 @@ use scale_info::TypeInfo;
 use crate::{
 	inference::{InferenceParams, OutputBytes, RequestInput, RequestStatus},
 	model::{Cid, Digest, ModelId, ModelPolicy, Pricing, TaskKind},
+	oracle::FeedInput,
 	settlement::{FraudPayouts, Payouts},
 };
 
@@ -51,7 +52,11 @@ pub struct Request<AccountId, Balance, BlockNumber> {
 	pub executor: AccountId,
 	/// The model's owner when the request was made: it gets the royalty.
 	pub publisher: AccountId,
+	/// What the model runs on. A feed input is recorded resolved, as
+	/// `Inline` features.
 	pub input: RequestInput,
+	/// The data feed reading inside `input`, if the request named a feed.
+	pub feed: Option<FeedInput<BlockNumber>>,
 	pub params: InferenceParams,
 	pub max_fee: Balance,
 	pub pricing: Pricing<Balance>,

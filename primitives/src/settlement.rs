@@ -22,6 +22,11 @@ pub enum Bond {
 	VerifierStake,
 	/// A challenger's bond, lost if the challenge is wrong.
 	ChallengeBond,
+	/// A data node's stake, slashed if its reports are persistently far
+	/// from the other nodes' or missing.
+	DataNodeStake,
+	/// A feed creator's deposit, returned when the feed is retired.
+	FeedDeposit,
 }
 
 /// Where slashed funds go.

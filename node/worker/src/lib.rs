@@ -87,6 +87,13 @@ fn prepare(
 	let input = match input {
 		RequestInput::Inline(bytes) => bytes.to_vec(),
 		RequestInput::Stored(file) => fetch(file)?,
+		// The chain records feed inputs resolved; an unresolved one is a
+		// request that did not come from the chain.
+		RequestInput::Feed { feed_id, .. } => {
+			return Err(JobFailure::BadInput(
+				format!("feed {feed_id} was not resolved into features").into_bytes(),
+			))
+		},
 	};
 	let mut timings = Timings::default();
 	// Files are fetched only when the model is not cached; the cache key is

@@ -16,7 +16,8 @@
 //! ## Requests
 //!
 //! A dApp calls [`Pallet::request_inference`] with a model, an input (inline,
-//! or a CID with its digest), parameters, a `max_fee` and a deadline. The
+//! a CID with its digest, or tabular features around a data feed's latest
+//! value, read through [`Config::Feeds`]), parameters, a `max_fee` and a deadline. The
 //! model must be `Active` and `max_fee` must cover the model's price for
 //! these parameters plus the verification and protocol fees
 //! ([`Settlement::quote`], also served by the `InferenceApi::estimate_fee`
@@ -73,6 +74,9 @@ pub use weights::WeightInfo;
 mod assignment;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod input;
+#[cfg(test)]
+mod input_tests;
 mod inspect;
 #[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
@@ -107,6 +111,7 @@ use veritas_primitives::{
 	model::{
 		Cid, Digest, ModelId, ModelInspect, ModelPolicy, Pricing, TaskKind, VerificationPolicy,
 	},
+	oracle::DataFeeds,
 	settlement::{Bond, FeeQuote, RequestId, Settlement},
 };
 
@@ -170,6 +175,9 @@ pub mod pallet {
 
 		/// Where submitted results go to be verified.
 		type Verification: VerificationHooks<Self::AccountId, BalanceOf<Self>, BlockNumberFor<Self>>;
+
+		/// The data feeds a request may take its input from.
+		type Feeds: DataFeeds<BlockNumberFor<Self>>;
 
 		/// The source of executor assignment, which requesters cannot choose.
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
@@ -381,6 +389,19 @@ pub mod pallet {
 		EmptyProofCid,
 		/// No more request ids.
 		IdsExhausted,
+		/// A feed input was given for a model that does not take numbers.
+		FeedNeedsTabularModel,
+		/// The features around a feed's value do not decode as numbers, do
+		/// not leave exactly one place for it, or put it out of range.
+		BadFeatures,
+		/// No data feed has this id.
+		UnknownFeed,
+		/// The data feed was retired.
+		FeedRetired,
+		/// The data feed has no value yet.
+		FeedHasNoValue,
+		/// The data feed's latest value is older than the request allows.
+		StaleFeed,
 	}
 
 	impl<T> From<OutputError> for Error<T> {
@@ -520,7 +541,7 @@ pub mod pallet {
 			let requester = ensure_signed(origin)?;
 			let record = T::Models::model(model).ok_or(Error::<T>::UnknownModel)?;
 			let quote = Self::quote_for(&record, &params)?;
-			Self::validate_input(&input)?;
+			let (input, feed) = Self::resolve_input(input, &record.task)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(
 				deadline >= now.saturating_add(T::MinDeadline::get())
@@ -553,6 +574,7 @@ pub mod pallet {
 					executor: executor.clone(),
 					publisher: record.owner,
 					input,
+					feed,
 					params,
 					max_fee,
 					pricing: record.pricing,
@@ -725,15 +747,6 @@ impl<T: Config> Pallet<T> {
 			ensure!(!models[..index].contains(model), Error::<T>::DuplicateModel);
 			ensure!(T::Models::is_active(*model), Error::<T>::ModelNotActive);
 		}
-		Ok(())
-	}
-
-	fn validate_input(input: &RequestInput) -> DispatchResult {
-		let present = match input {
-			RequestInput::Inline(bytes) => !bytes.is_empty(),
-			RequestInput::Stored(file) => !file.cid.is_empty() && file.size > 0,
-		};
-		ensure!(present, Error::<T>::EmptyInput);
 		Ok(())
 	}
 

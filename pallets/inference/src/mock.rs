@@ -22,6 +22,7 @@ use veritas_primitives::{
 		ModelLineId, ModelPolicy, ModelRecord, ModelStatus, Pricing, TaskKind, Tolerance,
 		VerificationPolicy,
 	},
+	oracle::{DataFeeds, FeedError, FeedId, FeedReading},
 };
 
 use crate as pallet_inference;
@@ -84,6 +85,24 @@ thread_local! {
 	static SUBMITTED: RefCell<Vec<SubmittedResult<AccountId, Balance, BlockNumber>>> =
 		const { RefCell::new(Vec::new()) };
 	static RANDOM_NONCE: RefCell<u64> = const { RefCell::new(0) };
+	static FEEDS: RefCell<BTreeMap<FeedId, Result<FeedReading<BlockNumber>, FeedError>>> =
+		const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Data feeds the test sets: each id answers what `set` gave it, and unset
+/// ids are unknown.
+pub struct TestFeeds;
+
+impl TestFeeds {
+	pub fn set(feed: FeedId, answer: Result<FeedReading<BlockNumber>, FeedError>) {
+		FEEDS.with(|feeds| feeds.borrow_mut().insert(feed, answer));
+	}
+}
+
+impl DataFeeds<BlockNumber> for TestFeeds {
+	fn latest(feed: FeedId) -> Result<FeedReading<BlockNumber>, FeedError> {
+		FEEDS.with(|feeds| feeds.borrow().get(&feed).copied().unwrap_or(Err(FeedError::Unknown)))
+	}
 }
 
 /// A model registry holding whatever the test puts in it.
@@ -162,6 +181,7 @@ impl pallet_inference::Config for Test {
 	type Models = TestModels;
 	type Settlement = Settlement;
 	type Verification = TestVerification;
+	type Feeds = TestFeeds;
 	type Randomness = TestRandomness;
 	type MinExecutorStake = ConstU128<MIN_STAKE>;
 	type MaxModelsPerExecutor = ConstU32<4>;
@@ -260,6 +280,8 @@ pub const ENDOWMENT: Balance = 1_000_000;
 pub const EMBEDDING_MODEL: ModelId = 0;
 /// Model 1: a generation model, up to 8 tokens, 10 + 5 per token, optimistic.
 pub const GENERATION_MODEL: ModelId = 1;
+/// Three numbers in, two classes out.
+pub const TABULAR_MODEL: ModelId = 2;
 
 fn file(seed: u8) -> FileRef {
 	FileRef { cid: Cid::truncate_from(b"bafkreitest".to_vec()), digest: [seed; 32], size: 1 }
@@ -309,6 +331,19 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		MODELS.with(|models| models.borrow_mut().clear());
 		VERIFY_LATER.with(|later| *later.borrow_mut() = false);
 		SUBMITTED.with(|submitted| submitted.borrow_mut().clear());
+		FEEDS.with(|feeds| feeds.borrow_mut().clear());
+		TestModels::insert(
+			TABULAR_MODEL,
+			record(
+				TaskKind::TabularClassification { inputs: 3, classes: 2 },
+				Architecture::Mlp,
+				Pricing { per_request: 100, per_output_token: 0 },
+				ModelPolicy {
+					verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+					comparison: ComparisonRule::MaxAbs(Tolerance(1_000)),
+				},
+			),
+		);
 		TestModels::insert(
 			EMBEDDING_MODEL,
 			record(

@@ -18,6 +18,8 @@
 //!   executor or verifier risks.
 //! - [`HoldReason::ChallengeBond`]: what a challenger of an optimistic result
 //!   risks.
+//! - [`HoldReason::DataNodeStake`], [`HoldReason::FeedDeposit`]: what a data
+//!   node risks, and what a feed's creator leaves until the feed is retired.
 //!
 //! ## Settling a request
 //!
@@ -140,6 +142,12 @@ pub mod pallet {
 		/// A challenger's bond.
 		#[codec(index = 3)]
 		ChallengeBond,
+		/// A data node's stake.
+		#[codec(index = 4)]
+		DataNodeStake,
+		/// A feed creator's deposit.
+		#[codec(index = 5)]
+		FeedDeposit,
 	}
 
 	/// The escrow of every request that has not settled.
@@ -222,6 +230,8 @@ impl From<Bond> for HoldReason {
 			Bond::ExecutorStake => HoldReason::ExecutorStake,
 			Bond::VerifierStake => HoldReason::VerifierStake,
 			Bond::ChallengeBond => HoldReason::ChallengeBond,
+			Bond::DataNodeStake => HoldReason::DataNodeStake,
+			Bond::FeedDeposit => HoldReason::FeedDeposit,
 		}
 	}
 }

@@ -1,0 +1,68 @@
+//! Checking a request's input, and resolving a data feed into it.
+
+use alloc::vec::Vec;
+use codec::{DecodeAll, Encode};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{traits::Saturating, DispatchError};
+use veritas_primitives::{
+	inference::{F32Bits, InlineInput, RequestInput},
+	model::TaskKind,
+	oracle::{DataFeeds, FeedError, FeedInput},
+};
+
+use crate::{Config, Error, Pallet};
+
+impl<T: Config> Pallet<T> {
+	/// The input the request records, and the feed reading inside it: inline
+	/// and stored inputs as given (once checked to be there), feed inputs
+	/// with the feed's latest value put into the features.
+	pub(crate) fn resolve_input(
+		input: RequestInput,
+		task: &TaskKind,
+	) -> Result<(RequestInput, Option<FeedInput<BlockNumberFor<T>>>), DispatchError> {
+		match input {
+			RequestInput::Inline(bytes) => {
+				frame_support::ensure!(!bytes.is_empty(), Error::<T>::EmptyInput);
+				Ok((RequestInput::Inline(bytes), None))
+			},
+			RequestInput::Stored(file) => {
+				frame_support::ensure!(
+					!file.cid.is_empty() && file.size > 0,
+					Error::<T>::EmptyInput
+				);
+				Ok((RequestInput::Stored(file), None))
+			},
+			RequestInput::Feed { feed_id, max_age_blocks, features, position } => {
+				let inputs = match *task {
+					TaskKind::TabularClassification { inputs, .. } |
+					TaskKind::TabularRegression { inputs } => inputs,
+					_ => return Err(Error::<T>::FeedNeedsTabularModel.into()),
+				};
+				let mut values = Vec::<F32Bits>::decode_all(&mut &features[..])
+					.map_err(|_| Error::<T>::BadFeatures)?;
+				frame_support::ensure!(
+					values.len().saturating_add(1) == inputs as usize &&
+						usize::from(position) <= values.len(),
+					Error::<T>::BadFeatures
+				);
+				let reading = T::Feeds::latest(feed_id).map_err(|error| match error {
+					FeedError::Unknown => Error::<T>::UnknownFeed,
+					FeedError::Retired => Error::<T>::FeedRetired,
+					FeedError::NoValue => Error::<T>::FeedHasNoValue,
+				})?;
+				let now = frame_system::Pallet::<T>::block_number();
+				frame_support::ensure!(
+					now.saturating_sub(reading.updated_at) <= max_age_blocks.into(),
+					Error::<T>::StaleFeed
+				);
+				values.insert(position.into(), F32Bits::from(reading.as_f32()));
+				let resolved = InlineInput::try_from(values.encode())
+					.map_err(|_| Error::<T>::BadFeatures)?;
+				Ok((
+					RequestInput::Inline(resolved),
+					Some(FeedInput { feed: feed_id, reading, position }),
+				))
+			},
+		}
+	}
+}
