@@ -78,12 +78,108 @@ impl<BlockNumber> FeedReading<BlockNumber> {
 /// Why a feed cannot be read.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum FeedError {
-	/// No feed has this id.
+	/// No feed has this id (or it was retired).
 	Unknown,
-	/// The feed was retired.
-	Retired,
 	/// No round of the feed has closed with a value yet.
 	NoValue,
+}
+
+/// A data feed: where data nodes fetch it and how its rounds close.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct Feed<AccountId, Balance, BlockNumber> {
+	pub name: FeedName,
+	pub source_url: SourceUrl,
+	pub json_path: JsonPath,
+	/// The value on-chain is the number times 10^`decimals`.
+	pub decimals: u8,
+	/// How long a round stays open: a round closes early once
+	/// `min_reporters` have reported, and in any case when this ends.
+	pub heartbeat_blocks: BlockNumber,
+	pub min_reporters: u32,
+	/// Who created the feed and holds its deposit; `None` for feeds that
+	/// governance created.
+	pub owner: Option<AccountId>,
+	pub deposit: Balance,
+	pub created_at: BlockNumber,
+}
+
+/// A feed's open round, as the runtime API shows it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct RoundSummary<BlockNumber> {
+	pub round: RoundId,
+	pub opened_at: BlockNumber,
+	/// When the round ends and the next one opens.
+	pub ends_at: BlockNumber,
+	/// How many data nodes have reported.
+	pub reports: u32,
+	/// The value it closed with, if enough nodes reported before its end.
+	pub closed_with: Option<FeedValue>,
+}
+
+/// A feed with its open round and latest value.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct FeedView<AccountId, Balance, BlockNumber> {
+	pub feed: Feed<AccountId, Balance, BlockNumber>,
+	pub round: Option<RoundSummary<BlockNumber>>,
+	pub latest: Option<FeedReading<BlockNumber>>,
+}
+
+/// Whether a data node reports.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum DataNodeStatus<BlockNumber> {
+	Active,
+	/// Unregistered: its stake can be withdrawn from `until`.
+	Unbonding { until: BlockNumber },
+}
+
+/// A registered data node.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct DataNode<Balance, BlockNumber> {
+	/// Held; it weighs the node's reports in the median.
+	pub stake: Balance,
+	/// Up one for each report within the band of its round's value, down
+	/// one for each outside it.
+	pub reputation: u32,
+	/// Rounds in a row the node was out of band or silent; at the runtime's
+	/// limit it is slashed and the count starts again.
+	pub strikes: u32,
+	pub registered_at: BlockNumber,
+	pub status: DataNodeStatus<BlockNumber>,
+}
+
+/// The most feed ids one call of `OracleApi::feeds` returns.
+pub const MAX_FEEDS_PER_PAGE: u32 = 256;
+
+sp_api::decl_runtime_apis! {
+	/// What dApps and tools ask the runtime about data feeds.
+	pub trait OracleApi<AccountId, Balance, BlockNumber> where
+		AccountId: codec::Codec,
+		Balance: codec::Codec,
+		BlockNumber: codec::Codec,
+	{
+		/// A feed's latest value, and the round and block it is from.
+		fn latest(feed: FeedId) -> Option<FeedReading<BlockNumber>>;
+
+		/// A feed, its open round and its latest value.
+		fn feed(feed: FeedId) -> Option<FeedView<AccountId, Balance, BlockNumber>>;
+
+		/// Feed ids from `start` on, at most `limit` (capped at
+		/// [`MAX_FEEDS_PER_PAGE`]).
+		fn feeds(start: FeedId, limit: u32) -> alloc::vec::Vec<FeedId>;
+
+		/// A data node's record.
+		fn data_node(who: AccountId) -> Option<DataNode<Balance, BlockNumber>>;
+	}
 }
 
 /// What other pallets may ask of the data feeds.

@@ -47,7 +47,6 @@ impl<T: Config> Pallet<T> {
 				);
 				let reading = T::Feeds::latest(feed_id).map_err(|error| match error {
 					FeedError::Unknown => Error::<T>::UnknownFeed,
-					FeedError::Retired => Error::<T>::FeedRetired,
 					FeedError::NoValue => Error::<T>::FeedHasNoValue,
 				})?;
 				let now = frame_system::Pallet::<T>::block_number();

@@ -96,8 +96,6 @@ fn feed_inputs_are_refused_with_a_reason() {
 		register_executor();
 		let good = || features(&[1.0, 2.0]);
 		assert_noop!(request(TABULAR_MODEL, feed_input(good(), 0, 5)), Error::<Test>::UnknownFeed);
-		TestFeeds::set(FEED, Err(FeedError::Retired));
-		assert_noop!(request(TABULAR_MODEL, feed_input(good(), 0, 5)), Error::<Test>::FeedRetired);
 		TestFeeds::set(FEED, Err(FeedError::NoValue));
 		assert_noop!(
 			request(TABULAR_MODEL, feed_input(good(), 0, 5)),

@@ -394,10 +394,8 @@ pub mod pallet {
 		/// The features around a feed's value do not decode as numbers, do
 		/// not leave exactly one place for it, or put it out of range.
 		BadFeatures,
-		/// No data feed has this id.
+		/// No data feed has this id (or it was retired).
 		UnknownFeed,
-		/// The data feed was retired.
-		FeedRetired,
 		/// The data feed has no value yet.
 		FeedHasNoValue,
 		/// The data feed's latest value is older than the request allows.

@@ -1,0 +1,191 @@
+//! The data node's off-chain worker: fetch each feed's source and report.
+//!
+//! It runs only on nodes started with `--data-node` (which sets
+//! [`ENABLED_KEY`] in the node's persistent off-chain storage), and only for
+//! the `vrdn` keys in the node's keystore whose accounts are active data
+//! nodes. Each block, for every feed whose open round still lacks a report
+//! from one of those keys, it:
+//! 1. fetches the feed's `source_url` with an HTTP GET, within
+//!    [`FETCH_DEADLINE_MS`] and at most [`MAX_ANSWER_BYTES`];
+//! 2. reads the number at the feed's JSON path, scaled to its decimals
+//!    ([`crate::source`]);
+//! 3. signs and submits [`Call::report`] for each of those keys.
+//!
+//! A bad answer (an HTTP error, a timeout, something that is not JSON, a
+//! missing path, a value that is not a number or does not fit) is logged
+//! and nothing is reported; the worker tries again on the next block. A
+//! per-round record in off-chain storage keeps a key from reporting twice.
+
+use alloc::{string::String, vec::Vec};
+use codec::Encode;
+use frame_system::{
+	offchain::{Account, SendSignedTransaction, Signer},
+	pallet_prelude::BlockNumberFor,
+};
+use sp_runtime::offchain::{http, storage::StorageValueRef, Duration};
+use veritas_primitives::{
+	oracle::{FeedId, FeedValue},
+	offchain::WorkRecord,
+};
+
+use crate::{source, Call, Config, DataNodes, FeedOf, Feeds, Rounds};
+
+const LOG_TARGET: &str = "runtime::oracle::data-node";
+
+/// The persistent off-chain storage key the node sets to `true` when it
+/// runs with `--data-node`.
+pub const ENABLED_KEY: &[u8] = b"veritas::data-node::enabled";
+
+/// How long a fetch may take, answer included.
+pub const FETCH_DEADLINE_MS: u64 = 5_000;
+
+/// The largest answer read.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// Blocks after which a report that has not landed is sent again.
+pub const RESUBMIT_AFTER: u32 = 5;
+
+/// Why a fetch gave no value.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum FetchError {
+	/// The URL is not UTF-8 (the chain checks it is; this is defensive).
+	BadUrl,
+	/// The request could not be sent or the connection failed.
+	Io,
+	/// No answer within the deadline.
+	Timeout,
+	/// The server answered with a status other than 200.
+	Status(u16),
+	/// The answer is larger than [`MAX_ANSWER_BYTES`].
+	TooLarge,
+	/// The answer holds no usable number.
+	Source(source::SourceError),
+}
+
+impl FetchError {
+	pub fn describe(&self) -> String {
+		match self {
+			FetchError::BadUrl => "the source URL is not UTF-8".into(),
+			FetchError::Io => "the request failed".into(),
+			FetchError::Timeout => alloc::format!("no answer within {FETCH_DEADLINE_MS} ms"),
+			FetchError::Status(code) => alloc::format!("the source answered HTTP {code}"),
+			FetchError::TooLarge => alloc::format!("the answer is over {MAX_ANSWER_BYTES} bytes"),
+			FetchError::Source(error) => error.describe().into(),
+		}
+	}
+}
+
+/// Whether this node was started as a data node.
+pub fn is_enabled() -> bool {
+	StorageValueRef::persistent(ENABLED_KEY).get::<bool>().ok().flatten().unwrap_or(false)
+}
+
+/// Runs the data node's work for block `now`.
+pub fn run_data_node<T: Config>(now: BlockNumberFor<T>) {
+	if !is_enabled() {
+		return;
+	}
+	let accounts: Vec<Account<T>> = Signer::<T, T::DataNodeAuthority>::keystore_accounts()
+		.filter(|account| {
+			DataNodes::<T>::get(&account.id)
+				.is_some_and(|node| node.status == veritas_primitives::oracle::DataNodeStatus::Active)
+		})
+		.collect();
+	if accounts.is_empty() {
+		return;
+	}
+	for (feed, record) in Feeds::<T>::iter() {
+		let Some(round) = Rounds::<T>::get(feed) else { continue };
+		let due: Vec<(&Account<T>, WorkRecord)> = accounts
+			.iter()
+			.filter(|account| !round.reports.iter().any(|report| report.reporter == account.id))
+			.map(|account| (account, work_record::<T>(account, feed, round.id)))
+			.filter(|(_, work)| !work.is_handled(now, RESUBMIT_AFTER.into()))
+			.collect();
+		if due.is_empty() {
+			continue;
+		}
+		let value = match fetch_value::<T>(&record) {
+			Ok(value) => value,
+			Err(error) => {
+				log::error!(
+					target: LOG_TARGET,
+					"feed {feed} round {}: no report: {}",
+					round.id,
+					error.describe()
+				);
+				continue;
+			},
+		};
+		for (account, work) in due {
+			report::<T>(account, work, feed, round.id, value, now);
+		}
+	}
+}
+
+fn work_record<T: Config>(account: &Account<T>, feed: FeedId, round: u32) -> WorkRecord {
+	WorkRecord::new(&(b"data-node", &account.id, feed).encode(), round.into())
+}
+
+fn report<T: Config>(
+	account: &Account<T>,
+	work: WorkRecord,
+	feed: FeedId,
+	round: u32,
+	value: FeedValue,
+	now: BlockNumberFor<T>,
+) {
+	if !work.claim(now, RESUBMIT_AFTER.into()) {
+		return;
+	}
+	let call = Call::<T>::report { feed, round, value };
+	let sent = Signer::<T, T::DataNodeAuthority>::all_accounts()
+		.with_filter(alloc::vec![account.public.clone()])
+		.send_signed_transaction(|_| call.clone());
+	if matches!(sent.first(), Some((_, Ok(())))) {
+		log::info!(target: LOG_TARGET, "feed {feed} round {round}: reported {value}");
+	} else {
+		work.release();
+		log::warn!(target: LOG_TARGET, "feed {feed} round {round}: the pool refused the report");
+	}
+}
+
+/// Fetches `feed`'s source and reads its value.
+pub fn fetch_value<T: Config>(feed: &FeedOf<T>) -> Result<FeedValue, FetchError> {
+	let url = core::str::from_utf8(&feed.source_url).map_err(|_| FetchError::BadUrl)?;
+	let answer = fetch(url)?;
+	let path = source::parse_path(&feed.json_path).map_err(FetchError::Source)?;
+	source::read_value(&answer, &path, feed.decimals).map_err(FetchError::Source)
+}
+
+/// GETs `url` and returns its body, within the deadline and size limit.
+fn fetch(url: &str) -> Result<Vec<u8>, FetchError> {
+	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(FETCH_DEADLINE_MS));
+	let pending = http::Request::get(url)
+		.add_header("Accept", "application/json")
+		.deadline(deadline)
+		.send()
+		.map_err(|_| FetchError::Io)?;
+	let response = match pending.try_wait(deadline) {
+		Err(_) | Ok(Err(http::Error::DeadlineReached)) => return Err(FetchError::Timeout),
+		Ok(Err(_)) => return Err(FetchError::Io),
+		Ok(Ok(response)) => response,
+	};
+	if response.code != 200 {
+		return Err(FetchError::Status(response.code));
+	}
+	let mut body = response.body();
+	body.deadline(deadline);
+	let mut answer = Vec::new();
+	for byte in body.by_ref() {
+		if answer.len() == MAX_ANSWER_BYTES {
+			return Err(FetchError::TooLarge);
+		}
+		answer.push(byte);
+	}
+	match body.error() {
+		None => Ok(answer),
+		Some(sp_core::offchain::HttpError::DeadlineReached) => Err(FetchError::Timeout),
+		Some(_) => Err(FetchError::Io),
+	}
+}

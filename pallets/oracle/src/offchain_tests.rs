@@ -1,0 +1,340 @@
+//! The data node's off-chain worker against a scripted HTTP side, in-memory
+//! off-chain storage and a test transaction pool.
+//!
+//! `TestOffchainExt` answers every HTTP request with status 200, so HTTP
+//! errors and timeouts could not be shown with it: [`ScriptedHttp`] plays
+//! the network instead, and `TestOffchainExt` keeps the off-chain storage.
+
+use std::{
+	collections::BTreeMap,
+	sync::{Arc, Mutex},
+};
+
+use codec::{Decode, Encode};
+use frame_support::traits::Hooks;
+use sp_core::offchain::{
+	testing::{TestOffchainExt, TestTransactionPoolExt},
+	Externalities, HttpError, HttpRequestId, HttpRequestStatus, OffchainDbExt, OffchainWorkerExt,
+	OpaqueNetworkState, StorageKind, Timestamp, TransactionPoolExt,
+};
+use sp_core::OpaquePeerId;
+use sp_runtime::testing::UintAuthorityId;
+use veritas_primitives::oracle::FeedValue;
+
+use crate::{mock::*, offchain, Call};
+
+/// How the scripted network answers a URL.
+#[derive(Clone)]
+enum Answer {
+	/// This status and body.
+	Http(u16, Vec<u8>),
+	/// No answer before the deadline.
+	Timeout,
+	/// The connection fails.
+	ConnectionFails,
+	/// Headers arrive, then the body stalls past the deadline.
+	BodyStalls,
+}
+
+#[derive(Default)]
+struct Network {
+	answers: BTreeMap<String, Answer>,
+	/// Each request: method, URL and headers.
+	requests: Vec<(String, String, Vec<(String, String)>)>,
+	/// Per open request: its URL and how much of its body was read.
+	open: BTreeMap<u16, (String, usize)>,
+}
+
+#[derive(Clone, Default)]
+struct ScriptedHttp(Arc<Mutex<Network>>);
+
+impl ScriptedHttp {
+	fn answer(&self, url: &str, answer: Answer) {
+		self.0.lock().expect("not poisoned").answers.insert(url.into(), answer);
+	}
+
+	fn requests(&self) -> Vec<(String, String, Vec<(String, String)>)> {
+		self.0.lock().expect("not poisoned").requests.clone()
+	}
+
+	fn answer_of(&self, id: HttpRequestId) -> Answer {
+		let network = self.0.lock().expect("not poisoned");
+		let (url, _) = network.open.get(&id.0).expect("an open request");
+		network.answers.get(url).cloned().unwrap_or(Answer::Http(404, b"not found".to_vec()))
+	}
+}
+
+impl Externalities for ScriptedHttp {
+	fn is_validator(&self) -> bool {
+		true
+	}
+
+	fn network_state(&self) -> Result<OpaqueNetworkState, ()> {
+		Err(())
+	}
+
+	fn timestamp(&mut self) -> Timestamp {
+		Timestamp::from_unix_millis(1_000)
+	}
+
+	fn sleep_until(&mut self, _: Timestamp) {}
+
+	fn random_seed(&mut self) -> [u8; 32] {
+		[0; 32]
+	}
+
+	fn http_request_start(&mut self, method: &str, uri: &str, _: &[u8]) -> Result<HttpRequestId, ()> {
+		let mut network = self.0.lock().expect("not poisoned");
+		let id = network.requests.len() as u16;
+		network.requests.push((method.into(), uri.into(), Vec::new()));
+		network.open.insert(id, (uri.into(), 0));
+		Ok(HttpRequestId(id))
+	}
+
+	fn http_request_add_header(
+		&mut self,
+		id: HttpRequestId,
+		name: &str,
+		value: &str,
+	) -> Result<(), ()> {
+		let mut network = self.0.lock().expect("not poisoned");
+		network.requests[id.0 as usize].2.push((name.into(), value.into()));
+		Ok(())
+	}
+
+	fn http_request_write_body(
+		&mut self,
+		_: HttpRequestId,
+		_: &[u8],
+		_: Option<Timestamp>,
+	) -> Result<(), HttpError> {
+		Ok(())
+	}
+
+	fn http_response_wait(
+		&mut self,
+		ids: &[HttpRequestId],
+		_: Option<Timestamp>,
+	) -> Vec<HttpRequestStatus> {
+		ids.iter()
+			.map(|id| match self.answer_of(*id) {
+				Answer::Http(status, _) => HttpRequestStatus::Finished(status),
+				Answer::BodyStalls => HttpRequestStatus::Finished(200),
+				Answer::Timeout => HttpRequestStatus::DeadlineReached,
+				Answer::ConnectionFails => HttpRequestStatus::IoError,
+			})
+			.collect()
+	}
+
+	fn http_response_headers(&mut self, _: HttpRequestId) -> Vec<(Vec<u8>, Vec<u8>)> {
+		Vec::new()
+	}
+
+	fn http_response_read_body(
+		&mut self,
+		id: HttpRequestId,
+		buffer: &mut [u8],
+		_: Option<Timestamp>,
+	) -> Result<usize, HttpError> {
+		let body = match self.answer_of(id) {
+			Answer::Http(_, body) => body,
+			Answer::BodyStalls => return Err(HttpError::DeadlineReached),
+			_ => return Err(HttpError::IoError),
+		};
+		let mut network = self.0.lock().expect("not poisoned");
+		let (_, read) = network.open.get_mut(&id.0).expect("an open request");
+		let chunk = (body.len() - *read).min(buffer.len());
+		buffer[..chunk].copy_from_slice(&body[*read..*read + chunk]);
+		*read += chunk;
+		Ok(chunk)
+	}
+
+	fn set_authorized_nodes(&mut self, _: Vec<OpaquePeerId>, _: bool) {}
+}
+
+/// Runs `test` with the data nodes registered, one feed of [`PRICE_URL`]
+/// (2 decimals, path `$.data.price`, three reporters), the scripted
+/// network, and the node set up as a data node whose keystore holds the
+/// keys of `NODES[0]` and `NODES[1]`. `test` gets the network and a reader
+/// of the pool's reports (signer, call).
+fn with_worker(test: impl FnOnce(&ScriptedHttp, &dyn Fn() -> Vec<(AccountId, Call<Test>)>)) {
+	let mut ext = new_test_ext();
+	let (offchain_db, _) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	let network = ScriptedHttp::default();
+	ext.register_extension(OffchainWorkerExt::new(network.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain_db));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.execute_with(|| {
+		sp_io::offchain::local_storage_set(
+			StorageKind::PERSISTENT,
+			offchain::ENABLED_KEY,
+			&true.encode(),
+		);
+		for (node, stake) in NODES.into_iter().zip(NODE_STAKES) {
+			Oracle::register_data_node(RuntimeOrigin::signed(node), stake).expect("registers");
+		}
+		run_to(2);
+		create_feed(3);
+		UintAuthorityId::set_all_keys([NODES[0], NODES[1]]);
+		let reports = || {
+			pool_state
+				.read()
+				.transactions
+				.iter()
+				.map(|bytes| {
+					let extrinsic = Extrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
+					let sp_runtime::generic::Preamble::Signed(signer, ..) = extrinsic.preamble
+					else {
+						panic!("a signed transaction")
+					};
+					match extrinsic.function {
+						RuntimeCall::Oracle(call) => (signer, call),
+						other => panic!("not a report: {other:?}"),
+					}
+				})
+				.collect()
+		};
+		test(&network, &reports);
+	});
+}
+
+fn run_worker() {
+	Oracle::offchain_worker(System::block_number());
+}
+
+fn price_answer(price: &str) -> Answer {
+	Answer::Http(200, format!(r#"{{"data": {{"price": {price}}}, "source": "test"}}"#).into_bytes())
+}
+
+fn report_of(node: AccountId, value: FeedValue) -> (AccountId, Call<Test>) {
+	(node, Call::report { feed: 0, round: 0, value })
+}
+
+#[test]
+fn each_key_reports_the_scaled_value_once() {
+	with_worker(|network, reports| {
+		network.answer(PRICE_URL, price_answer("\"64123.456\""));
+		run_worker();
+		assert_eq!(reports(), vec![report_of(NODES[0], 6_412_346), report_of(NODES[1], 6_412_346)]);
+		let requests = network.requests();
+		assert_eq!(requests.len(), 1, "one fetch serves every key");
+		assert_eq!((requests[0].0.as_str(), requests[0].1.as_str()), ("GET", PRICE_URL));
+		assert!(requests[0].2.contains(&("Accept".into(), "application/json".into())));
+
+		// Overlapping workers of the same block send nothing more.
+		run_worker();
+		assert_eq!(reports().len(), 2);
+		assert_eq!(network.requests().len(), 1);
+	});
+}
+
+#[test]
+fn keys_that_reported_on_chain_are_left_alone() {
+	with_worker(|network, reports| {
+		network.answer(PRICE_URL, price_answer("1.5"));
+		Oracle::report(RuntimeOrigin::signed(NODES[0]), 0, 0, 150).expect("lands");
+		run_worker();
+		assert_eq!(reports(), vec![report_of(NODES[1], 150)]);
+		Oracle::report(RuntimeOrigin::signed(NODES[1]), 0, 0, 150).expect("lands");
+		System::set_block_number(System::block_number() + offchain::RESUBMIT_AFTER as u64 + 1);
+		run_worker();
+		assert_eq!(network.requests().len(), 1, "nothing left to fetch for");
+	});
+}
+
+#[test]
+fn a_report_that_did_not_land_is_sent_again_later() {
+	with_worker(|network, reports| {
+		network.answer(PRICE_URL, price_answer("2"));
+		run_worker();
+		assert_eq!(reports().len(), 2);
+		System::set_block_number(System::block_number() + 1);
+		run_worker();
+		assert_eq!(reports().len(), 2);
+		System::set_block_number(System::block_number() + offchain::RESUBMIT_AFTER as u64);
+		run_worker();
+		assert_eq!(reports().len(), 4);
+	});
+}
+
+#[test]
+fn bad_answers_are_logged_and_not_reported() {
+	let big = format!(r#"{{"data": {{"price": 1, "pad": "{}"}}}}"#, "x".repeat(70_000));
+	let cases = [
+		("server error", Answer::Http(500, b"{\"data\": {\"price\": 1}}".to_vec())),
+		("not found", Answer::Http(404, b"not found".to_vec())),
+		("timeout", Answer::Timeout),
+		("connection", Answer::ConnectionFails),
+		("stalled body", Answer::BodyStalls),
+		("too large", Answer::Http(200, big.into_bytes())),
+		("not JSON", Answer::Http(200, b"<html>rate limited</html>".to_vec())),
+		("truncated JSON", Answer::Http(200, b"{\"data\": {\"price\": 1".to_vec())),
+		("missing path", Answer::Http(200, b"{\"data\": {\"cost\": 1}}".to_vec())),
+		("not numeric", price_answer("\"n/a\"")),
+		("null", price_answer("null")),
+		("overflow", price_answer("1e40")),
+	];
+	for (case, answer) in cases {
+		with_worker(|network, reports| {
+			network.answer(PRICE_URL, answer);
+			run_worker();
+			assert_eq!(network.requests().len(), 1, "{case}: fetched");
+			assert!(reports().is_empty(), "{case}: reported anyway");
+			// It tries again on the next block.
+			System::set_block_number(System::block_number() + 1);
+			run_worker();
+			assert_eq!(network.requests().len(), 2, "{case}: not tried again");
+		});
+	}
+}
+
+#[test]
+fn the_fetch_errors_say_what_went_wrong() {
+	with_worker(|network, _| {
+		let feed = crate::Feeds::<Test>::get(0).expect("a feed");
+		for (answer, expected) in [
+			(Answer::Http(503, Vec::new()), offchain::FetchError::Status(503)),
+			(Answer::Timeout, offchain::FetchError::Timeout),
+			(Answer::ConnectionFails, offchain::FetchError::Io),
+			(Answer::BodyStalls, offchain::FetchError::Timeout),
+			(
+				Answer::Http(200, b"[]".to_vec()),
+				offchain::FetchError::Source(crate::source::SourceError::MissingPath),
+			),
+		] {
+			network.answer(PRICE_URL, answer);
+			assert_eq!(offchain::fetch_value::<Test>(&feed), Err(expected.clone()));
+			assert!(!expected.describe().is_empty());
+		}
+	});
+}
+
+#[test]
+fn a_node_not_started_as_a_data_node_does_nothing() {
+	with_worker(|network, reports| {
+		network.answer(PRICE_URL, price_answer("1"));
+		sp_io::offchain::local_storage_set(
+			StorageKind::PERSISTENT,
+			offchain::ENABLED_KEY,
+			&false.encode(),
+		);
+		run_worker();
+		assert!(network.requests().is_empty());
+		assert!(reports().is_empty());
+	});
+}
+
+#[test]
+fn keys_of_accounts_that_are_not_active_data_nodes_do_nothing() {
+	with_worker(|network, reports| {
+		network.answer(PRICE_URL, price_answer("1"));
+		UintAuthorityId::set_all_keys([SPARE]);
+		run_worker();
+		Oracle::unregister_data_node(RuntimeOrigin::signed(NODES[0])).expect("unbonds");
+		UintAuthorityId::set_all_keys([NODES[0]]);
+		run_worker();
+		assert!(network.requests().is_empty());
+		assert!(reports().is_empty());
+	});
+}
