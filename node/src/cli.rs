@@ -77,6 +77,13 @@ pub struct InferenceArgs {
 	#[arg(long)]
 	pub verifier: bool,
 
+	/// Fetch every data feed's source over HTTP and report its value, with
+	/// this node's data node keys (key type `vrdn`). The accounts must be
+	/// registered as data nodes on-chain. `--dev` turns this on, with the
+	/// keys of Alice and Bob.
+	#[arg(long)]
+	pub data_node: bool,
+
 	/// Fetch models and store proof documents through this Kubo RPC API
 	/// (for example http://127.0.0.1:5001) instead of the embedded store,
 	/// which is a directory under the base path.

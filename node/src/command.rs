@@ -147,7 +147,15 @@ pub fn run() -> sc_cli::Result<()> {
 					true => Some(inference_role(&inference, store.clone(), dev)),
 					false => None,
 				};
-				service::new_full(config, Some(store), role).map_err(sc_cli::Error::Service)
+				let data_node = (inference.data_node || dev).then(|| {
+					log::info!(
+						"📡 Data node: reporting feeds{}",
+						if dev { " with keys //Alice //Bob" } else { "" }
+					);
+					service::DataNodeRole { dev_keys: dev }
+				});
+				service::new_full(config, Some(store), role, data_node)
+					.map_err(sc_cli::Error::Service)
 			})
 		},
 	}

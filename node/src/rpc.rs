@@ -5,6 +5,7 @@
 //! one more `module.merge(...)` here.
 
 pub mod inference;
+pub mod oracle;
 
 use std::sync::Arc;
 
@@ -33,7 +34,8 @@ pub struct FullDeps<C, P> {
 /// - `system_accountNextIndex` (the next nonce, counting the pool);
 /// - `payment_queryInfo` and `payment_queryFeeDetails` (fee estimates);
 /// - `inference_*` ([`inference`]): fees, models, requests, proofs, and a
-///   subscription to a request's progress.
+///   subscription to a request's progress;
+/// - `oracle_*` ([`oracle`]): data feeds, their latest values, data nodes.
 pub fn create_full<C, P>(
 	deps: FullDeps<C, P>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
@@ -53,6 +55,11 @@ where
 			AccountId,
 			Balance,
 			veritas_primitives::BlockNumber,
+		> + veritas_primitives::oracle::OracleApi<
+			Block,
+			AccountId,
+			Balance,
+			veritas_primitives::BlockNumber,
 		>,
 	P: TransactionPool + 'static,
 {
@@ -61,12 +68,14 @@ where
 
 	let mut module = RpcModule::new(());
 	use inference::{Inference, InferenceRpcServer};
+	use oracle::OracleRpcServer;
 
 	let FullDeps { client, pool, store, executor } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(Inference::new(client, store, executor).into_rpc())?;
+	module.merge(Inference::new(client.clone(), store, executor).into_rpc())?;
+	module.merge(oracle::Oracle::new(client).into_rpc())?;
 
 	Ok(module)
 }

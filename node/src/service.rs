@@ -28,9 +28,47 @@ pub struct InferenceRole {
 	pub dev_keys: bool,
 }
 
+/// The data node role, for `--data-node`.
+pub struct DataNodeRole {
+	/// Insert the development keys (development chains only): see
+	/// [`DEV_DATA_NODES`].
+	pub dev_keys: bool,
+}
+
 /// The accounts whose verifier keys `--dev` puts in the keystore, beside
 /// Alice's executor key. They serve once registered as verifiers.
 pub const DEV_VERIFIERS: [&str; 4] = ["//Charlie", "//Dave", "//Eve", "//Ferdie"];
+
+/// The accounts whose data node keys `--dev` puts in the keystore. They
+/// report once registered as data nodes.
+pub const DEV_DATA_NODES: [&str; 2] = ["//Alice", "//Bob"];
+
+fn insert_dev_data_node_keys(keystore: &sp_keystore::KeystorePtr) -> Result<(), ServiceError> {
+	use sp_keystore::Keystore;
+	for seed in DEV_DATA_NODES {
+		keystore
+			.sr25519_generate_new(veritas_primitives::keys::DATA_NODE_KEY_TYPE, Some(seed))
+			.map_err(|error| ServiceError::Other(format!("dev key {seed}: {error}")))?;
+	}
+	Ok(())
+}
+
+/// Tells the data node's off-chain worker whether to run: it reads this
+/// flag from the node's persistent off-chain storage, where the runtime
+/// cannot be told otherwise.
+fn set_data_node_flag(backend: &FullBackend, enabled: bool) -> Result<(), ServiceError> {
+	use codec::Encode;
+	use sp_core::offchain::OffchainStorage;
+	let mut storage = backend
+		.offchain_storage()
+		.ok_or_else(|| ServiceError::Other("the database keeps no off-chain storage".into()))?;
+	storage.set(
+		sc_offchain::STORAGE_PREFIX,
+		veritas_primitives::oracle::DATA_NODE_ENABLED_KEY,
+		&enabled.encode(),
+	);
+	Ok(())
+}
 
 fn insert_dev_keys(keystore: &sp_keystore::KeystorePtr) -> Result<(), ServiceError> {
 	use sp_keystore::Keystore;
@@ -176,13 +214,14 @@ pub fn new_full(
 	config: Configuration,
 	store: Option<Arc<dyn veritas_engine::ModelStore>>,
 	inference: Option<InferenceRole>,
+	data_node: Option<DataNodeRole>,
 ) -> Result<TaskManager, ServiceError> {
 	match config.network.network_backend {
-		sc_network::config::NetworkBackendType::Libp2p => {
-			new_full_with::<sc_network::NetworkWorker<Block, BlockHash>>(config, store, inference)
-		},
+		sc_network::config::NetworkBackendType::Libp2p => new_full_with::<
+			sc_network::NetworkWorker<Block, BlockHash>,
+		>(config, store, inference, data_node),
 		sc_network::config::NetworkBackendType::Litep2p => {
-			new_full_with::<sc_network::Litep2pNetworkBackend>(config, store, inference)
+			new_full_with::<sc_network::Litep2pNetworkBackend>(config, store, inference, data_node)
 		},
 	}
 }
@@ -191,6 +230,7 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 	config: Configuration,
 	store: Option<Arc<dyn veritas_engine::ModelStore>>,
 	inference: Option<InferenceRole>,
+	data_node: Option<DataNodeRole>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -262,6 +302,18 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 		},
 		None => None,
 	};
+
+	set_data_node_flag(&backend, data_node.is_some())?;
+	if let Some(role) = data_node {
+		if role.dev_keys {
+			insert_dev_data_node_keys(&keystore_container.keystore())?;
+		}
+		if !config.offchain_worker.enabled {
+			log::warn!(
+				"--data-node needs off-chain workers; they are disabled, so no feed is reported"
+			);
+		}
+	}
 
 	if config.offchain_worker.enabled {
 		let offchain_workers =

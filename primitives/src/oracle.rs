@@ -137,7 +137,9 @@ pub struct FeedView<AccountId, Balance, BlockNumber> {
 pub enum DataNodeStatus<BlockNumber> {
 	Active,
 	/// Unregistered: its stake can be withdrawn from `until`.
-	Unbonding { until: BlockNumber },
+	Unbonding {
+		until: BlockNumber,
+	},
 }
 
 /// A registered data node.
@@ -156,6 +158,11 @@ pub struct DataNode<Balance, BlockNumber> {
 	pub registered_at: BlockNumber,
 	pub status: DataNodeStatus<BlockNumber>,
 }
+
+/// The key, in a node's persistent off-chain storage, of the flag that a
+/// node started with `--data-node` sets to `true` (SCALE `bool`): the data
+/// node's off-chain worker runs only when it is set.
+pub const DATA_NODE_ENABLED_KEY: &[u8] = b"veritas::data-node::enabled";
 
 /// The most feed ids one call of `OracleApi::feeds` returns.
 pub const MAX_FEEDS_PER_PAGE: u32 = 256;

@@ -18,8 +18,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	opaque::SessionKeys, AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa,
-	Inference, InherentDataExt, Models, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
-	TransactionPayment, Verification, VERSION,
+	Inference, InherentDataExt, Models, Nonce, Oracle, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	System, TransactionPayment, Verification, VERSION,
 };
 
 impl_runtime_apis! {
@@ -284,6 +284,28 @@ impl_runtime_apis! {
 			request: veritas_primitives::settlement::RequestId,
 		) -> Option<veritas_primitives::verification::VerificationView<AccountId, BlockNumber>> {
 			Verification::view(request)
+		}
+	}
+
+	impl veritas_primitives::oracle::OracleApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn latest(
+			feed: veritas_primitives::oracle::FeedId,
+		) -> Option<veritas_primitives::oracle::FeedReading<BlockNumber>> {
+			<Oracle as veritas_primitives::oracle::DataFeeds<BlockNumber>>::latest(feed).ok()
+		}
+
+		fn feed(
+			feed: veritas_primitives::oracle::FeedId,
+		) -> Option<veritas_primitives::oracle::FeedView<AccountId, Balance, BlockNumber>> {
+			Oracle::feed_view(feed)
+		}
+
+		fn feeds(start: veritas_primitives::oracle::FeedId, limit: u32) -> Vec<veritas_primitives::oracle::FeedId> {
+			Oracle::feed_ids(start, limit)
+		}
+
+		fn data_node(who: AccountId) -> Option<veritas_primitives::oracle::DataNode<Balance, BlockNumber>> {
+			pallet_oracle::DataNodes::<Runtime>::get(who)
 		}
 	}
 

@@ -8,4 +8,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_models, crate::Models]
 	[pallet_inference, crate::Inference]
 	[pallet_verification, crate::Verification]
+	[pallet_oracle, crate::Oracle]
 );

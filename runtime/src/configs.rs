@@ -25,7 +25,7 @@ use sp_runtime::{
 use super::{
 	currency::{MILLI_VRT, VRT},
 	time::{DAYS, HOURS, MINUTES, SLOT_DURATION},
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Inference, Models, Nonce,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Inference, Models, Nonce, Oracle,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
 	RuntimeOrigin, RuntimeTask, Settlement, System, Verification, VERSION,
 };
@@ -217,6 +217,7 @@ impl pallet_inference::Config for Runtime {
 	type Models = Models;
 	type Settlement = Settlement;
 	type Verification = Verification;
+	type Feeds = Oracle;
 	type Randomness = ParentHashRandomness;
 	type MinExecutorStake = ConstU128<{ 100 * VRT }>;
 	type MaxModelsPerExecutor = ConstU32<16>;
@@ -266,6 +267,33 @@ impl pallet_verification::Config for Runtime {
 	type WeightInfo = pallet_verification::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = VerificationBenchmarkResults;
+}
+
+parameter_types! {
+	/// A report within 1% of its round's value agrees.
+	pub const OutlierBand: sp_runtime::Permill = sp_runtime::Permill::from_percent(1);
+	pub const StrikeSlash: Perbill = Perbill::from_percent(1);
+}
+
+impl pallet_oracle::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type Settlement = Settlement;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type DataNodeAuthority = pallet_oracle::DataNodeAuthority;
+	type FeedDeposit = ConstU128<{ 10 * VRT }>;
+	type MaxFeeds = ConstU32<64>;
+	// Two blocks (6 s) at the fastest: a data node must fetch and its report
+	// land within a round.
+	type MinHeartbeat = ConstU32<2>;
+	type MaxHeartbeat = ConstU32<HOURS>;
+	type MinDataNodeStake = ConstU128<{ 100 * VRT }>;
+	type MaxDataNodes = ConstU32<32>;
+	type UnbondingPeriod = ConstU32<{ 2 * HOURS }>;
+	type OutlierBand = OutlierBand;
+	type StrikeLimit = ConstU32<3>;
+	type StrikeSlash = StrikeSlash;
+	type WeightInfo = pallet_oracle::weights::SubstrateWeight<Runtime>;
 }
 
 /// Submits real results through the model registry and pallet-inference for

@@ -150,5 +150,6 @@ frame_support::construct_runtime!(
 		Settlement: pallet_settlement = 11,
 		Inference: pallet_inference = 12,
 		Verification: pallet_verification = 13,
+		Oracle: pallet_oracle = 14,
 	}
 );

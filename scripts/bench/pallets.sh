@@ -22,6 +22,7 @@ declare -A PALLETS=(
 	[pallet_models]=pallets/models
 	[pallet_inference]=pallets/inference
 	[pallet_verification]=pallets/verification
+	[pallet_oracle]=pallets/oracle
 )
 
 selected=("$@")

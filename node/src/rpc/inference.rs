@@ -484,6 +484,11 @@ fn request_json(
 		"params": record.params,
 		"created": record.created,
 		"deadline": record.deadline,
+		"feed": record.feed.as_ref().map(|input| json!({
+			"feed": input.feed,
+			"position": input.position,
+			"reading": super::oracle::reading_json(&input.reading),
+		})),
 		"result": result,
 		"verification": verification,
 		"settlement": settlement,

@@ -34,15 +34,15 @@ impl<T: Config> Pallet<T> {
 			},
 			RequestInput::Feed { feed_id, max_age_blocks, features, position } => {
 				let inputs = match *task {
-					TaskKind::TabularClassification { inputs, .. } |
-					TaskKind::TabularRegression { inputs } => inputs,
+					TaskKind::TabularClassification { inputs, .. }
+					| TaskKind::TabularRegression { inputs } => inputs,
 					_ => return Err(Error::<T>::FeedNeedsTabularModel.into()),
 				};
 				let mut values = Vec::<F32Bits>::decode_all(&mut &features[..])
 					.map_err(|_| Error::<T>::BadFeatures)?;
 				frame_support::ensure!(
-					values.len().saturating_add(1) == inputs as usize &&
-						usize::from(position) <= values.len(),
+					values.len().saturating_add(1) == inputs as usize
+						&& usize::from(position) <= values.len(),
 					Error::<T>::BadFeatures
 				);
 				let reading = T::Feeds::latest(feed_id).map_err(|error| match error {
@@ -55,8 +55,8 @@ impl<T: Config> Pallet<T> {
 					Error::<T>::StaleFeed
 				);
 				values.insert(position.into(), F32Bits::from(reading.as_f32()));
-				let resolved = InlineInput::try_from(values.encode())
-					.map_err(|_| Error::<T>::BadFeatures)?;
+				let resolved =
+					InlineInput::try_from(values.encode()).map_err(|_| Error::<T>::BadFeatures)?;
 				Ok((
 					RequestInput::Inline(resolved),
 					Some(FeedInput { feed: feed_id, reading, position }),

@@ -15,10 +15,8 @@ use veritas_primitives::oracle::FeedValue;
 /// once. Stakes whose sum would overflow are all halved as often as it takes
 /// to fit, which changes no proportion that matters. `None` for no reports.
 pub fn weighted_median(reports: &[(FeedValue, u128)]) -> Option<FeedValue> {
-	let overflows = reports
-		.iter()
-		.try_fold(0u128, |sum, (_, stake)| sum.checked_add(*stake))
-		.is_none();
+	let overflows =
+		reports.iter().try_fold(0u128, |sum, (_, stake)| sum.checked_add(*stake)).is_none();
 	let shift = if overflows { usize::BITS - reports.len().leading_zeros() } else { 0 };
 	let mut weighted: Vec<(FeedValue, u128)> = reports
 		.iter()

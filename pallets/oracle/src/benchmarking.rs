@@ -109,8 +109,7 @@ mod benchmarks {
 	#[benchmark]
 	fn withdraw_stake() {
 		let node = data_nodes::<T>(1)[0].clone();
-		Pallet::<T>::unregister_data_node(RawOrigin::Signed(node.clone()).into())
-			.expect("unbonds");
+		Pallet::<T>::unregister_data_node(RawOrigin::Signed(node.clone()).into()).expect("unbonds");
 		frame_system::Pallet::<T>::set_block_number(
 			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get()),
 		);

@@ -246,13 +246,8 @@ pub mod pallet {
 
 	/// The feeds whose round ends in a given block.
 	#[pallet::storage]
-	pub type RoundEnds<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<FeedId, T::MaxFeeds>,
-		ValueQuery,
-	>;
+	pub type RoundEnds<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<FeedId, T::MaxFeeds>, ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -420,8 +415,8 @@ pub mod pallet {
 			source::parse_path(&json_path).map_err(|_| Error::<T>::BadJsonPath)?;
 			ensure!(decimals <= MAX_FEED_DECIMALS, Error::<T>::TooManyDecimals);
 			ensure!(
-				heartbeat_blocks >= T::MinHeartbeat::get() &&
-					heartbeat_blocks <= T::MaxHeartbeat::get(),
+				heartbeat_blocks >= T::MinHeartbeat::get()
+					&& heartbeat_blocks <= T::MaxHeartbeat::get(),
 				Error::<T>::BadHeartbeat
 			);
 			ensure!(

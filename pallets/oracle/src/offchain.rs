@@ -24,8 +24,8 @@ use frame_system::{
 };
 use sp_runtime::offchain::{http, storage::StorageValueRef, Duration};
 use veritas_primitives::{
-	oracle::{FeedId, FeedValue},
 	offchain::WorkRecord,
+	oracle::{FeedId, FeedValue},
 };
 
 use crate::{source, Call, Config, DataNodes, FeedOf, Feeds, Rounds};
@@ -34,7 +34,7 @@ const LOG_TARGET: &str = "runtime::oracle::data-node";
 
 /// The persistent off-chain storage key the node sets to `true` when it
 /// runs with `--data-node`.
-pub const ENABLED_KEY: &[u8] = b"veritas::data-node::enabled";
+pub const ENABLED_KEY: &[u8] = veritas_primitives::oracle::DATA_NODE_ENABLED_KEY;
 
 /// How long a fetch may take, answer included.
 pub const FETCH_DEADLINE_MS: u64 = 5_000;
@@ -87,8 +87,9 @@ pub fn run_data_node<T: Config>(now: BlockNumberFor<T>) {
 	}
 	let accounts: Vec<Account<T>> = Signer::<T, T::DataNodeAuthority>::keystore_accounts()
 		.filter(|account| {
-			DataNodes::<T>::get(&account.id)
-				.is_some_and(|node| node.status == veritas_primitives::oracle::DataNodeStatus::Active)
+			DataNodes::<T>::get(&account.id).is_some_and(|node| {
+				node.status == veritas_primitives::oracle::DataNodeStatus::Active
+			})
 		})
 		.collect();
 	if accounts.is_empty() {

@@ -83,7 +83,12 @@ impl Externalities for ScriptedHttp {
 		[0; 32]
 	}
 
-	fn http_request_start(&mut self, method: &str, uri: &str, _: &[u8]) -> Result<HttpRequestId, ()> {
+	fn http_request_start(
+		&mut self,
+		method: &str,
+		uri: &str,
+		_: &[u8],
+	) -> Result<HttpRequestId, ()> {
 		let mut network = self.0.lock().expect("not poisoned");
 		let id = network.requests.len() as u16;
 		network.requests.push((method.into(), uri.into(), Vec::new()));

@@ -38,13 +38,7 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| Error::<T>::TooManyFeeds)?;
 		Rounds::<T>::insert(
 			feed,
-			Round {
-				id,
-				opened_at: now,
-				ends_at,
-				reports: BoundedVec::new(),
-				closed_with: None,
-			},
+			Round { id, opened_at: now, ends_at, reports: BoundedVec::new(), closed_with: None },
 		);
 		Ok(())
 	}
@@ -108,13 +102,13 @@ impl<T: Config> Pallet<T> {
 		let mut outliers = Vec::new();
 		if let Some(value) = value {
 			for report in &round.reports {
-				let judgement =
-					if aggregation::in_band(report.value, value, T::OutlierBand::get()) {
-						Judgement::Agreed
-					} else {
-						outliers.push(report.reporter.clone());
-						Judgement::OutOfBand
-					};
+				let judgement = if aggregation::in_band(report.value, value, T::OutlierBand::get())
+				{
+					Judgement::Agreed
+				} else {
+					outliers.push(report.reporter.clone());
+					Judgement::OutOfBand
+				};
 				Self::record_judgement(&report.reporter, judgement);
 			}
 		}

@@ -59,7 +59,8 @@ pub fn parse_path(path: &[u8]) -> Result<Vec<PathStep>, SourceError> {
 	while !rest.is_empty() {
 		match rest[0] {
 			b'[' => {
-				let close = rest.iter().position(|&byte| byte == b']').ok_or(SourceError::BadPath)?;
+				let close =
+					rest.iter().position(|&byte| byte == b']').ok_or(SourceError::BadPath)?;
 				let inside = &rest[1..close];
 				let step = match inside {
 					[quote @ (b'"' | b'\''), key @ .., end] if end == quote => {
@@ -87,7 +88,8 @@ pub fn parse_path(path: &[u8]) -> Result<Vec<PathStep>, SourceError> {
 					return Err(SourceError::BadPath);
 				};
 				let key = &rest[key_start..];
-				let end = key.iter().position(|&byte| byte == b'.' || byte == b'[').unwrap_or(key.len());
+				let end =
+					key.iter().position(|&byte| byte == b'.' || byte == b'[').unwrap_or(key.len());
 				if end == 0 {
 					return Err(SourceError::BadPath);
 				}
@@ -120,7 +122,8 @@ pub fn scale(number: &[u8], decimals: u8) -> Result<FeedValue, SourceError> {
 		return Err(SourceError::Overflow);
 	}
 	let parts = NumberParts::parse(number).ok_or(SourceError::NotNumeric)?;
-	let digits: Vec<u8> = parts.integer.iter().chain(parts.fraction).map(|digit| digit - b'0').collect();
+	let digits: Vec<u8> =
+		parts.integer.iter().chain(parts.fraction).map(|digit| digit - b'0').collect();
 	// value = digits × 10^shift.
 	let shift = parts
 		.exponent
@@ -319,9 +322,7 @@ impl Parser<'_> {
 				while matches!(self.peek(), Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
 					self.at += 1;
 				}
-				NumberParts::parse(&self.text[start..self.at])
-					.map(drop)
-					.ok_or(SourceError::NotJson)
+				NumberParts::parse(&self.text[start..self.at]).map(drop).ok_or(SourceError::NotJson)
 			},
 		}
 	}
@@ -485,7 +486,10 @@ mod tests {
 		assert_eq!(scale(max.as_bytes(), 0), Ok(i128::MAX));
 		assert_eq!(scale(format!("-{max}").as_bytes(), 0), Ok(-i128::MAX));
 		assert_eq!(scale(max.as_bytes(), 1), Err(SourceError::Overflow));
-		assert_eq!(scale(b"170141183460469231731687303715884105728", 0), Err(SourceError::Overflow));
+		assert_eq!(
+			scale(b"170141183460469231731687303715884105728", 0),
+			Err(SourceError::Overflow)
+		);
 		assert_eq!(scale(b"1e39", 0), Err(SourceError::Overflow));
 		assert_eq!(scale(b"1e99999999999999999999", 0), Err(SourceError::Overflow));
 		assert_eq!(scale(b"1", MAX_FEED_DECIMALS + 1), Err(SourceError::Overflow));
@@ -506,7 +510,9 @@ mod tests {
 	#[test]
 	fn a_missing_path_is_refused() {
 		let json = r#"{"data": {"price": 1}, "list": [1, 2]}"#;
-		for path in ["$.data.cost", "$.nothing", "$.list[2]", "$.data[0]", "$.list.x", "$.data.price.x"] {
+		for path in
+			["$.data.cost", "$.nothing", "$.list[2]", "$.data[0]", "$.list.x", "$.data.price.x"]
+		{
 			assert_eq!(read(json, path, 0), Err(SourceError::MissingPath), "{path}");
 		}
 		assert_eq!(read("{}", "a", 0), Err(SourceError::MissingPath));

@@ -12,8 +12,7 @@ use veritas_primitives::oracle::{
 };
 
 use crate::{
-	mock::*, ActiveDataNodes, DataNodes, Error, Event, FeedCount, Feeds, Latest, RoundEnds,
-	Rounds,
+	mock::*, ActiveDataNodes, DataNodes, Error, Event, FeedCount, Feeds, Latest, RoundEnds, Rounds,
 };
 
 fn events() -> Vec<Event<Test>> {
@@ -27,8 +26,8 @@ fn events() -> Vec<Event<Test>> {
 }
 
 fn report(node: AccountId, feed: u32, round: RoundId, value: FeedValue) {
-	let info = Oracle::report(RuntimeOrigin::signed(node), feed, round, value)
-		.expect("the report lands");
+	let info =
+		Oracle::report(RuntimeOrigin::signed(node), feed, round, value).expect("the report lands");
 	assert_eq!(info.pays_fee, Pays::No, "a report that lands is free");
 }
 
@@ -111,10 +110,7 @@ fn create_feed_errors() {
 		);
 		assert_noop!(create(signed(), "", PRICE_URL, "p", 2, 5, 1), Error::<Test>::EmptyName);
 		for bad_url in ["ftp://prices.example", "https://", "prices.example", ""] {
-			assert_noop!(
-				create(signed(), "a", bad_url, "p", 2, 5, 1),
-				Error::<Test>::BadSourceUrl
-			);
+			assert_noop!(create(signed(), "a", bad_url, "p", 2, 5, 1), Error::<Test>::BadSourceUrl);
 		}
 		for bad_path in ["$..p", "$.p[", "$.p[x]"] {
 			assert_noop!(
@@ -122,10 +118,16 @@ fn create_feed_errors() {
 				Error::<Test>::BadJsonPath
 			);
 		}
-		assert_noop!(create(signed(), "a", PRICE_URL, "p", 19, 5, 1), Error::<Test>::TooManyDecimals);
+		assert_noop!(
+			create(signed(), "a", PRICE_URL, "p", 19, 5, 1),
+			Error::<Test>::TooManyDecimals
+		);
 		assert_noop!(create(signed(), "a", PRICE_URL, "p", 2, 1, 1), Error::<Test>::BadHeartbeat);
 		assert_noop!(create(signed(), "a", PRICE_URL, "p", 2, 21, 1), Error::<Test>::BadHeartbeat);
-		assert_noop!(create(signed(), "a", PRICE_URL, "p", 2, 5, 0), Error::<Test>::BadMinReporters);
+		assert_noop!(
+			create(signed(), "a", PRICE_URL, "p", 2, 5, 0),
+			Error::<Test>::BadMinReporters
+		);
 		assert_noop!(
 			create(signed(), "a", PRICE_URL, "p", 2, 5, MAX_DATA_NODES + 1),
 			Error::<Test>::BadMinReporters
@@ -273,7 +275,8 @@ fn a_round_closes_at_min_reporters_with_the_stake_weighted_median() {
 		// Stakes 1000, 2000, 3000: exactly half lies at or below 200, so the
 		// median is the mean of 200 and 300.
 		report(NODES[2], feed, 0, 300);
-		let reading = FeedReading { value: 250, decimals: 2, round: 0, updated_at: 3, reporters: 3 };
+		let reading =
+			FeedReading { value: 250, decimals: 2, round: 0, updated_at: 3, reporters: 3 };
 		assert_eq!(<Oracle as DataFeeds<_>>::latest(feed), Ok(reading));
 		assert!(events().contains(&Event::RoundClosed {
 			feed,
@@ -373,7 +376,12 @@ fn reports_out_of_band_cost_reputation_and_are_named() {
 		run_to(2 + 2 * HEARTBEAT);
 		assert_eq!(Latest::<Test>::get(feed).expect("closed").value, 10_000);
 		assert_eq!(
-			[reputation(NODES[0]), reputation(NODES[1]), reputation(NODES[2]), reputation(NODES[3])],
+			[
+				reputation(NODES[0]),
+				reputation(NODES[1]),
+				reputation(NODES[2]),
+				reputation(NODES[3])
+			],
 			[2, 2, 2, 0]
 		);
 		assert_eq!(strikes(NODES[3]), 1);

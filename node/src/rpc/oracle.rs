@@ -1,0 +1,201 @@
+//! `oracle_*`: data feeds, their open rounds and latest values, and data
+//! nodes, answered from the runtime's `OracleApi` at the best block.
+//!
+//! Feed values are decimal strings of the on-chain integer (they overflow
+//! JavaScript numbers), with the feed's `decimals` beside them and the
+//! number itself as a decimal string in `display`.
+
+use std::sync::Arc;
+
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
+use serde_json::{json, Value};
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use veritas_primitives::{
+	oracle::{DataNodeStatus, FeedId, FeedReading, OracleApi, MAX_FEEDS_PER_PAGE},
+	AccountId, Balance, BlockNumber,
+};
+use veritas_runtime::opaque::Block;
+
+/// Error codes of the `oracle_*` methods.
+pub mod codes {
+	pub const UNKNOWN_FEED: i32 = 4101;
+	pub const NO_VALUE: i32 = 4102;
+	pub const BAD_ACCOUNT: i32 = 4103;
+	pub const RUNTIME: i32 = 4110;
+}
+
+fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
+	ErrorObjectOwned::owned(code, message.into(), None::<()>)
+}
+
+#[rpc(server, namespace = "oracle")]
+pub trait OracleRpc {
+	/// A feed: its source, path, decimals, heartbeat and reporters, its open
+	/// round and its latest value.
+	#[method(name = "getFeed", blocking)]
+	fn get_feed(&self, feed: FeedId) -> RpcResult<Value>;
+
+	/// Feeds from id `start` on, at most `limit` (256), each as `getFeed`.
+	#[method(name = "listFeeds", blocking)]
+	fn list_feeds(&self, start: Option<FeedId>, limit: Option<u32>) -> RpcResult<Value>;
+
+	/// A feed's latest value, and the round and block it is from.
+	#[method(name = "latest", blocking)]
+	fn latest(&self, feed: FeedId) -> RpcResult<Value>;
+
+	/// A data node's stake, reputation, strikes and status (SS58 account).
+	#[method(name = "getDataNode", blocking)]
+	fn get_data_node(&self, account: String) -> RpcResult<Value>;
+}
+
+/// The `oracle_*` methods.
+pub struct Oracle<C> {
+	client: Arc<C>,
+}
+
+impl<C> Oracle<C> {
+	pub fn new(client: Arc<C>) -> Self {
+		Self { client }
+	}
+}
+
+/// A reading as JSON: the integer, its decimals, and the number in decimal
+/// notation.
+pub fn reading_json(reading: &FeedReading<BlockNumber>) -> Value {
+	json!({
+		"value": reading.value.to_string(),
+		"decimals": reading.decimals,
+		"display": display(reading.value, reading.decimals),
+		"round": reading.round,
+		"updatedAt": reading.updated_at,
+		"reporters": reading.reporters,
+	})
+}
+
+/// `6412345` with 2 decimals is "64123.45".
+fn display(value: i128, decimals: u8) -> String {
+	let digits = value.unsigned_abs().to_string();
+	let decimals = usize::from(decimals);
+	let padded = format!("{digits:0>width$}", width = decimals + 1);
+	let (whole, fraction) = padded.split_at(padded.len() - decimals);
+	let sign = if value < 0 { "-" } else { "" };
+	if fraction.is_empty() {
+		format!("{sign}{whole}")
+	} else {
+		format!("{sign}{whole}.{fraction}")
+	}
+}
+
+impl<C> Oracle<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: OracleApi<Block, AccountId, Balance, BlockNumber>,
+{
+	fn feed_json(&self, feed: FeedId) -> RpcResult<Option<Value>> {
+		let best = self.client.info().best_hash;
+		let view = self
+			.client
+			.runtime_api()
+			.feed(best, feed)
+			.map_err(|e| error(codes::RUNTIME, format!("runtime API: {e}")))?;
+		Ok(view.map(|view| {
+			let record = &view.feed;
+			json!({
+				"id": feed,
+				"name": String::from_utf8_lossy(&record.name),
+				"sourceUrl": String::from_utf8_lossy(&record.source_url),
+				"jsonPath": String::from_utf8_lossy(&record.json_path),
+				"decimals": record.decimals,
+				"heartbeatBlocks": record.heartbeat_blocks,
+				"minReporters": record.min_reporters,
+				"owner": record.owner.as_ref().map(|owner| owner.to_string()),
+				"deposit": record.deposit.to_string(),
+				"createdAt": record.created_at,
+				"round": view.round.map(|round| json!({
+					"round": round.round,
+					"openedAt": round.opened_at,
+					"endsAt": round.ends_at,
+					"reports": round.reports,
+					"closedWith": round.closed_with.map(|value| value.to_string()),
+				})),
+				"latest": view.latest.as_ref().map(reading_json),
+			})
+		}))
+	}
+}
+
+impl<C> OracleRpcServer for Oracle<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: OracleApi<Block, AccountId, Balance, BlockNumber>,
+{
+	fn get_feed(&self, feed: FeedId) -> RpcResult<Value> {
+		self.feed_json(feed)?.ok_or_else(|| error(codes::UNKNOWN_FEED, format!("no feed {feed}")))
+	}
+
+	fn list_feeds(&self, start: Option<FeedId>, limit: Option<u32>) -> RpcResult<Value> {
+		let best = self.client.info().best_hash;
+		let limit = limit.unwrap_or(MAX_FEEDS_PER_PAGE).min(MAX_FEEDS_PER_PAGE);
+		let ids = self
+			.client
+			.runtime_api()
+			.feeds(best, start.unwrap_or(0), limit)
+			.map_err(|e| error(codes::RUNTIME, format!("runtime API: {e}")))?;
+		let mut feeds = Vec::with_capacity(ids.len());
+		for id in ids {
+			feeds.extend(self.feed_json(id)?);
+		}
+		Ok(Value::Array(feeds))
+	}
+
+	fn latest(&self, feed: FeedId) -> RpcResult<Value> {
+		let view = self
+			.feed_json(feed)?
+			.ok_or_else(|| error(codes::UNKNOWN_FEED, format!("no feed {feed}")))?;
+		match &view["latest"] {
+			Value::Null => Err(error(codes::NO_VALUE, format!("feed {feed} has no value yet"))),
+			latest => Ok(latest.clone()),
+		}
+	}
+
+	fn get_data_node(&self, account: String) -> RpcResult<Value> {
+		use sp_core::crypto::Ss58Codec;
+		let who = AccountId::from_ss58check(&account).map_err(|e| {
+			error(codes::BAD_ACCOUNT, format!("{account}: not an SS58 account: {e:?}"))
+		})?;
+		let best = self.client.info().best_hash;
+		let node = self
+			.client
+			.runtime_api()
+			.data_node(best, who)
+			.map_err(|e| error(codes::RUNTIME, format!("runtime API: {e}")))?;
+		Ok(match node {
+			None => Value::Null,
+			Some(node) => json!({
+				"stake": node.stake.to_string(),
+				"reputation": node.reputation,
+				"strikes": node.strikes,
+				"registeredAt": node.registered_at,
+				"status": match node.status {
+					DataNodeStatus::Active => json!("active"),
+					DataNodeStatus::Unbonding { until } => json!({ "unbonding": { "until": until } }),
+				},
+			}),
+		})
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::display;
+
+	#[test]
+	fn values_display_with_their_decimals() {
+		assert_eq!(display(6_412_345, 2), "64123.45");
+		assert_eq!(display(-5, 3), "-0.005");
+		assert_eq!(display(42, 0), "42");
+		assert_eq!(display(0, 2), "0.00");
+		assert_eq!(display(i128::MIN, 18), "-170141183460469231731.687303715884105728");
+	}
+}
