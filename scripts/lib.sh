@@ -13,6 +13,10 @@ export VERITAS_CACHE
 : "${CARGO_TARGET_DIR:=$VERITAS_CACHE/target}"
 export CARGO_TARGET_DIR
 
+# Scripts build from scratch or from the shared cache, never edit-compile in
+# a loop: incremental data would only grow the cache (tens of GiB).
+export CARGO_INCREMENTAL=0
+
 VERITAS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export VERITAS_ROOT
 
@@ -36,4 +40,18 @@ step() {
 # The veritas-node binary of the debug build.
 node_binary() {
 	printf '%s/debug/veritas-node' "$CARGO_TARGET_DIR"
+}
+
+# Keeps the shared target directory from filling the disk: every change to
+# the node links new test binaries (about 300 MiB each) beside the old ones.
+# Removes test and binary executables not rebuilt for three days, and any
+# incremental data. Libraries stay, so builds stay warm.
+prune_build_cache() {
+	local profile
+	for profile in debug release; do
+		[ -d "$CARGO_TARGET_DIR/$profile" ] || continue
+		rm -rf "$CARGO_TARGET_DIR/$profile/incremental"
+		find "$CARGO_TARGET_DIR/$profile/deps" -maxdepth 1 -type f -executable \
+			! -name '*.*' -mtime +3 -delete 2>/dev/null || true
+	done
 }

@@ -14,7 +14,9 @@
 # 5. the node tests: real veritas-node processes on free loopback ports, driven
 #    over JSON-RPC (a dev chain; the executor's off-chain worker serving
 #    requests from the embedded store and from the IPFS daemon; verifiers
-#    catching cheating executors; a four-validator network).
+#    catching cheating executors; data nodes reporting a feed from a JSON
+#    source on loopback, and a request scored on it; a four-validator
+#    network).
 #
 # Nodes and the IPFS daemon started here are stopped when the tests end,
 # pass or fail.
@@ -42,6 +44,7 @@ start_ipfs() {
 }
 
 step "set-up" bash scripts/setup.sh
+step "prune stale binaries from the build cache" prune_build_cache
 step "build (node, runtime WASM, tests)" cargo test --workspace --no-run --quiet
 step "build the veritas command line" cargo build -p veritas-cli --quiet
 step "unit and runtime tests (cargo test --workspace)" cargo test --workspace

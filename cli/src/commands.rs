@@ -124,6 +124,16 @@ pub struct InferArgs {
 	/// Follow the request until it is settled, then print its result.
 	#[arg(long)]
 	pub wait: bool,
+	/// Take one feature from this data feed's latest value: --input then
+	/// holds the other features.
+	#[arg(long, value_name = "FEED")]
+	pub feed: Option<veritas_primitives::oracle::FeedId>,
+	/// Where the feed's value goes among the features (0 is first).
+	#[arg(long, default_value_t = 0, requires = "feed")]
+	pub feed_position: u16,
+	/// Refuse a feed value older than this many blocks.
+	#[arg(long, default_value_t = 100, requires = "feed")]
+	pub max_age_blocks: u32,
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {
@@ -161,6 +171,8 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 			};
 			executor_status(&chain, &account).await
 		},
+		Command::Feed(command) => crate::oracle::feed(&chain, signer, command).await,
+		Command::DataNode(command) => crate::oracle::data_node(&chain, signer, command).await,
 		Command::Verify(args) => {
 			let store = open_store(&args.ipfs_api, &args.store)?;
 			crate::verify::verify(&chain, args.request, store).await
@@ -432,11 +444,20 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 		.as_str()
 		.and_then(|n| u32::from_str_radix(n.trim_start_matches("0x"), 16).ok())
 		.ok_or("no head")?;
+	let input: veritas_primitives::inference::InlineInput =
+		input.try_into().map_err(|_| "the input is longer than 4 KiB".to_string())?;
+	let input = match args.feed {
+		Some(feed_id) => RequestInput::Feed {
+			feed_id,
+			max_age_blocks: args.max_age_blocks,
+			features: input,
+			position: args.feed_position,
+		},
+		None => RequestInput::Inline(input),
+	};
 	let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
 		model: args.model,
-		input: RequestInput::Inline(
-			input.try_into().map_err(|_| "the input is longer than 4 KiB".to_string())?,
-		),
+		input,
 		params,
 		max_fee,
 		deadline: head + args.deadline_blocks,
@@ -489,6 +510,14 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 fn print_result(request: &Value) {
 	println!("request     {}", request["id"]);
 	println!("status      {}", request["status"].as_str().unwrap_or_default());
+	if let Some(display) = request["feed"]["reading"]["display"].as_str() {
+		println!(
+			"feed        {} = {display} (round {}), feature {}",
+			request["feed"]["feed"],
+			request["feed"]["reading"]["round"],
+			request["feed"]["position"]
+		);
+	}
 	let result = &request["result"];
 	let output = &result["output"];
 	if let Some(values) = output["embedding"].as_array() {

@@ -1,12 +1,14 @@
 //! `veritas`: Veritas from the command line, over a node's JSON-RPC.
 //!
 //! Publishers put models on-chain (`model publish`), dApps and people run
-//! inferences and follow them to their verdict (`infer`), and operators
-//! register executors and verifiers. Every failure is one line on stderr
+//! inferences and follow them to their verdict (`infer`), operators
+//! register executors, verifiers and data nodes, and anyone creates data
+//! feeds (`feed create`). Every failure is one line on stderr
 //! and a non-zero exit.
 
 mod chain;
 mod commands;
+mod oracle;
 mod parse;
 mod verify;
 
@@ -46,6 +48,14 @@ pub enum Command {
 	/// Verifiers: register.
 	#[command(subcommand)]
 	Verifier(VerifierCommand),
+
+	/// Data feeds: create, list, show, retire.
+	#[command(subcommand)]
+	Feed(oracle::FeedCommand),
+
+	/// Data nodes: register, unregister, withdraw, status.
+	#[command(subcommand)]
+	DataNode(oracle::DataNodeCommand),
 
 	/// Check a request's result without trusting the node: the request and
 	/// its model are read with a storage proof against the finalized state

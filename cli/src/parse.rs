@@ -132,6 +132,10 @@ pub fn input(text: &str, task: &str) -> Result<Vec<u8>, String> {
 	};
 	match task {
 		"classification" | "regression" => {
+			// No numbers at all is fine: a feed may give the only feature.
+			if text.trim().is_empty() {
+				return Ok(Vec::<F32Bits>::new().encode());
+			}
 			let values = text
 				.split(',')
 				.map(|value| value.trim().parse::<f32>().map(F32Bits::from))

@@ -102,6 +102,69 @@ async fn publish_serve_and_infer_from_the_command_line() {
 		veritas(args(&url, "//Charlie", &["verifier", "register", "--stake", "100"])).await;
 	assert!(verifier.status.success(), "{}", stderr(&verifier));
 
+	// Data feeds: Alice and Bob (whose data node keys the dev node holds)
+	// register, Alice creates a feed, and Bob scores an applicant with the
+	// feed's debt-to-income ratio as feature 1.
+	let (source, _) = common::serve_json(common::APPLICANT_SOURCE);
+	for suri in ["//Alice", "//Bob"] {
+		let registered = veritas(args(&url, suri, &["data-node", "register"])).await;
+		assert!(registered.status.success(), "{}", stderr(&registered));
+	}
+	let created = veritas(args(
+		&url,
+		"//Alice",
+		&[
+			"feed",
+			"create",
+			"--name",
+			"a-17 debt-to-income",
+			"--source",
+			&source,
+			"--path",
+			"$.applicant.debt_to_income",
+			"--decimals",
+			"4",
+			"--heartbeat",
+			"5",
+			"--min-reporters",
+			"2",
+		],
+	))
+	.await;
+	assert!(created.status.success(), "{}", stderr(&created));
+	assert_eq!(stdout(&created).trim(), "0", "the new feed's id");
+	node.wait_for("the feed's first value", std::time::Duration::from_secs(60), || async {
+		stdout(&veritas(args(&url, "//Bob", &["feed", "list"])).await).contains("0.4125")
+	})
+	.await;
+	let shown = veritas(args(&url, "//Bob", &["feed", "show", "0"])).await;
+	assert!(stdout(&shown).contains("\"minReporters\": 2"), "{}", stdout(&shown));
+	let scored = veritas(args(
+		&url,
+		"//Bob",
+		&[
+			"infer",
+			"--model",
+			"0",
+			"--input",
+			"28,590,45,1,1",
+			"--feed",
+			"0",
+			"--feed-position",
+			"1",
+			"--wait",
+		],
+	))
+	.await;
+	let printed = stdout(&scored);
+	assert!(scored.status.success(), "{}\n{}", stderr(&scored), node.log_tail());
+	assert!(printed.contains("feed        0 = 0.4125"), "{printed}");
+	assert!(printed.contains("Accepted"), "{printed}");
+	let status = veritas(args(&url, "//Alice", &["data-node", "status"])).await;
+	assert!(stdout(&status).contains("\"status\": \"active\""), "{}", stdout(&status));
+	let no_feed = veritas(args(&url, "//Bob", &["feed", "show", "9"])).await;
+	assert_eq!(stderr(&no_feed).trim(), "error: no feed 9");
+
 	// Mistakes: one line, non-zero exit.
 	let unknown = veritas(args(&url, "//Bob", &["model", "show", "9"])).await;
 	assert!(!unknown.status.success());

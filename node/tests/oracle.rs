@@ -8,15 +8,7 @@
 #[macro_use]
 mod common;
 
-use std::{
-	io::{Read, Write},
-	net::TcpListener,
-	sync::{
-		atomic::{AtomicUsize, Ordering},
-		Arc,
-	},
-	time::Duration,
-};
+use std::{sync::atomic::Ordering, time::Duration};
 
 use codec::Encode;
 use common::{file_ref, fixture, Node, TempDir};
@@ -38,40 +30,9 @@ use veritas_runtime::{Runtime, RuntimeCall};
 
 type RequestRecord = Request<AccountId, Balance, BlockNumber>;
 
-/// What the source answers: a debt-to-income ratio, quoted as many APIs
-/// quote numbers, among other fields.
-const ANSWER: &str =
-	r#"{"applicant": {"id": "a-17", "debt_to_income": "0.4125", "updated": "2026-11-26"}}"#;
-
 /// The applicant's other features, around the feed's debt-to-income ratio
 /// (feature 1 of the loan-risk model).
 const OTHER_FEATURES: [f32; 5] = [28.0, 590.0, 45.0, 1.0, 1.0];
-
-/// Serves [`ANSWER`] over HTTP on 127.0.0.1 from a thread, counting
-/// requests; returns its URL.
-fn serve_json(served: Arc<AtomicUsize>) -> String {
-	let listener = TcpListener::bind("127.0.0.1:0").expect("binds a free port");
-	let port = listener.local_addr().expect("has an address").port();
-	std::thread::spawn(move || {
-		for stream in listener.incoming() {
-			let Ok(mut stream) = stream else { continue };
-			// Read the request head; the worker sends no body.
-			let mut head = Vec::new();
-			let mut byte = [0u8; 1];
-			while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
-				head.push(byte[0]);
-			}
-			served.fetch_add(1, Ordering::SeqCst);
-			let reply = format!(
-				"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
-				 connection: close\r\n\r\n{ANSWER}",
-				ANSWER.len()
-			);
-			let _ = stream.write_all(reply.as_bytes());
-		}
-	});
-	format!("http://127.0.0.1:{port}/applicants/a-17")
-}
 
 fn register_loan_risk(weights: FileRef, config: FileRef) -> RuntimeCall {
 	RuntimeCall::Models(pallet_models::Call::register_model {
@@ -106,8 +67,7 @@ fn encode(features: &[f32]) -> InlineInput {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "starts a real node; run by scripts/test.sh"]
 async fn a_request_scores_with_a_feed_reported_by_data_nodes() {
-	let served = Arc::new(AtomicUsize::new(0));
-	let source = serve_json(served.clone());
+	let (source, served) = common::serve_json(common::APPLICANT_SOURCE);
 	let dir = TempDir::new("oracle");
 	let base = dir.path().join("base").to_string_lossy().into_owned();
 	let node = Node::start("oracle", &["--dev", "--base-path", &base], dir.path());

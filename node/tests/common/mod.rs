@@ -396,3 +396,43 @@ pub fn file_ref(
 		size: stored.size,
 	}
 }
+
+/// A data source's answer: an applicant's debt-to-income ratio, quoted as
+/// many APIs quote numbers, among other fields.
+pub const APPLICANT_SOURCE: &str =
+	r#"{"applicant": {"id": "a-17", "debt_to_income": "0.4125", "updated": "2026-11-26"}}"#;
+
+/// Serves `answer` as JSON over HTTP on 127.0.0.1 (a free port) from a
+/// thread that lives as long as the test; returns its URL and a count of the
+/// requests served.
+pub fn serve_json(
+	answer: &'static str,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+	use std::{
+		io::{Read, Write},
+		sync::{atomic::Ordering, Arc},
+	};
+	let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+	let listener = TcpListener::bind("127.0.0.1:0").expect("binds a free port");
+	let port = listener.local_addr().expect("has an address").port();
+	let counter = served.clone();
+	std::thread::spawn(move || {
+		for stream in listener.incoming() {
+			let Ok(mut stream) = stream else { continue };
+			// Read the request head; a data node sends no body.
+			let mut head = Vec::new();
+			let mut byte = [0u8; 1];
+			while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+				head.push(byte[0]);
+			}
+			counter.fetch_add(1, Ordering::SeqCst);
+			let reply = format!(
+				"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+				 connection: close\r\n\r\n{answer}",
+				answer.len()
+			);
+			let _ = stream.write_all(reply.as_bytes());
+		}
+	});
+	(format!("http://127.0.0.1:{port}/applicants/a-17"), served)
+}

@@ -12,6 +12,9 @@ use veritas_primitives::{
 
 use crate::{Config, Error, Pallet};
 
+/// A request's input as recorded, and the feed reading inside it.
+type ResolvedInput<T> = (RequestInput, Option<FeedInput<BlockNumberFor<T>>>);
+
 impl<T: Config> Pallet<T> {
 	/// The input the request records, and the feed reading inside it: inline
 	/// and stored inputs as given (once checked to be there), feed inputs
@@ -19,7 +22,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn resolve_input(
 		input: RequestInput,
 		task: &TaskKind,
-	) -> Result<(RequestInput, Option<FeedInput<BlockNumberFor<T>>>), DispatchError> {
+	) -> Result<ResolvedInput<T>, DispatchError> {
 		match input {
 			RequestInput::Inline(bytes) => {
 				frame_support::ensure!(!bytes.is_empty(), Error::<T>::EmptyInput);

@@ -36,11 +36,13 @@ enum Answer {
 	BodyStalls,
 }
 
+/// A request as sent: method, URL and headers.
+type SentRequest = (String, String, Vec<(String, String)>);
+
 #[derive(Default)]
 struct Network {
 	answers: BTreeMap<String, Answer>,
-	/// Each request: method, URL and headers.
-	requests: Vec<(String, String, Vec<(String, String)>)>,
+	requests: Vec<SentRequest>,
 	/// Per open request: its URL and how much of its body was read.
 	open: BTreeMap<u16, (String, usize)>,
 }
@@ -53,7 +55,7 @@ impl ScriptedHttp {
 		self.0.lock().expect("not poisoned").answers.insert(url.into(), answer);
 	}
 
-	fn requests(&self) -> Vec<(String, String, Vec<(String, String)>)> {
+	fn requests(&self) -> Vec<SentRequest> {
 		self.0.lock().expect("not poisoned").requests.clone()
 	}
 

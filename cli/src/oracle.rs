@@ -1,0 +1,169 @@
+//! `veritas feed …` and `veritas data-node …`: data feeds and the data nodes
+//! that report them.
+
+use jsonrpsee::rpc_params;
+use serde_json::Value;
+use sp_core::{sr25519, Pair};
+use veritas_primitives::{
+	oracle::{FeedId, FeedName, JsonPath, SourceUrl},
+	AccountId,
+};
+use veritas_runtime::{RuntimeCall, RuntimeEvent};
+
+use crate::{chain::Chain, parse};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum FeedCommand {
+	/// Create a feed (leaving its deposit) and print its id.
+	Create(CreateFeedArgs),
+	/// List feeds with their latest values.
+	List,
+	/// Show a feed: its source, its open round and its latest value.
+	Show {
+		/// The feed id.
+		feed: FeedId,
+	},
+	/// Retire a feed you created; its deposit comes back.
+	Retire {
+		/// The feed id.
+		feed: FeedId,
+	},
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CreateFeedArgs {
+	/// For people: "BTC/USD".
+	#[arg(long)]
+	pub name: String,
+	/// The JSON source data nodes fetch (http:// or https://).
+	#[arg(long, value_name = "URL")]
+	pub source: String,
+	/// Where the number is in the answer: $.data.price, rates[0].value.
+	#[arg(long)]
+	pub path: String,
+	/// The chain keeps the number times 10^DECIMALS, as an integer.
+	#[arg(long)]
+	pub decimals: u8,
+	/// Blocks a round lasts at most.
+	#[arg(long, default_value_t = 20)]
+	pub heartbeat: u32,
+	/// Reports that close a round early.
+	#[arg(long, default_value_t = 1)]
+	pub min_reporters: u32,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum DataNodeCommand {
+	/// Register the signing account as a data node.
+	Register {
+		/// The stake, in VRT.
+		#[arg(long, default_value = "100")]
+		stake: String,
+	},
+	/// Stop reporting; the stake unbonds.
+	Unregister,
+	/// Take the stake back after unbonding.
+	Withdraw,
+	/// Show a data node's stake, reputation, strikes and status.
+	Status {
+		/// The account (SS58); the signing account by default.
+		account: Option<String>,
+	},
+}
+
+pub async fn feed(
+	chain: &Chain,
+	signer: impl Fn() -> Result<sr25519::Pair, String>,
+	command: FeedCommand,
+) -> Result<(), String> {
+	match command {
+		FeedCommand::Create(args) => {
+			let call = RuntimeCall::Oracle(pallet_oracle::Call::create_feed {
+				name: bounded::<FeedName>(&args.name, "--name")?,
+				source_url: bounded::<SourceUrl>(&args.source, "--source")?,
+				json_path: bounded::<JsonPath>(&args.path, "--path")?,
+				decimals: args.decimals,
+				heartbeat_blocks: args.heartbeat,
+				min_reporters: args.min_reporters,
+			});
+			let included = chain.submit(call, &signer()?).await?;
+			let feed = included
+				.events
+				.iter()
+				.find_map(|event| match event {
+					RuntimeEvent::Oracle(pallet_oracle::Event::FeedCreated { feed, .. }) => {
+						Some(*feed)
+					},
+					_ => None,
+				})
+				.ok_or("created, but the chain reported no feed id")?;
+			println!("{feed}");
+			Ok(())
+		},
+		FeedCommand::List => {
+			let feeds: Value = chain.call("oracle_listFeeds", rpc_params![]).await?;
+			for feed in feeds.as_array().into_iter().flatten() {
+				let latest = &feed["latest"];
+				let value = match latest["display"].as_str() {
+					Some(display) => format!("{display} (round {})", latest["round"]),
+					None => "no value yet".into(),
+				};
+				println!(
+					"{:>4}  {:<32} {value}",
+					feed["id"],
+					feed["name"].as_str().unwrap_or_default()
+				);
+			}
+			Ok(())
+		},
+		FeedCommand::Show { feed } => {
+			let record: Value = chain.call("oracle_getFeed", rpc_params![feed]).await?;
+			println!("{}", serde_json::to_string_pretty(&record).unwrap_or_default());
+			Ok(())
+		},
+		FeedCommand::Retire { feed } => {
+			let call = RuntimeCall::Oracle(pallet_oracle::Call::retire_feed { feed });
+			chain.submit(call, &signer()?).await?;
+			println!("feed {feed} retired");
+			Ok(())
+		},
+	}
+}
+
+pub async fn data_node(
+	chain: &Chain,
+	signer: impl Fn() -> Result<sr25519::Pair, String>,
+	command: DataNodeCommand,
+) -> Result<(), String> {
+	let (call, done) = match command {
+		DataNodeCommand::Register { stake } => (
+			pallet_oracle::Call::register_data_node { stake: parse::amount(&stake)? },
+			"registered as a data node",
+		),
+		DataNodeCommand::Unregister => {
+			(pallet_oracle::Call::unregister_data_node {}, "unbonding: no more reports")
+		},
+		DataNodeCommand::Withdraw => (pallet_oracle::Call::withdraw_stake {}, "stake withdrawn"),
+		DataNodeCommand::Status { account } => {
+			let account: AccountId = match account {
+				Some(text) => text.parse().map_err(|_| format!("bad account {text}"))?,
+				None => signer()?.public().into(),
+			};
+			let node: Value =
+				chain.call("oracle_getDataNode", rpc_params![account.to_string()]).await?;
+			if node.is_null() {
+				return Err(format!("{account} is not a data node"));
+			}
+			println!("{}", serde_json::to_string_pretty(&node).unwrap_or_default());
+			return Ok(());
+		},
+	};
+	chain.submit(RuntimeCall::Oracle(call), &signer()?).await?;
+	println!("{done}");
+	Ok(())
+}
+
+/// `text` as a bounded on-chain string, or which flag is too long.
+fn bounded<B: TryFrom<Vec<u8>>>(text: &str, flag: &str) -> Result<B, String> {
+	B::try_from(text.as_bytes().to_vec()).map_err(|_| format!("{flag} is too long"))
+}
