@@ -1,9 +1,11 @@
 //! The data node's off-chain worker against a scripted HTTP side, in-memory
 //! off-chain storage and a test transaction pool.
 //!
-//! `TestOffchainExt` answers every HTTP request with status 200, so HTTP
-//! errors and timeouts could not be shown with it: [`ScriptedHttp`] plays
-//! the network instead, and `TestOffchainExt` keeps the off-chain storage.
+//! `TestOffchainExt`'s expected requests check what the worker asks for, and
+//! answer with bodies; it answers every request with status 200, though, so
+//! HTTP errors and timeouts could not be shown with it: [`ScriptedHttp`]
+//! plays the network for those. `TestOffchainExt` keeps the off-chain
+//! storage in both.
 
 use std::{
 	collections::BTreeMap,
@@ -13,7 +15,7 @@ use std::{
 use codec::{Decode, Encode};
 use frame_support::traits::Hooks;
 use sp_core::offchain::{
-	testing::{TestOffchainExt, TestTransactionPoolExt},
+	testing::{PendingRequest, TestOffchainExt, TestTransactionPoolExt},
 	Externalities, HttpError, HttpRequestId, HttpRequestStatus, OffchainDbExt, OffchainWorkerExt,
 	OpaqueNetworkState, StorageKind, Timestamp, TransactionPoolExt,
 };
@@ -159,17 +161,19 @@ impl Externalities for ScriptedHttp {
 	fn set_authorized_nodes(&mut self, _: Vec<OpaquePeerId>, _: bool) {}
 }
 
+/// Reads the pool's reports: (signer, call).
+type Reports<'a> = &'a dyn Fn() -> Vec<(AccountId, Call<Test>)>;
+
 /// Runs `test` with the data nodes registered, one feed of [`PRICE_URL`]
-/// (2 decimals, path `$.data.price`, three reporters), the scripted
-/// network, and the node set up as a data node whose keystore holds the
-/// keys of `NODES[0]` and `NODES[1]`. `test` gets the network and a reader
-/// of the pool's reports (signer, call).
-fn with_worker(test: impl FnOnce(&ScriptedHttp, &dyn Fn() -> Vec<(AccountId, Call<Test>)>)) {
+/// (2 decimals, path `$.data.price`, three reporters), `network` as the
+/// off-chain worker's side of HTTP, and the node set up as a data node whose
+/// keystore holds the keys of `NODES[0]` and `NODES[1]`. `test` gets a
+/// reader of the pool's reports.
+fn with_network(network: impl Externalities + 'static, test: impl FnOnce(Reports)) {
 	let mut ext = new_test_ext();
 	let (offchain_db, _) = TestOffchainExt::new();
 	let (pool, pool_state) = TestTransactionPoolExt::new();
-	let network = ScriptedHttp::default();
-	ext.register_extension(OffchainWorkerExt::new(network.clone()));
+	ext.register_extension(OffchainWorkerExt::new(network));
 	ext.register_extension(OffchainDbExt::new(offchain_db));
 	ext.register_extension(TransactionPoolExt::new(pool));
 	ext.execute_with(|| {
@@ -202,8 +206,52 @@ fn with_worker(test: impl FnOnce(&ScriptedHttp, &dyn Fn() -> Vec<(AccountId, Cal
 				})
 				.collect()
 		};
-		test(&network, &reports);
+		test(&reports);
 	});
+}
+
+/// [`with_network`] with the scripted network, which `test` also gets.
+fn with_worker(test: impl FnOnce(&ScriptedHttp, Reports)) {
+	let network = ScriptedHttp::default();
+	with_network(network.clone(), |reports| test(&network, reports));
+}
+
+/// [`with_network`] with `TestOffchainExt` expecting exactly one GET of
+/// [`PRICE_URL`], answered with `body`.
+fn with_expected_fetch(body: &str, test: impl FnOnce(Reports)) {
+	let (network, state) = TestOffchainExt::new();
+	state.write().expect_request(PendingRequest {
+		method: "GET".into(),
+		uri: PRICE_URL.into(),
+		headers: vec![("Accept".into(), "application/json".into())],
+		sent: true,
+		response: Some(body.as_bytes().to_vec()),
+		..Default::default()
+	});
+	with_network(network, test);
+}
+
+#[test]
+fn the_worker_makes_the_request_test_offchain_ext_expects() {
+	with_expected_fetch(r#"{"data": {"price": 12.3456}}"#, |reports| {
+		run_worker();
+		assert_eq!(reports(), vec![report_of(NODES[0], 1_235), report_of(NODES[1], 1_235)]);
+	});
+}
+
+#[test]
+fn bad_bodies_fetched_through_test_offchain_ext_are_not_reported() {
+	for body in [
+		"<html>rate limited</html>",
+		r#"{"data": {"cost": 1}}"#,
+		r#"{"data": {"price": "n/a"}}"#,
+		r#"{"data": {"price": 1e40}}"#,
+	] {
+		with_expected_fetch(body, |reports| {
+			run_worker();
+			assert!(reports().is_empty(), "{body}: reported anyway");
+		});
+	}
 }
 
 fn run_worker() {
