@@ -4,12 +4,10 @@
 //! Files: `config.json` (the Hugging Face BERT config), `tokenizer.json` and
 //! `model.safetensors`.
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config as BertConfig};
 use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
 
 use crate::{
+	bert::{Batch, Bert, Config as BertConfig},
 	model::{EngineError, Input, Model, RunParams},
 	output::Output,
 };
@@ -20,7 +18,7 @@ pub const MAX_TOKENS: usize = 256;
 
 /// A loaded sentence-embedding model.
 pub struct TextEmbedder {
-	model: BertModel,
+	model: Bert,
 	tokenizer: Tokenizer,
 	dimension: usize,
 	parameters: usize,
@@ -41,14 +39,12 @@ impl TextEmbedder {
 			}))
 			.map_err(|e| EngineError::BadConfig(e.to_string()))?;
 		let weights_len = weights.len();
-		let builder = VarBuilder::from_buffered_safetensors(weights, DType::F32, &Device::Cpu)
-			.map_err(|e| EngineError::BadWeights(e.to_string()))?;
-		let model = BertModel::load(builder, &config)
-			.map_err(|e| EngineError::BadWeights(e.to_string()))?;
+		let dimension = config.hidden_size;
+		let model = Bert::load(config, &weights)?;
 		Ok(Self {
 			model,
 			tokenizer,
-			dimension: config.hidden_size,
+			dimension,
 			parameters: weights_len / std::mem::size_of::<f32>(),
 		})
 	}
@@ -67,26 +63,48 @@ impl TextEmbedder {
 			.tokenizer
 			.encode_batch(texts.to_vec(), true)
 			.map_err(|e| EngineError::BadInput(e.to_string()))?;
-		let rows = encodings.len();
 		let columns = encodings[0].get_ids().len();
 		let flat = |pick: fn(&tokenizers::Encoding) -> &[u32]| -> Vec<u32> {
 			encodings.iter().flat_map(|encoding| pick(encoding).iter().copied()).collect()
 		};
-		let device = &self.model.device;
-		let ids = Tensor::from_vec(flat(|e| e.get_ids()), (rows, columns), device)?;
-		let types = Tensor::from_vec(flat(|e| e.get_type_ids()), (rows, columns), device)?;
-		let mask = Tensor::from_vec(flat(|e| e.get_attention_mask()), (rows, columns), device)?;
-
-		let hidden = self.model.forward(&ids, &types, Some(&mask))?;
-		// Mean over the real tokens only: padding must not dilute the vector.
-		let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-		let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
-		let counts = mask.sum(1)?;
-		let mean = summed.broadcast_div(&counts)?;
-		let norms = mean.sqr()?.sum_keepdim(1)?.sqrt()?;
-		let unit = mean.broadcast_div(&norms)?;
-		Ok(unit.to_vec2()?)
+		let (ids, types, mask) =
+			(flat(|e| e.get_ids()), flat(|e| e.get_type_ids()), flat(|e| e.get_attention_mask()));
+		let hidden = self.model.forward(&Batch {
+			ids: &ids,
+			type_ids: &types,
+			mask: &mask,
+			length: columns,
+		})?;
+		let width = self.dimension;
+		Ok(hidden
+			.chunks(columns * width)
+			.zip(mask.chunks(columns))
+			.map(|(states, mask)| mean_unit(states, mask, width))
+			.collect())
 	}
+}
+
+/// The mean of a sequence's token states over its real tokens (padding must
+/// not dilute it), scaled to unit length.
+fn mean_unit(states: &[f32], mask: &[u32], width: usize) -> Vec<f32> {
+	let mut mean = vec![0f32; width];
+	let mut count = 0f32;
+	for (state, real) in states.chunks(width).zip(mask) {
+		if *real != 0 {
+			count += 1.0;
+			for (sum, value) in mean.iter_mut().zip(state) {
+				*sum += value;
+			}
+		}
+	}
+	for value in &mut mean {
+		*value /= count.max(1.0);
+	}
+	let norm = mean.iter().map(|v| v * v).sum::<f32>().sqrt();
+	for value in &mut mean {
+		*value /= norm.max(f32::MIN_POSITIVE);
+	}
+	mean
 }
 
 impl Model for TextEmbedder {

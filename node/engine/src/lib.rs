@@ -18,6 +18,7 @@
 //! The node wires it to the off-chain workers; tests and benchmarks use it
 //! alone.
 
+pub mod bert;
 pub mod cache;
 pub mod compare;
 pub mod digest;
