@@ -22,6 +22,10 @@ use rayon::prelude::*;
 
 use crate::model::EngineError;
 
+/// Batches of at most this many tokens run wholly inside the thread pool
+/// (see [`Bert::forward`]).
+const SMALL_BATCH_ROWS: usize = 256;
+
 /// The parts of a Hugging Face BERT `config.json` the encoder needs.
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct Config {
@@ -102,14 +106,15 @@ impl Bert {
 				config.hidden_act
 			)));
 		}
-		if config.num_attention_heads == 0 || config.hidden_size % config.num_attention_heads != 0
+		if config.num_attention_heads == 0
+			|| !config.hidden_size.is_multiple_of(config.num_attention_heads)
 		{
 			return Err(EngineError::BadConfig(
 				"hidden_size must be a multiple of num_attention_heads".into(),
 			));
 		}
-		let tensors = candle_core::safetensors::load_buffer(weights, &Device::Cpu)
-			.map_err(bad_weights)?;
+		let tensors =
+			candle_core::safetensors::load_buffer(weights, &Device::Cpu).map_err(bad_weights)?;
 		let weights = Weights { tensors };
 		let hidden = config.hidden_size;
 		let eps = config.layer_norm_eps as f32;
@@ -119,11 +124,11 @@ impl Bert {
 				let attention = format!("{prefix}.attention");
 				Ok(Layer {
 					qkv: weights.fused_dense(
-						&["query", "key", "value"]
-							.map(|part| format!("{attention}.self.{part}")),
+						&["query", "key", "value"].map(|part| format!("{attention}.self.{part}")),
 						hidden,
 					)?,
-					attention_output: weights.dense(&format!("{attention}.output.dense"), hidden)?,
+					attention_output: weights
+						.dense(&format!("{attention}.output.dense"), hidden)?,
 					attention_norm: weights.norm(&format!("{attention}.output.LayerNorm"), eps)?,
 					intermediate: weights.dense(&format!("{prefix}.intermediate.dense"), hidden)?,
 					output: weights
@@ -156,12 +161,26 @@ impl Bert {
 	/// The last layer's hidden states: (sequences · length) rows of
 	/// `hidden_size`, row-major.
 	pub fn forward(&self, batch: &Batch<'_>) -> Result<Vec<f32>, EngineError> {
+		// A small batch's steps are short, and handing each to the thread
+		// pool (waking it, then waiting for it), some forty times a pass,
+		// costs as much as the steps: hand the whole pass over once instead.
+		// A large batch is faster with the calling thread out of the pool
+		// (measured: 4.5 against 5.7 ms for one sentence, 69 against 65 ms
+		// for 32, on two cores).
+		if batch.ids.len() <= SMALL_BATCH_ROWS {
+			rayon::scope(|_| self.forward_in_pool(batch))
+		} else {
+			self.forward_in_pool(batch)
+		}
+	}
+
+	fn forward_in_pool(&self, batch: &Batch<'_>) -> Result<Vec<f32>, EngineError> {
 		let hidden = self.config.hidden_size;
 		let rows = batch.ids.len();
-		if batch.length == 0 ||
-			rows % batch.length != 0 ||
-			batch.type_ids.len() != rows ||
-			batch.mask.len() != rows
+		if batch.length == 0
+			|| !rows.is_multiple_of(batch.length)
+			|| batch.type_ids.len() != rows
+			|| batch.mask.len() != rows
 		{
 			return Err(EngineError::BadInput("a batch's ids, types and mask disagree".into()));
 		}
@@ -181,7 +200,8 @@ impl Bert {
 			})?;
 			let attended = tensor(attended, rows)?;
 			let intermediate = attended.matmul(&layer.intermediate.weight)?;
-			let activated = read(&intermediate, |values| bias_gelu(values, &layer.intermediate.bias))?;
+			let activated =
+				read(&intermediate, |values| bias_gelu(values, &layer.intermediate.bias))?;
 			let output = tensor(activated, rows)?.matmul(&layer.output.weight)?;
 			x = tensor(
 				read2(&output, &attended, |output, attended| {
@@ -210,9 +230,9 @@ impl Bert {
 			let kind = lookup(&self.token_type_embeddings, batch.type_ids[row], "token type")?;
 			let position = (row % batch.length) * hidden;
 			for (column, value) in out.iter_mut().enumerate() {
-				*value = self.word_embeddings[word + column] +
-					self.position_embeddings[position + column] +
-					self.token_type_embeddings[kind + column];
+				*value = self.word_embeddings[word + column]
+					+ self.position_embeddings[position + column]
+					+ self.token_type_embeddings[kind + column];
 			}
 		}
 		x.par_chunks_mut(hidden).for_each(|row| normalise(row, &self.embeddings_norm));
@@ -354,15 +374,14 @@ fn read2<R>(a: &Tensor, b: &Tensor, f: impl FnOnce(&[f32], &[f32]) -> R) -> Resu
 fn add_norm(x: &[f32], bias: &[f32], residual: &[f32], norm: &Norm) -> Vec<f32> {
 	let width = bias.len();
 	let mut out = vec![0f32; x.len()];
-	out.par_chunks_mut(width)
-		.zip(x.par_chunks(width))
-		.zip(residual.par_chunks(width))
-		.for_each(|((out, x), residual)| {
+	out.par_chunks_mut(width).zip(x.par_chunks(width)).zip(residual.par_chunks(width)).for_each(
+		|((out, x), residual)| {
 			for ((o, x), (r, b)) in out.iter_mut().zip(x).zip(residual.iter().zip(bias)) {
 				*o = x + b + r;
 			}
 			normalise(out, norm);
-		});
+		},
+	);
 	out
 }
 
@@ -434,22 +453,26 @@ pub fn erf(x: f32) -> f32 {
 /// `2^n` written into the exponent bits.
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
-	// Below this, e^x is under f32's smallest normal number: flush to 0.
+	// Below this, e^x is under f32's smallest normal number.
 	const FLOOR: f32 = -87.0;
 	// Adding and subtracting 1.5·2²³ rounds a float to the nearest integer.
 	const ROUND: f32 = 12_582_912.0;
-	let x = x.clamp(FLOOR, 0.0);
 	// ln 2 in two parts, the first with its low mantissa bits zero, so
 	// that n times it is exact for every n used here (Cody and Waite).
 	const LN_2_HIGH: f32 = 0.693_145_75;
 	const LN_2_LOW: f32 = 1.428_606_8e-6;
-	let n = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
+	let x = x.clamp(FLOOR, 0.0);
+	let rounded = x * std::f32::consts::LOG2_E + ROUND;
+	let n = rounded - ROUND;
 	let r = (x - n * LN_2_HIGH) - n * LN_2_LOW;
-	let polynomial = 1.0 +
-		r * (1.0 +
-			r * (1.0 / 2.0 +
-				r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-	let scale = f32::from_bits(((n as i32 + 127) as u32) << 23);
+	let polynomial = 1.0
+		+ r * (1.0
+			+ r * (1.0 / 2.0
+				+ r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
+	// `rounded + 127` holds n + 127 in its low mantissa bits; shifted into
+	// the exponent field (the rest shifts out) it is 2^n. Integer casts
+	// would do the same but keep the loop from vectorising.
+	let scale = f32::from_bits((rounded + 127.0).to_bits() << 23);
 	polynomial * scale
 }
 
@@ -493,6 +516,123 @@ mod tests {
 		assert_eq!(erf(10.0), 1.0);
 		assert_eq!(erf(-10.0), -1.0);
 		assert!(erf(0.0).abs() < 6e-7);
+	}
+
+	/// A tiny BERT with weights from a fixed sequence, as safetensors bytes.
+	fn tiny_model() -> (String, Vec<u8>) {
+		let config = r#"{"vocab_size": 20, "hidden_size": 8, "num_hidden_layers": 2,
+			"num_attention_heads": 2, "intermediate_size": 16, "max_position_embeddings": 16,
+			"type_vocab_size": 2, "layer_norm_eps": 1e-12, "hidden_act": "gelu",
+			"hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0,
+			"initializer_range": 0.02, "pad_token_id": 0, "model_type": "bert"}"#;
+		let mut state = 7u64;
+		let mut next = move || {
+			state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+			((state >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 0.8
+		};
+		let mut tensors = HashMap::new();
+		let mut add = |name: String, shape: &[usize]| {
+			let count = shape.iter().product();
+			let values: Vec<f32> = (0..count).map(|_| next()).collect();
+			tensors.insert(name, Tensor::from_vec(values, shape, &Device::Cpu).expect("a tensor"));
+		};
+		add("embeddings.word_embeddings.weight".into(), &[20, 8]);
+		add("embeddings.position_embeddings.weight".into(), &[16, 8]);
+		add("embeddings.token_type_embeddings.weight".into(), &[2, 8]);
+		for part in ["weight", "bias"] {
+			add(format!("embeddings.LayerNorm.{part}"), &[8]);
+		}
+		for layer in 0..2 {
+			let prefix = format!("encoder.layer.{layer}");
+			for (name, outputs, inputs) in [
+				("attention.self.query", 8, 8),
+				("attention.self.key", 8, 8),
+				("attention.self.value", 8, 8),
+				("attention.output.dense", 8, 8),
+				("intermediate.dense", 16, 8),
+				("output.dense", 8, 16),
+			] {
+				add(format!("{prefix}.{name}.weight"), &[outputs, inputs]);
+				add(format!("{prefix}.{name}.bias"), &[outputs]);
+			}
+			for norm in ["attention.output.LayerNorm", "output.LayerNorm"] {
+				add(format!("{prefix}.{norm}.weight"), &[8]);
+				add(format!("{prefix}.{norm}.bias"), &[8]);
+			}
+		}
+		let file = tempfile::NamedTempFile::new().expect("a temporary file");
+		candle_core::safetensors::save(&tensors, file.path()).expect("saves");
+		(config.into(), std::fs::read(file.path()).expect("reads back"))
+	}
+
+	#[test]
+	fn the_encoder_computes_what_candles_bert_computes() {
+		use candle_transformers::models::bert::{BertModel, Config as CandleConfig};
+
+		let (config, weights) = tiny_model();
+		let ours =
+			Bert::load(serde_json::from_str(&config).expect("config"), &weights).expect("loads");
+		let theirs = BertModel::load(
+			candle_nn::VarBuilder::from_buffered_safetensors(
+				weights,
+				candle_core::DType::F32,
+				&Device::Cpu,
+			)
+			.expect("weights"),
+			&serde_json::from_str::<CandleConfig>(&config).expect("config"),
+		)
+		.expect("loads");
+
+		// Two sequences, the second padded from 3 tokens to 5.
+		let ids = [2u32, 7, 11, 4, 3, 2, 9, 3, 0, 0];
+		let types = [0u32, 0, 0, 1, 1, 0, 0, 0, 0, 0];
+		let mask = [1u32, 1, 1, 1, 1, 1, 1, 1, 0, 0];
+		let batch = Batch { ids: &ids, type_ids: &types, mask: &mask, length: 5 };
+		let got = ours.forward(&batch).expect("runs");
+		let matrix =
+			|values: &[u32]| Tensor::from_slice(values, (2, 5), &Device::Cpu).expect("a tensor");
+		let expected: Vec<f32> = theirs
+			.forward(&matrix(&ids), &matrix(&types), Some(&matrix(&mask)))
+			.and_then(|hidden| hidden.flatten_all()?.to_vec1())
+			.expect("runs");
+		assert_eq!(got.len(), expected.len());
+		// Padded positions are never pooled; compare the real tokens.
+		for (row, real) in mask.iter().enumerate() {
+			if *real == 0 {
+				continue;
+			}
+			for column in 0..8 {
+				let (a, b) = (got[row * 8 + column], expected[row * 8 + column]);
+				assert!((a - b).abs() < 1e-4, "row {row} column {column}: {a} against {b}");
+			}
+		}
+	}
+
+	#[test]
+	fn bad_batches_and_configs_are_refused() {
+		let (config, weights) = tiny_model();
+		let model =
+			Bert::load(serde_json::from_str(&config).expect("config"), &weights).expect("loads");
+		let out_of_vocabulary = Batch { ids: &[25], type_ids: &[0], mask: &[1], length: 1 };
+		assert!(matches!(model.forward(&out_of_vocabulary), Err(EngineError::BadInput(_))));
+		let ragged = Batch { ids: &[1, 2, 3], type_ids: &[0, 0], mask: &[1, 1, 1], length: 3 };
+		assert!(matches!(model.forward(&ragged), Err(EngineError::BadInput(_))));
+		let too_long = Batch { ids: &[1; 17], type_ids: &[0; 17], mask: &[1; 17], length: 17 };
+		assert!(matches!(model.forward(&too_long), Err(EngineError::BadInput(_))));
+
+		let relu = config.replace("\"gelu\"", "\"relu\"");
+		assert!(matches!(
+			Bert::load(serde_json::from_str(&relu).expect("config"), &weights),
+			Err(EngineError::BadConfig(_))
+		));
+		let missing = Bert::load(
+			serde_json::from_str(
+				&config.replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3"),
+			)
+			.expect("config"),
+			&weights,
+		);
+		assert!(matches!(missing, Err(EngineError::BadWeights(_))));
 	}
 
 	#[test]
