@@ -7,7 +7,8 @@
 //! - [`output`]: the canonical output encoding and its digest;
 //! - [`compare`]: the comparison rules verifiers apply;
 //! - [`model`]: the [`model::Model`] trait; [`embedding`], BERT-family
-//!   sentence embeddings (all-MiniLM-L6-v2); [`mlp`], the tabular MLP
+//!   sentence embeddings (all-MiniLM-L6-v2) on the engine's own encoder
+//!   ([`bert`]); [`mlp`], the tabular MLP
 //!   (classifier and regressor) with a loan-risk example in `fixtures/`;
 //!   [`generation`], text generation with a quantized Llama from one GGUF
 //!   file ([`llama`]), with the verifier's teacher-forced check;
