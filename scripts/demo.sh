@@ -12,7 +12,9 @@
 #    MLP (a tabular classifier) with `veritas model publish`;
 # 4. runs one inference of each through the whole flow (request, execution,
 #    a verifying committee, settlement) with `veritas infer --wait`;
-# 5. shows the balances that moved, and stops the node.
+# 5. serves a JSON source on 127.0.0.1, makes it a data feed that Alice's and
+#    Bob's data node keys report, and scores a loan on the feed's value;
+# 6. shows the balances that moved, and stops the node.
 #
 # While it runs, the node's JSON-RPC is at ws://127.0.0.1:$RPC_PORT (9944).
 set -euo pipefail
@@ -31,7 +33,11 @@ echo "    models in $models"
 workdir=$(mktemp -d)
 log="$workdir/node.log"
 node_pid=""
+source_pid=""
 cleanup() {
+	if [ -n "$source_pid" ]; then
+		kill "$source_pid" 2>/dev/null || true
+	fi
 	if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
 		echo "==> stopping the node"
 		kill -TERM "$node_pid" 2>/dev/null || true
@@ -97,6 +103,27 @@ infer "an embedding of \"A man is eating food.\"" --model "$minilm" --input "A m
 infer "an answer to \"What is the capital of France?\"" --model "$smollm2" \
 	--input "What is the capital of France?" --max-new-tokens 24
 infer "a loan-risk score" --model "$loan" --input "28,0.62,590,45,1,1"
+
+echo "==> a data feed: an applicant's debt-to-income ratio, from a JSON source on 127.0.0.1"
+mkdir -p "$workdir/source/applicants"
+echo '{"applicant": {"id": "a-17", "debt_to_income": "0.4125"}}' >"$workdir/source/applicants/a-17"
+source_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$source_port" --bind 127.0.0.1 --directory "$workdir/source" >/dev/null 2>&1 &
+source_pid=$!
+for suri in //Alice //Bob; do
+	veritas --suri "$suri" data-node register --stake 100 >/dev/null
+	echo "    $suri reports, as a data node"
+done
+feed=$(veritas --suri //Alice feed create --name "applicant a-17 debt-to-income" \
+	--source "http://127.0.0.1:$source_port/applicants/a-17" --path '$.applicant.debt_to_income' \
+	--decimals 4 --heartbeat 10 --min-reporters 2)
+for _ in $(seq 1 60); do
+	veritas feed list | grep -q 0.4125 && break
+	sleep 1
+done
+veritas feed list | sed 's/^/    /'
+infer "a loan-risk score with the feed's ratio as feature 1" --model "$loan" \
+	--input "28,590,45,1,1" --feed "$feed" --feed-position 1
 
 echo "==> balances after"
 veritas balance "${accounts[@]}" | sed 's/^/    /'
