@@ -386,3 +386,47 @@ fn the_verification_benchmark_helper_submits_a_real_result() {
 		assert!(pallet_verification::Verifications::<Runtime>::contains_key(request));
 	});
 }
+
+#[test]
+fn every_pallet_passes_its_integrity_test() {
+	use frame_support::traits::IntegrityTest;
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(crate::AllPalletsWithSystem::integrity_test);
+}
+
+#[test]
+fn data_node_reports_through_the_executive_are_free_and_close_a_round() {
+	use veritas_primitives::oracle::{DataFeeds, FeedName, JsonPath, SourceUrl};
+
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		initialize_block(1);
+		let apply = |call: RuntimeCall, signer: Sr25519Keyring, nonce: u32| {
+			assert_ok!(Executive::apply_extrinsic(signed(call, signer, nonce)).expect("valid"));
+		};
+		let create = RuntimeCall::Oracle(pallet_oracle::Call::create_feed {
+			name: FeedName::truncate_from(b"BTC/USD".to_vec()),
+			source_url: SourceUrl::truncate_from(b"https://prices.example/btc".to_vec()),
+			json_path: JsonPath::truncate_from(b"$.price".to_vec()),
+			decimals: 2,
+			heartbeat_blocks: 10,
+			min_reporters: 2,
+		});
+		apply(create, Sr25519Keyring::Alice, 0);
+		let nodes = [Sr25519Keyring::Bob, Sr25519Keyring::Charlie];
+		for node in nodes {
+			let stake = 100 * crate::currency::VRT;
+			apply(RuntimeCall::Oracle(pallet_oracle::Call::register_data_node { stake }), node, 0);
+		}
+		for (node, value) in nodes.into_iter().zip([6_412_345, 6_412_355]) {
+			let before = Balances::free_balance(node.to_account_id());
+			apply(
+				RuntimeCall::Oracle(pallet_oracle::Call::report { feed: 0, round: 0, value }),
+				node,
+				1,
+			);
+			assert_eq!(Balances::free_balance(node.to_account_id()), before, "a report is free");
+		}
+		let reading = <crate::Oracle as DataFeeds<_>>::latest(0).expect("the round closed");
+		// Equal stakes: the median of two is their mean.
+		assert_eq!((reading.value, reading.reporters, reading.round), (6_412_350, 2, 0));
+	});
+}
