@@ -76,3 +76,29 @@ impl WorkRecord {
 		StorageValueRef::persistent(&self.key).set(&Handled::<BlockNumber>::Refused);
 	}
 }
+
+/// Helpers for off-chain worker tests against mock runtimes.
+#[cfg(feature = "testing")]
+pub mod testing {
+	use codec::{Decode, DecodeWithMemTracking};
+	use sp_core::offchain::testing::PoolState;
+	use sp_runtime::{generic::Preamble, testing::TestXt};
+
+	/// The transactions a worker put in a test pool, in order, as (signer,
+	/// call): for mock runtimes whose extrinsics are `TestXt<Call, ()>`
+	/// signed by account numbers. Panics on anything else, which in a test
+	/// is the failure to report.
+	pub fn pooled_calls<Call: DecodeWithMemTracking>(pool: &PoolState) -> Vec<(u64, Call)> {
+		pool.transactions
+			.iter()
+			.map(|bytes| {
+				let extrinsic = TestXt::<Call, ()>::decode(&mut &bytes[..])
+					.unwrap_or_else(|error| panic!("not an extrinsic of this runtime: {error}"));
+				let Preamble::Signed(signer, ..) = extrinsic.preamble else {
+					panic!("an unsigned transaction in the pool")
+				};
+				(signer, extrinsic.function)
+			})
+			.collect()
+	}
+}

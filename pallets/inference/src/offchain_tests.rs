@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use codec::{Decode, Encode};
+use codec::Encode;
 use frame_support::{
 	assert_ok,
 	traits::{Hooks, UnfilteredDispatchable},
@@ -82,18 +82,7 @@ fn run_worker_at(block: u64) {
 
 /// The calls in the pool, in order.
 fn pooled(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(u64, RuntimeCall)> {
-	pool.read()
-		.transactions
-		.iter()
-		.map(|bytes| {
-			let extrinsic = Extrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
-			let signer = match extrinsic.preamble {
-				sp_runtime::generic::Preamble::Signed(who, ..) => who,
-				_ => panic!("a signed transaction"),
-			};
-			(signer, extrinsic.function)
-		})
-		.collect()
+	veritas_primitives::offchain::testing::pooled_calls(&pool.read())
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::{
 	sync::{Arc, Mutex},
 };
 
-use codec::{Decode, Encode};
+use codec::Encode;
 use frame_support::traits::Hooks;
 use sp_core::offchain::{
 	testing::{PendingRequest, TestOffchainExt, TestTransactionPoolExt},
@@ -21,6 +21,7 @@ use sp_core::offchain::{
 };
 use sp_core::OpaquePeerId;
 use sp_runtime::testing::UintAuthorityId;
+use veritas_primitives::offchain::testing::pooled_calls;
 use veritas_primitives::oracle::FeedValue;
 
 use crate::{mock::*, offchain, Call};
@@ -189,20 +190,11 @@ fn with_network(network: impl Externalities + 'static, test: impl FnOnce(Reports
 		create_feed(3);
 		UintAuthorityId::set_all_keys([NODES[0], NODES[1]]);
 		let reports = || {
-			pool_state
-				.read()
-				.transactions
-				.iter()
-				.map(|bytes| {
-					let extrinsic = Extrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
-					let sp_runtime::generic::Preamble::Signed(signer, ..) = extrinsic.preamble
-					else {
-						panic!("a signed transaction")
-					};
-					match extrinsic.function {
-						RuntimeCall::Oracle(call) => (signer, call),
-						other => panic!("not a report: {other:?}"),
-					}
+			pooled_calls(&pool_state.read())
+				.into_iter()
+				.map(|(signer, call)| match call {
+					RuntimeCall::Oracle(call) => (signer, call),
+					other => panic!("not a report: {other:?}"),
 				})
 				.collect()
 		};

@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use codec::{Decode, Encode};
+use codec::Encode;
 use frame_support::traits::{Hooks, UnfilteredDispatchable};
 use sp_core::offchain::{
 	testing::{TestOffchainExt, TestTransactionPoolExt},
 	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
 };
 use sp_runtime::testing::UintAuthorityId;
+use veritas_primitives::offchain::testing::pooled_calls;
 use veritas_primitives::{
 	host::{testing::StandInEngine, CheckReceipt, InferenceHostExt, JobFailure, JobStatus},
 	inference::{
@@ -51,20 +52,11 @@ fn with_worker(test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Ca
 		submit(1, EXECUTOR, quorum(2, 3));
 		run_to(2);
 		let attestations = || {
-			pool_state
-				.read()
-				.transactions
-				.iter()
-				.map(|bytes| {
-					let extrinsic = Extrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
-					let sp_runtime::generic::Preamble::Signed(signer, ..) = extrinsic.preamble
-					else {
-						panic!("a signed transaction")
-					};
-					match extrinsic.function {
-						RuntimeCall::Verification(call) => (signer, call),
-						other => panic!("not an attestation: {other:?}"),
-					}
+			pooled_calls(&pool_state.read())
+				.into_iter()
+				.map(|(signer, call)| match call {
+					RuntimeCall::Verification(call) => (signer, call),
+					other => panic!("not an attestation: {other:?}"),
 				})
 				.collect()
 		};
