@@ -17,6 +17,8 @@ use veritas_primitives::{
 };
 use veritas_runtime::opaque::Block;
 
+type Hash = <Block as sp_runtime::traits::Block>::Hash;
+
 /// Error codes of the `oracle_*` methods.
 pub mod codes {
 	pub const UNKNOWN_FEED: i32 = 4101;
@@ -92,12 +94,12 @@ where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: OracleApi<Block, AccountId, Balance, BlockNumber>,
 {
-	fn feed_json(&self, feed: FeedId) -> RpcResult<Option<Value>> {
-		let best = self.client.info().best_hash;
+	/// A feed as JSON, read at block `at`.
+	fn feed_json(&self, at: Hash, feed: FeedId) -> RpcResult<Option<Value>> {
 		let view = self
 			.client
 			.runtime_api()
-			.feed(best, feed)
+			.feed(at, feed)
 			.map_err(|e| error(codes::RUNTIME, format!("runtime API: {e}")))?;
 		Ok(view.map(|view| {
 			let record = &view.feed;
@@ -131,7 +133,8 @@ where
 	C::Api: OracleApi<Block, AccountId, Balance, BlockNumber>,
 {
 	fn get_feed(&self, feed: FeedId) -> RpcResult<Value> {
-		self.feed_json(feed)?.ok_or_else(|| error(codes::UNKNOWN_FEED, format!("no feed {feed}")))
+		self.feed_json(self.client.info().best_hash, feed)?
+			.ok_or_else(|| error(codes::UNKNOWN_FEED, format!("no feed {feed}")))
 	}
 
 	fn list_feeds(&self, start: Option<FeedId>, limit: Option<u32>) -> RpcResult<Value> {
@@ -142,16 +145,17 @@ where
 			.runtime_api()
 			.feeds(best, start.unwrap_or(0), limit)
 			.map_err(|e| error(codes::RUNTIME, format!("runtime API: {e}")))?;
+		// Every feed from the same block as the list.
 		let mut feeds = Vec::with_capacity(ids.len());
 		for id in ids {
-			feeds.extend(self.feed_json(id)?);
+			feeds.extend(self.feed_json(best, id)?);
 		}
 		Ok(Value::Array(feeds))
 	}
 
 	fn latest(&self, feed: FeedId) -> RpcResult<Value> {
 		let view = self
-			.feed_json(feed)?
+			.feed_json(self.client.info().best_hash, feed)?
 			.ok_or_else(|| error(codes::UNKNOWN_FEED, format!("no feed {feed}")))?;
 		match &view["latest"] {
 			Value::Null => Err(error(codes::NO_VALUE, format!("feed {feed} has no value yet"))),

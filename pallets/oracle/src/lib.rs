@@ -404,14 +404,11 @@ pub mod pallet {
 				Err(origin) => Some(ensure_signed(origin)?),
 			};
 			ensure!(!name.is_empty(), Error::<T>::EmptyName);
-			ensure!(
-				source_url.starts_with(b"http://") || source_url.starts_with(b"https://"),
-				Error::<T>::BadSourceUrl
-			);
-			ensure!(
-				core::str::from_utf8(&source_url).is_ok_and(|url| url.len() > "https://".len()),
-				Error::<T>::BadSourceUrl
-			);
+			let url_has_host = core::str::from_utf8(&source_url).is_ok_and(|url| {
+				let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+				rest.is_some_and(|rest| !rest.is_empty())
+			});
+			ensure!(url_has_host, Error::<T>::BadSourceUrl);
 			source::parse_path(&json_path).map_err(|_| Error::<T>::BadJsonPath)?;
 			ensure!(decimals <= MAX_FEED_DECIMALS, Error::<T>::TooManyDecimals);
 			ensure!(

@@ -10,8 +10,8 @@ use veritas_primitives::{
 };
 
 use crate::{
-	aggregation, ActiveDataNodes, Config, DataNodes, Error, Event, FeedOf, Feeds, Latest, Pallet,
-	Round, RoundEnds, RoundOf, Rounds,
+	aggregation, ActiveDataNodes, Config, DataNodeOf, DataNodes, Error, Event, FeedOf, Feeds,
+	Latest, Pallet, Round, RoundEnds, RoundOf, Rounds,
 };
 
 const LOG_TARGET: &str = "runtime::oracle";
@@ -109,20 +109,23 @@ impl<T: Config> Pallet<T> {
 					outliers.push(report.reporter.clone());
 					Judgement::OutOfBand
 				};
-				Self::record_judgement(&report.reporter, judgement);
+				if let Some(node) = DataNodes::<T>::get(&report.reporter) {
+					Self::record_judgement(&report.reporter, node, judgement);
+				}
 			}
 		}
 		// Nodes that registered after the round opened were not expected in
 		// it.
-		let silent: Vec<T::AccountId> = ActiveDataNodes::<T>::get()
-			.into_iter()
-			.filter(|who| !round.reports.iter().any(|report| report.reporter == *who))
-			.filter(|who| {
-				DataNodes::<T>::get(who).is_some_and(|node| node.registered_at < round.opened_at)
-			})
-			.collect();
-		for who in &silent {
-			Self::record_judgement(who, Judgement::Silent);
+		let mut silent = Vec::new();
+		for who in ActiveDataNodes::<T>::get() {
+			if round.reports.iter().any(|report| report.reporter == who) {
+				continue;
+			}
+			let Some(node) = DataNodes::<T>::get(&who) else { continue };
+			if node.registered_at < round.opened_at {
+				Self::record_judgement(&who, node, Judgement::Silent);
+				silent.push(who);
+			}
 		}
 		if !outliers.is_empty() || !silent.is_empty() {
 			Self::deposit_event(Event::RoundJudged { feed, round: round.id, outliers, silent });
@@ -132,8 +135,7 @@ impl<T: Config> Pallet<T> {
 	/// One round's judgement of a data node: a good report clears its
 	/// strikes and earns a point; a bad or missing one is a strike (a bad
 	/// one costs a point too), and the strike limit a slash.
-	fn record_judgement(who: &T::AccountId, judgement: Judgement) {
-		let Some(mut node) = DataNodes::<T>::get(who) else { return };
+	fn record_judgement(who: &T::AccountId, mut node: DataNodeOf<T>, judgement: Judgement) {
 		match judgement {
 			Judgement::Agreed => {
 				node.reputation = node.reputation.saturating_add(1);
