@@ -102,3 +102,65 @@ pub mod testing {
 			.collect()
 	}
 }
+
+/// Lets a pallet's mock runtime `$runtime` sign and submit transactions
+/// from off-chain workers as the real runtime does: keys are account numbers
+/// (`UintAuthorityId`, set with `UintAuthorityId::set_all_keys`) with mock
+/// signatures, and transactions are `Extrinsic = TestXt<$call, ()>`, signed
+/// by the key's account (read back with [`testing::pooled_calls`]).
+/// `$authority` names the unit struct the mock's `Config` takes as its
+/// worker's key type. The mock crate needs `frame-system`, `sp-runtime` and
+/// `codec`.
+#[cfg(feature = "testing")]
+#[macro_export]
+macro_rules! impl_mock_signing {
+	($runtime:ty, $call:ty, $account:ty, $authority:ident) => {
+		/// A mock transaction: a call and its signer's account number.
+		pub type Extrinsic = sp_runtime::testing::TestXt<$call, ()>;
+
+		impl frame_system::offchain::SigningTypes for $runtime {
+			type Public = sp_runtime::testing::UintAuthorityId;
+			type Signature = sp_runtime::testing::TestSignature;
+		}
+
+		impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for $runtime
+		where
+			$call: From<LocalCall>,
+		{
+			type Extrinsic = Extrinsic;
+			type RuntimeCall = $call;
+		}
+
+		impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for $runtime
+		where
+			$call: From<LocalCall>,
+		{
+			fn create_signed_transaction<
+				C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+			>(
+				call: $call,
+				public: sp_runtime::testing::UintAuthorityId,
+				account: $account,
+				nonce: u32,
+			) -> Option<Extrinsic> {
+				// The key must sign; the mock extrinsic carries no signature.
+				C::sign(&codec::Encode::encode(&(nonce, &call)), public)?;
+				Some(Extrinsic::new_signed(call, account, (), ()))
+			}
+		}
+
+		/// The worker's key type in this mock: any `UintAuthorityId`.
+		pub struct $authority;
+
+		impl
+			frame_system::offchain::AppCrypto<
+				sp_runtime::testing::UintAuthorityId,
+				sp_runtime::testing::TestSignature,
+			> for $authority
+		{
+			type RuntimeAppPublic = sp_runtime::testing::UintAuthorityId;
+			type GenericPublic = sp_runtime::testing::UintAuthorityId;
+			type GenericSignature = sp_runtime::testing::TestSignature;
+		}
+	};
+}

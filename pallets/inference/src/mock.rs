@@ -5,16 +5,12 @@
 use core::cell::RefCell;
 use std::collections::BTreeMap;
 
-use codec::Encode;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64, Randomness},
 };
 use sp_core::H256;
-use sp_runtime::{
-	testing::{TestSignature, UintAuthorityId},
-	BuildStorage, DispatchError, Perbill,
-};
+use sp_runtime::{BuildStorage, DispatchError, Perbill};
 use veritas_primitives::{
 	inference::{SubmittedResult, VerificationHooks, VerificationStart},
 	model::{
@@ -200,48 +196,7 @@ impl pallet_inference::Config for Test {
 	type BenchmarkHelper = TestModels;
 }
 
-/// Test keys are account numbers (`UintAuthorityId`) with mock signatures;
-/// the keys the "keystore" holds are set with `UintAuthorityId::set_all_keys`.
-pub type Extrinsic = sp_runtime::testing::TestXt<RuntimeCall, ()>;
-
-impl frame_system::offchain::SigningTypes for Test {
-	type Public = UintAuthorityId;
-	type Signature = TestSignature;
-}
-
-impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	type Extrinsic = Extrinsic;
-	type RuntimeCall = RuntimeCall;
-}
-
-impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	fn create_signed_transaction<
-		C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
-	>(
-		call: RuntimeCall,
-		public: UintAuthorityId,
-		account: AccountId,
-		nonce: u32,
-	) -> Option<Extrinsic> {
-		// Signing must work for the key; the mock extrinsic carries no signature.
-		C::sign(&(nonce, &call).encode(), public)?;
-		Some(Extrinsic::new_signed(call, account, (), ()))
-	}
-}
-
-pub struct TestExecutorAuthority;
-
-impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestExecutorAuthority {
-	type RuntimeAppPublic = UintAuthorityId;
-	type GenericPublic = UintAuthorityId;
-	type GenericSignature = TestSignature;
-}
+veritas_primitives::impl_mock_signing!(Test, RuntimeCall, AccountId, TestExecutorAuthority);
 
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_inference::BenchmarkHelper<AccountId> for TestModels {

@@ -6,10 +6,7 @@ use frame_support::{
 	traits::{ConstU128, ConstU32, ConstU64, Hooks},
 };
 use frame_system::EnsureRoot;
-use sp_runtime::{
-	testing::{TestSignature, UintAuthorityId},
-	BuildStorage, Perbill, Permill,
-};
+use sp_runtime::{BuildStorage, Perbill, Permill};
 use veritas_primitives::oracle::{FeedId, FeedName, JsonPath, SourceUrl};
 
 use crate as pallet_oracle;
@@ -63,47 +60,7 @@ impl pallet_settlement::Config for Test {
 	type VerifierReward = Share;
 }
 
-/// Test keys are account numbers (`UintAuthorityId`) with mock signatures;
-/// the keys the "keystore" holds are set with `UintAuthorityId::set_all_keys`.
-pub type Extrinsic = sp_runtime::testing::TestXt<RuntimeCall, ()>;
-
-impl frame_system::offchain::SigningTypes for Test {
-	type Public = UintAuthorityId;
-	type Signature = TestSignature;
-}
-
-impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	type Extrinsic = Extrinsic;
-	type RuntimeCall = RuntimeCall;
-}
-
-impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	fn create_signed_transaction<
-		C: frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature>,
-	>(
-		call: RuntimeCall,
-		public: UintAuthorityId,
-		account: AccountId,
-		_nonce: u32,
-	) -> Option<Extrinsic> {
-		C::sign(&codec::Encode::encode(&call), public)?;
-		Some(Extrinsic::new_signed(call, account, (), ()))
-	}
-}
-
-pub struct TestDataNodeAuthority;
-
-impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestDataNodeAuthority {
-	type RuntimeAppPublic = UintAuthorityId;
-	type GenericPublic = UintAuthorityId;
-	type GenericSignature = TestSignature;
-}
+veritas_primitives::impl_mock_signing!(Test, RuntimeCall, AccountId, TestDataNodeAuthority);
 
 pub const FEED_DEPOSIT: Balance = 50;
 pub const MIN_STAKE: Balance = 1_000;

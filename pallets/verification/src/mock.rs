@@ -10,10 +10,7 @@ use frame_support::{
 	traits::{ConstU128, ConstU32, ConstU64, ConstU8, Hooks, Randomness},
 };
 use sp_core::H256;
-use sp_runtime::{
-	testing::{TestSignature, UintAuthorityId},
-	BuildStorage, DispatchError, DispatchResult, Perbill, Permill,
-};
+use sp_runtime::{BuildStorage, DispatchError, DispatchResult, Perbill, Permill};
 use veritas_primitives::{
 	inference::{InferenceHooks, SubmittedResult, Verdict, VerificationHooks},
 	model::{
@@ -155,48 +152,7 @@ impl ModelInspect<AccountId, Balance, BlockNumber> for TestModels {
 	}
 }
 
-/// Test keys are account numbers (`UintAuthorityId`) with mock signatures;
-/// the keys the "keystore" holds are set with `UintAuthorityId::set_all_keys`.
-pub type Extrinsic = sp_runtime::testing::TestXt<RuntimeCall, ()>;
-
-impl frame_system::offchain::SigningTypes for Test {
-	type Public = UintAuthorityId;
-	type Signature = TestSignature;
-}
-
-impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	type Extrinsic = Extrinsic;
-	type RuntimeCall = RuntimeCall;
-}
-
-impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Test
-where
-	RuntimeCall: From<LocalCall>,
-{
-	fn create_signed_transaction<
-		C: frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature>,
-	>(
-		call: RuntimeCall,
-		public: UintAuthorityId,
-		account: AccountId,
-		_nonce: u32,
-	) -> Option<Extrinsic> {
-		// The key must sign; the mock extrinsic then carries no signature.
-		C::sign(&codec::Encode::encode(&call), public)?;
-		Some(Extrinsic::new_signed(call, account, (), ()))
-	}
-}
-
-pub struct TestVerifierAuthority;
-
-impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestVerifierAuthority {
-	type RuntimeAppPublic = UintAuthorityId;
-	type GenericPublic = UintAuthorityId;
-	type GenericSignature = TestSignature;
-}
+veritas_primitives::impl_mock_signing!(Test, RuntimeCall, AccountId, TestVerifierAuthority);
 
 /// The same seed until the test changes it with `set_seed`.
 pub struct TestRandomness;
