@@ -43,23 +43,6 @@ type RequestRecord = Request<AccountId, Balance, BlockNumber>;
 /// A risky applicant: low income, high debt, a past default.
 const APPLICANT: [f32; 6] = [28.0, 0.62, 590.0, 45.0, 1.0, 1.0];
 
-fn register_loan_risk(weights: FileRef, config: FileRef) -> RuntimeCall {
-	RuntimeCall::Models(pallet_models::Call::register_model {
-		name: ModelName::truncate_from(b"loan-risk".to_vec()),
-		spec: pallet_models::ModelSpec {
-			files: ModelFiles { weights, config: Some(config), tokenizer: None },
-			format: ModelFormat::Safetensors,
-			architecture: Architecture::Mlp,
-			task: TaskKind::TabularClassification { inputs: 6, classes: 2 },
-			pricing: Pricing { per_request: VRT / 10, per_output_token: 0 },
-			policy: ModelPolicy {
-				verification: VerificationPolicy::Quorum { k: 2, n: 3 },
-				comparison: ComparisonRule::Exact,
-			},
-		},
-	})
-}
-
 async fn request(node: &Node, id: u64) -> Option<RequestRecord> {
 	node.storage(&pallet_inference::Requests::<Runtime>::hashed_key_for(id)).await
 }
@@ -68,8 +51,14 @@ async fn request(node: &Node, id: u64) -> Option<RequestRecord> {
 /// Bob ask for a score due in `deadline_blocks` (request 0).
 async fn ask_for_a_score(node: &Node, weights: FileRef, config: FileRef, deadline_blocks: u32) {
 	let (alice, bob) = (Sr25519Keyring::Alice, Sr25519Keyring::Bob);
-	common::register_model_and_executor(node, register_loan_risk(weights, config), alice, alice, 4)
-		.await;
+	common::register_model_and_executor(
+		node,
+		common::register_loan_risk(weights, config),
+		alice,
+		alice,
+		4,
+	)
+	.await;
 
 	let features: Vec<F32Bits> = APPLICANT.iter().copied().map(F32Bits::from).collect();
 	let head = node.best_number().await;

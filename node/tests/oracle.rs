@@ -22,7 +22,6 @@ use veritas_engine::{
 use veritas_primitives::{
 	currency::VRT,
 	inference::{F32Bits, InferenceParams, InlineInput, RequestInput},
-	model::*,
 	oracle::{FeedInput, FeedName, FeedReading, JsonPath, SourceUrl},
 	AccountId, Balance, BlockNumber,
 };
@@ -33,23 +32,6 @@ type RequestRecord = Request<AccountId, Balance, BlockNumber>;
 /// The applicant's other features, around the feed's debt-to-income ratio
 /// (feature 1 of the loan-risk model).
 const OTHER_FEATURES: [f32; 5] = [28.0, 590.0, 45.0, 1.0, 1.0];
-
-fn register_loan_risk(weights: FileRef, config: FileRef) -> RuntimeCall {
-	RuntimeCall::Models(pallet_models::Call::register_model {
-		name: ModelName::truncate_from(b"loan-risk".to_vec()),
-		spec: pallet_models::ModelSpec {
-			files: ModelFiles { weights, config: Some(config), tokenizer: None },
-			format: ModelFormat::Safetensors,
-			architecture: Architecture::Mlp,
-			task: TaskKind::TabularClassification { inputs: 6, classes: 2 },
-			pricing: Pricing { per_request: VRT / 10, per_output_token: 0 },
-			policy: ModelPolicy {
-				verification: VerificationPolicy::Quorum { k: 2, n: 3 },
-				comparison: ComparisonRule::Exact,
-			},
-		},
-	})
-}
 
 async fn latest(node: &Node) -> Option<FeedReading<BlockNumber>> {
 	node.storage(&pallet_oracle::Latest::<Runtime>::hashed_key_for(0)).await
@@ -110,7 +92,8 @@ async fn a_request_scores_with_a_feed_reported_by_data_nodes() {
 	// verifier keys registered, so that the result is checked for real.
 	let store = EmbeddedStore::open(dir.path().join("base/model-store")).expect("opens");
 	let (weights, config) = (fixture("model.safetensors"), fixture("config.json"));
-	let register = register_loan_risk(file_ref(&store, &weights), file_ref(&store, &config));
+	let register =
+		common::register_loan_risk(file_ref(&store, &weights), file_ref(&store, &config));
 	common::register_model_and_executor(&node, register, alice, alice, 4).await;
 	let verifiers = [
 		Sr25519Keyring::Charlie,

@@ -345,6 +345,30 @@ pub fn register_minilm() -> veritas_runtime::RuntimeCall {
 	})
 }
 
+/// The call that registers the loan-risk example model with these files:
+/// six numbers in, two classes out, 0.1 VRT a request, checked by a
+/// Quorum(2, 3) committee under `Exact`.
+pub fn register_loan_risk(
+	weights: veritas_primitives::model::FileRef,
+	config: veritas_primitives::model::FileRef,
+) -> veritas_runtime::RuntimeCall {
+	use veritas_primitives::{currency::VRT, model::*};
+	veritas_runtime::RuntimeCall::Models(pallet_models::Call::register_model {
+		name: ModelName::truncate_from(b"loan-risk".to_vec()),
+		spec: pallet_models::ModelSpec {
+			files: ModelFiles { weights, config: Some(config), tokenizer: None },
+			format: ModelFormat::Safetensors,
+			architecture: Architecture::Mlp,
+			task: TaskKind::TabularClassification { inputs: 6, classes: 2 },
+			pricing: Pricing { per_request: VRT / 10, per_output_token: 0 },
+			policy: ModelPolicy {
+				verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+				comparison: ComparisonRule::Exact,
+			},
+		},
+	})
+}
+
 /// Registers model 0 with `register` (signed by `publisher`) and `executor`
 /// as its executor with 1,000 VRT at stake, waiting for each to land.
 pub async fn register_model_and_executor(
