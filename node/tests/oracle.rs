@@ -95,24 +95,7 @@ async fn a_request_scores_with_a_feed_reported_by_data_nodes() {
 	let register =
 		common::register_loan_risk(file_ref(&store, &weights), file_ref(&store, &config));
 	common::register_model_and_executor(&node, register, alice, alice, 4).await;
-	let verifiers = [
-		Sr25519Keyring::Charlie,
-		Sr25519Keyring::Dave,
-		Sr25519Keyring::Eve,
-		Sr25519Keyring::Ferdie,
-	];
-	for verifier in verifiers {
-		let call = RuntimeCall::Verification(pallet_verification::Call::register_verifier {
-			stake: 100 * VRT,
-		});
-		node.sign_and_submit(call, verifier).await.expect("verifier registered");
-	}
-	let last =
-		pallet_verification::Verifiers::<Runtime>::hashed_key_for(verifiers[3].to_account_id());
-	node.wait_for("the verifiers", Duration::from_secs(30), || async {
-		node.storage::<pallet_verification::VerifierOf<Runtime>>(&last).await.is_some()
-	})
-	.await;
+	common::register_dev_verifiers(&node).await;
 
 	// Bob asks for a score with the feed's value as feature 1.
 	let head = node.best_number().await;

@@ -43,8 +43,6 @@ const PUBLISHER: Sr25519Keyring = Sr25519Keyring::Alice;
 const REQUESTER: Sr25519Keyring = Sr25519Keyring::Alice;
 const CHALLENGER: Sr25519Keyring = Sr25519Keyring::AliceStash;
 const EXECUTOR: Sr25519Keyring = Sr25519Keyring::Bob;
-const VERIFIERS: [Sr25519Keyring; 4] =
-	[Sr25519Keyring::Charlie, Sr25519Keyring::Dave, Sr25519Keyring::Eve, Sr25519Keyring::Ferdie];
 const MAX_FEE: Balance = VRT;
 const CHALLENGE_BOND: Balance = 10 * VRT;
 const APPLICANT: [f32; 6] = [28.0, 0.62, 590.0, 45.0, 1.0, 1.0];
@@ -276,18 +274,7 @@ async fn cheats_are_caught_and_honest_executors_paid() {
 		capacity: 8,
 	});
 	node.sign_and_submit(serve, EXECUTOR).await.expect("executor registered");
-	for verifier in VERIFIERS {
-		let call = RuntimeCall::Verification(pallet_verification::Call::register_verifier {
-			stake: 100 * VRT,
-		});
-		node.sign_and_submit(call, verifier).await.expect("verifier registered");
-	}
-	let last_verifier =
-		pallet_verification::Verifiers::<Runtime>::hashed_key_for(VERIFIERS[3].to_account_id());
-	node.wait_for("the verifiers", Duration::from_secs(30), || async {
-		node.storage::<pallet_verification::VerifierOf<Runtime>>(&last_verifier).await.is_some()
-	})
-	.await;
+	common::register_dev_verifiers(&node).await;
 	let mut chain = Chain { node, next_request: 0 };
 
 	let honest = Mlp::load(MlpConfig::from_json(&config).expect("config"), weights.clone())
