@@ -43,16 +43,6 @@ pub const DEV_VERIFIERS: [&str; 4] = ["//Charlie", "//Dave", "//Eve", "//Ferdie"
 /// report once registered as data nodes.
 pub const DEV_DATA_NODES: [&str; 2] = ["//Alice", "//Bob"];
 
-fn insert_dev_data_node_keys(keystore: &sp_keystore::KeystorePtr) -> Result<(), ServiceError> {
-	use sp_keystore::Keystore;
-	for seed in DEV_DATA_NODES {
-		keystore
-			.sr25519_generate_new(veritas_primitives::keys::DATA_NODE_KEY_TYPE, Some(seed))
-			.map_err(|error| ServiceError::Other(format!("dev key {seed}: {error}")))?;
-	}
-	Ok(())
-}
-
 /// Tells the data node's off-chain worker whether to run: it reads this
 /// flag from the node's persistent off-chain storage, where the runtime
 /// cannot be told otherwise.
@@ -70,13 +60,12 @@ fn set_data_node_flag(backend: &FullBackend, enabled: bool) -> Result<(), Servic
 	Ok(())
 }
 
-fn insert_dev_keys(keystore: &sp_keystore::KeystorePtr) -> Result<(), ServiceError> {
+/// Puts the sr25519 keys of these development seeds in the keystore.
+fn insert_dev_keys<'a>(
+	keystore: &sp_keystore::KeystorePtr,
+	keys: impl IntoIterator<Item = (sp_core::crypto::KeyTypeId, &'a str)>,
+) -> Result<(), ServiceError> {
 	use sp_keystore::Keystore;
-	use veritas_primitives::keys::{EXECUTOR_KEY_TYPE, VERIFIER_KEY_TYPE};
-	let keys = DEV_VERIFIERS
-		.iter()
-		.map(|seed| (VERIFIER_KEY_TYPE, *seed))
-		.chain([(EXECUTOR_KEY_TYPE, "//Alice")]);
 	for (key_type, seed) in keys {
 		keystore
 			.sr25519_generate_new(key_type, Some(seed))
@@ -287,7 +276,12 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 	let engine = match inference {
 		Some(role) => {
 			if role.dev_keys {
-				insert_dev_keys(&keystore_container.keystore())?;
+				use veritas_primitives::keys::{EXECUTOR_KEY_TYPE, VERIFIER_KEY_TYPE};
+				let keys = DEV_VERIFIERS
+					.iter()
+					.map(|seed| (VERIFIER_KEY_TYPE, *seed))
+					.chain([(EXECUTOR_KEY_TYPE, "//Alice")]);
+				insert_dev_keys(&keystore_container.keystore(), keys)?;
 			}
 			if !config.offchain_worker.enabled {
 				log::warn!(
@@ -306,7 +300,9 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 	set_data_node_flag(&backend, data_node.is_some())?;
 	if let Some(role) = data_node {
 		if role.dev_keys {
-			insert_dev_data_node_keys(&keystore_container.keystore())?;
+			let keys =
+				DEV_DATA_NODES.map(|seed| (veritas_primitives::keys::DATA_NODE_KEY_TYPE, seed));
+			insert_dev_keys(&keystore_container.keystore(), keys)?;
 		}
 		if !config.offchain_worker.enabled {
 			log::warn!(
