@@ -113,6 +113,15 @@ pub trait Settlement<AccountId, Balance> {
 		verifiers: &[AccountId],
 	) -> Result<Payouts<Balance>, DispatchError>;
 
+	/// Pays a request that could not be run: each verifier its fee for
+	/// finding out, and the rest back to the payer. The executor and the
+	/// publisher get nothing.
+	fn pay_verifiers(
+		request: RequestId,
+		model_cost: Balance,
+		verifiers: &[AccountId],
+	) -> Result<Payouts<Balance>, DispatchError>;
+
 	/// Settles a proven fraud: refunds the payer in full, slashes `slash` of
 	/// the executor's stake and shares it between the challenger (if any),
 	/// the verifiers and the treasury.

@@ -32,15 +32,20 @@
 //!   publisher gets `PublisherRoyalty × c`, the executor the rest of `c`,
 //!   each attesting verifier `VerifierFeeRate × c`, the treasury
 //!   `ProtocolFeeRate × c`; whatever is left returns to the requester.
-//! - **Refunded** ([`Settlement::refund`]): cancelled or expired requests get
-//!   their whole escrow back.
+//! - **Refunded** ([`Settlement::refund`]): expired requests get their whole
+//!   escrow back.
+//! - **Unrunnable** ([`Settlement::pay_verifiers`]): the verifiers who found
+//!   the request could not be run get their fees; the rest goes back to the
+//!   payer. The executor and publisher get nothing.
 //! - **Fraud** ([`Settlement::punish_fraud`]): the requester gets the whole
 //!   escrow back; the executor loses part of its stake, of which the
 //!   challenger gets `ChallengerReward`, the verifiers share
 //!   `VerifierReward`, and the treasury takes the rest.
 //!
 //! Rounding always favours the requester (refund) or the treasury (slashes),
-//! never creates value.
+//! never creates value. A payout its recipient cannot receive (below the
+//! existential deposit, to an account that was reaped) goes to the treasury,
+//! so no settlement ever fails for it.
 //!
 //! This pallet has no calls of its own: its work is weighed in the calls of
 //! the pallets that use it.
@@ -60,7 +65,7 @@ use frame_support::{
 	pallet_prelude::*,
 	traits::{
 		fungible::{Inspect, InspectHold, Mutate, MutateHold},
-		tokens::{Fortitude, Precision, Restriction},
+		tokens::{DepositConsequence, Fortitude, Precision, Provenance, Restriction},
 	},
 };
 use sp_runtime::{
@@ -195,6 +200,9 @@ pub mod pallet {
 		Held { who: T::AccountId, bond: Bond, amount: BalanceOf<T> },
 		/// A stake or bond was released.
 		Released { who: T::AccountId, bond: Bond, amount: BalanceOf<T> },
+		/// A payout `intended` could not receive (it would stay below the
+		/// existential deposit) went to the treasury instead.
+		PaidToTreasury { intended: T::AccountId, amount: BalanceOf<T> },
 		/// A stake or bond was slashed; `to` is `None` for the treasury.
 		Slashed { who: T::AccountId, bond: Bond, amount: BalanceOf<T>, to: Option<T::AccountId> },
 	}
@@ -242,7 +250,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Moves `amount` from `from`'s hold to `to`'s free balance. Amounts of
-	/// zero are skipped.
+	/// zero are skipped. An amount `to` cannot receive (below the
+	/// existential deposit of an account that no longer exists, say) goes
+	/// to the treasury instead: a payout that cannot land must never stop a
+	/// settlement, or a verdict would stay unsettled and its funds held.
 	fn pay_from_hold(
 		reason: HoldReason,
 		from: &T::AccountId,
@@ -252,6 +263,16 @@ impl<T: Config> Pallet<T> {
 		if amount.is_zero() {
 			return Ok(amount);
 		}
+		let treasury = T::Treasury::get();
+		let to = if to != &treasury
+			&& T::Currency::can_deposit(to, amount, Provenance::Extant)
+				!= DepositConsequence::Success
+		{
+			Self::deposit_event(Event::PaidToTreasury { intended: to.clone(), amount });
+			&treasury
+		} else {
+			to
+		};
 		T::Currency::transfer_on_hold(
 			&Self::reason(reason),
 			from,
@@ -261,6 +282,64 @@ impl<T: Config> Pallet<T> {
 			Restriction::Free,
 			Fortitude::Force,
 		)
+	}
+
+	/// Pays a request out of its escrow: each verifier its fee and, when the
+	/// model ran (`parties` names its executor and publisher), the model's
+	/// cost and the protocol fee; the rest goes back to the payer. All of it
+	/// or none of it, also when called outside a transaction (from a hook).
+	fn pay_out(
+		request: RequestId,
+		parties: Option<(&T::AccountId, &T::AccountId)>,
+		model_cost: BalanceOf<T>,
+		verifiers: &[T::AccountId],
+	) -> Result<Payouts<BalanceOf<T>>, DispatchError> {
+		frame_support::storage::with_storage_layer(|| {
+			let escrow = Escrows::<T>::get(request).ok_or(Error::<T>::UnknownEscrow)?;
+			let quote = Self::split(model_cost, verifiers.len() as u32);
+			let per_verifier = T::VerifierFeeRate::get() * model_cost;
+			let (executor, royalty, treasury, total) = match parties {
+				Some(_) => {
+					let royalty = T::PublisherRoyalty::get() * model_cost;
+					(model_cost.saturating_sub(royalty), royalty, quote.protocol, quote.total)
+				},
+				None => (Zero::zero(), Zero::zero(), Zero::zero(), quote.verification),
+			};
+			ensure!(total <= escrow.amount, Error::<T>::EscrowTooSmall);
+			let payouts = Payouts {
+				executor,
+				royalty,
+				per_verifier,
+				verifiers: verifiers.len() as u32,
+				treasury,
+				refund: escrow.amount.saturating_sub(total),
+			};
+
+			let escrow_reason = HoldReason::RequestEscrow;
+			if let Some((executor, publisher)) = parties {
+				Self::pay_from_hold(escrow_reason, &escrow.payer, executor, payouts.executor)?;
+				Self::pay_from_hold(escrow_reason, &escrow.payer, publisher, payouts.royalty)?;
+			}
+			for verifier in verifiers {
+				Self::pay_from_hold(escrow_reason, &escrow.payer, verifier, per_verifier)?;
+			}
+			Self::pay_from_hold(
+				escrow_reason,
+				&escrow.payer,
+				&T::Treasury::get(),
+				payouts.treasury,
+			)?;
+			T::Currency::release(
+				&Self::reason(escrow_reason),
+				&escrow.payer,
+				payouts.refund,
+				Precision::Exact,
+			)?;
+			Escrows::<T>::remove(request);
+
+			Self::deposit_event(Event::Paid { request, payouts });
+			Ok(payouts)
+		})
 	}
 
 	/// The model cost's parts for `committee_size` verifiers.
@@ -334,47 +413,15 @@ impl<T: Config> Settlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		model_cost: BalanceOf<T>,
 		verifiers: &[T::AccountId],
 	) -> Result<Payouts<BalanceOf<T>>, DispatchError> {
-		// All of it or none of it, also when called outside a transaction
-		// (from a hook).
-		frame_support::storage::with_storage_layer(|| {
-			let escrow = Escrows::<T>::get(request).ok_or(Error::<T>::UnknownEscrow)?;
-			let quote = Self::split(model_cost, verifiers.len() as u32);
-			ensure!(quote.total <= escrow.amount, Error::<T>::EscrowTooSmall);
+		Self::pay_out(request, Some((executor, publisher)), model_cost, verifiers)
+	}
 
-			let royalty = T::PublisherRoyalty::get() * model_cost;
-			let per_verifier = T::VerifierFeeRate::get() * model_cost;
-			let payouts = Payouts {
-				executor: model_cost.saturating_sub(royalty),
-				royalty,
-				per_verifier,
-				verifiers: verifiers.len() as u32,
-				treasury: quote.protocol,
-				refund: escrow.amount.saturating_sub(quote.total),
-			};
-
-			let escrow_reason = HoldReason::RequestEscrow;
-			Self::pay_from_hold(escrow_reason, &escrow.payer, executor, payouts.executor)?;
-			Self::pay_from_hold(escrow_reason, &escrow.payer, publisher, payouts.royalty)?;
-			for verifier in verifiers {
-				Self::pay_from_hold(escrow_reason, &escrow.payer, verifier, per_verifier)?;
-			}
-			Self::pay_from_hold(
-				escrow_reason,
-				&escrow.payer,
-				&T::Treasury::get(),
-				payouts.treasury,
-			)?;
-			T::Currency::release(
-				&Self::reason(escrow_reason),
-				&escrow.payer,
-				payouts.refund,
-				Precision::Exact,
-			)?;
-			Escrows::<T>::remove(request);
-
-			Self::deposit_event(Event::Paid { request, payouts });
-			Ok(payouts)
-		})
+	fn pay_verifiers(
+		request: RequestId,
+		model_cost: BalanceOf<T>,
+		verifiers: &[T::AccountId],
+	) -> Result<Payouts<BalanceOf<T>>, DispatchError> {
+		Self::pay_out(request, None, model_cost, verifiers)
 	}
 
 	fn punish_fraud(

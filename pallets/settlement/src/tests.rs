@@ -265,3 +265,57 @@ proptest! {
 		});
 	}
 }
+
+/// A payout below the existential deposit to an account that does not exist
+/// (a publisher whose account was reaped, say) cannot land. It goes to the
+/// treasury instead of failing the settlement, which would leave the verdict
+/// unsettled and the escrow held.
+#[test]
+fn a_payout_the_recipient_cannot_receive_goes_to_the_treasury() {
+	run_test(|| {
+		const REAPED: AccountId = 42;
+		assert_eq!(free(REAPED), 0);
+		assert_ok!(Settlement::escrow(1, &REQUESTER, 200));
+		let treasury = free(TREASURY);
+		// A cost of 50: the royalty (5) is below the existential deposit (10).
+		let payouts =
+			Settlement::pay_accepted(1, &EXECUTOR, &REAPED, 50, &[]).expect("settles all the same");
+		assert_eq!(payouts.royalty, 5);
+		assert_eq!(free(REAPED), 0);
+		// The protocol fee (2) and the royalty (5) both reach the treasury.
+		assert_eq!(free(TREASURY), treasury + 2 + 5);
+		assert!(System::events().iter().any(|record| record.event
+			== RuntimeEvent::Settlement(Event::PaidToTreasury { intended: REAPED, amount: 5 })));
+		assert!(Escrows::<Test>::get(1).is_none());
+		assert_eq!(escrowed(REQUESTER), 0);
+	});
+}
+
+/// A request nobody could run: the verifiers get their fees from the escrow,
+/// the payer the rest, the executor and publisher nothing.
+#[test]
+fn pay_verifiers_pays_only_the_verifiers_and_refunds_the_rest() {
+	run_test(|| {
+		assert_ok!(Settlement::escrow(1, &REQUESTER, 1_650));
+		let (executor, publisher, treasury) = (free(EXECUTOR), free(PUBLISHER), free(TREASURY));
+		let payouts = Settlement::pay_verifiers(1, 1_000, &VERIFIERS[..2]).expect("pays");
+		assert_eq!((payouts.executor, payouts.royalty, payouts.treasury), (0, 0, 0));
+		assert_eq!((payouts.per_verifier, payouts.verifiers, payouts.refund), (200, 2, 1_250));
+		for verifier in &VERIFIERS[..2] {
+			assert_eq!(free(*verifier), ENDOWMENT + 200);
+		}
+		assert_eq!(free(REQUESTER), ENDOWMENT - 400);
+		assert_eq!(
+			(free(EXECUTOR), free(PUBLISHER), free(TREASURY)),
+			(executor, publisher, treasury)
+		);
+		assert_eq!(escrowed(REQUESTER), 0);
+		assert_noop!(Settlement::pay_verifiers(1, 1_000, &VERIFIERS), Error::<Test>::UnknownEscrow);
+		// An escrow too small for the fees is refused whole.
+		assert_ok!(Settlement::escrow(2, &REQUESTER, 100));
+		assert_noop!(
+			Settlement::pay_verifiers(2, 1_000, &VERIFIERS),
+			Error::<Test>::EscrowTooSmall
+		);
+	});
+}
