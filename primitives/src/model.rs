@@ -228,7 +228,8 @@ pub struct ModelPolicy<Balance, BlockNumber> {
 pub enum PolicyError {
 	/// `n` is zero, or larger than [`MAX_COMMITTEE_SIZE`].
 	BadCommitteeSize,
-	/// `k` is zero or larger than `n`.
+	/// `k` is larger than `n`, or not more than half of it: a minority of
+	/// the committee would decide.
 	BadThreshold,
 	/// An optimistic window of zero blocks.
 	ZeroWindow,
@@ -244,7 +245,9 @@ impl<Balance, BlockNumber: PartialEq + Default> ModelPolicy<Balance, BlockNumber
 		let committee = |k: u8, n: u8| {
 			if n == 0 || n > MAX_COMMITTEE_SIZE {
 				Err(PolicyError::BadCommitteeSize)
-			} else if k == 0 || k > n {
+			} else if k > n || u16::from(k) * 2 <= u16::from(n) {
+				// A minority must never decide: k matches accept a result
+				// outright, so k must be more than half the committee.
 				Err(PolicyError::BadThreshold)
 			} else {
 				Ok(())
@@ -383,6 +386,21 @@ mod tests {
 			quorum(0, 3, ComparisonRule::Exact).validate(&EMBEDDING),
 			Err(PolicyError::BadThreshold)
 		);
+		// A minority never decides: k must be more than half of n.
+		for (k, n) in [(1, 32), (16, 32), (1, 2), (2, 4)] {
+			assert_eq!(
+				quorum(k, n, ComparisonRule::Exact).validate(&EMBEDDING),
+				Err(PolicyError::BadThreshold),
+				"{k} of {n}"
+			);
+		}
+		for (k, n) in [(17, 32), (1, 1), (2, 2), (3, 4), (3, 5)] {
+			assert_eq!(
+				quorum(k, n, ComparisonRule::Exact).validate(&EMBEDDING),
+				Ok(()),
+				"{k} of {n}"
+			);
+		}
 		let sampled = Policy {
 			verification: VerificationPolicy::Sampled {
 				permill: Permill::from_percent(10),
