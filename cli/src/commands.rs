@@ -498,7 +498,8 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 			.map_err(|e| format!("request {request}: {e}"))?;
 		let status = update["request"]["status"].as_str().unwrap_or_default().to_string();
 		eprintln!("block {}: {status}", update["block"]);
-		if ["Accepted", "Rejected", "Expired", "Cancelled"].contains(&status.as_str()) {
+		if ["Accepted", "Rejected", "Expired", "Cancelled", "Unrunnable"].contains(&status.as_str())
+		{
 			break;
 		}
 	}

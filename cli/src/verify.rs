@@ -131,5 +131,8 @@ pub async fn verify(
 			println!("Mismatch");
 			std::process::exit(MISMATCH_EXIT);
 		},
+		Attestation::Unrunnable(reason) => {
+			Err(format!("the request cannot be run here: {reason:?}"))
+		},
 	}
 }

@@ -162,10 +162,15 @@ pub enum RequestStatus {
 	Accepted,
 	/// Proven wrong: the executor was slashed, the requester refunded.
 	Rejected,
-	/// Cancelled by the requester before a result; refunded.
+	/// Cancelled by the requester before a result. The requester paid the
+	/// model's price (it may have seen the output in the pool) and got the
+	/// rest back.
 	Cancelled,
 	/// No result by the deadline; refunded, the executor penalised.
 	Expired,
+	/// The verifiers could not run it; refunded less their fees, nobody
+	/// slashed.
+	Unrunnable,
 }
 
 impl RequestStatus {
@@ -177,6 +182,7 @@ impl RequestStatus {
 				| RequestStatus::Rejected
 				| RequestStatus::Cancelled
 				| RequestStatus::Expired
+				| RequestStatus::Unrunnable
 		)
 	}
 }
@@ -248,6 +254,11 @@ pub enum Verdict<AccountId> {
 	/// The result was proven wrong; the challenger (if any) and these
 	/// verifiers are rewarded from the executor's stake.
 	Fraud { challenger: Option<AccountId>, verifiers: Vec<AccountId> },
+	/// A dispute found the request could not be run: nobody is at fault for
+	/// the output. The requester gets its escrow back less the fees of these
+	/// verifiers, who did the work of finding out; the executor is not paid
+	/// and not slashed.
+	Unrunnable { verifiers: Vec<AccountId> },
 }
 
 /// What a committee member says of an executor's output, after running
@@ -260,6 +271,65 @@ pub enum Attestation {
 	Match,
 	/// It does not.
 	Mismatch,
+	/// The verifier could not run the request at all, for this reason. It
+	/// says nothing of the output; it is an answer, not an absence, so it
+	/// is never punished as a no-show.
+	Unrunnable(UnrunnableReason),
+}
+
+/// Why a verifier could not run a request: the class of its engine's failure.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum UnrunnableReason {
+	/// A model file or the stored input did not hash to its recorded digest.
+	DigestMismatch,
+	/// The input does not suit the model.
+	BadInput,
+	/// The model could not be loaded or run (a malformed or hostile file, or
+	/// one beyond the engine's limits).
+	ModelFailed,
+}
+
+/// Why an inline input is refused for a task.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum InputError {
+	/// No bytes.
+	Empty,
+	/// A text model's input is not UTF-8.
+	NotText,
+	/// A tabular model's input is not the SCALE encoding of `Vec<F32Bits>`.
+	NotNumbers,
+	/// A tabular model's input has the wrong number of features.
+	WrongFeatureCount,
+	/// A feature is NaN or infinite.
+	NotFinite,
+}
+
+/// Checks that `bytes` is an input `task` can run: UTF-8 text for text
+/// models; exactly `inputs` finite f32 values, SCALE-encoded, for tabular
+/// ones. Executors and verifiers decode inputs the same way, so an input
+/// that passes here does not fail them for its form.
+pub fn check_inline_input(task: &TaskKind, bytes: &[u8]) -> Result<(), InputError> {
+	if bytes.is_empty() {
+		return Err(InputError::Empty);
+	}
+	match *task {
+		TaskKind::TextEmbedding { .. } | TaskKind::TextGeneration { .. } => {
+			core::str::from_utf8(bytes).map(|_| ()).map_err(|_| InputError::NotText)
+		},
+		TaskKind::TabularClassification { inputs, .. } | TaskKind::TabularRegression { inputs } => {
+			let values =
+				Vec::<F32Bits>::decode_all(&mut &bytes[..]).map_err(|_| InputError::NotNumbers)?;
+			if values.len() != inputs as usize {
+				return Err(InputError::WrongFeatureCount);
+			}
+			if !values.iter().all(|value| value.to_f32().is_finite()) {
+				return Err(InputError::NotFinite);
+			}
+			Ok(())
+		},
+	}
 }
 
 /// How verification hands its verdict back to the inference pallet.
@@ -368,6 +438,32 @@ mod tests {
 			InferenceOutput::decode_for(&trailing, &EMBEDDING, &params),
 			Err(OutputError::Undecodable)
 		);
+	}
+
+	#[test]
+	fn inline_inputs_are_checked_against_the_task() {
+		let tabular = TaskKind::TabularRegression { inputs: 2 };
+		let numbers = |values: &[f32]| {
+			values.iter().map(|value| F32Bits::from(*value)).collect::<Vec<_>>().encode()
+		};
+		assert_eq!(check_inline_input(&tabular, &numbers(&[1.0, -2.5])), Ok(()));
+		assert_eq!(check_inline_input(&tabular, &[]), Err(InputError::Empty));
+		assert_eq!(check_inline_input(&tabular, &[0xff]), Err(InputError::NotNumbers));
+		assert_eq!(
+			check_inline_input(&tabular, &numbers(&[1.0])),
+			Err(InputError::WrongFeatureCount)
+		);
+		assert_eq!(
+			check_inline_input(&tabular, &numbers(&[1.0, f32::NAN])),
+			Err(InputError::NotFinite)
+		);
+		assert_eq!(
+			check_inline_input(&tabular, &numbers(&[f32::INFINITY, 1.0])),
+			Err(InputError::NotFinite)
+		);
+		assert_eq!(check_inline_input(&EMBEDDING, "héllo".as_bytes()), Ok(()));
+		assert_eq!(check_inline_input(&GENERATION, &[0xff]), Err(InputError::NotText));
+		assert_eq!(check_inline_input(&GENERATION, &[]), Err(InputError::Empty));
 	}
 
 	#[test]

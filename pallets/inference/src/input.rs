@@ -5,7 +5,7 @@ use codec::{DecodeAll, Encode};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{traits::Saturating, DispatchError};
 use veritas_primitives::{
-	inference::{F32Bits, InlineInput, RequestInput},
+	inference::{check_inline_input, F32Bits, InlineInput, InputError, RequestInput},
 	model::TaskKind,
 	oracle::{DataFeeds, FeedError, FeedInput},
 };
@@ -17,15 +17,16 @@ type ResolvedInput<T> = (RequestInput, Option<FeedInput<BlockNumberFor<T>>>);
 
 impl<T: Config> Pallet<T> {
 	/// The input the request records, and the feed reading inside it: inline
-	/// and stored inputs as given (once checked to be there), feed inputs
-	/// with the feed's latest value put into the features.
+	/// inputs as given once checked against the task, stored inputs as given
+	/// once checked to be there (their bytes are checked by whoever fetches
+	/// them), feed inputs with the feed's latest value put into the features.
 	pub(crate) fn resolve_input(
 		input: RequestInput,
 		task: &TaskKind,
 	) -> Result<ResolvedInput<T>, DispatchError> {
 		match input {
 			RequestInput::Inline(bytes) => {
-				frame_support::ensure!(!bytes.is_empty(), Error::<T>::EmptyInput);
+				Self::check_inline(task, &bytes)?;
 				Ok((RequestInput::Inline(bytes), None))
 			},
 			RequestInput::Stored(file) => {
@@ -60,11 +61,23 @@ impl<T: Config> Pallet<T> {
 				values.insert(position.into(), F32Bits::from(reading.as_f32()));
 				let resolved =
 					InlineInput::try_from(values.encode()).map_err(|_| Error::<T>::BadFeatures)?;
+				Self::check_inline(task, &resolved)?;
 				Ok((
 					RequestInput::Inline(resolved),
 					Some(FeedInput { feed: feed_id, reading, position }),
 				))
 			},
 		}
+	}
+
+	/// Refuses an inline input the task cannot run, with the reason.
+	fn check_inline(task: &TaskKind, bytes: &[u8]) -> Result<(), Error<T>> {
+		check_inline_input(task, bytes).map_err(|error| match error {
+			InputError::Empty => Error::<T>::EmptyInput,
+			InputError::NotText => Error::<T>::InputNotText,
+			InputError::NotNumbers => Error::<T>::InputNotNumbers,
+			InputError::WrongFeatureCount => Error::<T>::WrongFeatureCount,
+			InputError::NotFinite => Error::<T>::FeatureNotFinite,
+		})
 	}
 }

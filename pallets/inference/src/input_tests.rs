@@ -1,4 +1,5 @@
-//! Requests whose input takes a data feed's latest value.
+//! Inline inputs checked against the model's task, and requests whose input
+//! takes a data feed's latest value.
 
 use codec::Encode;
 use frame_support::{assert_noop, assert_ok};
@@ -121,5 +122,45 @@ fn feed_inputs_are_refused_with_a_reason() {
 				Error::<Test>::BadFeatures
 			);
 		}
+	});
+}
+
+/// The attack: a request nobody can run (`0xff` to a tabular model) used to
+/// be accepted, then drained the honest verifiers who could not check it.
+/// It is refused when it is made, with the reason.
+#[test]
+fn an_inline_input_the_model_cannot_run_is_refused_when_requested() {
+	run_test(|| {
+		register_executor();
+		let inline = |bytes: Vec<u8>| RequestInput::Inline(InlineInput::truncate_from(bytes));
+		assert_noop!(request(TABULAR_MODEL, inline(vec![0xff])), Error::<Test>::InputNotNumbers);
+		assert_noop!(
+			request(TABULAR_MODEL, RequestInput::Inline(features(&[1.0, 2.0]))),
+			Error::<Test>::WrongFeatureCount
+		);
+		assert_noop!(
+			request(TABULAR_MODEL, RequestInput::Inline(features(&[1.0, f32::NAN, 2.0]))),
+			Error::<Test>::FeatureNotFinite
+		);
+		assert_noop!(
+			request(EMBEDDING_MODEL, inline(vec![0xc3, 0x28])),
+			Error::<Test>::InputNotText
+		);
+		assert_noop!(request(TABULAR_MODEL, inline(vec![])), Error::<Test>::EmptyInput);
+		assert_ok!(request(TABULAR_MODEL, RequestInput::Inline(features(&[1.0, -2.0, 0.5]))));
+		assert_ok!(request(EMBEDDING_MODEL, inline("ünïcode".as_bytes().to_vec())));
+	});
+}
+
+#[test]
+fn a_feed_input_with_a_feature_that_is_not_finite_is_refused() {
+	run_test(|| {
+		register_executor();
+		System::set_block_number(8);
+		TestFeeds::set(FEED, Ok(reading(421_234, 4, 3)));
+		assert_noop!(
+			request(TABULAR_MODEL, feed_input(features(&[f32::INFINITY, 1.0]), 1, 5)),
+			Error::<Test>::FeatureNotFinite
+		);
 	});
 }

@@ -28,8 +28,13 @@
 //! policy and task at that moment: changes to the model apply to new
 //! requests only.
 //!
-//! The requester may [`Pallet::cancel_request`] (full refund) until a result
-//! arrives.
+//! An inline input is checked against the model's task when the request is
+//! made (text must be UTF-8; tabular features must be the model's number of
+//! finite values), so that nobody can pay for work no executor or verifier
+//! can do.
+//!
+//! The requester may [`Pallet::cancel_request`] until a result arrives, for
+//! the model's price (not for free: it may have seen the result in the pool).
 //!
 //! ## Results
 //!
@@ -305,7 +310,8 @@ pub mod pallet {
 			max_fee: BalanceOf<T>,
 			deadline: BlockNumberFor<T>,
 		},
-		/// The requester cancelled.
+		/// The requester cancelled: it paid the model's price and got `refund`
+		/// back.
 		RequestCancelled { request: RequestId, refund: BalanceOf<T> },
 		/// The executor submitted a result; it is being verified.
 		ResultSubmitted {
@@ -318,6 +324,8 @@ pub mod pallet {
 		RequestAccepted { request: RequestId },
 		/// The result was proven wrong.
 		RequestRejected { request: RequestId },
+		/// The verifiers could not run the request: refunded less their fees.
+		RequestUnrunnable { request: RequestId },
 		/// No result came by the deadline.
 		RequestExpired { request: RequestId, executor: T::AccountId, slashed: BalanceOf<T> },
 	}
@@ -354,6 +362,15 @@ pub mod pallet {
 		InsufficientBalance,
 		/// An inline input is empty, or a stored input has no CID or size.
 		EmptyInput,
+		/// A text model's inline input is not UTF-8.
+		InputNotText,
+		/// A tabular model's inline input is not SCALE-encoded f32 values.
+		InputNotNumbers,
+		/// A tabular model's inline input has another number of features
+		/// than the model takes.
+		WrongFeatureCount,
+		/// A tabular feature is NaN or infinite.
+		FeatureNotFinite,
 		/// The parameters do not fit the model (token count, or tokens from a
 		/// model that generates none).
 		BadParams,
@@ -597,7 +614,15 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Cancels a request that has no result yet, refunding it in full.
+		/// Cancels a request that has no result yet. The requester pays the
+		/// model's price for it (for the most tokens it asked for) as if it
+		/// had been accepted unverified, and gets the rest back.
+		///
+		/// Why not free: the executor may have started, and its result may
+		/// already sit in the transaction pool, output in clear; a free cancel
+		/// placed ahead of it would get the inference for nothing. A
+		/// requester that only wants its money back from an executor that
+		/// never answers waits for the deadline: a full refund.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::cancel_request())]
 		pub fn cancel_request(origin: OriginFor<T>, request: RequestId) -> DispatchResult {
@@ -606,14 +631,21 @@ pub mod pallet {
 			ensure!(record.requester == who, Error::<T>::NotRequester);
 			ensure!(record.status == RequestStatus::Assigned, Error::<T>::NotAwaitingResult);
 
-			let refund = T::Settlement::refund(request)?;
+			let price = Self::model_cost(&record.pricing, record.params.max_new_tokens);
+			let payouts = T::Settlement::pay_accepted(
+				request,
+				&record.executor,
+				&record.publisher,
+				price,
+				&[],
+			)?;
 			Self::close(
 				request,
 				&mut record,
 				RequestStatus::Cancelled,
-				Some(Settled::Refunded(refund)),
+				Some(Settled::Paid(payouts)),
 			);
-			Self::deposit_event(Event::RequestCancelled { request, refund });
+			Self::deposit_event(Event::RequestCancelled { request, refund: payouts.refund });
 			Ok(())
 		}
 
@@ -803,6 +835,24 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Settles a proven fraud: slashes the executor, refunds the requester.
+	/// Settles a request the verifiers could not run: they get their fees
+	/// (as many as the policy's committee paid for), the requester the rest.
+	/// Nobody is at fault for an output nobody could check: the executor is
+	/// neither paid nor slashed.
+	fn refund_unrunnable(
+		request: RequestId,
+		mut record: RequestOf<T>,
+		verifiers: alloc::vec::Vec<T::AccountId>,
+	) -> DispatchResult {
+		let tokens = record.result.as_ref().map_or(0, |result| result.generated_tokens);
+		let model_cost = Self::model_cost(&record.pricing, tokens);
+		let covered = verifiers.len().min(Self::committee_size(&record.policy) as usize);
+		let payouts = T::Settlement::pay_verifiers(request, model_cost, &verifiers[..covered])?;
+		Self::close(request, &mut record, RequestStatus::Unrunnable, Some(Settled::Paid(payouts)));
+		Self::deposit_event(Event::RequestUnrunnable { request });
+		Ok(())
+	}
+
 	fn reject(
 		request: RequestId,
 		mut record: RequestOf<T>,
@@ -872,6 +922,9 @@ impl<T: Config> InferenceHooks<T::AccountId> for Pallet<T> {
 			Verdict::Accepted { verifiers } => Self::accept(request, record, verifiers),
 			Verdict::Fraud { challenger, verifiers } => {
 				Self::reject(request, record, challenger, verifiers)
+			},
+			Verdict::Unrunnable { verifiers } => {
+				Self::refund_unrunnable(request, record, verifiers)
 			},
 		}
 	}

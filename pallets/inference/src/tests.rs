@@ -376,6 +376,10 @@ fn request_errors() {
 			request(EMBEDDING_MODEL, text(b""), embedding_params(), FEE, 11),
 			Error::<Test>::EmptyInput
 		);
+		assert_noop!(
+			request(GENERATION_MODEL, text(&[0xff, 0xfe]), generation_params(1), FEE, 11),
+			Error::<Test>::InputNotText
+		);
 		let empty_file = FileRef { cid: Cid::default(), digest: [0; 32], size: 3 };
 		assert_noop!(
 			request(EMBEDDING_MODEL, RequestInput::Stored(empty_file), embedding_params(), FEE, 11),
@@ -465,18 +469,53 @@ fn assignment_follows_stake() {
 }
 
 #[test]
-fn cancelling_refunds_in_full() {
+fn cancelling_costs_the_models_price() {
 	run_test(|| {
 		register(EXECUTOR, STAKE, &[EMBEDDING_MODEL], 1);
+		let executor_free = free(EXECUTOR);
 		let request = request_embedding(FEE);
 		assert_ok!(Inference::cancel_request(RuntimeOrigin::signed(REQUESTER), request));
-		assert_eq!(free(REQUESTER), ENDOWMENT);
+		// The price (100) and the protocol fee (5), as for an unverified
+		// acceptance; the rest comes back.
+		assert_eq!(free(REQUESTER), ENDOWMENT - 105);
+		assert_eq!(free(EXECUTOR), executor_free + 90);
+		assert_eq!(free(PUBLISHER), ENDOWMENT + 10);
 		let record = Requests::<Test>::get(request).expect("kept until pruned");
 		assert_eq!(record.status, RequestStatus::Cancelled);
-		assert_eq!(record.settled, Some(Settled::Refunded(FEE)));
+		assert!(matches!(record.settled, Some(Settled::Paid(p)) if p.refund == FEE - 105));
 		assert!(!PendingWork::<Test>::contains_key(EXECUTOR, request));
 		assert_eq!(Inference::open_requests(EMBEDDING_MODEL), 0);
-		System::assert_last_event(Event::RequestCancelled { request, refund: FEE }.into());
+		System::assert_last_event(Event::RequestCancelled { request, refund: FEE - 105 }.into());
+	});
+}
+
+/// The attack: the requester watches the pool, sees the executor's
+/// `submit_result` (the output in clear), and places a tipped cancel ahead
+/// of it. It used to keep the output and get a full refund. Now the cancel
+/// costs what the result would have, so seeing the output is never free.
+#[test]
+fn a_cancel_placed_ahead_of_the_result_does_not_get_the_inference_free() {
+	run_test(|| {
+		register(EXECUTOR, STAKE, &[GENERATION_MODEL], 1);
+		let request = crate::NextRequestId::<Test>::get();
+		assert_ok!(try_request(GENERATION_MODEL, generation_params(8), FEE));
+		// The executor's result (8 tokens) waits in the pool; the cancel lands
+		// first.
+		assert_ok!(Inference::cancel_request(RuntimeOrigin::signed(REQUESTER), request));
+		assert_noop!(
+			submit(EXECUTOR, request, generation_output(8)),
+			Error::<Test>::NotAwaitingResult
+		);
+		let paid = ENDOWMENT - free(REQUESTER);
+		let quote = Inference::quote_for(
+			&TestModels::model(GENERATION_MODEL).expect("registered"),
+			&generation_params(8),
+		)
+		.expect("quotes");
+		// At least the model's price for every token asked for, and the
+		// protocol's share: what an accepted result without verifiers costs.
+		assert_eq!(paid, quote.model + quote.protocol);
+		assert!(paid > 0);
 	});
 }
 
@@ -665,6 +704,34 @@ fn a_fraud_verdict_slashes_the_executor_and_refunds_the_requester() {
 		assert_eq!(record.status, RequestStatus::Rejected);
 		assert!(matches!(record.settled, Some(Settled::Fraud(p)) if p.slashed == STAKE / 2));
 		System::assert_last_event(Event::RequestRejected { request }.into());
+	});
+}
+
+/// A request the verifiers could not run: they get their fees, the
+/// requester the rest; the executor is neither paid nor slashed.
+#[test]
+fn an_unrunnable_verdict_pays_the_verifiers_and_refunds_the_rest() {
+	run_test(|| {
+		TestVerification::verify_later();
+		register(EXECUTOR, STAKE, &[EMBEDDING_MODEL], 1);
+		let executor_free = free(EXECUTOR);
+		let request = request_embedding(FEE);
+		assert_ok!(submit(EXECUTOR, request, embedding_output()));
+		assert_ok!(Inference::on_verdict(
+			request,
+			Verdict::Unrunnable { verifiers: VERIFIERS.to_vec() }
+		));
+		for verifier in VERIFIERS {
+			assert_eq!(free(verifier), ENDOWMENT + 20);
+		}
+		assert_eq!(free(REQUESTER), ENDOWMENT - 40);
+		assert_eq!(free(EXECUTOR), executor_free);
+		let executor = Executors::<Test>::get(EXECUTOR).expect("kept");
+		assert_eq!((executor.stake, executor.reputation, executor.open), (STAKE, 0, 0));
+		let record = Requests::<Test>::get(request).expect("kept");
+		assert_eq!(record.status, RequestStatus::Unrunnable);
+		assert!(record.status.is_final());
+		System::assert_last_event(Event::RequestUnrunnable { request }.into());
 	});
 }
 
@@ -895,13 +962,13 @@ proptest! {
 					Step::Verdict { pick: index, fraud, challenged, verifiers } => match pick(index) {
 						Some(id) => {
 							let verifiers = VERIFIERS[..verifiers].to_vec();
-							let verdict = if fraud {
-								Verdict::Fraud {
+							let verdict = match (fraud, challenged) {
+								(true, _) => Verdict::Fraud {
 									challenger: challenged.then_some(CHALLENGER),
 									verifiers,
-								}
-							} else {
-								Verdict::Accepted { verifiers }
+								},
+								(false, false) => Verdict::Accepted { verifiers },
+								(false, true) => Verdict::Unrunnable { verifiers },
 							};
 							frame_support::storage::with_storage_layer(|| {
 								Inference::on_verdict(id, verdict)
