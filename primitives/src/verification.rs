@@ -18,11 +18,17 @@ pub enum VerificationStage {
 	Window,
 	/// A quorum committee: `k` matching attestations accept the result.
 	Quorum { k: u8 },
-	/// A challenge's committee: a majority of mismatches proves fraud; a
-	/// majority of matches contradicts the challenge and opens a dispute.
+	/// A challenge's committee: a majority of matches upholds the result;
+	/// anything else (a finding of fraud among it) goes to a dispute.
 	Challenge,
 	/// The second and last round: a larger committee's majority stands.
 	Dispute,
+	/// A challenge landed; its committee is drawn from the next block's
+	/// seed, which the challenger cannot know when it signs.
+	SelectingChallenge,
+	/// The first round could not accept; the dispute's committee is drawn
+	/// from the next block's seed, which no voter can know when it votes.
+	SelectingDispute,
 }
 
 impl VerificationStage {

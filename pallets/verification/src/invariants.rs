@@ -11,7 +11,8 @@ use crate::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// - the eligible list holds exactly the active verifiers, once each;
+	/// - the eligible list holds exactly the active verifiers, once each,
+	///   with their stakes;
 	/// - each verifier's seat count equals its seats, and each seat is in a
 	///   committee of an open round, unattested;
 	/// - every unattested member of an open round holds a seat; votes come
@@ -30,9 +31,17 @@ impl<T: Config> Pallet<T> {
 			*seats.entry(who).or_default() += 1;
 		}
 		for (who, verifier) in Verifiers::<T>::iter() {
-			let listed = active.iter().filter(|member| **member == who).count();
+			let listed: alloc::vec::Vec<_> =
+				active.iter().filter(|(member, _)| *member == who).collect();
 			let expected = usize::from(verifier.status == VerifierStatus::Active);
-			ensure!(listed == expected, "the eligible list disagrees with a verifier's status");
+			ensure!(
+				listed.len() == expected,
+				"the eligible list disagrees with a verifier's status"
+			);
+			ensure!(
+				listed.iter().all(|(_, stake)| *stake == verifier.stake),
+				"the eligible list's stake differs from the verifier's"
+			);
 			ensure!(
 				seats.remove(&who).unwrap_or(0) == verifier.seats,
 				"a verifier's seat count differs from its seats"
@@ -44,7 +53,7 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(seats.is_empty(), "a seat held by an unknown verifier");
 		ensure!(
-			active.iter().all(Verifiers::<T>::contains_key),
+			active.iter().all(|(member, _)| Verifiers::<T>::contains_key(member)),
 			"the eligible list names an unknown verifier"
 		);
 		for (request, record) in Verifications::<T>::iter() {
@@ -77,6 +86,12 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				record.stage != Stage::Selecting || record.committee.is_empty(),
 				"a committee before the draw"
+			);
+			ensure!(record.stage.is_round() || record.votes.is_empty(), "votes outside a round");
+			ensure!(
+				record.challenger.is_some()
+					|| !matches!(record.stage, Stage::SelectingChallenge | Stage::Challenge),
+				"a challenge without a challenger"
 			);
 		}
 		Ok(())

@@ -19,14 +19,17 @@
 //! pallet-inference hands every result over through
 //! [`VerificationHooks::on_result_submitted`]. Nothing is decided in that
 //! block: the committee is drawn on the next block, from randomness the
-//! executor could not see when it submitted ([`committee`]). Then, by the
-//! policy the request was made under:
+//! executor could not see when it submitted ([`committee`]). Every later
+//! committee is drawn the same way, a block after the transaction that
+//! asked for it. Seats go by stake. Then, by the policy the request was
+//! made under:
 //! - `Quorum { k, n }`: `n` verifiers (never the executor) attest; `k`
 //!   matches accept the result.
 //! - `Optimistic { window_blocks, challenge_bond }`: the result is accepted
 //!   when the window ends, unless someone (not the executor) calls
-//!   [`Pallet::challenge`] with the bond, which opens a committee of
-//!   [`Config::ChallengeCommitteeSize`].
+//!   [`Pallet::challenge`] with the bond, which opens (on the next block) a
+//!   committee of [`Config::ChallengeCommitteeSize`] whose majority of
+//!   matches upholds the result.
 //! - `Sampled { permill, k, n }`: a quorum with probability `permill`,
 //!   otherwise optimistic with [`Config::SampledWindow`] and
 //!   [`Config::SampledChallengeBond`].
@@ -34,17 +37,21 @@
 //! ## Attestations and disputes
 //!
 //! Committee members call [`Pallet::attest`] once each, before the round's
-//! deadline ([`Config::AttestationPeriod`]), with `Match` or `Mismatch` and
-//! the digest of their own output (under `Exact`, the chain checks that the
-//! verdict agrees with the digests). A round escalates to a second, larger
-//! committee ([`Config::DisputeCommitteeSize`], drawn among those not in the
-//! first) when a quorum can no longer reach `k` matches, or when a challenge's
-//! committee sides with the executor. The dispute's majority stands; there is
-//! no third round. Its losing side pays: the executor (fraud), or the
-//! challenger's bond and the first-round verifiers who attested against the
-//! majority ([`Config::WrongAttestationSlash`]). Members who let a deadline
-//! pass lose [`Config::NoShowSlash`] and a point of reputation. Fraud is
-//! never presumed: a round that ends without a majority for it accepts.
+//! deadline ([`Config::AttestationPeriod`]), with `Match`, `Mismatch` or
+//! `Unrunnable(reason)` and the digest of their own output (under `Exact`,
+//! the chain checks that a match or mismatch agrees with the digests).
+//!
+//! A first round can only accept. Whatever it cannot accept (a finding of
+//! fraud, a request nobody could run, a mismatch under `Exact`, silence)
+//! goes to a second, larger committee ([`Config::DisputeCommitteeSize`],
+//! drawn on the next block among those not in the first). A dispute is
+//! decided when one answer holds a majority of its seats; there is no third
+//! round. Only a decided dispute punishes: the executor
+//! (fraud), or the challenger's bond and the verifiers of both rounds who
+//! attested against it ([`Config::WrongAttestationSlash`]). A dispute with
+//! no majority accepts and slashes nobody: fraud is never presumed.
+//! Members who let a deadline pass lose [`Config::NoShowSlash`] and a point
+//! of reputation; `Unrunnable` is an answer, not an absence.
 //!
 //! The verdict goes back through [`InferenceHooks::on_verdict`], which
 //! settles: accepted results pay the attesting verifiers from the request's
@@ -61,8 +68,11 @@
 //! ## Bounded work
 //!
 //! Every stage has a due block; `on_initialize` handles the requests due in
-//! its block (at most [`Config::MaxDuePerBlock`]), charging their measured
-//! weight. Committees come from at most [`Config::MaxVerifiers`] candidates.
+//! its block (at most [`Config::MaxDuePerBlock`]; a full block's list spills
+//! over to the next), charging their measured weight. A stage whose due
+//! block has passed can be ended by anyone with [`Pallet::advance`].
+//! Committees come from at most [`Config::MaxVerifiers`] candidates; when
+//! the list is full, a larger stake displaces the smallest.
 //!
 //! ## Too few verifiers
 //!
@@ -77,6 +87,8 @@ extern crate alloc;
 
 pub use pallet::*;
 
+#[cfg(test)]
+mod attack_tests;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod committee;
@@ -87,7 +99,7 @@ mod mock;
 pub mod offchain;
 #[cfg(test)]
 mod offchain_tests;
-mod rounds;
+pub mod rounds;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -248,10 +260,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Verifiers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, VerifierOf<T>>;
 
-	/// The verifiers eligible for new committees.
+	/// The verifiers eligible for new committees, with their stakes (seats
+	/// are drawn by stake).
 	#[pallet::storage]
 	pub type ActiveVerifiers<T: Config> =
-		StorageValue<_, BoundedVec<T::AccountId, T::MaxVerifiers>, ValueQuery>;
+		StorageValue<_, BoundedVec<(T::AccountId, BalanceOf<T>), T::MaxVerifiers>, ValueQuery>;
 
 	/// Results under verification.
 	#[pallet::storage]
@@ -309,9 +322,23 @@ pub mod pallet {
 			verifier: T::AccountId,
 			attestation: Attestation,
 		},
-		/// The first round could not decide; a dispute committee takes over.
+		/// The first round did not accept; a dispute committee is drawn on
+		/// the next block.
 		Escalated {
 			request: RequestId,
+		},
+		/// The eligible list was full and a verifier with a larger stake
+		/// registered: `verifier`, the smallest stake, was made to unbond.
+		VerifierEvicted {
+			verifier: T::AccountId,
+			stake: BalanceOf<T>,
+		},
+		/// A verification could not advance at its due block (`error`); it
+		/// was put on a later block's list, and anyone may push it on with
+		/// `advance`.
+		AdvanceDeferred {
+			request: RequestId,
+			error: DispatchError,
 		},
 		VerifierSlashed {
 			verifier: T::AccountId,
@@ -351,7 +378,8 @@ pub mod pallet {
 		NotVerifier,
 		/// The stake is below the minimum.
 		StakeTooLow,
-		/// As many verifiers are registered as the runtime allows.
+		/// As many verifiers are eligible as the runtime allows, and none has
+		/// a smaller stake than the one offered.
 		TooManyVerifiers,
 		/// The verifier is unbonding already.
 		AlreadyUnbonding,
@@ -382,8 +410,11 @@ pub mod pallet {
 		/// Under `Exact`, a verdict must agree with the digests: `Match` for
 		/// the executor's digest, `Mismatch` for any other.
 		VerdictContradictsDigest,
-		/// More verifications fall due in one block than the runtime allows.
+		/// Every due list from the block asked for to
+		/// [`rounds::MAX_DUE_SPILL`] blocks later is full.
 		TooManyDue,
+		/// The verification's current stage has not reached its due block.
+		NotDue,
 	}
 
 	#[pallet::hooks]
@@ -409,14 +440,35 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Registers the caller as a verifier with `stake` held.
+		/// Registers the caller as a verifier with `stake` held. When the
+		/// eligible list is full, a stake larger than the smallest one there
+		/// takes its place, and that verifier starts unbonding: seats cannot
+		/// be squatted with minimum stakes.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_verifier())]
 		pub fn register_verifier(origin: OriginFor<T>, stake: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!Verifiers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 			ensure!(stake >= T::MinVerifierStake::get(), Error::<T>::StakeTooLow);
-			ActiveVerifiers::<T>::try_mutate(|active| active.try_push(who.clone()))
+			let active = ActiveVerifiers::<T>::get();
+			if active.is_full() {
+				// The smallest stake, the earliest registered among equals.
+				let smallest = active
+					.iter()
+					.enumerate()
+					.min_by(|(i, (_, a)), (j, (_, b))| a.cmp(b).then(i.cmp(j)))
+					.map(|(_, entry)| entry.clone());
+				let Some((evicted, evicted_stake)) = smallest.filter(|(_, low)| *low < stake)
+				else {
+					return Err(Error::<T>::TooManyVerifiers.into());
+				};
+				Self::start_unbonding(&evicted)?;
+				Self::deposit_event(Event::VerifierEvicted {
+					verifier: evicted,
+					stake: evicted_stake,
+				});
+			}
+			ActiveVerifiers::<T>::try_mutate(|active| active.try_push((who.clone(), stake)))
 				.map_err(|_| Error::<T>::TooManyVerifiers)?;
 			T::Settlement::hold(&who, Bond::VerifierStake, stake)?;
 			Verifiers::<T>::insert(
@@ -456,7 +508,8 @@ pub mod pallet {
 		}
 
 		/// Challenges an optimistic result inside its window, with the
-		/// policy's bond held: a committee is drawn at once to judge it.
+		/// policy's bond held. The committee that judges it is drawn on the
+		/// next block, from a seed the challenger cannot know when it signs.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::challenge())]
 		pub fn challenge(origin: OriginFor<T>, request: RequestId) -> DispatchResult {
@@ -470,13 +523,15 @@ pub mod pallet {
 				VerificationPolicy::Optimistic { challenge_bond, .. } => challenge_bond,
 				_ => T::SampledChallengeBond::get(),
 			};
-			let window_ends = record.due;
-			record.challenger = Some((who.clone(), bond));
-			if !Self::open_round(request, &mut record, Stage::Challenge, now)? {
-				return Err(Error::<T>::NoVerifiersAvailable.into());
-			}
+			ensure!(
+				!Self::eligible(&record, Stage::Challenge).is_empty(),
+				Error::<T>::NoVerifiersAvailable
+			);
 			T::Settlement::hold(&who, Bond::ChallengeBond, bond)?;
-			Self::unschedule(request, window_ends);
+			Self::unschedule(request, record.due);
+			record.challenger = Some((who.clone(), bond));
+			record.stage = Stage::SelectingChallenge;
+			record.due = Self::schedule(request, now.saturating_add(1u32.into()))?;
 			Verifications::<T>::insert(request, &record);
 			Self::deposit_event(Event::Challenged { request, challenger: who, bond });
 			Ok(())
@@ -499,7 +554,8 @@ pub mod pallet {
 			ensure!(record.stage.is_round() && now <= record.due, Error::<T>::AttestationClosed);
 			ensure!(record.committee.contains(&who), Error::<T>::NotInCommittee);
 			ensure!(!record.has_voted(&who), Error::<T>::AlreadyAttested);
-			if record.comparison == ComparisonRule::Exact {
+			let says_match_or_not = !matches!(attestation, Attestation::Unrunnable(_));
+			if record.comparison == ComparisonRule::Exact && says_match_or_not {
 				let same = output_digest == record.output_digest;
 				ensure!(
 					same == (attestation == Attestation::Match),
@@ -515,6 +571,21 @@ pub mod pallet {
 			Self::vacate_seat(&who, request);
 			Self::deposit_event(Event::Attested { request, verifier: who, attestation });
 			Self::tally(request, record, now, false)
+		}
+
+		/// Ends the current stage of a verification whose due block has
+		/// passed, as `on_initialize` would have. Anyone may call it: a
+		/// verification never waits on one block's hook.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::advance())]
+		pub fn advance(origin: OriginFor<T>, request: RequestId) -> DispatchResult {
+			ensure_signed(origin)?;
+			let mut record = Verifications::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(record.due <= now, Error::<T>::NotDue);
+			Self::unschedule(request, record.due);
+			record.due = now;
+			Self::advance_stage(request, record, now)
 		}
 	}
 }
@@ -548,7 +619,7 @@ impl<T: Config> Pallet<T> {
 			verifier.status = VerifierStatus::Unbonding { until };
 			Ok::<_, DispatchError>(())
 		})?;
-		ActiveVerifiers::<T>::mutate(|active| active.retain(|member| member != who));
+		ActiveVerifiers::<T>::mutate(|active| active.retain(|(member, _)| member != who));
 		Ok(until)
 	}
 }
@@ -560,8 +631,10 @@ impl<T: Config> VerificationHooks<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>
 		ensure!(!Verifications::<T>::contains_key(result.request), Error::<T>::AlreadyVerifying);
 		// The committee is drawn from the next block's seed, which the
 		// executor cannot know while its result waits in the pool.
-		let due = frame_system::Pallet::<T>::block_number().saturating_add(1u32.into());
-		Self::schedule(result.request, due)?;
+		let due = Self::schedule(
+			result.request,
+			frame_system::Pallet::<T>::block_number().saturating_add(1u32.into()),
+		)?;
 		Verifications::<T>::insert(
 			result.request,
 			Verification {

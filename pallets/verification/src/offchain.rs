@@ -7,9 +7,11 @@
 //!    files and digests, the request's input and parameters, the model's
 //!    comparison rule, and the executor's output as committed on-chain;
 //! 2. once the engine has a finding, signs and submits [`Call::attest`];
-//! 3. if the engine could not check (a file did not match its digest, say),
-//!    logs why once and does not attest: a verifier attests only to what it
-//!    has checked, and pays the no-show slash otherwise.
+//! 3. if the engine could not run the request at all (a file did not match
+//!    its digest, the input does not suit the model, the model would not
+//!    load or run), logs why and attests `Unrunnable` with the reason's
+//!    class: an answer, never a no-show. A file that could not be fetched
+//!    is tried again on later blocks.
 //!
 //! The same per-request records as the executor's keep a worker from
 //! attesting twice.
@@ -22,7 +24,7 @@ use frame_system::{
 };
 use veritas_primitives::{
 	host::{veritas_engine, CheckJob, JobFailure, JobStatus, ModelSpec, SubmitOutcome},
-	inference::RequestInspect,
+	inference::{Attestation, RequestInspect, UnrunnableReason},
 	model::ModelInspect,
 	offchain::WorkRecord,
 	settlement::RequestId,
@@ -62,32 +64,45 @@ fn check_seat<T: Config>(account: &Account<T>, request: RequestId, now: BlockNum
 		},
 		JobStatus::Queued | JobStatus::Running => {},
 		JobStatus::Done(receipt) => {
-			if !record.claim(now, RESUBMIT_AFTER.into()) {
-				return;
-			}
-			let call = Call::<T>::attest {
-				request,
-				attestation: receipt.attestation,
-				output_digest: receipt.output_digest,
-			};
-			let sent = Signer::<T, T::VerifierAuthority>::all_accounts()
-				.with_filter(alloc::vec![account.public.clone()])
-				.send_signed_transaction(|_| call.clone());
-			if matches!(sent.first(), Some((_, Ok(())))) {
-				log::info!(target: LOG_TARGET, "request {request}: attested {:?}", receipt.attestation);
-			} else {
-				record.release();
-				log::warn!(target: LOG_TARGET, "request {request}: the pool refused the attestation");
-			}
+			attest::<T>(account, &record, request, receipt.attestation, receipt.output_digest, now)
 		},
 		JobStatus::Failed(failure) => {
+			let reason = match failure {
+				JobFailure::DigestMismatch(_) => UnrunnableReason::DigestMismatch,
+				JobFailure::BadInput(_) => UnrunnableReason::BadInput,
+				JobFailure::Engine(_) | JobFailure::Unavailable(_) => UnrunnableReason::ModelFailed,
+			};
 			log::error!(
 				target: LOG_TARGET,
-				"request {request}: cannot check, and will not attest: {}",
+				"request {request}: cannot run it, attesting so: {}",
 				failure.describe()
 			);
-			record.refuse::<BlockNumberFor<T>>();
+			attest::<T>(account, &record, request, Attestation::Unrunnable(reason), [0; 32], now)
 		},
+	}
+}
+
+/// Signs and sends `account`'s attestation, once per claim of `record`.
+fn attest<T: Config>(
+	account: &Account<T>,
+	record: &WorkRecord,
+	request: RequestId,
+	attestation: Attestation,
+	output_digest: [u8; 32],
+	now: BlockNumberFor<T>,
+) {
+	if !record.claim(now, RESUBMIT_AFTER.into()) {
+		return;
+	}
+	let call = Call::<T>::attest { request, attestation, output_digest };
+	let sent = Signer::<T, T::VerifierAuthority>::all_accounts()
+		.with_filter(alloc::vec![account.public.clone()])
+		.send_signed_transaction(|_| call.clone());
+	if matches!(sent.first(), Some((_, Ok(())))) {
+		log::info!(target: LOG_TARGET, "request {request}: attested {attestation:?}");
+	} else {
+		record.release();
+		log::warn!(target: LOG_TARGET, "request {request}: the pool refused the attestation");
 	}
 }
 

@@ -15,6 +15,7 @@ use veritas_primitives::{
 	host::{testing::StandInEngine, CheckReceipt, InferenceHostExt, JobFailure, JobStatus},
 	inference::{
 		Attestation, F32Bits, InferenceOutput, InferenceParams, RequestInput, RequestToCheck,
+		UnrunnableReason,
 	},
 	model::{ComparisonRule, TaskKind},
 };
@@ -126,24 +127,44 @@ fn every_seated_key_of_the_node_attests() {
 }
 
 #[test]
-fn a_check_the_engine_refused_is_never_attested() {
-	with_worker(|engine, attestations| {
-		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
-		UintAuthorityId::set_all_keys([member, SPARE]);
-		run_worker_at(2);
-		engine.set_check(1, JobStatus::Failed(JobFailure::DigestMismatch(b"weights".to_vec())));
-		run_worker_at(3);
-		engine.set_check(
-			1,
-			JobStatus::Done(CheckReceipt {
-				attestation: Attestation::Match,
-				output_digest: OUTPUT,
-			}),
-		);
-		run_worker_at(4);
-		assert!(attestations().is_empty());
-		assert_eq!(engine.check_jobs().len(), 1);
-		// The comparison rule a check carries is the model's.
-		assert!(matches!(engine.check_jobs()[0].comparison, ComparisonRule::Cosine(_)));
-	});
+fn a_request_the_engine_cannot_run_is_attested_unrunnable_once() {
+	for (failure, reason) in [
+		(JobFailure::DigestMismatch(b"weights".to_vec()), UnrunnableReason::DigestMismatch),
+		(JobFailure::BadInput(b"not UTF-8".to_vec()), UnrunnableReason::BadInput),
+		(JobFailure::Engine(b"allocation refused".to_vec()), UnrunnableReason::ModelFailed),
+	] {
+		with_worker(|engine, attestations| {
+			let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+			UintAuthorityId::set_all_keys([member, SPARE]);
+			run_worker_at(2);
+			engine.set_check(1, JobStatus::Failed(failure.clone()));
+			run_worker_at(3);
+			// A later finding does not make it attest twice.
+			engine.set_check(
+				1,
+				JobStatus::Done(CheckReceipt {
+					attestation: Attestation::Match,
+					output_digest: OUTPUT,
+				}),
+			);
+			run_worker_at(4);
+			let sent = attestations();
+			assert_eq!(sent.len(), 1, "{failure:?}");
+			assert_eq!(sent[0].0, member);
+			assert!(matches!(
+				sent[0].1,
+				Call::attest { request: 1, attestation: Attestation::Unrunnable(r), .. } if r == reason
+			));
+			assert_eq!(engine.check_jobs().len(), 1);
+			// The comparison rule a check carries is the model's.
+			assert!(matches!(engine.check_jobs()[0].comparison, ComparisonRule::Cosine(_)));
+			// The chain takes it, and counts it as an answer.
+			sent[0]
+				.1
+				.clone()
+				.dispatch_bypass_filter(RuntimeOrigin::signed(member))
+				.expect("the attestation lands");
+			assert!(!Seats::<Test>::contains_key(member, 1));
+		});
+	}
 }

@@ -1,6 +1,18 @@
 //! The life of a verification: drawing committees, counting attestations,
 //! escalating to a dispute, slashing whoever was wrong or absent, and
 //! handing the verdict back.
+//!
+//! The rules, in one place:
+//! - every committee is drawn on a block after the transaction that asked
+//!   for it (the result, the challenge, the vote that escalated);
+//! - a first round (a quorum's or a challenge's) can only *accept*: `k`
+//!   matches (a majority, for a challenge) and, under `Exact`, no mismatch.
+//!   Anything else goes to a dispute;
+//! - a dispute is *decided* when one answer holds a majority of its seats;
+//!   only a decided dispute slashes anyone for a wrong attestation, and only
+//!   a dispute decided for fraud slashes the executor;
+//! - an `Unrunnable` attestation is an answer, never a no-show, and is never
+//!   slashed as wrong: it only says the verifier's node could not run it.
 
 use alloc::vec::Vec;
 use codec::Encode;
@@ -8,10 +20,13 @@ use frame_support::{
 	pallet_prelude::*, storage::with_storage_layer, traits::Randomness, BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::{traits::Saturating, Perbill};
+use sp_runtime::{
+	traits::{Saturating, UniqueSaturatedInto},
+	Perbill,
+};
 use veritas_primitives::{
 	inference::{Attestation, InferenceHooks, Verdict},
-	model::VerificationPolicy,
+	model::{ComparisonRule, VerificationPolicy},
 	settlement::{Beneficiary, Bond, RequestId, Settlement},
 };
 
@@ -22,11 +37,47 @@ use crate::{
 
 const LOG_TARGET: &str = "runtime::verification";
 
+/// How many blocks past the one asked for a due entry may spill to when
+/// that block's list is full.
+pub const MAX_DUE_SPILL: u32 = 256;
+
+/// What a verification ends with.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Outcome {
+	Accepted,
+	Fraud,
+	Unrunnable,
+}
+
+/// Who decided the outcome, which says who may be punished for it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum DecidedBy {
+	/// A majority of a dispute's seats: the wrong side of both rounds pays.
+	Dispute,
+	/// A first round accepted (k matches, or a challenge committee's
+	/// majority): no verifier is slashed, but a challenger loses its bond.
+	FirstRound,
+	/// Nobody: a window that ran out, too few verifiers, or votes with no
+	/// majority. The result stands; nobody is punished for a vote.
+	Default,
+}
+
 impl<T: Config> Pallet<T> {
-	/// Adds `request` to the block `at`'s due list.
-	pub(crate) fn schedule(request: RequestId, at: BlockNumberFor<T>) -> DispatchResult {
-		Due::<T>::try_mutate(at, |due| due.try_push(request))
-			.map_err(|_| Error::<T>::TooManyDue.into())
+	/// Adds `request` to the due list of block `at` or, when that list is
+	/// full, of the first block after it with room (at most
+	/// [`MAX_DUE_SPILL`] later): the block it landed in.
+	pub(crate) fn schedule(
+		request: RequestId,
+		at: BlockNumberFor<T>,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		let mut block = at;
+		for _ in 0..=MAX_DUE_SPILL {
+			if Due::<T>::try_mutate(block, |due| due.try_push(request)).is_ok() {
+				return Ok(block);
+			}
+			block = block.saturating_add(1u32.into());
+		}
+		Err(Error::<T>::TooManyDue.into())
 	}
 
 	/// Takes `request` off the block `at`'s due list.
@@ -35,8 +86,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Handles a verification whose stage ends now. Each runs in its own
-	/// storage layer: one that fails (its due block is full, say) changes
-	/// nothing and is logged.
+	/// storage layer: one that fails changes nothing, and is put on a later
+	/// block's list to be tried again (anyone may also push it on with
+	/// `advance`), so that no verification is ever left without a due block.
 	pub(crate) fn on_due(request: RequestId, now: BlockNumberFor<T>) {
 		let outcome = with_storage_layer(|| {
 			let Some(record) = Verifications::<T>::get(request) else { return Ok(()) };
@@ -44,14 +96,21 @@ impl<T: Config> Pallet<T> {
 			if record.due != now {
 				return Ok(());
 			}
-			Self::advance(request, record, now)
+			Self::advance_stage(request, record, now)
 		});
 		if let Err(error) = outcome {
-			log::error!(target: LOG_TARGET, "request {request}: verification stuck: {error:?}");
+			log::error!(target: LOG_TARGET, "request {request}: could not advance: {error:?}");
+			let retry = Self::schedule(request, now.saturating_add(1u32.into()));
+			if let (Ok(at), Some(mut record)) = (retry, Verifications::<T>::get(request)) {
+				record.due = at;
+				Verifications::<T>::insert(request, record);
+			}
+			Self::deposit_event(Event::AdvanceDeferred { request, error });
 		}
 	}
 
-	fn advance(
+	/// Ends the stage `record` is in, at `now`, its due block or later.
+	pub(crate) fn advance_stage(
 		request: RequestId,
 		mut record: VerificationOf<T>,
 		now: BlockNumberFor<T>,
@@ -71,7 +130,20 @@ impl<T: Config> Pallet<T> {
 				}
 			},
 			// Nobody challenged in time.
-			(Stage::Window, _) => Self::finish(request, record, false, Vec::new(), now),
+			(Stage::Window, _) => {
+				Self::finish(request, record, Outcome::Accepted, DecidedBy::Default, now)
+			},
+			(Stage::SelectingChallenge, _) => {
+				if Self::open_round(request, &mut record, Stage::Challenge, now)? {
+					Verifications::<T>::insert(request, record);
+					return Ok(());
+				}
+				// Everyone left between the challenge and the draw: the
+				// result stands unverified, and the challenger loses nothing.
+				Self::deposit_event(Event::Unverified { request, eligible: 0 });
+				Self::finish(request, record, Outcome::Accepted, DecidedBy::Default, now)
+			},
+			(Stage::SelectingDispute, _) => Self::open_dispute(request, record, now),
 			// A round's deadline: those who did not attest pay, then the
 			// votes cast decide.
 			_ => {
@@ -87,13 +159,15 @@ impl<T: Config> Pallet<T> {
 		sp_io::hashing::blake2_256(&random.encode())
 	}
 
-	/// Verifiers who may sit in `record`'s next committee: active, not its
-	/// executor, and (for a dispute) not in the round before.
-	fn eligible(record: &VerificationOf<T>, stage: Stage) -> Vec<T::AccountId> {
+	/// Verifiers who may sit in `record`'s next committee, with their
+	/// stakes: active, not its executor, and (for a dispute) not in the
+	/// round before.
+	pub(crate) fn eligible(record: &VerificationOf<T>, stage: Stage) -> Vec<(T::AccountId, u128)> {
 		ActiveVerifiers::<T>::get()
 			.into_iter()
-			.filter(|member| member != &record.executor)
-			.filter(|member| stage != Stage::Dispute || !record.committee.contains(member))
+			.filter(|(member, _)| member != &record.executor)
+			.filter(|(member, _)| stage != Stage::Dispute || !record.committee.contains(member))
+			.map(|(member, stake)| (member, stake.unique_saturated_into()))
 			.collect()
 	}
 
@@ -107,7 +181,7 @@ impl<T: Config> Pallet<T> {
 		let eligible = Self::eligible(&record, Stage::Quorum { k });
 		if eligible.len() < k as usize {
 			Self::deposit_event(Event::Unverified { request, eligible: eligible.len() as u32 });
-			return Self::finish(request, record, false, Vec::new(), now);
+			return Self::finish(request, record, Outcome::Accepted, DecidedBy::Default, now);
 		}
 		Self::seat(request, &mut record, Stage::Quorum { k }, eligible, n, now)?;
 		Verifications::<T>::insert(request, record);
@@ -121,8 +195,7 @@ impl<T: Config> Pallet<T> {
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
 		record.stage = Stage::Window;
-		record.due = now.saturating_add(window);
-		Self::schedule(request, record.due)?;
+		record.due = Self::schedule(request, now.saturating_add(window))?;
 		Self::deposit_event(Event::WindowOpened { request, ends: record.due });
 		Verifications::<T>::insert(request, record);
 		Ok(())
@@ -130,7 +203,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Draws a committee for `stage` (a challenge's or a dispute's) and
 	/// opens its round. `false` when nobody is eligible; then nothing changed.
-	pub(crate) fn open_round(
+	fn open_round(
 		request: RequestId,
 		record: &mut VerificationOf<T>,
 		stage: Stage,
@@ -148,13 +221,13 @@ impl<T: Config> Pallet<T> {
 		Ok(true)
 	}
 
-	/// Seats up to `size` of `eligible`, drawn from the seed, for a round of
-	/// `stage` that ends an attestation period from now.
+	/// Seats up to `size` of `eligible`, drawn by stake from the seed, for a
+	/// round of `stage` that ends an attestation period from now.
 	fn seat(
 		request: RequestId,
 		record: &mut VerificationOf<T>,
 		stage: Stage,
-		eligible: Vec<T::AccountId>,
+		eligible: Vec<(T::AccountId, u128)>,
 		size: u8,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
@@ -172,8 +245,7 @@ impl<T: Config> Pallet<T> {
 		record.committee = BoundedVec::truncate_from(members.clone());
 		record.votes = Default::default();
 		record.stage = stage;
-		record.due = now.saturating_add(T::AttestationPeriod::get());
-		Self::schedule(request, record.due)?;
+		record.due = Self::schedule(request, now.saturating_add(T::AttestationPeriod::get()))?;
 		Self::deposit_event(Event::CommitteeSelected { request, stage, members });
 		Ok(())
 	}
@@ -187,98 +259,171 @@ impl<T: Config> Pallet<T> {
 		deadline_passed: bool,
 	) -> DispatchResult {
 		let size = record.committee.len();
-		let matches = record.count(Attestation::Match);
-		let mismatches = record.count(Attestation::Mismatch);
+		let matches = record.count(|vote| vote == Attestation::Match);
+		let mismatches = record.count(|vote| vote == Attestation::Mismatch);
+		let unrunnable = record.count(|vote| matches!(vote, Attestation::Unrunnable(_)));
 		let majority = |votes: usize| votes * 2 > size;
+		// Under `Exact` outputs are deterministic: one verifier who got
+		// other bytes is a disagreement worth a dispute, whatever the rest say.
+		let contradicted = record.comparison == ComparisonRule::Exact && mismatches > 0;
+		let first_round_accepts = |k: usize| {
+			if contradicted {
+				return Some(false);
+			}
+			if matches >= k {
+				return Some(true);
+			}
+			// k matches are out of reach, or time is up: a dispute.
+			let out_of_reach = mismatches + unrunnable > size.saturating_sub(k);
+			(out_of_reach || deadline_passed).then_some(false)
+		};
 		match record.stage {
-			Stage::Quorum { k } => {
-				let k = k as usize;
-				if matches >= k {
-					let verifiers = record.voters(Attestation::Match);
-					return Self::finish(request, record, false, verifiers, now);
-				}
-				// k matches are out of reach, or time is up: a dispute.
-				if mismatches > size.saturating_sub(k) || deadline_passed {
-					return Self::escalate(request, record, now);
-				}
+			Stage::Quorum { k } => match first_round_accepts(k.into()) {
+				Some(true) => {
+					return Self::finish(
+						request,
+						record,
+						Outcome::Accepted,
+						DecidedBy::FirstRound,
+						now,
+					)
+				},
+				Some(false) => return Self::escalate(request, record, now),
+				None => {},
 			},
-			Stage::Challenge => {
-				if majority(mismatches) || (deadline_passed && mismatches > matches) {
-					let verifiers = record.voters(Attestation::Mismatch);
-					return Self::finish(request, record, true, verifiers, now);
-				}
-				// The committee contradicts the challenge, or cannot decide.
-				if majority(matches) || deadline_passed {
-					return Self::escalate(request, record, now);
-				}
+			Stage::Challenge => match first_round_accepts(size / 2 + 1) {
+				Some(true) => {
+					return Self::finish(
+						request,
+						record,
+						Outcome::Accepted,
+						DecidedBy::FirstRound,
+						now,
+					)
+				},
+				Some(false) => return Self::escalate(request, record, now),
+				None => {},
 			},
 			Stage::Dispute => {
-				// The last round: fraud needs more mismatches than matches.
-				if majority(mismatches) || (deadline_passed && mismatches > matches) {
-					let verifiers = record.voters(Attestation::Mismatch);
-					return Self::finish(request, record, true, verifiers, now);
-				}
-				if majority(matches) || deadline_passed {
-					let verifiers = record.voters(Attestation::Match);
-					return Self::finish(request, record, false, verifiers, now);
+				let decided = if majority(mismatches) {
+					Some(Outcome::Fraud)
+				} else if majority(matches) {
+					Some(Outcome::Accepted)
+				} else if majority(unrunnable) {
+					Some(Outcome::Unrunnable)
+				} else {
+					None
+				};
+				match (decided, deadline_passed) {
+					(Some(outcome), _) => {
+						return Self::finish(request, record, outcome, DecidedBy::Dispute, now)
+					},
+					// No answer holds a majority: nothing is proven, so the
+					// result stands and nobody is slashed for a vote.
+					(None, true) => {
+						return Self::finish(
+							request,
+							record,
+							Outcome::Accepted,
+							DecidedBy::Default,
+							now,
+						)
+					},
+					(None, false) => {},
 				}
 			},
-			Stage::Selecting | Stage::Window => {},
+			Stage::Selecting
+			| Stage::Window
+			| Stage::SelectingChallenge
+			| Stage::SelectingDispute => {},
 		}
 		Verifications::<T>::insert(request, record);
 		Ok(())
 	}
 
-	/// Opens the second round. With nobody left to sit in it, the first
-	/// round's votes decide, fraud needing more mismatches than matches.
+	/// Closes the first round and asks for a dispute committee, drawn on the
+	/// next block: the voter whose attestation escalates cannot know it.
 	fn escalate(
 		request: RequestId,
 		mut record: VerificationOf<T>,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
 		Self::close_round(request, &record, now);
-		record.first_round = record.votes.clone();
+		record.first_round = core::mem::take(&mut record.votes);
+		record.stage = Stage::SelectingDispute;
+		record.due = Self::schedule(request, now.saturating_add(1u32.into()))?;
 		Self::deposit_event(Event::Escalated { request });
+		Verifications::<T>::insert(request, record);
+		Ok(())
+	}
+
+	/// Opens the dispute. With nobody left to sit in it, the first round's
+	/// votes decide by a majority of its committee, and slash nobody: no
+	/// dispute was decided.
+	fn open_dispute(
+		request: RequestId,
+		mut record: VerificationOf<T>,
+		now: BlockNumberFor<T>,
+	) -> DispatchResult {
 		if Self::open_round(request, &mut record, Stage::Dispute, now)? {
 			Verifications::<T>::insert(request, record);
 			return Ok(());
 		}
-		let fraud = record.count(Attestation::Mismatch) > record.count(Attestation::Match);
-		let side = if fraud { Attestation::Mismatch } else { Attestation::Match };
-		let verifiers = record.voters(side);
-		// No dispute happened: the first round is the deciding one.
-		record.first_round = Default::default();
-		Self::finish(request, record, fraud, verifiers, now)
+		record.votes = core::mem::take(&mut record.first_round);
+		let size = record.committee.len();
+		let majority = |count: usize| count * 2 > size;
+		let outcome = if majority(record.count(|vote| vote == Attestation::Mismatch)) {
+			Outcome::Fraud
+		} else if majority(record.count(|vote| matches!(vote, Attestation::Unrunnable(_)))) {
+			Outcome::Unrunnable
+		} else {
+			Outcome::Accepted
+		};
+		Self::finish(request, record, outcome, DecidedBy::Default, now)
 	}
 
-	/// Ends the verification: slashes the losing side, settles the
-	/// challenger's bond, and hands the verdict to the inference pallet.
+	/// Ends the verification: slashes the losing side when a dispute
+	/// decided it, settles the challenger's bond, and hands the verdict to
+	/// the inference pallet.
 	fn finish(
 		request: RequestId,
 		record: VerificationOf<T>,
-		fraud: bool,
-		verifiers: Vec<T::AccountId>,
+		outcome: Outcome,
+		decided_by: DecidedBy,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
 		Self::close_round(request, &record, now);
-		let losing = if fraud { Attestation::Match } else { Attestation::Mismatch };
+		let winning = |vote: Attestation| match outcome {
+			Outcome::Accepted => vote == Attestation::Match,
+			Outcome::Fraud => vote == Attestation::Mismatch,
+			Outcome::Unrunnable => matches!(vote, Attestation::Unrunnable(_)),
+		};
+		// Only a match against a decided fraud, or a mismatch against a
+		// decided acceptance, is a wrong attestation.
+		let wrong = |vote: Attestation| match outcome {
+			Outcome::Accepted => vote == Attestation::Mismatch,
+			Outcome::Fraud => vote == Attestation::Match,
+			Outcome::Unrunnable => false,
+		};
+		let disputed = decided_by == DecidedBy::Dispute;
 		for vote in record.votes.iter().chain(record.first_round.iter()) {
-			if vote.attestation == losing {
+			if winning(vote.attestation) {
+				Self::raise_reputation(&vote.verifier);
+			} else if disputed && wrong(vote.attestation) {
 				Self::slash_verifier(
 					&vote.verifier,
 					T::WrongAttestationSlash::get(),
 					SlashReason::AgainstMajority,
 				);
-			} else {
-				Self::raise_reputation(&vote.verifier);
+			} else if disputed {
+				Self::lower_reputation(&vote.verifier);
 			}
 		}
+		// A challenge loses its bond only when the result was upheld by a
+		// vote; one that proved nothing either way gets it back.
+		let challenge_was_false = outcome == Outcome::Accepted && decided_by != DecidedBy::Default;
 		let challenger = match record.challenger {
-			Some((challenger, bond)) if fraud => {
-				T::Settlement::release(&challenger, Bond::ChallengeBond, bond);
-				Some(challenger)
-			},
-			Some((challenger, bond)) => {
+			Some((challenger, bond)) if challenge_was_false => {
 				let amount = T::Settlement::slash(
 					&challenger,
 					Bond::ChallengeBond,
@@ -288,17 +433,31 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::ChallengeBondSlashed { request, challenger, amount });
 				None
 			},
+			Some((challenger, bond)) => {
+				T::Settlement::release(&challenger, Bond::ChallengeBond, bond);
+				(outcome == Outcome::Fraud).then_some(challenger)
+			},
 			None => None,
 		};
+		let verifiers = record
+			.votes
+			.iter()
+			.filter(|vote| winning(vote.attestation))
+			.map(|vote| vote.verifier.clone())
+			.collect();
 		Verifications::<T>::remove(request);
-		let verdict = match fraud {
-			true => Verdict::Fraud { challenger, verifiers },
-			false => Verdict::Accepted { verifiers },
+		let verdict = match outcome {
+			Outcome::Fraud => Verdict::Fraud { challenger, verifiers },
+			Outcome::Accepted => Verdict::Accepted { verifiers },
+			Outcome::Unrunnable => Verdict::Unrunnable { verifiers },
 		};
 		// The inference pallet settles in its own layer: if it refuses, the
 		// verification still ends, and the event says why.
 		match with_storage_layer(|| T::Inference::on_verdict(request, verdict)) {
-			Ok(()) => Self::deposit_event(Event::VerdictReached { request, fraud }),
+			Ok(()) => Self::deposit_event(Event::VerdictReached {
+				request,
+				fraud: outcome == Outcome::Fraud,
+			}),
 			Err(error) => Self::deposit_event(Event::VerdictNotSettled { request, error }),
 		}
 		Ok(())
@@ -350,7 +509,14 @@ impl<T: Config> Pallet<T> {
 		verifier.reputation = verifier.reputation.saturating_sub(1);
 		let below_minimum = verifier.status == VerifierStatus::Active
 			&& verifier.stake < T::MinVerifierStake::get();
+		let stake = verifier.stake;
 		Verifiers::<T>::insert(who, verifier);
+		// Seats go by stake: the eligible list carries it.
+		ActiveVerifiers::<T>::mutate(|active| {
+			if let Some(entry) = active.iter_mut().find(|(member, _)| member == who) {
+				entry.1 = stake;
+			}
+		});
 		Self::deposit_event(Event::VerifierSlashed { verifier: who.clone(), amount, reason });
 		if below_minimum {
 			let _ = Self::start_unbonding(who);
@@ -361,6 +527,14 @@ impl<T: Config> Pallet<T> {
 		Verifiers::<T>::mutate(who, |maybe| {
 			if let Some(verifier) = maybe {
 				verifier.reputation = verifier.reputation.saturating_add(1);
+			}
+		});
+	}
+
+	fn lower_reputation(who: &T::AccountId) {
+		Verifiers::<T>::mutate(who, |maybe| {
+			if let Some(verifier) = maybe {
+				verifier.reputation = verifier.reputation.saturating_sub(1);
 			}
 		});
 	}

@@ -13,7 +13,7 @@ use veritas_primitives::{
 };
 
 use crate::{
-	mock::*, ActiveVerifiers, Error, Event, Seats, SlashReason, Stage, Verifications,
+	mock::*, ActiveVerifiers, Due, Error, Event, Seats, SlashReason, Stage, Verifications,
 	VerifierStatus, Verifiers,
 };
 
@@ -31,6 +31,7 @@ fn attest(who: AccountId, request: RequestId, attestation: Attestation) {
 	let digest = match attestation {
 		Attestation::Match => OUTPUT,
 		Attestation::Mismatch => OTHER_OUTPUT,
+		Attestation::Unrunnable(_) => [0; 32],
 	};
 	assert_ok!(Verification::attest(RuntimeOrigin::signed(who), request, attestation, digest));
 }
@@ -57,6 +58,16 @@ fn verdict(request: RequestId) -> Option<Verdict<AccountId>> {
 	TestInference::verdicts().into_iter().find(|(id, _)| *id == request).map(|(_, v)| v)
 }
 
+fn is_active(who: AccountId) -> bool {
+	ActiveVerifiers::<Test>::get().iter().any(|(member, _)| *member == who)
+}
+
+/// Moves to the next block, where a committee asked for in this one is
+/// drawn.
+fn next_block() {
+	run_to(System::block_number() + 1);
+}
+
 fn sorted(mut accounts: Vec<AccountId>) -> Vec<AccountId> {
 	accounts.sort();
 	accounts
@@ -75,7 +86,7 @@ fn register_verifier_holds_the_stake_and_makes_it_eligible() {
 			),
 			MIN_STAKE
 		);
-		assert!(ActiveVerifiers::<Test>::get().contains(&SPARE));
+		assert!(is_active(SPARE));
 		assert_eq!(
 			Verifiers::<Test>::get(SPARE).expect("registered").status,
 			VerifierStatus::Active
@@ -98,7 +109,7 @@ fn register_verifier_errors() {
 		// Funds the account does not have cannot be held.
 		assert!(Verification::register_verifier(RuntimeOrigin::signed(POOR), MIN_STAKE).is_err());
 		assert!(!Verifiers::<Test>::contains_key(POOR));
-		assert!(!ActiveVerifiers::<Test>::get().contains(&POOR));
+		assert!(!is_active(POOR));
 		// Seven may register: five are, two more fit, the eighth does not.
 		assert_ok!(Verification::register_verifier(RuntimeOrigin::signed(SPARE), MIN_STAKE));
 		assert_ok!(Verification::register_verifier(RuntimeOrigin::signed(EXECUTOR), MIN_STAKE));
@@ -119,7 +130,7 @@ fn unregistering_unbonds_and_withdrawing_returns_the_stake() {
 			Error::<Test>::NotUnbonding
 		);
 		assert_ok!(Verification::unregister_verifier(RuntimeOrigin::signed(who)));
-		assert!(!ActiveVerifiers::<Test>::get().contains(&who));
+		assert!(!is_active(who));
 		assert_eq!(
 			Verifiers::<Test>::get(who).expect("kept").status,
 			VerifierStatus::Unbonding { until: 11 }
@@ -150,7 +161,7 @@ fn unregistering_unbonds_and_withdrawing_returns_the_stake() {
 #[test]
 fn a_verifier_with_open_seats_cannot_withdraw() {
 	run_test(|| {
-		submit(1, EXECUTOR, quorum(2, 5));
+		submit(1, EXECUTOR, quorum(3, 5));
 		run_to(2);
 		let member = committee(1)[0];
 		assert_ok!(Verification::unregister_verifier(RuntimeOrigin::signed(member)));
@@ -265,6 +276,7 @@ fn under_exact_a_verdict_must_agree_with_the_digests() {
 		submit(1, EXECUTOR, optimistic(5, 50));
 		run_to(2);
 		assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
+		next_block();
 		let member = committee(1)[0];
 		for (attestation, digest) in
 			[(Attestation::Match, OTHER_OUTPUT), (Attestation::Mismatch, OUTPUT)]
@@ -286,9 +298,12 @@ fn a_quorum_that_cannot_reach_k_goes_to_a_dispute_which_proves_fraud() {
 		let first = committee(1);
 		attest(first[0], 1, Attestation::Mismatch);
 		attest(first[1], 1, Attestation::Mismatch);
-		// Two mismatches of three: two matches are out of reach.
-		assert_eq!(stage(1), Stage::Dispute);
+		// Two mismatches of three: two matches are out of reach. The dispute
+		// committee is drawn on the next block.
+		assert_eq!(stage(1), Stage::SelectingDispute);
 		assert!(events().contains(&Event::Escalated { request: 1 }));
+		next_block();
+		assert_eq!(stage(1), Stage::Dispute);
 		let second = committee(1);
 		assert_eq!(second.len(), 2, "the two verifiers not in the first round");
 		assert!(second.iter().all(|member| !first.contains(member)));
@@ -318,6 +333,7 @@ fn a_dispute_that_upholds_the_result_slashes_the_first_rounds_mismatches() {
 		attest(first[0], 1, Attestation::Match);
 		attest(first[1], 1, Attestation::Mismatch);
 		attest(first[2], 1, Attestation::Mismatch);
+		next_block();
 		assert_eq!(stage(1), Stage::Dispute);
 		let second = committee(1);
 		for member in &second {
@@ -352,11 +368,12 @@ fn absent_members_are_slashed_and_fraud_is_never_presumed() {
 			assert_eq!(stake(*absent), MIN_STAKE * 10 - MIN_STAKE / 10);
 			assert_eq!(reputation(*absent), -1);
 		}
+		next_block();
 		assert_eq!(stage(1), Stage::Dispute);
 		let second = committee(1);
 		// Nobody attests in the dispute either: accepted, with no verifier
 		// to pay.
-		run_to(2 + 2 * ATTESTATION_PERIOD);
+		run_to(3 + 2 * ATTESTATION_PERIOD);
 		assert_eq!(verdict(1), Some(Verdict::Accepted { verifiers: vec![] }));
 		for absent in &second {
 			assert_eq!(reputation(*absent), -1);
@@ -408,17 +425,14 @@ fn a_result_is_verified_once_and_due_lists_are_bounded() {
 		for request in 2..5 {
 			submit(request, EXECUTOR, quorum(2, 3));
 		}
-		// Four fall due in block 2 already: a fifth does not fit.
-		let fifth = <Verification as veritas_primitives::inference::VerificationHooks<_, _, _>>::on_result_submitted(
-			veritas_primitives::inference::SubmittedResult {
-				request: 5,
-				model: 0,
-				executor: EXECUTOR,
-				policy: quorum(2, 3),
-				output_digest: OUTPUT,
-			},
-		);
-		assert_eq!(fifth, Err(Error::<Test>::TooManyDue.into()));
+		// Four fall due in block 2 already: a fifth spills over to block 3.
+		submit(5, EXECUTOR, quorum(2, 3));
+		assert_eq!(Due::<Test>::get(2).len(), 4);
+		assert_eq!(Due::<Test>::get(3).into_inner(), vec![5]);
+		run_to(3);
+		for request in 1..=5 {
+			assert_eq!(stage(request), Stage::Quorum { k: 2 });
+		}
 	});
 }
 
@@ -486,41 +500,47 @@ fn a_true_challenge_proves_fraud_and_returns_the_bond() {
 		let free = Balances::balance(&CHALLENGER);
 		assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
 		assert_eq!(Balances::balance(&CHALLENGER), free - 50);
+		assert_eq!(stage(1), Stage::SelectingChallenge);
+		next_block();
 		assert_eq!(stage(1), Stage::Challenge);
 		let members = committee(1);
 		assert_eq!(members.len(), 3);
+		// Under `Exact` one mismatch is a disagreement: a finding of fraud
+		// gets a second round before anyone is slashed.
 		attest(members[0], 1, Attestation::Mismatch);
-		attest(members[1], 1, Attestation::Mismatch);
+		assert!(verdict(1).is_none());
+		assert_eq!(stage(1), Stage::SelectingDispute);
+		next_block();
+		let second = committee(1);
+		assert!(second.iter().all(|member| !members.contains(member)));
+		for member in &second {
+			attest(*member, 1, Attestation::Mismatch);
+		}
 		assert_eq!(
 			verdict(1),
-			Some(Verdict::Fraud { challenger: Some(CHALLENGER), verifiers: members[..2].to_vec() })
+			Some(Verdict::Fraud { challenger: Some(CHALLENGER), verifiers: second.clone() })
 		);
 		assert_eq!(Balances::balance(&CHALLENGER), free);
 		// The window's end no longer concerns it.
-		run_to(8);
+		run_to(12);
 		assert_eq!(TestInference::verdicts().len(), 1);
 	});
 }
 
 #[test]
-fn a_false_challenge_goes_to_a_dispute_and_loses_its_bond() {
+fn a_false_challenge_loses_its_bond_when_its_committee_upholds_the_result() {
 	run_test(|| {
 		let treasury = Balances::balance(&TREASURY);
 		submit(1, EXECUTOR, optimistic(5, 50));
 		run_to(2);
 		let free = Balances::balance(&CHALLENGER);
 		assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
-		let first = committee(1);
-		attest(first[0], 1, Attestation::Match);
-		attest(first[1], 1, Attestation::Match);
-		// The committee contradicts the challenge: a dispute decides.
-		assert_eq!(stage(1), Stage::Dispute);
-		let second = committee(1);
-		assert!(second.iter().all(|member| !first.contains(member)));
-		for member in &second {
-			attest(*member, 1, Attestation::Match);
-		}
-		assert_eq!(verdict(1), Some(Verdict::Accepted { verifiers: second }));
+		next_block();
+		let members = committee(1);
+		attest(members[0], 1, Attestation::Match);
+		attest(members[1], 1, Attestation::Match);
+		// A majority of the challenge's committee upholds the result.
+		assert_eq!(verdict(1), Some(Verdict::Accepted { verifiers: members[..2].to_vec() }));
 		assert_eq!(Balances::balance(&CHALLENGER), free - 50);
 		assert_eq!(Balances::balance(&TREASURY), treasury + 50);
 		assert!(events().contains(&Event::ChallengeBondSlashed {
@@ -528,6 +548,10 @@ fn a_false_challenge_goes_to_a_dispute_and_loses_its_bond() {
 			challenger: CHALLENGER,
 			amount: 50
 		}));
+		// Nobody was slashed for a vote: no dispute decided anything.
+		for verifier in VERIFIERS {
+			assert_eq!(stake(verifier), MIN_STAKE * 10);
+		}
 	});
 }
 

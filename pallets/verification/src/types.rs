@@ -61,12 +61,13 @@ pub struct Verification<AccountId, Balance, BlockNumber> {
 	pub policy: VerificationPolicy<Balance, BlockNumber>,
 	pub comparison: ComparisonRule,
 	pub stage: Stage,
-	/// The current round's committee.
+	/// The current round's committee (while a dispute's is being drawn,
+	/// the first round's, which may not sit in it).
 	pub committee: Committee<AccountId>,
 	/// The current round's attestations.
 	pub votes: BoundedVec<Vote<AccountId>, MaxCommittee>,
-	/// The first round's attestations, once a dispute has opened: those on
-	/// the losing side are slashed when the dispute ends.
+	/// The first round's attestations, once it escalated: those on the
+	/// losing side are slashed when a dispute decides against them.
 	pub first_round: BoundedVec<Vote<AccountId>, MaxCommittee>,
 	/// Who challenged, with the bond held from them.
 	pub challenger: Option<(AccountId, Balance)>,
@@ -75,21 +76,9 @@ pub struct Verification<AccountId, Balance, BlockNumber> {
 }
 
 impl<AccountId: PartialEq, Balance, BlockNumber> Verification<AccountId, Balance, BlockNumber> {
-	/// How many of the current round's votes say `attestation`.
-	pub fn count(&self, attestation: Attestation) -> usize {
-		self.votes.iter().filter(|vote| vote.attestation == attestation).count()
-	}
-
-	/// The current round's verifiers that said `attestation`.
-	pub fn voters(&self, attestation: Attestation) -> alloc::vec::Vec<AccountId>
-	where
-		AccountId: Clone,
-	{
-		self.votes
-			.iter()
-			.filter(|vote| vote.attestation == attestation)
-			.map(|vote| vote.verifier.clone())
-			.collect()
+	/// How many of the current round's votes satisfy `says`.
+	pub fn count(&self, says: impl Fn(Attestation) -> bool) -> usize {
+		self.votes.iter().filter(|vote| says(vote.attestation)).count()
 	}
 
 	pub fn has_voted(&self, who: &AccountId) -> bool {
@@ -103,6 +92,6 @@ impl<AccountId: PartialEq, Balance, BlockNumber> Verification<AccountId, Balance
 pub enum SlashReason {
 	/// It held a seat and did not attest before the deadline.
 	NoShow,
-	/// It attested against the side the dispute upheld.
+	/// It attested against the side a decided dispute upheld.
 	AgainstMajority,
 }

@@ -1,0 +1,483 @@
+//! The attacks on the verification game that `docs/security.md` lists, each
+//! performed against the real pallet (with real balances and settlement)
+//! and shown to fail. Every test ends by checking the invariants and that
+//! no funds were created or destroyed.
+
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use veritas_primitives::{
+	inference::{Attestation, UnrunnableReason, Verdict},
+	settlement::RequestId,
+};
+
+use crate::{mock::*, ActiveVerifiers, Due, Error, Event, Seats, Stage, Verifications, Verifiers};
+
+const OTHER_OUTPUT: [u8; 32] = [8; 32];
+const UNRUNNABLE: Attestation = Attestation::Unrunnable(UnrunnableReason::BadInput);
+
+fn committee(request: RequestId) -> Vec<AccountId> {
+	Verifications::<Test>::get(request).expect("under verification").committee.into_inner()
+}
+
+fn stage(request: RequestId) -> Stage {
+	Verifications::<Test>::get(request).expect("under verification").stage
+}
+
+fn attest(who: AccountId, request: RequestId, attestation: Attestation) {
+	let digest = match attestation {
+		Attestation::Match => OUTPUT,
+		Attestation::Mismatch => OTHER_OUTPUT,
+		Attestation::Unrunnable(_) => [0; 32],
+	};
+	assert_ok!(Verification::attest(RuntimeOrigin::signed(who), request, attestation, digest));
+}
+
+fn stake(who: AccountId) -> Balance {
+	Verifiers::<Test>::get(who).expect("registered").stake
+}
+
+fn verdict(request: RequestId) -> Option<Verdict<AccountId>> {
+	TestInference::verdicts().into_iter().find(|(id, _)| *id == request).map(|(_, v)| v)
+}
+
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Verification(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+fn next_block() {
+	run_to(System::block_number() + 1);
+}
+
+fn challenge_bond_held() -> Balance {
+	Balances::balance_on_hold(
+		&RuntimeHoldReason::Settlement(pallet_settlement::HoldReason::ChallengeBond),
+		&CHALLENGER,
+	)
+}
+
+// --- 1. A challenger picks its own jury -------------------------------------
+
+/// The attack: the challenger computes the committee its challenge would
+/// draw from the seed it can already see, and sends the challenge only when
+/// the draw suits it. Now the challenge draws nothing: the committee comes
+/// from the seed of the block after the challenge is in, which the
+/// challenger cannot know when it signs.
+#[test]
+fn a_challenger_cannot_know_its_committee_when_it_signs() {
+	let drawn_after = |seed_at_challenge: u8, seed_after: u8| {
+		let mut drawn = Vec::new();
+		run_test(|| {
+			submit(1, EXECUTOR, optimistic(5, 50));
+			run_to(2);
+			TestRandomness::set_seed(seed_at_challenge);
+			assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
+			assert_eq!(stage(1), Stage::SelectingChallenge);
+			assert!(committee(1).is_empty(), "nothing is drawn in the challenger's transaction");
+			assert_eq!(challenge_bond_held(), 50);
+			TestRandomness::set_seed(seed_after);
+			next_block();
+			assert_eq!(stage(1), Stage::Challenge);
+			drawn = committee(1);
+		});
+		drawn
+	};
+	// Whatever the challenger saw when it signed, the committee follows the
+	// later seed alone.
+	for seed_after in 0..6 {
+		let committees: Vec<_> = (0..4).map(|seen| drawn_after(seen, seed_after)).collect();
+		assert!(committees.windows(2).all(|pair| pair[0] == pair[1]), "{committees:?}");
+	}
+	let by_later_seed: std::collections::BTreeSet<_> =
+		(0..6).map(|seed_after| drawn_after(0, seed_after)).collect();
+	assert!(by_later_seed.len() > 1);
+}
+
+/// The attack's payoff: two of the three challenge seats vote fraud on an
+/// honest result. Under the old rules that was final (50% of the executor's
+/// stake). Now it goes to a dispute, which the honest majority decides:
+/// the liars and the challenger pay, the executor keeps everything.
+#[test]
+fn a_captured_challenge_committee_cannot_slash_an_honest_executor() {
+	run_test(|| {
+		submit(1, EXECUTOR, optimistic(5, 50));
+		run_to(2);
+		assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
+		next_block();
+		let captured = committee(1);
+		attest(captured[0], 1, Attestation::Mismatch);
+		// The optimistic policy compares under `Exact`: the first mismatch
+		// already sends it to a dispute, and the second liar has no vote left.
+		assert_eq!(stage(1), Stage::SelectingDispute);
+		assert!(verdict(1).is_none(), "no fraud without a dispute");
+		next_block();
+		assert_eq!(stage(1), Stage::Dispute);
+		for honest in committee(1) {
+			attest(honest, 1, Attestation::Match);
+		}
+		assert!(matches!(verdict(1), Some(Verdict::Accepted { .. })));
+		assert_eq!(stake(captured[0]), MIN_STAKE * 10 - MIN_STAKE, "10% for the wrong attestation");
+		for others in &captured[1..] {
+			assert_eq!(stake(*others), MIN_STAKE * 10, "a round that ended early slashes no one");
+		}
+		assert_eq!(challenge_bond_held(), 0);
+		assert!(events().contains(&Event::ChallengeBondSlashed {
+			request: 1,
+			challenger: CHALLENGER,
+			amount: 50
+		}));
+	});
+}
+
+/// The vote that escalates cannot pick the dispute's committee either: it is
+/// drawn on the next block.
+#[test]
+fn the_vote_that_escalates_cannot_know_the_dispute_committee() {
+	let dispute_after = |seed_after: u8| {
+		let mut drawn = Vec::new();
+		run_test(|| {
+			submit(1, EXECUTOR, quorum(2, 3));
+			run_to(2);
+			let first = committee(1);
+			attest(first[0], 1, Attestation::Mismatch);
+			attest(first[1], 1, Attestation::Mismatch);
+			assert_eq!(stage(1), Stage::SelectingDispute);
+			assert!(Seats::<Test>::iter().next().is_none(), "no seat before the draw");
+			TestRandomness::set_seed(seed_after);
+			next_block();
+			assert_eq!(stage(1), Stage::Dispute);
+			drawn = committee(1);
+		});
+		drawn
+	};
+	// Two eligible verifiers left for three dispute seats: both sit, in an
+	// order the later seed decides.
+	let orders: std::collections::BTreeSet<_> = (0..8).map(dispute_after).collect();
+	assert!(orders.len() > 1, "{orders:?}");
+}
+
+// --- 2. Unrunnable requests drain honest verifiers --------------------------
+
+/// The attack: a request nobody can run. Honest verifiers used to stay
+/// silent and pay the no-show slash while the attacker's result was
+/// accepted. Now they say so; that is an answer, never a no-show, and a
+/// dispute that agrees ends the request as unrunnable (no acceptance).
+#[test]
+fn honest_verifiers_that_cannot_run_a_request_say_so_and_lose_nothing() {
+	run_test(|| {
+		submit(1, EXECUTOR, quorum(2, 3));
+		run_to(2);
+		let first = committee(1);
+		attest(first[0], 1, UNRUNNABLE);
+		attest(first[1], 1, UNRUNNABLE);
+		// Two of three cannot run it: two matches are out of reach.
+		assert_eq!(stage(1), Stage::SelectingDispute);
+		next_block();
+		let second = committee(1);
+		for member in &second {
+			attest(*member, 1, UNRUNNABLE);
+		}
+		assert_eq!(verdict(1), Some(Verdict::Unrunnable { verifiers: second.clone() }));
+		for verifier in VERIFIERS {
+			assert_eq!(stake(verifier), MIN_STAKE * 10, "nobody slashed");
+		}
+		assert!(!events().iter().any(|event| matches!(event, Event::VerifierSlashed { .. })));
+	});
+}
+
+#[test]
+fn an_unrunnable_attestation_needs_no_digest_under_exact() {
+	run_test(|| {
+		submit(1, EXECUTOR, optimistic(5, 50));
+		run_to(2);
+		assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
+		next_block();
+		let member = committee(1)[0];
+		assert_ok!(Verification::attest(RuntimeOrigin::signed(member), 1, UNRUNNABLE, [9; 32]));
+		// A match or mismatch still must agree with the digests.
+		let other = committee(1)[1];
+		assert_noop!(
+			Verification::attest(RuntimeOrigin::signed(other), 1, Attestation::Match, [9; 32]),
+			Error::<Test>::VerdictContradictsDigest
+		);
+	});
+}
+
+/// A challenge that ends with the request found unrunnable was not false:
+/// its bond comes back, and nobody is paid from the executor.
+#[test]
+fn a_challenge_that_finds_the_request_unrunnable_keeps_its_bond() {
+	run_test(|| {
+		submit(1, EXECUTOR, optimistic(5, 50));
+		run_to(2);
+		assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
+		next_block();
+		for member in &committee(1)[..2] {
+			attest(*member, 1, UNRUNNABLE);
+		}
+		next_block();
+		for member in committee(1) {
+			attest(member, 1, UNRUNNABLE);
+		}
+		assert!(matches!(verdict(1), Some(Verdict::Unrunnable { .. })));
+		assert_eq!(challenge_bond_held(), 0);
+		assert_eq!(Balances::free_balance(CHALLENGER), ENDOWMENT);
+	});
+}
+
+// --- 3. Honest verifiers slashed without a dispute --------------------------
+
+/// The attack: a policy whose `k` is a minority (k = 1 of 32) lets one
+/// colluding match accept over honest mismatches, and the honest majority
+/// is slashed. Such policies are now refused (`ModelPolicy::validate`); and
+/// a first round that accepts slashes nobody whatever the policy.
+#[test]
+fn a_first_round_that_accepts_slashes_nobody() {
+	run_test(|| {
+		submit(1, EXECUTOR, quorum(3, 5));
+		run_to(2);
+		let first = committee(1);
+		attest(first[0], 1, Attestation::Mismatch);
+		attest(first[1], 1, Attestation::Match);
+		attest(first[2], 1, Attestation::Match);
+		attest(first[3], 1, Attestation::Match);
+		assert!(matches!(verdict(1), Some(Verdict::Accepted { .. })));
+		assert_eq!(stake(first[0]), MIN_STAKE * 10, "no slash without a decided dispute");
+	});
+}
+
+/// The attack: a dispute round in which nobody attests used to accept *and*
+/// slash the first round's fraud voters. A dispute without a majority now
+/// decides nothing: the result stands, only the absent pay their no-show.
+#[test]
+fn a_silent_dispute_slashes_nobody_for_their_votes() {
+	run_test(|| {
+		submit(1, EXECUTOR, quorum(2, 3));
+		run_to(2);
+		let first = committee(1);
+		attest(first[0], 1, Attestation::Mismatch);
+		attest(first[1], 1, Attestation::Mismatch);
+		next_block();
+		let second = committee(1);
+		run_to(3 + ATTESTATION_PERIOD);
+		assert_eq!(verdict(1), Some(Verdict::Accepted { verifiers: vec![] }));
+		for voter in &first[..2] {
+			assert_eq!(stake(*voter), MIN_STAKE * 10);
+		}
+		for absent in &second {
+			assert_eq!(stake(*absent), MIN_STAKE * 10 - MIN_STAKE / 10, "1% for not showing up");
+		}
+	});
+}
+
+/// Under `Exact` outputs are deterministic: a single mismatch is a
+/// disagreement worth a dispute, even when `k` matches would accept.
+#[test]
+fn any_mismatch_under_exact_escalates() {
+	run_test(|| {
+		let exact = policy(
+			veritas_primitives::model::VerificationPolicy::Quorum { k: 2, n: 3 },
+			veritas_primitives::model::ComparisonRule::Exact,
+		);
+		submit(1, EXECUTOR, exact);
+		run_to(2);
+		let first = committee(1);
+		attest(first[0], 1, Attestation::Match);
+		attest(first[1], 1, Attestation::Mismatch);
+		assert_eq!(stage(1), Stage::SelectingDispute);
+		assert!(verdict(1).is_none());
+	});
+}
+
+// --- 4. Verifications stuck forever -----------------------------------------
+
+/// The attack: an attacker fills a block's due list, so that the next
+/// verification due there fails to advance and is left behind. Due work now
+/// spills over to later blocks, and every verification still ends.
+#[test]
+fn a_full_due_list_spills_over_and_nothing_is_stuck() {
+	run_test(|| {
+		// The attacker's own results fill block 2's list.
+		for request in 100..104 {
+			submit(request, EXECUTOR, optimistic(3, 50));
+		}
+		submit(1, EXECUTOR, quorum(2, 3));
+		assert_eq!(Verifications::<Test>::get(1).expect("verifying").due, 3);
+		run_to(3);
+		assert_eq!(stage(1), Stage::Quorum { k: 2 });
+		run_to(3 + ATTESTATION_PERIOD + 1 + ATTESTATION_PERIOD);
+		assert!(Verifications::<Test>::iter().next().is_none(), "every verification ended");
+		assert_eq!(TestInference::verdicts().len(), 5);
+	});
+}
+
+/// A verification that cannot advance at its due block is tried again later,
+/// never dropped, and anyone may push it on.
+#[test]
+fn a_verification_that_cannot_advance_is_deferred_then_advanced_by_anyone() {
+	run_test(|| {
+		submit(1, EXECUTOR, optimistic(5, 50));
+		// Every block the window could end in is full.
+		let full: frame_support::BoundedVec<RequestId, _> =
+			vec![900, 901, 902, 903].try_into().expect("four fit");
+		let last = 7 + crate::rounds::MAX_DUE_SPILL as BlockNumber;
+		for block in 7..=last {
+			Due::<Test>::insert(block, full.clone());
+		}
+		run_to(2);
+		assert_eq!(stage(1), Stage::Selecting);
+		assert!(events().iter().any(|event| matches!(
+			event,
+			Event::AdvanceDeferred { request: 1, error }
+				if *error == Error::<Test>::TooManyDue.into()
+		)));
+		assert_eq!(Verifications::<Test>::get(1).expect("kept").due, 3);
+		// The lists empty out; the retry at block 3 opens the window.
+		for block in 7..=last {
+			Due::<Test>::remove(block);
+		}
+		// Nobody ran block 3's hook (say it was overweight): anyone may.
+		System::set_block_number(3);
+		assert_noop!(
+			Verification::advance(RuntimeOrigin::signed(SPARE), 2),
+			Error::<Test>::UnknownRequest
+		);
+		assert_ok!(Verification::advance(RuntimeOrigin::signed(SPARE), 1));
+		assert_eq!(stage(1), Stage::Window);
+		assert_noop!(Verification::advance(RuntimeOrigin::signed(SPARE), 1), Error::<Test>::NotDue);
+		System::set_block_number(8);
+		assert_ok!(Verification::advance(RuntimeOrigin::signed(SPARE), 1));
+		assert_eq!(verdict(1), Some(Verdict::Accepted { verifiers: vec![] }));
+	});
+}
+
+// --- 6. Verifier seats squatted ---------------------------------------------
+
+/// The attack: fill every verifier seat with refundable minimum stakes so
+/// that honest verifiers cannot register. A larger stake now displaces the
+/// smallest, which starts unbonding and gets its stake back in full.
+#[test]
+fn a_larger_stake_evicts_the_smallest_from_a_full_list() {
+	run_test(|| {
+		// The list (7) fills with two squatters at the minimum.
+		assert_ok!(Verification::register_verifier(RuntimeOrigin::signed(SPARE), MIN_STAKE));
+		assert_ok!(Verification::register_verifier(RuntimeOrigin::signed(EXECUTOR), MIN_STAKE));
+		// An equal stake does not displace anyone.
+		assert_noop!(
+			Verification::register_verifier(RuntimeOrigin::signed(EXTRA), MIN_STAKE),
+			Error::<Test>::TooManyVerifiers
+		);
+		assert_ok!(Verification::register_verifier(RuntimeOrigin::signed(EXTRA), MIN_STAKE * 2));
+		// The earliest of the smallest goes.
+		let active: Vec<AccountId> =
+			ActiveVerifiers::<Test>::get().iter().map(|(member, _)| *member).collect();
+		assert!(!active.contains(&SPARE));
+		assert!(active.contains(&EXECUTOR) && active.contains(&EXTRA));
+		assert!(events().contains(&Event::VerifierEvicted { verifier: SPARE, stake: MIN_STAKE }));
+		// The evicted verifier loses nothing: it withdraws after unbonding.
+		run_to(12);
+		assert_ok!(Verification::withdraw_stake(RuntimeOrigin::signed(SPARE)));
+		assert_eq!(Balances::free_balance(SPARE), ENDOWMENT);
+	});
+}
+
+/// Seats follow the stake on the list, which a slash lowers.
+#[test]
+fn the_eligible_list_carries_stakes_that_slashes_lower() {
+	run_test(|| {
+		submit(1, EXECUTOR, quorum(2, 3));
+		run_to(2);
+		let first = committee(1);
+		run_to(2 + ATTESTATION_PERIOD);
+		for absent in first {
+			let listed = ActiveVerifiers::<Test>::get()
+				.into_iter()
+				.find(|(member, _)| *member == absent)
+				.map(|(_, stake)| stake);
+			assert_eq!(listed, Some(MIN_STAKE * 10 - MIN_STAKE / 10));
+		}
+	});
+}
+
+// --- 4. Every verification ends ---------------------------------------------
+
+/// What a committee member does with its seat in the property test.
+#[derive(Clone, Copy, Debug)]
+enum Act {
+	Vote(Attestation),
+	Absent,
+}
+
+fn act() -> impl proptest::strategy::Strategy<Value = Act> {
+	use proptest::prelude::*;
+	prop_oneof![
+		Just(Act::Vote(Attestation::Match)),
+		Just(Act::Vote(Attestation::Mismatch)),
+		Just(Act::Vote(UNRUNNABLE)),
+		Just(Act::Absent),
+	]
+}
+
+/// The longest a verification can take in the mock: the draw, a window, the
+/// challenge's draw and round, the dispute's draw and round.
+const BOUND: BlockNumber = 1 + SAMPLED_WINDOW + 1 + ATTESTATION_PERIOD + 1 + ATTESTATION_PERIOD + 2;
+
+proptest::proptest! {
+	#![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+	/// From any mix of policies, challenges, votes and silences, every
+	/// verification reaches a verdict within a bounded number of blocks,
+	/// every seat and due entry is gone, every challenge bond is released or
+	/// slashed, and no funds are created or destroyed.
+	#[test]
+	fn every_verification_ends_within_a_bound(
+		policies in proptest::collection::vec(0u8..4, 1..4),
+		challenged in proptest::collection::vec(proptest::bool::ANY, 3),
+		acts in proptest::collection::vec(act(), 64),
+		seed in 0u8..16,
+	) {
+		run_test(|| {
+			TestRandomness::set_seed(seed);
+			for (request, kind) in policies.iter().enumerate() {
+				let policy = match kind {
+					0 => quorum(2, 3),
+					1 => quorum(3, 5),
+					2 => optimistic(5, 50),
+					_ => sampled(50),
+				};
+				submit(request as RequestId, EXECUTOR, policy);
+			}
+			let mut turn = 0;
+			while System::block_number() <= 1 + BOUND {
+				next_block();
+				for request in 0..policies.len() as RequestId {
+					let Some(record) = Verifications::<Test>::get(request) else { continue };
+					if record.stage == Stage::Window && challenged[request as usize] {
+						assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), request));
+						continue;
+					}
+					if !record.stage.is_round() {
+						continue;
+					}
+					for member in record.committee.iter() {
+						turn += 1;
+						let still_open = Verifications::<Test>::get(request)
+							.is_some_and(|now| now.stage == record.stage && !now.has_voted(member));
+						if let (true, Act::Vote(attestation)) = (still_open, acts[turn % acts.len()]) {
+							attest(*member, request, attestation);
+						}
+					}
+				}
+			}
+			assert!(Verifications::<Test>::iter().next().is_none(), "a verification outlived the bound");
+			assert_eq!(TestInference::verdicts().len(), policies.len());
+			assert!(Seats::<Test>::iter().next().is_none());
+			assert!(Due::<Test>::iter().all(|(_, due)| due.is_empty()));
+			assert_eq!(challenge_bond_held(), 0);
+		});
+	}
+}
