@@ -10,7 +10,11 @@
 //!    `TokenTopK`, on the real SmolLM2 when `VERITAS_MODELS` has it).
 //! 3. Honest floats that differ slightly are accepted under MaxAbs and Cosine.
 //! 4. A false challenge loses its bond.
-//! 5. No funds are created or lost: total issuance falls by exactly the
+//! 5. A request nobody can run (its stored input does not match its digest)
+//!    cannot drain the verifiers: they attest `Unrunnable`, a dispute agrees,
+//!    the request ends `Unrunnable` and nobody is slashed, the executor's
+//!    made-up output unpaid.
+//! 6. No funds are created or lost: total issuance falls by exactly the
 //!    transaction fees the chain reports.
 
 #[macro_use]
@@ -162,6 +166,18 @@ impl Chain {
 		self.node.sign_and_submit(answer, EXECUTOR).await.expect("answered");
 		id
 	}
+}
+
+/// The dev verifiers' stakes, in a fixed order.
+async fn verifier_stakes(node: &Node) -> Vec<Option<Balance>> {
+	let mut stakes = Vec::new();
+	for keyring in common::DEV_VERIFIERS {
+		let key =
+			pallet_verification::Verifiers::<Runtime>::hashed_key_for(keyring.to_account_id());
+		let verifier: Option<pallet_verification::VerifierOf<Runtime>> = node.storage(&key).await;
+		stakes.push(verifier.map(|verifier| verifier.stake));
+	}
+	stakes
 }
 
 fn features() -> Vec<u8> {
@@ -350,7 +366,50 @@ async fn cheats_are_caught_and_honest_executors_paid() {
 		assert_fraud(&wait_until_final(&chain.node, id).await, false);
 	}
 
-	// 5. Every transfer only moved funds: the issuance fell by the fees.
+	// 5. An input nobody can run: the bytes stored under its CID are not the
+	//    ones its digest names. Bob answers anyway; the verifiers cannot run
+	//    it and say so, and are not slashed for it.
+	let mut unrunnable_input = file_ref(&store, &features());
+	unrunnable_input.digest = [0xee; 32];
+	let stakes_before = verifier_stakes(&chain.node).await;
+	let id = chain.next_request;
+	chain.next_request += 1;
+	let head = chain.node.best_number().await;
+	let ask = RuntimeCall::Inference(pallet_inference::Call::request_inference {
+		model: 0,
+		input: RequestInput::Stored(unrunnable_input),
+		params: InferenceParams::default(),
+		max_fee: MAX_FEE,
+		deadline: head + 200,
+	});
+	chain.node.sign_and_submit(ask, REQUESTER).await.expect("requested");
+	chain
+		.node
+		.wait_for("the request", Duration::from_secs(30), || async {
+			request(&chain.node, id).await.is_some()
+		})
+		.await;
+	let bytes = honest.canonical_bytes();
+	let answer = RuntimeCall::Inference(pallet_inference::Call::submit_result {
+		request: id,
+		output_digest: sp_io::hashing::blake2_256(&bytes),
+		output: bytes.try_into().expect("fits"),
+		proof_cid: Cid::truncate_from(b"bafkreiproof".to_vec()),
+		proof_digest: [3; 32],
+	});
+	chain.node.sign_and_submit(answer, EXECUTOR).await.expect("answered");
+	let settled = wait_until_final(&chain.node, id).await;
+	assert_eq!(settled.status, RequestStatus::Unrunnable);
+	match &settled.settled {
+		Some(Settled::Paid(payouts)) => {
+			assert_eq!((payouts.executor, payouts.royalty), (0, 0), "nobody paid for the output");
+			assert!(payouts.verifiers >= 1, "the verifiers who found out are paid: {payouts:?}");
+		},
+		other => panic!("paid to the verifiers, not {other:?}"),
+	}
+	assert_eq!(verifier_stakes(&chain.node).await, stakes_before, "no verifier slashed");
+
+	// 6. Every transfer only moved funds: the issuance fell by the fees.
 	let end = chain.node.best_number().await;
 	let burned = total_issuance(&chain.node, start).await - total_issuance(&chain.node, end).await;
 	let fees = fees_paid(&chain.node, start + 1, end).await;
