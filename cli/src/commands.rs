@@ -115,9 +115,16 @@ pub struct InferArgs {
 	/// The sampler's seed (generation models).
 	#[arg(long, default_value_t = 0)]
 	pub seed: u64,
-	/// Sampling temperature in thousandths; 0 is greedy.
+	/// Sampling temperature in thousandths; 0 is greedy, at most 2000.
 	#[arg(long, default_value_t = 0)]
 	pub temperature: u32,
+	/// Sample only among the K most likely tokens; 0 for all of them.
+	#[arg(long, default_value_t = 0)]
+	pub top_k: u32,
+	/// Nucleus sampling, in thousandths: only the most likely tokens whose
+	/// probabilities add up to this; 0 for all of them.
+	#[arg(long, default_value_t = 0)]
+	pub top_p: u32,
 	/// Blocks until the deadline.
 	#[arg(long, default_value_t = 100)]
 	pub deadline_blocks: u32,
@@ -425,6 +432,8 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 		max_new_tokens: args.max_new_tokens,
 		seed: args.seed,
 		temperature_thousandths: args.temperature,
+		top_k: args.top_k,
+		top_p_thousandths: args.top_p,
 	};
 	let fee: Value = chain.call("inference_estimateFee", rpc_params![args.model, params]).await?;
 	let total: u128 = fee["total"].as_str().and_then(|t| t.parse().ok()).ok_or("no fee total")?;

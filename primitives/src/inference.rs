@@ -60,7 +60,36 @@ pub struct InferenceParams {
 	/// The seed of the sampler, so that sampling is reproducible.
 	pub seed: u64,
 	/// Sampling temperature in thousandths: 0 is greedy decoding, 1000 is 1.0.
+	/// At most [`MAX_TEMPERATURE_THOUSANDTHS`].
 	pub temperature_thousandths: u32,
+	/// Sample only among the `top_k` most likely tokens; 0 for all of them.
+	/// At most [`crate::model::MAX_TOP_K`].
+	#[cfg_attr(feature = "std", serde(default))]
+	pub top_k: u32,
+	/// Sample only among the most likely tokens whose probabilities add up
+	/// to `top_p_thousandths` / 1000 (nucleus sampling); 0 for all of them.
+	#[cfg_attr(feature = "std", serde(default))]
+	pub top_p_thousandths: u32,
+}
+
+/// The highest sampling temperature a request may ask for (2.0): hotter
+/// sampling is close to uniform noise, and a verifier could not tell it from
+/// a made-up answer.
+pub const MAX_TEMPERATURE_THOUSANDTHS: u32 = 2_000;
+
+impl InferenceParams {
+	/// Whether the sampler these parameters state is one executors run and
+	/// verifiers can check: bounded temperature, top-k and top-p for
+	/// generation, and no sampler at all for other tasks.
+	pub fn sampler_fits(&self, task: &TaskKind) -> bool {
+		if task.is_generation() {
+			self.temperature_thousandths <= MAX_TEMPERATURE_THOUSANDTHS
+				&& self.top_k <= crate::model::MAX_TOP_K
+				&& self.top_p_thousandths <= 1_000
+		} else {
+			self.temperature_thousandths == 0 && self.top_k == 0 && self.top_p_thousandths == 0
+		}
+	}
 }
 
 /// An `f32` by its bit pattern. SCALE writes it as a little-endian `u32`,
@@ -464,6 +493,25 @@ mod tests {
 		assert_eq!(check_inline_input(&EMBEDDING, "héllo".as_bytes()), Ok(()));
 		assert_eq!(check_inline_input(&GENERATION, &[0xff]), Err(InputError::NotText));
 		assert_eq!(check_inline_input(&GENERATION, &[]), Err(InputError::Empty));
+	}
+
+	#[test]
+	fn samplers_are_bounded_and_only_for_generation() {
+		let params = |temperature_thousandths, top_k, top_p_thousandths| InferenceParams {
+			max_new_tokens: 4,
+			seed: 1,
+			temperature_thousandths,
+			top_k,
+			top_p_thousandths,
+		};
+		assert!(params(0, 0, 0).sampler_fits(&GENERATION));
+		assert!(params(MAX_TEMPERATURE_THOUSANDTHS, 40, 950).sampler_fits(&GENERATION));
+		assert!(!params(MAX_TEMPERATURE_THOUSANDTHS + 1, 0, 0).sampler_fits(&GENERATION));
+		assert!(!params(700, crate::model::MAX_TOP_K + 1, 0).sampler_fits(&GENERATION));
+		assert!(!params(700, 0, 1_001).sampler_fits(&GENERATION));
+		assert!(params(0, 0, 0).sampler_fits(&EMBEDDING));
+		assert!(!params(700, 0, 0).sampler_fits(&EMBEDDING));
+		assert!(!params(0, 5, 0).sampler_fits(&EMBEDDING));
 	}
 
 	#[test]

@@ -185,7 +185,11 @@ pub enum ComparisonRule {
 	MaxAbs(Tolerance),
 	/// The cosine similarity must be at least `1 - tolerance`.
 	Cosine(Tolerance),
-	/// Each generated token must be among the verifier's own top `k`.
+	/// The tokens must be what the request's sampler picks (its seed,
+	/// temperature, top-k and top-p replayed by the verifier, within a
+	/// measured tolerance), and a generation must stop only where the
+	/// sampler picks a stop token. A greedy token must also be among the
+	/// verifier's own top `k` (a bound on how near a tie may be).
 	TokenTopK(u32),
 }
 

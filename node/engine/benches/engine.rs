@@ -65,7 +65,7 @@ fn smollm2(c: &mut Criterion) {
 	let model = TextGenerator::load(&gguf).expect("SmolLM2 loads");
 	// A fixed 32-token answer: sampling with a fixed seed never stops early
 	// on this prompt, so every run generates the same 32 tokens.
-	let params = RunParams { max_new_tokens: 32, seed: 7, temperature: 0.7 };
+	let params = RunParams { max_new_tokens: 32, seed: 7, temperature: 0.7, ..Default::default() };
 	let tokens = model.generate(PROMPT, &params).expect("generates");
 	let mut group = c.benchmark_group("smollm2");
 	group.sample_size(10).measurement_time(Duration::from_secs(20));

@@ -7,14 +7,15 @@
 //! a ChatML chat template, the request's text is one user turn and the model
 //! answers as the assistant, which is what an instruct model expects.
 //!
-//! Decoding is greedy at temperature 0, and otherwise sampled from a
-//! generator seeded by the request: the same request gives the same tokens.
-//! [`TextGenerator::score`] is the verifier's side: one teacher-forced pass.
+//! Decoding follows the request's sampler ([`crate::sampling`]): greedy at
+//! temperature 0, otherwise sampled (with top-k and top-p if asked) from
+//! numbers drawn from the request's seed, so the same request gives the same
+//! tokens. The verifier's side is one teacher-forced pass that replays the
+//! sampler at every step ([`Model::check_generation`]).
 
 use std::io::Cursor;
 
 use candle_core::quantized::gguf_file;
-use candle_transformers::generation::LogitsProcessor;
 use tokenizers::{
 	decoders::byte_level::ByteLevel as ByteLevelDecoder, models::bpe::BPE,
 	pre_tokenizers::byte_level::ByteLevel, AddedToken, Tokenizer,
@@ -22,9 +23,10 @@ use tokenizers::{
 
 use crate::{
 	compare::Verdict,
-	llama::{argmax_last, in_top_k, QuantizedLlama},
+	llama::{in_top_k, QuantizedLlama},
 	model::{EngineError, Input, Model, RunParams},
 	output::Output,
+	sampling::{Sampler, Tolerance},
 };
 
 /// GGUF token types (llama.cpp): control tokens are never split or merged.
@@ -104,21 +106,32 @@ impl TextGenerator {
 	/// Generates up to `params.max_new_tokens` tokens after `prompt`. The stop
 	/// token, if reached, is not part of the output.
 	pub fn generate(&self, prompt: &str, params: &RunParams) -> Result<Vec<u32>, EngineError> {
+		self.generate_observed(prompt, params, |_| {})
+	}
+
+	/// [`Self::generate`], showing `observe` the logits of every step (the
+	/// step that picks a stop token included): what measurements of the
+	/// verifier's tolerance compare against.
+	pub fn generate_observed(
+		&self,
+		prompt: &str,
+		params: &RunParams,
+		mut observe: impl FnMut(&[f32]),
+	) -> Result<Vec<u32>, EngineError> {
 		let prompt_tokens = self.prompt_tokens(prompt)?;
 		if prompt_tokens.is_empty() {
 			return Err(EngineError::BadInput("empty prompt".into()));
 		}
-		let mut sampler = (params.temperature > 0.0)
-			.then(|| LogitsProcessor::new(params.seed, Some(params.temperature as f64), None));
+		let sampler = Sampler::new(params);
 		let mut cache = self.model.new_cache();
 		let mut generated = Vec::new();
 		let mut next_input = prompt_tokens;
 		while generated.len() < params.max_new_tokens as usize {
 			let logits = self.model.forward(&next_input, &mut cache, false)?;
-			let token = match sampler.as_mut() {
-				Some(sampler) => sampler.sample(&logits.squeeze(0)?)?,
-				None => argmax_last(&logits)?,
-			};
+			let logits: Vec<f32> =
+				logits.squeeze(0)?.to_dtype(candle_core::DType::F32)?.to_vec1()?;
+			observe(&logits);
+			let token = sampler.pick(&logits, generated.len());
 			if self.stop_tokens.contains(&token) {
 				break;
 			}
@@ -161,6 +174,14 @@ impl TextGenerator {
 	pub fn model(&self) -> &QuantizedLlama {
 		&self.model
 	}
+
+	/// The logits the model gives before each of `tokens` and after the last
+	/// (one row per step), from one teacher-forced pass.
+	pub fn step_logits(&self, prompt: &str, tokens: &[u32]) -> Result<Vec<Vec<f32>>, EngineError> {
+		let (prompt_length, logits) = self.teacher_forced(prompt, tokens)?;
+		let rows = logits.narrow(0, prompt_length - 1, tokens.len() + 1)?;
+		Ok(rows.to_dtype(candle_core::DType::F32)?.to_vec2()?)
+	}
 }
 
 impl Model for TextGenerator {
@@ -182,9 +203,11 @@ impl Model for TextGenerator {
 		prompt: &str,
 		tokens: &[u32],
 		text: &[u8],
-		max_new_tokens: u32,
+		params: &RunParams,
 		k: usize,
 	) -> Result<Verdict, EngineError> {
+		let tolerance = Tolerance::default();
+		let max_new_tokens = params.max_new_tokens;
 		if tokens.len() > max_new_tokens as usize {
 			return Ok(Verdict::Mismatch(format!(
 				"{} tokens, more than the {max_new_tokens} asked for",
@@ -194,27 +217,29 @@ impl Model for TextGenerator {
 		if self.decode(tokens)?.as_bytes() != text {
 			return Ok(Verdict::Mismatch("the text is not the decoding of the tokens".into()));
 		}
-		// One pass over every token; when the generation stopped before its
-		// limit, the position after the last token must make a stop token
-		// likely too, or the answer was cut short.
+		// One pass over every token, replaying the sampler at each step; when
+		// the generation stopped before its limit, the sampler must pick a
+		// stop token at the next step, or the answer was cut short (or, with
+		// no token at all, never given).
+		let sampler = Sampler::new(params);
 		let ended_early = tokens.len() < max_new_tokens as usize;
-		let (prompt_length, logits) = self.teacher_forced(prompt, tokens)?;
-		let rows = logits.narrow(0, prompt_length - 1, tokens.len() + 1)?;
-		let checked = in_top_k(&rows.narrow(0, 0, tokens.len())?, tokens, k)?;
-		if let Some(step) = checked.iter().position(|inside| !inside) {
-			return Ok(Verdict::Mismatch(format!("token {step} is not in the verifier's top {k}")));
+		let rows = self.step_logits(prompt, tokens)?;
+		for (step, (row, &token)) in rows.iter().zip(tokens).enumerate() {
+			if !sampler.accepts(row, step, token, tolerance, k) {
+				return Ok(Verdict::Mismatch(format!(
+					"token {step} ({token}) is not what the stated sampler picks"
+				)));
+			}
 		}
 		if ended_early {
-			let last = rows.narrow(0, tokens.len(), 1)?;
+			let step = tokens.len();
 			let stops = self
 				.stop_tokens
 				.iter()
-				.map(|&stop| in_top_k(&last, &[stop], k).map(|inside| inside[0]))
-				.collect::<Result<Vec<bool>, _>>()?;
-			if !stops.contains(&true) {
+				.any(|&stop| sampler.accepts(&rows[step], step, stop, tolerance, k));
+			if !stops {
 				return Ok(Verdict::Mismatch(format!(
-					"the generation stops after {} tokens where the model would go on",
-					tokens.len()
+					"the generation stops after {step} tokens where the sampler goes on"
 				)));
 			}
 		}

@@ -11,7 +11,8 @@
 //!   ([`bert`]); [`mlp`], the tabular MLP
 //!   (classifier and regressor) with a loan-risk example in `fixtures/`;
 //!   [`generation`], text generation with a quantized Llama from one GGUF
-//!   file ([`llama`]), with the verifier's teacher-forced check;
+//!   file ([`llama`]), decoded with the request's sampler ([`sampling`]),
+//!   with the verifier's teacher-forced check that replays it;
 //! - [`load`]: a model's files to a loaded model; [`cache`]: loaded models
 //!   under a memory bound;
 //! - [`proof`]: the proof document an executor stores with each result.
@@ -31,6 +32,7 @@ pub mod mlp;
 pub mod model;
 pub mod output;
 pub mod proof;
+pub mod sampling;
 pub mod store;
 
 pub use compare::{compare, Comparison, Verdict};

@@ -23,7 +23,7 @@ use std::io::{Read, Seek};
 
 use candle_core::{
 	quantized::{gguf_file, QMatMul, QTensor},
-	DType, Device, IndexOp, Module, Tensor, D,
+	DType, Device, IndexOp, Module, Tensor,
 };
 use candle_nn::Embedding;
 use candle_transformers::quantized_nn::RmsNorm;
@@ -388,9 +388,4 @@ pub fn in_top_k(logits: &Tensor, tokens: &[u32], k: usize) -> Result<Vec<bool>, 
 			None => false,
 		})
 		.collect())
-}
-
-/// The index of the largest logit of a `(1, vocabulary)` tensor.
-pub fn argmax_last(logits: &Tensor) -> Result<u32, EngineError> {
-	Ok(logits.squeeze(0)?.argmax(D::Minus1)?.to_scalar::<u32>()?)
 }

@@ -18,6 +18,11 @@ pub struct RunParams {
 	pub seed: u64,
 	/// 0 is greedy decoding.
 	pub temperature: f32,
+	/// Sample among the `top_k` most likely tokens; 0 for all.
+	pub top_k: u32,
+	/// Sample among the most likely tokens holding `top_p` of the
+	/// probability; 0 (or 1) for all.
+	pub top_p: f32,
 }
 
 /// Why a model could not be loaded or run.
@@ -52,15 +57,16 @@ pub trait Model: Send + Sync {
 	fn memory_bytes(&self) -> usize;
 
 	/// The verifier's check of a generation (`TokenTopK`): whether `tokens`
-	/// (decoding to `text`) are what this model could have generated after
-	/// `prompt`, each among its `k` most likely, within `max_new_tokens`.
-	/// Only generation models can say.
+	/// (decoding to `text`) are what this model, decoding with the sampler
+	/// `params` states, would have generated after `prompt` (within the
+	/// sampler's [`crate::sampling::Tolerance`]); a greedy token must also be
+	/// among the `k` most likely. Only generation models can say.
 	fn check_generation(
 		&self,
 		_prompt: &str,
 		_tokens: &[u32],
 		_text: &[u8],
-		_max_new_tokens: u32,
+		_params: &RunParams,
 		_k: usize,
 	) -> Result<Verdict, EngineError> {
 		Err(EngineError::Unsupported("only a generation model checks tokens".into()))

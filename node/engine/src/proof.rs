@@ -47,11 +47,15 @@ pub struct ProofDocument {
 	pub files: Vec<ProofFile>,
 	/// blake2-256 of the input bytes, hex.
 	pub input_digest: String,
-	/// The request's parameters: tokens to generate, seed, temperature (in
-	/// thousandths).
+	/// The request's parameters: tokens to generate, and the sampler (seed,
+	/// temperature and top-p in thousandths, top-k).
 	pub max_new_tokens: u32,
 	pub seed: u64,
 	pub temperature_thousandths: u32,
+	#[serde(default)]
+	pub top_k: u32,
+	#[serde(default)]
+	pub top_p_thousandths: u32,
 	/// The output's canonical encoding, hex.
 	pub output: String,
 	/// blake2-256 of the canonical encoding, hex.
@@ -135,6 +139,8 @@ mod tests {
 			max_new_tokens: 0,
 			seed: 0,
 			temperature_thousandths: 0,
+			top_k: 0,
+			top_p_thousandths: 0,
 			output: to_hex(&output),
 			output_digest: to_hex(&blake2_256(&output)),
 			engine: ProofDocument::engine_name(),

@@ -152,6 +152,8 @@ fn run_params(params: &InferenceParams) -> RunParams {
 		max_new_tokens: params.max_new_tokens,
 		seed: params.seed,
 		temperature: params.temperature_thousandths as f32 / 1000.0,
+		top_k: params.top_k,
+		top_p: params.top_p_thousandths as f32 / 1000.0,
 	}
 }
 
@@ -194,6 +196,8 @@ pub fn execute(shared: &Worker, job: &ExecutionJob) -> Result<ExecutionReceipt, 
 		max_new_tokens: job.params.max_new_tokens,
 		seed: job.params.seed,
 		temperature_thousandths: job.params.temperature_thousandths,
+		top_k: job.params.top_k,
+		top_p_thousandths: job.params.top_p_thousandths,
 		output: to_hex(&output_bytes),
 		output_digest: to_hex(&output_digest),
 		engine: ProofDocument::engine_name(),
@@ -225,7 +229,7 @@ pub fn check(shared: &Worker, job: &CheckJob) -> Result<CheckReceipt, JobFailure
 					return Err(JobFailure::BadInput(b"a generation model takes text".to_vec()));
 				};
 				model
-					.check_generation(prompt, tokens, text, job.params.max_new_tokens, k as usize)
+					.check_generation(prompt, tokens, text, &run_params(&job.params), k as usize)
 					.map_err(run_failure)
 			})?;
 			// The verifier does not generate: on a match it vouches for the

@@ -62,7 +62,7 @@ fn largest_input() -> RequestInput {
 }
 
 fn params() -> InferenceParams {
-	InferenceParams { max_new_tokens: 64, seed: 1, temperature_thousandths: 0 }
+	InferenceParams { max_new_tokens: 64, seed: 1, ..Default::default() }
 }
 
 /// Makes a request of `model` and returns its id.

@@ -371,8 +371,10 @@ pub mod pallet {
 		WrongFeatureCount,
 		/// A tabular feature is NaN or infinite.
 		FeatureNotFinite,
-		/// The parameters do not fit the model (token count, or tokens from a
-		/// model that generates none).
+		/// The parameters do not fit the model: the token count, tokens or a
+		/// sampler for a model that generates none, or a sampler out of
+		/// bounds (temperature above 2.0, top-k above the runtime's bound,
+		/// top-p above 1.0).
 		BadParams,
 		/// The deadline is too near or too far.
 		BadDeadline,
@@ -730,7 +732,7 @@ impl<T: Config> Pallet<T> {
 			},
 			_ => params.max_new_tokens == 0,
 		};
-		ensure!(tokens_fit, Error::<T>::BadParams);
+		ensure!(tokens_fit && params.sampler_fits(&record.task), Error::<T>::BadParams);
 		let model_cost = Self::model_cost(&record.pricing, params.max_new_tokens);
 		Ok(T::Settlement::quote(model_cost, Self::committee_size(&record.policy)))
 	}
@@ -812,11 +814,7 @@ impl<T: Config> Pallet<T> {
 		mut record: RequestOf<T>,
 		verifiers: alloc::vec::Vec<T::AccountId>,
 	) -> DispatchResult {
-		let tokens = record.result.as_ref().map_or(0, |result| result.generated_tokens);
-		let model_cost = Self::model_cost(&record.pricing, tokens);
-		// The fee covered the policy's committee and no more: verifiers beyond
-		// it (an optimistic policy's, say) are paid from slashes, not escrow.
-		let covered = verifiers.len().min(Self::committee_size(&record.policy) as usize);
+		let (model_cost, covered) = Self::result_cost(&record, &verifiers);
 		let payouts = T::Settlement::pay_accepted(
 			request,
 			&record.executor,
@@ -835,6 +833,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Settles a proven fraud: slashes the executor, refunds the requester.
+	/// What the model charges for the result's tokens, and how many of
+	/// `verifiers` the fee paid for: the policy's committee and no more
+	/// (verifiers beyond it, an optimistic policy's say, are paid from
+	/// slashes, not escrow).
+	fn result_cost(record: &RequestOf<T>, verifiers: &[T::AccountId]) -> (BalanceOf<T>, usize) {
+		let tokens = record.result.as_ref().map_or(0, |result| result.generated_tokens);
+		let covered = verifiers.len().min(Self::committee_size(&record.policy) as usize);
+		(Self::model_cost(&record.pricing, tokens), covered)
+	}
+
 	/// Settles a request the verifiers could not run: they get their fees
 	/// (as many as the policy's committee paid for), the requester the rest.
 	/// Nobody is at fault for an output nobody could check: the executor is
@@ -844,9 +852,7 @@ impl<T: Config> Pallet<T> {
 		mut record: RequestOf<T>,
 		verifiers: alloc::vec::Vec<T::AccountId>,
 	) -> DispatchResult {
-		let tokens = record.result.as_ref().map_or(0, |result| result.generated_tokens);
-		let model_cost = Self::model_cost(&record.pricing, tokens);
-		let covered = verifiers.len().min(Self::committee_size(&record.policy) as usize);
+		let (model_cost, covered) = Self::result_cost(&record, &verifiers);
 		let payouts = T::Settlement::pay_verifiers(request, model_cost, &verifiers[..covered])?;
 		Self::close(request, &mut record, RequestStatus::Unrunnable, Some(Settled::Paid(payouts)));
 		Self::deposit_event(Event::RequestUnrunnable { request });

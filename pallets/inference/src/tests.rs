@@ -52,7 +52,7 @@ fn embedding_params() -> InferenceParams {
 }
 
 fn generation_params(tokens: u32) -> InferenceParams {
-	InferenceParams { max_new_tokens: tokens, seed: 7, temperature_thousandths: 0 }
+	InferenceParams { max_new_tokens: tokens, seed: 7, ..Default::default() }
 }
 
 /// The requester asks `model` for an inference due in 10 blocks.

@@ -111,7 +111,7 @@ fn generator() -> TextGenerator {
 }
 
 fn params(max_new_tokens: u32, seed: u64, temperature: f32) -> RunParams {
-	RunParams { max_new_tokens, seed, temperature }
+	RunParams { max_new_tokens, seed, temperature, ..Default::default() }
 }
 
 #[test]
@@ -199,37 +199,99 @@ fn broken_files_are_refused_with_a_reason() {
 	assert!(TextGenerator::load(&truncated).is_err());
 }
 
-fn check(generator: &TextGenerator, tokens: &[u32], max_new_tokens: u32, k: usize) -> Verdict {
+fn check(generator: &TextGenerator, tokens: &[u32], run: &RunParams, k: usize) -> Verdict {
 	let text = generator.decode(tokens).unwrap();
-	generator.check_generation("hello", tokens, text.as_bytes(), max_new_tokens, k).unwrap()
+	generator.check_generation("hello", tokens, text.as_bytes(), run, k).unwrap()
 }
 
 #[test]
 fn an_honest_generation_passes_the_verifiers_check() {
 	let generator = generator();
-	let tokens = generator.generate("hello", &params(10, 0, 0.0)).unwrap();
-	assert_eq!(check(&generator, &tokens, 10, 1), Verdict::Match);
-	let sampled = generator.generate("hello", &params(10, 3, 0.7)).unwrap();
-	assert_eq!(check(&generator, &sampled, 10, 50), Verdict::Match);
+	let greedy = params(10, 0, 0.0);
+	let tokens = generator.generate("hello", &greedy).unwrap();
+	assert_eq!(check(&generator, &tokens, &greedy, 1), Verdict::Match);
+	// Hot sampling picks tokens far down the list: still what the sampler
+	// picks, so never flagged, whatever k the rule names.
+	for seed in 0..20 {
+		for temperature in [0.7, 1.0, 2.0] {
+			let hot = params(10, seed, temperature);
+			let sampled = generator.generate("hello", &hot).unwrap();
+			assert_eq!(check(&generator, &sampled, &hot, 1), Verdict::Match, "seed {seed}");
+		}
+	}
+	let cut = RunParams { top_k: 3, top_p: 0.8, ..params(10, 4, 1.2) };
+	let sampled = generator.generate("hello", &cut).unwrap();
+	assert_eq!(check(&generator, &sampled, &cut, 1), Verdict::Match);
 }
 
 #[test]
 fn changed_truncated_or_inconsistent_generations_fail_the_check() {
 	let generator = generator();
-	let tokens = generator.generate("hello", &params(12, 0, 0.0)).unwrap();
+	let run = params(12, 0, 0.0);
+	let tokens = generator.generate("hello", &run).unwrap();
 	assert_eq!(tokens.len(), 12, "the tiny model runs to the limit");
 	// Cut short: the model would have gone on.
-	let Verdict::Mismatch(reason) = check(&generator, &tokens[..6], 12, 1) else {
+	let Verdict::Mismatch(reason) = check(&generator, &tokens[..6], &run, 1) else {
 		panic!("a truncated generation passed")
 	};
 	assert!(reason.contains("stops after 6"), "{reason}");
-	// One token swapped for the least likely one.
+	// Nothing at all.
+	assert!(!check(&generator, &[], &run, 1).is_match());
+	// One token swapped.
 	let mut changed = tokens.clone();
 	changed[3] = (changed[3] + 1) % 256;
-	assert!(!check(&generator, &changed, 12, 1).is_match());
+	assert!(!check(&generator, &changed, &run, 1).is_match());
 	// More tokens than asked for.
-	assert!(!check(&generator, &tokens, 11, 1).is_match());
+	assert!(!check(&generator, &tokens, &params(11, 0, 0.0), 1).is_match());
 	// Text that is not the tokens' decoding.
-	let verdict = generator.check_generation("hello", &tokens, b"something else", 12, 1).unwrap();
+	let verdict = generator.check_generation("hello", &tokens, b"something else", &run, 1).unwrap();
 	assert!(!verdict.is_match());
+}
+
+/// A greedy request answered with another path through the likely tokens
+/// (the runner-up at one step) is steered, not greedy.
+#[test]
+fn a_steered_greedy_generation_fails_the_check() {
+	let generator = generator();
+	let run = params(12, 0, 0.0);
+	let tokens = generator.generate("hello", &run).unwrap();
+	let rows = generator.step_logits("hello", &tokens).unwrap();
+	// The step where the best token leads the runner-up the most.
+	let (step, runner_up) = rows[..tokens.len()]
+		.iter()
+		.enumerate()
+		.map(|(step, row)| {
+			let best = row[tokens[step] as usize];
+			let (second, logit) =
+				row.iter().enumerate().filter(|(token, _)| *token as u32 != tokens[step]).fold(
+					(0, f32::MIN),
+					|acc, (token, &logit)| if logit > acc.1 { (token, logit) } else { acc },
+				);
+			(step, second as u32, best - logit)
+		})
+		.max_by(|a, b| a.2.total_cmp(&b.2))
+		.map(|(step, second, _)| (step, second))
+		.unwrap();
+	let mut steered = tokens.clone();
+	steered[step] = runner_up;
+	// Top-2 would have passed that step; the greedy check does not.
+	let Verdict::Mismatch(reason) = check(&generator, &steered, &run, 2) else {
+		panic!("a steered generation passed")
+	};
+	assert!(reason.contains(&format!("token {step} ")), "{reason}");
+}
+
+/// A sampled request answered with other tokens than its seed picks, even
+/// likely ones, fails: the seed fixes the path.
+#[test]
+fn a_sampled_generation_with_another_seeds_tokens_fails_the_check() {
+	let generator = generator();
+	let stated = params(10, 1, 1.0);
+	let flagged = (2..12)
+		.filter(|&seed| {
+			let other = generator.generate("hello", &params(10, seed, 1.0)).unwrap();
+			!check(&generator, &other, &stated, 1).is_match()
+		})
+		.count();
+	assert!(flagged >= 9, "{flagged} of 10 other seeds' answers flagged");
 }
