@@ -131,11 +131,25 @@ struct Chain {
 }
 
 impl Chain {
-	/// Asks `model` for an inference and has Bob submit `output` for it.
+	/// Asks `model` for an inference on `input` bytes and has Bob submit
+	/// `output` for it.
 	async fn ask_and_answer(
 		&mut self,
 		model: ModelId,
 		input: Vec<u8>,
+		params: InferenceParams,
+		output: &Output,
+	) -> u64 {
+		let input = RequestInput::Inline(input.try_into().expect("fits"));
+		self.ask_for_input(model, input, params, output).await
+	}
+
+	/// Asks `model` for an inference on `input` and has Bob submit `output`
+	/// for it, whatever the input holds.
+	async fn ask_for_input(
+		&mut self,
+		model: ModelId,
+		input: RequestInput,
 		params: InferenceParams,
 		output: &Output,
 	) -> u64 {
@@ -144,7 +158,7 @@ impl Chain {
 		let head = self.node.best_number().await;
 		let ask = RuntimeCall::Inference(pallet_inference::Call::request_inference {
 			model,
-			input: RequestInput::Inline(input.try_into().expect("fits")),
+			input,
 			params,
 			max_fee: MAX_FEE,
 			deadline: head + 200,
@@ -353,8 +367,8 @@ async fn cheats_are_caught_and_honest_executors_paid() {
 
 	// 2c. A truncated generation, Quorum with TokenTopK.
 	if let Some(generator) = generation {
-		let params = InferenceParams { max_new_tokens: 24, seed: 0, temperature_thousandths: 0 };
-		let run = RunParams { max_new_tokens: 24, seed: 0, temperature: 0.0 };
+		let params = InferenceParams { max_new_tokens: 24, ..Default::default() };
+		let run = RunParams { max_new_tokens: 24, ..Default::default() };
 		let tokens =
 			generator.generate("Write a long story about the sea.", &run).expect("generates");
 		assert!(tokens.len() > 8, "a long answer to cut");
@@ -372,32 +386,8 @@ async fn cheats_are_caught_and_honest_executors_paid() {
 	let mut unrunnable_input = file_ref(&store, &features());
 	unrunnable_input.digest = [0xee; 32];
 	let stakes_before = verifier_stakes(&chain.node).await;
-	let id = chain.next_request;
-	chain.next_request += 1;
-	let head = chain.node.best_number().await;
-	let ask = RuntimeCall::Inference(pallet_inference::Call::request_inference {
-		model: 0,
-		input: RequestInput::Stored(unrunnable_input),
-		params: InferenceParams::default(),
-		max_fee: MAX_FEE,
-		deadline: head + 200,
-	});
-	chain.node.sign_and_submit(ask, REQUESTER).await.expect("requested");
-	chain
-		.node
-		.wait_for("the request", Duration::from_secs(30), || async {
-			request(&chain.node, id).await.is_some()
-		})
-		.await;
-	let bytes = honest.canonical_bytes();
-	let answer = RuntimeCall::Inference(pallet_inference::Call::submit_result {
-		request: id,
-		output_digest: sp_io::hashing::blake2_256(&bytes),
-		output: bytes.try_into().expect("fits"),
-		proof_cid: Cid::truncate_from(b"bafkreiproof".to_vec()),
-		proof_digest: [3; 32],
-	});
-	chain.node.sign_and_submit(answer, EXECUTOR).await.expect("answered");
+	let input = RequestInput::Stored(unrunnable_input);
+	let id = chain.ask_for_input(0, input, InferenceParams::default(), &honest).await;
 	let settled = wait_until_final(&chain.node, id).await;
 	assert_eq!(settled.status, RequestStatus::Unrunnable);
 	match &settled.settled {

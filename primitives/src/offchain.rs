@@ -65,6 +65,33 @@ impl WorkRecord {
 			.is_ok()
 	}
 
+	/// The whole of posting once: claims the request at `now`, runs `send`
+	/// (which signs and submits, and says whether the pool took it), and gives
+	/// the claim back if it did not, so that a later block tries again. Logs
+	/// the outcome under `target` as `what`.
+	pub fn send_once<BlockNumber>(
+		&self,
+		now: BlockNumber,
+		resubmit_after: BlockNumber,
+		(target, what): (&str, &dyn core::fmt::Display),
+		send: impl FnOnce() -> bool,
+	) -> Sent
+	where
+		BlockNumber: Encode + Decode + PartialOrd + sp_runtime::traits::Saturating + Copy,
+	{
+		if !self.claim(now, resubmit_after) {
+			return Sent::AlreadyHandled;
+		}
+		if send() {
+			log::info!(target: target, "{what}: sent");
+			Sent::Pooled
+		} else {
+			self.release();
+			log::warn!(target: target, "{what}: the transaction pool refused it; trying again later");
+			Sent::Refused
+		}
+	}
+
 	/// Gives a claim back (the pool refused the transaction): the next block
 	/// tries again.
 	pub fn release(&self) {
@@ -75,6 +102,18 @@ impl WorkRecord {
 	pub fn refuse<BlockNumber: Encode>(&self) {
 		StorageValueRef::persistent(&self.key).set(&Handled::<BlockNumber>::Refused);
 	}
+}
+
+/// What [`WorkRecord::send_once`] did.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Sent {
+	/// Handled already (refused, or sent less than a resubmission period
+	/// ago), or claimed by another worker first: nothing was sent.
+	AlreadyHandled,
+	/// The transaction is in the pool.
+	Pooled,
+	/// The pool refused it; the claim was given back.
+	Refused,
 }
 
 /// Helpers for off-chain worker tests against mock runtimes.

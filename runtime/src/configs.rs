@@ -253,7 +253,11 @@ impl pallet_verification::Config for Runtime {
 	// a result, the block that carried it (docs/security.md).
 	type Randomness = ParentHashRandomness;
 	type MinVerifierStake = ConstU128<{ 100 * VRT }>;
-	type MaxVerifiers = ConstU32<256>;
+	// Seats go by stake and a larger stake displaces the smallest, so the
+	// list's length is not what keeps squatters out; it bounds the work of a
+	// draw. 1,024 (48 KiB with stakes) keeps drawing 64 committees of 32 a
+	// small share of a block (pallet_verification's weights).
+	type MaxVerifiers = ConstU32<1024>;
 	type UnbondingPeriod = ConstU32<HOURS>;
 	// A minute to re-run a request and attest.
 	type AttestationPeriod = ConstU32<{ MINUTES }>;

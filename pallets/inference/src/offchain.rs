@@ -165,9 +165,6 @@ fn submit<T: Config>(
 	// Claim the request: only the worker whose compare-and-set succeeds
 	// submits.
 	let record = WorkRecord::new(ROLE, request);
-	if !record.claim(now, RESUBMIT_AFTER.into()) {
-		return;
-	}
 	let call = Call::<T>::submit_result {
 		request,
 		output,
@@ -175,19 +172,11 @@ fn submit<T: Config>(
 		proof_cid,
 		proof_digest: receipt.proof_digest,
 	};
-	let results = Signer::<T, T::ExecutorAuthority>::all_accounts()
-		.with_filter(alloc::vec![account.public.clone()])
-		.send_signed_transaction(|_| call.clone());
-	match results.first() {
-		Some((_, Ok(()))) => log::info!(
-			target: LOG_TARGET,
-			"request {request}: result submitted at block {:?}",
-			now.saturated_into::<u64>()
-		),
-		_ => {
-			// Not in the pool: release the claim so the next block retries.
-			record.release();
-			log::warn!(target: LOG_TARGET, "request {request}: the transaction pool refused the result");
-		},
-	}
+	let what = alloc::format!("request {request}: result at block {}", now.saturated_into::<u64>());
+	record.send_once(now, RESUBMIT_AFTER.into(), (LOG_TARGET, &what), || {
+		let results = Signer::<T, T::ExecutorAuthority>::all_accounts()
+			.with_filter(alloc::vec![account.public.clone()])
+			.send_signed_transaction(|_| call.clone());
+		matches!(results.first(), Some((_, Ok(()))))
+	});
 }

@@ -136,19 +136,14 @@ fn report<T: Config>(
 	value: FeedValue,
 	now: BlockNumberFor<T>,
 ) {
-	if !work.claim(now, RESUBMIT_AFTER.into()) {
-		return;
-	}
 	let call = Call::<T>::report { feed, round, value };
-	let sent = Signer::<T, T::DataNodeAuthority>::all_accounts()
-		.with_filter(alloc::vec![account.public.clone()])
-		.send_signed_transaction(|_| call.clone());
-	if matches!(sent.first(), Some((_, Ok(())))) {
-		log::info!(target: LOG_TARGET, "feed {feed} round {round}: reported {value}");
-	} else {
-		work.release();
-		log::warn!(target: LOG_TARGET, "feed {feed} round {round}: the pool refused the report");
-	}
+	let what = alloc::format!("feed {feed} round {round}: report of {value}");
+	work.send_once(now, RESUBMIT_AFTER.into(), (LOG_TARGET, &what), || {
+		let sent = Signer::<T, T::DataNodeAuthority>::all_accounts()
+			.with_filter(alloc::vec![account.public.clone()])
+			.send_signed_transaction(|_| call.clone());
+		matches!(sent.first(), Some((_, Ok(()))))
+	});
 }
 
 /// Fetches `feed`'s source and reads its value.

@@ -9,49 +9,9 @@ use veritas_primitives::{
 	settlement::RequestId,
 };
 
-use crate::{mock::*, ActiveVerifiers, Due, Error, Event, Seats, Stage, Verifications, Verifiers};
+use crate::{mock::*, ActiveVerifiers, Due, Error, Event, Seats, Stage, Verifications};
 
-const OTHER_OUTPUT: [u8; 32] = [8; 32];
 const UNRUNNABLE: Attestation = Attestation::Unrunnable(UnrunnableReason::BadInput);
-
-fn committee(request: RequestId) -> Vec<AccountId> {
-	Verifications::<Test>::get(request).expect("under verification").committee.into_inner()
-}
-
-fn stage(request: RequestId) -> Stage {
-	Verifications::<Test>::get(request).expect("under verification").stage
-}
-
-fn attest(who: AccountId, request: RequestId, attestation: Attestation) {
-	let digest = match attestation {
-		Attestation::Match => OUTPUT,
-		Attestation::Mismatch => OTHER_OUTPUT,
-		Attestation::Unrunnable(_) => [0; 32],
-	};
-	assert_ok!(Verification::attest(RuntimeOrigin::signed(who), request, attestation, digest));
-}
-
-fn stake(who: AccountId) -> Balance {
-	Verifiers::<Test>::get(who).expect("registered").stake
-}
-
-fn verdict(request: RequestId) -> Option<Verdict<AccountId>> {
-	TestInference::verdicts().into_iter().find(|(id, _)| *id == request).map(|(_, v)| v)
-}
-
-fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::Verification(event) => Some(event),
-			_ => None,
-		})
-		.collect()
-}
-
-fn next_block() {
-	run_to(System::block_number() + 1);
-}
 
 fn challenge_bond_held() -> Balance {
 	Balances::balance_on_hold(

@@ -6,13 +6,13 @@
 use core::cell::RefCell;
 
 use frame_support::{
-	derive_impl, parameter_types,
+	assert_ok, derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64, ConstU8, Hooks, Randomness},
 };
 use sp_core::H256;
 use sp_runtime::{BuildStorage, DispatchError, DispatchResult, Perbill, Permill};
 use veritas_primitives::{
-	inference::{InferenceHooks, SubmittedResult, Verdict, VerificationHooks},
+	inference::{Attestation, InferenceHooks, SubmittedResult, Verdict, VerificationHooks},
 	model::{
 		Architecture, Cid, ComparisonRule, FileRef, ModelFiles, ModelFormat, ModelId, ModelInspect,
 		ModelLineId, ModelPolicy, ModelRecord, ModelStatus, Pricing, TaskKind, VerificationPolicy,
@@ -21,6 +21,7 @@ use veritas_primitives::{
 };
 
 use crate as pallet_verification;
+use crate::{ActiveVerifiers, Event, Stage, Verifications, Verifiers};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
@@ -323,4 +324,58 @@ pub fn run_test(test: impl FnOnce()) {
 		Settlement::do_try_state().expect("settlement invariants hold");
 		assert_eq!(Balances::total_issuance(), issuance, "no funds created or destroyed");
 	});
+}
+
+// --- Helpers the tests share ------------------------------------------------
+
+/// The digest a verifier that got another output attests with.
+pub const OTHER_OUTPUT: [u8; 32] = [8; 32];
+
+pub fn committee(request: RequestId) -> Vec<AccountId> {
+	Verifications::<Test>::get(request).expect("under verification").committee.into_inner()
+}
+
+pub fn stage(request: RequestId) -> Stage {
+	Verifications::<Test>::get(request).expect("under verification").stage
+}
+
+pub fn attest(who: AccountId, request: RequestId, attestation: Attestation) {
+	let digest = match attestation {
+		Attestation::Match => OUTPUT,
+		Attestation::Mismatch => OTHER_OUTPUT,
+		Attestation::Unrunnable(_) => [0; 32],
+	};
+	assert_ok!(Verification::attest(RuntimeOrigin::signed(who), request, attestation, digest));
+}
+
+pub fn stake(who: AccountId) -> Balance {
+	Verifiers::<Test>::get(who).expect("registered").stake
+}
+
+pub fn reputation(who: AccountId) -> i32 {
+	Verifiers::<Test>::get(who).expect("registered").reputation
+}
+
+pub fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Verification(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+pub fn verdict(request: RequestId) -> Option<Verdict<AccountId>> {
+	TestInference::verdicts().into_iter().find(|(id, _)| *id == request).map(|(_, v)| v)
+}
+
+pub fn is_active(who: AccountId) -> bool {
+	ActiveVerifiers::<Test>::get().iter().any(|(member, _)| *member == who)
+}
+
+/// Moves to the next block, where a committee asked for in this one is
+/// drawn.
+pub fn next_block() {
+	run_to(System::block_number() + 1);
 }

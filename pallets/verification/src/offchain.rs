@@ -91,19 +91,14 @@ fn attest<T: Config>(
 	output_digest: [u8; 32],
 	now: BlockNumberFor<T>,
 ) {
-	if !record.claim(now, RESUBMIT_AFTER.into()) {
-		return;
-	}
 	let call = Call::<T>::attest { request, attestation, output_digest };
-	let sent = Signer::<T, T::VerifierAuthority>::all_accounts()
-		.with_filter(alloc::vec![account.public.clone()])
-		.send_signed_transaction(|_| call.clone());
-	if matches!(sent.first(), Some((_, Ok(())))) {
-		log::info!(target: LOG_TARGET, "request {request}: attested {attestation:?}");
-	} else {
-		record.release();
-		log::warn!(target: LOG_TARGET, "request {request}: the pool refused the attestation");
-	}
+	let what = alloc::format!("request {request}: attestation {attestation:?}");
+	record.send_once(now, RESUBMIT_AFTER.into(), (LOG_TARGET, &what), || {
+		let sent = Signer::<T, T::VerifierAuthority>::all_accounts()
+			.with_filter(alloc::vec![account.public.clone()])
+			.send_signed_transaction(|_| call.clone());
+		matches!(sent.first(), Some((_, Ok(()))))
+	});
 }
 
 fn hand_over<T: Config>(request: RequestId) {

@@ -277,32 +277,22 @@ impl<T: Config> Pallet<T> {
 			let out_of_reach = mismatches + unrunnable > size.saturating_sub(k);
 			(out_of_reach || deadline_passed).then_some(false)
 		};
+		// A challenge's committee upholds the result by a majority.
+		let first_round_k = match record.stage {
+			Stage::Quorum { k } => Some(usize::from(k)),
+			Stage::Challenge => Some(size / 2 + 1),
+			_ => None,
+		};
 		match record.stage {
-			Stage::Quorum { k } => match first_round_accepts(k.into()) {
-				Some(true) => {
-					return Self::finish(
-						request,
-						record,
-						Outcome::Accepted,
-						DecidedBy::FirstRound,
-						now,
-					)
-				},
-				Some(false) => return Self::escalate(request, record, now),
-				None => {},
-			},
-			Stage::Challenge => match first_round_accepts(size / 2 + 1) {
-				Some(true) => {
-					return Self::finish(
-						request,
-						record,
-						Outcome::Accepted,
-						DecidedBy::FirstRound,
-						now,
-					)
-				},
-				Some(false) => return Self::escalate(request, record, now),
-				None => {},
+			Stage::Quorum { .. } | Stage::Challenge => {
+				match first_round_k.and_then(first_round_accepts) {
+					Some(true) => {
+						let by = DecidedBy::FirstRound;
+						return Self::finish(request, record, Outcome::Accepted, by, now);
+					},
+					Some(false) => return Self::escalate(request, record, now),
+					None => {},
+				}
 			},
 			Stage::Dispute => {
 				let decided = if majority(mismatches) {

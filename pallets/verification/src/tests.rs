@@ -7,66 +7,12 @@ use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
 };
-use veritas_primitives::{
-	inference::{Attestation, Verdict},
-	settlement::RequestId,
-};
+use veritas_primitives::inference::{Attestation, Verdict};
 
 use crate::{
-	mock::*, ActiveVerifiers, Due, Error, Event, Seats, SlashReason, Stage, Verifications,
+	mock::*, Due, Error, Event, Seats, SlashReason, Stage, Verifications,
 	VerifierStatus, Verifiers,
 };
-
-const OTHER_OUTPUT: [u8; 32] = [8; 32];
-
-fn committee(request: RequestId) -> Vec<AccountId> {
-	Verifications::<Test>::get(request).expect("under verification").committee.into_inner()
-}
-
-fn stage(request: RequestId) -> Stage {
-	Verifications::<Test>::get(request).expect("under verification").stage
-}
-
-fn attest(who: AccountId, request: RequestId, attestation: Attestation) {
-	let digest = match attestation {
-		Attestation::Match => OUTPUT,
-		Attestation::Mismatch => OTHER_OUTPUT,
-		Attestation::Unrunnable(_) => [0; 32],
-	};
-	assert_ok!(Verification::attest(RuntimeOrigin::signed(who), request, attestation, digest));
-}
-
-fn stake(who: AccountId) -> Balance {
-	Verifiers::<Test>::get(who).expect("registered").stake
-}
-
-fn reputation(who: AccountId) -> i32 {
-	Verifiers::<Test>::get(who).expect("registered").reputation
-}
-
-fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::Verification(event) => Some(event),
-			_ => None,
-		})
-		.collect()
-}
-
-fn verdict(request: RequestId) -> Option<Verdict<AccountId>> {
-	TestInference::verdicts().into_iter().find(|(id, _)| *id == request).map(|(_, v)| v)
-}
-
-fn is_active(who: AccountId) -> bool {
-	ActiveVerifiers::<Test>::get().iter().any(|(member, _)| *member == who)
-}
-
-/// Moves to the next block, where a committee asked for in this one is
-/// drawn.
-fn next_block() {
-	run_to(System::block_number() + 1);
-}
 
 fn sorted(mut accounts: Vec<AccountId>) -> Vec<AccountId> {
 	accounts.sort();
