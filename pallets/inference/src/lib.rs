@@ -90,6 +90,7 @@ mod mock;
 pub mod offchain;
 #[cfg(test)]
 mod offchain_tests;
+mod settle;
 mod sweep;
 #[cfg(test)]
 mod tests;
@@ -110,8 +111,8 @@ use sp_runtime::{
 };
 use veritas_primitives::{
 	inference::{
-		InferenceHooks, InferenceOutput, InferenceParams, OutputBytes, OutputError, RequestInput,
-		RequestPage, SubmittedResult, Verdict, VerificationHooks, VerificationStart,
+		InferenceOutput, InferenceParams, OutputBytes, OutputError, RequestInput, RequestPage,
+		SubmittedResult, VerificationHooks, VerificationStart,
 	},
 	model::{
 		Cid, Digest, ModelId, ModelInspect, ModelPolicy, Pricing, TaskKind, VerificationPolicy,
@@ -806,133 +807,6 @@ impl<T: Config> Pallet<T> {
 		executor.status = ExecutorStatus::Unbonding { until };
 		Executors::<T>::insert(who, executor);
 		Ok(until)
-	}
-
-	/// Settles an accepted result: pays everyone and closes the request.
-	fn accept(
-		request: RequestId,
-		mut record: RequestOf<T>,
-		verifiers: alloc::vec::Vec<T::AccountId>,
-	) -> DispatchResult {
-		let (model_cost, covered) = Self::result_cost(&record, &verifiers);
-		let payouts = T::Settlement::pay_accepted(
-			request,
-			&record.executor,
-			&record.publisher,
-			model_cost,
-			&verifiers[..covered],
-		)?;
-		Executors::<T>::mutate(&record.executor, |maybe| {
-			if let Some(executor) = maybe {
-				executor.reputation = executor.reputation.saturating_add(1);
-			}
-		});
-		Self::close(request, &mut record, RequestStatus::Accepted, Some(Settled::Paid(payouts)));
-		Self::deposit_event(Event::RequestAccepted { request });
-		Ok(())
-	}
-
-	/// Settles a proven fraud: slashes the executor, refunds the requester.
-	/// What the model charges for the result's tokens, and how many of
-	/// `verifiers` the fee paid for: the policy's committee and no more
-	/// (verifiers beyond it, an optimistic policy's say, are paid from
-	/// slashes, not escrow).
-	fn result_cost(record: &RequestOf<T>, verifiers: &[T::AccountId]) -> (BalanceOf<T>, usize) {
-		let tokens = record.result.as_ref().map_or(0, |result| result.generated_tokens);
-		let covered = verifiers.len().min(Self::committee_size(&record.policy) as usize);
-		(Self::model_cost(&record.pricing, tokens), covered)
-	}
-
-	/// Settles a request the verifiers could not run: they get their fees
-	/// (as many as the policy's committee paid for), the requester the rest.
-	/// Nobody is at fault for an output nobody could check: the executor is
-	/// neither paid nor slashed.
-	fn refund_unrunnable(
-		request: RequestId,
-		mut record: RequestOf<T>,
-		verifiers: alloc::vec::Vec<T::AccountId>,
-	) -> DispatchResult {
-		let (model_cost, covered) = Self::result_cost(&record, &verifiers);
-		let payouts = T::Settlement::pay_verifiers(request, model_cost, &verifiers[..covered])?;
-		Self::close(request, &mut record, RequestStatus::Unrunnable, Some(Settled::Paid(payouts)));
-		Self::deposit_event(Event::RequestUnrunnable { request });
-		Ok(())
-	}
-
-	fn reject(
-		request: RequestId,
-		mut record: RequestOf<T>,
-		challenger: Option<T::AccountId>,
-		verifiers: alloc::vec::Vec<T::AccountId>,
-	) -> DispatchResult {
-		let stake = T::Settlement::held(&record.executor, Bond::ExecutorStake);
-		let slash = T::FraudSlash::get() * stake;
-		let payouts = T::Settlement::punish_fraud(
-			request,
-			&record.executor,
-			slash,
-			challenger.as_ref(),
-			&verifiers,
-		)?;
-		Self::penalise(&record.executor, payouts.slashed);
-		Self::close(request, &mut record, RequestStatus::Rejected, Some(Settled::Fraud(payouts)));
-		Self::deposit_event(Event::RequestRejected { request });
-		Ok(())
-	}
-
-	/// Lowers an executor's recorded stake and reputation after a slash, and
-	/// retires it from assignment if its stake fell below the minimum.
-	fn penalise(who: &T::AccountId, slashed: BalanceOf<T>) {
-		let below_minimum = Executors::<T>::mutate(who, |maybe| {
-			let Some(executor) = maybe else { return false };
-			executor.stake = executor.stake.saturating_sub(slashed);
-			executor.reputation = executor.reputation.saturating_sub(1);
-			executor.status == ExecutorStatus::Active && executor.stake < T::MinExecutorStake::get()
-		});
-		if below_minimum {
-			let _ = Self::start_unbonding(who);
-		}
-	}
-
-	/// Marks a request final: it no longer counts as open for its executor
-	/// and model, and it is queued for pruning.
-	fn close(
-		request: RequestId,
-		record: &mut RequestOf<T>,
-		status: RequestStatus,
-		settled: Option<Settled<BalanceOf<T>>>,
-	) {
-		let now = frame_system::Pallet::<T>::block_number();
-		PendingWork::<T>::remove(&record.executor, request);
-		Executors::<T>::mutate(&record.executor, |maybe| {
-			if let Some(executor) = maybe {
-				executor.open = executor.open.saturating_sub(1);
-			}
-		});
-		OpenRequests::<T>::mutate_exists(record.model, |open| {
-			*open = open.map(|count| count.saturating_sub(1)).filter(|count| *count > 0);
-		});
-		record.status = status;
-		record.settled = settled;
-		record.finished_at = Some(now);
-		Requests::<T>::insert(request, &*record);
-		Self::queue_for_pruning(request, now.saturating_add(T::RetentionPeriod::get()));
-	}
-}
-
-impl<T: Config> InferenceHooks<T::AccountId> for Pallet<T> {
-	fn on_verdict(request: RequestId, verdict: Verdict<T::AccountId>) -> DispatchResult {
-		let record = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
-		ensure!(record.status == RequestStatus::Submitted, Error::<T>::NotAwaitingVerdict);
-		match verdict {
-			Verdict::Accepted { verifiers } => Self::accept(request, record, verifiers),
-			Verdict::Fraud { challenger, verifiers } => {
-				Self::reject(request, record, challenger, verifiers)
-			},
-			Verdict::Unrunnable { verifiers } => {
-				Self::refund_unrunnable(request, record, verifiers)
-			},
-		}
 	}
 }
 

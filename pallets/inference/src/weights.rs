@@ -1,7 +1,7 @@
 //! Weights for `pallet_inference`, generated from its benchmarks by
 //! `scripts/bench/pallets.sh` (`veritas-node benchmark pallet`, CLI version 64.0.0).
 //!
-//! Date: 2026-11-26. Steps: `50`, repeat: `20`.
+//! Date: 2026-12-06. Steps: `50`, repeat: `20`.
 //! Machine: `vm`, CPU: `AMD EPYC`. WASM execution: `Compiled`.
 //!
 //! Do not edit by hand: rerun the script.
@@ -36,15 +36,15 @@ mod measured {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelExecutors` (r:16 w:16)
 	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn register_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `296`, estimated `3675` bytes.
-		// Minimum execution time: 50_505_000 picoseconds.
-		Weight::from_parts(50_027_591, 3675)
-			.saturating_add(Weight::from_parts(5_058_477, 0).saturating_mul(m as u64))
+		// Minimum execution time: 52_989_000 picoseconds.
+		Weight::from_parts(51_905_147, 3675)
+			.saturating_add(Weight::from_parts(5_136_729, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((2 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -59,15 +59,15 @@ mod measured {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelExecutors` (r:32 w:32)
 	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn update_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `425`, estimated `3675` bytes.
-		// Minimum execution time: 58_978_000 picoseconds.
-		Weight::from_parts(52_710_866, 3675)
-			.saturating_add(Weight::from_parts(8_908_508, 0).saturating_mul(m as u64))
+		// Minimum execution time: 62_172_000 picoseconds.
+		Weight::from_parts(55_195_214, 3675)
+			.saturating_add(Weight::from_parts(9_090_312, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((3 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -82,9 +82,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn unregister_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `137`, estimated `3675` bytes.
-		// Minimum execution time: 13_400_000 picoseconds.
-		Weight::from_parts(10_458_178, 3675)
-			.saturating_add(Weight::from_parts(3_289_705, 0).saturating_mul(m as u64))
+		// Minimum execution time: 13_450_000 picoseconds.
+		Weight::from_parts(10_551_655, 3675)
+			.saturating_add(Weight::from_parts(3_332_878, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((1 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(1))
@@ -97,11 +97,11 @@ mod measured {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `392`, estimated `3675` bytes.
-		// Minimum execution time: 40_430_000 picoseconds.
-		Weight::from_parts(43_815_000, 3675)
+		// Minimum execution time: 43_304_000 picoseconds.
+		Weight::from_parts(47_020_000, 3675)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
@@ -123,19 +123,19 @@ mod measured {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::OpenRequests` (r:1 w:1)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:0 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20977), added: 23452, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21031), added: 23506, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 64]`.
 	pub fn request_inference(db: RuntimeDbWeight, e: u32) -> Weight {
 		// Proof size: measured `799`, estimated `5531` bytes.
-		// Minimum execution time: 72_748_000 picoseconds.
-		Weight::from_parts(75_491_667, 5531)
-			.saturating_add(Weight::from_parts(3_343_360, 0).saturating_mul(e as u64))
+		// Minimum execution time: 74_321_000 picoseconds.
+		Weight::from_parts(79_291_025, 5531)
+			.saturating_add(Weight::from_parts(3_416_308, 0).saturating_mul(e as u64))
 			.saturating_add(db.reads(9))
 			.saturating_add(db.reads((1 as u64).saturating_mul(e as u64)))
 			.saturating_add(db.writes(9))
@@ -143,13 +143,13 @@ mod measured {
 	}
 
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20977), added: 23452, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21031), added: 23506, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Escrows` (r:1 w:1)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:4 w:4)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Executors` (r:1 w:1)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::OpenRequests` (r:1 w:1)
@@ -159,37 +159,29 @@ mod measured {
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn cancel_request(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `5001`, estimated `24442` bytes.
-		// Minimum execution time: 58_277_000 picoseconds.
-		Weight::from_parts(62_363_000, 24442)
-			.saturating_add(db.reads(7))
-			.saturating_add(db.writes(8))
+		// Proof size: measured `5393`, estimated `24496` bytes.
+		// Minimum execution time: 165_227_000 picoseconds.
+		Weight::from_parts(171_516_000, 24496)
+			.saturating_add(db.reads(10))
+			.saturating_add(db.writes(11))
 	}
 
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20977), added: 23452, mode: `MaxEncodedLen`)
-	/// Storage: `Settlement::Escrows` (r:1 w:1)
-	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:4 w:4)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Executors` (r:1 w:1)
-	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::OpenRequests` (r:1 w:1)
-	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Queue` (r:1 w:1)
-	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21031), added: 23506, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Verifications` (r:1 w:1)
+	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5420), added: 7895, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Due` (r:1 w:1)
+	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `o` ranges over `[400, 16384]`.
 	pub fn submit_result(db: RuntimeDbWeight, o: u32) -> Weight {
-		// Proof size: measured `5384`, estimated `24442` bytes.
-		// Minimum execution time: 167_239_000 picoseconds.
-		Weight::from_parts(173_949_322, 24442)
-			.saturating_add(Weight::from_parts(1_623, 0).saturating_mul(o as u64))
-			.saturating_add(db.reads(10))
-			.saturating_add(db.writes(11))
+		// Proof size: measured `4499`, estimated `24496` bytes.
+		// Minimum execution time: 21_102_000 picoseconds.
+		Weight::from_parts(21_948_921, 24496)
+			.saturating_add(Weight::from_parts(1_616, 0).saturating_mul(o as u64))
+			.saturating_add(db.reads(3))
+			.saturating_add(db.writes(4))
 	}
 
 	/// Storage: `Inference::SweepCursor` (r:1 w:1)
@@ -197,13 +189,13 @@ mod measured {
 	/// Storage: `Inference::Queue` (r:2 w:2)
 	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:128 w:128)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20977), added: 23452, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21031), added: 23506, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Escrows` (r:128 w:128)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:257 w:257)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:256 w:256)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Executors` (r:128 w:128)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::OpenRequests` (r:128 w:128)
@@ -213,14 +205,14 @@ mod measured {
 	/// Component `n` ranges over `[1, 128]`.
 	pub fn sweep(db: RuntimeDbWeight, n: u32) -> Weight {
 		// Proof size: measured `374`, estimated `8016` bytes.
-		// Minimum execution time: 108_342_000 picoseconds.
-		Weight::from_parts(109_814_000, 8016)
-			.saturating_add(Weight::from_parts(95_528_748, 0).saturating_mul(n as u64))
+		// Minimum execution time: 116_074_000 picoseconds.
+		Weight::from_parts(140_440_000, 8016)
+			.saturating_add(Weight::from_parts(108_852_296, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(4))
 			.saturating_add(db.reads((8 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(4))
 			.saturating_add(db.writes((9 as u64).saturating_mul(n as u64)))
-			.saturating_add(Weight::from_parts(0, 23452).saturating_mul(n as u64))
+			.saturating_add(Weight::from_parts(0, 23506).saturating_mul(n as u64))
 	}
 }
 

@@ -64,10 +64,7 @@ fn a_challenger_cannot_know_its_committee_when_it_signs() {
 #[test]
 fn a_captured_challenge_committee_cannot_slash_an_honest_executor() {
 	run_test(|| {
-		submit(1, EXECUTOR, optimistic(5, 50));
-		run_to(2);
-		assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
-		next_block();
+		challenged_and_drawn();
 		let captured = committee(1);
 		attest(captured[0], 1, Attestation::Mismatch);
 		// The optimistic policy compares under `Exact`: the first mismatch
@@ -100,9 +97,7 @@ fn the_vote_that_escalates_cannot_know_the_dispute_committee() {
 	let dispute_after = |seed_after: u8| {
 		let mut drawn = Vec::new();
 		run_test(|| {
-			submit(1, EXECUTOR, quorum(2, 3));
-			run_to(2);
-			let first = committee(1);
+			let first = drawn_quorum(2, 3);
 			attest(first[0], 1, Attestation::Mismatch);
 			attest(first[1], 1, Attestation::Mismatch);
 			assert_eq!(stage(1), Stage::SelectingDispute);
@@ -129,9 +124,7 @@ fn the_vote_that_escalates_cannot_know_the_dispute_committee() {
 #[test]
 fn honest_verifiers_that_cannot_run_a_request_say_so_and_lose_nothing() {
 	run_test(|| {
-		submit(1, EXECUTOR, quorum(2, 3));
-		run_to(2);
-		let first = committee(1);
+		let first = drawn_quorum(2, 3);
 		attest(first[0], 1, UNRUNNABLE);
 		attest(first[1], 1, UNRUNNABLE);
 		// Two of three cannot run it: two matches are out of reach.
@@ -152,10 +145,7 @@ fn honest_verifiers_that_cannot_run_a_request_say_so_and_lose_nothing() {
 #[test]
 fn an_unrunnable_attestation_needs_no_digest_under_exact() {
 	run_test(|| {
-		submit(1, EXECUTOR, optimistic(5, 50));
-		run_to(2);
-		assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
-		next_block();
+		challenged_and_drawn();
 		let member = committee(1)[0];
 		assert_ok!(Verification::attest(RuntimeOrigin::signed(member), 1, UNRUNNABLE, [9; 32]));
 		// A match or mismatch still must agree with the digests.
@@ -172,10 +162,7 @@ fn an_unrunnable_attestation_needs_no_digest_under_exact() {
 #[test]
 fn a_challenge_that_finds_the_request_unrunnable_keeps_its_bond() {
 	run_test(|| {
-		submit(1, EXECUTOR, optimistic(5, 50));
-		run_to(2);
-		assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
-		next_block();
+		challenged_and_drawn();
 		for member in &committee(1)[..2] {
 			attest(*member, 1, UNRUNNABLE);
 		}
@@ -198,9 +185,7 @@ fn a_challenge_that_finds_the_request_unrunnable_keeps_its_bond() {
 #[test]
 fn a_first_round_that_accepts_slashes_nobody() {
 	run_test(|| {
-		submit(1, EXECUTOR, quorum(3, 5));
-		run_to(2);
-		let first = committee(1);
+		let first = drawn_quorum(3, 5);
 		attest(first[0], 1, Attestation::Mismatch);
 		attest(first[1], 1, Attestation::Match);
 		attest(first[2], 1, Attestation::Match);
@@ -216,9 +201,7 @@ fn a_first_round_that_accepts_slashes_nobody() {
 #[test]
 fn a_silent_dispute_slashes_nobody_for_their_votes() {
 	run_test(|| {
-		submit(1, EXECUTOR, quorum(2, 3));
-		run_to(2);
-		let first = committee(1);
+		let first = drawn_quorum(2, 3);
 		attest(first[0], 1, Attestation::Mismatch);
 		attest(first[1], 1, Attestation::Mismatch);
 		next_block();
@@ -349,9 +332,7 @@ fn a_larger_stake_evicts_the_smallest_from_a_full_list() {
 #[test]
 fn the_eligible_list_carries_stakes_that_slashes_lower() {
 	run_test(|| {
-		submit(1, EXECUTOR, quorum(2, 3));
-		run_to(2);
-		let first = committee(1);
+		let first = drawn_quorum(2, 3);
 		run_to(2 + ATTESTATION_PERIOD);
 		for absent in first {
 			let listed = ActiveVerifiers::<Test>::get()

@@ -379,3 +379,21 @@ pub fn is_active(who: AccountId) -> bool {
 pub fn next_block() {
 	run_to(System::block_number() + 1);
 }
+
+/// Request 1's optimistic result (window 5, bond 50), challenged by
+/// [`CHALLENGER`] in block 2; returns in block 3, with the challenge's
+/// committee drawn.
+pub fn challenged_and_drawn() {
+	submit(1, EXECUTOR, optimistic(5, 50));
+	run_to(2);
+	assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
+	next_block();
+}
+
+/// Request 1's result under `quorum(k, n)`, submitted in block 1; returns in
+/// block 2 with its committee, which it gives.
+pub fn drawn_quorum(k: u8, n: u8) -> Vec<AccountId> {
+	submit(1, EXECUTOR, quorum(k, n));
+	run_to(2);
+	committee(1)
+}

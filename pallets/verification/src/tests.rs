@@ -10,8 +10,7 @@ use frame_support::{
 use veritas_primitives::inference::{Attestation, Verdict};
 
 use crate::{
-	mock::*, Due, Error, Event, Seats, SlashReason, Stage, Verifications,
-	VerifierStatus, Verifiers,
+	mock::*, Due, Error, Event, Seats, SlashReason, Stage, Verifications, VerifierStatus, Verifiers,
 };
 
 fn sorted(mut accounts: Vec<AccountId>) -> Vec<AccountId> {
@@ -157,9 +156,7 @@ fn the_committee_is_drawn_on_the_next_block_and_never_holds_the_executor() {
 #[test]
 fn k_matching_attestations_accept_the_result() {
 	run_test(|| {
-		submit(1, EXECUTOR, quorum(2, 3));
-		run_to(2);
-		let members = committee(1);
+		let members = drawn_quorum(2, 3);
 		attest(members[0], 1, Attestation::Match);
 		assert!(verdict(1).is_none());
 		attest(members[1], 1, Attestation::Match);
@@ -219,10 +216,7 @@ fn attest_errors() {
 #[test]
 fn under_exact_a_verdict_must_agree_with_the_digests() {
 	run_test(|| {
-		submit(1, EXECUTOR, optimistic(5, 50));
-		run_to(2);
-		assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
-		next_block();
+		challenged_and_drawn();
 		let member = committee(1)[0];
 		for (attestation, digest) in
 			[(Attestation::Match, OTHER_OUTPUT), (Attestation::Mismatch, OUTPUT)]
@@ -239,9 +233,7 @@ fn under_exact_a_verdict_must_agree_with_the_digests() {
 #[test]
 fn a_quorum_that_cannot_reach_k_goes_to_a_dispute_which_proves_fraud() {
 	run_test(|| {
-		submit(1, EXECUTOR, quorum(2, 3));
-		run_to(2);
-		let first = committee(1);
+		let first = drawn_quorum(2, 3);
 		attest(first[0], 1, Attestation::Mismatch);
 		attest(first[1], 1, Attestation::Mismatch);
 		// Two mismatches of three: two matches are out of reach. The dispute
@@ -273,9 +265,7 @@ fn a_quorum_that_cannot_reach_k_goes_to_a_dispute_which_proves_fraud() {
 fn a_dispute_that_upholds_the_result_slashes_the_first_rounds_mismatches() {
 	run_test(|| {
 		let treasury = Balances::balance(&TREASURY);
-		submit(1, EXECUTOR, quorum(2, 3));
-		run_to(2);
-		let first = committee(1);
+		let first = drawn_quorum(2, 3);
 		attest(first[0], 1, Attestation::Match);
 		attest(first[1], 1, Attestation::Mismatch);
 		attest(first[2], 1, Attestation::Mismatch);
@@ -303,9 +293,7 @@ fn a_dispute_that_upholds_the_result_slashes_the_first_rounds_mismatches() {
 #[test]
 fn absent_members_are_slashed_and_fraud_is_never_presumed() {
 	run_test(|| {
-		submit(1, EXECUTOR, quorum(2, 3));
-		run_to(2);
-		let first = committee(1);
+		let first = drawn_quorum(2, 3);
 		attest(first[0], 1, Attestation::Match);
 		// Nobody else attests: at the deadline the absent pay, and the round
 		// goes to a dispute.

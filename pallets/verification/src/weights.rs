@@ -1,7 +1,7 @@
 //! Weights for `pallet_verification`, generated from its benchmarks by
 //! `scripts/bench/pallets.sh` (`veritas-node benchmark pallet`, CLI version 64.0.0).
 //!
-//! Date: 2026-11-26. Steps: `50`, repeat: `20`.
+//! Date: 2026-12-06. Steps: `50`, repeat: `20`.
 //! Machine: `vm`, CPU: `AMD EPYC`. WASM execution: `Compiled`.
 //!
 //! Do not edit by hand: rerun the script.
@@ -28,30 +28,30 @@ pub trait WeightInfo {
 mod measured {
 	use super::*;
 
-	/// Storage: `Verification::Verifiers` (r:1 w:1)
+	/// Storage: `Verification::Verifiers` (r:2 w:2)
 	/// Proof: `Verification::Verifiers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::ActiveVerifiers` (r:1 w:1)
-	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(49154), added: 49649, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	pub fn register_verifier(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `10502`, estimated `9679` bytes.
-		// Minimum execution time: 64_386_000 picoseconds.
-		Weight::from_parts(67_181_000, 9679)
-			.saturating_add(db.reads(4))
-			.saturating_add(db.writes(4))
+		// Proof size: measured `52258`, estimated `50639` bytes.
+		// Minimum execution time: 167_290_000 picoseconds.
+		Weight::from_parts(181_791_000, 50639)
+			.saturating_add(db.reads(5))
+			.saturating_add(db.writes(5))
 	}
 
 	/// Storage: `Verification::Verifiers` (r:1 w:1)
 	/// Proof: `Verification::Verifiers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::ActiveVerifiers` (r:1 w:1)
-	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(49154), added: 49649, mode: `MaxEncodedLen`)
 	pub fn unregister_verifier(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `9228`, estimated `9679` bytes.
-		// Minimum execution time: 21_783_000 picoseconds.
-		Weight::from_parts(23_275_000, 9679)
+		// Proof size: measured `50455`, estimated `50639` bytes.
+		// Minimum execution time: 67_561_000 picoseconds.
+		Weight::from_parts(74_181_000, 50639)
 			.saturating_add(db.reads(2))
 			.saturating_add(db.writes(2))
 	}
@@ -61,41 +61,35 @@ mod measured {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `357`, estimated `3604` bytes.
-		// Minimum execution time: 42_033_000 picoseconds.
-		Weight::from_parts(45_628_000, 3604)
+		// Proof size: measured `357`, estimated `3640` bytes.
+		// Minimum execution time: 41_802_000 picoseconds.
+		Weight::from_parts(43_545_000, 3640)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
 
 	/// Storage: `Verification::Verifications` (r:1 w:1)
-	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5356), added: 7831, mode: `MaxEncodedLen`)
+	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5420), added: 7895, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::ActiveVerifiers` (r:1 w:0)
-	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
-	/// Storage: `System::ParentHash` (r:1 w:0)
-	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Verification::Verifiers` (r:3 w:3)
-	/// Proof: `Verification::Verifiers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
-	/// Storage: `Verification::Due` (r:2 w:2)
-	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(49154), added: 49649, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// Storage: `Verification::Seats` (r:0 w:3)
-	/// Proof: `Verification::Seats` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Due` (r:2 w:2)
+	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	pub fn challenge(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `11372`, estimated `9679` bytes.
-		// Minimum execution time: 104_526_000 picoseconds.
-		Weight::from_parts(116_865_000, 9679)
-			.saturating_add(db.reads(10))
-			.saturating_add(db.writes(11))
+		// Proof size: measured `51338`, estimated `50639` bytes.
+		// Minimum execution time: 144_175_000 picoseconds.
+		Weight::from_parts(157_455_000, 50639)
+			.saturating_add(db.reads(6))
+			.saturating_add(db.writes(5))
 	}
 
 	/// Storage: `Verification::Verifications` (r:1 w:1)
-	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5356), added: 7831, mode: `MaxEncodedLen`)
+	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5420), added: 7895, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Seats` (r:32 w:1)
 	/// Proof: `Verification::Seats` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Verifiers` (r:32 w:32)
@@ -103,13 +97,13 @@ mod measured {
 	/// Storage: `Verification::Due` (r:1 w:1)
 	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(20977), added: 23452, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21031), added: 23506, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Escrows` (r:1 w:1)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:35 w:35)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Executors` (r:1 w:1)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::OpenRequests` (r:1 w:1)
@@ -119,9 +113,9 @@ mod measured {
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn attest(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `18614`, estimated `92095` bytes.
-		// Minimum execution time: 1_499_848_000 picoseconds.
-		Weight::from_parts(1_559_277_000, 92095)
+		// Proof size: measured `30453`, estimated `92095` bytes.
+		// Minimum execution time: 1_769_280_000 picoseconds.
+		Weight::from_parts(1_873_125_000, 92095)
 			.saturating_add(db.reads(107))
 			.saturating_add(db.writes(77))
 	}
@@ -129,32 +123,48 @@ mod measured {
 	/// Storage: `Verification::Due` (r:2 w:2)
 	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Verifications` (r:64 w:64)
-	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5356), added: 7831, mode: `MaxEncodedLen`)
+	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5420), added: 7895, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::ActiveVerifiers` (r:1 w:0)
-	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(49154), added: 49649, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Verification::Verifiers` (r:256 w:256)
+	/// Storage: `Verification::Verifiers` (r:890 w:890)
 	/// Proof: `Verification::Verifiers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Seats` (r:0 w:2048)
 	/// Proof: `Verification::Seats` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 64]`.
 	pub fn on_initialize(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `26678`, estimated `415605` bytes.
-		// Minimum execution time: 7_090_000 picoseconds.
-		Weight::from_parts(366_661_037, 415605)
-			.saturating_add(Weight::from_parts(154_967_618, 0).saturating_mul(n as u64))
-			.saturating_add(db.reads(154))
-			.saturating_add(db.reads((3 as u64).saturating_mul(n as u64)))
-			.saturating_add(db.writes(152))
-			.saturating_add(db.writes((35 as u64).saturating_mul(n as u64)))
-			.saturating_add(Weight::from_parts(0, 7831).saturating_mul(n as u64))
+		// Proof size: measured `86410`, estimated `423002` bytes.
+		// Minimum execution time: 13_390_000 picoseconds.
+		Weight::from_parts(14_692_000, 423002)
+			.saturating_add(Weight::from_parts(419_830_734, 0).saturating_mul(n as u64))
+			.saturating_add(db.reads(157))
+			.saturating_add(db.reads((14 as u64).saturating_mul(n as u64)))
+			.saturating_add(db.writes(155))
+			.saturating_add(db.writes((46 as u64).saturating_mul(n as u64)))
+			.saturating_add(Weight::from_parts(0, 33060).saturating_mul(n as u64))
 	}
 
-	/// Ending a stage by hand costs at most what the attestation that settles
-	/// the largest quorum does (the same settlement path).
+	/// Storage: `Verification::Verifications` (r:1 w:1)
+	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5420), added: 7895, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Due` (r:2 w:2)
+	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Seats` (r:32 w:32)
+	/// Proof: `Verification::Seats` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Verifiers` (r:32 w:32)
+	/// Proof: `Verification::Verifiers` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:32 w:32)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:33 w:33)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::ActiveVerifiers` (r:1 w:1)
+	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(49154), added: 49649, mode: `MaxEncodedLen`)
 	pub fn advance(db: RuntimeDbWeight) -> Weight {
-		attest(db)
+		// Proof size: measured `89901`, estimated `86889` bytes.
+		// Minimum execution time: 2_347_353_000 picoseconds.
+		Weight::from_parts(2_459_130_000, 86889)
+			.saturating_add(db.reads(133))
+			.saturating_add(db.writes(133))
 	}
 }
 
