@@ -46,7 +46,8 @@
 //! back through [`InferenceHooks::on_verdict`] (or at once, with
 //! [`veritas_primitives::inference::AcceptAtOnce`]). An accepted result is
 //! paid out by settlement; a fraud slashes the executor and refunds the
-//! requester.
+//! requester; a request the verifiers could not run refunds the requester
+//! less the verifiers' fees, and nobody is slashed (`settle.rs`).
 //!
 //! ## Deadlines
 //!
