@@ -393,6 +393,27 @@ fn every_pallet_passes_its_integrity_test() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(crate::AllPalletsWithSystem::integrity_test);
 }
 
+/// Genesis records every Veritas pallet's storage layout version, so that
+/// the next change to a stored record can be migrated from it.
+#[test]
+fn genesis_records_every_pallets_storage_version() {
+	use crate::{Inference, Models, Oracle, Settlement, Verification};
+	use frame_support::traits::{GetStorageVersion, StorageVersion};
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let versions = [
+			(Models::on_chain_storage_version(), Models::in_code_storage_version()),
+			(Inference::on_chain_storage_version(), Inference::in_code_storage_version()),
+			(Verification::on_chain_storage_version(), Verification::in_code_storage_version()),
+			(Settlement::on_chain_storage_version(), Settlement::in_code_storage_version()),
+			(Oracle::on_chain_storage_version(), Oracle::in_code_storage_version()),
+		];
+		for (on_chain, in_code) in versions {
+			assert_eq!(on_chain, in_code);
+			assert_eq!(in_code, StorageVersion::new(1));
+		}
+	});
+}
+
 #[test]
 fn data_node_reports_through_the_executive_are_free_and_close_a_round() {
 	use veritas_primitives::oracle::{DataFeeds, FeedName, JsonPath, SourceUrl};

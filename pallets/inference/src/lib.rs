@@ -159,7 +159,12 @@ pub type ServedModels<T> = BoundedVec<ModelId, <T as Config>::MaxModelsPerExecut
 pub mod pallet {
 	use super::*;
 
+	/// The layout of this pallet's storage; a change to a stored record
+	/// bumps it and comes with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -441,6 +446,14 @@ pub mod pallet {
 
 		fn offchain_worker(now: BlockNumberFor<T>) {
 			offchain::run_executor::<T>(now);
+		}
+
+		fn integrity_test() {
+			let (min, max) = (T::MinDeadline::get(), T::MaxDeadline::get());
+			assert!(min > Zero::zero() && min <= max, "0 < MinDeadline <= MaxDeadline");
+			assert!(T::MaxCapacity::get() > 0, "an executor must be able to take a request");
+			assert!(T::MinExecutorStake::get() > Zero::zero(), "an executor must stake something");
+			assert!(T::MaxRequestsPerBlock::get() > 0, "a deadline block must take a request");
 		}
 
 		#[cfg(feature = "try-runtime")]

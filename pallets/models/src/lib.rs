@@ -138,7 +138,12 @@ pub type ModelSpecOf<T> = ModelSpec<BalanceOf<T>, BlockNumberFor<T>>;
 pub mod pallet {
 	use super::*;
 
+	/// The layout of this pallet's storage; a change to a stored record
+	/// bumps it and comes with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]

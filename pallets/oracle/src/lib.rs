@@ -143,7 +143,12 @@ pub type RoundOf<T> = Round<
 pub mod pallet {
 	use super::*;
 
+	/// The layout of this pallet's storage; a change to a stored record
+	/// bumps it and comes with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]

@@ -92,7 +92,12 @@ pub struct Escrow<AccountId, Balance> {
 pub mod pallet {
 	use super::*;
 
+	/// The layout of this pallet's storage; a change to a stored record
+	/// bumps it and comes with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -223,6 +228,15 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<frame_system::pallet_prelude::BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			let slash_shares = T::ChallengerReward::get().deconstruct() as u64
+				+ T::VerifierReward::get().deconstruct() as u64;
+			assert!(
+				slash_shares <= Perbill::one().deconstruct() as u64,
+				"a slash cannot pay out more than itself"
+			);
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(
 			_: frame_system::pallet_prelude::BlockNumberFor<T>,

@@ -116,7 +116,10 @@ use frame_support::{
 	},
 };
 use frame_system::pallet_prelude::*;
-use sp_runtime::{traits::Saturating, Perbill};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Perbill,
+};
 use veritas_primitives::{
 	inference::{
 		Attestation, InferenceHooks, RequestInspect, SubmittedResult, VerificationHooks,
@@ -165,7 +168,12 @@ pub trait BenchmarkHelper<AccountId, Balance, BlockNumber> {
 pub mod pallet {
 	use super::*;
 
+	/// The layout of this pallet's storage; a change to a stored record
+	/// bumps it and comes with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -430,6 +438,20 @@ pub mod pallet {
 
 		fn offchain_worker(now: BlockNumberFor<T>) {
 			offchain::run_verifier::<T>(now);
+		}
+
+		fn integrity_test() {
+			use veritas_primitives::model::MAX_COMMITTEE_SIZE;
+			for size in [T::ChallengeCommitteeSize::get(), T::DisputeCommitteeSize::get()] {
+				assert!(
+					size > 0 && size <= MAX_COMMITTEE_SIZE,
+					"committee sizes are between 1 and MAX_COMMITTEE_SIZE"
+				);
+			}
+			assert!(T::MaxDuePerBlock::get() > 0, "a block must take due verifications");
+			assert!(T::AttestationPeriod::get() > Zero::zero(), "a round lasts at least a block");
+			assert!(T::MinVerifierStake::get() > Zero::zero(), "a verifier must stake something");
+			assert!(T::MaxVerifiers::get() > 0, "the eligible list must hold someone");
 		}
 
 		#[cfg(feature = "try-runtime")]
