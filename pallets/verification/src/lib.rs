@@ -553,7 +553,7 @@ pub mod pallet {
 			Self::unschedule(request, record.due);
 			record.challenger = Some((who.clone(), bond));
 			record.stage = Stage::SelectingChallenge;
-			record.due = Self::schedule(request, now.saturating_add(1u32.into()))?;
+			record.due = Self::schedule_next_block(request, now)?;
 			Verifications::<T>::insert(request, &record);
 			Self::deposit_event(Event::Challenged { request, challenger: who, bond });
 			Ok(())
@@ -653,10 +653,8 @@ impl<T: Config> VerificationHooks<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>
 		ensure!(!Verifications::<T>::contains_key(result.request), Error::<T>::AlreadyVerifying);
 		// The committee is drawn from the next block's seed, which the
 		// executor cannot know while its result waits in the pool.
-		let due = Self::schedule(
-			result.request,
-			frame_system::Pallet::<T>::block_number().saturating_add(1u32.into()),
-		)?;
+		let due =
+			Self::schedule_next_block(result.request, frame_system::Pallet::<T>::block_number())?;
 		Verifications::<T>::insert(
 			result.request,
 			Verification {

@@ -80,6 +80,15 @@ impl<T: Config> Pallet<T> {
 		Err(Error::<T>::TooManyDue.into())
 	}
 
+	/// [`Self::schedule`] from the block after `now`: where every draw goes,
+	/// so that its seed is one nobody could know when asking for it.
+	pub(crate) fn schedule_next_block(
+		request: RequestId,
+		now: BlockNumberFor<T>,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		Self::schedule(request, now.saturating_add(1u32.into()))
+	}
+
 	/// Takes `request` off the block `at`'s due list.
 	pub(crate) fn unschedule(request: RequestId, at: BlockNumberFor<T>) {
 		Due::<T>::mutate(at, |due| due.retain(|due| *due != request));
@@ -100,7 +109,7 @@ impl<T: Config> Pallet<T> {
 		});
 		if let Err(error) = outcome {
 			log::error!(target: LOG_TARGET, "request {request}: could not advance: {error:?}");
-			let retry = Self::schedule(request, now.saturating_add(1u32.into()));
+			let retry = Self::schedule_next_block(request, now);
 			if let (Ok(at), Some(mut record)) = (retry, Verifications::<T>::get(request)) {
 				record.due = at;
 				Verifications::<T>::insert(request, record);
@@ -262,7 +271,6 @@ impl<T: Config> Pallet<T> {
 		let matches = record.count(|vote| vote == Attestation::Match);
 		let mismatches = record.count(|vote| vote == Attestation::Mismatch);
 		let unrunnable = record.count(|vote| matches!(vote, Attestation::Unrunnable(_)));
-		let majority = |votes: usize| votes * 2 > size;
 		// Under `Exact` outputs are deterministic: one verifier who got
 		// other bytes is a disagreement worth a dispute, whatever the rest say.
 		let contradicted = record.comparison == ComparisonRule::Exact && mismatches > 0;
@@ -295,15 +303,7 @@ impl<T: Config> Pallet<T> {
 				}
 			},
 			Stage::Dispute => {
-				let decided = if majority(mismatches) {
-					Some(Outcome::Fraud)
-				} else if majority(matches) {
-					Some(Outcome::Accepted)
-				} else if majority(unrunnable) {
-					Some(Outcome::Unrunnable)
-				} else {
-					None
-				};
+				let decided = Self::majority_answer(&record);
 				match (decided, deadline_passed) {
 					(Some(outcome), _) => {
 						return Self::finish(request, record, outcome, DecidedBy::Dispute, now)
@@ -331,6 +331,20 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// The answer a majority of the committee's seats gave, if any.
+	fn majority_answer(record: &VerificationOf<T>) -> Option<Outcome> {
+		let majority = |votes: usize| votes * 2 > record.committee.len();
+		if majority(record.count(|vote| vote == Attestation::Mismatch)) {
+			Some(Outcome::Fraud)
+		} else if majority(record.count(|vote| vote == Attestation::Match)) {
+			Some(Outcome::Accepted)
+		} else if majority(record.count(|vote| matches!(vote, Attestation::Unrunnable(_)))) {
+			Some(Outcome::Unrunnable)
+		} else {
+			None
+		}
+	}
+
 	/// Closes the first round and asks for a dispute committee, drawn on the
 	/// next block: the voter whose attestation escalates cannot know it.
 	fn escalate(
@@ -341,7 +355,7 @@ impl<T: Config> Pallet<T> {
 		Self::close_round(request, &record, now);
 		record.first_round = core::mem::take(&mut record.votes);
 		record.stage = Stage::SelectingDispute;
-		record.due = Self::schedule(request, now.saturating_add(1u32.into()))?;
+		record.due = Self::schedule_next_block(request, now)?;
 		Self::deposit_event(Event::Escalated { request });
 		Verifications::<T>::insert(request, record);
 		Ok(())
@@ -360,15 +374,7 @@ impl<T: Config> Pallet<T> {
 			return Ok(());
 		}
 		record.votes = core::mem::take(&mut record.first_round);
-		let size = record.committee.len();
-		let majority = |count: usize| count * 2 > size;
-		let outcome = if majority(record.count(|vote| vote == Attestation::Mismatch)) {
-			Outcome::Fraud
-		} else if majority(record.count(|vote| matches!(vote, Attestation::Unrunnable(_)))) {
-			Outcome::Unrunnable
-		} else {
-			Outcome::Accepted
-		};
+		let outcome = Self::majority_answer(&record).unwrap_or(Outcome::Accepted);
 		Self::finish(request, record, outcome, DecidedBy::Default, now)
 	}
 
@@ -398,7 +404,7 @@ impl<T: Config> Pallet<T> {
 		let disputed = decided_by == DecidedBy::Dispute;
 		for vote in record.votes.iter().chain(record.first_round.iter()) {
 			if winning(vote.attestation) {
-				Self::raise_reputation(&vote.verifier);
+				Self::adjust_reputation(&vote.verifier, 1);
 			} else if disputed && wrong(vote.attestation) {
 				Self::slash_verifier(
 					&vote.verifier,
@@ -406,7 +412,7 @@ impl<T: Config> Pallet<T> {
 					SlashReason::AgainstMajority,
 				);
 			} else if disputed {
-				Self::lower_reputation(&vote.verifier);
+				Self::adjust_reputation(&vote.verifier, -1);
 			}
 		}
 		// A challenge loses its bond only when the result was upheld by a
@@ -513,18 +519,11 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	fn raise_reputation(who: &T::AccountId) {
+	/// Moves `who`'s reputation by `change` points.
+	fn adjust_reputation(who: &T::AccountId, change: i32) {
 		Verifiers::<T>::mutate(who, |maybe| {
 			if let Some(verifier) = maybe {
-				verifier.reputation = verifier.reputation.saturating_add(1);
-			}
-		});
-	}
-
-	fn lower_reputation(who: &T::AccountId) {
-		Verifiers::<T>::mutate(who, |maybe| {
-			if let Some(verifier) = maybe {
-				verifier.reputation = verifier.reputation.saturating_sub(1);
+				verifier.reputation = verifier.reputation.saturating_add(change);
 			}
 		});
 	}
