@@ -38,7 +38,6 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Settles a proven fraud: slashes the executor, refunds the requester.
 	/// What the model charges for the result's tokens, and how many of
 	/// `verifiers` the fee paid for: the policy's committee and no more
 	/// (verifiers beyond it, an optimistic policy's say, are paid from
@@ -68,6 +67,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Settles a proven fraud: slashes the executor, refunds the requester.
 	pub(crate) fn reject(
 		request: RequestId,
 		mut record: RequestOf<T>,
