@@ -35,6 +35,11 @@ pub enum Subcommand {
 	/// Print the database's meta information.
 	ChainInfo(sc_cli::ChainInfoCmd),
 
+	/// The engine worker process the node runs jobs in. The node starts it
+	/// itself; it is not for running by hand.
+	#[command(hide = true)]
+	EngineWorker(crate::engine_host::child::EngineWorkerCmd),
+
 	/// Measure the runtime's pallets (`benchmark pallet`) to generate their
 	/// weights. Only in a node built with `--features runtime-benchmarks`.
 	#[cfg(feature = "runtime-benchmarks")]
@@ -102,4 +107,29 @@ pub struct InferenceArgs {
 	/// The largest model file, in MiB, that this node will fetch.
 	#[arg(long, value_name = "MIB", default_value_t = 4096)]
 	pub max_model_file_mb: u64,
+
+	/// The memory, in MiB, that the engine worker process may allocate in
+	/// all: models run in a process of their own, and a model that needs more
+	/// ends that process (and fails its one job), never the node. Default:
+	/// twice --model-cache-mb, plus --max-model-file-mb, plus 1024.
+	#[arg(long, value_name = "MIB")]
+	pub engine_memory_mb: Option<u64>,
+
+	/// How long, in seconds, one job may load and run its model once its
+	/// files are fetched. A job past it is stopped and fails as a model that
+	/// cannot be run.
+	#[arg(long, value_name = "SECONDS", default_value_t = 600)]
+	pub engine_job_timeout_secs: u64,
+}
+
+impl InferenceArgs {
+	/// The engine worker's memory limit, in MiB.
+	pub fn engine_memory_mb(&self) -> u64 {
+		self.engine_memory_mb.unwrap_or(
+			(self.model_cache_mb as u64)
+				.saturating_mul(2)
+				.saturating_add(self.max_model_file_mb)
+				.saturating_add(1024),
+		)
+	}
 }

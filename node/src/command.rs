@@ -49,6 +49,8 @@ pub fn run() -> sc_cli::Result<()> {
 	let cli = Cli::from_args();
 
 	match &cli.subcommand {
+		// Before anything else: the worker process serves jobs and nothing more.
+		Some(Subcommand::EngineWorker(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
 		#[allow(deprecated)]
 		Some(Subcommand::BuildSpec(cmd)) => {
@@ -144,7 +146,7 @@ pub fn run() -> sc_cli::Result<()> {
 				config.offchain_worker.indexing_enabled = true;
 				let store = model_store(&inference, &config)?;
 				let role = match inference.inference || inference.verifier || dev {
-					true => Some(inference_role(&inference, store.clone(), dev)),
+					true => Some(inference_role(&inference, &config, dev)?),
 					false => None,
 				};
 				let data_node = (inference.data_node || dev).then(|| {
@@ -172,7 +174,7 @@ fn model_store(
 
 	Ok(match &args.ipfs_api {
 		Some(url) => {
-			let store = IpfsStore::new(url, std::time::Duration::from_secs(120));
+			let store = IpfsStore::new(url, crate::engine_host::IPFS_TIMEOUT);
 			let version = store.version().map_err(|error| {
 				format!("--ipfs-api {url}: the daemon does not answer: {error}")
 			})?;
@@ -180,7 +182,7 @@ fn model_store(
 			std::sync::Arc::new(store)
 		},
 		None => {
-			let dir = config.base_path.path().join("model-store");
+			let dir = embedded_store_dir(config);
 			let store = EmbeddedStore::open(&dir)
 				.map_err(|error| format!("model store at {}: {error}", dir.display()))?;
 			log::info!("🗄️  Model store: {}", dir.display());
@@ -189,34 +191,53 @@ fn model_store(
 	})
 }
 
-/// The engine's settings from the command line: the cache bound and the
-/// threads, over the node's store.
+/// The embedded store's directory, under the base path.
+fn embedded_store_dir(config: &sc_service::Configuration) -> std::path::PathBuf {
+	config.base_path.path().join("model-store")
+}
+
+/// The engine's settings from the command line: the worker process (this
+/// binary, over the node's store) and its limits.
 fn inference_role(
 	args: &crate::cli::InferenceArgs,
-	store: std::sync::Arc<dyn veritas_engine::ModelStore>,
+	config: &sc_service::Configuration,
 	dev: bool,
-) -> service::InferenceRole {
-	const MIB: u64 = 1024 * 1024;
+) -> sc_cli::Result<service::InferenceRole> {
 	let threads = args
 		.inference_threads
 		.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+	let memory_mb = args.engine_memory_mb();
 	log::info!(
-		"🧠 Inference: {threads} threads, model cache {} MiB{}",
+		"🧠 Inference: {threads} threads, model cache {} MiB, engine worker limited to {memory_mb} \
+		 MiB and {} s a job{}",
 		args.model_cache_mb,
+		args.engine_job_timeout_secs,
 		if dev {
 			", executor key //Alice, verifier keys //Charlie //Dave //Eve //Ferdie"
 		} else {
 			""
 		}
 	);
-	service::InferenceRole {
+	let program = std::env::current_exe()
+		.map_err(|error| format!("finding this binary to run the engine worker: {error}"))?;
+	Ok(service::InferenceRole {
 		engine: crate::engine_host::EngineSettings {
-			store,
-			cache_bytes: (args.model_cache_mb as u64 * MIB) as usize,
-			threads,
+			worker: crate::engine_host::process::WorkerSettings {
+				program,
+				command: crate::engine_host::child::EngineWorkerCmd {
+					store_dir: args.ipfs_api.is_none().then(|| embedded_store_dir(config)),
+					ipfs_api: args.ipfs_api.clone(),
+					cache_mb: args.model_cache_mb as u64,
+					threads,
+					max_file_mb: args.max_model_file_mb,
+					memory_mb,
+				},
+				// Every file of a model, each within the store's own timeout.
+				fetch_time_limit: crate::engine_host::IPFS_TIMEOUT * 4,
+				job_time_limit: std::time::Duration::from_secs(args.engine_job_timeout_secs),
+			},
 			queue_length: 32,
-			max_file_bytes: args.max_model_file_mb * MIB,
 		},
 		dev_keys: dev,
-	}
+	})
 }

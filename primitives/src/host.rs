@@ -79,6 +79,53 @@ pub struct CheckJob {
 	pub claimed_output: Vec<u8>,
 }
 
+/// What a job's result depends on: the request, and the digest of
+/// everything the job was given (the model and its files, the input, the
+/// parameters and, for a check, the executor's output).
+///
+/// On sibling forks one request id can name two different requests, and a
+/// worker runs on whichever fork it was woken for. Keyed by the id alone,
+/// the output computed for one fork's request would be posted on the other,
+/// where it is a wrong answer and slashed as fraud. Keyed by what the result
+/// depends on, each fork's request gets its own job.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Encode, Decode, TypeInfo)]
+pub struct JobKey {
+	pub request: RequestId,
+	pub job: Digest,
+}
+
+impl JobKey {
+	/// The key of a job for `request` whose SCALE encoding is `job`.
+	fn of(request: RequestId, job: &[u8]) -> Self {
+		use sp_runtime::traits::Hash;
+		Self { request, job: sp_runtime::traits::BlakeTwo256::hash(job).0 }
+	}
+}
+
+impl core::fmt::Display for JobKey {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		write!(f, "request {} (job ", self.request)?;
+		for byte in &self.job[..4] {
+			write!(f, "{byte:02x}")?;
+		}
+		write!(f, "…)")
+	}
+}
+
+impl ExecutionJob {
+	/// This job's key.
+	pub fn key(&self) -> JobKey {
+		JobKey::of(self.request, &self.encode())
+	}
+}
+
+impl CheckJob {
+	/// This check's key.
+	pub fn key(&self) -> JobKey {
+		JobKey::of(self.request, &self.encode())
+	}
+}
+
 /// A verifier's finding.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub struct CheckReceipt {
@@ -121,7 +168,7 @@ impl JobFailure {
 pub enum SubmitOutcome {
 	/// The job waits for a free thread.
 	Queued,
-	/// The engine already has this request (queued, running or done).
+	/// The engine already has this job (queued, running or done).
 	AlreadyKnown,
 	/// The queue is full; try again on a later block.
 	Busy,
@@ -153,14 +200,14 @@ pub trait InferenceHost: Send + Sync {
 	/// Accepts a job without waiting for it to run.
 	fn submit_execution(&self, job: ExecutionJob) -> SubmitOutcome;
 
-	/// Where the job for `request` stands.
-	fn execution_status(&self, request: RequestId) -> ExecutionStatus;
+	/// Where the job `key` names stands.
+	fn execution_status(&self, key: JobKey) -> ExecutionStatus;
 
 	/// Accepts a check without waiting for it to run.
 	fn submit_check(&self, job: CheckJob) -> SubmitOutcome;
 
-	/// Where the check of `request` stands.
-	fn check_status(&self, request: RequestId) -> CheckStatus;
+	/// Where the check `key` names stands.
+	fn check_status(&self, key: JobKey) -> CheckStatus;
 }
 
 #[cfg(not(substrate_runtime))]
@@ -184,13 +231,13 @@ pub trait VeritasEngine {
 		}
 	}
 
-	/// Where the job for `request` stands.
+	/// Where the job `key` names stands.
 	fn execution_status(
 		&mut self,
-		request: RequestId,
+		key: PassFatPointerAndDecode<JobKey>,
 	) -> AllocateAndReturnByCodec<ExecutionStatus> {
 		match self.extension::<InferenceHostExt>() {
-			Some(host) => host.execution_status(request),
+			Some(host) => host.execution_status(key),
 			None => JobStatus::Unknown,
 		}
 	}
@@ -206,10 +253,13 @@ pub trait VeritasEngine {
 		}
 	}
 
-	/// Where the check of `request` stands.
-	fn check_status(&mut self, request: RequestId) -> AllocateAndReturnByCodec<CheckStatus> {
+	/// Where the check `key` names stands.
+	fn check_status(
+		&mut self,
+		key: PassFatPointerAndDecode<JobKey>,
+	) -> AllocateAndReturnByCodec<CheckStatus> {
 		match self.extension::<InferenceHostExt>() {
-			Some(host) => host.check_status(request),
+			Some(host) => host.check_status(key),
 			None => JobStatus::Unknown,
 		}
 	}
@@ -225,42 +275,80 @@ pub mod testing {
 
 	use super::*;
 
-	/// Records the jobs it is handed; answers the statuses the test set.
+	/// Records the jobs it is handed; answers the statuses the test set,
+	/// for one job (`set_execution_of`, `set_check_of`) or for every job of
+	/// a request id (`set_execution`, `set_check`).
 	#[derive(Default)]
 	pub struct StandInEngine {
-		executions: Mutex<HashMap<RequestId, ExecutionStatus>>,
-		checks: Mutex<HashMap<RequestId, CheckStatus>>,
+		executions: Statuses<ExecutionReceipt>,
+		checks: Statuses<CheckReceipt>,
 		execution_jobs: Mutex<Vec<ExecutionJob>>,
 		check_jobs: Mutex<Vec<CheckJob>>,
+	}
+
+	/// Statuses by job, with answers for whole request ids beneath them.
+	struct Statuses<Receipt> {
+		by_job: Mutex<HashMap<JobKey, JobStatus<Receipt>>>,
+		by_request: Mutex<HashMap<RequestId, JobStatus<Receipt>>>,
+	}
+
+	impl<Receipt> Default for Statuses<Receipt> {
+		fn default() -> Self {
+			Self { by_job: Mutex::new(HashMap::new()), by_request: Mutex::new(HashMap::new()) }
+		}
+	}
+
+	impl<Receipt: Clone> Statuses<Receipt> {
+		fn get(&self, key: JobKey) -> JobStatus<Receipt> {
+			lock(&self.by_job)
+				.get(&key)
+				.or(lock(&self.by_request).get(&key.request))
+				.cloned()
+				.unwrap_or(JobStatus::Unknown)
+		}
+
+		/// Queues a job unless one is known and not waiting for a store.
+		fn queue(&self, key: JobKey) -> bool {
+			let retry = matches!(
+				self.get(key),
+				JobStatus::Unknown | JobStatus::Failed(JobFailure::Unavailable(_))
+			);
+			if retry {
+				lock(&self.by_request).remove(&key.request);
+				lock(&self.by_job).insert(key, JobStatus::Queued);
+			}
+			retry
+		}
+
+		fn set_request(&self, request: RequestId, status: JobStatus<Receipt>) {
+			lock(&self.by_job).retain(|key, _| key.request != request);
+			lock(&self.by_request).insert(request, status);
+		}
 	}
 
 	fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 		mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 	}
 
-	/// Queues a job unless one is known and not waiting for a store.
-	fn queue<R: Clone>(
-		statuses: &Mutex<HashMap<RequestId, JobStatus<R>>>,
-		request: RequestId,
-	) -> bool {
-		let mut statuses = lock(statuses);
-		let retry = matches!(
-			statuses.get(&request),
-			None | Some(JobStatus::Failed(JobFailure::Unavailable(_)))
-		);
-		if retry {
-			statuses.insert(request, JobStatus::Queued);
-		}
-		retry
-	}
-
 	impl StandInEngine {
+		/// What every execution job of `request` answers.
 		pub fn set_execution(&self, request: RequestId, status: ExecutionStatus) {
-			lock(&self.executions).insert(request, status);
+			self.executions.set_request(request, status);
 		}
 
+		/// What the execution job `key` answers.
+		pub fn set_execution_of(&self, key: JobKey, status: ExecutionStatus) {
+			lock(&self.executions.by_job).insert(key, status);
+		}
+
+		/// What every check of `request` answers.
 		pub fn set_check(&self, request: RequestId, status: CheckStatus) {
-			lock(&self.checks).insert(request, status);
+			self.checks.set_request(request, status);
+		}
+
+		/// What the check `key` answers.
+		pub fn set_check_of(&self, key: JobKey, status: CheckStatus) {
+			lock(&self.checks.by_job).insert(key, status);
 		}
 
 		pub fn execution_jobs(&self) -> Vec<ExecutionJob> {
@@ -274,27 +362,27 @@ pub mod testing {
 
 	impl InferenceHost for StandInEngine {
 		fn submit_execution(&self, job: ExecutionJob) -> SubmitOutcome {
-			if !queue(&self.executions, job.request) {
+			if !self.executions.queue(job.key()) {
 				return SubmitOutcome::AlreadyKnown;
 			}
 			lock(&self.execution_jobs).push(job);
 			SubmitOutcome::Queued
 		}
 
-		fn execution_status(&self, request: RequestId) -> ExecutionStatus {
-			lock(&self.executions).get(&request).cloned().unwrap_or(JobStatus::Unknown)
+		fn execution_status(&self, key: JobKey) -> ExecutionStatus {
+			self.executions.get(key)
 		}
 
 		fn submit_check(&self, job: CheckJob) -> SubmitOutcome {
-			if !queue(&self.checks, job.request) {
+			if !self.checks.queue(job.key()) {
 				return SubmitOutcome::AlreadyKnown;
 			}
 			lock(&self.check_jobs).push(job);
 			SubmitOutcome::Queued
 		}
 
-		fn check_status(&self, request: RequestId) -> CheckStatus {
-			lock(&self.checks).get(&request).cloned().unwrap_or(JobStatus::Unknown)
+		fn check_status(&self, key: JobKey) -> CheckStatus {
+			self.checks.get(key)
 		}
 	}
 }

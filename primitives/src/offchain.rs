@@ -2,7 +2,9 @@
 //! blocks and restarts, so that it never posts the same transaction twice.
 //!
 //! A record lives in the node's persistent off-chain storage under the
-//! worker's role and the request. A worker claims a request with a
+//! worker's role and what it works on: for the engine's workers, the job's
+//! [`crate::host::JobKey`], so that the same request id on two forks is two
+//! records. A worker claims a request with a
 //! compare-and-set before submitting, so overlapping workers cannot both
 //! post. A claim lapses after `resubmit_after` blocks: if the transaction was
 //! dropped and the chain still waits, the worker posts again.
@@ -10,8 +12,6 @@
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use sp_runtime::offchain::storage::{StorageRetrievalError, StorageValueRef};
-
-use crate::settlement::RequestId;
 
 #[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug)]
 enum Handled<BlockNumber> {
@@ -27,10 +27,10 @@ pub struct WorkRecord {
 }
 
 impl WorkRecord {
-	/// The record of `request` for the worker of `role` (`b"executor"`,
-	/// `b"verifier"`, …).
-	pub fn new(role: &[u8], request: RequestId) -> Self {
-		Self { key: (b"veritas/", role, request).encode() }
+	/// The record of `subject` (a job's key, a feed's round, …) for the
+	/// worker of `role` (`b"executor"`, `b"verifier"`, …).
+	pub fn new(role: &[u8], subject: &impl Encode) -> Self {
+		Self { key: (b"veritas/", role, subject).encode() }
 	}
 
 	/// Whether the worker should leave the request alone at block `now`: it

@@ -138,15 +138,17 @@ impl Bert {
 			})
 			.collect::<Result<Vec<_>, EngineError>>()?;
 		Ok(Self {
-			word_embeddings: weights
-				.vector("embeddings.word_embeddings.weight", config.vocab_size * hidden)?,
+			word_embeddings: weights.vector(
+				"embeddings.word_embeddings.weight",
+				config.vocab_size.saturating_mul(hidden),
+			)?,
 			position_embeddings: weights.vector(
 				"embeddings.position_embeddings.weight",
-				config.max_position_embeddings * hidden,
+				config.max_position_embeddings.saturating_mul(hidden),
 			)?,
 			token_type_embeddings: weights.vector(
 				"embeddings.token_type_embeddings.weight",
-				config.type_vocab_size * hidden,
+				config.type_vocab_size.saturating_mul(hidden),
 			)?,
 			embeddings_norm: weights.norm("embeddings.LayerNorm", eps)?,
 			layers,
@@ -659,6 +661,24 @@ mod tests {
 			&weights,
 		);
 		assert!(matches!(missing, Err(EngineError::BadWeights(_))));
+	}
+
+	/// Sizes a hostile config declares are compared with the weights, never
+	/// multiplied into an overflow or used to allocate.
+	#[test]
+	fn hostile_config_sizes_are_refused() {
+		let (config, weights) = tiny_model();
+		for (field, huge) in [
+			("\"vocab_size\": 20", "\"vocab_size\": 18446744073709551615"),
+			("\"max_position_embeddings\": 16", "\"max_position_embeddings\": 9223372036854775807"),
+			("\"type_vocab_size\": 2", "\"type_vocab_size\": 4611686018427387904"),
+			("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 18446744073709551615"),
+		] {
+			let hostile = config.replace(field, huge);
+			assert_ne!(hostile, config);
+			let loaded = Bert::load(serde_json::from_str(&hostile).expect("config"), &weights);
+			assert!(matches!(loaded, Err(EngineError::BadWeights(_))), "{huge}");
+		}
 	}
 
 	#[test]

@@ -23,7 +23,7 @@ use tokenizers::{
 
 use crate::{
 	compare::Verdict,
-	llama::{in_top_k, QuantizedLlama},
+	llama::{self, in_top_k, LlamaConfig, QuantizedLlama},
 	model::{EngineError, Input, Model, RunParams},
 	output::Output,
 	sampling::{Sampler, Tolerance},
@@ -46,9 +46,25 @@ pub struct TextGenerator {
 impl TextGenerator {
 	/// Loads a GGUF file.
 	pub fn load(gguf: &[u8]) -> Result<Self, EngineError> {
+		Self::load_within(gguf, usize::MAX)
+	}
+
+	/// Loads a GGUF file, unless its header says the model would hold more
+	/// than `max_memory_bytes`: that is refused before anything is allocated.
+	pub fn load_within(gguf: &[u8], max_memory_bytes: usize) -> Result<Self, EngineError> {
 		let mut reader = Cursor::new(gguf);
-		let content = gguf_file::Content::read(&mut reader)
-			.map_err(|error| EngineError::BadWeights(format!("not a GGUF file: {error}")))?;
+		// The reader trusts some header fields (an alignment of zero divides
+		// by zero): a panic there is a file to refuse.
+		let content = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+			gguf_file::Content::read(&mut reader)
+		}))
+		.map_err(|_| EngineError::BadWeights("the GGUF header could not be read".into()))?
+		.map_err(|error| EngineError::BadWeights(format!("not a GGUF file: {error}")))?;
+		let config = LlamaConfig::from_gguf(&content)?;
+		let needed = llama::estimate(&content, &config, gguf.len() as u64)?.memory_bytes;
+		if needed > max_memory_bytes {
+			return Err(EngineError::TooLarge { needed, capacity: max_memory_bytes });
+		}
 		let tokenizer = tokenizer_from_gguf(&content)?;
 		let model = QuantizedLlama::from_gguf(&content, &mut reader)?;
 		if tokenizer.get_vocab_size(true) > model.vocabulary_size() {

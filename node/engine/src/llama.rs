@@ -33,6 +33,13 @@ use crate::model::EngineError;
 /// The largest model, in bytes of f32 weights, computed from f32 copies.
 pub const F32_WEIGHTS_LIMIT: usize = 1 << 30;
 
+/// The longest context a model may declare. The rotary tables hold every
+/// position, so a file's `context_length` sizes memory at load.
+pub const MAX_CONTEXT_LENGTH: usize = 1 << 20;
+
+/// The tensors each block is made of.
+const TENSORS_PER_BLOCK: usize = 9;
+
 /// The shape of the network, from the GGUF metadata (`llama.*` keys).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LlamaConfig {
@@ -75,6 +82,22 @@ impl LlamaConfig {
 				.and_then(|value| value.to_f32().ok())
 				.unwrap_or(10_000.0),
 		};
+		if config.block_count == 0
+			|| config.block_count.saturating_mul(TENSORS_PER_BLOCK) > content.tensor_infos.len()
+		{
+			return Err(EngineError::BadConfig(format!(
+				"llama.block_count {} needs {} tensors, the file has {}",
+				config.block_count,
+				config.block_count.saturating_mul(TENSORS_PER_BLOCK),
+				content.tensor_infos.len()
+			)));
+		}
+		if config.context_length == 0 || config.context_length > MAX_CONTEXT_LENGTH {
+			return Err(EngineError::BadConfig(format!(
+				"llama.context_length {} is outside 1..={MAX_CONTEXT_LENGTH}",
+				config.context_length
+			)));
+		}
 		if config.head_count == 0
 			|| config.head_count_kv == 0
 			|| !config.head_count.is_multiple_of(config.head_count_kv)
@@ -90,6 +113,68 @@ impl LlamaConfig {
 	pub fn head_dim(&self) -> usize {
 		self.embedding_length / self.head_count
 	}
+}
+
+/// What loading a GGUF file will take, worked out from its header alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoadEstimate {
+	/// The weights' bytes as f32 values.
+	pub f32_bytes: usize,
+	/// The memory the loaded model holds, roughly.
+	pub memory_bytes: usize,
+}
+
+/// Checks every tensor the header declares against the file's real length
+/// (`file_bytes`) and estimates the memory the model will hold, before
+/// anything is allocated: a header is whatever its publisher wrote.
+pub fn estimate(
+	content: &gguf_file::Content,
+	config: &LlamaConfig,
+	file_bytes: u64,
+) -> Result<LoadEstimate, EngineError> {
+	let too_large = |what: String| EngineError::BadWeights(format!("{what} overflows"));
+	let mut elements = 0usize;
+	let mut stored = 0u64;
+	for (name, info) in &content.tensor_infos {
+		let count = info
+			.shape
+			.dims()
+			.iter()
+			.try_fold(1usize, |count, dim| count.checked_mul(*dim))
+			.ok_or_else(|| too_large(format!("the shape of {name}")))?;
+		let block = info.ggml_dtype.block_size();
+		let bytes = (count / block.max(1)).saturating_mul(info.ggml_dtype.type_size()) as u64;
+		let end = content.tensor_data_offset.saturating_add(info.offset).saturating_add(bytes);
+		if end > file_bytes {
+			return Err(EngineError::BadWeights(format!(
+				"{name} ends at byte {end}, past the file's {file_bytes}"
+			)));
+		}
+		elements =
+			elements.checked_add(count).ok_or_else(|| too_large("the weights' size".into()))?;
+		stored = stored.saturating_add(bytes);
+	}
+	let f32_bytes = elements.saturating_mul(std::mem::size_of::<f32>());
+	let embedding_bytes = content
+		.tensor_infos
+		.get("token_embd.weight")
+		.map_or(0, |info| info.shape.dims().iter().product::<usize>())
+		.saturating_mul(std::mem::size_of::<f32>());
+	// As `QuantizedLlama::from_gguf` counts: small models as f32 (with a
+	// second copy of the embeddings when the output is tied to them), larger
+	// ones quantized with an f32 copy of the embeddings.
+	let weights = match f32_bytes <= F32_WEIGHTS_LIMIT {
+		true => match content.tensor_infos.contains_key("output.weight") {
+			true => f32_bytes,
+			false => f32_bytes.saturating_add(embedding_bytes),
+		},
+		false => usize::try_from(stored).unwrap_or(usize::MAX).saturating_add(embedding_bytes),
+	};
+	let rotary = config
+		.context_length
+		.saturating_mul(config.head_dim())
+		.saturating_mul(std::mem::size_of::<f32>());
+	Ok(LoadEstimate { f32_bytes, memory_bytes: weights.saturating_add(rotary) })
 }
 
 struct Block {
@@ -146,11 +231,9 @@ impl QuantizedLlama {
 	) -> Result<Self, EngineError> {
 		let config = LlamaConfig::from_gguf(content)?;
 		let device = Device::Cpu;
-		let f32_bytes: usize = content
-			.tensor_infos
-			.values()
-			.map(|info| info.shape.elem_count() * std::mem::size_of::<f32>())
-			.sum();
+		let file_bytes =
+			reader.seek(std::io::SeekFrom::End(0)).map_err(candle_core::Error::from)?;
+		let LoadEstimate { f32_bytes, .. } = estimate(content, &config, file_bytes)?;
 		let in_f32 = f32_bytes <= F32_WEIGHTS_LIMIT;
 		let mut memory_bytes = 0usize;
 		let mut tensor = |name: &str| -> Result<QTensor, EngineError> {

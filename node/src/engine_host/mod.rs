@@ -2,12 +2,22 @@
 //! `veritas_primitives::host`.
 //!
 //! A worker hands over a job and returns; one engine thread takes jobs from a
-//! bounded queue and runs them (`veritas_worker`): an executor's (fetch and check the
-//! files and the input, load the model or take it from the LRU cache, run it,
+//! bounded queue and has the engine worker process run them
+//! (`veritas_worker`, [`process`]): an executor's (fetch and check the files
+//! and the input, load the model or take it from the LRU cache, run it,
 //! store a proof document) or a verifier's (the same, then compare with the
-//! executor's output under the model's rule). The worker picks the receipt
-//! up on a later block. The math inside a job uses `--inference-threads`
-//! threads.
+//! executor's output under the model's rule). The off-chain worker picks the
+//! receipt up on a later block. The math inside a job uses
+//! `--inference-threads` threads.
+//!
+//! Model files are untrusted, so no job runs in the node's process: a model
+//! that makes the engine abort, panic or run forever costs its one job and a
+//! restart of the worker process, never the node's block production or RPC.
+//! Jobs are keyed by [`JobKey`], the request and the digest of everything the
+//! job was given, so one request id on two forks is two jobs.
+
+pub mod child;
+pub mod process;
 
 use std::{
 	collections::{HashMap, VecDeque},
@@ -15,17 +25,17 @@ use std::{
 		mpsc::{sync_channel, Receiver, SyncSender, TrySendError},
 		Arc, Mutex, MutexGuard,
 	},
+	time::Duration,
 };
 
-use veritas_engine::{cache::ModelCache, digest::to_hex, ModelStore};
-use veritas_primitives::{
-	host::{
-		CheckJob, CheckReceipt, CheckStatus, ExecutionJob, ExecutionReceipt, ExecutionStatus,
-		InferenceHost, JobFailure, JobStatus, SubmitOutcome,
-	},
-	settlement::RequestId,
+use veritas_engine::digest::to_hex;
+use veritas_primitives::host::{
+	CheckJob, CheckReceipt, CheckStatus, ExecutionJob, ExecutionReceipt, ExecutionStatus,
+	InferenceHost, JobFailure, JobKey, JobStatus, SubmitOutcome,
 };
-use veritas_worker::Worker;
+use veritas_worker::process::{Job, Report};
+
+use process::{EngineProcess, WorkerSettings};
 
 /// How many finished jobs of each kind the engine remembers for workers to
 /// pick up.
@@ -33,23 +43,21 @@ const FINISHED_JOBS_KEPT: usize = 1024;
 
 const LOG_TARGET: &str = "veritas::engine";
 
+/// How long one request to the IPFS daemon may take.
+pub const IPFS_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// How the engine is set up.
 pub struct EngineSettings {
-	pub store: Arc<dyn ModelStore>,
-	/// The LRU cache's bound on loaded models, in bytes.
-	pub cache_bytes: usize,
-	/// Threads a job computes with (recorded in proof documents).
-	pub threads: usize,
+	/// The worker process jobs run in.
+	pub worker: WorkerSettings,
 	/// Jobs that may wait for the engine thread.
 	pub queue_length: usize,
-	/// The largest model file the node will fetch.
-	pub max_file_bytes: u64,
 }
 
 /// One kind of job's statuses, forgetting the oldest finished ones.
 struct JobBook<Receipt> {
-	status: HashMap<RequestId, JobStatus<Receipt>>,
-	finished: VecDeque<RequestId>,
+	status: HashMap<JobKey, JobStatus<Receipt>>,
+	finished: VecDeque<JobKey>,
 }
 
 impl<Receipt: Clone> JobBook<Receipt> {
@@ -57,24 +65,21 @@ impl<Receipt: Clone> JobBook<Receipt> {
 		Mutex::new(Self { status: HashMap::new(), finished: VecDeque::new() })
 	}
 
-	fn get(&self, request: RequestId) -> JobStatus<Receipt> {
-		self.status.get(&request).cloned().unwrap_or(JobStatus::Unknown)
+	fn get(&self, key: JobKey) -> JobStatus<Receipt> {
+		self.status.get(&key).cloned().unwrap_or(JobStatus::Unknown)
 	}
 
-	/// Whether a job for `request` may be queued: none is known, or the
-	/// last one could not reach the store (which may be back).
-	fn accepts(&self, request: RequestId) -> bool {
-		matches!(
-			self.status.get(&request),
-			None | Some(JobStatus::Failed(JobFailure::Unavailable(_)))
-		)
+	/// Whether the job `key` may be queued: none is known, or the last one
+	/// could not reach the store (which may be back).
+	fn accepts(&self, key: JobKey) -> bool {
+		matches!(self.status.get(&key), None | Some(JobStatus::Failed(JobFailure::Unavailable(_))))
 	}
 
-	fn set(&mut self, request: RequestId, status: JobStatus<Receipt>) {
+	fn set(&mut self, key: JobKey, status: JobStatus<Receipt>) {
 		let finished = matches!(status, JobStatus::Done(_) | JobStatus::Failed(_));
-		self.status.insert(request, status);
+		self.status.insert(key, status);
 		if finished {
-			self.finished.push_back(request);
+			self.finished.push_back(key);
 			while self.finished.len() > FINISHED_JOBS_KEPT {
 				if let Some(oldest) = self.finished.pop_front() {
 					self.status.remove(&oldest);
@@ -89,14 +94,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 	mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-enum Job {
-	Execute(ExecutionJob),
-	Check(CheckJob),
-}
-
-/// What the engine thread works with.
+/// The job books the engine thread and the host functions share.
 struct Shared {
-	worker: Worker,
 	executions: Mutex<JobBook<ExecutionReceipt>>,
 	checks: Mutex<JobBook<CheckReceipt>>,
 }
@@ -104,48 +103,41 @@ struct Shared {
 /// The engine behind the host functions.
 pub struct EngineHost {
 	shared: Arc<Shared>,
-	sender: SyncSender<Job>,
+	sender: SyncSender<(JobKey, Job)>,
 }
 
 impl EngineHost {
-	/// Starts the engine thread.
+	/// Starts the engine thread; the worker process starts with the first
+	/// job.
 	pub fn start(settings: EngineSettings) -> std::io::Result<Arc<Self>> {
-		let shared = Arc::new(Shared {
-			worker: Worker {
-				store: settings.store,
-				cache: ModelCache::new(settings.cache_bytes),
-				threads: settings.threads,
-				max_file_bytes: settings.max_file_bytes,
-			},
-			executions: JobBook::new(),
-			checks: JobBook::new(),
-		});
+		let shared = Arc::new(Shared { executions: JobBook::new(), checks: JobBook::new() });
 		let (sender, receiver) = sync_channel(settings.queue_length.max(1));
-		let worker = shared.clone();
+		let books = shared.clone();
+		let worker = EngineProcess::new(settings.worker);
 		std::thread::Builder::new()
 			.name("veritas-engine".into())
-			.spawn(move || run_jobs(worker, receiver))?;
+			.spawn(move || run_jobs(books, worker, receiver))?;
 		Ok(Arc::new(Self { shared, sender }))
 	}
 
-	/// Queues `job` for `request` in `book`, unless the book knows it.
+	/// Queues `job` under `key` in `book`, unless the book knows it.
 	fn submit<Receipt: Clone>(
 		&self,
 		book: &Mutex<JobBook<Receipt>>,
-		request: RequestId,
+		key: JobKey,
 		job: Job,
 	) -> SubmitOutcome {
 		let mut book = lock(book);
-		if !book.accepts(request) {
+		if !book.accepts(key) {
 			return SubmitOutcome::AlreadyKnown;
 		}
 		// Recorded before sending, so that the engine thread's Running is
 		// never overwritten by this Queued.
-		book.set(request, JobStatus::Queued);
-		match self.sender.try_send(job) {
+		book.set(key, JobStatus::Queued);
+		match self.sender.try_send((key, job)) {
 			Ok(()) => SubmitOutcome::Queued,
 			Err(error) => {
-				book.status.remove(&request);
+				book.status.remove(&key);
 				match error {
 					TrySendError::Full(_) => SubmitOutcome::Busy,
 					TrySendError::Disconnected(_) => SubmitOutcome::NoEngine,
@@ -157,65 +149,113 @@ impl EngineHost {
 
 impl InferenceHost for EngineHost {
 	fn submit_execution(&self, job: ExecutionJob) -> SubmitOutcome {
-		self.submit(&self.shared.executions, job.request, Job::Execute(job))
+		self.submit(&self.shared.executions, job.key(), Job::Execute(job))
 	}
 
-	fn execution_status(&self, request: RequestId) -> ExecutionStatus {
-		lock(&self.shared.executions).get(request)
+	fn execution_status(&self, key: JobKey) -> ExecutionStatus {
+		lock(&self.shared.executions).get(key)
 	}
 
 	fn submit_check(&self, job: CheckJob) -> SubmitOutcome {
-		self.submit(&self.shared.checks, job.request, Job::Check(job))
+		self.submit(&self.shared.checks, job.key(), Job::Check(job))
 	}
 
-	fn check_status(&self, request: RequestId) -> CheckStatus {
-		lock(&self.shared.checks).get(request)
+	fn check_status(&self, key: JobKey) -> CheckStatus {
+		lock(&self.shared.checks).get(key)
 	}
 }
 
-fn run_jobs(shared: Arc<Shared>, receiver: Receiver<Job>) {
-	while let Ok(job) = receiver.recv() {
-		match job {
-			Job::Execute(job) => {
-				let request = job.request;
-				lock(&shared.executions).set(request, JobStatus::Running);
-				let status =
-					finished(request, veritas_worker::execute(&shared.worker, &job), |receipt| {
-						format!(
-							"ran model {}, output {}",
-							job.model.model,
-							to_hex(&receipt.output_digest)
-						)
-					});
-				lock(&shared.executions).set(request, status);
+fn run_jobs(books: Arc<Shared>, mut worker: EngineProcess, receiver: Receiver<(JobKey, Job)>) {
+	while let Ok((key, job)) = receiver.recv() {
+		match &job {
+			Job::Execute(execution) => {
+				lock(&books.executions).set(key, JobStatus::Running);
+				let outcome = match worker.run(&job) {
+					Ok(Report::Executed(outcome)) => outcome,
+					Ok(other) => Err(unexpected(other)),
+					Err(failure) => Err(failure),
+				};
+				let status = finished(key, outcome, |receipt| {
+					format!(
+						"ran model {}, output {}",
+						execution.model.model,
+						to_hex(&receipt.output_digest)
+					)
+				});
+				lock(&books.executions).set(key, status);
 			},
-			Job::Check(job) => {
-				let request = job.request;
-				lock(&shared.checks).set(request, JobStatus::Running);
-				let status =
-					finished(request, veritas_worker::check(&shared.worker, &job), |receipt| {
-						format!("checked the executor's output: {:?}", receipt.attestation)
-					});
-				lock(&shared.checks).set(request, status);
+			Job::Check(_) => {
+				lock(&books.checks).set(key, JobStatus::Running);
+				let outcome = match worker.run(&job) {
+					Ok(Report::Checked(outcome)) => outcome,
+					Ok(other) => Err(unexpected(other)),
+					Err(failure) => Err(failure),
+				};
+				let status = finished(key, outcome, |receipt| {
+					format!("checked the executor's output: {:?}", receipt.attestation)
+				});
+				lock(&books.checks).set(key, status);
 			},
 		}
 	}
 }
 
+fn unexpected(report: Report) -> JobFailure {
+	JobFailure::Engine(format!("the engine worker answered out of turn: {report:?}").into_bytes())
+}
+
 /// The status a finished job leaves, logged.
 fn finished<Receipt>(
-	request: RequestId,
+	key: JobKey,
 	outcome: Result<Receipt, JobFailure>,
 	describe: impl FnOnce(&Receipt) -> String,
 ) -> JobStatus<Receipt> {
 	match outcome {
 		Ok(receipt) => {
-			log::info!(target: LOG_TARGET, "request {request}: {}", describe(&receipt));
+			log::info!(target: LOG_TARGET, "{key}: {}", describe(&receipt));
 			JobStatus::Done(receipt)
 		},
 		Err(failure) => {
-			log::error!(target: LOG_TARGET, "request {request}: {}", failure.describe());
+			log::error!(target: LOG_TARGET, "{key}: {}", failure.describe());
 			JobStatus::Failed(failure)
 		},
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn key(request: u64, job: u8) -> JobKey {
+		JobKey { request, job: [job; 32] }
+	}
+
+	#[test]
+	fn one_request_id_on_two_forks_is_two_jobs() {
+		let book = JobBook::<u8>::new();
+		let mut book = lock(&book);
+		let (fork_a, fork_b) = (key(7, 1), key(7, 2));
+		assert!(book.accepts(fork_a));
+		book.set(fork_a, JobStatus::Done(1));
+		assert!(!book.accepts(fork_a));
+		assert!(book.accepts(fork_b), "fork B's job is not fork A's");
+		assert_eq!(book.get(fork_b), JobStatus::Unknown);
+		book.set(fork_b, JobStatus::Done(2));
+		assert_eq!((book.get(fork_a), book.get(fork_b)), (JobStatus::Done(1), JobStatus::Done(2)));
+	}
+
+	#[test]
+	fn a_job_that_could_not_fetch_is_taken_again_and_the_book_stays_bounded() {
+		let book = JobBook::<u8>::new();
+		let mut book = lock(&book);
+		book.set(key(1, 0), JobStatus::Failed(JobFailure::Unavailable(b"down".to_vec())));
+		assert!(book.accepts(key(1, 0)));
+		book.set(key(2, 0), JobStatus::Failed(JobFailure::Engine(b"aborted".to_vec())));
+		assert!(!book.accepts(key(2, 0)));
+		for request in 0..(FINISHED_JOBS_KEPT as u64 + 10) {
+			book.set(key(request + 100, 0), JobStatus::Done(0));
+		}
+		assert_eq!(book.status.len(), FINISHED_JOBS_KEPT);
+		assert_eq!(book.finished.len(), FINISHED_JOBS_KEPT);
 	}
 }

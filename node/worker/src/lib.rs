@@ -6,8 +6,9 @@
 //! documents ([`execute`]), and comparing a verifier's own result with an
 //! executor's under the model's rule ([`check`]).
 //!
-//! The node's off-chain workers reach it through the engine host; the
-//! `veritas verify` command runs [`check`] locally.
+//! The node runs jobs in an engine worker process ([`process`]), which its
+//! off-chain workers reach through the engine host; the `veritas verify`
+//! command runs [`check`] locally.
 
 use std::time::Instant;
 
@@ -29,6 +30,8 @@ use veritas_primitives::{
 };
 
 use veritas_engine::{cache::ModelCache, ModelStore};
+
+pub mod process;
 
 const LOG_TARGET: &str = "veritas::engine";
 
@@ -69,6 +72,7 @@ fn prepare(
 	shared: &Worker,
 	spec: &ModelSpec,
 	input: &RequestInput,
+	fetched: &mut dyn FnMut(),
 ) -> Result<Prepared, JobFailure> {
 	let fetch = |file: &FileRef| -> Result<Vec<u8>, JobFailure> {
 		let cid = String::from_utf8_lossy(&file.cid).into_owned();
@@ -100,15 +104,20 @@ fn prepare(
 	// the digest of all of the model's file digests.
 	let key = blake2_256(&spec.files.iter().flat_map(|file| file.digest).collect::<Vec<u8>>());
 	let model = match shared.cache.get(&key) {
-		Some(model) => model,
+		Some(model) => {
+			fetched();
+			model
+		},
 		None => {
 			let files = ModelBytes {
 				weights: fetch(&spec.files.weights)?,
 				config: spec.files.config.as_ref().map(fetch).transpose()?,
 				tokenizer: spec.files.tokenizer.as_ref().map(fetch).transpose()?,
 			};
+			fetched();
 			let loading = Instant::now();
-			let model = load(architecture(spec.architecture), files).map_err(engine_failure)?;
+			let model = load(architecture(spec.architecture), files, shared.cache.capacity_bytes())
+				.map_err(engine_failure)?;
 			timings.load_ms = loading.elapsed().as_millis() as u64;
 			shared.cache.insert(key, model).map_err(engine_failure)?
 		},
@@ -166,8 +175,17 @@ fn run_failure(error: EngineError) -> JobFailure {
 
 /// Runs an executor's job: the output, and a proof document in the store.
 pub fn execute(shared: &Worker, job: &ExecutionJob) -> Result<ExecutionReceipt, JobFailure> {
+	execute_observed(shared, job, &mut || {})
+}
+
+/// [`execute`], calling `fetched` once the files and input are in memory.
+fn execute_observed(
+	shared: &Worker,
+	job: &ExecutionJob,
+	fetched: &mut dyn FnMut(),
+) -> Result<ExecutionReceipt, JobFailure> {
 	let spec = &job.model;
-	let Prepared { model, input, mut timings } = prepare(shared, spec, &job.input)?;
+	let Prepared { model, input, mut timings } = prepare(shared, spec, &job.input, fetched)?;
 	let running = Instant::now();
 	let output = with_input(&spec.task, &input, |input| {
 		model.run(input, &run_params(&job.params)).map_err(run_failure)
@@ -217,7 +235,16 @@ pub fn execute(shared: &Worker, job: &ExecutionJob) -> Result<ExecutionReceipt, 
 /// Runs a verifier's job: re-runs the request (or, under `TokenTopK`,
 /// checks the executor's tokens in one pass) and compares under the rule.
 pub fn check(shared: &Worker, job: &CheckJob) -> Result<CheckReceipt, JobFailure> {
-	let Prepared { model, input, .. } = prepare(shared, &job.model, &job.input)?;
+	check_observed(shared, job, &mut || {})
+}
+
+/// [`check`], calling `fetched` once the files and input are in memory.
+fn check_observed(
+	shared: &Worker,
+	job: &CheckJob,
+	fetched: &mut dyn FnMut(),
+) -> Result<CheckReceipt, JobFailure> {
+	let Prepared { model, input, .. } = prepare(shared, &job.model, &job.input, fetched)?;
 	let claimed_digest = blake2_256(&job.claimed_output);
 	let Ok(claimed) = Output::decode_all(&mut &job.claimed_output[..]) else {
 		return Ok(mismatch(job, "the executor's output does not decode".into()));

@@ -12,7 +12,12 @@
 //!    request to expire: a result the executor cannot stand behind is never
 //!    posted.
 //!
-//! A persistent off-chain record per request, claimed with a compare-and-set
+//! Jobs and records are keyed by the request id *and* the digest of the job
+//! ([`veritas_primitives::host::JobKey`]): a result computed for a request on
+//! one fork is never posted for the other request that has its id on a
+//! sibling fork.
+//!
+//! A persistent off-chain record per job, claimed with a compare-and-set
 //! before submitting, keeps the worker from posting a result twice, whether
 //! from overlapping workers, later blocks or after a restart. If the result
 //! has not landed [`RESUBMIT_AFTER`] blocks later (the transaction was
@@ -68,27 +73,31 @@ fn handle_request<T: Config>(
 	request: RequestId,
 	now: BlockNumberFor<T>,
 ) {
-	let record = WorkRecord::new(ROLE, request);
+	let Some(job) = job_for::<T>(&account.id, request, now) else { return };
+	// Everything below is keyed by what the result depends on, not by the
+	// request id alone: on a sibling fork the same id may be another request.
+	let key = job.key();
+	let record = WorkRecord::new(ROLE, &key);
 	if record.is_handled(now, RESUBMIT_AFTER.into()) {
 		return;
 	}
-	match veritas_engine::execution_status(request) {
-		JobStatus::Unknown => hand_over::<T>(account, request, now),
+	match veritas_engine::execution_status(key) {
+		JobStatus::Unknown => hand_over(job),
 		JobStatus::Queued | JobStatus::Running => {},
-		JobStatus::Done(receipt) => submit::<T>(account, request, receipt, now),
+		JobStatus::Done(receipt) => submit::<T>(account, &record, request, receipt, now),
 		// A store that was down may be back: hand the job over again.
 		JobStatus::Failed(JobFailure::Unavailable(reason)) => {
 			log::warn!(
 				target: LOG_TARGET,
-				"request {request}: could not fetch ({}), trying again",
+				"{key}: could not fetch ({}), trying again",
 				alloc::string::String::from_utf8_lossy(&reason)
 			);
-			hand_over::<T>(account, request, now)
+			hand_over(job)
 		},
 		JobStatus::Failed(failure) => {
 			log::error!(
 				target: LOG_TARGET,
-				"request {request}: not run, and no result will be posted: {}",
+				"{key}: not run, and no result will be posted: {}",
 				failure.describe()
 			);
 			record.refuse::<BlockNumberFor<T>>();
@@ -96,24 +105,20 @@ fn handle_request<T: Config>(
 	}
 }
 
-fn hand_over<T: Config>(
-	account: &frame_system::offchain::Account<T>,
-	request: RequestId,
-	now: BlockNumberFor<T>,
-) {
-	let Some(job) = job_for::<T>(&account.id, request, now) else { return };
+fn hand_over(job: ExecutionJob) {
+	let key = job.key();
 	match veritas_engine::submit_execution(job) {
 		SubmitOutcome::Queued => {
-			log::info!(target: LOG_TARGET, "request {request}: handed to the engine")
+			log::info!(target: LOG_TARGET, "{key}: handed to the engine")
 		},
 		SubmitOutcome::AlreadyKnown => {},
 		SubmitOutcome::Busy => {
-			log::debug!(target: LOG_TARGET, "request {request}: engine busy, next block")
+			log::debug!(target: LOG_TARGET, "{key}: engine busy, next block")
 		},
 		SubmitOutcome::NoEngine => log::warn!(
 			target: LOG_TARGET,
-			"request {request} is assigned to a key in this node's keystore, but the node runs \
-			 no engine: start it with --inference"
+			"{key} is assigned to a key in this node's keystore, but the node runs no engine: \
+			 start it with --inference"
 		),
 	}
 }
@@ -152,6 +157,7 @@ fn job_for<T: Config>(
 
 fn submit<T: Config>(
 	account: &frame_system::offchain::Account<T>,
+	record: &WorkRecord,
 	request: RequestId,
 	receipt: ExecutionReceipt,
 	now: BlockNumberFor<T>,
@@ -162,9 +168,8 @@ fn submit<T: Config>(
 		log::error!(target: LOG_TARGET, "request {request}: the output or the proof CID is too long");
 		return;
 	};
-	// Claim the request: only the worker whose compare-and-set succeeds
+	// Claim the job: only the worker whose compare-and-set succeeds
 	// submits.
-	let record = WorkRecord::new(ROLE, request);
 	let call = Call::<T>::submit_result {
 		request,
 		output,

@@ -60,7 +60,9 @@ fn request() -> RequestId {
 		RequestInput::Inline(b"hello".to_vec().try_into().expect("fits")),
 		InferenceParams::default(),
 		200,
-		System::block_number() + 10,
+		// Past a resubmission period, so that a dropped result can be sent
+		// again before the deadline.
+		System::block_number() + 2 * RESUBMIT_AFTER as u64,
 	));
 	id
 }
@@ -233,5 +235,59 @@ fn an_expired_request_is_not_run() {
 		// The sweep has not run yet, but the deadline has passed.
 		run_worker_at(deadline + 1);
 		assert!(engine.execution_jobs().is_empty());
+	});
+}
+
+/// Two forks, one request id: on fork A request 0 is one input, on its
+/// sibling B another. The node's worker runs on either fork, and the output
+/// computed for A is a wrong answer (slashed as fraud) if posted on B.
+#[test]
+fn a_result_computed_on_one_fork_is_never_posted_on_another() {
+	let Worker { mut ext, engine, pool } = worker(true);
+	let engine = engine.expect("with an engine");
+	ext.execute_with(|| {
+		let id = request();
+		let on_fork_a = Requests::<Test>::get(id).expect("stored");
+		let mut on_fork_b = on_fork_a.clone();
+		on_fork_b.input = RequestInput::Inline(b"goodbye".to_vec().try_into().expect("fits"));
+		let output_b = InferenceOutput::Embedding(vec![F32Bits::from(1.0), F32Bits::from(0.0)]);
+		let receipt_b = ExecutionReceipt {
+			output_digest: sp_io::hashing::blake2_256(&output_b.encode()),
+			output: output_b.encode(),
+			..receipt()
+		};
+
+		// Fork A: the engine runs A's job and has its result.
+		run_worker_at(2);
+		let key_a = engine.execution_jobs()[0].key();
+		engine.set_execution_of(key_a, JobStatus::Done(receipt()));
+
+		// The node switches to fork B before posting: B's request is a new
+		// job, and A's result is not posted there.
+		Requests::<Test>::insert(id, on_fork_b.clone());
+		run_worker_at(3);
+		assert!(pooled(&pool).is_empty(), "fork A's output posted on fork B");
+		let jobs = engine.execution_jobs();
+		assert_eq!(jobs.len(), 2);
+		assert_eq!((jobs[1].request, &jobs[1].input), (id, &on_fork_b.input));
+		let key_b = jobs[1].key();
+		assert_ne!(key_a, key_b);
+
+		// Each fork posts its own result, once.
+		engine.set_execution_of(key_b, JobStatus::Done(receipt_b.clone()));
+		run_worker_at(4);
+		Requests::<Test>::insert(id, on_fork_a);
+		run_worker_at(4);
+		run_worker_at(5);
+		let digests: Vec<[u8; 32]> = pooled(&pool)
+			.into_iter()
+			.map(|(_, call)| match call {
+				RuntimeCall::Inference(crate::Call::submit_result { output_digest, .. }) => {
+					output_digest
+				},
+				other => panic!("unexpected call {other:?}"),
+			})
+			.collect();
+		assert_eq!(digests, vec![receipt_b.output_digest, receipt().output_digest]);
 	});
 }

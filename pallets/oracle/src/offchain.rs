@@ -125,7 +125,7 @@ pub fn run_data_node<T: Config>(now: BlockNumberFor<T>) {
 }
 
 fn work_record<T: Config>(account: &Account<T>, feed: FeedId, round: u32) -> WorkRecord {
-	WorkRecord::new(&(b"data-node", &account.id, feed).encode(), round.into())
+	WorkRecord::new(&(b"data-node", &account.id, feed).encode(), &u64::from(round))
 }
 
 fn report<T: Config>(

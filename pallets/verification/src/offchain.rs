@@ -13,8 +13,9 @@
 //!    class: an answer, never a no-show. A file that could not be fetched
 //!    is tried again on later blocks.
 //!
-//! The same per-request records as the executor's keep a worker from
-//! attesting twice.
+//! The same per-job records as the executor's (keyed by the request id and
+//! the digest of the check, executor's output included) keep a worker from
+//! attesting twice, and from attesting on one fork what it found on another.
 
 use alloc::vec::Vec;
 use codec::Encode;
@@ -53,15 +54,17 @@ pub fn run_verifier<T: Config>(now: BlockNumberFor<T>) {
 }
 
 fn check_seat<T: Config>(account: &Account<T>, request: RequestId, now: BlockNumberFor<T>) {
+	let Some(job) = check_job::<T>(request) else { return };
+	// Keyed by what the finding depends on, so that a check made on one fork
+	// is never posted for another request with this id on a sibling fork.
+	let key = job.key();
 	// Two keys of one node may sit in one committee: each attests once.
-	let record = WorkRecord::new(&(b"verifier", &account.id).encode(), request);
+	let record = WorkRecord::new(&(b"verifier", &account.id).encode(), &key);
 	if record.is_handled(now, RESUBMIT_AFTER.into()) {
 		return;
 	}
-	match veritas_engine::check_status(request) {
-		JobStatus::Unknown | JobStatus::Failed(JobFailure::Unavailable(_)) => {
-			hand_over::<T>(request)
-		},
+	match veritas_engine::check_status(key) {
+		JobStatus::Unknown | JobStatus::Failed(JobFailure::Unavailable(_)) => hand_over(job),
 		JobStatus::Queued | JobStatus::Running => {},
 		JobStatus::Done(receipt) => {
 			attest::<T>(account, &record, request, receipt.attestation, receipt.output_digest, now)
@@ -74,7 +77,7 @@ fn check_seat<T: Config>(account: &Account<T>, request: RequestId, now: BlockNum
 			};
 			log::error!(
 				target: LOG_TARGET,
-				"request {request}: cannot run it, attesting so: {}",
+				"{key}: cannot run it, attesting so: {}",
 				failure.describe()
 			);
 			attest::<T>(account, &record, request, Attestation::Unrunnable(reason), [0; 32], now)
@@ -101,17 +104,17 @@ fn attest<T: Config>(
 	});
 }
 
-fn hand_over<T: Config>(request: RequestId) {
-	let Some(job) = check_job::<T>(request) else { return };
+fn hand_over(job: CheckJob) {
+	let key = job.key();
 	match veritas_engine::submit_check(job) {
 		SubmitOutcome::Queued => {
-			log::info!(target: LOG_TARGET, "request {request}: check handed to the engine")
+			log::info!(target: LOG_TARGET, "{key}: check handed to the engine")
 		},
 		SubmitOutcome::AlreadyKnown | SubmitOutcome::Busy => {},
 		SubmitOutcome::NoEngine => log::warn!(
 			target: LOG_TARGET,
-			"a verifier key in this node's keystore sits in request {request}'s committee, but \
-			 the node runs no engine: start it with --verifier"
+			"a verifier key in this node's keystore sits in the committee of {key}, but the \
+			 node runs no engine: start it with --verifier"
 		),
 	}
 }

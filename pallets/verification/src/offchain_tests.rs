@@ -168,3 +168,57 @@ fn a_request_the_engine_cannot_run_is_attested_unrunnable_once() {
 		});
 	}
 }
+
+/// Two forks, one request id, two different outputs from the executor: the
+/// finding on fork A's output is never attested on fork B, where it would
+/// be a vote against the wrong answer.
+#[test]
+fn a_finding_on_one_fork_is_never_attested_on_another() {
+	with_worker(|engine, attestations| {
+		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+		UintAuthorityId::set_all_keys([member]);
+		run_worker_at(2);
+		let key_a = engine.check_jobs()[0].key();
+		engine.set_check_of(
+			key_a,
+			JobStatus::Done(CheckReceipt {
+				attestation: Attestation::Match,
+				output_digest: OUTPUT,
+			}),
+		);
+
+		// Fork B: the same request id, another output to check.
+		let on_fork_b = RequestToCheck {
+			model: 0,
+			input: RequestInput::Inline(b"in".to_vec().try_into().expect("fits")),
+			params: InferenceParams::default(),
+			task: TaskKind::TabularRegression { inputs: 1 },
+			output: InferenceOutput::Regression(F32Bits::from(0.9)).encode(),
+		};
+		TestInference::insert_request(1, on_fork_b.clone());
+		run_worker_at(3);
+		assert!(attestations().is_empty(), "fork A's finding attested on fork B");
+		let jobs = engine.check_jobs();
+		assert_eq!(jobs.len(), 2);
+		assert_eq!(jobs[1].claimed_output, on_fork_b.output);
+		let key_b = jobs[1].key();
+		assert_ne!(key_a, key_b);
+
+		engine.set_check_of(
+			key_b,
+			JobStatus::Done(CheckReceipt {
+				attestation: Attestation::Mismatch,
+				output_digest: [9; 32],
+			}),
+		);
+		run_worker_at(4);
+		let sent: Vec<Attestation> = attestations()
+			.into_iter()
+			.map(|(_, call)| match call {
+				Call::attest { attestation, .. } => attestation,
+				other => panic!("not an attestation: {other:?}"),
+			})
+			.collect();
+		assert_eq!(sent, vec![Attestation::Mismatch]);
+	});
+}

@@ -44,6 +44,12 @@ fn ones(shape: usize) -> QTensor {
 
 /// The bytes of a tiny GGUF model with a ChatML template.
 pub(crate) fn tiny_gguf(seed: u64) -> Vec<u8> {
+	tiny_gguf_with(seed, &[])
+}
+
+/// [`tiny_gguf`] with some metadata entries replaced or added, as a hostile
+/// publisher would write them.
+pub(crate) fn tiny_gguf_with(seed: u64, overrides: &[(&str, Value)]) -> Vec<u8> {
 	let mut seed = seed;
 	let mut alphabet: Vec<char> = ByteLevel::alphabet().into_iter().collect();
 	alphabet.sort();
@@ -99,6 +105,11 @@ pub(crate) fn tiny_gguf(seed: u64) -> Vec<u8> {
 			Value::String("{% for m in messages %}<|im_start|>{{m.role}}\n{{m.content}}<|im_end|>\n{% endfor %}".into()),
 		),
 	];
+	let mut metadata: Vec<(&str, Value)> = metadata
+		.into_iter()
+		.filter(|(key, _)| !overrides.iter().any(|(replaced, _)| replaced == key))
+		.collect();
+	metadata.extend(overrides.iter().cloned());
 	let metadata: Vec<(&str, &Value)> = metadata.iter().map(|(k, v)| (*k, v)).collect();
 	let tensors: Vec<(&str, &QTensor)> = tensors.iter().map(|(k, v)| (k.as_str(), v)).collect();
 	let mut bytes = Cursor::new(Vec::new());
@@ -196,7 +207,47 @@ fn broken_files_are_refused_with_a_reason() {
 	assert!(matches!(TextGenerator::load(b"not gguf"), Err(EngineError::BadWeights(_))));
 	let mut truncated = tiny_gguf(7);
 	truncated.truncate(truncated.len() / 2);
-	assert!(TextGenerator::load(&truncated).is_err());
+	let error = TextGenerator::load(&truncated).err().expect("refused");
+	assert!(error.to_string().contains("past the file's"), "{error}");
+}
+
+/// What a header declares is checked before it sizes anything: each of
+/// these files is a few kilobytes and would otherwise ask for gigabytes, or
+/// panic inside the reader.
+#[test]
+fn hostile_headers_are_refused_before_allocating() {
+	let refused = |overrides: &[(&str, Value)], expected: &str| {
+		let file = tiny_gguf_with(7, overrides);
+		assert!(file.len() < 64 * 1024);
+		let error = TextGenerator::load(&file).err().expect("refused");
+		assert!(error.to_string().contains(expected), "{overrides:?}: {error}");
+	};
+	// Vec::with_capacity(block_count) of 4 billion blocks.
+	refused(&[("llama.block_count", Value::U32(u32::MAX))], "llama.block_count");
+	refused(&[("llama.block_count", Value::U32(0))], "llama.block_count");
+	// Rotary tables for 4 billion positions.
+	refused(&[("llama.context_length", Value::U32(u32::MAX))], "llama.context_length");
+	// An alignment of zero divides by zero inside the reader.
+	refused(&[("general.alignment", Value::U32(0))], "GGUF header");
+	refused(&[("llama.attention.head_count", Value::U32(0))], "attention shape");
+}
+
+#[test]
+fn a_model_larger_than_the_memory_bound_is_refused_before_loading() {
+	let file = tiny_gguf(7);
+	let loaded = TextGenerator::load(&file).expect("loads");
+	let error = TextGenerator::load_within(&file, 1024).err().expect("refused");
+	match error {
+		EngineError::TooLarge { needed, capacity } => {
+			assert_eq!(capacity, 1024);
+			// The estimate is what the loaded model then holds, give or
+			// take the rotary tables.
+			assert!(needed >= loaded.memory_bytes(), "{needed} < {}", loaded.memory_bytes());
+			assert!(needed <= 2 * loaded.memory_bytes(), "{needed}");
+		},
+		other => panic!("{other}"),
+	}
+	assert!(TextGenerator::load_within(&file, loaded.memory_bytes() * 2).is_ok());
 }
 
 fn check(generator: &TextGenerator, tokens: &[u32], run: &RunParams, k: usize) -> Verdict {

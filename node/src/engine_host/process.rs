@@ -1,0 +1,211 @@
+//! The node's side of the engine worker process: starting it, handing it one
+//! job at a time, holding it to its time limits, and starting a new one when
+//! it dies.
+
+use std::{
+	io::BufReader,
+	os::unix::process::ExitStatusExt,
+	path::PathBuf,
+	process::{Child, ChildStdin, Command, Stdio},
+	sync::mpsc::{channel, Receiver, RecvTimeoutError},
+	time::{Duration, Instant},
+};
+
+use veritas_primitives::host::JobFailure;
+use veritas_worker::process::{read_message, write_message, Job, Report};
+
+use super::{child::EngineWorkerCmd, LOG_TARGET};
+
+/// How the node runs its engine worker.
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+	/// The node's own binary, which runs the worker as `engine-worker`.
+	pub program: PathBuf,
+	pub command: EngineWorkerCmd,
+	/// How long fetching a job's files and input may take.
+	pub fetch_time_limit: Duration,
+	/// How long loading and running a job may take once its files are in.
+	pub job_time_limit: Duration,
+}
+
+/// A running worker.
+struct Running {
+	child: Child,
+	stdin: ChildStdin,
+	reports: Receiver<Report>,
+}
+
+/// The engine worker, started when a job needs it.
+pub struct EngineProcess {
+	settings: WorkerSettings,
+	running: Option<Running>,
+	/// Workers started so far, for the log.
+	started: u64,
+}
+
+/// Where a job was when its worker died or overran.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Phase {
+	Fetching,
+	Running,
+}
+
+impl EngineProcess {
+	pub fn new(settings: WorkerSettings) -> Self {
+		Self { settings, running: None, started: 0 }
+	}
+
+	/// Runs `job` in the worker and returns its report (`Executed` or
+	/// `Checked`). A worker that dies or overruns is killed and the job
+	/// fails: as `Unavailable` (tried again later) while it was fetching, as
+	/// `Engine` once it had the files.
+	pub fn run(&mut self, job: &Job) -> Result<Report, JobFailure> {
+		self.send(job)?;
+		let mut phase = Phase::Fetching;
+		let mut deadline = Instant::now() + self.settings.fetch_time_limit;
+		loop {
+			let Some(running) = self.running.as_ref() else {
+				return Err(JobFailure::Engine(b"the engine worker is gone".to_vec()));
+			};
+			match running.reports.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+				Ok(Report::Fetched) => {
+					phase = Phase::Running;
+					deadline = Instant::now() + self.settings.job_time_limit;
+				},
+				Ok(report) => return Ok(report),
+				Err(RecvTimeoutError::Timeout) => {
+					let limit = match phase {
+						Phase::Fetching => self.settings.fetch_time_limit,
+						Phase::Running => self.settings.job_time_limit,
+					};
+					self.stop();
+					return Err(failure(
+						phase,
+						format!(
+							"the job took longer than {} s; its worker was stopped",
+							limit.as_secs()
+						),
+					));
+				},
+				Err(RecvTimeoutError::Disconnected) => {
+					let status = self.stop();
+					return Err(failure(phase, format!("the engine worker {status}")));
+				},
+			}
+		}
+	}
+
+	/// Hands `job` to the worker, starting one if none runs or the last one
+	/// stopped listening.
+	fn send(&mut self, job: &Job) -> Result<(), JobFailure> {
+		for attempt in 0..2 {
+			if self.running.is_none() {
+				self.running = Some(self.start()?);
+			}
+			let Some(running) = self.running.as_mut() else { continue };
+			match write_message(&mut running.stdin, job) {
+				Ok(()) => return Ok(()),
+				Err(error) => {
+					let status = self.stop();
+					log::warn!(
+						target: LOG_TARGET,
+						"the engine worker did not take a job ({error}; it {status}){}",
+						if attempt == 0 { ", starting another" } else { "" }
+					);
+				},
+			}
+		}
+		Err(JobFailure::Engine(b"the engine worker does not take jobs".to_vec()))
+	}
+
+	fn start(&mut self) -> Result<Running, JobFailure> {
+		let mut child = Command::new(&self.settings.program)
+			.args(self.settings.command.to_args())
+			.stdin(Stdio::piped())
+			.stdout(Stdio::piped())
+			.stderr(Stdio::inherit())
+			.spawn()
+			.map_err(|error| {
+				JobFailure::Engine(format!("starting the engine worker: {error}").into_bytes())
+			})?;
+		let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+			let _ = child.kill();
+			let _ = child.wait();
+			return Err(JobFailure::Engine(b"the engine worker has no pipes".to_vec()));
+		};
+		let (sender, reports) = channel();
+		let pid = child.id();
+		std::thread::Builder::new()
+			.name("veritas-engine-reports".into())
+			.spawn(move || {
+				let mut stdout = BufReader::new(stdout);
+				loop {
+					match read_message::<Report>(&mut stdout) {
+						Ok(Some(report)) => {
+							if sender.send(report).is_err() {
+								break;
+							}
+						},
+						Ok(None) => break,
+						Err(error) => {
+							log::error!(
+								target: LOG_TARGET,
+								"engine worker {pid} sent something that is not a report: {error}"
+							);
+							break;
+						},
+					}
+				}
+			})
+			.map_err(|error| {
+				JobFailure::Engine(format!("starting the engine worker: {error}").into_bytes())
+			})?;
+		self.started += 1;
+		log::info!(
+			target: LOG_TARGET,
+			"engine worker {pid} started ({} so far), memory limit {} MiB",
+			self.started,
+			self.settings.command.memory_mb
+		);
+		Ok(Running { child, stdin, reports })
+	}
+
+	/// Stops the worker (if it still runs) and says how it ended.
+	fn stop(&mut self) -> String {
+		let Some(mut running) = self.running.take() else { return "was not running".into() };
+		let _ = running.child.kill();
+		match running.child.wait() {
+			Ok(status) => match (status.code(), status.signal()) {
+				(Some(code), _) => format!("exited with code {code}"),
+				(None, Some(signal)) => {
+					format!("was killed by signal {signal}{}", signal_name(signal))
+				},
+				(None, None) => format!("ended: {status}"),
+			},
+			Err(error) => format!("could not be waited for: {error}"),
+		}
+	}
+}
+
+impl Drop for EngineProcess {
+	fn drop(&mut self) {
+		self.stop();
+	}
+}
+
+fn failure(phase: Phase, text: String) -> JobFailure {
+	match phase {
+		Phase::Fetching => JobFailure::Unavailable(text.into_bytes()),
+		Phase::Running => JobFailure::Engine(text.into_bytes()),
+	}
+}
+
+/// What the signals that end a worker usually mean.
+fn signal_name(signal: i32) -> &'static str {
+	match signal {
+		6 => " (SIGABRT: an allocation past its memory limit, or an abort)",
+		9 => " (SIGKILL)",
+		11 => " (SIGSEGV)",
+		_ => "",
+	}
+}
