@@ -57,8 +57,9 @@ impl EngineProcess {
 
 	/// Runs `job` in the worker and returns its report (`Executed` or
 	/// `Checked`). A worker that dies or overruns is killed and the job
-	/// fails: as `Unavailable` (tried again later) while it was fetching, as
-	/// `Engine` once it had the files.
+	/// fails: as `Unavailable` (tried again later) if fetching overran, which
+	/// is the store's doing; as `Engine` if loading or running overran, or
+	/// if the worker died, which a job's files or size cause.
 	pub fn run(&mut self, job: &Job) -> Result<Report, JobFailure> {
 		self.send(job)?;
 		let mut phase = Phase::Fetching;
@@ -89,7 +90,9 @@ impl EngineProcess {
 				},
 				Err(RecvTimeoutError::Disconnected) => {
 					let status = self.stop();
-					return Err(failure(phase, format!("the engine worker {status}")));
+					return Err(JobFailure::Engine(
+						format!("the engine worker {status}").into_bytes(),
+					));
 				},
 			}
 		}
@@ -207,5 +210,131 @@ fn signal_name(signal: i32) -> &'static str {
 		9 => " (SIGKILL)",
 		11 => " (SIGSEGV)",
 		_ => "",
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use std::{os::unix::fs::PermissionsExt, path::Path};
+
+	use veritas_primitives::{
+		host::{CheckJob, ModelSpec},
+		inference::{InferenceParams, RequestInput},
+		model::*,
+	};
+
+	use super::*;
+
+	/// A stand-in for the worker binary: a shell script that ignores its
+	/// arguments and does `body`.
+	fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
+		let path = dir.join(name);
+		std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("written");
+		std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+		path
+	}
+
+	fn settings(program: PathBuf) -> WorkerSettings {
+		WorkerSettings {
+			program,
+			command: EngineWorkerCmd {
+				store_dir: Some("/nonexistent".into()),
+				ipfs_api: None,
+				cache_mb: 1,
+				threads: 1,
+				max_file_mb: 1,
+				memory_mb: 64,
+			},
+			fetch_time_limit: Duration::from_millis(500),
+			job_time_limit: Duration::from_millis(500),
+		}
+	}
+
+	fn job() -> Job {
+		let file = FileRef { cid: Cid::truncate_from(b"bafk".to_vec()), digest: [1; 32], size: 1 };
+		Job::Check(CheckJob {
+			request: 1,
+			model: ModelSpec {
+				model: 0,
+				files: ModelFiles { weights: file, config: None, tokenizer: None },
+				format: ModelFormat::Safetensors,
+				architecture: Architecture::Mlp,
+				task: TaskKind::TabularRegression { inputs: 1 },
+			},
+			input: RequestInput::Inline(b"x".to_vec().try_into().expect("fits")),
+			params: InferenceParams::default(),
+			comparison: ComparisonRule::Exact,
+			claimed_output: vec![],
+		})
+	}
+
+	fn temporary_dir(label: &str) -> PathBuf {
+		let dir = std::env::temp_dir().join(format!("veritas-{label}-{}", std::process::id()));
+		std::fs::create_dir_all(&dir).expect("a temporary directory");
+		dir
+	}
+
+	fn text(failure: &JobFailure) -> String {
+		failure.describe()
+	}
+
+	#[test]
+	fn a_worker_that_never_answers_is_stopped_and_the_job_fetched_again_later() {
+		let dir = temporary_dir("silent");
+		let mut process = EngineProcess::new(settings(script(&dir, "silent", "exec sleep 60")));
+		let started = Instant::now();
+		let failure = process.run(&job()).expect_err("no answer");
+		assert!(started.elapsed() < Duration::from_secs(10));
+		assert!(matches!(failure, JobFailure::Unavailable(_)), "{}", text(&failure));
+		assert!(text(&failure).contains("took longer"), "{}", text(&failure));
+		assert!(process.running.is_none(), "the worker was stopped");
+		// The next job starts a new worker.
+		process.run(&job()).expect_err("no answer");
+		assert_eq!(process.started, 2);
+		let _ = std::fs::remove_dir_all(dir);
+	}
+
+	#[test]
+	fn a_model_that_runs_past_the_limit_fails_as_unrunnable() {
+		let dir = temporary_dir("slow");
+		// Reads the job, reports its files fetched, then never finishes.
+		let body = "head -c 4 >/dev/null; printf '\\001\\000\\000\\000\\000'; exec sleep 60";
+		let mut process = EngineProcess::new(settings(script(&dir, "slow", body)));
+		let failure = process.run(&job()).expect_err("past the limit");
+		assert!(matches!(failure, JobFailure::Engine(_)), "{}", text(&failure));
+		assert!(text(&failure).contains("took longer than"), "{}", text(&failure));
+		let _ = std::fs::remove_dir_all(dir);
+	}
+
+	#[test]
+	fn a_worker_that_aborts_fails_its_job_and_a_new_one_starts() {
+		let dir = temporary_dir("abort");
+		let body = "head -c 4 >/dev/null; printf '\\001\\000\\000\\000\\000'; kill -ABRT $$";
+		let mut process = EngineProcess::new(settings(script(&dir, "abort", body)));
+		for run in 1..=3 {
+			let failure = process.run(&job()).expect_err("aborted");
+			assert!(matches!(failure, JobFailure::Engine(_)), "{}", text(&failure));
+			assert!(text(&failure).contains("signal 6"), "{}", text(&failure));
+			assert_eq!(process.started, run);
+		}
+		let _ = std::fs::remove_dir_all(dir);
+	}
+
+	#[test]
+	fn a_worker_that_answers_garbage_is_stopped() {
+		let dir = temporary_dir("garbage");
+		let body = "head -c 4 >/dev/null; printf '\\377\\377\\377\\377'; exec sleep 60";
+		let mut process = EngineProcess::new(settings(script(&dir, "garbage", body)));
+		let failure = process.run(&job()).expect_err("garbage");
+		assert!(text(&failure).contains("engine worker"), "{}", text(&failure));
+		assert!(process.running.is_none());
+		let _ = std::fs::remove_dir_all(dir);
+	}
+
+	#[test]
+	fn a_missing_worker_binary_fails_the_job_not_the_node() {
+		let mut process = EngineProcess::new(settings("/nonexistent/veritas-node".into()));
+		let failure = process.run(&job()).expect_err("no binary");
+		assert!(text(&failure).contains("starting the engine worker"), "{}", text(&failure));
 	}
 }

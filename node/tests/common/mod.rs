@@ -261,6 +261,11 @@ impl Node {
 	}
 
 	/// The last lines of the node's log, for failure messages.
+	/// The node's whole log so far.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(&self.log).unwrap_or_default()
+	}
+
 	pub fn log_tail(&self) -> String {
 		let log = std::fs::read_to_string(&self.log).unwrap_or_default();
 		let lines: Vec<&str> = log.lines().collect();
