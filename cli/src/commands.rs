@@ -52,6 +52,12 @@ pub struct PublishArgs {
 	/// topk:K (default: by task).
 	#[arg(long)]
 	pub rule: Option<String>,
+	/// The shortest deadline, in blocks after a request, that requests to
+	/// this model may set: enough to fetch the model and run it (a request
+	/// with a shorter one is refused, so no requester can set a deadline an
+	/// executor cannot meet).
+	#[arg(long, value_name = "BLOCKS", default_value_t = 10)]
+	pub min_deadline: u32,
 	/// Upload to this Kubo RPC API (a node started with the same --ipfs-api
 	/// fetches from it).
 	#[arg(long, value_name = "URL", conflicts_with = "store")]
@@ -359,7 +365,11 @@ async fn publish(chain: &Chain, signer: &sr25519::Pair, args: PublishArgs) -> Re
 			per_request: parse::amount(&args.price)?,
 			per_output_token: parse::amount(&args.price_per_token)?,
 		},
-		policy: ModelPolicy { verification: parse::policy(&args.policy)?, comparison },
+		policy: ModelPolicy {
+			verification: parse::policy(&args.policy)?,
+			comparison,
+			min_deadline: args.min_deadline,
+		},
 	};
 	let name = ModelName::try_from(args.name.into_bytes())
 		.map_err(|_| "the name is too long".to_string())?;

@@ -87,19 +87,14 @@ pub async fn verify(
 		record.model
 	);
 
-	let proof: Value = chain.call("inference_getProof", rpc_params![request]).await?;
-	let document: ProofDocument = serde_json::from_value(proof["document"].clone())
-		.map_err(|e| format!("not a proof document: {e}"))?;
-	if blake2_256(&document.to_bytes()) != result.proof_digest {
-		return Err("the proof document does not hash to the digest on-chain".into());
+	match result.reported {
+		// A report has no proof document: re-running the request is the
+		// whole check.
+		Some(reason) => {
+			println!("report      the executor reported it cannot run this: {reason:?}")
+		},
+		None => check_proof(chain, request, result).await?,
 	}
-	if document.output_digest != to_hex(&result.output_digest) || !document.is_consistent() {
-		return Err("the proof document's output is not the one on-chain".into());
-	}
-	println!(
-		"proof       {} matches its on-chain digest",
-		proof["cid"].as_str().unwrap_or_default()
-	);
 
 	let worker = veritas_worker::Worker {
 		store,
@@ -120,6 +115,7 @@ pub async fn verify(
 		params: record.params,
 		comparison: record.policy.comparison,
 		claimed_output: result.output.to_vec(),
+		reported: result.reported,
 	};
 	let receipt = veritas_worker::check(&worker, &job).map_err(|failure| failure.describe())?;
 	match receipt.attestation {
@@ -135,4 +131,26 @@ pub async fn verify(
 			Err(format!("the request cannot be run here: {reason:?}"))
 		},
 	}
+}
+
+/// Checks the proof document the node serves against the result's digests.
+async fn check_proof(
+	chain: &Chain,
+	request: RequestId,
+	result: &veritas_primitives::request::ResultCommitment<BlockNumber>,
+) -> Result<(), String> {
+	let proof: Value = chain.call("inference_getProof", rpc_params![request]).await?;
+	let document: ProofDocument = serde_json::from_value(proof["document"].clone())
+		.map_err(|e| format!("not a proof document: {e}"))?;
+	if blake2_256(&document.to_bytes()) != result.proof_digest {
+		return Err("the proof document does not hash to the digest on-chain".into());
+	}
+	if document.output_digest != to_hex(&result.output_digest) || !document.is_consistent() {
+		return Err("the proof document's output is not the one on-chain".into());
+	}
+	println!(
+		"proof       {} matches its on-chain digest",
+		proof["cid"].as_str().unwrap_or_default()
+	);
+	Ok(())
 }

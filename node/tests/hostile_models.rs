@@ -180,6 +180,7 @@ fn spec(
 		policy: ModelPolicy {
 			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
 			comparison: ComparisonRule::Exact,
+			min_deadline: 10,
 		},
 	}
 }

@@ -73,7 +73,7 @@ fn loan_risk_spec(
 		architecture: Architecture::Mlp,
 		task: TaskKind::TabularClassification { inputs: 6, classes: 2 },
 		pricing: Pricing { per_request: VRT / 10, per_output_token: 0 },
-		policy: ModelPolicy { verification, comparison },
+		policy: ModelPolicy { verification, comparison, min_deadline: 10 },
 	}
 }
 
@@ -280,6 +280,7 @@ async fn cheats_are_caught_and_honest_executors_paid() {
 				policy: ModelPolicy {
 					verification: VerificationPolicy::Quorum { k: 2, n: 3 },
 					comparison: ComparisonRule::TokenTopK(5),
+					min_deadline: 10,
 				},
 			};
 			node.sign_and_submit(register("smollm2", spec), PUBLISHER).await.expect("registered");

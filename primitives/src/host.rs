@@ -28,7 +28,7 @@ use sp_runtime_interface::{
 };
 
 use crate::{
-	inference::{Attestation, InferenceParams, RequestInput},
+	inference::{Attestation, InferenceParams, RequestInput, UnrunnableReason},
 	model::{Architecture, ComparisonRule, Digest, ModelFiles, ModelFormat, ModelId, TaskKind},
 	settlement::RequestId,
 };
@@ -75,8 +75,12 @@ pub struct CheckJob {
 	pub params: InferenceParams,
 	/// How the verifier's own result is compared with the executor's.
 	pub comparison: ComparisonRule,
-	/// The executor's output, as committed on-chain.
+	/// The executor's output, as committed on-chain; empty if it reported
+	/// the request unrunnable.
 	pub claimed_output: Vec<u8>,
+	/// The executor's report that it could not run the request: the check
+	/// then runs it, and finds the report false if it runs.
+	pub reported: Option<UnrunnableReason>,
 }
 
 /// What a job's result depends on: the request, and the digest of
@@ -151,6 +155,16 @@ pub enum JobFailure {
 }
 
 impl JobFailure {
+	/// The class of failure the chain records when a job cannot be run.
+	pub fn reason(&self) -> UnrunnableReason {
+		match self {
+			JobFailure::DigestMismatch(_) => UnrunnableReason::DigestMismatch,
+			JobFailure::BadInput(_) => UnrunnableReason::BadInput,
+			JobFailure::Engine(_) => UnrunnableReason::ModelFailed,
+			JobFailure::Unavailable(_) => UnrunnableReason::Unavailable,
+		}
+	}
+
 	/// The failure as one line for the operator's log.
 	pub fn describe(&self) -> alloc::string::String {
 		let (what, text) = match self {

@@ -9,7 +9,7 @@ use sp_core::ConstU32;
 use sp_runtime::{BoundedVec, DispatchError, DispatchResult};
 
 use crate::{
-	model::{FileRef, ModelId, ModelPolicy, TaskKind},
+	model::{Digest, FileRef, ModelId, ModelPolicy, TaskKind},
 	oracle::FeedId,
 	settlement::{FeeQuote, RequestId},
 };
@@ -306,7 +306,8 @@ pub enum Attestation {
 	Unrunnable(UnrunnableReason),
 }
 
-/// Why a verifier could not run a request: the class of its engine's failure.
+/// Why an executor or a verifier could not run a request: the class of its
+/// engine's failure.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
@@ -318,6 +319,19 @@ pub enum UnrunnableReason {
 	/// The model could not be loaded or run (a malformed or hostile file, or
 	/// one beyond the engine's limits).
 	ModelFailed,
+	/// A model file or the stored input could not be fetched, time after
+	/// time: nobody serves it.
+	Unavailable,
+}
+
+impl UnrunnableReason {
+	/// What an executor commits to when it reports that it could not run a
+	/// request for this reason, in place of an output's digest. Verifiers
+	/// who cannot run the request either attest a match with it.
+	pub fn digest(&self) -> Digest {
+		use sp_runtime::traits::Hash;
+		sp_runtime::traits::BlakeTwo256::hash(&(b"veritas/unrunnable", self).encode()).0
+	}
 }
 
 /// Why an inline input is refused for a task.
@@ -374,8 +388,11 @@ pub struct RequestToCheck {
 	pub input: RequestInput,
 	pub params: InferenceParams,
 	pub task: TaskKind,
-	/// The executor's output (canonical encoding).
+	/// The executor's output (canonical encoding); empty when it reported
+	/// the request unrunnable.
 	pub output: Vec<u8>,
+	/// The executor's report that it could not run the request, and why.
+	pub reported: Option<UnrunnableReason>,
 }
 
 /// How other pallets (the verifier's off-chain worker) read a request

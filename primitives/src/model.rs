@@ -225,6 +225,27 @@ pub const MAX_TOP_K: u32 = 1_000;
 pub struct ModelPolicy<Balance, BlockNumber> {
 	pub verification: VerificationPolicy<Balance, BlockNumber>,
 	pub comparison: ComparisonRule,
+	/// The shortest deadline, in blocks after the request, its requests may
+	/// set: long enough to fetch the model and run it. Shorter deadlines
+	/// would let a requester have any executor slashed for missing them.
+	pub min_deadline: BlockNumber,
+}
+
+/// What the runtime lets a publisher set in a policy. Every field that ties
+/// up someone else's stake or money has a bound.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct PolicyBounds<Balance, BlockNumber> {
+	/// The largest committee (never above [`MAX_COMMITTEE_SIZE`]).
+	pub max_committee: u8,
+	/// The longest optimistic window: how long an executor's result (and
+	/// its capacity) may wait for a challenge.
+	pub max_window: BlockNumber,
+	/// The smallest and the largest challenge bond. A zero bond cannot be
+	/// held, which would make results unchallengeable; a huge one would
+	/// price every challenger out.
+	pub challenge_bond: (Balance, Balance),
+	/// The range a model's `min_deadline` must fall in.
+	pub min_deadline: (BlockNumber, BlockNumber),
 }
 
 /// Why a policy is refused.
@@ -235,19 +256,32 @@ pub enum PolicyError {
 	/// `k` is larger than `n`, or not more than half of it: a minority of
 	/// the committee would decide.
 	BadThreshold,
-	/// An optimistic window of zero blocks.
-	ZeroWindow,
+	/// An optimistic window of zero blocks, or longer than the runtime allows.
+	BadWindow,
+	/// A challenge bond outside the runtime's range.
+	BadChallengeBond,
+	/// A minimum deadline outside the runtime's range.
+	BadMinDeadline,
 	/// A tolerance of zero or above 1.0, or `k` of zero or above [`MAX_TOP_K`].
 	BadTolerance,
 	/// The comparison rule does not fit the task (top-k of an embedding, say).
 	RuleDoesNotFitTask,
 }
 
-impl<Balance, BlockNumber: PartialEq + Default> ModelPolicy<Balance, BlockNumber> {
-	/// Checks the policy's numbers, and that its comparison rule fits `task`.
-	pub fn validate(&self, task: &TaskKind) -> Result<(), PolicyError> {
+impl<Balance: PartialOrd, BlockNumber: PartialOrd + Default> ModelPolicy<Balance, BlockNumber> {
+	/// Checks the policy's numbers against `bounds`, and that its comparison
+	/// rule fits `task`.
+	pub fn validate(
+		&self,
+		task: &TaskKind,
+		bounds: &PolicyBounds<Balance, BlockNumber>,
+	) -> Result<(), PolicyError> {
+		let (shortest, longest) = &bounds.min_deadline;
+		if self.min_deadline < *shortest || self.min_deadline > *longest {
+			return Err(PolicyError::BadMinDeadline);
+		}
 		let committee = |k: u8, n: u8| {
-			if n == 0 || n > MAX_COMMITTEE_SIZE {
+			if n == 0 || n > MAX_COMMITTEE_SIZE.min(bounds.max_committee) {
 				Err(PolicyError::BadCommitteeSize)
 			} else if k > n || u16::from(k) * 2 <= u16::from(n) {
 				// A minority must never decide: k matches accept a result
@@ -260,9 +294,13 @@ impl<Balance, BlockNumber: PartialEq + Default> ModelPolicy<Balance, BlockNumber
 		match &self.verification {
 			VerificationPolicy::Quorum { k, n } => committee(*k, *n)?,
 			VerificationPolicy::Sampled { k, n, .. } => committee(*k, *n)?,
-			VerificationPolicy::Optimistic { window_blocks, .. } => {
-				if *window_blocks == BlockNumber::default() {
-					return Err(PolicyError::ZeroWindow);
+			VerificationPolicy::Optimistic { window_blocks, challenge_bond } => {
+				if *window_blocks == BlockNumber::default() || *window_blocks > bounds.max_window {
+					return Err(PolicyError::BadWindow);
+				}
+				let (smallest, largest) = &bounds.challenge_bond;
+				if challenge_bond < smallest || challenge_bond > largest {
+					return Err(PolicyError::BadChallengeBond);
 				}
 			},
 		}
@@ -366,44 +404,52 @@ mod tests {
 	type Policy = ModelPolicy<u128, u32>;
 	const EMBEDDING: TaskKind = TaskKind::TextEmbedding { dim: 384 };
 	const GENERATION: TaskKind = TaskKind::TextGeneration { max_context: 2048, max_new_tokens: 64 };
+	const BOUNDS: PolicyBounds<u128, u32> = PolicyBounds {
+		max_committee: MAX_COMMITTEE_SIZE,
+		max_window: 1_000,
+		challenge_bond: (5, 500),
+		min_deadline: (2, 100),
+	};
 
 	fn quorum(k: u8, n: u8, comparison: ComparisonRule) -> Policy {
-		Policy { verification: VerificationPolicy::Quorum { k, n }, comparison }
+		Policy { verification: VerificationPolicy::Quorum { k, n }, comparison, min_deadline: 10 }
+	}
+
+	impl Policy {
+		fn check(&self, task: &TaskKind) -> Result<(), PolicyError> {
+			self.validate(task, &BOUNDS)
+		}
 	}
 
 	#[test]
 	fn committee_sizes_are_checked() {
-		assert_eq!(quorum(2, 3, ComparisonRule::Exact).validate(&EMBEDDING), Ok(()));
+		assert_eq!(quorum(2, 3, ComparisonRule::Exact).check(&EMBEDDING), Ok(()));
 		assert_eq!(
-			quorum(1, 0, ComparisonRule::Exact).validate(&EMBEDDING),
+			quorum(1, 0, ComparisonRule::Exact).check(&EMBEDDING),
 			Err(PolicyError::BadCommitteeSize)
 		);
 		assert_eq!(
-			quorum(1, MAX_COMMITTEE_SIZE + 1, ComparisonRule::Exact).validate(&EMBEDDING),
+			quorum(1, MAX_COMMITTEE_SIZE + 1, ComparisonRule::Exact).check(&EMBEDDING),
 			Err(PolicyError::BadCommitteeSize)
 		);
 		assert_eq!(
-			quorum(4, 3, ComparisonRule::Exact).validate(&EMBEDDING),
+			quorum(4, 3, ComparisonRule::Exact).check(&EMBEDDING),
 			Err(PolicyError::BadThreshold)
 		);
 		assert_eq!(
-			quorum(0, 3, ComparisonRule::Exact).validate(&EMBEDDING),
+			quorum(0, 3, ComparisonRule::Exact).check(&EMBEDDING),
 			Err(PolicyError::BadThreshold)
 		);
 		// A minority never decides: k must be more than half of n.
 		for (k, n) in [(1, 32), (16, 32), (1, 2), (2, 4)] {
 			assert_eq!(
-				quorum(k, n, ComparisonRule::Exact).validate(&EMBEDDING),
+				quorum(k, n, ComparisonRule::Exact).check(&EMBEDDING),
 				Err(PolicyError::BadThreshold),
 				"{k} of {n}"
 			);
 		}
 		for (k, n) in [(17, 32), (1, 1), (2, 2), (3, 4), (3, 5)] {
-			assert_eq!(
-				quorum(k, n, ComparisonRule::Exact).validate(&EMBEDDING),
-				Ok(()),
-				"{k} of {n}"
-			);
+			assert_eq!(quorum(k, n, ComparisonRule::Exact).check(&EMBEDDING), Ok(()), "{k} of {n}");
 		}
 		let sampled = Policy {
 			verification: VerificationPolicy::Sampled {
@@ -412,44 +458,73 @@ mod tests {
 				n: 2,
 			},
 			comparison: ComparisonRule::Exact,
+			min_deadline: 10,
 		};
-		assert_eq!(sampled.validate(&EMBEDDING), Err(PolicyError::BadThreshold));
+		assert_eq!(sampled.check(&EMBEDDING), Err(PolicyError::BadThreshold));
+		// The runtime may allow smaller committees than the protocol's cap.
+		let small = PolicyBounds { max_committee: 5, ..BOUNDS };
+		assert_eq!(quorum(3, 5, ComparisonRule::Exact).validate(&EMBEDDING, &small), Ok(()));
+		assert_eq!(
+			quorum(4, 7, ComparisonRule::Exact).validate(&EMBEDDING, &small),
+			Err(PolicyError::BadCommitteeSize)
+		);
 	}
 
+	/// A publisher cannot make results unchallengeable (a zero bond),
+	/// hold executors' capacity for centuries (a huge window), or let
+	/// requesters set deadlines nobody can meet.
 	#[test]
-	fn optimistic_window_must_be_positive() {
-		let policy = Policy {
-			verification: VerificationPolicy::Optimistic { window_blocks: 0, challenge_bond: 5 },
+	fn windows_bonds_and_deadlines_are_bounded() {
+		let optimistic = |window_blocks, challenge_bond| Policy {
+			verification: VerificationPolicy::Optimistic { window_blocks, challenge_bond },
 			comparison: ComparisonRule::Exact,
+			min_deadline: 10,
 		};
-		assert_eq!(policy.validate(&EMBEDDING), Err(PolicyError::ZeroWindow));
+		assert_eq!(optimistic(40, 5).check(&EMBEDDING), Ok(()));
+		assert_eq!(optimistic(1_000, 500).check(&EMBEDDING), Ok(()));
+		assert_eq!(optimistic(0, 5).check(&EMBEDDING), Err(PolicyError::BadWindow));
+		assert_eq!(optimistic(u32::MAX, 5).check(&EMBEDDING), Err(PolicyError::BadWindow));
+		assert_eq!(optimistic(40, 0).check(&EMBEDDING), Err(PolicyError::BadChallengeBond));
+		assert_eq!(optimistic(40, 501).check(&EMBEDDING), Err(PolicyError::BadChallengeBond));
+		for min_deadline in [0, 1, 101, u32::MAX] {
+			let policy = Policy { min_deadline, ..quorum(2, 3, ComparisonRule::Exact) };
+			assert_eq!(
+				policy.check(&EMBEDDING),
+				Err(PolicyError::BadMinDeadline),
+				"{min_deadline}"
+			);
+		}
+		for min_deadline in [2, 100] {
+			let policy = Policy { min_deadline, ..quorum(2, 3, ComparisonRule::Exact) };
+			assert_eq!(policy.check(&EMBEDDING), Ok(()));
+		}
 	}
 
 	#[test]
 	fn tolerances_are_range_checked_and_fit_the_task() {
 		assert_eq!(
-			quorum(1, 1, ComparisonRule::Cosine(Tolerance(1_000))).validate(&EMBEDDING),
+			quorum(1, 1, ComparisonRule::Cosine(Tolerance(1_000))).check(&EMBEDDING),
 			Ok(())
 		);
 		assert_eq!(
-			quorum(1, 1, ComparisonRule::MaxAbs(Tolerance(0))).validate(&EMBEDDING),
+			quorum(1, 1, ComparisonRule::MaxAbs(Tolerance(0))).check(&EMBEDDING),
 			Err(PolicyError::BadTolerance)
 		);
 		assert_eq!(
-			quorum(1, 1, ComparisonRule::MaxAbs(Tolerance(1_000_001))).validate(&EMBEDDING),
+			quorum(1, 1, ComparisonRule::MaxAbs(Tolerance(1_000_001))).check(&EMBEDDING),
 			Err(PolicyError::BadTolerance)
 		);
 		assert_eq!(
-			quorum(1, 1, ComparisonRule::Cosine(Tolerance(10))).validate(&GENERATION),
+			quorum(1, 1, ComparisonRule::Cosine(Tolerance(10))).check(&GENERATION),
 			Err(PolicyError::RuleDoesNotFitTask)
 		);
-		assert_eq!(quorum(1, 1, ComparisonRule::TokenTopK(5)).validate(&GENERATION), Ok(()));
+		assert_eq!(quorum(1, 1, ComparisonRule::TokenTopK(5)).check(&GENERATION), Ok(()));
 		assert_eq!(
-			quorum(1, 1, ComparisonRule::TokenTopK(5)).validate(&EMBEDDING),
+			quorum(1, 1, ComparisonRule::TokenTopK(5)).check(&EMBEDDING),
 			Err(PolicyError::RuleDoesNotFitTask)
 		);
 		assert_eq!(
-			quorum(1, 1, ComparisonRule::TokenTopK(0)).validate(&GENERATION),
+			quorum(1, 1, ComparisonRule::TokenTopK(0)).check(&GENERATION),
 			Err(PolicyError::BadTolerance)
 		);
 		assert!((Tolerance(250_000).as_f32() - 0.25).abs() < f32::EPSILON);

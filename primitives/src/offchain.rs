@@ -98,11 +98,25 @@ impl WorkRecord {
 		StorageValueRef::persistent(&self.key).clear();
 	}
 
+	/// Counts one more failed attempt at the work (a fetch that failed, say)
+	/// and returns how many there have been.
+	pub fn count_attempt(&self) -> u32 {
+		let key = (&self.key, b"/attempts").encode();
+		let attempts = StorageValueRef::persistent(&key);
+		let count = attempts.get::<u32>().ok().flatten().unwrap_or(0).saturating_add(1);
+		attempts.set(&count);
+		count
+	}
+
 	/// Marks the request refused: the worker will not act on it again.
 	pub fn refuse<BlockNumber: Encode>(&self) {
 		StorageValueRef::persistent(&self.key).set(&Handled::<BlockNumber>::Refused);
 	}
 }
+
+/// How many times a worker tries to fetch a job's files and input before it
+/// says nobody serves them.
+pub const FETCH_ATTEMPTS: u32 = 3;
 
 /// What [`WorkRecord::send_once`] did.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -6,19 +6,20 @@ use codec::{Decode, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 use crate::{
-	inference::{InferenceParams, OutputBytes, RequestInput, RequestStatus},
+	inference::{InferenceParams, OutputBytes, RequestInput, RequestStatus, UnrunnableReason},
 	model::{Cid, Digest, ModelId, ModelPolicy, Pricing, TaskKind},
 	oracle::FeedInput,
 	settlement::{FraudPayouts, Payouts},
 };
 
-/// An executor's result, as committed on-chain.
+/// An executor's result, as committed on-chain: an output, or its report
+/// that it could not run the request.
 #[derive(Clone, PartialEq, Eq, Debug)]
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct ResultCommitment<BlockNumber> {
-	/// The canonical encoding of the output.
+	/// The canonical encoding of the output (empty in a report).
 	pub output: OutputBytes,
-	/// blake2-256 of `output`.
+	/// blake2-256 of `output`, or of a report, [`UnrunnableReason::digest`].
 	pub output_digest: Digest,
 	/// Where the proof document is stored.
 	pub proof_cid: Cid,
@@ -27,6 +28,8 @@ pub struct ResultCommitment<BlockNumber> {
 	/// How many tokens the output holds (what generation is paid for).
 	pub generated_tokens: u32,
 	pub submitted_at: BlockNumber,
+	/// The executor reported it could not run the request, and why.
+	pub reported: Option<UnrunnableReason>,
 }
 
 /// How a request settled.

@@ -114,12 +114,13 @@ pub trait Settlement<AccountId, Balance> {
 	) -> Result<Payouts<Balance>, DispatchError>;
 
 	/// Pays a request that could not be run: each verifier its fee for
-	/// finding out, and the rest back to the payer. The executor and the
-	/// publisher get nothing.
-	fn pay_verifiers(
+	/// finding out, the executor (when it reported so itself) `time` for its
+	/// attempt, and the rest back to the payer. The publisher gets nothing.
+	fn pay_unrunnable(
 		request: RequestId,
 		model_cost: Balance,
 		verifiers: &[AccountId],
+		time: Option<(&AccountId, Balance)>,
 	) -> Result<Payouts<Balance>, DispatchError>;
 
 	/// Settles a proven fraud: refunds the payer in full, slashes `slash` of

@@ -29,6 +29,7 @@ use super::{
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
 	RuntimeOrigin, RuntimeTask, Settlement, System, Verification, VERSION,
 };
+use veritas_primitives::model::{PolicyBounds, MAX_COMMITTEE_SIZE};
 
 /// Operational transactions (for example GRANDPA equivocation reports) may use
 /// the block space that normal transactions leave.
@@ -150,6 +151,25 @@ parameter_types! {
 	pub const ModelDepositPerByte: Balance = 10 * MILLI_VRT;
 }
 
+parameter_types! {
+	/// What a publisher may set in a model's policy. A request's deadline
+	/// runs from 5 blocks (15 s, enough for a result to land) to a day, and a
+	/// model's own minimum falls in that range; an optimistic window holds an
+	/// executor's result (and its capacity) for at most a day; a challenge
+	/// bond is at least 1 VRT (a zero bond cannot be held) and at most
+	/// 10,000 VRT.
+	pub const ModelPolicyBounds: PolicyBounds<Balance, BlockNumber> = PolicyBounds {
+		max_committee: MAX_COMMITTEE_SIZE,
+		max_window: DAYS,
+		challenge_bond: (VRT, 10_000 * VRT),
+		min_deadline: (MIN_REQUEST_DEADLINE, MAX_REQUEST_DEADLINE),
+	};
+}
+
+/// The shortest and the longest deadline a request may have, in blocks.
+const MIN_REQUEST_DEADLINE: BlockNumber = 5;
+const MAX_REQUEST_DEADLINE: BlockNumber = DAYS;
+
 impl pallet_models::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
@@ -157,6 +177,7 @@ impl pallet_models::Config for Runtime {
 	type DepositBase = ModelDepositBase;
 	type DepositPerByte = ModelDepositPerByte;
 	type MaxVersions = ConstU32<32>;
+	type PolicyBounds = ModelPolicyBounds;
 	type ForceOrigin = frame_system::EnsureRoot<AccountId>;
 	// A model with open requests cannot retire.
 	type Usage = Inference;
@@ -224,8 +245,8 @@ impl pallet_inference::Config for Runtime {
 	type MaxExecutorsPerModel = ConstU32<64>;
 	type MaxCapacity = ConstU32<64>;
 	type UnbondingPeriod = ConstU32<HOURS>;
-	type MinDeadline = ConstU32<2>;
-	type MaxDeadline = ConstU32<DAYS>;
+	type MinDeadline = ConstU32<MIN_REQUEST_DEADLINE>;
+	type MaxDeadline = ConstU32<MAX_REQUEST_DEADLINE>;
 	type MaxRequestsPerBlock = ConstU32<128>;
 	type ExpirySlash = ExpirySlash;
 	type FraudSlash = FraudSlash;
@@ -399,6 +420,7 @@ impl pallet_inference::BenchmarkHelper<AccountId> for InferenceBenchmarkModels {
 			policy: ModelPolicy {
 				verification: VerificationPolicy::Quorum { k: 2, n: 3 },
 				comparison: ComparisonRule::TokenTopK(5),
+				min_deadline: 10,
 			},
 		};
 		let name = ModelName::truncate_from(alloc::format!("benchmark-{id}").into_bytes());

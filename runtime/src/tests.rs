@@ -191,6 +191,7 @@ fn minilm_spec() -> pallet_models::ModelSpecOf<Runtime> {
 		policy: ModelPolicy {
 			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
 			comparison: ComparisonRule::Cosine(Tolerance(1_000)),
+			min_deadline: 10,
 		},
 	}
 }
@@ -380,6 +381,7 @@ fn the_verification_benchmark_helper_submits_a_real_result() {
 		let policy = ModelPolicy {
 			verification: VerificationPolicy::Quorum { k: 32, n: 32 },
 			comparison: ComparisonRule::Exact,
+			min_deadline: 10,
 		};
 		let request =
 			crate::configs::VerificationBenchmarkResults::submitted_result(&executor, policy);

@@ -265,6 +265,7 @@ mod tests {
 			params: InferenceParams::default(),
 			comparison: ComparisonRule::Exact,
 			claimed_output: vec![],
+			reported: None,
 		})
 	}
 

@@ -338,6 +338,7 @@ pub fn minilm_spec() -> pallet_models::ModelSpecOf<veritas_runtime::Runtime> {
 		policy: ModelPolicy {
 			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
 			comparison: ComparisonRule::Cosine(Tolerance(1_000)),
+			min_deadline: 5,
 		},
 	}
 }
@@ -397,6 +398,7 @@ pub fn register_loan_risk(
 			policy: ModelPolicy {
 				verification: VerificationPolicy::Quorum { k: 2, n: 3 },
 				comparison: ComparisonRule::Exact,
+				min_deadline: 5,
 			},
 		},
 	})

@@ -245,6 +245,19 @@ fn check_observed(
 	fetched: &mut dyn FnMut(),
 ) -> Result<CheckReceipt, JobFailure> {
 	let Prepared { model, input, .. } = prepare(shared, &job.model, &job.input, fetched)?;
+	if let Some(reason) = job.reported {
+		// The executor said it could not run this; it runs here, so the
+		// report is false. (If it does not run here either, the failure goes
+		// back to the verifier's worker, which agrees with the report.)
+		let mine = with_input(&job.model.task, &input, |input| {
+			model.run(input, &run_params(&job.params)).map_err(run_failure)
+		})?;
+		return Ok(mismatch_digest(
+			job,
+			format!("reported unrunnable ({reason:?}) but it runs"),
+			mine.digest(),
+		));
+	}
 	let claimed_digest = blake2_256(&job.claimed_output);
 	let Ok(claimed) = Output::decode_all(&mut &job.claimed_output[..]) else {
 		return Ok(mismatch(job, "the executor's output does not decode".into()));
@@ -290,11 +303,14 @@ fn check_observed(
 
 /// A mismatch found before running anything.
 fn mismatch(job: &CheckJob, reason: String) -> CheckReceipt {
+	let digest = blake2_256(reason.as_bytes());
+	mismatch_digest(job, reason, digest)
+}
+
+/// A mismatch, with the digest of what the verifier found.
+fn mismatch_digest(job: &CheckJob, reason: String, output_digest: [u8; 32]) -> CheckReceipt {
 	log::warn!(target: LOG_TARGET, "request {}: mismatch: {reason}", job.request);
-	CheckReceipt {
-		attestation: Attestation::Mismatch,
-		output_digest: blake2_256(reason.as_bytes()),
-	}
+	CheckReceipt { attestation: Attestation::Mismatch, output_digest }
 }
 
 /// The chain's rule as the engine compares: tolerances are in millionths.

@@ -8,7 +8,10 @@ use frame_support::traits::fungible::Mutate;
 use frame_system::RawOrigin;
 use sp_runtime::traits::{Bounded, Saturating};
 use veritas_primitives::{
-	inference::{InferenceOutput, InferenceParams, OutputBytes, RequestInput, MAX_OUTPUT_LENGTH},
+	inference::{
+		InferenceOutput, InferenceParams, OutputBytes, RequestInput, UnrunnableReason,
+		MAX_OUTPUT_LENGTH,
+	},
 	model::{Cid, ModelId, TaskKind, MAX_CID_LENGTH},
 };
 
@@ -189,6 +192,19 @@ mod benchmarks {
 		let proof_cid = Cid::truncate_from(alloc::vec![b'b'; MAX_CID_LENGTH as usize]);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(executor), id, output, digest, proof_cid, [1; 32]);
+		assert_ne!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Assigned));
+	}
+
+	/// An executor's report that it cannot run a request, handed to
+	/// verification as a result is.
+	#[benchmark]
+	fn report_unrunnable() {
+		let model = models::<T>(1)[0];
+		let executor = executors::<T>(model, 1);
+		let requester = funded::<T>("requester", 0);
+		let id = request::<T>(&requester, model);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(executor), id, UnrunnableReason::BadInput);
 		assert_ne!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Assigned));
 	}
 

@@ -24,6 +24,7 @@ impl<T: Config> RequestInspect for Pallet<T> {
 			params: record.params,
 			task: record.task,
 			output: result.output.into_inner(),
+			reported: result.reported,
 		})
 	}
 }

@@ -91,6 +91,9 @@ mod mock;
 pub mod offchain;
 #[cfg(test)]
 mod offchain_tests;
+#[cfg(test)]
+mod report_tests;
+mod results;
 mod settle;
 mod sweep;
 #[cfg(test)]
@@ -113,7 +116,7 @@ use sp_runtime::{
 use veritas_primitives::{
 	inference::{
 		InferenceOutput, InferenceParams, OutputBytes, OutputError, RequestInput, RequestPage,
-		SubmittedResult, VerificationHooks, VerificationStart,
+		UnrunnableReason, VerificationHooks,
 	},
 	model::{
 		Cid, Digest, ModelId, ModelInspect, ModelPolicy, Pricing, TaskKind, VerificationPolicy,
@@ -331,7 +334,11 @@ pub mod pallet {
 		RequestAccepted { request: RequestId },
 		/// The result was proven wrong.
 		RequestRejected { request: RequestId },
-		/// The verifiers could not run the request: refunded less their fees.
+		/// The executor reported it could not run the request; the report is
+		/// being verified.
+		UnrunnableReported { request: RequestId, executor: T::AccountId, reason: UnrunnableReason },
+		/// Nobody could run the request: refunded less the verifiers' fees
+		/// (and the executor's time, when it reported so itself).
 		RequestUnrunnable { request: RequestId },
 		/// No result came by the deadline.
 		RequestExpired { request: RequestId, executor: T::AccountId, slashed: BalanceOf<T> },
@@ -575,8 +582,11 @@ pub mod pallet {
 			let quote = Self::quote_for(&record, &params)?;
 			let (input, feed) = Self::resolve_input(input, &record.task)?;
 			let now = frame_system::Pallet::<T>::block_number();
+			// The model's own minimum: enough to fetch and run it, so that no
+			// requester can set a deadline its executor cannot meet.
+			let shortest = T::MinDeadline::get().max(record.policy.min_deadline);
 			ensure!(
-				deadline >= now.saturating_add(T::MinDeadline::get())
+				deadline >= now.saturating_add(shortest)
 					&& deadline <= now.saturating_add(T::MaxDeadline::get()),
 				Error::<T>::BadDeadline
 			);
@@ -679,11 +689,7 @@ pub mod pallet {
 			proof_digest: Digest,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut record = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
-			ensure!(record.executor == who, Error::<T>::NotAssignedExecutor);
-			ensure!(record.status == RequestStatus::Assigned, Error::<T>::NotAwaitingResult);
-			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(now <= record.deadline, Error::<T>::DeadlinePassed);
+			let record = Self::awaiting_result(&who, request)?;
 			ensure!(
 				sp_io::hashing::blake2_256(&output) == output_digest,
 				Error::<T>::DigestMismatch
@@ -693,38 +699,52 @@ pub mod pallet {
 					.map_err(Error::<T>::from)?
 					.generated_tokens();
 			ensure!(!proof_cid.is_empty(), Error::<T>::EmptyProofCid);
-
-			PendingWork::<T>::remove(&who, request);
-			record.status = RequestStatus::Submitted;
-			record.result = Some(ResultCommitment {
-				output,
-				output_digest,
-				proof_cid: proof_cid.clone(),
-				proof_digest,
-				generated_tokens,
-				submitted_at: now,
-			});
-			let submitted = SubmittedResult {
-				request,
-				model: record.model,
-				executor: who.clone(),
-				policy: record.policy,
-				output_digest,
-			};
-			Requests::<T>::insert(request, &record);
 			Self::deposit_event(Event::ResultSubmitted {
 				request,
 				executor: who,
 				output_digest,
-				proof_cid,
+				proof_cid: proof_cid.clone(),
 			});
+			let commitment = ResultCommitment {
+				output,
+				output_digest,
+				proof_cid,
+				proof_digest,
+				generated_tokens,
+				submitted_at: frame_system::Pallet::<T>::block_number(),
+				reported: None,
+			};
+			Self::verify(request, record, commitment)
+		}
 
-			match T::Verification::on_result_submitted(submitted)? {
-				VerificationStart::AcceptedAtOnce => {
-					Self::accept(request, record, alloc::vec::Vec::new())
-				},
-				VerificationStart::Pending => Ok(()),
-			}
+		/// The assigned executor's report that it could not run the request,
+		/// and why: a file or the input did not match its digest, the input
+		/// does not suit the model, the model would not load or run, or
+		/// nothing could be fetched. The report is verified like a result:
+		/// verifiers who cannot run the request either agree with it, and
+		/// the request ends `Unrunnable`, the executor paid the model's
+		/// per-request price for its attempt and slashed for nothing. A report
+		/// the verifiers can run is a fraud, slashed as one.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::report_unrunnable())]
+		pub fn report_unrunnable(
+			origin: OriginFor<T>,
+			request: RequestId,
+			reason: UnrunnableReason,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let record = Self::awaiting_result(&who, request)?;
+			Self::deposit_event(Event::UnrunnableReported { request, executor: who, reason });
+			let commitment = ResultCommitment {
+				output: Default::default(),
+				output_digest: reason.digest(),
+				proof_cid: Default::default(),
+				proof_digest: [0; 32],
+				generated_tokens: 0,
+				submitted_at: frame_system::Pallet::<T>::block_number(),
+				reported: Some(reason),
+			};
+			Self::verify(request, record, commitment)
 		}
 	}
 }

@@ -209,6 +209,7 @@ impl pallet_inference::BenchmarkHelper<AccountId> for TestModels {
 			ModelPolicy {
 				verification: VerificationPolicy::Quorum { k: 2, n: 3 },
 				comparison: ComparisonRule::TokenTopK(5),
+				min_deadline: 2,
 			},
 		);
 		model.owner = *owner;
@@ -235,6 +236,8 @@ pub const ENDOWMENT: Balance = 1_000_000;
 pub const EMBEDDING_MODEL: ModelId = 0;
 /// Model 1: a generation model, up to 8 tokens, 10 + 5 per token, optimistic.
 pub const GENERATION_MODEL: ModelId = 1;
+/// The shortest deadline the generation model's requests may set.
+pub const GENERATION_MIN_DEADLINE: BlockNumber = 8;
 /// Three numbers in, two classes out.
 pub const TABULAR_MODEL: ModelId = 2;
 
@@ -296,6 +299,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 				ModelPolicy {
 					verification: VerificationPolicy::Quorum { k: 2, n: 3 },
 					comparison: ComparisonRule::MaxAbs(Tolerance(1_000)),
+					min_deadline: 2,
 				},
 			),
 		);
@@ -308,6 +312,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 				ModelPolicy {
 					verification: VerificationPolicy::Quorum { k: 2, n: 3 },
 					comparison: ComparisonRule::Cosine(Tolerance(1_000)),
+					min_deadline: 2,
 				},
 			),
 		);
@@ -323,6 +328,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 						challenge_bond: 50,
 					},
 					comparison: ComparisonRule::TokenTopK(5),
+					// A language model needs longer than the chain's floor.
+					min_deadline: GENERATION_MIN_DEADLINE,
 				},
 			),
 		);

@@ -7,10 +7,13 @@
 //!    files and digests, the input, the parameters) and returns at once;
 //! 2. once the engine reports the job done, signs and submits
 //!    [`Call::submit_result`] with the output and the proof document's CID;
-//! 3. if the engine refused the job (a file or input did not match its
-//!    digest, or the model could not run), logs why, once, and leaves the
-//!    request to expire: a result the executor cannot stand behind is never
-//!    posted.
+//! 3. if the engine could not run the job (a file or input did not match
+//!    its digest, the input does not suit the model, the model would not
+//!    load or run, or nothing could be fetched after [`FETCH_ATTEMPTS`]
+//!    tries), signs and submits [`Call::report_unrunnable`] with the reason:
+//!    the verifiers check the report, and the executor is not slashed for
+//!    what the request or the model caused. A result the executor cannot
+//!    stand behind is never posted.
 //!
 //! Jobs and records are keyed by the request id *and* the digest of the job
 //! ([`veritas_primitives::host::JobKey`]): a result computed for a request on
@@ -35,8 +38,9 @@ use veritas_primitives::{
 		SubmitOutcome,
 	},
 	inference::OutputBytes,
+	inference::UnrunnableReason,
 	model::{Cid, ModelInspect},
-	offchain::WorkRecord,
+	offchain::{WorkRecord, FETCH_ATTEMPTS},
 	settlement::RequestId,
 };
 
@@ -48,8 +52,12 @@ const LOG_TARGET: &str = "runtime::inference::executor";
 const ROLE: &[u8] = b"executor";
 
 /// The most requests one executor key handles per block, so that a long
-/// backlog cannot make a worker run past its block.
+/// backlog cannot make a worker run past its block. (Smaller in tests, so
+/// that a test can fill it within a mock executor's capacity.)
+#[cfg(not(test))]
 pub const MAX_REQUESTS_PER_RUN: usize = 16;
+#[cfg(test)]
+pub const MAX_REQUESTS_PER_RUN: usize = 4;
 
 /// Blocks after which a submitted result that has not landed is submitted
 /// again.
@@ -60,49 +68,66 @@ pub fn run_executor<T: Config>(now: BlockNumberFor<T>) {
 	let accounts: alloc::vec::Vec<_> =
 		Signer::<T, T::ExecutorAuthority>::keystore_accounts().collect();
 	for account in accounts {
-		let requests: alloc::vec::Vec<RequestId> =
-			PendingWork::<T>::iter_key_prefix(&account.id).take(MAX_REQUESTS_PER_RUN).collect();
-		for request in requests {
-			handle_request::<T>(&account, request, now);
+		// Work already handled (a result or report in flight) does not count
+		// against the limit, so a backlog of it cannot starve the rest.
+		let mut handled = 0;
+		for request in PendingWork::<T>::iter_key_prefix(&account.id) {
+			if handled >= MAX_REQUESTS_PER_RUN {
+				break;
+			}
+			if handle_request::<T>(&account, request, now) {
+				handled += 1;
+			}
 		}
 	}
 }
 
+/// Does what `request` needs this block; whether that was anything.
 fn handle_request<T: Config>(
 	account: &frame_system::offchain::Account<T>,
 	request: RequestId,
 	now: BlockNumberFor<T>,
-) {
-	let Some(job) = job_for::<T>(&account.id, request, now) else { return };
+) -> bool {
+	let Some(job) = job_for::<T>(&account.id, request, now) else { return false };
 	// Everything below is keyed by what the result depends on, not by the
 	// request id alone: on a sibling fork the same id may be another request.
 	let key = job.key();
 	let record = WorkRecord::new(ROLE, &key);
 	if record.is_handled(now, RESUBMIT_AFTER.into()) {
-		return;
+		return false;
 	}
 	match veritas_engine::execution_status(key) {
 		JobStatus::Unknown => hand_over(job),
-		JobStatus::Queued | JobStatus::Running => {},
+		JobStatus::Queued | JobStatus::Running => return false,
 		JobStatus::Done(receipt) => submit::<T>(account, &record, request, receipt, now),
-		// A store that was down may be back: hand the job over again.
+		// A store that was down may be back: hand the job over again, a few
+		// times, then report that nobody serves the files or the input.
 		JobStatus::Failed(JobFailure::Unavailable(reason)) => {
+			let attempts = record.count_attempt();
 			log::warn!(
 				target: LOG_TARGET,
-				"{key}: could not fetch ({}), trying again",
+				"{key}: could not fetch ({}), attempt {attempts} of {FETCH_ATTEMPTS}",
 				alloc::string::String::from_utf8_lossy(&reason)
 			);
-			hand_over(job)
+			match attempts >= FETCH_ATTEMPTS {
+				true => report::<T>(account, &record, request, UnrunnableReason::Unavailable, now),
+				false => hand_over(job),
+			}
 		},
+		// Not the executor's doing (a file or input that does not match its
+		// digest, an input the model cannot take, a model that will not load
+		// or run): it says so on-chain instead of letting the deadline pass,
+		// and the verifiers check that it is true.
 		JobStatus::Failed(failure) => {
 			log::error!(
 				target: LOG_TARGET,
-				"{key}: not run, and no result will be posted: {}",
+				"{key}: cannot be run, reporting it: {}",
 				failure.describe()
 			);
-			record.refuse::<BlockNumberFor<T>>();
+			report::<T>(account, &record, request, failure.reason(), now)
 		},
-	}
+	};
+	true
 }
 
 fn hand_over(job: ExecutionJob) {
@@ -178,10 +203,36 @@ fn submit<T: Config>(
 		proof_digest: receipt.proof_digest,
 	};
 	let what = alloc::format!("request {request}: result at block {}", now.saturated_into::<u64>());
-	record.send_once(now, RESUBMIT_AFTER.into(), (LOG_TARGET, &what), || {
+	send::<T>(account, record, &what, call, now);
+}
+
+/// Signs `call` with `account`'s key and sends it, once per claim of
+/// `record`.
+fn send<T: Config>(
+	account: &frame_system::offchain::Account<T>,
+	record: &WorkRecord,
+	what: &alloc::string::String,
+	call: Call<T>,
+	now: BlockNumberFor<T>,
+) {
+	record.send_once(now, RESUBMIT_AFTER.into(), (LOG_TARGET, what), || {
 		let results = Signer::<T, T::ExecutorAuthority>::all_accounts()
 			.with_filter(alloc::vec![account.public.clone()])
 			.send_signed_transaction(|_| call.clone());
 		matches!(results.first(), Some((_, Ok(()))))
 	});
+}
+
+/// Signs and sends the executor's report that it cannot run `request`, once
+/// per claim of `record`.
+fn report<T: Config>(
+	account: &frame_system::offchain::Account<T>,
+	record: &WorkRecord,
+	request: RequestId,
+	reason: UnrunnableReason,
+	now: BlockNumberFor<T>,
+) {
+	let call = Call::<T>::report_unrunnable { request, reason };
+	let what = alloc::format!("request {request}: report {reason:?}");
+	send::<T>(account, record, &what, call, now);
 }

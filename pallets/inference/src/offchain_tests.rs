@@ -15,11 +15,16 @@ use sp_core::offchain::{
 use sp_runtime::testing::UintAuthorityId;
 use veritas_primitives::{
 	host::{testing::StandInEngine, ExecutionReceipt, InferenceHostExt, JobFailure, JobStatus},
-	inference::{F32Bits, InferenceOutput, InferenceParams, RequestInput},
+	inference::{F32Bits, InferenceOutput, InferenceParams, RequestInput, UnrunnableReason},
+	offchain::FETCH_ATTEMPTS,
 	settlement::RequestId,
 };
 
-use crate::{mock::*, offchain::RESUBMIT_AFTER, PendingWork, RequestStatus, Requests};
+use crate::{
+	mock::*,
+	offchain::{MAX_REQUESTS_PER_RUN, RESUBMIT_AFTER},
+	PendingWork, RequestStatus, Requests,
+};
 
 struct Worker {
 	ext: sp_io::TestExternalities,
@@ -167,39 +172,107 @@ fn a_result_that_never_landed_is_submitted_again() {
 	});
 }
 
-#[test]
-fn a_refused_job_is_logged_and_never_submitted() {
-	let Worker { mut ext, engine, pool } = worker(true);
-	let engine = engine.expect("with an engine");
-	ext.execute_with(|| {
-		let id = request();
-		run_worker_at(2);
-		engine
-			.set_execution(id, JobStatus::Failed(JobFailure::DigestMismatch(b"weights".to_vec())));
-		run_worker_at(3);
-		// Even if the engine later had something, the refusal stands.
-		engine.set_execution(id, JobStatus::Done(receipt()));
-		run_worker_at(4);
-		run_worker_at(20);
-		assert!(pooled(&pool).is_empty());
-		assert_eq!(engine.execution_jobs().len(), 1);
-	});
+/// The calls in the pool that report a request unrunnable, with their reasons.
+fn reports(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(RequestId, UnrunnableReason)> {
+	pooled(pool)
+		.into_iter()
+		.filter_map(|(_, call)| match call {
+			RuntimeCall::Inference(crate::Call::report_unrunnable { request, reason }) => {
+				Some((request, reason))
+			},
+			_ => None,
+		})
+		.collect()
 }
 
 #[test]
-fn an_unreachable_store_is_tried_again() {
+fn a_job_the_engine_cannot_run_is_reported_once_and_never_answered() {
+	for (failure, reason) in [
+		(JobFailure::DigestMismatch(b"weights".to_vec()), UnrunnableReason::DigestMismatch),
+		(JobFailure::BadInput(b"not UTF-8".to_vec()), UnrunnableReason::BadInput),
+		(JobFailure::Engine(b"worker killed by signal 6".to_vec()), UnrunnableReason::ModelFailed),
+	] {
+		let Worker { mut ext, engine, pool } = worker(true);
+		let engine = engine.expect("with an engine");
+		ext.execute_with(|| {
+			let id = request();
+			run_worker_at(2);
+			engine.set_execution(id, JobStatus::Failed(failure.clone()));
+			run_worker_at(3);
+			// Even if the engine later had something, the report stands.
+			engine.set_execution(id, JobStatus::Done(receipt()));
+			run_worker_at(4);
+			assert_eq!(reports(&pool), vec![(id, reason)], "{failure:?}");
+			assert_eq!(pooled(&pool).len(), 1, "no result is posted");
+			assert_eq!(engine.execution_jobs().len(), 1);
+		});
+	}
+}
+
+#[test]
+fn an_unreachable_store_is_tried_again_then_reported() {
 	let Worker { mut ext, engine, pool } = worker(true);
 	let engine = engine.expect("with an engine");
 	ext.execute_with(|| {
 		let id = request();
 		run_worker_at(2);
-		engine
-			.set_execution(id, JobStatus::Failed(JobFailure::Unavailable(b"daemon down".to_vec())));
+		let down = JobStatus::Failed(JobFailure::Unavailable(b"daemon down".to_vec()));
+		engine.set_execution(id, down.clone());
 		run_worker_at(3);
 		assert_eq!(engine.execution_jobs().len(), 2, "handed over again");
+		// A store that comes back: the result is posted.
 		engine.set_execution(id, JobStatus::Done(receipt()));
 		run_worker_at(4);
 		assert_eq!(pooled(&pool).len(), 1);
+	});
+	let Worker { mut ext, engine, pool } = worker(true);
+	let engine = engine.expect("with an engine");
+	ext.execute_with(|| {
+		let id = request();
+		run_worker_at(2);
+		let down = JobStatus::Failed(JobFailure::Unavailable(b"nobody has it".to_vec()));
+		for block in 3..3 + FETCH_ATTEMPTS as u64 {
+			engine.set_execution(id, down.clone());
+			run_worker_at(block);
+		}
+		// FETCH_ATTEMPTS failures: nobody serves it, and the executor says so.
+		assert_eq!(engine.execution_jobs().len(), FETCH_ATTEMPTS as usize);
+		assert_eq!(reports(&pool), vec![(id, UnrunnableReason::Unavailable)]);
+	});
+}
+
+/// Requests already handled (a report or a result in flight) do not count
+/// against the worker's per-block limit: junk cannot starve real work.
+#[test]
+fn handled_work_does_not_crowd_out_new_work() {
+	let Worker { mut ext, engine, pool } = worker(true);
+	let engine = engine.expect("with an engine");
+	ext.execute_with(|| {
+		assert_ok!(Inference::update_executor(
+			RuntimeOrigin::signed(EXECUTOR),
+			0,
+			crate::ServedModels::<Test>::truncate_from(vec![EMBEDDING_MODEL]),
+			8
+		));
+		// As many junk requests as the worker handles in a block, each due
+		// at its own block.
+		let junk: Vec<RequestId> = (0..MAX_REQUESTS_PER_RUN as u64)
+			.map(|block| {
+				System::set_block_number(1 + block);
+				request()
+			})
+			.collect();
+		for id in &junk {
+			engine.set_execution(*id, JobStatus::Failed(JobFailure::BadInput(b"junk".to_vec())));
+		}
+		run_worker_at(5);
+		assert_eq!(reports(&pool).len(), junk.len());
+		// The reports are in the pool, not yet on-chain: the junk is still
+		// pending. A real request behind it is handed to the engine.
+		System::set_block_number(10);
+		let real = request();
+		run_worker_at(11);
+		assert!(engine.execution_jobs().iter().any(|job| job.request == real));
 	});
 }
 

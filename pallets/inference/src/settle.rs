@@ -14,12 +14,17 @@ use crate::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Settles an accepted result: pays everyone and closes the request.
+	/// Settles an accepted result: pays everyone and closes the request. An
+	/// accepted report that the request could not be run settles as
+	/// unrunnable, with the executor paid for its attempt.
 	pub(crate) fn accept(
 		request: RequestId,
 		mut record: RequestOf<T>,
 		verifiers: alloc::vec::Vec<T::AccountId>,
 	) -> DispatchResult {
+		if record.result.as_ref().is_some_and(|result| result.reported.is_some()) {
+			return Self::settle_unrunnable(request, record, verifiers, true);
+		}
 		let (model_cost, covered) = Self::result_cost(&record, &verifiers);
 		let payouts = T::Settlement::pay_accepted(
 			request,
@@ -51,17 +56,22 @@ impl<T: Config> Pallet<T> {
 		(Self::model_cost(&record.pricing, tokens), covered)
 	}
 
-	/// Settles a request the verifiers could not run: they get their fees
-	/// (as many as the policy's committee paid for), the requester the rest.
-	/// Nobody is at fault for an output nobody could check: the executor is
-	/// neither paid nor slashed.
-	pub(crate) fn refund_unrunnable(
+	/// Settles a request nobody could run: the verifiers get their fees (as
+	/// many as the policy's committee paid for), the requester the rest.
+	/// Nobody is slashed. When the executor reported it (`reported`), and the
+	/// verifiers agreed, it is paid the model's per-request price for its
+	/// attempt, which the requester's input or model choice cost it;
+	/// otherwise (it posted an output nobody could check) it gets nothing.
+	pub(crate) fn settle_unrunnable(
 		request: RequestId,
 		mut record: RequestOf<T>,
 		verifiers: alloc::vec::Vec<T::AccountId>,
+		reported: bool,
 	) -> DispatchResult {
 		let (model_cost, covered) = Self::result_cost(&record, &verifiers);
-		let payouts = T::Settlement::pay_verifiers(request, model_cost, &verifiers[..covered])?;
+		let time = reported.then(|| (&record.executor, record.pricing.per_request));
+		let payouts =
+			T::Settlement::pay_unrunnable(request, model_cost, &verifiers[..covered], time)?;
 		Self::close(request, &mut record, RequestStatus::Unrunnable, Some(Settled::Paid(payouts)));
 		Self::deposit_event(Event::RequestUnrunnable { request });
 		Ok(())
@@ -139,7 +149,7 @@ impl<T: Config> InferenceHooks<T::AccountId> for Pallet<T> {
 				Self::reject(request, record, challenger, verifiers)
 			},
 			Verdict::Unrunnable { verifiers } => {
-				Self::refund_unrunnable(request, record, verifiers)
+				Self::settle_unrunnable(request, record, verifiers, false)
 			},
 		}
 	}

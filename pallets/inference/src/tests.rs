@@ -26,15 +26,15 @@ use crate::{
 	RequestStatus, Requests, ServedModels, Settled,
 };
 
-const STAKE: Balance = 10_000;
+pub(crate) const STAKE: Balance = 10_000;
 /// Enough for the embedding model: 100 + 3 × 20 + 5 = 165.
-const FEE: Balance = 200;
+pub(crate) const FEE: Balance = 200;
 
-fn models(ids: &[u64]) -> ServedModels<Test> {
+pub(crate) fn models(ids: &[u64]) -> ServedModels<Test> {
 	ServedModels::<Test>::truncate_from(ids.to_vec())
 }
 
-fn register(who: AccountId, stake: Balance, served: &[u64], capacity: u32) {
+pub(crate) fn register(who: AccountId, stake: Balance, served: &[u64], capacity: u32) {
 	assert_ok!(Inference::register_executor(
 		RuntimeOrigin::signed(who),
 		stake,
@@ -43,20 +43,24 @@ fn register(who: AccountId, stake: Balance, served: &[u64], capacity: u32) {
 	));
 }
 
-fn text(bytes: &[u8]) -> RequestInput {
+pub(crate) fn text(bytes: &[u8]) -> RequestInput {
 	RequestInput::Inline(bytes.to_vec().try_into().expect("fits"))
 }
 
-fn embedding_params() -> InferenceParams {
+pub(crate) fn embedding_params() -> InferenceParams {
 	InferenceParams::default()
 }
 
-fn generation_params(tokens: u32) -> InferenceParams {
+pub(crate) fn generation_params(tokens: u32) -> InferenceParams {
 	InferenceParams { max_new_tokens: tokens, seed: 7, ..Default::default() }
 }
 
 /// The requester asks `model` for an inference due in 10 blocks.
-fn try_request(model: u64, params: InferenceParams, fee: Balance) -> sp_runtime::DispatchResult {
+pub(crate) fn try_request(
+	model: u64,
+	params: InferenceParams,
+	fee: Balance,
+) -> sp_runtime::DispatchResult {
 	Inference::request_inference(
 		RuntimeOrigin::signed(REQUESTER),
 		model,
@@ -68,28 +72,32 @@ fn try_request(model: u64, params: InferenceParams, fee: Balance) -> sp_runtime:
 }
 
 /// Makes an embedding request due in 10 blocks and returns its id.
-fn request_embedding(fee: Balance) -> u64 {
+pub(crate) fn request_embedding(fee: Balance) -> u64 {
 	let id = crate::NextRequestId::<Test>::get();
 	assert_ok!(try_request(EMBEDDING_MODEL, embedding_params(), fee));
 	id
 }
 
-fn embedding_output() -> OutputBytes {
+pub(crate) fn embedding_output() -> OutputBytes {
 	let output = InferenceOutput::Embedding(vec![F32Bits::from(0.6), F32Bits::from(0.8)]);
 	output.encode().try_into().expect("fits")
 }
 
-fn generation_output(tokens: u32) -> OutputBytes {
+pub(crate) fn generation_output(tokens: u32) -> OutputBytes {
 	let output =
 		InferenceOutput::Generation { tokens: (0..tokens).collect(), text: b"hello".to_vec() };
 	output.encode().try_into().expect("fits")
 }
 
-fn proof_cid() -> Cid {
+pub(crate) fn proof_cid() -> Cid {
 	Cid::truncate_from(b"bafkreiproof".to_vec())
 }
 
-fn submit(executor: AccountId, request: u64, output: OutputBytes) -> sp_runtime::DispatchResult {
+pub(crate) fn submit(
+	executor: AccountId,
+	request: u64,
+	output: OutputBytes,
+) -> sp_runtime::DispatchResult {
 	let digest = sp_io::hashing::blake2_256(&output);
 	Inference::submit_result(
 		RuntimeOrigin::signed(executor),
@@ -102,7 +110,7 @@ fn submit(executor: AccountId, request: u64, output: OutputBytes) -> sp_runtime:
 }
 
 /// Moves to block `n`, running `on_idle` with plenty of weight at each block.
-fn run_to(n: u64) {
+pub(crate) fn run_to(n: u64) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
@@ -110,11 +118,11 @@ fn run_to(n: u64) {
 	}
 }
 
-fn free(who: AccountId) -> Balance {
+pub(crate) fn free(who: AccountId) -> Balance {
 	Balances::balance(&who)
 }
 
-fn escrowed(who: AccountId) -> Balance {
+pub(crate) fn escrowed(who: AccountId) -> Balance {
 	Balances::balance_on_hold(&pallet_settlement::HoldReason::RequestEscrow.into(), &who)
 }
 

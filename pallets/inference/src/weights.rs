@@ -21,6 +21,7 @@ pub trait WeightInfo {
 	fn request_inference(e: u32) -> Weight;
 	fn cancel_request() -> Weight;
 	fn submit_result(o: u32) -> Weight;
+	fn report_unrunnable() -> Weight;
 	fn sweep(n: u32) -> Weight;
 }
 
@@ -184,6 +185,12 @@ mod measured {
 			.saturating_add(db.writes(4))
 	}
 
+	/// Until the next `benchmark pallet` run measures it: a result's
+	/// bookkeeping without the output to hash and decode.
+	pub fn report_unrunnable(db: RuntimeDbWeight) -> Weight {
+		submit_result(db, 0)
+	}
+
 	/// Storage: `Inference::SweepCursor` (r:1 w:1)
 	/// Proof: `Inference::SweepCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queue` (r:2 w:2)
@@ -241,6 +248,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_result(o: u32) -> Weight {
 		measured::submit_result(T::DbWeight::get(), o)
 	}
+	fn report_unrunnable() -> Weight {
+		measured::report_unrunnable(T::DbWeight::get())
+	}
 	fn sweep(n: u32) -> Weight {
 		measured::sweep(T::DbWeight::get(), n)
 	}
@@ -268,6 +278,9 @@ impl WeightInfo for () {
 	}
 	fn submit_result(o: u32) -> Weight {
 		measured::submit_result(RocksDbWeight::get(), o)
+	}
+	fn report_unrunnable() -> Weight {
+		measured::report_unrunnable(RocksDbWeight::get())
 	}
 	fn sweep(n: u32) -> Weight {
 		measured::sweep(RocksDbWeight::get(), n)

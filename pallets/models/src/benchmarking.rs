@@ -55,6 +55,7 @@ fn largest_spec<T: Config>(seed: u32) -> ModelSpecOf<T> {
 				n: 3,
 			},
 			comparison: ComparisonRule::Cosine(Tolerance(1_000)),
+			min_deadline: 10u32.into(),
 		},
 	}
 }
@@ -120,6 +121,7 @@ mod benchmarks {
 		let policy = ModelPolicy {
 			verification: VerificationPolicy::Quorum { k: 3, n: 5 },
 			comparison: ComparisonRule::MaxAbs(Tolerance(10)),
+			min_deadline: 10u32.into(),
 		};
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), model, policy);

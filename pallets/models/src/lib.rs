@@ -82,8 +82,8 @@ use scale_info::TypeInfo;
 use sp_runtime::traits::{Saturating, Zero};
 use veritas_primitives::model::{
 	Architecture, FileRef, ModelFiles, ModelFormat, ModelId, ModelInspect, ModelLineId, ModelName,
-	ModelPolicy, ModelRecord, ModelStatus, ModelUsage, ModelVersion, PolicyError, Pricing,
-	TaskKind,
+	ModelPolicy, ModelRecord, ModelStatus, ModelUsage, ModelVersion, PolicyBounds, PolicyError,
+	Pricing, TaskKind, MAX_COMMITTEE_SIZE,
 };
 
 /// The balance type of the currency that deposits are held in.
@@ -170,6 +170,11 @@ pub mod pallet {
 		/// The most live versions a line may have at once.
 		#[pallet::constant]
 		type MaxVersions: Get<u32>;
+
+		/// What a publisher may set in a policy: committee sizes, windows,
+		/// challenge bonds and minimum deadlines.
+		#[pallet::constant]
+		type PolicyBounds: Get<PolicyBounds<BalanceOf<Self>, BlockNumberFor<Self>>>;
 
 		/// Who may change any model's status (root or governance).
 		type ForceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -288,8 +293,9 @@ pub mod pallet {
 		BadCommitteeSize,
 		/// A quorum threshold of zero, or above the committee size.
 		BadThreshold,
-		/// An optimistic window of zero blocks.
-		ZeroWindow,
+		/// An optimistic window of zero blocks, or longer than the runtime
+		/// allows.
+		BadWindow,
 		/// A comparison tolerance of zero or above 1.0, or a top-k of zero or
 		/// above the maximum.
 		BadTolerance,
@@ -311,6 +317,10 @@ pub mod pallet {
 		InsufficientBalance,
 		/// No more ids are left.
 		IdsExhausted,
+		/// A challenge bond outside the runtime's range (`PolicyBounds`).
+		BadChallengeBond,
+		/// A minimum deadline outside the runtime's range (`PolicyBounds`).
+		BadMinDeadline,
 	}
 
 	impl<T> From<PolicyError> for Error<T> {
@@ -318,7 +328,9 @@ pub mod pallet {
 			match error {
 				PolicyError::BadCommitteeSize => Error::BadCommitteeSize,
 				PolicyError::BadThreshold => Error::BadThreshold,
-				PolicyError::ZeroWindow => Error::ZeroWindow,
+				PolicyError::BadWindow => Error::BadWindow,
+				PolicyError::BadChallengeBond => Error::BadChallengeBond,
+				PolicyError::BadMinDeadline => Error::BadMinDeadline,
 				PolicyError::BadTolerance => Error::BadTolerance,
 				PolicyError::RuleDoesNotFitTask => Error::RuleDoesNotFitTask,
 			}
@@ -327,6 +339,25 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			let bounds = T::PolicyBounds::get();
+			assert!(
+				bounds.max_committee > 0 && bounds.max_committee <= MAX_COMMITTEE_SIZE,
+				"PolicyBounds: 0 < max_committee <= MAX_COMMITTEE_SIZE"
+			);
+			assert!(bounds.max_window > Zero::zero(), "PolicyBounds: max_window > 0");
+			let (smallest, largest) = bounds.challenge_bond;
+			assert!(
+				smallest > Zero::zero() && smallest <= largest,
+				"PolicyBounds: 0 < smallest challenge bond <= largest"
+			);
+			let (shortest, longest) = bounds.min_deadline;
+			assert!(
+				shortest > Zero::zero() && shortest <= longest,
+				"PolicyBounds: 0 < shortest minimum deadline <= longest"
+			);
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -454,7 +485,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::mutate_live_model(&who, model, |record| {
-				policy.validate(&record.task).map_err(Error::<T>::from)?;
+				policy.validate(&record.task, &T::PolicyBounds::get()).map_err(Error::<T>::from)?;
 				record.policy = policy;
 				Ok(())
 			})?;
@@ -592,7 +623,7 @@ impl<T: Config> Pallet<T> {
 			spec.task.is_generation() || spec.pricing.per_output_token.is_zero(),
 			Error::<T>::TokenPriceWithoutGeneration
 		);
-		spec.policy.validate(&spec.task).map_err(Error::<T>::from)?;
+		spec.policy.validate(&spec.task, &T::PolicyBounds::get()).map_err(Error::<T>::from)?;
 		Ok(())
 	}
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use sp_runtime::BuildStorage;
-use veritas_primitives::model::{ModelId, ModelUsage};
+use veritas_primitives::model::{ModelId, ModelUsage, PolicyBounds, MAX_COMMITTEE_SIZE};
 
 use crate as pallet_models;
 
@@ -60,6 +60,15 @@ impl ModelUsage for TestUsage {
 	}
 }
 
+parameter_types! {
+	pub const Bounds: PolicyBounds<Balance, u64> = PolicyBounds {
+		max_committee: MAX_COMMITTEE_SIZE,
+		max_window: 1_000,
+		challenge_bond: (10, 100_000),
+		min_deadline: (2, 500),
+	};
+}
+
 impl pallet_models::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
@@ -67,6 +76,7 @@ impl pallet_models::Config for Test {
 	type DepositBase = DepositBase;
 	type DepositPerByte = DepositPerByte;
 	type MaxVersions = ConstU32<4>;
+	type PolicyBounds = Bounds;
 	type ForceOrigin = frame_system::EnsureRoot<AccountId>;
 	type Usage = TestUsage;
 	type WeightInfo = ();

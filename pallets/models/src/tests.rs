@@ -45,6 +45,7 @@ fn embedding_spec(seed: u8) -> ModelSpecOf<Test> {
 		policy: ModelPolicy {
 			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
 			comparison: ComparisonRule::Cosine(Tolerance(1_000)),
+			min_deadline: 10,
 		},
 	}
 }
@@ -60,6 +61,7 @@ fn generation_spec() -> ModelSpecOf<Test> {
 		policy: ModelPolicy {
 			verification: VerificationPolicy::Optimistic { window_blocks: 10, challenge_bond: 500 },
 			comparison: ComparisonRule::TokenTopK(5),
+			min_deadline: 10,
 		},
 	}
 }
@@ -211,7 +213,7 @@ fn register_model_refuses_bad_policies() {
 	run_test(|| {
 		let with = |verification, comparison| {
 			let mut spec = embedding_spec(1);
-			spec.policy = ModelPolicy { verification, comparison };
+			spec.policy = ModelPolicy { verification, comparison, min_deadline: 10 };
 			spec
 		};
 		let cosine = ComparisonRule::Cosine(Tolerance(100));
@@ -235,9 +237,36 @@ fn register_model_refuses_bad_policies() {
 			Error::<Test>::BadThreshold,
 		);
 		assert_spec_refused(
-			with(VerificationPolicy::Optimistic { window_blocks: 0, challenge_bond: 1 }, cosine),
-			Error::<Test>::ZeroWindow,
+			with(VerificationPolicy::Optimistic { window_blocks: 0, challenge_bond: 10 }, cosine),
+			Error::<Test>::BadWindow,
 		);
+		// The terms a publisher could use against executors and challengers:
+		// a window that holds results for centuries, a bond of zero (results
+		// nobody can challenge) or one nobody can pay, a deadline too short
+		// to run the model or longer than the chain allows.
+		assert_spec_refused(
+			with(
+				VerificationPolicy::Optimistic { window_blocks: u64::MAX, challenge_bond: 10 },
+				cosine,
+			),
+			Error::<Test>::BadWindow,
+		);
+		assert_spec_refused(
+			with(VerificationPolicy::Optimistic { window_blocks: 40, challenge_bond: 0 }, cosine),
+			Error::<Test>::BadChallengeBond,
+		);
+		assert_spec_refused(
+			with(
+				VerificationPolicy::Optimistic { window_blocks: 40, challenge_bond: u128::MAX },
+				cosine,
+			),
+			Error::<Test>::BadChallengeBond,
+		);
+		for min_deadline in [0, 1, 501, u64::MAX] {
+			let mut spec = with(VerificationPolicy::Quorum { k: 2, n: 3 }, cosine);
+			spec.policy.min_deadline = min_deadline;
+			assert_spec_refused(spec, Error::<Test>::BadMinDeadline);
+		}
 		assert_spec_refused(
 			with(
 				VerificationPolicy::Quorum { k: 2, n: 3 },
@@ -273,6 +302,7 @@ fn generation_and_tabular_models_register() {
 					n: 1,
 				},
 				comparison: ComparisonRule::Exact,
+				min_deadline: 10,
 			},
 		};
 		register(ALICE, "loan-risk", mlp);
@@ -435,6 +465,7 @@ fn set_policy_changes_the_policy_and_validates_it() {
 				challenge_bond: 1_000,
 			},
 			comparison: ComparisonRule::MaxAbs(Tolerance(500)),
+			min_deadline: 10,
 		};
 		assert_ok!(Registry::set_policy(RuntimeOrigin::signed(ALICE), model, policy));
 		assert_eq!(Models::<Test>::get(model).expect("stored").policy, policy);
@@ -443,10 +474,32 @@ fn set_policy_changes_the_policy_and_validates_it() {
 		let bad = ModelPolicy {
 			verification: VerificationPolicy::Quorum { k: 3, n: 2 },
 			comparison: ComparisonRule::Exact,
+			min_deadline: 10,
 		};
 		assert_noop!(
 			Registry::set_policy(RuntimeOrigin::signed(ALICE), model, bad),
 			Error::<Test>::BadThreshold
+		);
+		// After executors joined, the publisher cannot make results
+		// unchallengeable or hold them for centuries.
+		let unchallengeable = ModelPolicy {
+			verification: VerificationPolicy::Optimistic { window_blocks: 20, challenge_bond: 0 },
+			..policy
+		};
+		assert_noop!(
+			Registry::set_policy(RuntimeOrigin::signed(ALICE), model, unchallengeable),
+			Error::<Test>::BadChallengeBond
+		);
+		let endless = ModelPolicy {
+			verification: VerificationPolicy::Optimistic {
+				window_blocks: u64::MAX,
+				challenge_bond: 1_000,
+			},
+			..policy
+		};
+		assert_noop!(
+			Registry::set_policy(RuntimeOrigin::signed(ALICE), model, endless),
+			Error::<Test>::BadWindow
 		);
 		assert_noop!(
 			Registry::set_policy(RuntimeOrigin::signed(BOB), model, policy),

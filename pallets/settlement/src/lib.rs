@@ -34,9 +34,10 @@
 //!   `ProtocolFeeRate × c`; whatever is left returns to the requester.
 //! - **Refunded** ([`Settlement::refund`]): expired requests get their whole
 //!   escrow back.
-//! - **Unrunnable** ([`Settlement::pay_verifiers`]): the verifiers who found
-//!   the request could not be run get their fees; the rest goes back to the
-//!   payer. The executor and publisher get nothing.
+//! - **Unrunnable** ([`Settlement::pay_unrunnable`]): the verifiers who found
+//!   the request could not be run get their fees; an executor that reported
+//!   so itself gets the model's per-request price for its attempt; the rest
+//!   goes back to the payer. The publisher gets nothing.
 //! - **Fraud** ([`Settlement::punish_fraud`]): the requester gets the whole
 //!   escrow back; the executor loses part of its stake, of which the
 //!   challenger gets `ChallengerReward`, the verifiers share
@@ -258,6 +259,16 @@ impl From<Bond> for HoldReason {
 	}
 }
 
+/// Who, besides the verifiers, a request's escrow pays.
+#[derive(Clone, Copy)]
+enum Payees<'a, AccountId, Balance> {
+	/// The model ran: its executor and its publisher share the model's cost.
+	Ran { executor: &'a AccountId, publisher: &'a AccountId },
+	/// Nobody could run it: the executor is paid for its time when it said
+	/// so itself.
+	Unrunnable { time: Option<(&'a AccountId, Balance)> },
+}
+
 impl<T: Config> Pallet<T> {
 	fn reason(reason: HoldReason) -> T::RuntimeHoldReason {
 		reason.into()
@@ -299,12 +310,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Pays a request out of its escrow: each verifier its fee and, when the
-	/// model ran (`parties` names its executor and publisher), the model's
-	/// cost and the protocol fee; the rest goes back to the payer. All of it
-	/// or none of it, also when called outside a transaction (from a hook).
+	/// model ran ([`Payees::Ran`]), the model's cost and the protocol fee, or
+	/// when it could not, the executor's time if it reported so; the rest
+	/// goes back to the payer. All of it or none of it, also when called
+	/// outside a transaction (from a hook).
 	fn pay_out(
 		request: RequestId,
-		parties: Option<(&T::AccountId, &T::AccountId)>,
+		payees: Payees<'_, T::AccountId, BalanceOf<T>>,
 		model_cost: BalanceOf<T>,
 		verifiers: &[T::AccountId],
 	) -> Result<Payouts<BalanceOf<T>>, DispatchError> {
@@ -312,12 +324,15 @@ impl<T: Config> Pallet<T> {
 			let escrow = Escrows::<T>::get(request).ok_or(Error::<T>::UnknownEscrow)?;
 			let quote = Self::split(model_cost, verifiers.len() as u32);
 			let per_verifier = T::VerifierFeeRate::get() * model_cost;
-			let (executor, royalty, treasury, total) = match parties {
-				Some(_) => {
+			let (executor, royalty, treasury, total) = match payees {
+				Payees::Ran { .. } => {
 					let royalty = T::PublisherRoyalty::get() * model_cost;
 					(model_cost.saturating_sub(royalty), royalty, quote.protocol, quote.total)
 				},
-				None => (Zero::zero(), Zero::zero(), Zero::zero(), quote.verification),
+				Payees::Unrunnable { time } => {
+					let time = time.map_or(Zero::zero(), |(_, amount)| amount);
+					(time, Zero::zero(), Zero::zero(), quote.verification.saturating_add(time))
+				},
 			};
 			ensure!(total <= escrow.amount, Error::<T>::EscrowTooSmall);
 			let payouts = Payouts {
@@ -330,9 +345,15 @@ impl<T: Config> Pallet<T> {
 			};
 
 			let escrow_reason = HoldReason::RequestEscrow;
-			if let Some((executor, publisher)) = parties {
-				Self::pay_from_hold(escrow_reason, &escrow.payer, executor, payouts.executor)?;
-				Self::pay_from_hold(escrow_reason, &escrow.payer, publisher, payouts.royalty)?;
+			match payees {
+				Payees::Ran { executor, publisher } => {
+					Self::pay_from_hold(escrow_reason, &escrow.payer, executor, payouts.executor)?;
+					Self::pay_from_hold(escrow_reason, &escrow.payer, publisher, payouts.royalty)?;
+				},
+				Payees::Unrunnable { time: Some((executor, _)) } => {
+					Self::pay_from_hold(escrow_reason, &escrow.payer, executor, payouts.executor)?;
+				},
+				Payees::Unrunnable { time: None } => {},
 			}
 			for verifier in verifiers {
 				Self::pay_from_hold(escrow_reason, &escrow.payer, verifier, per_verifier)?;
@@ -427,15 +448,16 @@ impl<T: Config> Settlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		model_cost: BalanceOf<T>,
 		verifiers: &[T::AccountId],
 	) -> Result<Payouts<BalanceOf<T>>, DispatchError> {
-		Self::pay_out(request, Some((executor, publisher)), model_cost, verifiers)
+		Self::pay_out(request, Payees::Ran { executor, publisher }, model_cost, verifiers)
 	}
 
-	fn pay_verifiers(
+	fn pay_unrunnable(
 		request: RequestId,
 		model_cost: BalanceOf<T>,
 		verifiers: &[T::AccountId],
+		time: Option<(&T::AccountId, BalanceOf<T>)>,
 	) -> Result<Payouts<BalanceOf<T>>, DispatchError> {
-		Self::pay_out(request, None, model_cost, verifiers)
+		Self::pay_out(request, Payees::Unrunnable { time }, model_cost, verifiers)
 	}
 
 	fn punish_fraud(

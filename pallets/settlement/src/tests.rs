@@ -294,11 +294,11 @@ fn a_payout_the_recipient_cannot_receive_goes_to_the_treasury() {
 /// A request nobody could run: the verifiers get their fees from the escrow,
 /// the payer the rest, the executor and publisher nothing.
 #[test]
-fn pay_verifiers_pays_only_the_verifiers_and_refunds_the_rest() {
+fn pay_unrunnable_pays_only_the_verifiers_and_refunds_the_rest() {
 	run_test(|| {
 		assert_ok!(Settlement::escrow(1, &REQUESTER, 1_650));
 		let (executor, publisher, treasury) = (free(EXECUTOR), free(PUBLISHER), free(TREASURY));
-		let payouts = Settlement::pay_verifiers(1, 1_000, &VERIFIERS[..2]).expect("pays");
+		let payouts = Settlement::pay_unrunnable(1, 1_000, &VERIFIERS[..2], None).expect("pays");
 		assert_eq!((payouts.executor, payouts.royalty, payouts.treasury), (0, 0, 0));
 		assert_eq!((payouts.per_verifier, payouts.verifiers, payouts.refund), (200, 2, 1_250));
 		for verifier in &VERIFIERS[..2] {
@@ -310,11 +310,40 @@ fn pay_verifiers_pays_only_the_verifiers_and_refunds_the_rest() {
 			(executor, publisher, treasury)
 		);
 		assert_eq!(escrowed(REQUESTER), 0);
-		assert_noop!(Settlement::pay_verifiers(1, 1_000, &VERIFIERS), Error::<Test>::UnknownEscrow);
+		assert_noop!(
+			Settlement::pay_unrunnable(1, 1_000, &VERIFIERS, None),
+			Error::<Test>::UnknownEscrow
+		);
 		// An escrow too small for the fees is refused whole.
 		assert_ok!(Settlement::escrow(2, &REQUESTER, 100));
 		assert_noop!(
-			Settlement::pay_verifiers(2, 1_000, &VERIFIERS),
+			Settlement::pay_unrunnable(2, 1_000, &VERIFIERS, None),
+			Error::<Test>::EscrowTooSmall
+		);
+	});
+}
+
+/// A request its executor reported unrunnable, and the verifiers agreed:
+/// the executor is paid for its time, the verifiers their fees, the payer
+/// gets the rest, and the publisher nothing.
+#[test]
+fn pay_unrunnable_pays_a_reporting_executor_for_its_time() {
+	run_test(|| {
+		assert_ok!(Settlement::escrow(1, &REQUESTER, 1_650));
+		let (publisher, treasury) = (free(PUBLISHER), free(TREASURY));
+		let executor = free(EXECUTOR);
+		let payouts = Settlement::pay_unrunnable(1, 1_000, &VERIFIERS[..2], Some((&EXECUTOR, 300)))
+			.expect("pays");
+		assert_eq!((payouts.executor, payouts.royalty, payouts.treasury), (300, 0, 0));
+		assert_eq!((payouts.per_verifier, payouts.refund), (200, 950));
+		assert_eq!(free(EXECUTOR), executor + 300);
+		assert_eq!(free(REQUESTER), ENDOWMENT - 700);
+		assert_eq!((free(PUBLISHER), free(TREASURY)), (publisher, treasury));
+		assert_eq!(escrowed(REQUESTER), 0);
+		// The time and the fees must fit the escrow, or nothing moves.
+		assert_ok!(Settlement::escrow(2, &REQUESTER, 500));
+		assert_noop!(
+			Settlement::pay_unrunnable(2, 1_000, &VERIFIERS[..2], Some((&EXECUTOR, 300))),
 			Error::<Test>::EscrowTooSmall
 		);
 	});

@@ -49,6 +49,7 @@ fn quorum_of_all<T: Config>() -> ModelPolicy<BalanceOf<T>, BlockNumberFor<T>> {
 	ModelPolicy {
 		verification: VerificationPolicy::Quorum { k: n, n },
 		comparison: ComparisonRule::Exact,
+		min_deadline: 2u32.into(),
 	}
 }
 
@@ -118,6 +119,7 @@ mod benchmarks {
 				challenge_bond: T::MinVerifierStake::get(),
 			},
 			comparison: ComparisonRule::Exact,
+			min_deadline: 2u32.into(),
 		};
 		let request = submitted::<T>(0, policy);
 		next_block::<T>();

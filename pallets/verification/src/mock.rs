@@ -237,7 +237,7 @@ pub fn policy(
 	verification: VerificationPolicy<Balance, BlockNumber>,
 	comparison: ComparisonRule,
 ) -> ModelPolicy<Balance, BlockNumber> {
-	ModelPolicy { verification, comparison }
+	ModelPolicy { verification, comparison, min_deadline: 2 }
 }
 
 pub fn quorum(k: u8, n: u8) -> ModelPolicy<Balance, BlockNumber> {

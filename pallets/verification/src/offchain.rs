@@ -13,6 +13,11 @@
 //!    class: an answer, never a no-show. A file that could not be fetched
 //!    is tried again on later blocks.
 //!
+//! When the executor reported that it could not run the request, the check
+//! runs it anyway: if it runs, the report was false and the verifier attests
+//! a mismatch; if it cannot run either (or, for files nobody serves, after
+//! [`FETCH_ATTEMPTS`] tries), it attests a match with the report.
+//!
 //! The same per-job records as the executor's (keyed by the request id and
 //! the digest of the check, executor's output included) keep a worker from
 //! attesting twice, and from attesting on one fork what it found on another.
@@ -27,7 +32,7 @@ use veritas_primitives::{
 	host::{veritas_engine, CheckJob, JobFailure, JobStatus, ModelSpec, SubmitOutcome},
 	inference::{Attestation, RequestInspect, UnrunnableReason},
 	model::ModelInspect,
-	offchain::WorkRecord,
+	offchain::{WorkRecord, FETCH_ATTEMPTS},
 	settlement::RequestId,
 };
 
@@ -63,24 +68,44 @@ fn check_seat<T: Config>(account: &Account<T>, request: RequestId, now: BlockNum
 	if record.is_handled(now, RESUBMIT_AFTER.into()) {
 		return;
 	}
+	let reported = job.reported;
 	match veritas_engine::check_status(key) {
-		JobStatus::Unknown | JobStatus::Failed(JobFailure::Unavailable(_)) => hand_over(job),
+		JobStatus::Unknown => hand_over(job),
 		JobStatus::Queued | JobStatus::Running => {},
+		// The executor said nobody serves the files or the input; after as
+		// many tries as it made, this verifier agrees.
+		JobStatus::Failed(JobFailure::Unavailable(_))
+			if reported == Some(UnrunnableReason::Unavailable)
+				&& record.count_attempt() >= FETCH_ATTEMPTS =>
+		{
+			let reason = UnrunnableReason::Unavailable;
+			log::warn!(target: LOG_TARGET, "{key}: nothing to fetch, as the executor reported");
+			attest::<T>(account, &record, request, Attestation::Match, reason.digest(), now)
+		},
+		JobStatus::Failed(JobFailure::Unavailable(_)) => hand_over(job),
 		JobStatus::Done(receipt) => {
 			attest::<T>(account, &record, request, receipt.attestation, receipt.output_digest, now)
 		},
-		JobStatus::Failed(failure) => {
-			let reason = match failure {
-				JobFailure::DigestMismatch(_) => UnrunnableReason::DigestMismatch,
-				JobFailure::BadInput(_) => UnrunnableReason::BadInput,
-				JobFailure::Engine(_) | JobFailure::Unavailable(_) => UnrunnableReason::ModelFailed,
-			};
-			log::error!(
-				target: LOG_TARGET,
-				"{key}: cannot run it, attesting so: {}",
-				failure.describe()
-			);
-			attest::<T>(account, &record, request, Attestation::Unrunnable(reason), [0; 32], now)
+		JobStatus::Failed(failure) => match reported {
+			// The executor reported it could not run the request, and neither
+			// can this verifier: the report stands.
+			Some(reason) => {
+				log::warn!(
+					target: LOG_TARGET,
+					"{key}: cannot run it either, agreeing with the executor's report: {}",
+					failure.describe()
+				);
+				attest::<T>(account, &record, request, Attestation::Match, reason.digest(), now)
+			},
+			None => {
+				log::error!(
+					target: LOG_TARGET,
+					"{key}: cannot run it, attesting so: {}",
+					failure.describe()
+				);
+				let attestation = Attestation::Unrunnable(failure.reason());
+				attest::<T>(account, &record, request, attestation, [0; 32], now)
+			},
 		},
 	}
 }
@@ -143,5 +168,6 @@ fn check_job<T: Config>(request: RequestId) -> Option<CheckJob> {
 		params: submitted.params,
 		comparison: verification.comparison,
 		claimed_output: submitted.output,
+		reported: submitted.reported,
 	})
 }

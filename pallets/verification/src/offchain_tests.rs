@@ -10,7 +10,7 @@ use sp_core::offchain::{
 	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
 };
 use sp_runtime::testing::UintAuthorityId;
-use veritas_primitives::offchain::testing::pooled_calls;
+use veritas_primitives::offchain::{testing::pooled_calls, FETCH_ATTEMPTS};
 use veritas_primitives::{
 	host::{testing::StandInEngine, CheckReceipt, InferenceHostExt, JobFailure, JobStatus},
 	inference::{
@@ -48,6 +48,7 @@ fn with_worker(test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Ca
 				params: InferenceParams::default(),
 				task: TaskKind::TabularRegression { inputs: 1 },
 				output,
+				reported: None,
 			},
 		);
 		submit(1, EXECUTOR, quorum(2, 3));
@@ -194,6 +195,7 @@ fn a_finding_on_one_fork_is_never_attested_on_another() {
 			params: InferenceParams::default(),
 			task: TaskKind::TabularRegression { inputs: 1 },
 			output: InferenceOutput::Regression(F32Bits::from(0.9)).encode(),
+			reported: None,
 		};
 		TestInference::insert_request(1, on_fork_b.clone());
 		run_worker_at(3);
@@ -220,5 +222,91 @@ fn a_finding_on_one_fork_is_never_attested_on_another() {
 			})
 			.collect();
 		assert_eq!(sent, vec![Attestation::Mismatch]);
+	});
+}
+
+/// Request 1, reported unrunnable by its executor for `reason`.
+fn reported(reason: UnrunnableReason) {
+	TestInference::insert_request(
+		1,
+		RequestToCheck {
+			model: 0,
+			input: RequestInput::Inline(b"in".to_vec().try_into().expect("fits")),
+			params: InferenceParams::default(),
+			task: TaskKind::TabularRegression { inputs: 1 },
+			output: vec![],
+			reported: Some(reason),
+		},
+	);
+}
+
+/// A verifier checks an executor's report that it could not run a request
+/// by running it: failing too, it agrees (a match with the report's
+/// digest); if it runs, it attests a mismatch.
+#[test]
+fn a_report_is_checked_by_running_the_request() {
+	with_worker(|engine, attestations| {
+		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+		UintAuthorityId::set_all_keys([member]);
+		reported(UnrunnableReason::BadInput);
+		run_worker_at(2);
+		assert_eq!(engine.check_jobs()[0].reported, Some(UnrunnableReason::BadInput));
+		engine.set_check(1, JobStatus::Failed(JobFailure::BadInput(b"not a number".to_vec())));
+		run_worker_at(3);
+		assert_eq!(
+			attestations(),
+			vec![(
+				member,
+				Call::attest {
+					request: 1,
+					attestation: Attestation::Match,
+					output_digest: UnrunnableReason::BadInput.digest()
+				}
+			)]
+		);
+	});
+	with_worker(|engine, attestations| {
+		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+		UintAuthorityId::set_all_keys([member]);
+		reported(UnrunnableReason::ModelFailed);
+		run_worker_at(2);
+		// It ran: the report was false.
+		engine.set_check(
+			1,
+			JobStatus::Done(CheckReceipt {
+				attestation: Attestation::Mismatch,
+				output_digest: [7; 32],
+			}),
+		);
+		run_worker_at(3);
+		assert!(matches!(
+			attestations()[..],
+			[(_, Call::attest { attestation: Attestation::Mismatch, .. })]
+		));
+	});
+}
+
+/// "Nobody serves the input": the verifier tries as many times as the
+/// executor did before it agrees, and a fetch that works settles it.
+#[test]
+fn a_report_of_nothing_to_fetch_is_agreed_only_after_as_many_tries() {
+	with_worker(|engine, attestations| {
+		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+		UintAuthorityId::set_all_keys([member]);
+		reported(UnrunnableReason::Unavailable);
+		run_worker_at(2);
+		let down = JobStatus::Failed(JobFailure::Unavailable(b"not found".to_vec()));
+		for block in 3..2 + FETCH_ATTEMPTS as u64 {
+			engine.set_check(1, down.clone());
+			run_worker_at(block);
+			assert!(attestations().is_empty(), "agreed after {} tries", block - 2);
+		}
+		engine.set_check(1, down);
+		run_worker_at(2 + FETCH_ATTEMPTS as u64);
+		assert!(matches!(
+			attestations()[..],
+			[(_, Call::attest { attestation: Attestation::Match, output_digest, .. })]
+				if output_digest == UnrunnableReason::Unavailable.digest()
+		));
 	});
 }
