@@ -7,8 +7,9 @@
 //!
 //! The store is the node's embedded directory, or a real IPFS daemon when
 //! `VERITAS_IPFS_API` names one (scripts/test.sh starts it). A model whose
-//! file does not match the digest on-chain is refused, and the dApp gets its
-//! money back when the deadline passes.
+//! file does not match the digest on-chain is refused and reported; the
+//! verifiers agree, the dApp pays for the executor's attempt and the
+//! verifiers, and gets the rest back; nobody is slashed.
 
 #[macro_use]
 mod common;
@@ -21,7 +22,7 @@ use jsonrpsee::{
 	core::client::{ClientT, SubscriptionClientT},
 	ws_client::WsClientBuilder,
 };
-use pallet_inference::{Request, RequestStatus};
+use pallet_inference::{Request, RequestStatus, Settled};
 use sp_keyring::Sr25519Keyring;
 use veritas_engine::{
 	mlp::{Mlp, MlpConfig},
@@ -32,7 +33,7 @@ use veritas_engine::{
 };
 use veritas_primitives::{
 	currency::VRT,
-	inference::{F32Bits, InferenceParams, RequestInput},
+	inference::{F32Bits, InferenceParams, RequestInput, UnrunnableReason},
 	model::*,
 	AccountId, Balance, BlockNumber,
 };
@@ -154,7 +155,7 @@ async fn the_executor_serves_a_request_through_ipfs() {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "starts a real node; run by scripts/test.sh"]
-async fn a_file_that_does_not_match_its_digest_is_refused_and_the_dapp_refunded() {
+async fn a_file_that_does_not_match_its_digest_is_refused_and_reported() {
 	let dir = TempDir::new("tampered");
 	let base = dir.path().join("base");
 	let store = EmbeddedStore::open(base.join("model-store")).expect("the store opens");
@@ -166,20 +167,44 @@ async fn a_file_that_does_not_match_its_digest_is_refused_and_the_dapp_refunded(
 	let mut config = file_ref(&store, &fixture("config.json"));
 	config.digest = sp_io::hashing::blake2_256(b"a different config");
 	let bob = Sr25519Keyring::Bob.to_account_id();
+	let alice = Sr25519Keyring::Alice.to_account_id();
 	let bob_before = node.free_balance(&bob).await;
+	common::register_dev_verifiers(&node).await;
 	ask_for_a_score(&node, weights, config, 8).await;
+	let executor_key = pallet_inference::Executors::<Runtime>::hashed_key_for(&alice);
+	let stake_before = node
+		.storage::<pallet_inference::ExecutorOf<Runtime>>(&executor_key)
+		.await
+		.expect("Alice executes")
+		.stake;
 
-	node.wait_for("the request to expire", Duration::from_secs(90), || async {
-		request(&node, 0).await.is_some_and(|r| r.status == RequestStatus::Expired)
+	// Alice's worker refuses the file and reports it; the dev node's
+	// verifiers find the same mismatch and agree.
+	node.wait_for("the report to be agreed", Duration::from_secs(120), || async {
+		request(&node, 0).await.is_some_and(|r| r.status == RequestStatus::Unrunnable)
 	})
 	.await;
-	let expired = request(&node, 0).await.expect("stored");
-	assert!(expired.result.is_none(), "no result was posted");
-	// Bob paid only his transaction's fee: the escrow came back in full.
+	let settled = request(&node, 0).await.expect("stored");
+	let result = settled.result.clone().expect("the report");
+	assert_eq!(result.reported, Some(UnrunnableReason::DigestMismatch));
+	assert!(result.output.is_empty(), "no output was posted");
+	// Bob paid Alice's attempt (the model's 0.1 VRT) and the verifiers'
+	// fees (0.02 VRT each), not the protocol fee or the publisher's royalty;
+	// Alice lost nothing.
+	let Some(Settled::Paid(payouts)) = settled.settled else { panic!("{settled:?}") };
+	assert_eq!((payouts.executor, payouts.royalty, payouts.treasury), (VRT / 10, 0, 0));
+	assert!(payouts.verifiers >= 2, "{payouts:?}");
 	let spent = bob_before - node.free_balance(&bob).await;
-	assert!(spent < VRT / 100, "Bob lost {spent}");
-	let log = node.log_tail();
-	assert!(log.contains("digest mismatch"), "the refusal is logged:\n{log}");
+	let paid = VRT / 10 + payouts.per_verifier * payouts.verifiers as u128;
+	assert!(spent >= paid && spent < paid + VRT / 100, "Bob spent {spent}");
+	let stake_after = node
+		.storage::<pallet_inference::ExecutorOf<Runtime>>(&executor_key)
+		.await
+		.expect("Alice executes")
+		.stake;
+	assert_eq!(stake_after, stake_before, "Alice was not slashed");
+	let log = node.log();
+	assert!(log.contains("digest mismatch"), "the refusal is logged:\n{}", node.log_tail());
 }
 
 /// What a dApp sees over `inference_*`: the fee, the model, a subscription

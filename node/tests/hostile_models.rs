@@ -13,9 +13,11 @@
 //!    weights): loading it aborts the worker process.
 //!
 //! Bob asks each for a score or an embedding. The node keeps producing
-//! blocks through all of it, no result is posted for the hostile models, and
-//! a request to the honest model made afterwards is served, checked and
-//! paid by a worker process started anew.
+//! blocks through all of it. Alice reports each hostile request unrunnable
+//! and the verifiers, failing too, agree: each ends `Unrunnable`, Bob pays
+//! for Alice's attempt and the checks, the publisher earns nothing, and
+//! nobody is slashed. A request to the honest model made afterwards is
+//! served, checked and paid by a worker process started anew.
 
 #[macro_use]
 mod common;
@@ -24,12 +26,12 @@ use std::time::Duration;
 
 use codec::Encode;
 use common::{file_ref, fixture, Node, TempDir};
-use pallet_inference::{Request, RequestStatus};
+use pallet_inference::{Request, RequestStatus, Settled};
 use sp_keyring::Sr25519Keyring;
 use veritas_engine::store::embedded::EmbeddedStore;
 use veritas_primitives::{
 	currency::VRT,
-	inference::{F32Bits, InferenceParams, RequestInput},
+	inference::{F32Bits, InferenceParams, RequestInput, UnrunnableReason},
 	model::*,
 	AccountId, Balance, BlockNumber,
 };
@@ -371,18 +373,54 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 		request(&node, hostile).await.is_some_and(|r| r.status == RequestStatus::Accepted)
 	})
 	.await;
-	// No hostile request got a result, and each has ended by its deadline.
-	node.wait_for("the hostile requests to end", Duration::from_secs(120), || async {
+	// Alice's worker reported each hostile request; the verifiers could not
+	// run them either and agreed. Each ends Unrunnable: Bob pays for Alice's
+	// attempt and the verifiers' checks, the publisher earns nothing, and
+	// nobody is slashed.
+	node.wait_for("the hostile requests to end", Duration::from_secs(180), || async {
 		let mut ended = true;
 		for id in 0..hostile {
-			ended &= request(&node, id).await.is_some_and(|r| r.status != RequestStatus::Assigned);
+			ended &= request(&node, id).await.is_some_and(|r| r.status.is_final());
 		}
 		ended
 	})
 	.await;
-	for id in 0..hostile {
+	let expected_reasons = [
+		UnrunnableReason::ModelFailed,
+		UnrunnableReason::ModelFailed,
+		UnrunnableReason::ModelFailed,
+		UnrunnableReason::ModelFailed,
+		UnrunnableReason::ModelFailed,
+	];
+	for (id, reason) in (0..hostile).zip(expected_reasons) {
 		let record = request(&node, id).await.expect("stored");
-		assert!(record.result.is_none(), "request {id} got a result: {record:?}");
+		assert_eq!(record.status, RequestStatus::Unrunnable, "request {id}: {record:?}");
+		let result = record.result.clone().expect("a report");
+		assert_eq!(result.reported, Some(reason), "request {id}");
+		assert!(result.output.is_empty());
+		let Some(Settled::Paid(payouts)) = record.settled else { panic!("{record:?}") };
+		assert_eq!((payouts.executor, payouts.royalty), (VRT / 10, 0), "request {id}");
+	}
+	let alice = pallet_inference::Executors::<Runtime>::hashed_key_for(EXECUTOR.to_account_id());
+	let stake = node.storage::<pallet_inference::ExecutorOf<Runtime>>(&alice).await.expect("Alice");
+	assert_eq!(stake.stake, 1_000 * VRT, "Alice was slashed");
+	for verifier in common::DEV_VERIFIERS {
+		let key =
+			pallet_verification::Verifiers::<Runtime>::hashed_key_for(verifier.to_account_id());
+		let record = node
+			.storage::<pallet_verification::VerifierOf<Runtime>>(&key)
+			.await
+			.expect("registered");
+		let log = node.log();
+		let verifying: Vec<&str> = log
+			.lines()
+			.filter(|line| {
+				(line.contains("request 4") && !line.contains("handed"))
+					|| line.contains("engine worker")
+					|| line.contains("engine-worker")
+			})
+			.collect();
+		assert_eq!(record.stake, 100 * VRT, "{verifier:?} was slashed:\n{}", verifying.join("\n"));
 	}
 
 	// The node never stopped: it is running, still producing blocks, and its

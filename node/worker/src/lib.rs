@@ -51,6 +51,12 @@ fn store_failure(error: StoreError) -> JobFailure {
 		StoreError::DigestMismatch { .. } | StoreError::TooLarge { .. } => {
 			JobFailure::DigestMismatch(text)
 		},
+		// The file is there but does not fit in the engine's memory: no
+		// later attempt will do better, so this is the model's failure, not
+		// the store's.
+		StoreError::Io(error) if error.kind() == std::io::ErrorKind::OutOfMemory => {
+			engine_failure(format!("a file does not fit in the engine's memory: {error}"))
+		},
 		_ => JobFailure::Unavailable(text),
 	}
 }
@@ -347,5 +353,37 @@ fn architecture(architecture: Architecture) -> EngineArchitecture {
 		Architecture::Bert => EngineArchitecture::Bert,
 		Architecture::Llama => EngineArchitecture::Llama,
 		Architecture::Mlp => EngineArchitecture::Mlp,
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// A store that cannot be reached is tried again later; a file too
+	/// large for the engine's memory never will be, so it fails the job as
+	/// the model's failure, and verifiers answer instead of retrying until
+	/// they miss their round.
+	#[test]
+	fn store_errors_are_classed_by_whether_a_retry_can_help() {
+		let io = |kind| StoreError::Io(std::io::Error::from(kind));
+		assert!(matches!(
+			store_failure(io(std::io::ErrorKind::ConnectionRefused)),
+			JobFailure::Unavailable(_)
+		));
+		assert!(matches!(
+			store_failure(StoreError::NotFound { cid: "bafk".into() }),
+			JobFailure::Unavailable(_)
+		));
+		assert!(matches!(
+			store_failure(io(std::io::ErrorKind::OutOfMemory)),
+			JobFailure::Engine(_)
+		));
+		let mismatch = StoreError::DigestMismatch {
+			cid: "bafk".into(),
+			expected: "00".into(),
+			actual: "11".into(),
+		};
+		assert!(matches!(store_failure(mismatch), JobFailure::DigestMismatch(_)));
 	}
 }
