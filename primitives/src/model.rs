@@ -231,6 +231,22 @@ pub struct ModelPolicy<Balance, BlockNumber> {
 	pub min_deadline: BlockNumber,
 }
 
+/// A policy as records stored it before models had a minimum deadline
+/// (storage version 1 of pallet-models and pallet-inference), for their
+/// migrations.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct ModelPolicyV1<Balance, BlockNumber> {
+	pub verification: VerificationPolicy<Balance, BlockNumber>,
+	pub comparison: ComparisonRule,
+}
+
+impl<Balance, BlockNumber> ModelPolicyV1<Balance, BlockNumber> {
+	/// The policy with a minimum deadline.
+	pub fn with_min_deadline(self, min_deadline: BlockNumber) -> ModelPolicy<Balance, BlockNumber> {
+		ModelPolicy { verification: self.verification, comparison: self.comparison, min_deadline }
+	}
+}
+
 /// What the runtime lets a publisher set in a policy. Every field that ties
 /// up someone else's stake or money has a bound.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]

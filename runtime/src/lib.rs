@@ -85,10 +85,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("veritas"),
 	impl_name: alloc::borrow::Cow::Borrowed("veritas"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -126,6 +126,13 @@ pub type UncheckedExtrinsic =
 /// The payload a transaction's signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
+/// The storage migrations a runtime upgrade runs, each once (each checks
+/// its pallet's storage version).
+pub type Migrations = (
+	pallet_models::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_inference::migrations::v2::MigrateV1ToV2<Runtime>,
+);
+
 /// Dispatches extrinsics to the pallets and runs their hooks.
 pub type Executive = frame_executive::Executive<
 	Runtime,
@@ -133,6 +140,7 @@ pub type Executive = frame_executive::Executive<
 	frame_system::ChainContext<Runtime>,
 	Runtime,
 	AllPalletsWithSystem,
+	Migrations,
 >;
 
 frame_support::construct_runtime!(

@@ -402,16 +402,18 @@ fn genesis_records_every_pallets_storage_version() {
 	use crate::{Inference, Models, Oracle, Settlement, Verification};
 	use frame_support::traits::{GetStorageVersion, StorageVersion};
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		// Models and Inference changed their records once (policies with a
+		// minimum deadline, results that may be reports).
 		let versions = [
-			(Models::on_chain_storage_version(), Models::in_code_storage_version()),
-			(Inference::on_chain_storage_version(), Inference::in_code_storage_version()),
-			(Verification::on_chain_storage_version(), Verification::in_code_storage_version()),
-			(Settlement::on_chain_storage_version(), Settlement::in_code_storage_version()),
-			(Oracle::on_chain_storage_version(), Oracle::in_code_storage_version()),
+			(Models::on_chain_storage_version(), Models::in_code_storage_version(), 2),
+			(Inference::on_chain_storage_version(), Inference::in_code_storage_version(), 2),
+			(Verification::on_chain_storage_version(), Verification::in_code_storage_version(), 1),
+			(Settlement::on_chain_storage_version(), Settlement::in_code_storage_version(), 1),
+			(Oracle::on_chain_storage_version(), Oracle::in_code_storage_version(), 1),
 		];
-		for (on_chain, in_code) in versions {
+		for (on_chain, in_code, version) in versions {
 			assert_eq!(on_chain, in_code);
-			assert_eq!(in_code, StorageVersion::new(1));
+			assert_eq!(in_code, StorageVersion::new(version));
 		}
 	});
 }

@@ -66,7 +66,7 @@ await submit(api, api.tx.models.registerModel('dapp-regression', {
   architecture: 'Mlp',
   task: { TabularRegression: { inputs: 1 } },
   pricing: { perRequest: VRT / 10n, perOutputToken: 0 },
-  policy: { verification: { Quorum: { k: 2, n: 3 } }, comparison: 'Exact' },
+  policy: { verification: { Quorum: { k: 2, n: 3 } }, comparison: 'Exact', minDeadline: 10 },
 }), publisher);
 await submit(api, api.tx.inference.registerExecutor(1000n * VRT, [model], 2), executor);
 

@@ -3,7 +3,7 @@
 //! (`report_unrunnable`); verifiers check the report; a true one costs the
 //! executor nothing and pays it for its attempt, a false one is a fraud.
 
-use frame_support::{assert_noop, assert_ok};
+use frame_support::{assert_noop, assert_ok, traits::Get};
 use veritas_primitives::inference::{InferenceHooks, UnrunnableReason, Verdict};
 
 use crate::{
@@ -173,5 +173,59 @@ fn report_errors() {
 			report(EXECUTOR, late, UnrunnableReason::Unavailable),
 			Error::<Test>::DeadlinePassed
 		);
+	});
+}
+
+/// Requests stored before reports and per-model deadlines read back, after
+/// the migration, with the chain's minimum deadline and results that are not
+/// reports; everything else as it was.
+#[test]
+fn the_v2_migration_rewrites_stored_requests() {
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	use veritas_primitives::model::ModelPolicyV1;
+	run_test(|| {
+		TestVerification::verify_later();
+		register(EXECUTOR, STAKE, &[EMBEDDING_MODEL], 2);
+		let pending = request_embedding(FEE);
+		let answered = request_embedding(FEE);
+		assert_ok!(submit(EXECUTOR, answered, embedding_output()));
+		let mut expected = Vec::new();
+		for id in [pending, answered] {
+			let current = Requests::<Test>::get(id).expect("stored");
+			let policy = ModelPolicyV1 {
+				verification: current.policy.verification,
+				comparison: current.policy.comparison,
+			};
+			let result = current.result.as_ref().map(|result| {
+				(
+					result.output.clone(),
+					result.output_digest,
+					result.proof_cid.clone(),
+					result.proof_digest,
+					result.generated_tokens,
+					result.submitted_at,
+				)
+			});
+			let v1 = [
+				(&current.requester, current.model, &current.executor, &current.publisher).encode(),
+				(&current.input, &current.feed, current.params, current.max_fee).encode(),
+				(current.pricing, policy, &current.task, current.created, current.deadline)
+					.encode(),
+				(current.status, result, &current.settled, current.finished_at).encode(),
+			]
+			.concat();
+			frame_support::storage::unhashed::put_raw(&Requests::<Test>::hashed_key_for(id), &v1);
+			let mut migrated = current.clone();
+			migrated.policy.min_deadline = <Test as crate::Config>::MinDeadline::get();
+			expected.push((id, migrated));
+		}
+		StorageVersion::new(1).put::<crate::Pallet<Test>>();
+
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		for (id, migrated) in expected {
+			assert_eq!(Requests::<Test>::get(id).expect("decodes as v2"), migrated);
+		}
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(2));
 	});
 }

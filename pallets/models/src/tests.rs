@@ -857,3 +857,47 @@ fn deposits_are_conserved_through_a_whole_life() {
 		assert_eq!(Balances::total_issuance(), issuance);
 	});
 }
+
+/// A record stored before policies had a minimum deadline is read back,
+/// after the migration, with the runtime's shortest, and everything else
+/// as it was.
+#[test]
+fn the_v2_migration_gives_stored_policies_the_shortest_minimum_deadline() {
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	use veritas_primitives::model::ModelPolicyV1;
+	run_test(|| {
+		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
+		let current = Models::<Test>::get(model).expect("stored");
+		let old_policy = ModelPolicyV1 {
+			verification: current.policy.verification,
+			comparison: current.policy.comparison,
+		};
+		let v1 = (
+			current.line,
+			current.version,
+			current.owner,
+			current.files.clone(),
+			current.format,
+			current.architecture,
+			current.task.clone(),
+			current.pricing,
+			old_policy,
+			current.status,
+			current.deposit,
+			current.published_at,
+		)
+			.encode();
+		frame_support::storage::unhashed::put_raw(&Models::<Test>::hashed_key_for(model), &v1);
+		StorageVersion::new(1).put::<Registry>();
+
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		let migrated = Models::<Test>::get(model).expect("decodes as v2");
+		assert_eq!(migrated.policy, old_policy.with_min_deadline(Bounds::get().min_deadline.0));
+		assert_eq!(crate::ModelRecordOf::<Test> { policy: current.policy, ..migrated }, current);
+		assert_eq!(Registry::on_chain_storage_version(), StorageVersion::new(2));
+		// Run again, it changes nothing.
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Models::<Test>::get(model).expect("stored").policy.min_deadline, 2);
+	});
+}

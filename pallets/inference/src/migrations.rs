@@ -1,0 +1,109 @@
+//! Storage migrations.
+
+/// Version 2: a request's policy carries the model's minimum deadline, and
+/// its result may be the executor's report that it could not run it.
+/// Requests stored before get the chain's `MinDeadline` (what they were held
+/// to) and results that are not reports.
+pub mod v2 {
+	use codec::Decode;
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+	use frame_system::pallet_prelude::BlockNumberFor;
+	use veritas_primitives::{
+		inference::{InferenceParams, OutputBytes, RequestInput, RequestStatus},
+		model::{Cid, Digest, ModelId, ModelPolicyV1, Pricing, TaskKind},
+		oracle::FeedInput,
+		request::{Request, ResultCommitment, Settled},
+	};
+
+	use crate::{BalanceOf, Config, Pallet, Requests};
+
+	/// A result as version 1 stored it.
+	#[derive(Decode)]
+	pub struct ResultCommitmentV1<BlockNumber> {
+		pub output: OutputBytes,
+		pub output_digest: Digest,
+		pub proof_cid: Cid,
+		pub proof_digest: Digest,
+		pub generated_tokens: u32,
+		pub submitted_at: BlockNumber,
+	}
+
+	/// A request as version 1 stored it.
+	#[derive(Decode)]
+	pub struct RequestV1<AccountId, Balance, BlockNumber> {
+		pub requester: AccountId,
+		pub model: ModelId,
+		pub executor: AccountId,
+		pub publisher: AccountId,
+		pub input: RequestInput,
+		pub feed: Option<FeedInput<BlockNumber>>,
+		pub params: InferenceParams,
+		pub max_fee: Balance,
+		pub pricing: Pricing<Balance>,
+		pub policy: ModelPolicyV1<Balance, BlockNumber>,
+		pub task: TaskKind,
+		pub created: BlockNumber,
+		pub deadline: BlockNumber,
+		pub status: RequestStatus,
+		pub result: Option<ResultCommitmentV1<BlockNumber>>,
+		pub settled: Option<Settled<Balance>>,
+		pub finished_at: Option<BlockNumber>,
+	}
+
+	type RequestV1Of<T> =
+		RequestV1<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+	/// Rewrites every stored request in version 2's layout.
+	pub struct AddMinDeadlineAndReports<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for AddMinDeadlineAndReports<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let shortest = T::MinDeadline::get();
+			let mut count = 0u64;
+			Requests::<T>::translate::<RequestV1Of<T>, _>(|_, old| {
+				count += 1;
+				Some(Request {
+					requester: old.requester,
+					model: old.model,
+					executor: old.executor,
+					publisher: old.publisher,
+					input: old.input,
+					feed: old.feed,
+					params: old.params,
+					max_fee: old.max_fee,
+					pricing: old.pricing,
+					policy: old.policy.with_min_deadline(shortest),
+					task: old.task,
+					created: old.created,
+					deadline: old.deadline,
+					status: old.status,
+					result: old.result.map(|result| ResultCommitment {
+						output: result.output,
+						output_digest: result.output_digest,
+						proof_cid: result.proof_cid,
+						proof_digest: result.proof_digest,
+						generated_tokens: result.generated_tokens,
+						submitted_at: result.submitted_at,
+						reported: None,
+					}),
+					settled: old.settled,
+					finished_at: old.finished_at,
+				})
+			});
+			T::DbWeight::get().reads_writes(count, count)
+		}
+	}
+
+	/// The migration from version 1, run once.
+	pub type MigrateV1ToV2<T> = VersionedMigration<
+		1,
+		2,
+		AddMinDeadlineAndReports<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
