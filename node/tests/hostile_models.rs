@@ -246,7 +246,7 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 				with_config(file_ref(&store, &fixture("model.safetensors"))),
 				ModelFormat::Safetensors,
 				Architecture::Mlp,
-				tabular.clone(),
+				tabular,
 			),
 		),
 		(
@@ -255,7 +255,7 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 				weights_only(file_ref(&store, &block_bomb)),
 				ModelFormat::Gguf,
 				Architecture::Llama,
-				generation.clone(),
+				generation,
 			),
 		),
 		(
@@ -267,7 +267,7 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 				)),
 				ModelFormat::Gguf,
 				Architecture::Llama,
-				generation.clone(),
+				generation,
 			),
 		),
 		(
@@ -276,7 +276,7 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 				with_config(file_ref(&store, &long_header)),
 				ModelFormat::Safetensors,
 				Architecture::Mlp,
-				tabular.clone(),
+				tabular,
 			),
 		),
 		(
@@ -305,7 +305,7 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 				},
 				ModelFormat::Safetensors,
 				Architecture::Mlp,
-				tabular.clone(),
+				tabular,
 			),
 		),
 	];

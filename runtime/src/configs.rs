@@ -8,22 +8,22 @@ use frame_support::{
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		IdentityFee, Weight,
+		ConstantMultiplier, Weight,
 	},
 	PalletId,
 };
 use frame_system::limits::{BlockLength, BlockWeights};
-use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
 	traits::{AccountIdConversion, BlakeTwo256, Hash as HashT, One},
-	Perbill,
+	FixedPointNumber, Perbill, Perquintill,
 };
 
 // `derive_impl` injects `RuntimeOrigin`, `RuntimeCall`, `PalletInfo` and
 // `RuntimeTask` by name, so they must be in scope here.
 use super::{
-	currency::{MILLI_VRT, VRT},
+	currency::{MICRO_VRT, MILLI_VRT, VRT},
 	time::{DAYS, HOURS, MINUTES, SLOT_DURATION},
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Inference, Models, Nonce, Oracle,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
@@ -122,18 +122,46 @@ impl pallet_balances::Config for Runtime {
 	type DoneSlashHandler = ();
 }
 
+/// What one picosecond of a block's compute costs, in planck (10⁻¹² VRT):
+/// a full block's normal share (1.5 s) costs 15 VRT at the lowest
+/// multiplier.
+pub const FEE_PER_PICOSECOND: Balance = 10;
+
+/// What one byte of a transaction costs, in planck: 10 µVRT, so that filling
+/// a block's normal share (3.75 MiB) with bytes costs about 39 VRT, more
+/// than filling it with compute.
+pub const FEE_PER_BYTE: Balance = 10 * MICRO_VRT;
+
 parameter_types! {
-	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// Blocks more than a quarter full (of their normal share) make the
+	/// next one dearer, emptier ones cheaper, as polkadot-sdk's relay chains
+	/// do.
+	pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
+	/// How fast: about 2.4% an hour of full blocks.
+	pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(3, 100_000);
+	/// Fees never fall below the base: censoring a window always costs at
+	/// least what `FEE_PER_PICOSECOND` says.
+	pub MinimumMultiplier: Multiplier = Multiplier::one();
+	pub MaximumMultiplier: Multiplier = Multiplier::saturating_from_integer(1_000_000);
 }
+
+/// The fee multiplier's update after each block.
+pub type FeeAdjustment = TargetedFeeAdjustment<
+	Runtime,
+	TargetBlockFullness,
+	AdjustmentVariable,
+	MinimumMultiplier,
+	MaximumMultiplier,
+>;
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	// Fees are burned until the settlement pallet gives them a treasury.
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
-	type WeightToFee = IdentityFee<Balance>;
-	type LengthToFee = IdentityFee<Balance>;
-	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type WeightToFee = ConstantMultiplier<Balance, ConstU128<FEE_PER_PICOSECOND>>;
+	type LengthToFee = ConstantMultiplier<Balance, ConstU128<FEE_PER_BYTE>>;
+	type FeeMultiplierUpdate = FeeAdjustment;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 

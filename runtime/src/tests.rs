@@ -455,3 +455,59 @@ fn data_node_reports_through_the_executive_are_free_and_close_a_round() {
 		assert_eq!((reading.value, reading.reporters, reading.round), (6_412_350, 2, 0));
 	});
 }
+
+/// What stuffing blocks to censor a challenge or an attestation costs. The
+/// cheapest way to fill a block's normal share is with compute (15 VRT a
+/// block at the lowest multiplier; with bytes it is about 39 VRT), and
+/// every full block makes the next dearer. Censoring a 40-block optimistic
+/// window costs over 600 VRT, more than the fraud slash on ten minimum
+/// executor stakes.
+#[test]
+fn stuffing_blocks_raises_fees_and_censoring_a_window_has_a_price() {
+	use frame_support::{
+		dispatch::DispatchClass,
+		traits::{Get, Hooks},
+	};
+	use pallet_transaction_payment::NextFeeMultiplier;
+	use sp_runtime::{traits::One, FixedPointNumber};
+
+	use crate::{currency::VRT, Balance, TransactionPayment};
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+		let normal = weights.get(DispatchClass::Normal).max_total.expect("a normal share");
+		let lengths = <Runtime as frame_system::Config>::BlockLength::get();
+		let normal_bytes = *lengths.max.get(DispatchClass::Normal);
+		let by_compute = TransactionPayment::weight_to_fee(normal);
+		let by_bytes = TransactionPayment::length_to_fee(normal_bytes);
+		assert_eq!(by_compute, 15 * VRT);
+		assert!(by_bytes > by_compute, "{by_bytes}");
+		assert_eq!(NextFeeMultiplier::<Runtime>::get(), sp_runtime::FixedU128::one());
+
+		// An attacker fills 40 blocks in a row.
+		let window = 40;
+		let mut cost = 0;
+		for number in 1..=window {
+			System::set_block_number(number);
+			let multiplier = NextFeeMultiplier::<Runtime>::get();
+			cost += multiplier.saturating_mul_int(by_compute);
+			System::register_extra_weight_unchecked(normal, DispatchClass::Normal);
+			TransactionPayment::on_finalize(number);
+			System::reset_events();
+			frame_system::BlockWeight::<Runtime>::kill();
+		}
+		let rose = NextFeeMultiplier::<Runtime>::get();
+		assert!(rose > sp_runtime::FixedU128::one(), "full blocks raise fees: {rose:?}");
+		assert!(cost >= window as Balance * 15 * VRT, "{cost}");
+		let fraud: sp_runtime::Perbill = <Runtime as pallet_inference::Config>::FraudSlash::get();
+		let minimum: Balance = <Runtime as pallet_inference::Config>::MinExecutorStake::get();
+		let slash = fraud * minimum;
+		assert!(cost > 10 * slash, "censoring costs {cost}, a fraud slash {slash}");
+
+		// Empty blocks bring fees back down, never below the base.
+		for number in window + 1..=window + 2_000 {
+			System::set_block_number(number);
+			TransactionPayment::on_finalize(number);
+		}
+		assert_eq!(NextFeeMultiplier::<Runtime>::get(), sp_runtime::FixedU128::one());
+	});
+}

@@ -211,11 +211,11 @@ fn submit<T: Config>(
 fn send<T: Config>(
 	account: &frame_system::offchain::Account<T>,
 	record: &WorkRecord,
-	what: &alloc::string::String,
+	what: &str,
 	call: Call<T>,
 	now: BlockNumberFor<T>,
 ) {
-	record.send_once(now, RESUBMIT_AFTER.into(), (LOG_TARGET, what), || {
+	record.send_once(now, RESUBMIT_AFTER.into(), (LOG_TARGET, &what), || {
 		let results = Signer::<T, T::ExecutorAuthority>::all_accounts()
 			.with_filter(alloc::vec![account.public.clone()])
 			.send_signed_transaction(|_| call.clone());

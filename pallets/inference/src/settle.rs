@@ -69,7 +69,7 @@ impl<T: Config> Pallet<T> {
 		reported: bool,
 	) -> DispatchResult {
 		let (model_cost, covered) = Self::result_cost(&record, &verifiers);
-		let time = reported.then(|| (&record.executor, record.pricing.per_request));
+		let time = reported.then_some((&record.executor, record.pricing.per_request));
 		let payouts =
 			T::Settlement::pay_unrunnable(request, model_cost, &verifiers[..covered], time)?;
 		Self::close(request, &mut record, RequestStatus::Unrunnable, Some(Settled::Paid(payouts)));

@@ -33,7 +33,7 @@ mod measured {
 	/// Storage: `Inference::Executors` (r:1 w:1)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Models` (r:16 w:0)
-	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -43,9 +43,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn register_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `296`, estimated `3675` bytes.
-		// Minimum execution time: 52_989_000 picoseconds.
-		Weight::from_parts(51_905_147, 3675)
-			.saturating_add(Weight::from_parts(5_136_729, 0).saturating_mul(m as u64))
+		// Minimum execution time: 52_378_000 picoseconds.
+		Weight::from_parts(52_872_815, 3675)
+			.saturating_add(Weight::from_parts(5_106_261, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((2 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -56,7 +56,7 @@ mod measured {
 	/// Storage: `Inference::Executors` (r:1 w:1)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Models` (r:16 w:0)
-	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -66,9 +66,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn update_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `425`, estimated `3675` bytes.
-		// Minimum execution time: 62_172_000 picoseconds.
-		Weight::from_parts(55_195_214, 3675)
-			.saturating_add(Weight::from_parts(9_090_312, 0).saturating_mul(m as u64))
+		// Minimum execution time: 62_704_000 picoseconds.
+		Weight::from_parts(55_917_073, 3675)
+			.saturating_add(Weight::from_parts(8_999_951, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((3 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -83,9 +83,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn unregister_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `137`, estimated `3675` bytes.
-		// Minimum execution time: 13_450_000 picoseconds.
-		Weight::from_parts(10_551_655, 3675)
-			.saturating_add(Weight::from_parts(3_332_878, 0).saturating_mul(m as u64))
+		// Minimum execution time: 13_660_000 picoseconds.
+		Weight::from_parts(10_776_602, 3675)
+			.saturating_add(Weight::from_parts(3_329_170, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((1 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(1))
@@ -101,14 +101,14 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `392`, estimated `3675` bytes.
-		// Minimum execution time: 43_304_000 picoseconds.
-		Weight::from_parts(47_020_000, 3675)
+		// Minimum execution time: 42_784_000 picoseconds.
+		Weight::from_parts(46_269_000, 3675)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
 
 	/// Storage: `Models::Models` (r:1 w:0)
-	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::NextRequestId` (r:1 w:1)
 	/// Proof: `Inference::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelExecutors` (r:1 w:0)
@@ -130,13 +130,13 @@ mod measured {
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:0 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21031), added: 23506, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 64]`.
 	pub fn request_inference(db: RuntimeDbWeight, e: u32) -> Weight {
-		// Proof size: measured `799`, estimated `5531` bytes.
-		// Minimum execution time: 74_321_000 picoseconds.
-		Weight::from_parts(79_291_025, 5531)
-			.saturating_add(Weight::from_parts(3_416_308, 0).saturating_mul(e as u64))
+		// Proof size: measured `803`, estimated `5531` bytes.
+		// Minimum execution time: 74_441_000 picoseconds.
+		Weight::from_parts(78_064_336, 5531)
+			.saturating_add(Weight::from_parts(3_351_477, 0).saturating_mul(e as u64))
 			.saturating_add(db.reads(9))
 			.saturating_add(db.reads((1 as u64).saturating_mul(e as u64)))
 			.saturating_add(db.writes(9))
@@ -144,7 +144,7 @@ mod measured {
 	}
 
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21031), added: 23506, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Escrows` (r:1 w:1)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:4 w:4)
@@ -160,15 +160,15 @@ mod measured {
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn cancel_request(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `5393`, estimated `24496` bytes.
-		// Minimum execution time: 165_227_000 picoseconds.
-		Weight::from_parts(171_516_000, 24496)
+		// Proof size: measured `5397`, estimated `24502` bytes.
+		// Minimum execution time: 164_746_000 picoseconds.
+		Weight::from_parts(172_467_000, 24502)
 			.saturating_add(db.reads(10))
 			.saturating_add(db.writes(11))
 	}
 
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21031), added: 23506, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Verifications` (r:1 w:1)
 	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5420), added: 7895, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Due` (r:1 w:1)
@@ -177,18 +177,28 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `o` ranges over `[400, 16384]`.
 	pub fn submit_result(db: RuntimeDbWeight, o: u32) -> Weight {
-		// Proof size: measured `4499`, estimated `24496` bytes.
-		// Minimum execution time: 21_102_000 picoseconds.
-		Weight::from_parts(21_948_921, 24496)
-			.saturating_add(Weight::from_parts(1_616, 0).saturating_mul(o as u64))
+		// Proof size: measured `4503`, estimated `24502` bytes.
+		// Minimum execution time: 22_333_000 picoseconds.
+		Weight::from_parts(22_913_055, 24502)
+			.saturating_add(Weight::from_parts(1_611, 0).saturating_mul(o as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(4))
 	}
 
-	/// Until the next `benchmark pallet` run measures it: a result's
-	/// bookkeeping without the output to hash and decode.
+	/// Storage: `Inference::Requests` (r:1 w:1)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Verifications` (r:1 w:1)
+	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5420), added: 7895, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Due` (r:1 w:1)
+	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::PendingWork` (r:0 w:1)
+	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn report_unrunnable(db: RuntimeDbWeight) -> Weight {
-		submit_result(db, 0)
+		// Proof size: measured `4503`, estimated `24502` bytes.
+		// Minimum execution time: 20_090_000 picoseconds.
+		Weight::from_parts(21_432_000, 24502)
+			.saturating_add(db.reads(3))
+			.saturating_add(db.writes(4))
 	}
 
 	/// Storage: `Inference::SweepCursor` (r:1 w:1)
@@ -196,7 +206,7 @@ mod measured {
 	/// Storage: `Inference::Queue` (r:2 w:2)
 	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:128 w:128)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21031), added: 23506, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Escrows` (r:128 w:128)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:257 w:257)
@@ -212,14 +222,14 @@ mod measured {
 	/// Component `n` ranges over `[1, 128]`.
 	pub fn sweep(db: RuntimeDbWeight, n: u32) -> Weight {
 		// Proof size: measured `374`, estimated `8016` bytes.
-		// Minimum execution time: 116_074_000 picoseconds.
-		Weight::from_parts(140_440_000, 8016)
-			.saturating_add(Weight::from_parts(108_852_296, 0).saturating_mul(n as u64))
+		// Minimum execution time: 113_990_000 picoseconds.
+		Weight::from_parts(116_494_000, 8016)
+			.saturating_add(Weight::from_parts(112_106_297, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(4))
 			.saturating_add(db.reads((8 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(4))
 			.saturating_add(db.writes((9 as u64).saturating_mul(n as u64)))
-			.saturating_add(Weight::from_parts(0, 23506).saturating_mul(n as u64))
+			.saturating_add(Weight::from_parts(0, 23512).saturating_mul(n as u64))
 	}
 }
 

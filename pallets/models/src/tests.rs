@@ -880,7 +880,7 @@ fn the_v2_migration_gives_stored_policies_the_shortest_minimum_deadline() {
 			current.files.clone(),
 			current.format,
 			current.architecture,
-			current.task.clone(),
+			current.task,
 			current.pricing,
 			old_policy,
 			current.status,

@@ -1,7 +1,7 @@
 //! Weights for `pallet_models`, generated from its benchmarks by
 //! `scripts/bench/pallets.sh` (`veritas-node benchmark pallet`, CLI version 64.0.0).
 //!
-//! Date: 2026-11-26. Steps: `50`, repeat: `20`.
+//! Date: 2026-12-06. Steps: `50`, repeat: `20`.
 //! Machine: `vm`, CPU: `AMD EPYC`. WASM execution: `Compiled`.
 //!
 //! Do not edit by hand: rerun the script.
@@ -38,15 +38,15 @@ mod measured {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Lines` (r:0 w:1)
 	/// Proof: `Models::Lines` (`max_values`: None, `max_size`: Some(424), added: 2899, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Models` (r:0 w:1)
-	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	pub fn register_model(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `107`, estimated `3604` bytes.
-		// Minimum execution time: 47_831_000 picoseconds.
-		Weight::from_parts(50_726_000, 3604)
+		// Proof size: measured `107`, estimated `3640` bytes.
+		// Minimum execution time: 50_976_000 picoseconds.
+		Weight::from_parts(53_740_000, 3640)
 			.saturating_add(db.reads(5))
 			.saturating_add(db.writes(7))
 	}
@@ -54,47 +54,47 @@ mod measured {
 	/// Storage: `Models::Lines` (r:1 w:1)
 	/// Proof: `Models::Lines` (`max_values`: None, `max_size`: Some(424), added: 2899, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Models` (r:31 w:1)
-	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	/// Storage: `Models::NextModelId` (r:1 w:1)
 	/// Proof: `Models::NextModelId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 31]`.
 	pub fn publish_version(db: RuntimeDbWeight, v: u32) -> Weight {
 		// Proof size: measured `436`, estimated `3889` bytes.
-		// Minimum execution time: 54_331_000 picoseconds.
-		Weight::from_parts(54_157_815, 3889)
-			.saturating_add(Weight::from_parts(3_493_871, 0).saturating_mul(v as u64))
+		// Minimum execution time: 56_474_000 picoseconds.
+		Weight::from_parts(55_614_811, 3889)
+			.saturating_add(Weight::from_parts(3_653_663, 0).saturating_mul(v as u64))
 			.saturating_add(db.reads(4))
 			.saturating_add(db.reads((1 as u64).saturating_mul(v as u64)))
 			.saturating_add(db.writes(5))
-			.saturating_add(Weight::from_parts(0, 3041).saturating_mul(v as u64))
+			.saturating_add(Weight::from_parts(0, 3045).saturating_mul(v as u64))
 	}
 
 	/// Storage: `Models::Models` (r:1 w:1)
-	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	pub fn set_price(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `649`, estimated `4031` bytes.
-		// Minimum execution time: 9_414_000 picoseconds.
-		Weight::from_parts(10_285_000, 4031)
+		// Proof size: measured `653`, estimated `4035` bytes.
+		// Minimum execution time: 10_145_000 picoseconds.
+		Weight::from_parts(10_996_000, 4035)
 			.saturating_add(db.reads(1))
 			.saturating_add(db.writes(1))
 	}
 
 	/// Storage: `Models::Models` (r:1 w:1)
-	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	pub fn set_policy(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `649`, estimated `4031` bytes.
-		// Minimum execution time: 9_444_000 picoseconds.
-		Weight::from_parts(10_205_000, 4031)
+		// Proof size: measured `653`, estimated `4035` bytes.
+		// Minimum execution time: 10_085_000 picoseconds.
+		Weight::from_parts(10_966_000, 4035)
 			.saturating_add(db.reads(1))
 			.saturating_add(db.writes(1))
 	}
 
 	/// Storage: `Models::Models` (r:1 w:1)
-	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::OpenRequests` (r:1 w:0)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Lines` (r:1 w:1)
@@ -102,14 +102,15 @@ mod measured {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Models::LineByName` (r:0 w:1)
 	/// Proof: `Models::LineByName` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 32]`.
-	pub fn set_status(db: RuntimeDbWeight, _v: u32) -> Weight {
-		// Proof size: measured `1045`, estimated `4031` bytes.
-		// Minimum execution time: 49_644_000 picoseconds.
-		Weight::from_parts(56_385_550, 4031)
+	pub fn set_status(db: RuntimeDbWeight, v: u32) -> Weight {
+		// Proof size: measured `1049`, estimated `4035` bytes.
+		// Minimum execution time: 51_697_000 picoseconds.
+		Weight::from_parts(58_058_944, 4035)
+			.saturating_add(Weight::from_parts(3_982, 0).saturating_mul(v as u64))
 			.saturating_add(db.reads(5))
 			.saturating_add(db.writes(4))
 	}
@@ -118,8 +119,8 @@ mod measured {
 	/// Proof: `Models::Lines` (`max_values`: None, `max_size`: Some(424), added: 2899, mode: `MaxEncodedLen`)
 	pub fn transfer_ownership(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `272`, estimated `3889` bytes.
-		// Minimum execution time: 8_974_000 picoseconds.
-		Weight::from_parts(10_125_000, 3889)
+		// Minimum execution time: 9_765_000 picoseconds.
+		Weight::from_parts(10_545_000, 3889)
 			.saturating_add(db.reads(1))
 			.saturating_add(db.writes(1))
 	}
@@ -129,26 +130,26 @@ mod measured {
 	/// Storage: `Models::LineByName` (r:1 w:2)
 	/// Proof: `Models::LineByName` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Models` (r:32 w:32)
-	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 32]`.
 	pub fn accept_ownership(db: RuntimeDbWeight, v: u32) -> Weight {
-		// Proof size: measured `772`, estimated `6218` bytes.
-		// Minimum execution time: 85_628_000 picoseconds.
-		Weight::from_parts(84_780_204, 6218)
-			.saturating_add(Weight::from_parts(4_944_817, 0).saturating_mul(v as u64))
+		// Proof size: measured `772`, estimated `6290` bytes.
+		// Minimum execution time: 90_986_000 picoseconds.
+		Weight::from_parts(91_112_349, 6290)
+			.saturating_add(Weight::from_parts(5_376_429, 0).saturating_mul(v as u64))
 			.saturating_add(db.reads(6))
 			.saturating_add(db.reads((1 as u64).saturating_mul(v as u64)))
 			.saturating_add(db.writes(7))
 			.saturating_add(db.writes((1 as u64).saturating_mul(v as u64)))
-			.saturating_add(Weight::from_parts(0, 3041).saturating_mul(v as u64))
+			.saturating_add(Weight::from_parts(0, 3045).saturating_mul(v as u64))
 	}
 
 	/// Storage: `Models::Models` (r:1 w:1)
-	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::OpenRequests` (r:1 w:0)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Lines` (r:1 w:1)
@@ -156,15 +157,14 @@ mod measured {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Models::LineByName` (r:0 w:1)
 	/// Proof: `Models::LineByName` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 32]`.
-	pub fn force_set_status(db: RuntimeDbWeight, v: u32) -> Weight {
-		// Proof size: measured `1045`, estimated `4031` bytes.
-		// Minimum execution time: 48_272_000 picoseconds.
-		Weight::from_parts(53_479_646, 4031)
-			.saturating_add(Weight::from_parts(2_168, 0).saturating_mul(v as u64))
+	pub fn force_set_status(db: RuntimeDbWeight, _v: u32) -> Weight {
+		// Proof size: measured `1049`, estimated `4035` bytes.
+		// Minimum execution time: 52_158_000 picoseconds.
+		Weight::from_parts(58_780_218, 4035)
 			.saturating_add(db.reads(5))
 			.saturating_add(db.writes(4))
 	}
