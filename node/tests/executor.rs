@@ -188,15 +188,15 @@ async fn a_file_that_does_not_match_its_digest_is_refused_and_reported() {
 	let result = settled.result.clone().expect("the report");
 	assert_eq!(result.reported, Some(UnrunnableReason::DigestMismatch));
 	assert!(result.output.is_empty(), "no output was posted");
-	// Bob paid Alice's attempt (the model's 0.1 VRT) and the verifiers'
-	// fees (0.02 VRT each), not the protocol fee or the publisher's royalty;
-	// Alice lost nothing.
+	// Bob paid Alice's attempt (the model's 0.1 VRT), the verifiers' fees
+	// (0.02 VRT each) and his transaction's fee, not the protocol fee or the
+	// publisher's royalty; Alice lost nothing.
 	let Some(Settled::Paid(payouts)) = settled.settled else { panic!("{settled:?}") };
 	assert_eq!((payouts.executor, payouts.royalty, payouts.treasury), (VRT / 10, 0, 0));
 	assert!(payouts.verifiers >= 2, "{payouts:?}");
 	let spent = bob_before - node.free_balance(&bob).await;
 	let paid = VRT / 10 + payouts.per_verifier * payouts.verifiers as u128;
-	assert!(spent >= paid && spent < paid + VRT / 100, "Bob spent {spent}");
+	assert!(spent >= paid && spent < paid + VRT / 20, "Bob spent {spent}, {paid} for the request");
 	let stake_after = node
 		.storage::<pallet_inference::ExecutorOf<Runtime>>(&executor_key)
 		.await
