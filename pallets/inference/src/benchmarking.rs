@@ -240,5 +240,31 @@ mod benchmarks {
 		}
 	}
 
+	/// `n`: settled requests whose retention ends in this block, each read
+	/// and removed with its pruning entry.
+	#[benchmark]
+	fn prune(n: Linear<0, 64>) {
+		let model = models::<T>(1)[0];
+		executors::<T>(model, 1);
+		let requester = funded::<T>("requester", 0);
+		let ids: Vec<RequestId> = (0..n)
+			.map(|_| {
+				let id = request::<T>(&requester, model);
+				Pallet::<T>::cancel_request(RawOrigin::Signed(requester.clone()).into(), id)
+					.expect("cancels");
+				id
+			})
+			.collect();
+		let due =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::RetentionPeriod::get());
+		#[block]
+		{
+			Pallet::<T>::prune(due, Weight::MAX);
+		}
+		for id in ids {
+			assert!(Requests::<T>::get(id).is_none());
+		}
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -7,7 +7,7 @@ use veritas_primitives::settlement::{Bond, Settlement};
 
 use crate::{
 	Config, ExecutorStatus, Executors, ModelExecutors, NextRequestId, OpenRequests, Pallet,
-	PendingWork, RequestStatus, Requests,
+	PendingWork, Pruning, PruningRange, RequestStatus, Requests,
 };
 
 impl<T: Config> Pallet<T> {
@@ -17,8 +17,16 @@ impl<T: Config> Pallet<T> {
 	/// - each model's open count and each executor's open count equal the
 	///   unsettled requests they have;
 	/// - a model's executor list names only active executors serving it;
-	/// - each executor's recorded stake is held by settlement.
+	/// - each executor's recorded stake is held by settlement;
+	/// - every settled request is queued for pruning, within the queue's
+	///   range, so that none stays in storage for good.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let (first, end) = PruningRange::<T>::get();
+		let mut to_prune = alloc::collections::btree_set::BTreeSet::new();
+		for (index, (request, _)) in Pruning::<T>::iter() {
+			ensure!(first <= index && index < end, "a pruning entry outside the queue's range");
+			to_prune.insert(request);
+		}
 		let next = NextRequestId::<T>::get();
 		let mut open_by_model: BTreeMap<u64, u32> = BTreeMap::new();
 		let mut open_by_executor: BTreeMap<T::AccountId, u32> = BTreeMap::new();
@@ -29,7 +37,9 @@ impl<T: Config> Pallet<T> {
 				PendingWork::<T>::contains_key(&request.executor, id) == waiting,
 				"pending work disagrees with a request's status"
 			);
-			if !request.status.is_final() {
+			if request.status.is_final() {
+				ensure!(to_prune.contains(&id), "a settled request is not queued for pruning");
+			} else {
 				*open_by_model.entry(request.model).or_default() += 1;
 				*open_by_executor.entry(request.executor.clone()).or_default() += 1;
 			}

@@ -96,6 +96,8 @@ mod offchain_tests;
 mod report_tests;
 mod results;
 mod settle;
+#[cfg(test)]
+mod storage_tests;
 mod sweep;
 #[cfg(test)]
 mod tests;
@@ -300,6 +302,17 @@ pub mod pallet {
 	/// The first block whose queue has not been fully swept.
 	#[pallet::storage]
 	pub type SweepCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	/// Settled requests in the order their retention ends, each with the
+	/// block it ends at. Unlike the per-block deadline queues it has no bound
+	/// per block, so every settled request gets a place and every one is
+	/// pruned, however many settle at once.
+	#[pallet::storage]
+	pub type Pruning<T: Config> = StorageMap<_, Twox64Concat, u64, (RequestId, BlockNumberFor<T>)>;
+
+	/// The next index of [`Pruning`] to prune, and the next free one.
+	#[pallet::storage]
+	pub type PruningRange<T: Config> = StorageValue<_, (u64, u64), ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]

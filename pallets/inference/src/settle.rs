@@ -10,7 +10,7 @@ use veritas_primitives::{
 
 use crate::{
 	BalanceOf, Config, Error, Event, ExecutorStatus, Executors, OpenRequests, Pallet, PendingWork,
-	RequestOf, RequestStatus, Requests, Settled,
+	Queue, RequestOf, RequestStatus, Requests, Settled,
 };
 
 impl<T: Config> Pallet<T> {
@@ -131,6 +131,12 @@ impl<T: Config> Pallet<T> {
 		OpenRequests::<T>::mutate_exists(record.model, |open| {
 			*open = open.map(|count| count.saturating_sub(1)).filter(|count| *count > 0);
 		});
+		// A request settled before its deadline gives its deadline slot back,
+		// so that settled (or cancelled) requests cannot crowd others out of
+		// a deadline.
+		if record.deadline > now {
+			Queue::<T>::mutate(record.deadline, |queue| queue.retain(|queued| *queued != request));
+		}
 		record.status = status;
 		record.settled = settled;
 		record.finished_at = Some(now);

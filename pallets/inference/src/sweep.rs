@@ -1,18 +1,16 @@
-//! The deadline queue: expiring requests that got no result in time, and
-//! pruning settled ones after their retention period, with bounded work per
-//! block.
+//! The deadline queue, expiring requests that got no result in time, and the
+//! pruning queue, removing settled ones after their retention period, with
+//! bounded work per block.
 
 use frame_support::{traits::Get, weights::Weight, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{One, Saturating};
+use sp_runtime::traits::Saturating;
 use veritas_primitives::settlement::{Beneficiary, Bond, RequestId, Settlement};
 
 use crate::{
-	Config, Event, Pallet, Queue, RequestStatus, Requests, Settled, SweepCursor, WeightInfo,
+	Config, Event, Pallet, Pruning, PruningRange, Queue, RequestStatus, Requests, Settled,
+	SweepCursor, WeightInfo,
 };
-
-/// How many later blocks to try when a pruning slot is full.
-const PRUNING_SLOTS_TRIED: u32 = 16;
 
 impl<T: Config> Pallet<T> {
 	/// Works through the queues of every block up to `now`, oldest first,
@@ -56,6 +54,34 @@ impl<T: Config> Pallet<T> {
 			block.saturating_inc();
 		}
 		SweepCursor::<T>::put(block);
+		used.saturating_add(Self::prune(now, remaining.saturating_sub(used)))
+	}
+
+	/// Removes settled requests whose retention ended by `now`, oldest
+	/// first, while `remaining` weight allows. Returns the weight used.
+	pub(crate) fn prune(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+		let base = T::WeightInfo::prune(0);
+		let per_request = T::WeightInfo::prune(1).saturating_sub(base);
+		if remaining.any_lt(base.saturating_add(per_request)) {
+			return Weight::zero();
+		}
+		let mut used = base;
+		let (mut next, end) = PruningRange::<T>::get();
+		while next < end && !remaining.any_lt(used.saturating_add(per_request)) {
+			match Pruning::<T>::get(next) {
+				Some((_, at)) if at > now => break,
+				Some((request, _)) => {
+					if Requests::<T>::get(request).is_some_and(|record| record.status.is_final()) {
+						Requests::<T>::remove(request);
+					}
+					Pruning::<T>::remove(next);
+				},
+				None => {},
+			}
+			used.saturating_accrue(per_request);
+			next += 1;
+		}
+		PruningRange::<T>::put((next, end));
 		used
 	}
 
@@ -84,6 +110,7 @@ impl<T: Config> Pallet<T> {
 				);
 				Self::deposit_event(Event::RequestExpired { request, executor, slashed });
 			},
+			// Requests queued for pruning here before the pruning queue existed.
 			status if status.is_final() => {
 				let retained_until =
 					record.finished_at.unwrap_or(now).saturating_add(T::RetentionPeriod::get());
@@ -95,17 +122,13 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Queues a settled request for removal at block `at`, or at one of the
-	/// next few blocks if that one is full. If all are full it stays in
-	/// storage; the sweep logs it.
+	/// Queues a settled request for removal at block `at` (its retention's
+	/// end, which only grows from one call to the next: the queue stays in
+	/// order).
 	pub(crate) fn queue_for_pruning(request: RequestId, at: BlockNumberFor<T>) {
-		let mut block = at;
-		for _ in 0..PRUNING_SLOTS_TRIED {
-			if Queue::<T>::try_mutate(block, |queue| queue.try_push(request)).is_ok() {
-				return;
-			}
-			block = block.saturating_add(One::one());
-		}
-		log::warn!(target: "runtime::inference", "request {request} could not be queued for pruning");
+		PruningRange::<T>::mutate(|(_, end)| {
+			Pruning::<T>::insert(*end, (request, at));
+			*end = end.saturating_add(1);
+		});
 	}
 }

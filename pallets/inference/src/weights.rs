@@ -23,6 +23,7 @@ pub trait WeightInfo {
 	fn submit_result(o: u32) -> Weight;
 	fn report_unrunnable() -> Weight;
 	fn sweep(n: u32) -> Weight;
+	fn prune(n: u32) -> Weight;
 }
 
 /// The measured costs, with the database's read and write costs as a
@@ -201,6 +202,18 @@ mod measured {
 			.saturating_add(db.writes(4))
 	}
 
+	/// Until the next `benchmark pallet` run measures it: per request, the
+	/// queue entry and the request read and removed.
+	pub fn prune(db: RuntimeDbWeight, n: u32) -> Weight {
+		Weight::from_parts(5_000_000, 1_500)
+			.saturating_add(db.reads_writes(1, 1))
+			.saturating_add(
+				Weight::from_parts(10_000_000, 23_512)
+					.saturating_add(db.reads_writes(2, 2))
+					.saturating_mul(n as u64),
+			)
+	}
+
 	/// Storage: `Inference::SweepCursor` (r:1 w:1)
 	/// Proof: `Inference::SweepCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queue` (r:2 w:2)
@@ -264,6 +277,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn sweep(n: u32) -> Weight {
 		measured::sweep(T::DbWeight::get(), n)
 	}
+	fn prune(n: u32) -> Weight {
+		measured::prune(T::DbWeight::get(), n)
+	}
 }
 
 /// The same weights with RocksDB's costs, for tests and mocks.
@@ -294,5 +310,8 @@ impl WeightInfo for () {
 	}
 	fn sweep(n: u32) -> Weight {
 		measured::sweep(RocksDbWeight::get(), n)
+	}
+	fn prune(n: u32) -> Weight {
+		measured::prune(RocksDbWeight::get(), n)
 	}
 }
