@@ -54,6 +54,7 @@ veritas() {
 
 echo "==> starting veritas-node --dev (log: $log)"
 "$(node_binary)" --dev --base-path "$workdir/node" --rpc-port "$RPC_PORT" --no-mdns \
+	--data-node-allow-private \
 	--no-telemetry --listen-addr /ip4/127.0.0.1/tcp/0 2>"$log" &
 node_pid=$!
 for _ in $(seq 1 120); do

@@ -89,6 +89,14 @@ pub struct InferenceArgs {
 	#[arg(long)]
 	pub data_node: bool,
 
+	/// Let the data node fetch sources on private, loopback and link-local
+	/// addresses (127.0.0.1, 10.0.0.0/8, 169.254.169.254, localhost, …),
+	/// which it refuses otherwise: anyone can create a feed, and a feed's
+	/// URL must not reach into the node's own network. For a source on the
+	/// same machine, as in tests and demos.
+	#[arg(long)]
+	pub data_node_allow_private: bool,
+
 	/// Fetch models and store proof documents through this Kubo RPC API
 	/// (for example http://127.0.0.1:5001) instead of the embedded store,
 	/// which is a directory under the base path.

@@ -154,7 +154,10 @@ pub fn run() -> sc_cli::Result<()> {
 						"📡 Data node: reporting feeds{}",
 						if dev { " with keys //Alice //Bob" } else { "" }
 					);
-					service::DataNodeRole { dev_keys: dev }
+					service::DataNodeRole {
+						dev_keys: dev,
+						allow_private: inference.data_node_allow_private,
+					}
 				});
 				service::new_full(config, Some(store), role, data_node)
 					.map_err(sc_cli::Error::Service)

@@ -33,6 +33,8 @@ pub struct DataNodeRole {
 	/// Insert the development keys (development chains only): see
 	/// [`DEV_DATA_NODES`].
 	pub dev_keys: bool,
+	/// Fetch sources on private, loopback and link-local addresses too.
+	pub allow_private: bool,
 }
 
 /// The accounts whose verifier keys `--dev` puts in the keystore, beside
@@ -43,20 +45,28 @@ pub const DEV_VERIFIERS: [&str; 4] = ["//Charlie", "//Dave", "//Eve", "//Ferdie"
 /// report once registered as data nodes.
 pub const DEV_DATA_NODES: [&str; 2] = ["//Alice", "//Bob"];
 
-/// Tells the data node's off-chain worker whether to run: it reads this
-/// flag from the node's persistent off-chain storage, where the runtime
-/// cannot be told otherwise.
-fn set_data_node_flag(backend: &FullBackend, enabled: bool) -> Result<(), ServiceError> {
+/// Tells the data node's off-chain worker whether to run and whether it may
+/// fetch private addresses: it reads these flags from the node's persistent
+/// off-chain storage, where the runtime cannot be told otherwise.
+fn set_data_node_flags(
+	backend: &FullBackend,
+	role: Option<&DataNodeRole>,
+) -> Result<(), ServiceError> {
 	use codec::Encode;
 	use sp_core::offchain::OffchainStorage;
 	let mut storage = backend
 		.offchain_storage()
 		.ok_or_else(|| ServiceError::Other("the database keeps no off-chain storage".into()))?;
-	storage.set(
-		sc_offchain::STORAGE_PREFIX,
-		veritas_primitives::oracle::DATA_NODE_ENABLED_KEY,
-		&enabled.encode(),
-	);
+	let flags = [
+		(veritas_primitives::oracle::DATA_NODE_ENABLED_KEY, role.is_some()),
+		(
+			veritas_primitives::oracle::DATA_NODE_ALLOW_PRIVATE_KEY,
+			role.is_some_and(|role| role.allow_private),
+		),
+	];
+	for (key, value) in flags {
+		storage.set(sc_offchain::STORAGE_PREFIX, key, &value.encode());
+	}
 	Ok(())
 }
 
@@ -297,7 +307,7 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 		None => None,
 	};
 
-	set_data_node_flag(&backend, data_node.is_some())?;
+	set_data_node_flags(&backend, data_node.as_ref())?;
 	if let Some(role) = data_node {
 		if role.dev_keys {
 			let keys =

@@ -44,7 +44,11 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	let dir = TempDir::new("cli");
 	let base = dir.path().join("base");
 	let base_arg = base.to_string_lossy().into_owned();
-	let node = Node::start("cli", &["--dev", "--base-path", &base_arg], dir.path());
+	let node = Node::start(
+		"cli",
+		&["--dev", "--base-path", &base_arg, "--data-node-allow-private"],
+		dir.path(),
+	);
 	node.call_when_up("system_health", params![]).await;
 	let url = format!("http://127.0.0.1:{}", node.ports.rpc);
 	let store = base.join("model-store").to_string_lossy().into_owned();

@@ -52,7 +52,13 @@ async fn a_request_scores_with_a_feed_reported_by_data_nodes() {
 	let (source, served) = common::serve_json(common::APPLICANT_SOURCE);
 	let dir = TempDir::new("oracle");
 	let base = dir.path().join("base").to_string_lossy().into_owned();
-	let node = Node::start("oracle", &["--dev", "--base-path", &base], dir.path());
+	// The JSON source is served on loopback, which a data node refuses
+	// unless told otherwise.
+	let node = Node::start(
+		"oracle",
+		&["--dev", "--base-path", &base, "--data-node-allow-private"],
+		dir.path(),
+	);
 	let (alice, bob) = (Sr25519Keyring::Alice, Sr25519Keyring::Bob);
 
 	// Alice and Bob, whose data node keys the dev node holds, register; Bob

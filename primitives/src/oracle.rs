@@ -164,6 +164,12 @@ pub struct DataNode<Balance, BlockNumber> {
 /// node's off-chain worker runs only when it is set.
 pub const DATA_NODE_ENABLED_KEY: &[u8] = b"veritas::data-node::enabled";
 
+/// The key, in a node's persistent off-chain storage, of the flag that a
+/// node started with `--data-node-allow-private` sets to `true`: its data
+/// node may then fetch sources on private, loopback and link-local
+/// addresses.
+pub const DATA_NODE_ALLOW_PRIVATE_KEY: &[u8] = b"veritas::data-node::allow-private";
+
 /// The most feed ids one call of `OracleApi::feeds` returns.
 pub const MAX_FEEDS_PER_PAGE: u32 = 256;
 

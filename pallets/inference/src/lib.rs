@@ -17,7 +17,9 @@
 //!
 //! A dApp calls [`Pallet::request_inference`] with a model, an input (inline,
 //! a CID with its digest, or tabular features around a data feed's latest
-//! value, read through [`Config::Feeds`]), parameters, a `max_fee` and a deadline. The
+//! value, read through [`Config::Feeds`]), parameters, a `max_fee` and a
+//! deadline, at least the model's `min_deadline` ahead (enough to fetch and
+//! run it) and never less than [`Config::MinDeadline`]. The
 //! model must be `Active` and `max_fee` must cover the model's price for
 //! these parameters plus the verification and protocol fees
 //! ([`Settlement::quote`], also served by the `InferenceApi::estimate_fee`
@@ -49,6 +51,15 @@
 //! requester; a request the verifiers could not run refunds the requester
 //! less the verifiers' fees, and nobody is slashed (`settle.rs`).
 //!
+//! An executor that cannot run a request (a file or input that does not
+//! match its digest, an input the model cannot take, a model that will not
+//! load, nothing to fetch) calls [`Pallet::report_unrunnable`] instead of
+//! letting the deadline pass. The report is verified like a result, with
+//! the report's digest in place of an output's: verifiers who cannot run the
+//! request either agree, and the request ends `Unrunnable` with the executor
+//! paid the model's per-request price for its attempt; a report the
+//! verifiers can run is a fraud (`results.rs`).
+//!
 //! ## Deadlines
 //!
 //! Every request sits in a queue keyed by its deadline block. `on_idle`
@@ -58,8 +69,11 @@
 //! reputation. Expired requests are not reassigned: a deadline the requester
 //! chose has passed, and a second executor would rarely make it in time.
 //!
-//! Settled requests stay readable for [`Config::RetentionPeriod`] blocks,
-//! then the same sweep removes them, so storage stays bounded.
+//! Settled requests stay readable for [`Config::RetentionPeriod`] blocks.
+//! Each joins the [`Pruning`] queue as it settles (a queue with no bound per
+//! block, so none is ever left out), and the same sweep removes them when
+//! their retention ends; a request settled before its deadline leaves its
+//! deadline queue at once.
 //!
 //! ## The executor's node
 //!

@@ -44,9 +44,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn register_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `296`, estimated `3675` bytes.
-		// Minimum execution time: 52_378_000 picoseconds.
-		Weight::from_parts(52_872_815, 3675)
-			.saturating_add(Weight::from_parts(5_106_261, 0).saturating_mul(m as u64))
+		// Minimum execution time: 53_861_000 picoseconds.
+		Weight::from_parts(52_522_865, 3675)
+			.saturating_add(Weight::from_parts(5_126_521, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((2 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -67,9 +67,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn update_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `425`, estimated `3675` bytes.
-		// Minimum execution time: 62_704_000 picoseconds.
-		Weight::from_parts(55_917_073, 3675)
-			.saturating_add(Weight::from_parts(8_999_951, 0).saturating_mul(m as u64))
+		// Minimum execution time: 62_673_000 picoseconds.
+		Weight::from_parts(54_965_770, 3675)
+			.saturating_add(Weight::from_parts(9_039_385, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((3 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -84,9 +84,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn unregister_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `137`, estimated `3675` bytes.
-		// Minimum execution time: 13_660_000 picoseconds.
-		Weight::from_parts(10_776_602, 3675)
-			.saturating_add(Weight::from_parts(3_329_170, 0).saturating_mul(m as u64))
+		// Minimum execution time: 13_290_000 picoseconds.
+		Weight::from_parts(10_317_454, 3675)
+			.saturating_add(Weight::from_parts(3_264_450, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((1 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(1))
@@ -102,8 +102,8 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `392`, estimated `3675` bytes.
-		// Minimum execution time: 42_784_000 picoseconds.
-		Weight::from_parts(46_269_000, 3675)
+		// Minimum execution time: 42_364_000 picoseconds.
+		Weight::from_parts(44_286_000, 3675)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
@@ -135,9 +135,9 @@ mod measured {
 	/// Component `e` ranges over `[1, 64]`.
 	pub fn request_inference(db: RuntimeDbWeight, e: u32) -> Weight {
 		// Proof size: measured `803`, estimated `5531` bytes.
-		// Minimum execution time: 74_441_000 picoseconds.
-		Weight::from_parts(78_064_336, 5531)
-			.saturating_add(Weight::from_parts(3_351_477, 0).saturating_mul(e as u64))
+		// Minimum execution time: 74_351_000 picoseconds.
+		Weight::from_parts(78_595_590, 5531)
+			.saturating_add(Weight::from_parts(3_309_593, 0).saturating_mul(e as u64))
 			.saturating_add(db.reads(9))
 			.saturating_add(db.reads((1 as u64).saturating_mul(e as u64)))
 			.saturating_add(db.writes(9))
@@ -158,14 +158,18 @@ mod measured {
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queue` (r:1 w:1)
 	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::PruningRange` (r:1 w:1)
+	/// Proof: `Inference::PruningRange` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Pruning` (r:0 w:1)
+	/// Proof: `Inference::Pruning` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn cancel_request(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `5397`, estimated `24502` bytes.
-		// Minimum execution time: 164_746_000 picoseconds.
-		Weight::from_parts(172_467_000, 24502)
-			.saturating_add(db.reads(10))
-			.saturating_add(db.writes(11))
+		// Minimum execution time: 170_564_000 picoseconds.
+		Weight::from_parts(176_634_000, 24502)
+			.saturating_add(db.reads(11))
+			.saturating_add(db.writes(13))
 	}
 
 	/// Storage: `Inference::Requests` (r:1 w:1)
@@ -179,9 +183,9 @@ mod measured {
 	/// Component `o` ranges over `[400, 16384]`.
 	pub fn submit_result(db: RuntimeDbWeight, o: u32) -> Weight {
 		// Proof size: measured `4503`, estimated `24502` bytes.
-		// Minimum execution time: 22_333_000 picoseconds.
-		Weight::from_parts(22_913_055, 24502)
-			.saturating_add(Weight::from_parts(1_611, 0).saturating_mul(o as u64))
+		// Minimum execution time: 22_063_000 picoseconds.
+		Weight::from_parts(22_660_431, 24502)
+			.saturating_add(Weight::from_parts(1_597, 0).saturating_mul(o as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(4))
 	}
@@ -196,27 +200,15 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn report_unrunnable(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `4503`, estimated `24502` bytes.
-		// Minimum execution time: 20_090_000 picoseconds.
-		Weight::from_parts(21_432_000, 24502)
+		// Minimum execution time: 20_000_000 picoseconds.
+		Weight::from_parts(21_332_000, 24502)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(4))
 	}
 
-	/// Until the next `benchmark pallet` run measures it: per request, the
-	/// queue entry and the request read and removed.
-	pub fn prune(db: RuntimeDbWeight, n: u32) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(db.reads_writes(1, 1))
-			.saturating_add(
-				Weight::from_parts(10_000_000, 23_512)
-					.saturating_add(db.reads_writes(2, 2))
-					.saturating_mul(n as u64),
-			)
-	}
-
 	/// Storage: `Inference::SweepCursor` (r:1 w:1)
 	/// Proof: `Inference::SweepCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Queue` (r:2 w:2)
+	/// Storage: `Inference::Queue` (r:1 w:1)
 	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:128 w:128)
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
@@ -230,18 +222,41 @@ mod measured {
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::OpenRequests` (r:128 w:128)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::PruningRange` (r:1 w:1)
+	/// Proof: `Inference::PruningRange` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Pruning` (r:0 w:128)
+	/// Proof: `Inference::Pruning` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PendingWork` (r:0 w:128)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 128]`.
 	pub fn sweep(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `374`, estimated `8016` bytes.
-		// Minimum execution time: 113_990_000 picoseconds.
-		Weight::from_parts(116_494_000, 8016)
-			.saturating_add(Weight::from_parts(112_106_297, 0).saturating_mul(n as u64))
+		// Proof size: measured `374`, estimated `4503` bytes.
+		// Minimum execution time: 115_101_000 picoseconds.
+		Weight::from_parts(116_274_000, 4503)
+			.saturating_add(Weight::from_parts(102_088_140, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(4))
 			.saturating_add(db.reads((8 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(4))
-			.saturating_add(db.writes((9 as u64).saturating_mul(n as u64)))
+			.saturating_add(db.writes((10 as u64).saturating_mul(n as u64)))
+			.saturating_add(Weight::from_parts(0, 23512).saturating_mul(n as u64))
+	}
+
+	/// Storage: `Inference::PruningRange` (r:1 w:1)
+	/// Proof: `Inference::PruningRange` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Pruning` (r:64 w:64)
+	/// Proof: `Inference::Pruning` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Requests` (r:64 w:64)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
+	/// Component `n` ranges over `[0, 64]`.
+	pub fn prune(db: RuntimeDbWeight, n: u32) -> Weight {
+		// Proof size: measured `4560`, estimated `1501` bytes.
+		// Minimum execution time: 1_973_000 picoseconds.
+		Weight::from_parts(2_073_000, 1501)
+			.saturating_add(Weight::from_parts(8_559_735, 0).saturating_mul(n as u64))
+			.saturating_add(db.reads(1))
+			.saturating_add(db.reads((2 as u64).saturating_mul(n as u64)))
+			.saturating_add(db.writes(1))
+			.saturating_add(db.writes((2 as u64).saturating_mul(n as u64)))
 			.saturating_add(Weight::from_parts(0, 23512).saturating_mul(n as u64))
 	}
 }

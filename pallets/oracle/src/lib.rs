@@ -71,6 +71,7 @@ extern crate alloc;
 
 pub use pallet::*;
 
+pub mod address;
 pub mod aggregation;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;

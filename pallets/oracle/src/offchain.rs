@@ -28,7 +28,7 @@ use veritas_primitives::{
 	oracle::{FeedId, FeedValue},
 };
 
-use crate::{source, Call, Config, DataNodes, FeedOf, Feeds, Rounds};
+use crate::{address, source, Call, Config, DataNodes, FeedOf, Feeds, Rounds};
 
 const LOG_TARGET: &str = "runtime::oracle::data-node";
 
@@ -60,6 +60,9 @@ pub enum FetchError {
 	TooLarge,
 	/// The answer holds no usable number.
 	Source(source::SourceError),
+	/// The source's host is a private, loopback or link-local address, and
+	/// the node was not started with `--data-node-allow-private`.
+	PrivateAddress,
 }
 
 impl FetchError {
@@ -71,13 +74,26 @@ impl FetchError {
 			FetchError::Status(code) => alloc::format!("the source answered HTTP {code}"),
 			FetchError::TooLarge => alloc::format!("the answer is over {MAX_ANSWER_BYTES} bytes"),
 			FetchError::Source(error) => error.describe().into(),
+			FetchError::PrivateAddress => "the source is on a private, loopback or link-local \
+			                               address; start the node with \
+			                               --data-node-allow-private to fetch it"
+				.into(),
 		}
 	}
 }
 
 /// Whether this node was started as a data node.
 pub fn is_enabled() -> bool {
-	StorageValueRef::persistent(ENABLED_KEY).get::<bool>().ok().flatten().unwrap_or(false)
+	flag(ENABLED_KEY)
+}
+
+/// Whether this node may fetch sources on private addresses.
+pub fn allows_private_sources() -> bool {
+	flag(veritas_primitives::oracle::DATA_NODE_ALLOW_PRIVATE_KEY)
+}
+
+fn flag(key: &[u8]) -> bool {
+	StorageValueRef::persistent(key).get::<bool>().ok().flatten().unwrap_or(false)
 }
 
 /// Runs the data node's work for block `now`.
@@ -149,6 +165,10 @@ fn report<T: Config>(
 /// Fetches `feed`'s source and reads its value.
 pub fn fetch_value<T: Config>(feed: &FeedOf<T>) -> Result<FeedValue, FetchError> {
 	let url = core::str::from_utf8(&feed.source_url).map_err(|_| FetchError::BadUrl)?;
+	let host = address::host(url).ok_or(FetchError::BadUrl)?;
+	if address::is_private(host) && !allows_private_sources() {
+		return Err(FetchError::PrivateAddress);
+	}
 	let answer = fetch(url)?;
 	let path = source::parse_path(&feed.json_path).map_err(FetchError::Source)?;
 	source::read_value(&answer, &path, feed.decimals).map_err(FetchError::Source)

@@ -385,3 +385,49 @@ fn keys_of_accounts_that_are_not_active_data_nodes_do_nothing() {
 		assert!(reports().is_empty());
 	});
 }
+
+/// Anyone can create a feed; its URL must not make data nodes read their own
+/// network (here, a cloud metadata service) and publish what they find.
+#[test]
+fn private_addresses_are_fetched_only_when_the_operator_allows_them() {
+	const METADATA: &str = "http://169.254.169.254/latest/meta-data/price";
+	with_worker(|network, reports| {
+		network.answer(METADATA, price_answer("7"));
+		let feed = crate::NextFeedId::<Test>::get();
+		Oracle::create_feed(
+			RuntimeOrigin::signed(CREATOR),
+			name("metadata"),
+			url(METADATA),
+			path("$.data.price"),
+			2,
+			HEARTBEAT,
+			1,
+		)
+		.expect("anyone may create a feed");
+		run_worker();
+		assert!(
+			!network.requests().iter().any(|(_, url, _)| url.contains("169.254")),
+			"fetched a private address: {:?}",
+			network.requests()
+		);
+		assert!(!reports().iter().any(|(_, call)| matches!(
+			call,
+			crate::Call::report { feed: reported, .. } if *reported == feed
+		)));
+		assert_eq!(
+			offchain::fetch_value::<Test>(&crate::Feeds::<Test>::get(feed).expect("created")),
+			Err(offchain::FetchError::PrivateAddress)
+		);
+
+		// The operator allows it (a source on the same machine).
+		sp_io::offchain::local_storage_set(
+			StorageKind::PERSISTENT,
+			veritas_primitives::oracle::DATA_NODE_ALLOW_PRIVATE_KEY,
+			&true.encode(),
+		);
+		assert_eq!(
+			offchain::fetch_value::<Test>(&crate::Feeds::<Test>::get(feed).expect("created")),
+			Ok(700)
+		);
+	});
+}

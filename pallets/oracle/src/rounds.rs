@@ -114,6 +114,13 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
+		// A round nobody reported in (a source down, or gone, for everyone)
+		// says nothing of any one node: silence is struck only where others
+		// could report. Otherwise a feed whose source answers 404 would
+		// farm strikes off every data node.
+		if round.reports.is_empty() {
+			return;
+		}
 		// Nodes that registered after the round opened were not expected in
 		// it.
 		let mut silent = Vec::new();

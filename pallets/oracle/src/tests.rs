@@ -352,9 +352,11 @@ fn a_round_without_reports_keeps_the_old_value_which_ages() {
 		let reading = Latest::<Test>::get(feed).expect("the old value");
 		assert_eq!((reading.value, reading.round, reading.updated_at), (5, 0, 2));
 		assert_eq!(Rounds::<Test>::get(feed).expect("open").id, 2);
-		// Everyone was silent in round 1; the others in round 0 too.
-		assert_eq!(strikes(NODES[0]), 1);
-		assert!(NODES[1..].iter().all(|node| strikes(*node) == 2));
+		// Nobody reported in round 1: a source down for everyone strikes
+		// nobody. Round 0's silent nodes keep the strike they got there.
+		assert_eq!(strikes(NODES[0]), 0);
+		assert!(NODES[1..].iter().all(|node| strikes(*node) == 1));
+		assert!(!events().iter().any(|event| matches!(event, Event::RoundJudged { round: 1, .. })));
 	});
 }
 
@@ -456,7 +458,9 @@ fn nodes_registered_after_a_round_opened_are_not_silent_in_it() {
 		run_to(2 + HEARTBEAT);
 		assert_eq!(strikes(SPARE), 0);
 		assert_eq!(strikes(NODES[1]), 1);
-		// In the next round it is expected.
+		// In the next round it is expected (others report there, so its
+		// silence is its own).
+		report(NODES[0], feed, 1, 1);
 		run_to(2 + 2 * HEARTBEAT);
 		assert_eq!(strikes(SPARE), 1);
 	});
@@ -491,5 +495,25 @@ fn feeds_are_listed_and_viewed() {
 		assert_eq!((round.round, round.reports, round.closed_with), (0, 1, None));
 		assert_eq!(view.latest, None);
 		assert!(Oracle::feed_view(7).is_none());
+	});
+}
+
+/// The attack: a feed whose source answers 404 (created by anyone, for 10
+/// VRT) gave every data node a strike each round, and three strikes cost 1%
+/// of the stake, ejecting nodes at the minimum. Rounds nobody could report
+/// in now strike nobody, however many go by.
+#[test]
+fn a_source_nobody_can_read_does_not_farm_strikes() {
+	run_test(|| {
+		let feed = create_feed(1);
+		let stakes: Vec<_> = NODES.iter().map(|node| stake_held(*node)).collect();
+		for _ in 0..10 {
+			run_to(System::block_number() + HEARTBEAT);
+		}
+		assert!(Rounds::<Test>::get(feed).expect("open").id >= 9);
+		for (node, stake) in NODES.iter().zip(stakes) {
+			assert_eq!((strikes(*node), stake_held(*node)), (0, stake));
+			assert!(ActiveDataNodes::<Test>::get().contains(node));
+		}
 	});
 }
