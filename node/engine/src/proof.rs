@@ -108,16 +108,15 @@ impl ProofDocument {
 	}
 }
 
-/// Lowercase or uppercase hex to bytes.
+/// Lowercase or uppercase hex (with or without `0x`) to bytes. The text may
+/// come from a node nobody trusts: anything that is not hex is an error,
+/// never a panic.
 pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
-	let text = text.strip_prefix("0x").unwrap_or(text);
-	if !text.len().is_multiple_of(2) {
-		return Err("hex of odd length".into());
-	}
-	(0..text.len())
-		.step_by(2)
-		.map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|_| format!("not hex: {text}")))
-		.collect()
+	let digits = text.strip_prefix("0x").unwrap_or(text);
+	hex::decode(digits).map_err(|error| {
+		let shown: String = text.chars().take(80).collect();
+		format!("not hex ({error}): {shown}")
+	})
 }
 
 #[cfg(test)]
@@ -177,6 +176,17 @@ mod tests {
 		future.format_version = 2;
 		let error = ProofDocument::from_bytes(&future.to_bytes()).unwrap_err();
 		assert!(error.contains("version 2"), "{error}");
+	}
+
+	/// A hostile node's answer: multi-byte characters where hex digits
+	/// should be, at every offset, used to split a character and panic.
+	#[test]
+	fn hex_from_a_hostile_node_is_an_error_not_a_panic() {
+		for text in ["aéa", "0xaéa", "éé", "0x1€", "ab\u{10FFFF}c", "0x", "0"] {
+			let decoded = from_hex(text);
+			assert_eq!(decoded.is_ok(), text == "0x", "{text:?}: {decoded:?}");
+		}
+		assert!(from_hex(&"é".repeat(1_000)).is_err_and(|error| error.len() < 300));
 	}
 
 	#[test]
