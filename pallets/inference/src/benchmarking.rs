@@ -209,22 +209,27 @@ mod benchmarks {
 	}
 
 	/// `n`: requests expiring in one block, each refunded and its executor
-	/// slashed. Each has its own model, executor and requester, so that
-	/// nothing is cached between them: the worst case, linear in `n`.
+	/// slashed. Each has its own executor and requester, so that nothing is
+	/// cached between them: the worst case, linear in `n`. Every executor
+	/// stakes the minimum and serves the most models it may, so that the
+	/// slash takes it below the minimum and it unbonds and leaves every
+	/// model's list: the most an expiry can cost.
 	#[benchmark]
 	fn sweep(n: Linear<1, { T::MaxRequestsPerBlock::get() }>) {
+		let mut all_models = Vec::new();
 		let ids: Vec<RequestId> = (0..n)
 			.map(|index| {
-				let model = models::<T>(1)[0];
+				let served_models = models::<T>(T::MaxModelsPerExecutor::get());
 				let executor = funded::<T>("executor", index);
 				Pallet::<T>::register_executor(
 					RawOrigin::Signed(executor).into(),
-					stake::<T>(),
-					served::<T>(&[model]),
+					T::MinExecutorStake::get(),
+					served::<T>(&served_models),
 					1,
 				)
 				.expect("registers");
-				request::<T>(&funded::<T>("requester", index), model)
+				all_models.extend(served_models.iter().copied());
+				request::<T>(&funded::<T>("requester", index), served_models[0])
 			})
 			.collect();
 		let deadline =
@@ -236,7 +241,13 @@ mod benchmarks {
 			Pallet::<T>::sweep(deadline, Weight::MAX);
 		}
 		for id in ids {
-			assert_eq!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Expired));
+			let record = Requests::<T>::get(id).expect("kept");
+			assert_eq!(record.status, RequestStatus::Expired);
+			let executor = Executors::<T>::get(&record.executor).expect("kept");
+			assert!(matches!(executor.status, ExecutorStatus::Unbonding { .. }));
+		}
+		for model in all_models {
+			assert!(ModelExecutors::<T>::get(model).is_empty());
 		}
 	}
 
