@@ -44,9 +44,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn register_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `296`, estimated `3675` bytes.
-		// Minimum execution time: 53_861_000 picoseconds.
-		Weight::from_parts(52_522_865, 3675)
-			.saturating_add(Weight::from_parts(5_126_521, 0).saturating_mul(m as u64))
+		// Minimum execution time: 52_128_000 picoseconds.
+		Weight::from_parts(50_629_436, 3675)
+			.saturating_add(Weight::from_parts(5_046_054, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((2 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -67,9 +67,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn update_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `425`, estimated `3675` bytes.
-		// Minimum execution time: 62_673_000 picoseconds.
-		Weight::from_parts(54_965_770, 3675)
-			.saturating_add(Weight::from_parts(9_039_385, 0).saturating_mul(m as u64))
+		// Minimum execution time: 61_582_000 picoseconds.
+		Weight::from_parts(54_083_358, 3675)
+			.saturating_add(Weight::from_parts(8_884_384, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((3 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -84,9 +84,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn unregister_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `137`, estimated `3675` bytes.
-		// Minimum execution time: 13_290_000 picoseconds.
-		Weight::from_parts(10_317_454, 3675)
-			.saturating_add(Weight::from_parts(3_264_450, 0).saturating_mul(m as u64))
+		// Minimum execution time: 13_350_000 picoseconds.
+		Weight::from_parts(10_539_641, 3675)
+			.saturating_add(Weight::from_parts(3_247_685, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((1 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(1))
@@ -102,8 +102,8 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `392`, estimated `3675` bytes.
-		// Minimum execution time: 42_364_000 picoseconds.
-		Weight::from_parts(44_286_000, 3675)
+		// Minimum execution time: 40_640_000 picoseconds.
+		Weight::from_parts(43_474_000, 3675)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
@@ -135,9 +135,9 @@ mod measured {
 	/// Component `e` ranges over `[1, 64]`.
 	pub fn request_inference(db: RuntimeDbWeight, e: u32) -> Weight {
 		// Proof size: measured `803`, estimated `5531` bytes.
-		// Minimum execution time: 74_351_000 picoseconds.
-		Weight::from_parts(78_595_590, 5531)
-			.saturating_add(Weight::from_parts(3_309_593, 0).saturating_mul(e as u64))
+		// Minimum execution time: 71_377_000 picoseconds.
+		Weight::from_parts(75_971_364, 5531)
+			.saturating_add(Weight::from_parts(3_227_130, 0).saturating_mul(e as u64))
 			.saturating_add(db.reads(9))
 			.saturating_add(db.reads((1 as u64).saturating_mul(e as u64)))
 			.saturating_add(db.writes(9))
@@ -166,8 +166,8 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn cancel_request(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `5397`, estimated `24502` bytes.
-		// Minimum execution time: 170_564_000 picoseconds.
-		Weight::from_parts(176_634_000, 24502)
+		// Minimum execution time: 165_096_000 picoseconds.
+		Weight::from_parts(172_007_000, 24502)
 			.saturating_add(db.reads(11))
 			.saturating_add(db.writes(13))
 	}
@@ -183,9 +183,9 @@ mod measured {
 	/// Component `o` ranges over `[400, 16384]`.
 	pub fn submit_result(db: RuntimeDbWeight, o: u32) -> Weight {
 		// Proof size: measured `4503`, estimated `24502` bytes.
-		// Minimum execution time: 22_063_000 picoseconds.
-		Weight::from_parts(22_660_431, 24502)
-			.saturating_add(Weight::from_parts(1_597, 0).saturating_mul(o as u64))
+		// Minimum execution time: 21_823_000 picoseconds.
+		Weight::from_parts(22_483_326, 24502)
+			.saturating_add(Weight::from_parts(1_636, 0).saturating_mul(o as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(4))
 	}
@@ -200,8 +200,8 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn report_unrunnable(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `4503`, estimated `24502` bytes.
-		// Minimum execution time: 20_000_000 picoseconds.
-		Weight::from_parts(21_332_000, 24502)
+		// Minimum execution time: 19_520_000 picoseconds.
+		Weight::from_parts(21_121_000, 24502)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(4))
 	}
@@ -220,6 +220,8 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Executors` (r:128 w:128)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ModelExecutors` (r:2048 w:2048)
+	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::OpenRequests` (r:128 w:128)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PruningRange` (r:1 w:1)
@@ -230,15 +232,15 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 128]`.
 	pub fn sweep(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `374`, estimated `4503` bytes.
-		// Minimum execution time: 115_101_000 picoseconds.
-		Weight::from_parts(116_274_000, 4503)
-			.saturating_add(Weight::from_parts(102_088_140, 0).saturating_mul(n as u64))
+		// Proof size: measured `601`, estimated `4503` bytes.
+		// Minimum execution time: 164_696_000 picoseconds.
+		Weight::from_parts(166_849_000, 4503)
+			.saturating_add(Weight::from_parts(193_515_718, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(4))
-			.saturating_add(db.reads((8 as u64).saturating_mul(n as u64)))
+			.saturating_add(db.reads((24 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(4))
-			.saturating_add(db.writes((10 as u64).saturating_mul(n as u64)))
-			.saturating_add(Weight::from_parts(0, 23512).saturating_mul(n as u64))
+			.saturating_add(db.writes((26 as u64).saturating_mul(n as u64)))
+			.saturating_add(Weight::from_parts(0, 72656).saturating_mul(n as u64))
 	}
 
 	/// Storage: `Inference::PruningRange` (r:1 w:1)
@@ -250,9 +252,9 @@ mod measured {
 	/// Component `n` ranges over `[0, 64]`.
 	pub fn prune(db: RuntimeDbWeight, n: u32) -> Weight {
 		// Proof size: measured `4560`, estimated `1501` bytes.
-		// Minimum execution time: 1_973_000 picoseconds.
-		Weight::from_parts(2_073_000, 1501)
-			.saturating_add(Weight::from_parts(8_559_735, 0).saturating_mul(n as u64))
+		// Minimum execution time: 1_883_000 picoseconds.
+		Weight::from_parts(1_963_000, 1501)
+			.saturating_add(Weight::from_parts(8_885_093, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((2 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(1))
