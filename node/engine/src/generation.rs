@@ -61,12 +61,13 @@ impl TextGenerator {
 		.map_err(|_| EngineError::BadWeights("the GGUF header could not be read".into()))?
 		.map_err(|error| EngineError::BadWeights(format!("not a GGUF file: {error}")))?;
 		let config = LlamaConfig::from_gguf(&content)?;
-		let needed = llama::estimate(&content, &config, gguf.len() as u64)?.memory_bytes;
-		if needed > max_memory_bytes {
+		let estimate = llama::estimate(&content, &config, gguf.len() as u64)?;
+		if estimate.memory_bytes > max_memory_bytes {
+			let needed = estimate.memory_bytes;
 			return Err(EngineError::TooLarge { needed, capacity: max_memory_bytes });
 		}
 		let tokenizer = tokenizer_from_gguf(&content)?;
-		let model = QuantizedLlama::from_gguf(&content, &mut reader)?;
+		let model = QuantizedLlama::from_gguf(&content, &mut reader, config, estimate)?;
 		if tokenizer.get_vocab_size(true) > model.vocabulary_size() {
 			return Err(EngineError::BadConfig(format!(
 				"the vocabulary has {} tokens, the embeddings {}",

@@ -224,16 +224,17 @@ pub struct QuantizedLlama {
 
 impl QuantizedLlama {
 	/// Loads the tensors named by llama.cpp's conventions (`token_embd`,
-	/// `blk.N.attn_q`, …) from a GGUF file.
+	/// `blk.N.attn_q`, …) from a GGUF file whose header gave `config` and
+	/// `estimate` ([`LlamaConfig::from_gguf`], [`estimate`]): every size the
+	/// header declares has been checked by then.
 	pub fn from_gguf<R: Read + Seek>(
 		content: &gguf_file::Content,
 		reader: &mut R,
+		config: LlamaConfig,
+		estimate: LoadEstimate,
 	) -> Result<Self, EngineError> {
-		let config = LlamaConfig::from_gguf(content)?;
 		let device = Device::Cpu;
-		let file_bytes =
-			reader.seek(std::io::SeekFrom::End(0)).map_err(candle_core::Error::from)?;
-		let LoadEstimate { f32_bytes, .. } = estimate(content, &config, file_bytes)?;
+		let f32_bytes = estimate.f32_bytes;
 		let in_f32 = f32_bytes <= F32_WEIGHTS_LIMIT;
 		let mut memory_bytes = 0usize;
 		let mut tensor = |name: &str| -> Result<QTensor, EngineError> {

@@ -34,7 +34,7 @@ use frame_system::{
 use sp_runtime::SaturatedConversion;
 use veritas_primitives::{
 	host::{
-		veritas_engine, ExecutionJob, ExecutionReceipt, JobFailure, JobStatus, ModelSpec,
+		veritas_engine, ExecutionJob, ExecutionReceipt, JobFailure, JobKey, JobStatus, ModelSpec,
 		SubmitOutcome,
 	},
 	inference::OutputBytes,
@@ -97,7 +97,7 @@ fn handle_request<T: Config>(
 		return false;
 	}
 	match veritas_engine::execution_status(key) {
-		JobStatus::Unknown => hand_over(job),
+		JobStatus::Unknown => hand_over(key, job),
 		JobStatus::Queued | JobStatus::Running => return false,
 		JobStatus::Done(receipt) => submit::<T>(account, &record, request, receipt, now),
 		// A store that was down may be back: hand the job over again, a few
@@ -111,7 +111,7 @@ fn handle_request<T: Config>(
 			);
 			match attempts >= FETCH_ATTEMPTS {
 				true => report::<T>(account, &record, request, UnrunnableReason::Unavailable, now),
-				false => hand_over(job),
+				false => hand_over(key, job),
 			}
 		},
 		// Not the executor's doing (a file or input that does not match its
@@ -130,8 +130,7 @@ fn handle_request<T: Config>(
 	true
 }
 
-fn hand_over(job: ExecutionJob) {
-	let key = job.key();
+fn hand_over(key: JobKey, job: ExecutionJob) {
 	match veritas_engine::submit_execution(job) {
 		SubmitOutcome::Queued => {
 			log::info!(target: LOG_TARGET, "{key}: handed to the engine")

@@ -29,7 +29,7 @@ use frame_system::{
 	pallet_prelude::BlockNumberFor,
 };
 use veritas_primitives::{
-	host::{veritas_engine, CheckJob, JobFailure, JobStatus, ModelSpec, SubmitOutcome},
+	host::{veritas_engine, CheckJob, JobFailure, JobKey, JobStatus, ModelSpec, SubmitOutcome},
 	inference::{Attestation, RequestInspect, UnrunnableReason},
 	model::ModelInspect,
 	offchain::{WorkRecord, FETCH_ATTEMPTS},
@@ -70,7 +70,7 @@ fn check_seat<T: Config>(account: &Account<T>, request: RequestId, now: BlockNum
 	}
 	let reported = job.reported;
 	match veritas_engine::check_status(key) {
-		JobStatus::Unknown => hand_over(job),
+		JobStatus::Unknown => hand_over(key, job),
 		JobStatus::Queued | JobStatus::Running => {},
 		// The executor said nobody serves the files or the input; after as
 		// many tries as it made, this verifier agrees.
@@ -82,7 +82,7 @@ fn check_seat<T: Config>(account: &Account<T>, request: RequestId, now: BlockNum
 			log::warn!(target: LOG_TARGET, "{key}: nothing to fetch, as the executor reported");
 			attest::<T>(account, &record, request, Attestation::Match, reason.digest(), now)
 		},
-		JobStatus::Failed(JobFailure::Unavailable(_)) => hand_over(job),
+		JobStatus::Failed(JobFailure::Unavailable(_)) => hand_over(key, job),
 		JobStatus::Done(receipt) => {
 			attest::<T>(account, &record, request, receipt.attestation, receipt.output_digest, now)
 		},
@@ -129,8 +129,7 @@ fn attest<T: Config>(
 	});
 }
 
-fn hand_over(job: CheckJob) {
-	let key = job.key();
+fn hand_over(key: JobKey, job: CheckJob) {
 	match veritas_engine::submit_check(job) {
 		SubmitOutcome::Queued => {
 			log::info!(target: LOG_TARGET, "{key}: check handed to the engine")

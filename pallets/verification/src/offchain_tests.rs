@@ -40,17 +40,7 @@ fn with_worker(test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Ca
 				.expect("registers");
 		}
 		let output = InferenceOutput::Regression(F32Bits::from(0.5)).encode();
-		TestInference::insert_request(
-			1,
-			RequestToCheck {
-				model: 0,
-				input: RequestInput::Inline(b"in".to_vec().try_into().expect("fits")),
-				params: InferenceParams::default(),
-				task: TaskKind::TabularRegression { inputs: 1 },
-				output,
-				reported: None,
-			},
-		);
+		TestInference::insert_request(1, request_to_check(output, None));
 		submit(1, EXECUTOR, quorum(2, 3));
 		run_to(2);
 		let attestations = || {
@@ -64,6 +54,19 @@ fn with_worker(test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Ca
 		};
 		test(&engine, &attestations);
 	});
+}
+
+/// Request 1 as the verifier's worker reads it: one number in, with the
+/// executor's `output`, or its report that it could not run it.
+fn request_to_check(output: Vec<u8>, reported: Option<UnrunnableReason>) -> RequestToCheck {
+	RequestToCheck {
+		model: 0,
+		input: RequestInput::Inline(b"in".to_vec().try_into().expect("fits")),
+		params: InferenceParams::default(),
+		task: TaskKind::TabularRegression { inputs: 1 },
+		output,
+		reported,
+	}
 }
 
 fn run_worker_at(block: u64) {
@@ -189,14 +192,8 @@ fn a_finding_on_one_fork_is_never_attested_on_another() {
 		);
 
 		// Fork B: the same request id, another output to check.
-		let on_fork_b = RequestToCheck {
-			model: 0,
-			input: RequestInput::Inline(b"in".to_vec().try_into().expect("fits")),
-			params: InferenceParams::default(),
-			task: TaskKind::TabularRegression { inputs: 1 },
-			output: InferenceOutput::Regression(F32Bits::from(0.9)).encode(),
-			reported: None,
-		};
+		let on_fork_b =
+			request_to_check(InferenceOutput::Regression(F32Bits::from(0.9)).encode(), None);
 		TestInference::insert_request(1, on_fork_b.clone());
 		run_worker_at(3);
 		assert!(attestations().is_empty(), "fork A's finding attested on fork B");
@@ -227,17 +224,7 @@ fn a_finding_on_one_fork_is_never_attested_on_another() {
 
 /// Request 1, reported unrunnable by its executor for `reason`.
 fn reported(reason: UnrunnableReason) {
-	TestInference::insert_request(
-		1,
-		RequestToCheck {
-			model: 0,
-			input: RequestInput::Inline(b"in".to_vec().try_into().expect("fits")),
-			params: InferenceParams::default(),
-			task: TaskKind::TabularRegression { inputs: 1 },
-			output: vec![],
-			reported: Some(reason),
-		},
-	);
+	TestInference::insert_request(1, request_to_check(vec![], Some(reason)));
 }
 
 /// A verifier checks an executor's report that it could not run a request
