@@ -3,13 +3,17 @@
 //! and shown to fail. Every test ends by checking the invariants and that
 //! no funds were created or destroyed.
 
-use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, Hooks},
+	weights::Weight,
+};
 use veritas_primitives::{
 	inference::{Attestation, UnrunnableReason, Verdict},
 	settlement::RequestId,
 };
 
-use crate::{mock::*, ActiveVerifiers, Due, Error, Event, Seats, Stage, Verifications};
+use crate::{mock::*, ActiveVerifiers, Due, Error, Event, Seats, Stage, Verifications, WeightInfo};
 
 const UNRUNNABLE: Attestation = Attestation::Unrunnable(UnrunnableReason::BadInput);
 
@@ -341,6 +345,74 @@ fn the_eligible_list_carries_stakes_that_slashes_lower() {
 				.map(|(_, stake)| stake);
 			assert_eq!(listed, Some(MIN_STAKE * 10 - MIN_STAKE / 10));
 		}
+	});
+}
+
+// --- 7. Hooks that charge less than they cost --------------------------------
+
+/// What `on_initialize` charges a block whose hook ends `stages`.
+fn charged_for(stages: &[Stage]) -> Weight {
+	stages.iter().fold(<() as WeightInfo>::on_initialize(0), |total, stage| {
+		total.saturating_add(Verification::weight_to_advance(*stage))
+	})
+}
+
+/// The attack: fill a block's due list with rounds nobody attests in. The
+/// hook used to be charged for drawing committees only, while it slashed and
+/// unbonded every absent member. Each due verification is now charged the
+/// benchmarked worst case of the stage it ends: a round's end pays for its
+/// slashes and for the verdict it may reach.
+#[test]
+fn a_block_of_no_shows_is_charged_for_its_slashes() {
+	run_test(|| {
+		let absent = drawn_quorum(3, 3);
+		let due = Verifications::<Test>::get(1).expect("verifying").due;
+		System::set_block_number(due);
+		let charged = Verification::on_initialize(due);
+		for member in absent {
+			assert_eq!(stake(member), MIN_STAKE * 10 - MIN_STAKE / 10, "slashed as a no-show");
+		}
+		assert_eq!(charged, charged_for(&[Stage::Quorum { k: 3 }]));
+		let each = |weight: fn(u32) -> Weight| weight(1).saturating_sub(weight(0));
+		let slashing_round = each(<() as WeightInfo>::on_initialize_round_ends);
+		assert!(charged.all_gte(slashing_round), "the slashes are paid for");
+		assert!(
+			charged.any_gt(<() as WeightInfo>::on_initialize(1)),
+			"more than drawing a committee, which is all it was charged before"
+		);
+	});
+}
+
+/// Each stage is charged what its own benchmark measured, and a block with
+/// nothing due pays only for reading its empty list.
+#[test]
+fn every_stage_a_block_ends_is_charged_by_its_benchmark() {
+	run_test(|| {
+		let each = |weight: fn(u32) -> Weight| weight(1).saturating_sub(weight(0));
+		let draw = each(<() as WeightInfo>::on_initialize);
+		let settling = each(<() as WeightInfo>::on_initialize_verdicts);
+		let no_shows = each(<() as WeightInfo>::on_initialize_round_ends);
+		assert_eq!(Verification::weight_to_advance(Stage::Selecting), draw.max(settling));
+		assert_eq!(Verification::weight_to_advance(Stage::Window), settling);
+		assert_eq!(Verification::weight_to_advance(Stage::Dispute), no_shows + settling);
+		for stage in [Stage::Selecting, Stage::Window, Stage::Challenge, Stage::SelectingDispute] {
+			assert!(Verification::most_to_advance().all_gte(Verification::weight_to_advance(stage)));
+		}
+		// A window that ends, and a draw, in one block.
+		submit(1, EXECUTOR, optimistic(1, 50));
+		submit(2, EXECUTOR, quorum(2, 3));
+		System::set_block_number(2);
+		assert_eq!(
+			Verification::on_initialize(2),
+			charged_for(&[Stage::Selecting, Stage::Selecting])
+		);
+		let window_ends = Verifications::<Test>::get(1).expect("in its window").due;
+		System::set_block_number(window_ends);
+		assert_eq!(Verification::on_initialize(window_ends), charged_for(&[Stage::Window]));
+		assert_eq!(verdict(1), Some(Verdict::Accepted { verifiers: vec![] }));
+		let quiet = window_ends + 1;
+		System::set_block_number(quiet);
+		assert_eq!(Verification::on_initialize(quiet), <() as WeightInfo>::on_initialize(0));
 	});
 }
 

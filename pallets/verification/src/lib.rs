@@ -427,13 +427,23 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Advances every verification due now. What each costs depends on
+		/// the stage it ends, so each is charged the benchmarked worst case
+		/// of that stage ([`Pallet::weight_to_advance`]), after the fact:
+		/// `MaxDuePerBlock` bounds the total, and the runtime checks that
+		/// the bound fits in a block.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let due = Due::<T>::take(now);
-			let count = due.len() as u32;
+			let mut weight = T::WeightInfo::on_initialize(0);
 			for request in due {
-				Self::on_due(request, now);
+				let advanced = Self::on_due(request, now);
+				weight.saturating_accrue(match advanced {
+					Some(stage) => Self::weight_to_advance(stage),
+					// Gone, or left over from a stage that ended early.
+					None => T::DbWeight::get().reads(1),
+				});
 			}
-			T::WeightInfo::on_initialize(count)
+			weight
 		}
 
 		fn offchain_worker(now: BlockNumberFor<T>) {
@@ -563,7 +573,7 @@ pub mod pallet {
 		/// agrees with the member's own (whose digest it gives), under the
 		/// model's comparison rule. May settle the request.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::attest())]
+		#[pallet::weight(T::WeightInfo::attest().max(T::WeightInfo::attest_deciding_dispute()))]
 		pub fn attest(
 			origin: OriginFor<T>,
 			request: RequestId,
@@ -599,15 +609,17 @@ pub mod pallet {
 		/// passed, as `on_initialize` would have. Anyone may call it: a
 		/// verification never waits on one block's hook.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::advance())]
-		pub fn advance(origin: OriginFor<T>, request: RequestId) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::advance().saturating_add(Pallet::<T>::most_to_advance()))]
+		pub fn advance(origin: OriginFor<T>, request: RequestId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			let mut record = Verifications::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(record.due <= now, Error::<T>::NotDue);
+			let stage = record.stage;
 			Self::unschedule(request, record.due);
 			record.due = now;
-			Self::advance_stage(request, record, now)
+			Self::advance_stage(request, record, now)?;
+			Ok(Some(T::WeightInfo::advance().saturating_add(Self::weight_to_advance(stage))).into())
 		}
 	}
 }

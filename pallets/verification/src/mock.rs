@@ -151,6 +151,14 @@ impl ModelInspect<AccountId, Balance, BlockNumber> for TestModels {
 	fn latest_active(_: ModelLineId) -> Option<ModelId> {
 		Some(0)
 	}
+
+	fn terms(_: ModelId) -> veritas_primitives::model::TermsRevision {
+		0
+	}
+
+	fn terms_before_this_block(_: ModelId) -> veritas_primitives::model::TermsRevision {
+		0
+	}
 }
 
 veritas_primitives::impl_mock_signing!(Test, RuntimeCall, AccountId, TestVerifierAuthority);

@@ -32,7 +32,7 @@ use veritas_primitives::{
 
 use crate::{
 	committee, ActiveVerifiers, Config, Due, Error, Event, Pallet, Seats, SlashReason, Stage,
-	VerificationOf, Verifications, VerifierStatus, Verifiers,
+	VerificationOf, Verifications, VerifierStatus, Verifiers, WeightInfo,
 };
 
 const LOG_TARGET: &str = "runtime::verification";
@@ -98,15 +98,16 @@ impl<T: Config> Pallet<T> {
 	/// storage layer: one that fails changes nothing, and is put on a later
 	/// block's list to be tried again (anyone may also push it on with
 	/// `advance`), so that no verification is ever left without a due block.
-	pub(crate) fn on_due(request: RequestId, now: BlockNumberFor<T>) {
-		let outcome = with_storage_layer(|| {
-			let Some(record) = Verifications::<T>::get(request) else { return Ok(()) };
-			// Left over from a stage that ended early.
-			if record.due != now {
-				return Ok(());
-			}
-			Self::advance_stage(request, record, now)
-		});
+	///
+	/// Returns the stage it tried to end, if any: what the block is charged.
+	pub(crate) fn on_due(request: RequestId, now: BlockNumberFor<T>) -> Option<Stage> {
+		let record = Verifications::<T>::get(request)?;
+		// Left over from a stage that ended early.
+		if record.due != now {
+			return None;
+		}
+		let stage = record.stage;
+		let outcome = with_storage_layer(|| Self::advance_stage(request, record, now));
 		if let Err(error) = outcome {
 			log::error!(target: LOG_TARGET, "request {request}: could not advance: {error:?}");
 			let retry = Self::schedule_next_block(request, now);
@@ -116,6 +117,36 @@ impl<T: Config> Pallet<T> {
 			}
 			Self::deposit_event(Event::AdvanceDeferred { request, error });
 		}
+		Some(stage)
+	}
+
+	/// The most that ending a verification's `stage` can cost, by the
+	/// benchmarks of its dearest paths: drawing the largest committee from a
+	/// full list, a round of the largest committee in which nobody attested
+	/// (each member slashed and unbonded), and a verdict that pays the
+	/// largest committee. A round's end may slash and then decide, so it
+	/// pays for both.
+	pub fn weight_to_advance(stage: Stage) -> Weight {
+		let each = |weight: fn(u32) -> Weight| weight(1).saturating_sub(weight(0));
+		let verdict = each(T::WeightInfo::on_initialize_verdicts);
+		match stage {
+			Stage::Window => verdict,
+			Stage::Quorum { .. } | Stage::Challenge | Stage::Dispute => {
+				each(T::WeightInfo::on_initialize_round_ends).saturating_add(verdict)
+			},
+			// A draw, or a verdict when nobody is left to draw.
+			Stage::Selecting | Stage::SelectingChallenge | Stage::SelectingDispute => {
+				each(T::WeightInfo::on_initialize).max(verdict)
+			},
+		}
+	}
+
+	/// The most [`Self::weight_to_advance`] charges, whatever the stage.
+	pub fn most_to_advance() -> Weight {
+		[Stage::Selecting, Stage::Window, Stage::Dispute]
+			.into_iter()
+			.map(Self::weight_to_advance)
+			.fold(Weight::zero(), |most, weight| most.max(weight))
 	}
 
 	/// Ends the stage `record` is in, at `now`, its due block or later.
