@@ -113,11 +113,14 @@ python3 -m http.server "$source_port" --bind 127.0.0.1 --directory "$workdir/sou
 source_pid=$!
 for suri in //Alice //Bob; do
 	veritas --suri "$suri" data-node register --stake 100 >/dev/null
-	echo "    $suri reports, as a data node"
+	echo "    $suri registers as a data node"
 done
 feed=$(veritas --suri //Alice feed create --name "applicant a-17 debt-to-income" \
 	--source "http://127.0.0.1:$source_port/applicants/a-17" --path '$.applicant.debt_to_income' \
 	--decimals 4 --heartbeat 10 --min-reporters 2)
+for suri in //Alice //Bob; do
+	veritas --suri "$suri" data-node serve "$feed" >/dev/null
+done
 for _ in $(seq 1 60); do
 	veritas feed list | grep -q 0.4125 && break
 	sleep 1

@@ -54,11 +54,19 @@ pub struct CreateFeedArgs {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum DataNodeCommand {
-	/// Register the signing account as a data node.
+	/// Register the signing account as a data node. It serves no feed
+	/// until it chooses some with `serve`.
 	Register {
 		/// The stake, in VRT.
 		#[arg(long, default_value = "100")]
 		stake: String,
+	},
+	/// Choose the feeds the signing data node serves: it reports in their
+	/// rounds, and answers for silence in them only. Replaces the list it
+	/// had; none leaves them all.
+	Serve {
+		/// Feed ids.
+		feeds: Vec<u32>,
 	},
 	/// Stop reporting; the stake unbonds.
 	Unregister,
@@ -139,6 +147,12 @@ pub async fn data_node(
 		DataNodeCommand::Register { stake } => (
 			pallet_oracle::Call::register_data_node { stake: parse::amount(&stake)? },
 			"registered as a data node",
+		),
+		DataNodeCommand::Serve { feeds } => (
+			pallet_oracle::Call::serve_feeds {
+				feeds: feeds.try_into().map_err(|_| "more feeds than exist".to_string())?,
+			},
+			"serving the feeds listed, and no other",
 		),
 		DataNodeCommand::Unregister => {
 			(pallet_oracle::Call::unregister_data_node {}, "unbonding: no more reports")

@@ -76,6 +76,12 @@ async fn a_request_scores_with_a_feed_reported_by_data_nodes() {
 		min_reporters: 2,
 	});
 	node.sign_and_submit(create, alice).await.expect("feed created");
+	// Each chooses to serve it.
+	for node_account in [alice, bob] {
+		let feeds = vec![0].try_into().expect("one feed");
+		let call = RuntimeCall::Oracle(pallet_oracle::Call::serve_feeds { feeds });
+		node.sign_and_submit(call, node_account).await.expect("serving the feed");
+	}
 
 	// Both report; the round closes at two reports with their median.
 	node.wait_for("a round to close", Duration::from_secs(60), || async {

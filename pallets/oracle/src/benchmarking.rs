@@ -65,6 +65,24 @@ fn create<T: Config>(creator: &T::AccountId) -> FeedId {
 	feed
 }
 
+/// Has every one of `nodes` serve every feed in `feeds`.
+fn serving<T: Config>(nodes: &[T::AccountId], feeds: &[FeedId]) {
+	let feeds: BoundedVec<FeedId, T::MaxFeeds> = BoundedVec::truncate_from(feeds.to_vec());
+	for node in nodes {
+		Pallet::<T>::serve_feeds(RawOrigin::Signed(node.clone()).into(), feeds.clone())
+			.expect("serves");
+	}
+}
+
+/// The most feeds there may be, each served by the most data nodes.
+fn every_feed_served_by_all<T: Config>() -> (Vec<T::AccountId>, Vec<FeedId>) {
+	let creator = funded::<T>("creator", 0);
+	let nodes = data_nodes::<T>(T::MaxDataNodes::get());
+	let feeds: Vec<FeedId> = (0..T::MaxFeeds::get()).map(|_| create::<T>(&creator)).collect();
+	serving::<T>(&nodes, &feeds);
+	(nodes, feeds)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -79,13 +97,16 @@ mod benchmarks {
 		assert_eq!(FeedCount::<T>::get(), 1);
 	}
 
+	/// The retired feed is served by the most data nodes, each of which
+	/// serves every feed: every one of them leaves it.
 	#[benchmark]
 	fn retire_feed() {
+		let (_, feeds) = every_feed_served_by_all::<T>();
 		let creator = funded::<T>("creator", 0);
-		let feed = create::<T>(&creator);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(creator), feed);
-		assert_eq!(FeedCount::<T>::get(), 0);
+		_(RawOrigin::Signed(creator), feeds[0]);
+		assert_eq!(FeedCount::<T>::get(), T::MaxFeeds::get() - 1);
+		assert!(FeedNodes::<T>::get(feeds[0]).is_empty());
 	}
 
 	#[benchmark]
@@ -97,9 +118,11 @@ mod benchmarks {
 		assert!(DataNodes::<T>::contains_key(&node));
 	}
 
+	/// The node serves every feed, each served by the most data nodes: it
+	/// leaves them all.
 	#[benchmark]
 	fn unregister_data_node() {
-		let nodes = data_nodes::<T>(T::MaxDataNodes::get());
+		let (nodes, _) = every_feed_served_by_all::<T>();
 		let node = nodes[0].clone();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(node.clone()));
@@ -116,6 +139,21 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(node.clone()));
 		assert!(!DataNodes::<T>::contains_key(&node));
+	}
+
+	/// `n`: feeds the node joins or leaves, each served by the most data
+	/// nodes.
+	#[benchmark]
+	fn serve_feeds(n: Linear<0, { T::MaxFeeds::get() }>) {
+		let (nodes, feeds) = every_feed_served_by_all::<T>();
+		let node = nodes[0].clone();
+		// It served none of the first `n` feeds, and joins them.
+		let others = BoundedVec::truncate_from(feeds[n as usize..].to_vec());
+		Pallet::<T>::serve_feeds(RawOrigin::Signed(node.clone()).into(), others).expect("leaves");
+		let all = BoundedVec::truncate_from(feeds.clone());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(node.clone()), all);
+		assert_eq!(ServedFeeds::<T>::get(&node).len(), feeds.len());
 	}
 
 	/// The `n`th report of a round: the last one closes it.
@@ -135,6 +173,7 @@ mod benchmarks {
 			n,
 		)
 		.expect("creates");
+		serving::<T>(&nodes, &[feed]);
 		for (index, node) in nodes.iter().take(n as usize - 1).enumerate() {
 			Pallet::<T>::report(RawOrigin::Signed(node.clone()).into(), feed, 0, index as i128)
 				.expect("reports");
@@ -153,6 +192,7 @@ mod benchmarks {
 		let creator = funded::<T>("creator", 0);
 		let nodes = data_nodes::<T>(T::MaxDataNodes::get());
 		let feeds: Vec<FeedId> = (0..n).map(|_| create::<T>(&creator)).collect();
+		serving::<T>(&nodes, &feeds);
 		for feed in &feeds {
 			for (index, node) in nodes.iter().enumerate() {
 				let value = if index == 0 { 1_000 } else { i128::MAX - index as i128 };

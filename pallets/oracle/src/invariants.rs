@@ -11,8 +11,8 @@ use veritas_primitives::{
 };
 
 use crate::{
-	ActiveDataNodes, BalanceOf, Config, DataNodes, FeedCount, Feeds, Latest, NextFeedId, Pallet,
-	RoundEnds, Rounds,
+	ActiveDataNodes, BalanceOf, Config, DataNodes, FeedCount, FeedNodes, Feeds, Latest, NextFeedId,
+	Pallet, RoundEnds, Rounds, ServedFeeds,
 };
 
 impl<T: Config> Pallet<T> {
@@ -24,6 +24,7 @@ impl<T: Config> Pallet<T> {
 	///   from different reporters;
 	/// - values exist only for feeds;
 	/// - the active list holds exactly the active data nodes, once each;
+	/// - only active nodes serve feeds, and the two serving indexes agree;
 	/// - settlement holds each data node's recorded stake, and each
 	///   creator's deposits.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
@@ -84,6 +85,29 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(active_nodes == active.len(), "a listed data node that is not active");
+
+		for (who, served) in ServedFeeds::<T>::iter() {
+			ensure!(active.contains(&who), "a feed served by a node that is not active");
+			for feed in served.iter() {
+				ensure!(
+					FeedNodes::<T>::get(feed).iter().any(|(node, _)| *node == who),
+					"a served feed that does not list its node"
+				);
+			}
+		}
+		for (feed, nodes) in FeedNodes::<T>::iter() {
+			ensure!(Feeds::<T>::contains_key(feed), "servers of a feed that does not exist");
+			for (index, (who, _)) in nodes.iter().enumerate() {
+				ensure!(
+					!nodes[..index].iter().any(|(other, _)| other == who),
+					"a node listed twice by a feed"
+				);
+				ensure!(
+					ServedFeeds::<T>::get(who).contains(&feed),
+					"a feed lists a node that does not serve it"
+				);
+			}
+		}
 		Ok(())
 	}
 }

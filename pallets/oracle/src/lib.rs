@@ -20,15 +20,17 @@
 //! ## Data nodes
 //!
 //! A data node registers with a stake ([`Pallet::register_data_node`]), held
-//! through [`Config::Settlement`]. Its node fetches every feed's source and
-//! reports with the same account's key (type `vrdn`). It leaves with
+//! through [`Config::Settlement`], and chooses the feeds it serves
+//! ([`Pallet::serve_feeds`]): a feed is anyone's to create, so no data node
+//! is answerable for a source it did not choose. Its node fetches those
+//! feeds' sources and reports with the same account's key (type `vrdn`). It leaves with
 //! [`Pallet::unregister_data_node`] and gets its stake back with
 //! [`Pallet::withdraw_stake`] after [`Config::UnbondingPeriod`], which is
 //! longer than any round, so that its last reports are judged first.
 //!
 //! ## Rounds
 //!
-//! Each feed has one open round at a time. Every active data node
+//! Each feed has one open round at a time. Every data node serving the feed
 //! [`Pallet::report`]s once per round. A report that lands is free: the
 //! data node pays fees only for refused ones.
 //! - As soon as `min_reporters` have reported, the round **closes**: the
@@ -39,8 +41,10 @@
 //!   how many reporters it rests on); with no reports the feed keeps its old
 //!   value, which ages. Then every report, early or late, is judged against
 //!   the round's value: within [`Config::OutlierBand`] a node gains a point
-//!   of reputation, outside it loses one and earns a strike. Active nodes
-//!   that did not report earn a strike too. [`Config::StrikeLimit`] strikes
+//!   of reputation, outside it loses one and earns a strike. Nodes that
+//!   served the feed since before the round opened and did not report earn
+//!   a strike too, unless nobody reported (a source down for everyone says
+//!   nothing of any one node). [`Config::StrikeLimit`] strikes
 //!   in a row cost [`Config::StrikeSlash`] of the stake; a good report
 //!   clears them. Then the next round opens.
 //!
@@ -77,12 +81,14 @@ pub mod aggregation;
 mod benchmarking;
 #[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
 #[cfg(test)]
 mod offchain_tests;
 mod rounds;
+mod serving;
 pub mod source;
 #[cfg(test)]
 mod tests;
@@ -146,7 +152,7 @@ pub mod pallet {
 
 	/// The layout of this pallet's storage; a change to a stored record
 	/// bumps it and comes with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -250,6 +256,24 @@ pub mod pallet {
 	pub type ActiveDataNodes<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxDataNodes>, ValueQuery>;
 
+	/// The data nodes serving each feed, each with the block it joined: they
+	/// alone report in its rounds, and are struck for staying silent in a
+	/// round that opened after they joined.
+	#[pallet::storage]
+	pub type FeedNodes<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		FeedId,
+		BoundedVec<(T::AccountId, BlockNumberFor<T>), T::MaxDataNodes>,
+		ValueQuery,
+	>;
+
+	/// The feeds each active data node serves, as it chose them
+	/// ([`Pallet::serve_feeds`]).
+	#[pallet::storage]
+	pub type ServedFeeds<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BoundedVec<FeedId, T::MaxFeeds>, ValueQuery>;
+
 	/// The feeds whose round ends in a given block.
 	#[pallet::storage]
 	pub type RoundEnds<T: Config> =
@@ -271,6 +295,11 @@ pub mod pallet {
 		DataNodeRegistered {
 			data_node: T::AccountId,
 			stake: BalanceOf<T>,
+		},
+		/// The data node now serves these feeds, and only these.
+		FeedsServed {
+			data_node: T::AccountId,
+			feeds: alloc::vec::Vec<FeedId>,
 		},
 		DataNodeUnbonding {
 			data_node: T::AccountId,
@@ -359,6 +388,10 @@ pub mod pallet {
 		TooManyReports,
 		/// No more feed ids.
 		IdsExhausted,
+		/// The data node does not serve this feed.
+		NotServingFeed,
+		/// A feed is listed twice.
+		DuplicateFeed,
 	}
 
 	#[pallet::hooks]
@@ -481,6 +514,7 @@ pub mod pallet {
 					}
 				});
 			}
+			Self::drop_servers(feed);
 			Latest::<T>::remove(feed);
 			Feeds::<T>::remove(feed);
 			FeedCount::<T>::mutate(|count| *count = count.saturating_sub(1));
@@ -492,8 +526,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Registers the caller as a data node with `stake` held. It is
-		/// expected to report in every round that opens from the next block.
+		/// Registers the caller as a data node with `stake` held. It serves
+		/// no feed until it chooses some with [`Pallet::serve_feeds`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::register_data_node())]
 		pub fn register_data_node(origin: OriginFor<T>, stake: BalanceOf<T>) -> DispatchResult {
@@ -561,6 +595,7 @@ pub mod pallet {
 			let record = Feeds::<T>::get(feed).ok_or(Error::<T>::UnknownFeed)?;
 			let mut open = Rounds::<T>::get(feed).ok_or(Error::<T>::UnknownFeed)?;
 			ensure!(open.id == round, Error::<T>::WrongRound);
+			ensure!(Self::serves(&who, feed), Error::<T>::NotServingFeed);
 			ensure!(
 				!open.reports.iter().any(|report| report.reporter == who),
 				Error::<T>::AlreadyReported
@@ -579,6 +614,27 @@ pub mod pallet {
 				pays_fee: Pays::No,
 			})
 		}
+
+		/// Sets the feeds the calling data node serves: it reports in their
+		/// rounds, and is judged for silence in those that open after it
+		/// joined. Feeds it served before and does not list are left at once.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::serve_feeds(T::MaxFeeds::get()))]
+		pub fn serve_feeds(
+			origin: OriginFor<T>,
+			feeds: BoundedVec<FeedId, T::MaxFeeds>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let node = DataNodes::<T>::get(&who).ok_or(Error::<T>::NotDataNode)?;
+			ensure!(node.status == DataNodeStatus::Active, Error::<T>::DataNodeUnbonding);
+			for (index, feed) in feeds.iter().enumerate() {
+				ensure!(!feeds[..index].contains(feed), Error::<T>::DuplicateFeed);
+				ensure!(Feeds::<T>::contains_key(feed), Error::<T>::UnknownFeed);
+			}
+			let changes = Self::set_served(&who, feeds.clone())?;
+			Self::deposit_event(Event::FeedsServed { data_node: who, feeds: feeds.into_inner() });
+			Ok(Some(T::WeightInfo::serve_feeds(changes)).into())
+		}
 	}
 }
 
@@ -590,6 +646,8 @@ impl<T: Config> Pallet<T> {
 		let until =
 			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		ActiveDataNodes::<T>::mutate(|active| active.retain(|other| other != who));
+		// A node that reports no more serves nothing.
+		Self::set_served(who, Default::default())?;
 		node.status = DataNodeStatus::Unbonding { until };
 		DataNodes::<T>::insert(who, node);
 		Ok(until)

@@ -7,7 +7,7 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use sp_runtime::{BuildStorage, Perbill, Permill};
-use veritas_primitives::oracle::{FeedId, FeedName, JsonPath, SourceUrl};
+use veritas_primitives::oracle::{DataNodeStatus, FeedId, FeedName, JsonPath, SourceUrl};
 
 use crate as pallet_oracle;
 
@@ -115,13 +115,28 @@ pub fn path(text: &str) -> JsonPath {
 pub const PRICE_URL: &str = "https://prices.example/btc-usd";
 
 /// `CREATOR` creates a 2-decimal feed of [`PRICE_URL`] with a
-/// [`HEARTBEAT`] and `min_reporters`, and the new feed's id is returned.
+/// [`HEARTBEAT`] and `min_reporters`, every active node in [`NODES`] joins
+/// it, and the new feed's id is returned.
 pub fn create_feed(min_reporters: u32) -> FeedId {
+	let id = unserved_feed(CREATOR, PRICE_URL, min_reporters);
+	for node in NODES {
+		let active = |record: crate::DataNodeOf<Test>| record.status == DataNodeStatus::Active;
+		if crate::DataNodes::<Test>::get(node).is_some_and(active) {
+			join(node, id);
+		}
+	}
+	id
+}
+
+/// `creator` creates a 2-decimal feed of `source` (path `$.data.price`)
+/// with a [`HEARTBEAT`] and `min_reporters`, which no node serves yet; the
+/// new feed's id is returned.
+pub fn unserved_feed(creator: AccountId, source: &str, min_reporters: u32) -> FeedId {
 	let id = crate::NextFeedId::<Test>::get();
 	Oracle::create_feed(
-		RuntimeOrigin::signed(CREATOR),
+		RuntimeOrigin::signed(creator),
 		name("BTC/USD"),
-		url(PRICE_URL),
+		url(source),
 		path("$.data.price"),
 		2,
 		HEARTBEAT,
@@ -129,6 +144,13 @@ pub fn create_feed(min_reporters: u32) -> FeedId {
 	)
 	.expect("the feed is created");
 	id
+}
+
+/// `node` serves `feed` as well as what it served.
+pub fn join(node: AccountId, feed: FeedId) {
+	let mut served = crate::ServedFeeds::<Test>::get(node);
+	served.try_push(feed).expect("room for the feed");
+	Oracle::serve_feeds(RuntimeOrigin::signed(node), served).expect("serves");
 }
 
 /// Moves to block `n`, running `on_initialize` of every block on the way.

@@ -3,10 +3,12 @@
 //! It runs only on nodes started with `--data-node` (which sets
 //! [`ENABLED_KEY`] in the node's persistent off-chain storage), and only for
 //! the `vrdn` keys in the node's keystore whose accounts are active data
-//! nodes. Each block, for every feed whose open round still lacks a report
-//! from one of those keys, it:
-//! 1. fetches the feed's `source_url` with an HTTP GET, within
-//!    [`FETCH_DEADLINE_MS`] and at most [`MAX_ANSWER_BYTES`];
+//! nodes. Each block, for every feed one of those keys serves whose open
+//! round still lacks its report, it:
+//! 1. fetches the feed's `source_url` with an HTTP GET, at most
+//!    [`MAX_ANSWER_BYTES`]; all the block's fetches run at once, under one
+//!    deadline of [`FETCH_DEADLINE_MS`], so that slow sources cost the worker
+//!    that long in all, not that long each;
 //! 2. reads the number at the feed's JSON path, scaled to its decimals
 //!    ([`crate::source`]);
 //! 3. signs and submits [`Call::report`] for each of those keys.
@@ -16,7 +18,7 @@
 //! and nothing is reported; the worker tries again on the next block. A
 //! per-round record in off-chain storage keeps a key from reporting twice.
 
-use alloc::{string::String, vec::Vec};
+use alloc::{collections::btree_set::BTreeSet, string::String, vec::Vec};
 use codec::Encode;
 use frame_system::{
 	offchain::{Account, SendSignedTransaction, Signer},
@@ -28,7 +30,7 @@ use veritas_primitives::{
 	oracle::{FeedId, FeedValue},
 };
 
-use crate::{address, source, Call, Config, DataNodes, FeedOf, Feeds, Rounds};
+use crate::{address, source, Call, Config, DataNodes, FeedOf, Feeds, Pallet, Rounds, ServedFeeds};
 
 const LOG_TARGET: &str = "runtime::oracle::data-node";
 
@@ -36,7 +38,7 @@ const LOG_TARGET: &str = "runtime::oracle::data-node";
 /// runs with `--data-node`.
 pub const ENABLED_KEY: &[u8] = veritas_primitives::oracle::DATA_NODE_ENABLED_KEY;
 
-/// How long a fetch may take, answer included.
+/// How long a block's fetches may take, all together, answers included.
 pub const FETCH_DEADLINE_MS: u64 = 5_000;
 
 /// The largest answer read.
@@ -111,31 +113,37 @@ pub fn run_data_node<T: Config>(now: BlockNumberFor<T>) {
 	if accounts.is_empty() {
 		return;
 	}
-	for (feed, record) in Feeds::<T>::iter() {
-		let Some(round) = Rounds::<T>::get(feed) else { continue };
+	let served: BTreeSet<FeedId> =
+		accounts.iter().flat_map(|account| ServedFeeds::<T>::get(&account.id)).collect();
+	let mut jobs = Vec::new();
+	for feed in served {
+		let (Some(record), Some(round)) = (Feeds::<T>::get(feed), Rounds::<T>::get(feed)) else {
+			continue;
+		};
 		let due: Vec<(&Account<T>, WorkRecord)> = accounts
 			.iter()
+			.filter(|account| Pallet::<T>::serves(&account.id, feed))
 			.filter(|account| !round.reports.iter().any(|report| report.reporter == account.id))
 			.map(|account| (account, work_record::<T>(account, feed, round.id)))
 			.filter(|(_, work)| !work.is_handled(now, RESUBMIT_AFTER.into()))
 			.collect();
-		if due.is_empty() {
-			continue;
+		if !due.is_empty() {
+			jobs.push((feed, record, round.id, due));
 		}
-		let value = match fetch_value::<T>(&record) {
-			Ok(value) => value,
-			Err(error) => {
-				log::error!(
-					target: LOG_TARGET,
-					"feed {feed} round {}: no report: {}",
-					round.id,
-					error.describe()
-				);
-				continue;
+	}
+	let values = fetch_values::<T>(jobs.iter().map(|(_, record, _, _)| record));
+	for ((feed, _, round, due), value) in jobs.into_iter().zip(values) {
+		match value {
+			Ok(value) => {
+				for (account, work) in due {
+					report::<T>(account, work, feed, round, value, now);
+				}
 			},
-		};
-		for (account, work) in due {
-			report::<T>(account, work, feed, round.id, value, now);
+			Err(error) => log::error!(
+				target: LOG_TARGET,
+				"feed {feed} round {round}: no report: {}",
+				error.describe()
+			),
 		}
 	}
 }
@@ -164,29 +172,62 @@ fn report<T: Config>(
 
 /// Fetches `feed`'s source and reads its value.
 pub fn fetch_value<T: Config>(feed: &FeedOf<T>) -> Result<FeedValue, FetchError> {
+	fetch_values::<T>(core::iter::once(feed)).pop().unwrap_or(Err(FetchError::Io))
+}
+
+/// Fetches every feed's source at once, under one deadline, and reads each
+/// value: one answer per feed, in order.
+pub fn fetch_values<'a, T: Config + 'a>(
+	feeds: impl Iterator<Item = &'a FeedOf<T>>,
+) -> Vec<Result<FeedValue, FetchError>> {
+	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(FETCH_DEADLINE_MS));
+	let feeds: Vec<&FeedOf<T>> = feeds.collect();
+	let mut pending = Vec::new();
+	let started: Vec<Result<(), FetchError>> = feeds
+		.iter()
+		.map(|feed| start::<T>(feed, deadline).map(|request| pending.push(request)))
+		.collect();
+	let mut answers = http::PendingRequest::try_wait_all(pending, deadline).into_iter();
+	feeds
+		.into_iter()
+		.zip(started)
+		.map(|(feed, started)| {
+			started?;
+			let answer = match answers.next() {
+				Some(Ok(Ok(response))) => read(response, deadline)?,
+				Some(Err(_)) | Some(Ok(Err(http::Error::DeadlineReached))) => {
+					return Err(FetchError::Timeout)
+				},
+				Some(Ok(Err(_))) | None => return Err(FetchError::Io),
+			};
+			let path = source::parse_path(&feed.json_path).map_err(FetchError::Source)?;
+			source::read_value(&answer, &path, feed.decimals).map_err(FetchError::Source)
+		})
+		.collect()
+}
+
+/// Sends the GET for `feed`'s source, if its address may be fetched.
+fn start<T: Config>(
+	feed: &FeedOf<T>,
+	deadline: sp_runtime::offchain::Timestamp,
+) -> Result<http::PendingRequest, FetchError> {
 	let url = core::str::from_utf8(&feed.source_url).map_err(|_| FetchError::BadUrl)?;
 	let host = address::host(url).ok_or(FetchError::BadUrl)?;
 	if address::is_private(host) && !allows_private_sources() {
 		return Err(FetchError::PrivateAddress);
 	}
-	let answer = fetch(url)?;
-	let path = source::parse_path(&feed.json_path).map_err(FetchError::Source)?;
-	source::read_value(&answer, &path, feed.decimals).map_err(FetchError::Source)
-}
-
-/// GETs `url` and returns its body, within the deadline and size limit.
-fn fetch(url: &str) -> Result<Vec<u8>, FetchError> {
-	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(FETCH_DEADLINE_MS));
-	let pending = http::Request::get(url)
+	http::Request::get(url)
 		.add_header("Accept", "application/json")
 		.deadline(deadline)
 		.send()
-		.map_err(|_| FetchError::Io)?;
-	let response = match pending.try_wait(deadline) {
-		Err(_) | Ok(Err(http::Error::DeadlineReached)) => return Err(FetchError::Timeout),
-		Ok(Err(_)) => return Err(FetchError::Io),
-		Ok(Ok(response)) => response,
-	};
+		.map_err(|_| FetchError::Io)
+}
+
+/// Reads an answer's body, within the deadline and size limit.
+fn read(
+	response: http::Response,
+	deadline: sp_runtime::offchain::Timestamp,
+) -> Result<Vec<u8>, FetchError> {
 	if response.code != 200 {
 		return Err(FetchError::Status(response.code));
 	}

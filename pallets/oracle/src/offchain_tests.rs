@@ -48,6 +48,8 @@ struct Network {
 	requests: Vec<SentRequest>,
 	/// Per open request: its URL and how much of its body was read.
 	open: BTreeMap<u16, (String, usize)>,
+	/// How many requests each wait waited for, together.
+	waits: Vec<usize>,
 }
 
 #[derive(Clone, Default)]
@@ -60,6 +62,10 @@ impl ScriptedHttp {
 
 	fn requests(&self) -> Vec<SentRequest> {
 		self.0.lock().expect("not poisoned").requests.clone()
+	}
+
+	fn waits(&self) -> Vec<usize> {
+		self.0.lock().expect("not poisoned").waits.clone()
 	}
 
 	fn answer_of(&self, id: HttpRequestId) -> Answer {
@@ -126,6 +132,7 @@ impl Externalities for ScriptedHttp {
 		ids: &[HttpRequestId],
 		_: Option<Timestamp>,
 	) -> Vec<HttpRequestStatus> {
+		self.0.lock().expect("not poisoned").waits.push(ids.len());
 		ids.iter()
 			.map(|id| match self.answer_of(*id) {
 				Answer::Http(status, _) => HttpRequestStatus::Finished(status),
@@ -429,5 +436,51 @@ fn private_addresses_are_fetched_only_when_the_operator_allows_them() {
 			offchain::fetch_value::<Test>(&crate::Feeds::<Test>::get(feed).expect("created")),
 			Ok(700)
 		);
+	});
+}
+
+/// The attack: 64 slow sources, fetched one after another, each within its
+/// own 5 s, stalled the worker for minutes. The block's fetches now start
+/// together and are waited for together, under one deadline; a source that
+/// never answers costs the others nothing.
+#[test]
+fn every_feed_is_fetched_at_once_under_one_deadline() {
+	with_worker(|network, reports| {
+		let slow = "https://slow.example/rate";
+		let other = "https://other.example/rate";
+		for (source, answer) in [
+			(slow, Answer::Timeout),
+			(other, Answer::Http(200, br#"{"data": {"price": 2}}"#.to_vec())),
+		] {
+			network.answer(source, answer);
+			join(NODES[0], unserved_feed(CREATOR, source, 3));
+		}
+		network.answer(PRICE_URL, price_answer("12.3456"));
+		run_worker();
+		assert_eq!(network.requests().len(), 3);
+		assert_eq!(network.waits(), vec![3], "one wait, for every request at once");
+		let fed: Vec<u32> = reports()
+			.into_iter()
+			.filter(|(node, _)| *node == NODES[0])
+			.map(|(_, call)| match call {
+				Call::report { feed, .. } => feed,
+				other => panic!("not a report: {other:?}"),
+			})
+			.collect();
+		assert_eq!(fed, vec![0, 2], "the slow source held back nothing but itself");
+	});
+}
+
+/// A data node's worker fetches the feeds its keys serve, and no other.
+#[test]
+fn only_the_feeds_a_node_serves_are_fetched() {
+	with_worker(|network, reports| {
+		let unserved = "https://unserved.example/rate";
+		unserved_feed(CREATOR, unserved, 3);
+		network.answer(PRICE_URL, price_answer("12.3456"));
+		network.answer(unserved, price_answer("1"));
+		run_worker();
+		assert!(network.requests().iter().all(|(_, uri, _)| uri == PRICE_URL));
+		assert_eq!(reports(), vec![report_of(NODES[0], 1_235), report_of(NODES[1], 1_235)]);
 	});
 }

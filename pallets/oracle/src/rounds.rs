@@ -10,8 +10,8 @@ use veritas_primitives::{
 };
 
 use crate::{
-	aggregation, ActiveDataNodes, Config, DataNodeOf, DataNodes, Error, Event, FeedOf, Feeds,
-	Latest, Pallet, Round, RoundEnds, RoundOf, Rounds,
+	aggregation, Config, DataNodeOf, DataNodes, Error, Event, FeedNodes, FeedOf, Feeds, Latest,
+	Pallet, Round, RoundEnds, RoundOf, Rounds,
 };
 
 const LOG_TARGET: &str = "runtime::oracle";
@@ -121,18 +121,19 @@ impl<T: Config> Pallet<T> {
 		if round.reports.is_empty() {
 			return;
 		}
-		// Nodes that registered after the round opened were not expected in
-		// it.
+		// Only the nodes that chose this feed answer for it, and only for
+		// rounds that opened when or after they joined: a node that joins
+		// mid-round may not have the time to report.
 		let mut silent = Vec::new();
-		for who in ActiveDataNodes::<T>::get() {
-			if round.reports.iter().any(|report| report.reporter == who) {
+		for (who, joined_at) in FeedNodes::<T>::get(feed) {
+			if joined_at > round.opened_at
+				|| round.reports.iter().any(|report| report.reporter == who)
+			{
 				continue;
 			}
 			let Some(node) = DataNodes::<T>::get(&who) else { continue };
-			if node.registered_at < round.opened_at {
-				Self::record_judgement(&who, node, Judgement::Silent);
-				silent.push(who);
-			}
+			Self::record_judgement(&who, node, Judgement::Silent);
+			silent.push(who);
 		}
 		if !outliers.is_empty() || !silent.is_empty() {
 			Self::deposit_event(Event::RoundJudged { feed, round: round.id, outliers, silent });

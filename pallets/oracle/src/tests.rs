@@ -12,7 +12,8 @@ use veritas_primitives::oracle::{
 };
 
 use crate::{
-	mock::*, ActiveDataNodes, DataNodes, Error, Event, FeedCount, Feeds, Latest, RoundEnds, Rounds,
+	mock::*, ActiveDataNodes, DataNodes, Error, Event, FeedCount, FeedNodes, Feeds, Latest,
+	RoundEnds, Rounds, ServedFeeds,
 };
 
 fn events() -> Vec<Event<Test>> {
@@ -454,6 +455,7 @@ fn nodes_registered_after_a_round_opened_are_not_silent_in_it() {
 		let feed = create_feed(1);
 		run_to(3);
 		assert_ok!(Oracle::register_data_node(RuntimeOrigin::signed(SPARE), MIN_STAKE));
+		join(SPARE, feed);
 		report(NODES[0], feed, 0, 1);
 		run_to(2 + HEARTBEAT);
 		assert_eq!(strikes(SPARE), 0);
@@ -515,5 +517,108 @@ fn a_source_nobody_can_read_does_not_farm_strikes() {
 			assert_eq!((strikes(*node), stake_held(*node)), (0, stake));
 			assert!(ActiveDataNodes::<Test>::get().contains(node));
 		}
+	});
+}
+
+/// Feeds as `serve_feeds` takes them.
+fn feeds(ids: &[u32]) -> frame_support::BoundedVec<u32, <Test as crate::Config>::MaxFeeds> {
+	ids.to_vec().try_into().expect("within the bound")
+}
+
+/// The attack: anyone creates a feed (10 VRT) whose source answers only its
+/// own data node (a 404 for everyone else), reports in every round, and so
+/// strikes every other data node for silence until the minimum stakes are
+/// ejected. A data node now answers only for the feeds it chose: nobody who
+/// did not choose the attacker's feed is struck in it.
+#[test]
+fn a_feed_a_node_did_not_choose_never_strikes_it() {
+	run_test(|| {
+		assert_ok!(Oracle::register_data_node(RuntimeOrigin::signed(SPARE), MIN_STAKE));
+		let feed = unserved_feed(SPARE, "https://attacker.example/only-for-me", 1);
+		join(SPARE, feed);
+		let stakes: Vec<_> = NODES.iter().map(|node| stake_held(*node)).collect();
+		for round in 0..10 {
+			report(SPARE, feed, round, 1);
+			run_to(System::block_number() + HEARTBEAT);
+		}
+		for (node, stake) in NODES.iter().zip(stakes) {
+			assert_eq!((strikes(*node), stake_held(*node)), (0, stake));
+		}
+		assert_noop!(
+			Oracle::report(RuntimeOrigin::signed(NODES[0]), feed, 10, 1),
+			Error::<Test>::NotServingFeed
+		);
+	});
+}
+
+#[test]
+fn serve_feeds_sets_what_a_node_serves() {
+	run_test(|| {
+		let first = create_feed(1);
+		let second = create_feed(1);
+		assert_eq!(ServedFeeds::<Test>::get(NODES[0]).to_vec(), vec![first, second]);
+		assert_ok!(Oracle::serve_feeds(RuntimeOrigin::signed(NODES[0]), feeds(&[second])));
+		assert!(events().contains(&Event::FeedsServed { data_node: NODES[0], feeds: vec![second] }));
+		assert!(!FeedNodes::<Test>::get(first).iter().any(|(node, _)| *node == NODES[0]));
+		assert_noop!(
+			Oracle::report(RuntimeOrigin::signed(NODES[0]), first, 0, 1),
+			Error::<Test>::NotServingFeed
+		);
+		report(NODES[0], second, 0, 1);
+		// Retiring a feed takes it off everyone who served it.
+		assert_ok!(Oracle::retire_feed(RuntimeOrigin::signed(CREATOR), second));
+		assert!(ServedFeeds::<Test>::get(NODES[0]).is_empty());
+		assert!(FeedNodes::<Test>::get(second).is_empty());
+		// Unbonding leaves every feed.
+		assert_ok!(Oracle::unregister_data_node(RuntimeOrigin::signed(NODES[1])));
+		assert!(ServedFeeds::<Test>::get(NODES[1]).is_empty());
+		assert!(!FeedNodes::<Test>::get(first).iter().any(|(node, _)| *node == NODES[1]));
+	});
+}
+
+#[test]
+fn serve_feeds_errors() {
+	run_test(|| {
+		let feed = create_feed(1);
+		assert_noop!(
+			Oracle::serve_feeds(RuntimeOrigin::signed(SPARE), feeds(&[feed])),
+			Error::<Test>::NotDataNode
+		);
+		assert_noop!(
+			Oracle::serve_feeds(RuntimeOrigin::signed(NODES[0]), feeds(&[feed + 1])),
+			Error::<Test>::UnknownFeed
+		);
+		assert_noop!(
+			Oracle::serve_feeds(RuntimeOrigin::signed(NODES[0]), feeds(&[feed, feed])),
+			Error::<Test>::DuplicateFeed
+		);
+		assert_ok!(Oracle::unregister_data_node(RuntimeOrigin::signed(NODES[0])));
+		assert_noop!(
+			Oracle::serve_feeds(RuntimeOrigin::signed(NODES[0]), feeds(&[feed])),
+			Error::<Test>::DataNodeUnbonding
+		);
+	});
+}
+
+/// Before data nodes chose their feeds, every active one served every feed;
+/// the upgrade keeps it so, as from its registration.
+#[test]
+fn the_v2_migration_has_every_active_node_serve_every_feed() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	run_test(|| {
+		let first = create_feed(1);
+		let second = create_feed(1);
+		assert_ok!(Oracle::unregister_data_node(RuntimeOrigin::signed(NODES[2])));
+		let _ = ServedFeeds::<Test>::clear(u32::MAX, None);
+		let _ = FeedNodes::<Test>::clear(u32::MAX, None);
+		StorageVersion::new(1).put::<Oracle>();
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Oracle::on_chain_storage_version(), 2);
+		for node in &NODES[..2] {
+			assert_eq!(ServedFeeds::<Test>::get(node).to_vec(), vec![first, second]);
+		}
+		assert!(ServedFeeds::<Test>::get(NODES[2]).is_empty(), "an unbonding node serves nothing");
+		let registered = DataNodes::<Test>::get(NODES[0]).expect("registered").registered_at;
+		assert!(FeedNodes::<Test>::get(first).contains(&(NODES[0], registered)));
 	});
 }
