@@ -57,3 +57,31 @@ fn wrong_digests_oversized_files_and_bad_cids_are_refused() {
 	let bad = store.fetch("not-a-cid", &stored.digest, 10_000).expect_err("refused");
 	assert!(matches!(bad, StoreError::BadCid { .. }), "{bad}");
 }
+
+/// A stored input whose CID nobody provides used to hold the fetch for the
+/// store's whole timeout (two minutes on a node), longer than a verifier's
+/// round. A fetch now gives up on a small file after the time to find it.
+#[test]
+#[ignore = "needs an IPFS daemon; run by scripts/test.sh"]
+fn a_small_file_nobody_provides_is_given_up_on_quickly() {
+	use veritas_engine::store::{embedded::EmbeddedStore, ipfs::RESOLVE_TIME};
+	let store = store();
+	let size = 1000;
+	assert_eq!(store.time_to_fetch(size), RESOLVE_TIME);
+	assert_eq!(store.time_to_fetch(u64::MAX), Duration::from_secs(60), "within the timeout");
+	// A valid CID for bytes this daemon never saw.
+	let scratch = tempfile_dir();
+	let unknown =
+		EmbeddedStore::open(&scratch).expect("opens").put(&fresh_bytes(1000)).expect("put");
+	let started = std::time::Instant::now();
+	let error = store.fetch(&unknown.cid, &unknown.digest, size).expect_err("nobody provides it");
+	let waited = started.elapsed();
+	assert!(waited < RESOLVE_TIME + Duration::from_secs(10), "{waited:?}: {error}");
+	let _ = std::fs::remove_dir_all(scratch);
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+	let dir = std::env::temp_dir().join(format!("veritas-ipfs-test-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).expect("a scratch directory");
+	dir
+}

@@ -13,22 +13,42 @@ use cid::Cid;
 use super::{ModelStore, StoreError, StoredFile};
 use crate::digest::blake2_256;
 
+/// How long a fetch may take to find its content: a CID nobody provides is
+/// given up on after this, however small, so that an input nobody serves
+/// costs an executor or a verifier seconds, not the store's whole timeout.
+pub const RESOLVE_TIME: Duration = Duration::from_secs(15);
+
+/// The slowest transfer a fetch is given time for, in bytes a second, on top
+/// of [`RESOLVE_TIME`].
+pub const MIN_BYTES_PER_SECOND: u64 = 1024 * 1024;
+
 /// A store backed by an IPFS daemon's RPC API.
 pub struct IpfsStore {
 	api: String,
 	agent: ureq::Agent,
+	timeout: Duration,
 }
 
 impl IpfsStore {
 	/// A store talking to the RPC API at `api` (for example
-	/// `http://127.0.0.1:5001`). Each request may take up to `timeout`.
+	/// `http://127.0.0.1:5001`). Each request may take up to `timeout`; a
+	/// fetch of at most `max_size` bytes up to [`IpfsStore::time_to_fetch`].
 	pub fn new(api: &str, timeout: Duration) -> Self {
 		let agent = ureq::Agent::config_builder()
 			.timeout_global(Some(timeout))
 			.http_status_as_error(false)
 			.build()
 			.new_agent();
-		Self { api: api.trim_end_matches('/').to_string(), agent }
+		Self { api: api.trim_end_matches('/').to_string(), agent, timeout }
+	}
+
+	/// How long a fetch of at most `max_size` bytes may take:
+	/// [`RESOLVE_TIME`], and the transfer at [`MIN_BYTES_PER_SECOND`], within
+	/// the store's timeout. A small stored input gets seconds; a model file
+	/// gets the whole timeout.
+	pub fn time_to_fetch(&self, max_size: u64) -> Duration {
+		let transfer = Duration::from_secs(max_size / MIN_BYTES_PER_SECOND);
+		RESOLVE_TIME.saturating_add(transfer).min(self.timeout)
 	}
 
 	fn url(&self, command: &str) -> String {
@@ -133,8 +153,18 @@ impl ModelStore for IpfsStore {
 
 	fn read_unchecked(&self, cid: &str, max_size: u64) -> Result<Vec<u8>, StoreError> {
 		Cid::try_from(cid).map_err(|_| StoreError::BadCid { cid: cid.to_string() })?;
-		let mut response =
-			self.agent.post(self.url("cat")).query("arg", cid).send_empty().map_err(http)?;
+		let budget = self.time_to_fetch(max_size);
+		let mut response = self
+			.agent
+			.post(self.url("cat"))
+			.query("arg", cid)
+			// Kubo stops looking for the content then, and so does this side.
+			.query("timeout", format!("{}s", budget.as_secs()))
+			.config()
+			.timeout_global(Some(budget))
+			.build()
+			.send_empty()
+			.map_err(http)?;
 		check_status(&mut response, cid)?;
 		match response.body_mut().with_config().limit(max_size).read_to_vec() {
 			Ok(bytes) => Ok(bytes),
