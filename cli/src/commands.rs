@@ -156,8 +156,23 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 		Command::Model(ModelCommand::Publish(args)) => publish(&chain, &signer()?, args).await,
 		Command::Model(ModelCommand::List(args)) => list(&chain, args).await,
 		Command::Model(ModelCommand::Show { model }) => {
-			let record: Value = chain.call("inference_getModel", rpc_params![model]).await?;
+			let mut record: Value = chain.call("inference_getModel", rpc_params![model]).await?;
+			record["terms"] = model_terms(&chain, model).await?.into();
 			println!("{}", pretty(&record));
+			Ok(())
+		},
+		Command::Model(ModelCommand::SetPrice { model, price, price_per_token }) => {
+			let pricing = veritas_primitives::model::Pricing {
+				per_request: parse::amount(&price)?,
+				per_output_token: parse::amount(&price_per_token)?,
+			};
+			let call = RuntimeCall::Models(pallet_models::Call::set_price { model, pricing });
+			chain.submit(call, &signer()?).await?;
+			let terms = model_terms(&chain, model).await?;
+			println!(
+				"model {model} now costs {}; its terms are at revision {terms}",
+				vrt(pricing.per_request)
+			);
 			Ok(())
 		},
 		Command::Infer(args) => infer(&chain, &signer()?, args).await,
@@ -183,6 +198,20 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 				None => signer()?.public().into(),
 			};
 			executor_status(&chain, &account).await
+		},
+		Command::Executor(ExecutorCommand::AcceptTerms { model, terms }) => {
+			let current = model_terms(&chain, model).await?;
+			let terms = terms.unwrap_or(current);
+			if terms != current {
+				return Err(format!(
+					"model {model}'s terms are at revision {current}, not {terms}: read them again"
+				));
+			}
+			let call =
+				RuntimeCall::Inference(pallet_inference::Call::accept_terms { model, terms });
+			chain.submit(call, &signer()?).await?;
+			println!("accepted revision {terms} of model {model}'s terms");
+			Ok(())
 		},
 		Command::Feed(command) => crate::oracle::feed(&chain, signer, command).await,
 		Command::DataNode(command) => crate::oracle::data_node(&chain, signer, command).await,
@@ -420,6 +449,13 @@ async fn list(chain: &Chain, args: ListArgs) -> Result<(), String> {
 	Ok(())
 }
 
+/// The revision of `model`'s terms: how many times its price or policy
+/// changed.
+async fn model_terms(chain: &Chain, model: u64) -> Result<u32, String> {
+	let key = pallet_models::Terms::<veritas_runtime::Runtime>::hashed_key_for(model);
+	Ok(chain.storage(&key).await?.unwrap_or(0))
+}
+
 async fn executor_status(chain: &Chain, account: &AccountId) -> Result<(), String> {
 	let key = pallet_inference::Executors::<veritas_runtime::Runtime>::hashed_key_for(account);
 	let executor: Option<pallet_inference::ExecutorOf<veritas_runtime::Runtime>> =
@@ -428,6 +464,22 @@ async fn executor_status(chain: &Chain, account: &AccountId) -> Result<(), Strin
 	println!("executor    {account}");
 	println!("stake       {}", vrt(executor.stake));
 	println!("models      {:?}", executor.models.to_vec());
+	for model in executor.models.iter().copied() {
+		let key = pallet_inference::AcceptedTerms::<veritas_runtime::Runtime>::hashed_key_for(
+			account, model,
+		);
+		let accepted: Option<u32> = chain.storage(&key).await?;
+		let current = model_terms(chain, model).await?;
+		match accepted {
+			Some(accepted) if accepted == current => {
+				println!("  model {model:<5} terms revision {current} accepted")
+			},
+			_ => println!(
+				"  model {model:<5} terms changed to revision {current}: not assigned until \
+				 `veritas executor accept-terms {model} --terms {current}`"
+			),
+		}
+	}
 	println!("capacity    {} ({} open)", executor.capacity, executor.open);
 	println!("reputation  {}", executor.reputation);
 	println!("status      {:?}", executor.status);

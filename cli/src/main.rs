@@ -78,10 +78,23 @@ pub enum ModelCommand {
 	Publish(commands::PublishArgs),
 	/// List model versions.
 	List(commands::ListArgs),
-	/// Show one model version.
+	/// Show one model version, with the revision of its terms.
 	Show {
 		/// The model id.
 		model: u64,
+	},
+	/// Change a version's price, as its owner. Requests already made keep
+	/// their price; executors are assigned new ones only once they accept
+	/// the new terms.
+	SetPrice {
+		/// The model id.
+		model: u64,
+		/// The price per request, in VRT.
+		#[arg(long)]
+		price: String,
+		/// The price per generated token, in VRT.
+		#[arg(long, default_value = "0")]
+		price_per_token: String,
 	},
 }
 
@@ -89,10 +102,22 @@ pub enum ModelCommand {
 pub enum ExecutorCommand {
 	/// Register the signing account as an executor.
 	Register(commands::ExecutorArgs),
-	/// Show an executor's stake, models, capacity and reputation.
+	/// Show an executor's stake, models, capacity and reputation, and for
+	/// each model whether it has accepted the model's current terms.
 	Status {
 		/// The account (SS58); the signing account by default.
 		account: Option<String>,
+	},
+	/// Accept a model's current terms (its price and policy, shown by
+	/// `veritas model show`). After a publisher changes them, an executor is
+	/// assigned none of the model's new requests until it accepts.
+	AcceptTerms {
+		/// The model id.
+		model: u64,
+		/// The terms revision read with `veritas executor status`; refused
+		/// if the terms changed since. The current revision by default.
+		#[arg(long)]
+		terms: Option<u32>,
 	},
 }
 

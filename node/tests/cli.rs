@@ -2,7 +2,8 @@
 //! publisher publishes the loan-risk model into the node's store, Alice
 //! registers as its executor, Bob runs an inference and waits for its
 //! verdict, then verifies it locally; mistakes are one clear line and a
-//! non-zero exit.
+//! non-zero exit; the publisher cuts the price, and Alice is assigned
+//! nothing until she accepts the new terms.
 //! (`scripts/test.sh` builds the `veritas` binary beside the node's.)
 
 #[macro_use]
@@ -137,6 +138,10 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	.await;
 	assert!(created.status.success(), "{}", stderr(&created));
 	assert_eq!(stdout(&created).trim(), "0", "the new feed's id");
+	for suri in ["//Alice", "//Bob"] {
+		let serving = veritas(args(&url, suri, &["data-node", "serve", "0"])).await;
+		assert!(serving.status.success(), "{}", stderr(&serving));
+	}
 	node.wait_for("the feed's first value", std::time::Duration::from_secs(60), || async {
 		stdout(&veritas(args(&url, "//Bob", &["feed", "list"])).await).contains("0.4125")
 	})
@@ -188,4 +193,37 @@ async fn publish_serve_and_infer_from_the_command_line() {
 		"{}",
 		stderr(&refused)
 	);
+
+	// The publisher cuts the price: the executor is not assigned new
+	// requests until it accepts the new terms, and cannot accept a revision
+	// it has not read.
+	let status = veritas(args(&url, "//Alice", &["executor", "status"])).await;
+	assert!(stdout(&status).contains("terms revision 0 accepted"), "{}", stdout(&status));
+	let cut = veritas(args(&url, "//Alice", &["model", "set-price", "0", "--price", "0.01"])).await;
+	assert!(cut.status.success(), "{}", stderr(&cut));
+	assert!(stdout(&cut).contains("revision 1"), "{}", stdout(&cut));
+	let status = veritas(args(&url, "//Alice", &["executor", "status"])).await;
+	assert!(stdout(&status).contains("terms changed to revision 1"), "{}", stdout(&status));
+	let shown = veritas(args(&url, "//Bob", &["model", "show", "0"])).await;
+	assert!(stdout(&shown).contains("\"terms\": 1"), "{}", stdout(&shown));
+	let unassigned =
+		veritas(args(&url, "//Bob", &["infer", "--model", "0", "--input", "28,0.62,590,45,1,1"]))
+			.await;
+	assert!(
+		stderr(&unassigned).contains("Inference(NoExecutorAvailable)"),
+		"{}",
+		stderr(&unassigned)
+	);
+	let stale =
+		veritas(args(&url, "//Alice", &["executor", "accept-terms", "0", "--terms", "0"])).await;
+	assert!(stderr(&stale).contains("read them again"), "{}", stderr(&stale));
+	let accepted = veritas(args(&url, "//Alice", &["executor", "accept-terms", "0"])).await;
+	assert!(accepted.status.success(), "{}", stderr(&accepted));
+	let served = veritas(args(
+		&url,
+		"//Bob",
+		&["infer", "--model", "0", "--input", "28,0.62,590,45,1,1", "--wait"],
+	))
+	.await;
+	assert!(stdout(&served).contains("Accepted"), "{}\n{}", stdout(&served), stderr(&served));
 }

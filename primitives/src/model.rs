@@ -15,6 +15,11 @@ use sp_runtime::{BoundedVec, Permill};
 /// id, so a request can pin the exact weights it pays for.
 pub type ModelId = u64;
 
+/// How many times a version's terms (its price and policy) have changed
+/// since it was published. Executors accept a revision: one they have not
+/// accepted never binds them.
+pub type TermsRevision = u32;
+
 /// Identifies a model's line of versions (all versions of "all-MiniLM-L6-v2",
 /// say). A line has one owner and one name.
 pub type ModelLineId = u64;
@@ -388,6 +393,15 @@ pub trait ModelInspect<AccountId, Balance, BlockNumber> {
 
 	/// The newest version of `line` that is Active.
 	fn latest_active(line: ModelLineId) -> Option<ModelId>;
+
+	/// The revision of a version's terms: 0 as published, one more for each
+	/// change of its price or policy.
+	fn terms(id: ModelId) -> TermsRevision;
+
+	/// The revision as the current block began: the newest an executor
+	/// joining the model in this block can have read. A change in the same
+	/// block, perhaps placed just ahead of the join, is not one it accepted.
+	fn terms_before_this_block(id: ModelId) -> TermsRevision;
 
 	/// A model's status.
 	fn status(id: ModelId) -> Option<ModelStatus> {

@@ -38,6 +38,10 @@ const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 /// The largest block in bytes.
 const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 
+/// How long a settled request stays in storage, and with it the record of
+/// the model version it ran.
+const REQUEST_RETENTION: BlockNumber = DAYS;
+
 /// The least an account may hold; below it the account is reaped.
 pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_VRT;
 
@@ -209,6 +213,8 @@ impl pallet_models::Config for Runtime {
 	type ForceOrigin = frame_system::EnsureRoot<AccountId>;
 	// A model with open requests cannot retire.
 	type Usage = Inference;
+	// A retired model's record stays as long as the requests that ran it.
+	type TombstonePeriod = ConstU32<REQUEST_RETENTION>;
 	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
 }
 
@@ -278,7 +284,7 @@ impl pallet_inference::Config for Runtime {
 	type MaxRequestsPerBlock = ConstU32<128>;
 	type ExpirySlash = ExpirySlash;
 	type FraudSlash = FraudSlash;
-	type RetentionPeriod = ConstU32<DAYS>;
+	type RetentionPeriod = ConstU32<REQUEST_RETENTION>;
 	type ExecutorAuthority = pallet_inference::ExecutorAuthority;
 	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -316,7 +322,12 @@ impl pallet_verification::Config for Runtime {
 	type SampledChallengeBond = ConstU128<{ 10 * VRT }>;
 	type NoShowSlash = NoShowSlash;
 	type WrongAttestationSlash = WrongAttestationSlash;
-	type MaxDuePerBlock = ConstU32<64>;
+	// At its worst a due verification slashes and unbonds a committee of 32
+	// and then pays one (about 14 ms with the database's costs): 24 of them
+	// fit beside the normal transactions (`runtime/src/tests.rs`,
+	// `every_hook_at_its_worst_fits_beside_the_normal_transactions`); more
+	// spill over to the next blocks.
+	type MaxDuePerBlock = ConstU32<24>;
 	type WeightInfo = pallet_verification::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = VerificationBenchmarkResults;

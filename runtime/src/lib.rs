@@ -85,7 +85,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("veritas"),
 	impl_name: alloc::borrow::Cow::Borrowed("veritas"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -130,7 +130,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// its pallet's storage version).
 pub type Migrations = (
 	pallet_models::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_models::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_inference::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_inference::migrations::v3::MigrateV2ToV3<Runtime>,
+	pallet_oracle::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 /// Dispatches extrinsics to the pallets and runs their hooks.

@@ -402,14 +402,16 @@ fn genesis_records_every_pallets_storage_version() {
 	use crate::{Inference, Models, Oracle, Settlement, Verification};
 	use frame_support::traits::{GetStorageVersion, StorageVersion};
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
-		// Models and Inference changed their records once (policies with a
-		// minimum deadline, results that may be reports).
+		// Models and Inference changed their records twice (policies with a
+		// minimum deadline and results that may be reports; then dated
+		// tombstones and the terms executors accepted).
 		let versions = [
-			(Models::on_chain_storage_version(), Models::in_code_storage_version(), 2),
-			(Inference::on_chain_storage_version(), Inference::in_code_storage_version(), 2),
+			(Models::on_chain_storage_version(), Models::in_code_storage_version(), 3),
+			(Inference::on_chain_storage_version(), Inference::in_code_storage_version(), 3),
 			(Verification::on_chain_storage_version(), Verification::in_code_storage_version(), 1),
 			(Settlement::on_chain_storage_version(), Settlement::in_code_storage_version(), 1),
-			(Oracle::on_chain_storage_version(), Oracle::in_code_storage_version(), 1),
+			// Data nodes choose their feeds.
+			(Oracle::on_chain_storage_version(), Oracle::in_code_storage_version(), 2),
 		];
 		for (on_chain, in_code, version) in versions {
 			assert_eq!(on_chain, in_code);
@@ -440,13 +442,15 @@ fn data_node_reports_through_the_executive_are_free_and_close_a_round() {
 		for node in nodes {
 			let stake = 100 * crate::currency::VRT;
 			apply(RuntimeCall::Oracle(pallet_oracle::Call::register_data_node { stake }), node, 0);
+			let feeds = vec![0].try_into().expect("one feed");
+			apply(RuntimeCall::Oracle(pallet_oracle::Call::serve_feeds { feeds }), node, 1);
 		}
 		for (node, value) in nodes.into_iter().zip([6_412_345, 6_412_355]) {
 			let before = Balances::free_balance(node.to_account_id());
 			apply(
 				RuntimeCall::Oracle(pallet_oracle::Call::report { feed: 0, round: 0, value }),
 				node,
-				1,
+				2,
 			);
 			assert_eq!(Balances::free_balance(node.to_account_id()), before, "a report is free");
 		}
@@ -510,4 +514,34 @@ fn stuffing_blocks_raises_fees_and_censoring_a_window_has_a_price() {
 		}
 		assert_eq!(NextFeeMultiplier::<Runtime>::get(), sp_runtime::FixedU128::one());
 	});
+}
+
+/// The hooks that run before any transaction, each at its worst and all in
+/// one block, leave the normal transactions their share: a block whose
+/// verifications all end at their dearest stage (every member of the
+/// largest committees slashed, then a verdict paying them) and whose feeds'
+/// rounds all end slashing every data node is charged for all of it, and
+/// still fits in what operational and mandatory work may use.
+#[test]
+fn every_hook_at_its_worst_fits_beside_the_normal_transactions() {
+	use frame_support::{dispatch::DispatchClass, traits::Get};
+	use pallet_oracle::WeightInfo as _;
+	use pallet_verification::WeightInfo as _;
+
+	let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal).max_total.expect("a normal share");
+	let left_for_hooks = weights.max_block.saturating_sub(normal);
+
+	let due: u32 = <Runtime as pallet_verification::Config>::MaxDuePerBlock::get();
+	let verifications = <Runtime as pallet_verification::Config>::WeightInfo::on_initialize(0)
+		.saturating_add(
+			pallet_verification::Pallet::<Runtime>::most_to_advance().saturating_mul(due.into()),
+		);
+	let feeds: u32 = <Runtime as pallet_oracle::Config>::MaxFeeds::get();
+	let oracle = <Runtime as pallet_oracle::Config>::WeightInfo::on_initialize(feeds);
+	let hooks = verifications.saturating_add(oracle).saturating_add(weights.base_block);
+	assert!(
+		hooks.all_lte(left_for_hooks),
+		"the hooks may take {hooks:?}, the block leaves them {left_for_hooks:?}"
+	);
 }

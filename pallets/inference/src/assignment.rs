@@ -3,13 +3,17 @@
 use codec::Encode;
 use frame_support::traits::Randomness;
 use sp_runtime::traits::UniqueSaturatedInto;
-use veritas_primitives::{model::ModelId, settlement::RequestId};
+use veritas_primitives::{
+	model::{ModelId, ModelInspect},
+	settlement::RequestId,
+};
 
 use crate::{Config, ExecutorStatus, Executors, ModelExecutors, Pallet};
 
 impl<T: Config> Pallet<T> {
-	/// Picks an executor of `model` with spare capacity, with probability
-	/// proportional to its stake, never the requester itself.
+	/// Picks an executor of `model` with spare capacity that has accepted
+	/// the model's current terms, with probability proportional to its
+	/// stake, never the requester itself.
 	///
 	/// The draw comes from [`Config::Randomness`] mixed with the request id:
 	/// the requester cannot choose it. With the parent block's hash as the
@@ -20,9 +24,11 @@ impl<T: Config> Pallet<T> {
 		request: RequestId,
 		requester: &T::AccountId,
 	) -> Option<T::AccountId> {
+		let terms = T::Models::terms(model);
 		let candidates: alloc::vec::Vec<(T::AccountId, u128)> = ModelExecutors::<T>::get(model)
 			.into_iter()
 			.filter(|who| who != requester)
+			.filter(|who| Self::accepted_terms(who, model, terms))
 			.filter_map(|who| {
 				let executor = Executors::<T>::get(&who)?;
 				let available =

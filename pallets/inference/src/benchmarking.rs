@@ -208,6 +208,19 @@ mod benchmarks {
 		assert_ne!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Assigned));
 	}
 
+	/// An executor accepts a model's terms, as it does after the publisher
+	/// changed them.
+	#[benchmark]
+	fn accept_terms() {
+		let model = models::<T>(1)[0];
+		let executor = executors::<T>(model, 1);
+		AcceptedTerms::<T>::remove(&executor, model);
+		let terms = T::Models::terms(model);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(executor.clone()), model, terms);
+		assert_eq!(AcceptedTerms::<T>::get(&executor, model), Some(terms));
+	}
+
 	/// `n`: requests expiring in one block, each refunded and its executor
 	/// slashed. Each has its own executor and requester, so that nothing is
 	/// cached between them: the worst case, linear in `n`. Every executor

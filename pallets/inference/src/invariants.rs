@@ -3,11 +3,14 @@
 
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::ensure;
-use veritas_primitives::settlement::{Bond, Settlement};
+use veritas_primitives::{
+	model::ModelInspect,
+	settlement::{Bond, Settlement},
+};
 
 use crate::{
-	Config, ExecutorStatus, Executors, ModelExecutors, NextRequestId, OpenRequests, Pallet,
-	PendingWork, Pruning, PruningRange, RequestStatus, Requests,
+	AcceptedTerms, Config, ExecutorStatus, Executors, ModelExecutors, NextRequestId, OpenRequests,
+	Pallet, PendingWork, Pruning, PruningRange, RequestStatus, Requests,
 };
 
 impl<T: Config> Pallet<T> {
@@ -17,6 +20,8 @@ impl<T: Config> Pallet<T> {
 	/// - each model's open count and each executor's open count equal the
 	///   unsettled requests they have;
 	/// - a model's executor list names only active executors serving it;
+	/// - every executor has accepted terms for each model it serves, and
+	///   only for those, at a revision the model has reached;
 	/// - each executor's recorded stake is held by settlement;
 	/// - every settled request is queued for pruning, within the queue's
 	///   range, so that none stays in storage for good.
@@ -66,6 +71,19 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(open_by_executor.is_empty(), "unsettled requests of an unknown executor");
+		for (who, model, terms) in AcceptedTerms::<T>::iter() {
+			let executor = Executors::<T>::get(&who).ok_or("terms of a missing executor")?;
+			ensure!(executor.models.contains(&model), "terms of a model the executor left");
+			ensure!(terms <= T::Models::terms(model), "terms accepted ahead of the model's");
+		}
+		for (who, executor) in Executors::<T>::iter() {
+			for model in executor.models.iter() {
+				ensure!(
+					AcceptedTerms::<T>::contains_key(&who, model),
+					"a served model without accepted terms"
+				);
+			}
+		}
 		for (model, executors) in ModelExecutors::<T>::iter() {
 			for who in executors {
 				let executor =

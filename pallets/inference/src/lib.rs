@@ -9,6 +9,10 @@
 //! requests it takes at once, and a stake (held through [`Config::Settlement`])
 //! that it loses part of if it misses deadlines or cheats. Its node signs
 //! results with the same account's key from its keystore.
+//! Joining a model accepts its terms (price and policy) as they are; when the
+//! publisher changes them, the executor is assigned none of that model's new
+//! requests until it accepts the new revision with [`Pallet::accept_terms`]
+//! (`terms.rs`).
 //! [`Pallet::unregister_executor`] stops new assignments at once; the stake
 //! comes back with [`Pallet::withdraw_stake`] after [`Config::UnbondingPeriod`],
 //! and never while a request assigned to it is open.
@@ -113,6 +117,9 @@ mod settle;
 #[cfg(test)]
 mod storage_tests;
 mod sweep;
+mod terms;
+#[cfg(test)]
+mod terms_tests;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -136,7 +143,8 @@ use veritas_primitives::{
 		UnrunnableReason, VerificationHooks,
 	},
 	model::{
-		Cid, Digest, ModelId, ModelInspect, ModelPolicy, Pricing, TaskKind, VerificationPolicy,
+		Cid, Digest, ModelId, ModelInspect, ModelPolicy, Pricing, TaskKind, TermsRevision,
+		VerificationPolicy,
 	},
 	oracle::DataFeeds,
 	settlement::{Bond, FeeQuote, RequestId, Settlement},
@@ -181,7 +189,7 @@ pub mod pallet {
 
 	/// The layout of this pallet's storage; a change to a stored record
 	/// bumps it and comes with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -284,6 +292,13 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// The terms revision of each model each executor has accepted, while it
+	/// serves the model: it is assigned the model's requests only while this
+	/// is the model's current revision (`terms.rs`).
+	#[pallet::storage]
+	pub type AcceptedTerms<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, ModelId, TermsRevision>;
+
 	/// Requests, until pruned.
 	#[pallet::storage]
 	pub type Requests<T: Config> = StorageMap<_, Twox64Concat, RequestId, RequestOf<T>>;
@@ -370,6 +385,9 @@ pub mod pallet {
 		RequestUnrunnable { request: RequestId },
 		/// No result came by the deadline.
 		RequestExpired { request: RequestId, executor: T::AccountId, slashed: BalanceOf<T> },
+		/// An executor accepted a model's terms at revision `terms`, and is
+		/// assigned its requests again.
+		TermsAccepted { executor: T::AccountId, model: ModelId, terms: TermsRevision },
 	}
 
 	#[pallet::error]
@@ -461,6 +479,11 @@ pub mod pallet {
 		FeedHasNoValue,
 		/// The data feed's latest value is older than the request allows.
 		StaleFeed,
+		/// The caller does not serve this model.
+		ModelNotServed,
+		/// The model's terms are at another revision than the one accepted:
+		/// read them again.
+		TermsChanged,
 	}
 
 	impl<T> From<OutputError> for Error<T> {
@@ -517,6 +540,7 @@ pub mod pallet {
 			T::Settlement::hold(&who, Bond::ExecutorStake, stake)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 			Self::join_models(&who, &models)?;
+			Self::record_terms(&who, &[], &models);
 			Executors::<T>::insert(
 				&who,
 				Executor {
@@ -554,6 +578,7 @@ pub mod pallet {
 			}
 			Self::leave_models(&who, &executor.models);
 			Self::join_models(&who, &models)?;
+			Self::record_terms(&who, &executor.models, &models);
 			executor.models = models;
 			executor.capacity = capacity;
 			let stake = executor.stake;
@@ -587,6 +612,7 @@ pub mod pallet {
 			ensure!(executor.open == 0, Error::<T>::HasOpenRequests);
 
 			let stake = T::Settlement::release(&who, Bond::ExecutorStake, executor.stake);
+			Self::record_terms(&who, &executor.models, &[]);
 			Executors::<T>::remove(&who);
 			Self::deposit_event(Event::ExecutorWithdrawn { executor: who, stake });
 			Ok(())
@@ -773,6 +799,28 @@ pub mod pallet {
 				reported: Some(reason),
 			};
 			Self::verify(request, record, commitment)
+		}
+
+		/// Accepts `model`'s terms (its price and policy) at revision
+		/// `terms`, the one the caller read: after the publisher changed
+		/// them, the caller is assigned the model's new requests again. A
+		/// revision that moved on since it was read is refused, so that
+		/// nobody accepts terms it has not seen.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::accept_terms())]
+		pub fn accept_terms(
+			origin: OriginFor<T>,
+			model: ModelId,
+			terms: TermsRevision,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let executor = Executors::<T>::get(&who).ok_or(Error::<T>::NotExecutor)?;
+			ensure!(executor.status == ExecutorStatus::Active, Error::<T>::ExecutorUnbonding);
+			ensure!(executor.models.contains(&model), Error::<T>::ModelNotServed);
+			ensure!(T::Models::terms(model) == terms, Error::<T>::TermsChanged);
+			AcceptedTerms::<T>::insert(&who, model, terms);
+			Self::deposit_event(Event::TermsAccepted { executor: who, model, terms });
+			Ok(())
 		}
 	}
 }

@@ -107,3 +107,42 @@ pub mod v2 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 3: executors are assigned a model's requests only under terms
+/// they accepted ([`crate::AcceptedTerms`]). Executors registered before
+/// joined every model they serve under its terms then, and no terms had
+/// changed yet: each accepts its models' current revision.
+pub mod v3 {
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+
+	use crate::{Config, Executors, Pallet};
+
+	/// Records the terms every registered executor serves under.
+	pub struct AcceptServedTerms<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for AcceptServedTerms<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let (mut reads, mut writes) = (0u64, 0u64);
+			for (who, executor) in Executors::<T>::iter() {
+				Pallet::<T>::record_terms(&who, &[], &executor.models);
+				let served = executor.models.len() as u64;
+				reads = reads.saturating_add(1 + served);
+				writes = writes.saturating_add(served);
+			}
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+	}
+
+	/// The migration from version 2, run once.
+	pub type MigrateV2ToV3<T> = VersionedMigration<
+		2,
+		3,
+		AcceptServedTerms<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

@@ -15,8 +15,8 @@ use veritas_primitives::{
 	inference::{SubmittedResult, VerificationHooks, VerificationStart},
 	model::{
 		Architecture, Cid, ComparisonRule, FileRef, ModelFiles, ModelFormat, ModelId, ModelInspect,
-		ModelLineId, ModelPolicy, ModelRecord, ModelStatus, Pricing, TaskKind, Tolerance,
-		VerificationPolicy,
+		ModelLineId, ModelPolicy, ModelRecord, ModelStatus, Pricing, TaskKind, TermsRevision,
+		Tolerance, VerificationPolicy,
 	},
 	oracle::{DataFeeds, FeedError, FeedId, FeedReading},
 };
@@ -81,6 +81,9 @@ thread_local! {
 	static SUBMITTED: RefCell<Vec<SubmittedResult<AccountId, Balance, BlockNumber>>> =
 		const { RefCell::new(Vec::new()) };
 	static RANDOM_NONCE: RefCell<u64> = const { RefCell::new(0) };
+	static TERMS: RefCell<BTreeMap<ModelId, TermsRevision>> = const { RefCell::new(BTreeMap::new()) };
+	static TERMS_BEFORE: RefCell<BTreeMap<ModelId, (BlockNumber, TermsRevision)>> =
+		const { RefCell::new(BTreeMap::new()) };
 	static FEEDS: RefCell<BTreeMap<FeedId, Result<FeedReading<BlockNumber>, FeedError>>> =
 		const { RefCell::new(BTreeMap::new()) };
 }
@@ -109,6 +112,23 @@ impl TestModels {
 		MODELS.with(|models| models.borrow_mut().insert(id, record));
 	}
 
+	/// The publisher changes `id`'s price: its terms move to a new revision.
+	pub fn change_terms(id: ModelId, pricing: Pricing<Balance>) {
+		MODELS.with(|models| {
+			if let Some(record) = models.borrow_mut().get_mut(&id) {
+				record.pricing = pricing;
+			}
+		});
+		let (now, current) = (System::block_number(), Self::terms(id));
+		TERMS_BEFORE.with(|before| {
+			let mut before = before.borrow_mut();
+			if before.get(&id).map(|(at, _)| *at) != Some(now) {
+				before.insert(id, (now, current));
+			}
+		});
+		TERMS.with(|terms| *terms.borrow_mut().entry(id).or_default() += 1);
+	}
+
 	pub fn set_status(id: ModelId, status: ModelStatus) {
 		MODELS.with(|models| {
 			if let Some(record) = models.borrow_mut().get_mut(&id) {
@@ -125,6 +145,18 @@ impl ModelInspect<AccountId, Balance, BlockNumber> for TestModels {
 
 	fn latest_active(_: ModelLineId) -> Option<ModelId> {
 		None
+	}
+
+	fn terms(id: ModelId) -> TermsRevision {
+		TERMS.with(|terms| terms.borrow().get(&id).copied().unwrap_or(0))
+	}
+
+	fn terms_before_this_block(id: ModelId) -> TermsRevision {
+		let now = System::block_number();
+		match TERMS_BEFORE.with(|before| before.borrow().get(&id).copied()) {
+			Some((at, before)) if at == now => before,
+			_ => Self::terms(id),
+		}
 	}
 }
 

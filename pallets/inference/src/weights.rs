@@ -22,6 +22,7 @@ pub trait WeightInfo {
 	fn cancel_request() -> Weight;
 	fn submit_result(o: u32) -> Weight;
 	fn report_unrunnable() -> Weight;
+	fn accept_terms() -> Weight;
 	fn sweep(n: u32) -> Weight;
 	fn prune(n: u32) -> Weight;
 }
@@ -41,16 +42,22 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelExecutors` (r:16 w:16)
 	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
+	/// Storage: `Models::TermsBefore` (r:16 w:0)
+	/// Proof: `Models::TermsBefore` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Terms` (r:16 w:0)
+	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::AcceptedTerms` (r:0 w:16)
+	/// Proof: `Inference::AcceptedTerms` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn register_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `296`, estimated `3675` bytes.
-		// Minimum execution time: 52_128_000 picoseconds.
-		Weight::from_parts(50_629_436, 3675)
-			.saturating_add(Weight::from_parts(5_046_054, 0).saturating_mul(m as u64))
+		// Minimum execution time: 55_133_000 picoseconds.
+		Weight::from_parts(49_048_589, 3675)
+			.saturating_add(Weight::from_parts(9_324_786, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
-			.saturating_add(db.reads((2 as u64).saturating_mul(m as u64)))
+			.saturating_add(db.reads((4 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
-			.saturating_add(db.writes((1 as u64).saturating_mul(m as u64)))
+			.saturating_add(db.writes((2 as u64).saturating_mul(m as u64)))
 			.saturating_add(Weight::from_parts(0, 4541).saturating_mul(m as u64))
 	}
 
@@ -64,16 +71,22 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelExecutors` (r:32 w:32)
 	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
+	/// Storage: `Models::TermsBefore` (r:16 w:0)
+	/// Proof: `Models::TermsBefore` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Terms` (r:16 w:0)
+	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::AcceptedTerms` (r:0 w:32)
+	/// Proof: `Inference::AcceptedTerms` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn update_executor(db: RuntimeDbWeight, m: u32) -> Weight {
-		// Proof size: measured `425`, estimated `3675` bytes.
-		// Minimum execution time: 61_582_000 picoseconds.
-		Weight::from_parts(54_083_358, 3675)
-			.saturating_add(Weight::from_parts(8_884_384, 0).saturating_mul(m as u64))
+		// Proof size: measured `458`, estimated `3675` bytes.
+		// Minimum execution time: 65_487_000 picoseconds.
+		Weight::from_parts(53_267_203, 3675)
+			.saturating_add(Weight::from_parts(14_695_422, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
-			.saturating_add(db.reads((3 as u64).saturating_mul(m as u64)))
+			.saturating_add(db.reads((5 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
-			.saturating_add(db.writes((2 as u64).saturating_mul(m as u64)))
+			.saturating_add(db.writes((4 as u64).saturating_mul(m as u64)))
 			.saturating_add(Weight::from_parts(0, 9082).saturating_mul(m as u64))
 	}
 
@@ -83,10 +96,10 @@ mod measured {
 	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn unregister_executor(db: RuntimeDbWeight, m: u32) -> Weight {
-		// Proof size: measured `137`, estimated `3675` bytes.
-		// Minimum execution time: 13_350_000 picoseconds.
-		Weight::from_parts(10_539_641, 3675)
-			.saturating_add(Weight::from_parts(3_247_685, 0).saturating_mul(m as u64))
+		// Proof size: measured `170`, estimated `3675` bytes.
+		// Minimum execution time: 12_869_000 picoseconds.
+		Weight::from_parts(10_067_168, 3675)
+			.saturating_add(Weight::from_parts(3_216_309, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((1 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(1))
@@ -100,20 +113,26 @@ mod measured {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::AcceptedTerms` (r:0 w:1)
+	/// Proof: `Inference::AcceptedTerms` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `392`, estimated `3675` bytes.
-		// Minimum execution time: 40_640_000 picoseconds.
-		Weight::from_parts(43_474_000, 3675)
+		// Proof size: measured `426`, estimated `3675` bytes.
+		// Minimum execution time: 42_153_000 picoseconds.
+		Weight::from_parts(44_296_000, 3675)
 			.saturating_add(db.reads(3))
-			.saturating_add(db.writes(3))
+			.saturating_add(db.writes(4))
 	}
 
 	/// Storage: `Models::Models` (r:1 w:0)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::NextRequestId` (r:1 w:1)
 	/// Proof: `Inference::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Terms` (r:1 w:0)
+	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelExecutors` (r:1 w:0)
 	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::AcceptedTerms` (r:64 w:0)
+	/// Proof: `Inference::AcceptedTerms` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Executors` (r:64 w:1)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
@@ -134,12 +153,12 @@ mod measured {
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 64]`.
 	pub fn request_inference(db: RuntimeDbWeight, e: u32) -> Weight {
-		// Proof size: measured `803`, estimated `5531` bytes.
-		// Minimum execution time: 71_377_000 picoseconds.
-		Weight::from_parts(75_971_364, 5531)
-			.saturating_add(Weight::from_parts(3_227_130, 0).saturating_mul(e as u64))
-			.saturating_add(db.reads(9))
-			.saturating_add(db.reads((1 as u64).saturating_mul(e as u64)))
+		// Proof size: measured `829`, estimated `5531` bytes.
+		// Minimum execution time: 76_714_000 picoseconds.
+		Weight::from_parts(77_951_792, 5531)
+			.saturating_add(Weight::from_parts(6_448_351, 0).saturating_mul(e as u64))
+			.saturating_add(db.reads(10))
+			.saturating_add(db.reads((2 as u64).saturating_mul(e as u64)))
 			.saturating_add(db.writes(9))
 			.saturating_add(Weight::from_parts(0, 2685).saturating_mul(e as u64))
 	}
@@ -165,9 +184,9 @@ mod measured {
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn cancel_request(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `5397`, estimated `24502` bytes.
-		// Minimum execution time: 165_096_000 picoseconds.
-		Weight::from_parts(172_007_000, 24502)
+		// Proof size: measured `5430`, estimated `24502` bytes.
+		// Minimum execution time: 163_765_000 picoseconds.
+		Weight::from_parts(172_437_000, 24502)
 			.saturating_add(db.reads(11))
 			.saturating_add(db.writes(13))
 	}
@@ -177,15 +196,15 @@ mod measured {
 	/// Storage: `Verification::Verifications` (r:1 w:1)
 	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5420), added: 7895, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Due` (r:1 w:1)
-	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `o` ranges over `[400, 16384]`.
 	pub fn submit_result(db: RuntimeDbWeight, o: u32) -> Weight {
-		// Proof size: measured `4503`, estimated `24502` bytes.
-		// Minimum execution time: 21_823_000 picoseconds.
-		Weight::from_parts(22_483_326, 24502)
-			.saturating_add(Weight::from_parts(1_636, 0).saturating_mul(o as u64))
+		// Proof size: measured `4536`, estimated `24502` bytes.
+		// Minimum execution time: 21_331_000 picoseconds.
+		Weight::from_parts(22_700_289, 24502)
+			.saturating_add(Weight::from_parts(1_582, 0).saturating_mul(o as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(4))
 	}
@@ -195,15 +214,29 @@ mod measured {
 	/// Storage: `Verification::Verifications` (r:1 w:1)
 	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5420), added: 7895, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Due` (r:1 w:1)
-	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn report_unrunnable(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `4503`, estimated `24502` bytes.
-		// Minimum execution time: 19_520_000 picoseconds.
-		Weight::from_parts(21_121_000, 24502)
+		// Proof size: measured `4536`, estimated `24502` bytes.
+		// Minimum execution time: 19_029_000 picoseconds.
+		Weight::from_parts(20_931_000, 24502)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(4))
+	}
+
+	/// Storage: `Inference::Executors` (r:1 w:0)
+	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Terms` (r:1 w:0)
+	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::AcceptedTerms` (r:0 w:1)
+	/// Proof: `Inference::AcceptedTerms` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	pub fn accept_terms(db: RuntimeDbWeight) -> Weight {
+		// Proof size: measured `236`, estimated `3675` bytes.
+		// Minimum execution time: 12_038_000 picoseconds.
+		Weight::from_parts(12_999_000, 3675)
+			.saturating_add(db.reads(2))
+			.saturating_add(db.writes(1))
 	}
 
 	/// Storage: `Inference::SweepCursor` (r:1 w:1)
@@ -232,10 +265,10 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 128]`.
 	pub fn sweep(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `601`, estimated `4503` bytes.
-		// Minimum execution time: 164_696_000 picoseconds.
-		Weight::from_parts(166_849_000, 4503)
-			.saturating_add(Weight::from_parts(193_515_718, 0).saturating_mul(n as u64))
+		// Proof size: measured `635`, estimated `4503` bytes.
+		// Minimum execution time: 159_709_000 picoseconds.
+		Weight::from_parts(53_263_954, 4503)
+			.saturating_add(Weight::from_parts(165_812_377, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(4))
 			.saturating_add(db.reads((24 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(4))
@@ -251,10 +284,10 @@ mod measured {
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 64]`.
 	pub fn prune(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `4560`, estimated `1501` bytes.
-		// Minimum execution time: 1_883_000 picoseconds.
-		Weight::from_parts(1_963_000, 1501)
-			.saturating_add(Weight::from_parts(8_885_093, 0).saturating_mul(n as u64))
+		// Proof size: measured `4593`, estimated `1501` bytes.
+		// Minimum execution time: 1_862_000 picoseconds.
+		Weight::from_parts(991_261, 1501)
+			.saturating_add(Weight::from_parts(8_391_006, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((2 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(1))
@@ -291,6 +324,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn report_unrunnable() -> Weight {
 		measured::report_unrunnable(T::DbWeight::get())
 	}
+	fn accept_terms() -> Weight {
+		measured::accept_terms(T::DbWeight::get())
+	}
 	fn sweep(n: u32) -> Weight {
 		measured::sweep(T::DbWeight::get(), n)
 	}
@@ -324,6 +360,9 @@ impl WeightInfo for () {
 	}
 	fn report_unrunnable() -> Weight {
 		measured::report_unrunnable(RocksDbWeight::get())
+	}
+	fn accept_terms() -> Weight {
+		measured::accept_terms(RocksDbWeight::get())
 	}
 	fn sweep(n: u32) -> Weight {
 		measured::sweep(RocksDbWeight::get(), n)

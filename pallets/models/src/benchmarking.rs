@@ -6,7 +6,10 @@ use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::Mutate;
 use frame_system::RawOrigin;
-use sp_runtime::{traits::Bounded, Permill};
+use sp_runtime::{
+	traits::{Bounded, Saturating},
+	Permill,
+};
 use veritas_primitives::model::{
 	Architecture, Cid, ComparisonRule, FileRef, ModelFiles, ModelFormat, ModelName, ModelPolicy,
 	ModelStatus, Pricing, TaskKind, Tolerance, VerificationPolicy, MAX_CID_LENGTH,
@@ -172,6 +175,26 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, model, ModelStatus::Retired);
 		assert_eq!(Models::<T>::get(model).map(|m| m.status), Some(ModelStatus::Retired));
 		Ok(())
+	}
+
+	/// A retired version's record removed after its tombstone period, its
+	/// deposit returned.
+	#[benchmark]
+	fn remove_retired() {
+		let owner = funded::<T>("owner", 0);
+		let (_, model) = line_with_versions::<T>(&owner, 1);
+		Pallet::<T>::set_status(
+			RawOrigin::Signed(owner.clone()).into(),
+			model,
+			ModelStatus::Retired,
+		)
+		.expect("retires");
+		let later =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::TombstonePeriod::get());
+		frame_system::Pallet::<T>::set_block_number(later);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(funded::<T>("anyone", 0)), model);
+		assert!(Models::<T>::get(model).is_none());
 	}
 
 	impl_benchmark_test_suite!(Registry, crate::mock::new_test_ext(), crate::mock::Test);

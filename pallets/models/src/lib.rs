@@ -26,23 +26,30 @@
 //! already made finish) → `Retired` (final). A version can be retired only
 //! when no request on it is open (asked through [`Config::Usage`]). A retired
 //! record stays as a tombstone so that past results can still be checked
-//! against the files they ran, but it can no longer change and its deposit
-//! is returned.
+//! against the files they ran; it can no longer change, and its deposit stays
+//! held. After [`Config::TombstonePeriod`] (as long as requests are kept)
+//! anyone may remove it with [`Pallet::remove_retired`], which returns the
+//! deposit to its owner: no record stays without a deposit paying for it.
 //!
 //! ## Deposits
 //!
 //! Storage is paid for with a deposit held from the owner (a `fungible` hold
 //! with [`HoldReason::ModelDeposit`]): [`Config::DepositBase`] plus
 //! [`Config::DepositPerByte`] for each byte of the stored record, for every
-//! live version and for the line itself. Retiring a version releases its
-//! deposit; retiring the last live version of a line also removes the line
-//! (freeing its name) and releases the line's deposit.
+//! version and for the line itself. A version's deposit is released when its
+//! record is removed, a tombstone period after it was retired; retiring the
+//! last live version of a line removes the line at once (freeing its name)
+//! and releases the line's deposit.
 //!
 //! ## Ownership
 //!
 //! The owner of a line may change prices ([`Pallet::set_price`]), policies
-//! ([`Pallet::set_policy`], which apply to requests made afterwards) and
-//! statuses ([`Pallet::set_status`]). Ownership moves in two steps, because
+//! ([`Pallet::set_policy`]) and statuses ([`Pallet::set_status`]). A change of
+//! price or policy applies to requests made afterwards, and moves the
+//! version's terms to a new revision ([`Terms`]): executors that serve it are
+//! assigned new requests only once they accept that revision, so a publisher
+//! cannot lower the pay or raise the risk of executors who joined under
+//! other terms. Ownership moves in two steps, because
 //! the new owner takes over the deposits: [`Pallet::transfer_ownership`]
 //! offers the line, [`Pallet::accept_ownership`] takes it (holding the new
 //! owner's deposit and releasing the old owner's). [`Config::ForceOrigin`]
@@ -84,7 +91,7 @@ use sp_runtime::traits::{Saturating, Zero};
 use veritas_primitives::model::{
 	Architecture, FileRef, ModelFiles, ModelFormat, ModelId, ModelInspect, ModelLineId, ModelName,
 	ModelPolicy, ModelRecord, ModelStatus, ModelUsage, ModelVersion, PolicyBounds, PolicyError,
-	Pricing, TaskKind, MAX_COMMITTEE_SIZE,
+	Pricing, TaskKind, TermsRevision, MAX_COMMITTEE_SIZE,
 };
 
 /// The balance type of the currency that deposits are held in.
@@ -141,7 +148,7 @@ pub mod pallet {
 
 	/// The layout of this pallet's storage; a change to a stored record
 	/// bumps it and comes with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -183,6 +190,13 @@ pub mod pallet {
 		/// Tells whether a model still has open requests.
 		type Usage: ModelUsage;
 
+		/// How long a retired version's record stays, with its deposit held,
+		/// before anyone may remove it ([`Pallet::remove_retired`]): at
+		/// least as long as requests to it are kept, so that every result
+		/// still stored can be checked against the files it ran.
+		#[pallet::constant]
+		type TombstonePeriod: Get<BlockNumberFor<Self>>;
+
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
 	}
@@ -214,6 +228,24 @@ pub mod pallet {
 		ModelLineId,
 	>;
 
+	/// Each version's terms revision: how many times its price or policy
+	/// changed (absent: never). Executors serve under the revision they
+	/// accepted, so a change binds only those who accept it.
+	#[pallet::storage]
+	pub type Terms<T> = StorageMap<_, Twox64Concat, ModelId, TermsRevision, ValueQuery>;
+
+	/// For a version whose terms changed, the last block they changed in
+	/// and the revision that stood before it: joining in that block accepts
+	/// only what stood before ([`ModelInspect::terms_before_this_block`]).
+	#[pallet::storage]
+	pub type TermsBefore<T: Config> =
+		StorageMap<_, Twox64Concat, ModelId, (BlockNumberFor<T>, TermsRevision)>;
+
+	/// When each retired version that is still stored was retired: its
+	/// record may be removed [`Config::TombstonePeriod`] later.
+	#[pallet::storage]
+	pub type RetiredAt<T: Config> = StorageMap<_, Twox64Concat, ModelId, BlockNumberFor<T>>;
+
 	/// The id the next published version gets.
 	#[pallet::storage]
 	pub type NextModelId<T> = StorageValue<_, ModelId, ValueQuery>;
@@ -240,14 +272,19 @@ pub mod pallet {
 			version: ModelVersion,
 			deposit: BalanceOf<T>,
 		},
-		/// A version's price changed.
-		PriceSet { model: ModelId, pricing: Pricing<BalanceOf<T>> },
-		/// A version's verification policy changed (for new requests).
-		PolicySet { model: ModelId, policy: ModelPolicyOf<T> },
+		/// A version's price changed, for new requests: its terms are now at
+		/// revision `terms`, which executors must accept to be assigned them.
+		PriceSet { model: ModelId, pricing: Pricing<BalanceOf<T>>, terms: TermsRevision },
+		/// A version's verification policy changed, for new requests: its
+		/// terms are now at revision `terms`.
+		PolicySet { model: ModelId, policy: ModelPolicyOf<T>, terms: TermsRevision },
 		/// A version's status changed; `forced` when by [`Config::ForceOrigin`].
 		StatusChanged { model: ModelId, status: ModelStatus, forced: bool },
-		/// A version was retired and its deposit returned.
-		ModelRetired { model: ModelId, deposit_released: BalanceOf<T> },
+		/// A version was retired. Its record stays, its deposit held, until
+		/// anyone removes it at or after block `removable_at`.
+		ModelRetired { model: ModelId, removable_at: BlockNumberFor<T> },
+		/// A retired version's record was removed and its deposit returned.
+		RetiredRemoved { model: ModelId, deposit_released: BalanceOf<T> },
 		/// A line's last live version was retired: the line is gone and its
 		/// name is free.
 		LineRemoved { line: ModelLineId, deposit_released: BalanceOf<T> },
@@ -322,6 +359,13 @@ pub mod pallet {
 		BadChallengeBond,
 		/// A minimum deadline outside the runtime's range (`PolicyBounds`).
 		BadMinDeadline,
+		/// The price or policy given is the one the version has already.
+		TermsUnchanged,
+		/// The version is not retired.
+		NotRetired,
+		/// A retired version's record stays until its tombstone period is
+		/// over.
+		TombstoneKept,
 	}
 
 	impl<T> From<PolicyError> for Error<T> {
@@ -454,7 +498,8 @@ pub mod pallet {
 		}
 
 		/// Sets a version's price. Requests already made keep the price they
-		/// were made at.
+		/// were made at. The terms move to a new revision: executors are
+		/// assigned new requests only once they accept it.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::set_price())]
 		pub fn set_price(
@@ -468,15 +513,18 @@ pub mod pallet {
 					record.task.is_generation() || pricing.per_output_token.is_zero(),
 					Error::<T>::TokenPriceWithoutGeneration
 				);
+				ensure!(record.pricing != pricing, Error::<T>::TermsUnchanged);
 				record.pricing = pricing;
 				Ok(())
 			})?;
-			Self::deposit_event(Event::PriceSet { model, pricing });
+			let terms = Self::revise_terms(model);
+			Self::deposit_event(Event::PriceSet { model, pricing, terms });
 			Ok(())
 		}
 
 		/// Sets a version's verification policy. It applies to requests made
-		/// from now on; requests already made keep theirs.
+		/// from now on; requests already made keep theirs. The terms move to
+		/// a new revision, as with [`Pallet::set_price`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::set_policy())]
 		pub fn set_policy(
@@ -487,10 +535,12 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			Self::mutate_live_model(&who, model, |record| {
 				policy.validate(&record.task, &T::PolicyBounds::get()).map_err(Error::<T>::from)?;
+				ensure!(record.policy != policy, Error::<T>::TermsUnchanged);
 				record.policy = policy;
 				Ok(())
 			})?;
-			Self::deposit_event(Event::PolicySet { model, policy });
+			let terms = Self::revise_terms(model);
+			Self::deposit_event(Event::PolicySet { model, policy, terms });
 			Ok(())
 		}
 
@@ -592,6 +642,30 @@ pub mod pallet {
 			let record = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
 			Self::do_set_status(model, record, status, true)
 		}
+
+		/// Removes a retired version's record once its tombstone period
+		/// ([`Config::TombstonePeriod`]) is over, and returns its deposit to
+		/// its owner. Anyone may call it: the deposit goes to the owner
+		/// whoever does.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::remove_retired())]
+		pub fn remove_retired(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
+			ensure_signed(origin)?;
+			let record = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+			let retired_at = RetiredAt::<T>::get(model).ok_or(Error::<T>::NotRetired)?;
+			let removable_at = retired_at.saturating_add(T::TombstonePeriod::get());
+			ensure!(
+				frame_system::Pallet::<T>::block_number() >= removable_at,
+				Error::<T>::TombstoneKept
+			);
+			Self::release(&record.owner, record.deposit);
+			Models::<T>::remove(model);
+			RetiredAt::<T>::remove(model);
+			Terms::<T>::remove(model);
+			TermsBefore::<T>::remove(model);
+			Self::deposit_event(Event::RetiredRemoved { model, deposit_released: record.deposit });
+			Ok(())
+		}
 	}
 }
 
@@ -689,6 +763,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Applies `change` to a live version that `who` owns.
+	/// Moves `model`'s terms to their next revision, and returns it.
+	fn revise_terms(model: ModelId) -> TermsRevision {
+		let now = frame_system::Pallet::<T>::block_number();
+		if TermsBefore::<T>::get(model).map(|(at, _)| at) != Some(now) {
+			TermsBefore::<T>::insert(model, (now, Terms::<T>::get(model)));
+		}
+		Terms::<T>::mutate(model, |terms| {
+			terms.saturating_inc();
+			*terms
+		})
+	}
+
 	fn mutate_live_model(
 		who: &T::AccountId,
 		model: ModelId,
@@ -725,8 +811,6 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Usage::open_requests(model) == 0, Error::<T>::ModelInUse);
 		let mut line = Lines::<T>::get(record.line).ok_or(Error::<T>::UnknownLine)?;
 
-		let deposit = core::mem::replace(&mut record.deposit, Zero::zero());
-		Self::release(&record.owner, deposit);
 		line.versions.retain(|id| *id != model);
 		if line.versions.is_empty() {
 			Self::release(&line.owner, line.deposit);
@@ -741,9 +825,12 @@ impl<T: Config> Pallet<T> {
 		}
 		record.status = ModelStatus::Retired;
 		Models::<T>::insert(model, record);
+		let now = frame_system::Pallet::<T>::block_number();
+		RetiredAt::<T>::insert(model, now);
 
 		Self::deposit_event(Event::StatusChanged { model, status: ModelStatus::Retired, forced });
-		Self::deposit_event(Event::ModelRetired { model, deposit_released: deposit });
+		let removable_at = now.saturating_add(T::TombstonePeriod::get());
+		Self::deposit_event(Event::ModelRetired { model, removable_at });
 		Ok(())
 	}
 
@@ -752,7 +839,8 @@ impl<T: Config> Pallet<T> {
 	/// - every line's versions exist, are live, belong to it, share its owner
 	///   and are in publishing order, and its name index points back at it;
 	/// - every name index entry names a line with that owner and name;
-	/// - every live version is listed by its line; retired ones hold nothing;
+	/// - every live version is listed by its line; every retired one that
+	///   is still stored has its retirement date;
 	/// - ids are below the next ids;
 	/// - each owner's held deposit equals the deposits the records account.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
@@ -794,12 +882,17 @@ impl<T: Config> Pallet<T> {
 		for (id, record) in Models::<T>::iter() {
 			ensure!(id < next_model, "model id at or above NextModelId");
 			if record.status == ModelStatus::Retired {
-				ensure!(record.deposit.is_zero(), "a retired version still has a deposit");
+				ensure!(RetiredAt::<T>::contains_key(id), "a retired version without its date");
+				add_hold(&record.owner, record.deposit);
 				continue;
 			}
 			let line = Lines::<T>::get(record.line).ok_or("a live version has no line")?;
 			ensure!(line.versions.contains(&id), "a live version is not listed by its line");
 			add_hold(&record.owner, record.deposit);
+		}
+		for (id, _) in RetiredAt::<T>::iter() {
+			let record = Models::<T>::get(id).ok_or("a retirement date of a missing version")?;
+			ensure!(record.status == ModelStatus::Retired, "a live version has a retirement date");
 		}
 		for (who, expected) in expected_holds {
 			let held = T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &who);
@@ -812,6 +905,17 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> ModelInspect<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> for Pallet<T> {
 	fn model(id: ModelId) -> Option<ModelRecordOf<T>> {
 		Models::<T>::get(id)
+	}
+
+	fn terms(id: ModelId) -> TermsRevision {
+		Terms::<T>::get(id)
+	}
+
+	fn terms_before_this_block(id: ModelId) -> TermsRevision {
+		match TermsBefore::<T>::get(id) {
+			Some((at, before)) if at == frame_system::Pallet::<T>::block_number() => before,
+			_ => Terms::<T>::get(id),
+		}
 	}
 
 	fn latest_active(line: ModelLineId) -> Option<ModelId> {

@@ -76,3 +76,41 @@ pub mod v2 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 3: a retired version's record keeps its deposit until it is
+/// removed, a tombstone period after its retirement ([`crate::RetiredAt`]).
+/// Versions retired before had their deposit released; their tombstone
+/// period starts at the upgrade, so that requests still stored to them can
+/// be checked as long as any.
+pub mod v3 {
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+	use veritas_primitives::model::ModelStatus;
+
+	use crate::{Config, Models, Pallet, RetiredAt};
+
+	/// Dates every retired version at the upgrade's block.
+	pub struct DateRetired<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for DateRetired<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let now = frame_system::Pallet::<T>::block_number();
+			let (mut reads, mut writes) = (0u64, 0u64);
+			for (id, record) in Models::<T>::iter() {
+				reads = reads.saturating_add(1);
+				if record.status == ModelStatus::Retired {
+					RetiredAt::<T>::insert(id, now);
+					writes = writes.saturating_add(1);
+				}
+			}
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+	}
+
+	/// The migration from version 2, run once.
+	pub type MigrateV2ToV3<T> =
+		VersionedMigration<2, 3, DateRetired<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+}

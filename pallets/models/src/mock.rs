@@ -5,7 +5,10 @@
 use core::cell::RefCell;
 use std::collections::BTreeMap;
 
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64},
+};
 use sp_runtime::BuildStorage;
 use veritas_primitives::model::{ModelId, ModelUsage, PolicyBounds, MAX_COMMITTEE_SIZE};
 
@@ -79,8 +82,12 @@ impl pallet_models::Config for Test {
 	type PolicyBounds = Bounds;
 	type ForceOrigin = frame_system::EnsureRoot<AccountId>;
 	type Usage = TestUsage;
+	type TombstonePeriod = ConstU64<TOMBSTONE_PERIOD>;
 	type WeightInfo = ();
 }
+
+/// How long a retired version's record stays.
+pub const TOMBSTONE_PERIOD: u64 = 100;
 
 pub const ALICE: AccountId = 1;
 pub const BOB: AccountId = 2;

@@ -12,7 +12,7 @@ use veritas_primitives::model::{
 
 use crate::{
 	mock::*, Error, Event, HoldReason, LineByName, Lines, ModelSpecOf, Models, NextLineId,
-	NextModelId,
+	NextModelId, RetiredAt,
 };
 
 fn name(text: &str) -> ModelName {
@@ -75,6 +75,13 @@ fn register(owner: AccountId, model_name: &str, spec: ModelSpecOf<Test>) -> (u64
 
 fn held(who: AccountId) -> Balance {
 	Balances::balance_on_hold(&HoldReason::ModelDeposit.into(), &who)
+}
+
+/// Alice's "minilm" line with versions 1 and 2: the line and version 1.
+fn two_versions() -> (u64, u64) {
+	let (line, first) = register(ALICE, "minilm", embedding_spec(1));
+	assert_ok!(Registry::publish_version(RuntimeOrigin::signed(ALICE), line, embedding_spec(2)));
+	(line, first)
 }
 
 fn last_event() -> RuntimeEvent {
@@ -391,12 +398,7 @@ fn publish_version_needs_the_deposit() {
 #[test]
 fn a_retired_version_leaves_room_and_its_files_may_return() {
 	run_test(|| {
-		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Registry::publish_version(
-			RuntimeOrigin::signed(ALICE),
-			line,
-			embedding_spec(2)
-		));
+		let (line, first) = two_versions();
 		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Retired));
 		// Only live versions count as duplicates.
 		assert_ok!(Registry::publish_version(
@@ -418,11 +420,14 @@ fn set_price_changes_the_price() {
 		let pricing = Pricing { per_request: 99, per_output_token: 0 };
 		assert_ok!(Registry::set_price(RuntimeOrigin::signed(ALICE), model, pricing));
 		assert_eq!(Models::<Test>::get(model).expect("stored").pricing, pricing);
-		assert_eq!(last_event(), Event::PriceSet { model, pricing }.into());
+		assert_eq!(last_event(), Event::PriceSet { model, pricing, terms: 1 }.into());
+		assert_eq!(Registry::terms(model), 1, "a new revision of the terms");
 
 		let (_, smol) = register(ALICE, "smol", generation_spec());
+		assert_eq!(Registry::terms(smol), 0, "as published");
 		let per_token = Pricing { per_request: 1, per_output_token: 7 };
 		assert_ok!(Registry::set_price(RuntimeOrigin::signed(ALICE), smol, per_token));
+		assert_eq!(Registry::terms(smol), 1);
 	});
 }
 
@@ -447,6 +452,11 @@ fn set_price_errors() {
 			),
 			Error::<Test>::TokenPriceWithoutGeneration
 		);
+		let current = Models::<Test>::get(model).expect("stored").pricing;
+		assert_noop!(
+			Registry::set_price(RuntimeOrigin::signed(ALICE), model, current),
+			Error::<Test>::TermsUnchanged
+		);
 		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
 		assert_noop!(
 			Registry::set_price(RuntimeOrigin::signed(ALICE), model, pricing),
@@ -469,7 +479,11 @@ fn set_policy_changes_the_policy_and_validates_it() {
 		};
 		assert_ok!(Registry::set_policy(RuntimeOrigin::signed(ALICE), model, policy));
 		assert_eq!(Models::<Test>::get(model).expect("stored").policy, policy);
-		assert_eq!(last_event(), Event::PolicySet { model, policy }.into());
+		assert_eq!(last_event(), Event::PolicySet { model, policy, terms: 1 }.into());
+		assert_noop!(
+			Registry::set_policy(RuntimeOrigin::signed(ALICE), model, policy),
+			Error::<Test>::TermsUnchanged
+		);
 
 		let bad = ModelPolicy {
 			verification: VerificationPolicy::Quorum { k: 3, n: 2 },
@@ -547,12 +561,7 @@ fn deprecating_and_reactivating() {
 #[test]
 fn latest_active_skips_deprecated_versions() {
 	run_test(|| {
-		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Registry::publish_version(
-			RuntimeOrigin::signed(ALICE),
-			line,
-			embedding_spec(2)
-		));
+		let (line, first) = two_versions();
 		let second = first + 1;
 		assert_eq!(Registry::latest_active(line), Some(second));
 		assert_ok!(Registry::set_status(
@@ -566,7 +575,7 @@ fn latest_active_skips_deprecated_versions() {
 }
 
 #[test]
-fn retiring_the_last_version_returns_every_deposit_and_frees_the_name() {
+fn retiring_the_last_version_frees_the_name_and_its_tombstone_keeps_its_deposit() {
 	run_test(|| {
 		let issuance = Balances::total_issuance();
 		let (line, model) = register(ALICE, "minilm", embedding_spec(1));
@@ -575,38 +584,112 @@ fn retiring_the_last_version_returns_every_deposit_and_frees_the_name() {
 
 		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
 
-		assert_eq!(held(ALICE), 0);
-		assert_eq!(Balances::balance(&ALICE), ENDOWMENT);
-		assert_eq!(Balances::total_issuance(), issuance);
+		assert_eq!(held(ALICE), record_deposit, "the tombstone is paid for");
 		let record = Models::<Test>::get(model).expect("a retired record stays as a tombstone");
 		assert_eq!(record.status, ModelStatus::Retired);
-		assert_eq!(record.deposit, 0);
+		assert_eq!(record.deposit, record_deposit);
 		assert!(Lines::<Test>::get(line).is_none());
 		assert!(LineByName::<Test>::get(ALICE, name("minilm")).is_none());
 		System::assert_has_event(
 			Event::LineRemoved { line, deposit_released: line_deposit }.into(),
 		);
-		System::assert_last_event(
-			Event::ModelRetired { model, deposit_released: record_deposit }.into(),
-		);
+		let removable_at = System::block_number() + TOMBSTONE_PERIOD;
+		System::assert_last_event(Event::ModelRetired { model, removable_at }.into());
 		// The name is free again.
 		register(ALICE, "minilm", embedding_spec(1));
+
+		// A tombstone period later, anyone removes it; the owner gets the
+		// deposit.
+		System::set_block_number(removable_at);
+		let held_before = held(ALICE);
+		assert_ok!(Registry::remove_retired(RuntimeOrigin::signed(BOB), model));
+		System::assert_last_event(
+			Event::RetiredRemoved { model, deposit_released: record_deposit }.into(),
+		);
+		assert!(Models::<Test>::get(model).is_none());
+		assert!(RetiredAt::<Test>::get(model).is_none());
+		assert_eq!(held(ALICE), held_before - record_deposit);
+		assert_eq!(Balances::total_issuance(), issuance);
+	});
+}
+
+/// The attack: retire versions to leave records in storage that nobody pays
+/// for. A retired version's deposit now stays held until its record is
+/// removed, and every record can be removed a tombstone period later, so
+/// the state shrinks back and every deposit comes home.
+#[test]
+fn tombstones_are_paid_for_until_removed_and_the_state_shrinks_back() {
+	run_test(|| {
+		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
+		let mut versions = vec![first];
+		for version in 2..=4 {
+			assert_ok!(Registry::publish_version(
+				RuntimeOrigin::signed(ALICE),
+				line,
+				embedding_spec(version)
+			));
+			versions.push(NextModelId::<Test>::get() - 1);
+		}
+		let held_while_live = held(ALICE);
+		let line_deposit = Lines::<Test>::get(line).expect("stored").deposit;
+		for model in &versions {
+			assert_ok!(Registry::set_status(
+				RuntimeOrigin::signed(ALICE),
+				*model,
+				ModelStatus::Retired
+			));
+		}
+		assert_eq!(
+			held(ALICE),
+			held_while_live - line_deposit,
+			"every tombstone holds its deposit"
+		);
+		assert_eq!(Models::<Test>::iter().count(), 4);
+		Registry::do_try_state().expect("invariants hold");
+
+		System::set_block_number(System::block_number() + TOMBSTONE_PERIOD);
+		for model in &versions {
+			assert_ok!(Registry::remove_retired(RuntimeOrigin::signed(CHARLIE), *model));
+		}
+		assert_eq!(Models::<Test>::iter().count(), 0);
+		assert_eq!(RetiredAt::<Test>::iter().count(), 0);
+		assert_eq!(held(ALICE), 0);
+		assert_eq!(Balances::balance(&ALICE), ENDOWMENT);
+	});
+}
+
+#[test]
+fn remove_retired_errors() {
+	run_test(|| {
+		let (_, model) = register(ALICE, "minilm", embedding_spec(1));
+		assert_noop!(
+			Registry::remove_retired(RuntimeOrigin::signed(BOB), model + 1),
+			Error::<Test>::UnknownModel
+		);
+		assert_noop!(
+			Registry::remove_retired(RuntimeOrigin::signed(BOB), model),
+			Error::<Test>::NotRetired
+		);
+		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), model, ModelStatus::Retired));
+		System::set_block_number(System::block_number() + TOMBSTONE_PERIOD - 1);
+		assert_noop!(
+			Registry::remove_retired(RuntimeOrigin::signed(BOB), model),
+			Error::<Test>::TombstoneKept
+		);
+		assert_noop!(
+			Registry::remove_retired(RuntimeOrigin::none(), model),
+			DispatchError::BadOrigin
+		);
 	});
 }
 
 #[test]
 fn retiring_one_of_two_versions_keeps_the_line() {
 	run_test(|| {
-		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Registry::publish_version(
-			RuntimeOrigin::signed(ALICE),
-			line,
-			embedding_spec(2)
-		));
-		let first_deposit = Models::<Test>::get(first).expect("stored").deposit;
+		let (line, first) = two_versions();
 		let held_before = held(ALICE);
 		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Retired));
-		assert_eq!(held(ALICE), held_before - first_deposit);
+		assert_eq!(held(ALICE), held_before, "the tombstone holds its deposit");
 		assert_eq!(
 			Lines::<Test>::get(line).expect("line stays").versions.to_vec(),
 			vec![first + 1]
@@ -672,8 +755,9 @@ fn force_set_status_takes_down_any_model() {
 			last_event(),
 			Event::StatusChanged { model, status: ModelStatus::Deprecated, forced: true }.into()
 		);
+		let record_deposit = Models::<Test>::get(model).expect("stored").deposit;
 		assert_ok!(Registry::force_set_status(RuntimeOrigin::root(), model, ModelStatus::Retired));
-		assert_eq!(held(ALICE), 0);
+		assert_eq!(held(ALICE), record_deposit, "only the tombstone's deposit stays");
 	});
 }
 
@@ -707,12 +791,7 @@ fn force_set_status_errors() {
 fn ownership_moves_with_its_deposits_in_two_steps() {
 	run_test(|| {
 		let issuance = Balances::total_issuance();
-		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Registry::publish_version(
-			RuntimeOrigin::signed(ALICE),
-			line,
-			embedding_spec(2)
-		));
+		let (line, first) = two_versions();
 		let total = held(ALICE);
 
 		assert_ok!(Registry::transfer_ownership(RuntimeOrigin::signed(ALICE), line, BOB));
@@ -832,12 +911,7 @@ fn try_state_detects_a_deposit_the_records_do_not_account_for() {
 fn deposits_are_conserved_through_a_whole_life() {
 	run_test(|| {
 		let issuance = Balances::total_issuance();
-		let (line, first) = register(ALICE, "minilm", embedding_spec(1));
-		assert_ok!(Registry::publish_version(
-			RuntimeOrigin::signed(ALICE),
-			line,
-			embedding_spec(2)
-		));
+		let (line, first) = two_versions();
 		assert_ok!(Registry::transfer_ownership(RuntimeOrigin::signed(ALICE), line, CHARLIE));
 		assert_ok!(Registry::accept_ownership(RuntimeOrigin::signed(CHARLIE), line));
 		assert_ok!(Registry::set_status(
@@ -850,6 +924,10 @@ fn deposits_are_conserved_through_a_whole_life() {
 			first + 1,
 			ModelStatus::Retired
 		));
+		System::set_block_number(System::block_number() + TOMBSTONE_PERIOD);
+		for model in [first, first + 1] {
+			assert_ok!(Registry::remove_retired(RuntimeOrigin::signed(BOB), model));
+		}
 		for who in [ALICE, BOB, CHARLIE] {
 			assert_eq!(held(who), 0);
 			assert_eq!(Balances::balance(&who), ENDOWMENT);
@@ -899,5 +977,23 @@ fn the_v2_migration_gives_stored_policies_the_shortest_minimum_deadline() {
 		// Run again, it changes nothing.
 		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		assert_eq!(Models::<Test>::get(model).expect("stored").policy.min_deadline, 2);
+	});
+}
+
+/// Versions retired before tombstones held deposits are dated at the
+/// upgrade, so that they can be removed a tombstone period later.
+#[test]
+fn the_v3_migration_dates_every_retired_version() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	run_test(|| {
+		let (_, first) = two_versions();
+		assert_ok!(Registry::set_status(RuntimeOrigin::signed(ALICE), first, ModelStatus::Retired));
+		RetiredAt::<Test>::remove(first);
+		StorageVersion::new(2).put::<Registry>();
+		System::set_block_number(40);
+		crate::migrations::v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		assert_eq!(Registry::on_chain_storage_version(), 3);
+		assert_eq!(RetiredAt::<Test>::get(first), Some(40));
+		assert_eq!(RetiredAt::<Test>::get(first + 1), None, "a live version has no date");
 	});
 }

@@ -22,6 +22,7 @@ pub trait WeightInfo {
 	fn transfer_ownership() -> Weight;
 	fn accept_ownership(v: u32) -> Weight;
 	fn force_set_status(v: u32) -> Weight;
+	fn remove_retired() -> Weight;
 }
 
 /// The measured costs, with the database's read and write costs as a
@@ -45,8 +46,8 @@ mod measured {
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	pub fn register_model(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `107`, estimated `3640` bytes.
-		// Minimum execution time: 50_976_000 picoseconds.
-		Weight::from_parts(53_740_000, 3640)
+		// Minimum execution time: 48_933_000 picoseconds.
+		Weight::from_parts(52_638_000, 3640)
 			.saturating_add(db.reads(5))
 			.saturating_add(db.writes(7))
 	}
@@ -64,9 +65,9 @@ mod measured {
 	/// Component `v` ranges over `[1, 31]`.
 	pub fn publish_version(db: RuntimeDbWeight, v: u32) -> Weight {
 		// Proof size: measured `436`, estimated `3889` bytes.
-		// Minimum execution time: 56_474_000 picoseconds.
-		Weight::from_parts(55_614_811, 3889)
-			.saturating_add(Weight::from_parts(3_653_663, 0).saturating_mul(v as u64))
+		// Minimum execution time: 54_291_000 picoseconds.
+		Weight::from_parts(54_191_541, 3889)
+			.saturating_add(Weight::from_parts(3_578_215, 0).saturating_mul(v as u64))
 			.saturating_add(db.reads(4))
 			.saturating_add(db.reads((1 as u64).saturating_mul(v as u64)))
 			.saturating_add(db.writes(5))
@@ -75,22 +76,30 @@ mod measured {
 
 	/// Storage: `Models::Models` (r:1 w:1)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
+	/// Storage: `Models::TermsBefore` (r:1 w:1)
+	/// Proof: `Models::TermsBefore` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Terms` (r:1 w:1)
+	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	pub fn set_price(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `653`, estimated `4035` bytes.
-		// Minimum execution time: 10_145_000 picoseconds.
-		Weight::from_parts(10_996_000, 4035)
-			.saturating_add(db.reads(1))
-			.saturating_add(db.writes(1))
+		// Minimum execution time: 14_842_000 picoseconds.
+		Weight::from_parts(16_535_000, 4035)
+			.saturating_add(db.reads(3))
+			.saturating_add(db.writes(3))
 	}
 
 	/// Storage: `Models::Models` (r:1 w:1)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
+	/// Storage: `Models::TermsBefore` (r:1 w:1)
+	/// Proof: `Models::TermsBefore` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Terms` (r:1 w:1)
+	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	pub fn set_policy(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `653`, estimated `4035` bytes.
-		// Minimum execution time: 10_085_000 picoseconds.
-		Weight::from_parts(10_966_000, 4035)
-			.saturating_add(db.reads(1))
-			.saturating_add(db.writes(1))
+		// Minimum execution time: 14_762_000 picoseconds.
+		Weight::from_parts(16_224_000, 4035)
+			.saturating_add(db.reads(3))
+			.saturating_add(db.writes(3))
 	}
 
 	/// Storage: `Models::Models` (r:1 w:1)
@@ -99,6 +108,8 @@ mod measured {
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Lines` (r:1 w:1)
 	/// Proof: `Models::Lines` (`max_values`: None, `max_size`: Some(424), added: 2899, mode: `MaxEncodedLen`)
+	/// Storage: `Models::RetiredAt` (r:0 w:1)
+	/// Proof: `Models::RetiredAt` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -107,20 +118,20 @@ mod measured {
 	/// Proof: `Models::LineByName` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 32]`.
 	pub fn set_status(db: RuntimeDbWeight, v: u32) -> Weight {
-		// Proof size: measured `1049`, estimated `4035` bytes.
-		// Minimum execution time: 51_697_000 picoseconds.
-		Weight::from_parts(58_058_944, 4035)
-			.saturating_add(Weight::from_parts(3_982, 0).saturating_mul(v as u64))
-			.saturating_add(db.reads(5))
-			.saturating_add(db.writes(4))
+		// Proof size: measured `917`, estimated `4035` bytes.
+		// Minimum execution time: 21_172_000 picoseconds.
+		Weight::from_parts(27_743_183, 4035)
+			.saturating_add(db.reads(3))
+			.saturating_add(db.writes(3))
+			.saturating_add(Weight::from_parts(0, 1820).saturating_mul(v as u64))
 	}
 
 	/// Storage: `Models::Lines` (r:1 w:1)
 	/// Proof: `Models::Lines` (`max_values`: None, `max_size`: Some(424), added: 2899, mode: `MaxEncodedLen`)
 	pub fn transfer_ownership(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `272`, estimated `3889` bytes.
-		// Minimum execution time: 9_765_000 picoseconds.
-		Weight::from_parts(10_545_000, 3889)
+		// Minimum execution time: 9_024_000 picoseconds.
+		Weight::from_parts(10_015_000, 3889)
 			.saturating_add(db.reads(1))
 			.saturating_add(db.writes(1))
 	}
@@ -138,9 +149,9 @@ mod measured {
 	/// Component `v` ranges over `[1, 32]`.
 	pub fn accept_ownership(db: RuntimeDbWeight, v: u32) -> Weight {
 		// Proof size: measured `772`, estimated `6290` bytes.
-		// Minimum execution time: 90_986_000 picoseconds.
-		Weight::from_parts(91_112_349, 6290)
-			.saturating_add(Weight::from_parts(5_376_429, 0).saturating_mul(v as u64))
+		// Minimum execution time: 90_415_000 picoseconds.
+		Weight::from_parts(90_137_266, 6290)
+			.saturating_add(Weight::from_parts(5_302_190, 0).saturating_mul(v as u64))
 			.saturating_add(db.reads(6))
 			.saturating_add(db.reads((1 as u64).saturating_mul(v as u64)))
 			.saturating_add(db.writes(7))
@@ -154,6 +165,8 @@ mod measured {
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Lines` (r:1 w:1)
 	/// Proof: `Models::Lines` (`max_values`: None, `max_size`: Some(424), added: 2899, mode: `MaxEncodedLen`)
+	/// Storage: `Models::RetiredAt` (r:0 w:1)
+	/// Proof: `Models::RetiredAt` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -161,12 +174,33 @@ mod measured {
 	/// Storage: `Models::LineByName` (r:0 w:1)
 	/// Proof: `Models::LineByName` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 32]`.
-	pub fn force_set_status(db: RuntimeDbWeight, _v: u32) -> Weight {
-		// Proof size: measured `1049`, estimated `4035` bytes.
-		// Minimum execution time: 52_158_000 picoseconds.
-		Weight::from_parts(58_780_218, 4035)
+	pub fn force_set_status(db: RuntimeDbWeight, v: u32) -> Weight {
+		// Proof size: measured `917`, estimated `4035` bytes.
+		// Minimum execution time: 20_751_000 picoseconds.
+		Weight::from_parts(27_408_336, 4035)
+			.saturating_add(db.reads(3))
+			.saturating_add(db.writes(3))
+			.saturating_add(Weight::from_parts(0, 1820).saturating_mul(v as u64))
+	}
+
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Models` (r:1 w:1)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
+	/// Storage: `Models::RetiredAt` (r:1 w:1)
+	/// Proof: `Models::RetiredAt` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `Models::TermsBefore` (r:0 w:1)
+	/// Proof: `Models::TermsBefore` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Terms` (r:0 w:1)
+	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	pub fn remove_retired(db: RuntimeDbWeight) -> Weight {
+		// Proof size: measured `892`, estimated `6196` bytes.
+		// Minimum execution time: 64_256_000 picoseconds.
+		Weight::from_parts(67_701_000, 6196)
 			.saturating_add(db.reads(5))
-			.saturating_add(db.writes(4))
+			.saturating_add(db.writes(7))
 	}
 }
 
@@ -198,6 +232,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn force_set_status(v: u32) -> Weight {
 		measured::force_set_status(T::DbWeight::get(), v)
 	}
+	fn remove_retired() -> Weight {
+		measured::remove_retired(T::DbWeight::get())
+	}
 }
 
 /// The same weights with RocksDB's costs, for tests and mocks.
@@ -225,5 +262,8 @@ impl WeightInfo for () {
 	}
 	fn force_set_status(v: u32) -> Weight {
 		measured::force_set_status(RocksDbWeight::get(), v)
+	}
+	fn remove_retired() -> Weight {
+		measured::remove_retired(RocksDbWeight::get())
 	}
 }
