@@ -464,11 +464,17 @@ async fn executor_status(chain: &Chain, account: &AccountId) -> Result<(), Strin
 	println!("executor    {account}");
 	println!("stake       {}", vrt(executor.stake));
 	println!("models      {:?}", executor.models.to_vec());
-	for model in executor.models.iter().copied() {
-		let key = pallet_inference::AcceptedTerms::<veritas_runtime::Runtime>::hashed_key_for(
-			account, model,
-		);
-		let accepted: Option<u32> = chain.storage(&key).await?;
+	// An unbonding executor serves nothing new, under any terms.
+	let active = executor.status == pallet_inference::ExecutorStatus::Active;
+	for model in executor.models.iter().copied().filter(|_| active) {
+		let key =
+			pallet_inference::ModelExecutors::<veritas_runtime::Runtime>::hashed_key_for(model);
+		let listed: Option<Vec<(AccountId, u32)>> = chain.storage(&key).await?;
+		let accepted = listed
+			.unwrap_or_default()
+			.into_iter()
+			.find(|(executor, _)| executor == account)
+			.map(|(_, terms)| terms);
 		let current = model_terms(chain, model).await?;
 		match accepted {
 			Some(accepted) if accepted == current => {

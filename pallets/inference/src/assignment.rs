@@ -24,12 +24,11 @@ impl<T: Config> Pallet<T> {
 		request: RequestId,
 		requester: &T::AccountId,
 	) -> Option<T::AccountId> {
-		let terms = T::Models::terms(model);
+		let current = T::Models::terms(model);
 		let candidates: alloc::vec::Vec<(T::AccountId, u128)> = ModelExecutors::<T>::get(model)
 			.into_iter()
-			.filter(|who| who != requester)
-			.filter(|who| Self::accepted_terms(who, model, terms))
-			.filter_map(|who| {
+			.filter(|(who, accepted)| who != requester && *accepted == current)
+			.filter_map(|(who, _)| {
 				let executor = Executors::<T>::get(&who)?;
 				let available =
 					executor.status == ExecutorStatus::Active && executor.open < executor.capacity;

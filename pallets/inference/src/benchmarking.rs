@@ -213,12 +213,14 @@ mod benchmarks {
 	#[benchmark]
 	fn accept_terms() {
 		let model = models::<T>(1)[0];
-		let executor = executors::<T>(model, 1);
-		AcceptedTerms::<T>::remove(&executor, model);
+		// The last of the most executors the model may have.
+		let first = executors::<T>(model, T::MaxExecutorsPerModel::get());
+		let executor =
+			ModelExecutors::<T>::get(model).last().map(|(who, _)| who.clone()).unwrap_or(first);
 		let terms = T::Models::terms(model);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(executor.clone()), model, terms);
-		assert_eq!(AcceptedTerms::<T>::get(&executor, model), Some(terms));
+		assert_eq!(Pallet::<T>::accepted_terms(&executor, model), Some(terms));
 	}
 
 	/// `n`: requests expiring in one block, each refunded and its executor

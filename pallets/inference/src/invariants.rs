@@ -9,8 +9,8 @@ use veritas_primitives::{
 };
 
 use crate::{
-	AcceptedTerms, Config, ExecutorStatus, Executors, ModelExecutors, NextRequestId, OpenRequests,
-	Pallet, PendingWork, Pruning, PruningRange, RequestStatus, Requests,
+	Config, ExecutorStatus, Executors, ModelExecutors, NextRequestId, OpenRequests, Pallet,
+	PendingWork, Pruning, PruningRange, RequestStatus, Requests,
 };
 
 impl<T: Config> Pallet<T> {
@@ -20,8 +20,8 @@ impl<T: Config> Pallet<T> {
 	/// - each model's open count and each executor's open count equal the
 	///   unsettled requests they have;
 	/// - a model's executor list names only active executors serving it;
-	/// - every executor has accepted terms for each model it serves, and
-	///   only for those, at a revision the model has reached;
+	/// - every active executor is listed by each model it serves, with terms
+	///   at a revision the model has reached;
 	/// - each executor's recorded stake is held by settlement;
 	/// - every settled request is queued for pruning, within the queue's
 	///   range, so that none stays in storage for good.
@@ -71,21 +71,20 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(open_by_executor.is_empty(), "unsettled requests of an unknown executor");
-		for (who, model, terms) in AcceptedTerms::<T>::iter() {
-			let executor = Executors::<T>::get(&who).ok_or("terms of a missing executor")?;
-			ensure!(executor.models.contains(&model), "terms of a model the executor left");
-			ensure!(terms <= T::Models::terms(model), "terms accepted ahead of the model's");
-		}
 		for (who, executor) in Executors::<T>::iter() {
+			if executor.status != ExecutorStatus::Active {
+				continue;
+			}
 			for model in executor.models.iter() {
 				ensure!(
-					AcceptedTerms::<T>::contains_key(&who, model),
-					"a served model without accepted terms"
+					Self::accepted_terms(&who, *model).is_some(),
+					"a model served by an active executor does not list it"
 				);
 			}
 		}
 		for (model, executors) in ModelExecutors::<T>::iter() {
-			for who in executors {
+			for (who, terms) in executors {
+				ensure!(terms <= T::Models::terms(model), "terms accepted ahead of the model's");
 				let executor =
 					Executors::<T>::get(&who).ok_or("a model lists a missing executor")?;
 				ensure!(

@@ -12,7 +12,7 @@
 //! Joining a model accepts its terms (price and policy) as they are; when the
 //! publisher changes them, the executor is assigned none of that model's new
 //! requests until it accepts the new revision with [`Pallet::accept_terms`]
-//! (`terms.rs`).
+//! (`serving.rs`).
 //! [`Pallet::unregister_executor`] stops new assignments at once; the stake
 //! comes back with [`Pallet::withdraw_stake`] after [`Config::UnbondingPeriod`],
 //! and never while a request assigned to it is open.
@@ -98,6 +98,7 @@ pub use weights::WeightInfo;
 mod assignment;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod fees;
 mod input;
 #[cfg(test)]
 mod input_tests;
@@ -113,11 +114,11 @@ mod offchain_tests;
 #[cfg(test)]
 mod report_tests;
 mod results;
+mod serving;
 mod settle;
 #[cfg(test)]
 mod storage_tests;
 mod sweep;
-mod terms;
 #[cfg(test)]
 mod terms_tests;
 #[cfg(test)]
@@ -139,15 +140,12 @@ use sp_runtime::{
 };
 use veritas_primitives::{
 	inference::{
-		InferenceOutput, InferenceParams, OutputBytes, OutputError, RequestInput, RequestPage,
-		UnrunnableReason, VerificationHooks,
+		InferenceOutput, InferenceParams, OutputBytes, OutputError, RequestInput, UnrunnableReason,
+		VerificationHooks,
 	},
-	model::{
-		Cid, Digest, ModelId, ModelInspect, ModelPolicy, Pricing, TaskKind, TermsRevision,
-		VerificationPolicy,
-	},
+	model::{Cid, Digest, ModelId, ModelInspect, TermsRevision},
 	oracle::DataFeeds,
-	settlement::{Bond, FeeQuote, RequestId, Settlement},
+	settlement::{Bond, RequestId, Settlement},
 };
 
 /// Signs an executor's results with its sr25519 `vrex` key, for runtimes
@@ -282,22 +280,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Executors<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ExecutorOf<T>>;
 
-	/// The active executors of each model, for assignment.
+	/// The active executors of each model, for assignment, each with the
+	/// revision of the model's terms it accepted: it is drawn only while
+	/// that is the model's current revision (`serving.rs`).
 	#[pallet::storage]
 	pub type ModelExecutors<T: Config> = StorageMap<
 		_,
 		Twox64Concat,
 		ModelId,
-		BoundedVec<T::AccountId, T::MaxExecutorsPerModel>,
+		BoundedVec<(T::AccountId, TermsRevision), T::MaxExecutorsPerModel>,
 		ValueQuery,
 	>;
-
-	/// The terms revision of each model each executor has accepted, while it
-	/// serves the model: it is assigned the model's requests only while this
-	/// is the model's current revision (`terms.rs`).
-	#[pallet::storage]
-	pub type AcceptedTerms<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, ModelId, TermsRevision>;
 
 	/// Requests, until pruned.
 	#[pallet::storage]
@@ -539,8 +532,7 @@ pub mod pallet {
 
 			T::Settlement::hold(&who, Bond::ExecutorStake, stake)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
-			Self::join_models(&who, &models)?;
-			Self::record_terms(&who, &[], &models);
+			Self::serve_models(&who, &[], &models)?;
 			Executors::<T>::insert(
 				&who,
 				Executor {
@@ -576,9 +568,7 @@ pub mod pallet {
 					.map_err(|_| Error::<T>::InsufficientBalance)?;
 				executor.stake = executor.stake.saturating_add(additional_stake);
 			}
-			Self::leave_models(&who, &executor.models);
-			Self::join_models(&who, &models)?;
-			Self::record_terms(&who, &executor.models, &models);
+			Self::serve_models(&who, &executor.models, &models)?;
 			executor.models = models;
 			executor.capacity = capacity;
 			let stake = executor.stake;
@@ -612,7 +602,6 @@ pub mod pallet {
 			ensure!(executor.open == 0, Error::<T>::HasOpenRequests);
 
 			let stake = T::Settlement::release(&who, Bond::ExecutorStake, executor.stake);
-			Self::record_terms(&who, &executor.models, &[]);
 			Executors::<T>::remove(&who);
 			Self::deposit_event(Event::ExecutorWithdrawn { executor: who, stake });
 			Ok(())
@@ -818,105 +807,10 @@ pub mod pallet {
 			ensure!(executor.status == ExecutorStatus::Active, Error::<T>::ExecutorUnbonding);
 			ensure!(executor.models.contains(&model), Error::<T>::ModelNotServed);
 			ensure!(T::Models::terms(model) == terms, Error::<T>::TermsChanged);
-			AcceptedTerms::<T>::insert(&who, model, terms);
+			Self::record_acceptance(&who, model, terms)?;
 			Self::deposit_event(Event::TermsAccepted { executor: who, model, terms });
 			Ok(())
 		}
-	}
-}
-
-impl<T: Config> Pallet<T> {
-	/// What a request to `record` with `params` costs at most.
-	pub fn quote_for(
-		record: &veritas_primitives::model::ModelRecord<
-			T::AccountId,
-			BalanceOf<T>,
-			BlockNumberFor<T>,
-		>,
-		params: &InferenceParams,
-	) -> Result<FeeQuote<BalanceOf<T>>, Error<T>> {
-		use veritas_primitives::model::ModelStatus;
-		ensure!(record.status == ModelStatus::Active, Error::<T>::ModelNotActive);
-		let tokens_fit = match record.task {
-			TaskKind::TextGeneration { max_new_tokens, .. } => {
-				params.max_new_tokens > 0 && params.max_new_tokens <= max_new_tokens
-			},
-			_ => params.max_new_tokens == 0,
-		};
-		ensure!(tokens_fit && params.sampler_fits(&record.task), Error::<T>::BadParams);
-		let model_cost = Self::model_cost(&record.pricing, params.max_new_tokens);
-		Ok(T::Settlement::quote(model_cost, Self::committee_size(&record.policy)))
-	}
-
-	/// What the model charges for a request that generates `tokens` tokens.
-	fn model_cost(pricing: &Pricing<BalanceOf<T>>, tokens: u32) -> BalanceOf<T> {
-		pricing.per_request.saturating_add(pricing.per_output_token.saturating_mul(tokens.into()))
-	}
-
-	/// Requests in `status` with ids from `start` on, at most `limit` (capped
-	/// at [`MAX_REQUESTS_PER_PAGE`]), looking at no more than
-	/// [`MAX_REQUESTS_SCANNED`] ids; `next` says where to continue.
-	pub fn requests_by_status(status: RequestStatus, start: RequestId, limit: u32) -> RequestPage {
-		let limit = limit.min(MAX_REQUESTS_PER_PAGE) as usize;
-		let end = NextRequestId::<T>::get().min(start.saturating_add(MAX_REQUESTS_SCANNED));
-		let mut page = RequestPage::default();
-		for id in start..end {
-			if page.requests.len() == limit {
-				page.next = Some(id);
-				return page;
-			}
-			if Requests::<T>::get(id).is_some_and(|request| request.status == status) {
-				page.requests.push(id);
-			}
-		}
-		page.next = (end < NextRequestId::<T>::get()).then_some(end);
-		page
-	}
-
-	/// How many verifiers a request under `policy` may have to pay.
-	fn committee_size(policy: &ModelPolicy<BalanceOf<T>, BlockNumberFor<T>>) -> u32 {
-		match policy.verification {
-			VerificationPolicy::Quorum { n, .. } | VerificationPolicy::Sampled { n, .. } => {
-				n.into()
-			},
-			VerificationPolicy::Optimistic { .. } => 0,
-		}
-	}
-
-	fn validate_service(models: &ServedModels<T>, capacity: u32) -> DispatchResult {
-		ensure!(capacity > 0 && capacity <= T::MaxCapacity::get(), Error::<T>::BadCapacity);
-		ensure!(!models.is_empty(), Error::<T>::NoModels);
-		for (index, model) in models.iter().enumerate() {
-			ensure!(!models[..index].contains(model), Error::<T>::DuplicateModel);
-			ensure!(T::Models::is_active(*model), Error::<T>::ModelNotActive);
-		}
-		Ok(())
-	}
-
-	fn join_models(who: &T::AccountId, models: &ServedModels<T>) -> DispatchResult {
-		for model in models {
-			ModelExecutors::<T>::try_mutate(model, |executors| executors.try_push(who.clone()))
-				.map_err(|_| Error::<T>::TooManyExecutors)?;
-		}
-		Ok(())
-	}
-
-	fn leave_models(who: &T::AccountId, models: &ServedModels<T>) {
-		for model in models {
-			ModelExecutors::<T>::mutate(model, |executors| executors.retain(|e| e != who));
-		}
-	}
-
-	/// Takes an executor out of assignment and starts its unbonding period.
-	fn start_unbonding(who: &T::AccountId) -> Result<BlockNumberFor<T>, DispatchError> {
-		let mut executor = Executors::<T>::get(who).ok_or(Error::<T>::NotExecutor)?;
-		ensure!(executor.status == ExecutorStatus::Active, Error::<T>::ExecutorUnbonding);
-		let until =
-			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
-		Self::leave_models(who, &executor.models);
-		executor.status = ExecutorStatus::Unbonding { until };
-		Executors::<T>::insert(who, executor);
-		Ok(until)
 	}
 }
 
@@ -925,5 +819,5 @@ impl<T: Config> Pallet<T> {
 pub trait BenchmarkHelper<AccountId> {
 	/// Registers an `Active` model for `task`, owned by `owner` (funded
 	/// already), and returns its id.
-	fn register_model(owner: &AccountId, task: TaskKind) -> ModelId;
+	fn register_model(owner: &AccountId, task: veritas_primitives::model::TaskKind) -> ModelId;
 }

@@ -108,32 +108,38 @@ pub mod v2 {
 	>;
 }
 
-/// Version 3: executors are assigned a model's requests only under terms
-/// they accepted ([`crate::AcceptedTerms`]). Executors registered before
-/// joined every model they serve under its terms then, and no terms had
-/// changed yet: each accepts its models' current revision.
+/// Version 3: each model's executor list carries the terms revision each
+/// executor accepted ([`crate::ModelExecutors`]), and executors are drawn
+/// only under the current one. Executors listed before joined under the
+/// terms then, and no terms had changed yet: each accepts the model's
+/// current revision.
 pub mod v3 {
 	use frame_support::{
 		migrations::VersionedMigration,
 		traits::{Get, UncheckedOnRuntimeUpgrade},
 		weights::Weight,
+		BoundedVec,
 	};
+	use veritas_primitives::model::ModelInspect;
 
-	use crate::{Config, Executors, Pallet};
+	use crate::{Config, ModelExecutors, Pallet};
 
-	/// Records the terms every registered executor serves under.
+	/// Adds the model's current terms revision to every listed executor.
 	pub struct AcceptServedTerms<T>(core::marker::PhantomData<T>);
 
 	impl<T: Config> UncheckedOnRuntimeUpgrade for AcceptServedTerms<T> {
 		fn on_runtime_upgrade() -> Weight {
-			let (mut reads, mut writes) = (0u64, 0u64);
-			for (who, executor) in Executors::<T>::iter() {
-				Pallet::<T>::record_terms(&who, &[], &executor.models);
-				let served = executor.models.len() as u64;
-				reads = reads.saturating_add(1 + served);
-				writes = writes.saturating_add(served);
-			}
-			T::DbWeight::get().reads_writes(reads, writes)
+			let mut count = 0u64;
+			ModelExecutors::<T>::translate::<BoundedVec<T::AccountId, T::MaxExecutorsPerModel>, _>(
+				|model, executors| {
+					count += 1;
+					let terms = T::Models::terms(model);
+					Some(BoundedVec::truncate_from(
+						executors.into_iter().map(|who| (who, terms)).collect(),
+					))
+				},
+			);
+			T::DbWeight::get().reads_writes(count.saturating_mul(2), count)
 		}
 	}
 

@@ -7,7 +7,7 @@ use veritas_primitives::model::{ModelInspect, Pricing};
 use crate::{
 	mock::*,
 	tests::{models, register, request_embedding, run_to, try_request, FEE, STAKE},
-	AcceptedTerms, Error, Event, Requests,
+	Error, Event, ModelExecutors, Requests,
 };
 
 fn accept(executor: AccountId, model: u64, terms: u32) -> sp_runtime::DispatchResult {
@@ -30,7 +30,7 @@ fn a_price_cut_after_joining_binds_no_executor_that_did_not_accept_it() {
 		register(EXECUTOR, STAKE, &[EMBEDDING_MODEL], 4);
 		let fair = TestModels::model(EMBEDDING_MODEL).expect("registered").pricing;
 		let before = request_embedding(FEE);
-		assert_eq!(AcceptedTerms::<Test>::get(EXECUTOR, EMBEDDING_MODEL), Some(0));
+		assert_eq!(Inference::accepted_terms(&EXECUTOR, EMBEDDING_MODEL), Some(0));
 
 		TestModels::change_terms(EMBEDDING_MODEL, Pricing { per_request: 0, per_output_token: 0 });
 		assert_eq!(TestModels::terms(EMBEDDING_MODEL), 1);
@@ -66,7 +66,7 @@ fn a_change_placed_ahead_of_a_registration_is_not_accepted_by_it() {
 	run_test(|| {
 		TestModels::change_terms(EMBEDDING_MODEL, Pricing { per_request: 0, per_output_token: 0 });
 		register(EXECUTOR, STAKE, &[EMBEDDING_MODEL], 4);
-		assert_eq!(AcceptedTerms::<Test>::get(EXECUTOR, EMBEDDING_MODEL), Some(0));
+		assert_eq!(Inference::accepted_terms(&EXECUTOR, EMBEDDING_MODEL), Some(0));
 		assert_noop!(
 			try_request(EMBEDDING_MODEL, Default::default(), FEE),
 			Error::<Test>::NoExecutorAvailable
@@ -74,7 +74,7 @@ fn a_change_placed_ahead_of_a_registration_is_not_accepted_by_it() {
 		// A block later the change is there to read: joining accepts it.
 		run_to(System::block_number() + 1);
 		register(OTHER_EXECUTOR, STAKE, &[EMBEDDING_MODEL], 4);
-		assert_eq!(AcceptedTerms::<Test>::get(OTHER_EXECUTOR, EMBEDDING_MODEL), Some(1));
+		assert_eq!(Inference::accepted_terms(&OTHER_EXECUTOR, EMBEDDING_MODEL), Some(1));
 		let request = request_embedding(FEE);
 		assert_eq!(Requests::<Test>::get(request).expect("stored").executor, OTHER_EXECUTOR);
 	});
@@ -124,22 +124,22 @@ fn the_terms_recorded_follow_the_models_served() {
 			4
 		));
 		assert_eq!(
-			AcceptedTerms::<Test>::get(EXECUTOR, EMBEDDING_MODEL),
+			Inference::accepted_terms(&EXECUTOR, EMBEDDING_MODEL),
 			Some(0),
 			"kept, unaccepted"
 		);
 		assert_eq!(
-			AcceptedTerms::<Test>::get(EXECUTOR, TABULAR_MODEL),
+			Inference::accepted_terms(&EXECUTOR, TABULAR_MODEL),
 			Some(1),
 			"joined: accepted"
 		);
-		assert_eq!(AcceptedTerms::<Test>::get(EXECUTOR, GENERATION_MODEL), None, "left");
+		assert_eq!(Inference::accepted_terms(&EXECUTOR, GENERATION_MODEL), None, "left");
 		Inference::do_try_state().expect("invariants hold");
 
 		assert_ok!(Inference::unregister_executor(RuntimeOrigin::signed(EXECUTOR)));
 		run_to(System::block_number() + <<Test as crate::Config>::UnbondingPeriod as frame_support::traits::Get<u64>>::get());
 		assert_ok!(Inference::withdraw_stake(RuntimeOrigin::signed(EXECUTOR)));
-		assert_eq!(AcceptedTerms::<Test>::iter_prefix(EXECUTOR).count(), 0);
+		assert!(ModelExecutors::<Test>::iter_values().all(|listed| listed.is_empty()));
 	});
 }
 
@@ -151,7 +151,15 @@ fn the_upgrade_records_the_terms_every_executor_serves_under() {
 	run_test(|| {
 		register(EXECUTOR, STAKE, &[EMBEDDING_MODEL, GENERATION_MODEL], 4);
 		register(OTHER_EXECUTOR, STAKE, &[EMBEDDING_MODEL], 4);
-		let _ = AcceptedTerms::<Test>::clear(u32::MAX, None);
+		// As version 2 stored the lists: accounts only.
+		for model in [EMBEDDING_MODEL, GENERATION_MODEL] {
+			let accounts: Vec<AccountId> =
+				ModelExecutors::<Test>::get(model).into_iter().map(|(who, _)| who).collect();
+			frame_support::storage::unhashed::put(
+				&ModelExecutors::<Test>::hashed_key_for(model),
+				&accounts,
+			);
+		}
 		StorageVersion::new(2).put::<Inference>();
 		crate::migrations::v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		assert_eq!(Inference::on_chain_storage_version(), 3);
@@ -160,7 +168,7 @@ fn the_upgrade_records_the_terms_every_executor_serves_under() {
 			(EXECUTOR, GENERATION_MODEL),
 			(OTHER_EXECUTOR, EMBEDDING_MODEL),
 		] {
-			assert_eq!(AcceptedTerms::<Test>::get(who, model), Some(0));
+			assert_eq!(Inference::accepted_terms(&who, model), Some(0));
 		}
 		assert_ok!(try_request(EMBEDDING_MODEL, Default::default(), FEE));
 	});

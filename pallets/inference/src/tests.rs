@@ -138,8 +138,8 @@ fn register_executor_holds_the_stake_and_joins_its_models() {
 		assert_eq!(executor.status, ExecutorStatus::Active);
 		assert_eq!(Settlement::held(&EXECUTOR, Bond::ExecutorStake), STAKE);
 		assert_eq!(free(EXECUTOR), ENDOWMENT - STAKE);
-		assert_eq!(ModelExecutors::<Test>::get(EMBEDDING_MODEL).to_vec(), vec![EXECUTOR]);
-		assert_eq!(ModelExecutors::<Test>::get(GENERATION_MODEL).to_vec(), vec![EXECUTOR]);
+		assert_eq!(ModelExecutors::<Test>::get(EMBEDDING_MODEL).to_vec(), vec![(EXECUTOR, 0)]);
+		assert_eq!(ModelExecutors::<Test>::get(GENERATION_MODEL).to_vec(), vec![(EXECUTOR, 0)]);
 		System::assert_last_event(
 			Event::ExecutorRegistered { executor: EXECUTOR, stake: STAKE, capacity: 2 }.into(),
 		);
@@ -211,7 +211,7 @@ fn update_executor_tops_up_and_changes_models() {
 		assert_eq!(executor.stake, STAKE + 500);
 		assert_eq!(executor.capacity, 3);
 		assert!(ModelExecutors::<Test>::get(EMBEDDING_MODEL).is_empty());
-		assert_eq!(ModelExecutors::<Test>::get(GENERATION_MODEL).to_vec(), vec![EXECUTOR]);
+		assert_eq!(ModelExecutors::<Test>::get(GENERATION_MODEL).to_vec(), vec![(EXECUTOR, 0)]);
 		System::assert_last_event(
 			Event::ExecutorUpdated { executor: EXECUTOR, stake: STAKE + 500, capacity: 3 }.into(),
 		);

@@ -40,25 +40,23 @@ mod measured {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ModelExecutors` (r:16 w:16)
-	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
 	/// Storage: `Models::TermsBefore` (r:16 w:0)
 	/// Proof: `Models::TermsBefore` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Terms` (r:16 w:0)
 	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::AcceptedTerms` (r:0 w:16)
-	/// Proof: `Inference::AcceptedTerms` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ModelExecutors` (r:16 w:16)
+	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn register_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `296`, estimated `3675` bytes.
-		// Minimum execution time: 55_133_000 picoseconds.
-		Weight::from_parts(49_048_589, 3675)
-			.saturating_add(Weight::from_parts(9_324_786, 0).saturating_mul(m as u64))
+		// Minimum execution time: 53_209_000 picoseconds.
+		Weight::from_parts(48_839_716, 3675)
+			.saturating_add(Weight::from_parts(7_531_842, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((4 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
-			.saturating_add(db.writes((2 as u64).saturating_mul(m as u64)))
-			.saturating_add(Weight::from_parts(0, 4541).saturating_mul(m as u64))
+			.saturating_add(db.writes((1 as u64).saturating_mul(m as u64)))
+			.saturating_add(Weight::from_parts(0, 4797).saturating_mul(m as u64))
 	}
 
 	/// Storage: `Inference::Executors` (r:1 w:1)
@@ -70,41 +68,39 @@ mod measured {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelExecutors` (r:32 w:32)
-	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
 	/// Storage: `Models::TermsBefore` (r:16 w:0)
 	/// Proof: `Models::TermsBefore` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Terms` (r:16 w:0)
 	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::AcceptedTerms` (r:0 w:32)
-	/// Proof: `Inference::AcceptedTerms` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn update_executor(db: RuntimeDbWeight, m: u32) -> Weight {
-		// Proof size: measured `458`, estimated `3675` bytes.
-		// Minimum execution time: 65_487_000 picoseconds.
-		Weight::from_parts(53_267_203, 3675)
-			.saturating_add(Weight::from_parts(14_695_422, 0).saturating_mul(m as u64))
+		// Proof size: measured `429`, estimated `3675` bytes.
+		// Minimum execution time: 60_761_000 picoseconds.
+		Weight::from_parts(51_560_629, 3675)
+			.saturating_add(Weight::from_parts(11_078_734, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((5 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
-			.saturating_add(db.writes((4 as u64).saturating_mul(m as u64)))
-			.saturating_add(Weight::from_parts(0, 9082).saturating_mul(m as u64))
+			.saturating_add(db.writes((2 as u64).saturating_mul(m as u64)))
+			.saturating_add(Weight::from_parts(0, 9594).saturating_mul(m as u64))
 	}
 
 	/// Storage: `Inference::Executors` (r:1 w:1)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelExecutors` (r:16 w:16)
-	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn unregister_executor(db: RuntimeDbWeight, m: u32) -> Weight {
-		// Proof size: measured `170`, estimated `3675` bytes.
-		// Minimum execution time: 12_869_000 picoseconds.
-		Weight::from_parts(10_067_168, 3675)
-			.saturating_add(Weight::from_parts(3_216_309, 0).saturating_mul(m as u64))
+		// Proof size: measured `141`, estimated `3675` bytes.
+		// Minimum execution time: 12_598_000 picoseconds.
+		Weight::from_parts(9_780_632, 3675)
+			.saturating_add(Weight::from_parts(3_097_276, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((1 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(1))
 			.saturating_add(db.writes((1 as u64).saturating_mul(m as u64)))
-			.saturating_add(Weight::from_parts(0, 4541).saturating_mul(m as u64))
+			.saturating_add(Weight::from_parts(0, 4797).saturating_mul(m as u64))
 	}
 
 	/// Storage: `Inference::Executors` (r:1 w:1)
@@ -113,14 +109,12 @@ mod measured {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::AcceptedTerms` (r:0 w:1)
-	/// Proof: `Inference::AcceptedTerms` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `426`, estimated `3675` bytes.
-		// Minimum execution time: 42_153_000 picoseconds.
-		Weight::from_parts(44_296_000, 3675)
+		// Proof size: measured `392`, estimated `3675` bytes.
+		// Minimum execution time: 40_020_000 picoseconds.
+		Weight::from_parts(41_552_000, 3675)
 			.saturating_add(db.reads(3))
-			.saturating_add(db.writes(4))
+			.saturating_add(db.writes(3))
 	}
 
 	/// Storage: `Models::Models` (r:1 w:0)
@@ -130,9 +124,7 @@ mod measured {
 	/// Storage: `Models::Terms` (r:1 w:0)
 	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelExecutors` (r:1 w:0)
-	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::AcceptedTerms` (r:64 w:0)
-	/// Proof: `Inference::AcceptedTerms` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Executors` (r:64 w:1)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
@@ -153,12 +145,12 @@ mod measured {
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 64]`.
 	pub fn request_inference(db: RuntimeDbWeight, e: u32) -> Weight {
-		// Proof size: measured `829`, estimated `5531` bytes.
-		// Minimum execution time: 76_714_000 picoseconds.
-		Weight::from_parts(77_951_792, 5531)
-			.saturating_add(Weight::from_parts(6_448_351, 0).saturating_mul(e as u64))
+		// Proof size: measured `803`, estimated `5787` bytes.
+		// Minimum execution time: 70_815_000 picoseconds.
+		Weight::from_parts(73_680_105, 5787)
+			.saturating_add(Weight::from_parts(2_961_463, 0).saturating_mul(e as u64))
 			.saturating_add(db.reads(10))
-			.saturating_add(db.reads((2 as u64).saturating_mul(e as u64)))
+			.saturating_add(db.reads((1 as u64).saturating_mul(e as u64)))
 			.saturating_add(db.writes(9))
 			.saturating_add(Weight::from_parts(0, 2685).saturating_mul(e as u64))
 	}
@@ -184,9 +176,9 @@ mod measured {
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn cancel_request(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `5430`, estimated `24502` bytes.
-		// Minimum execution time: 163_765_000 picoseconds.
-		Weight::from_parts(172_437_000, 24502)
+		// Proof size: measured `5397`, estimated `24502` bytes.
+		// Minimum execution time: 159_959_000 picoseconds.
+		Weight::from_parts(163_694_000, 24502)
 			.saturating_add(db.reads(11))
 			.saturating_add(db.writes(13))
 	}
@@ -201,10 +193,10 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `o` ranges over `[400, 16384]`.
 	pub fn submit_result(db: RuntimeDbWeight, o: u32) -> Weight {
-		// Proof size: measured `4536`, estimated `24502` bytes.
-		// Minimum execution time: 21_331_000 picoseconds.
-		Weight::from_parts(22_700_289, 24502)
-			.saturating_add(Weight::from_parts(1_582, 0).saturating_mul(o as u64))
+		// Proof size: measured `4503`, estimated `24502` bytes.
+		// Minimum execution time: 20_781_000 picoseconds.
+		Weight::from_parts(21_328_447, 24502)
+			.saturating_add(Weight::from_parts(1_494, 0).saturating_mul(o as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(4))
 	}
@@ -218,9 +210,9 @@ mod measured {
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn report_unrunnable(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `4536`, estimated `24502` bytes.
-		// Minimum execution time: 19_029_000 picoseconds.
-		Weight::from_parts(20_931_000, 24502)
+		// Proof size: measured `4503`, estimated `24502` bytes.
+		// Minimum execution time: 18_778_000 picoseconds.
+		Weight::from_parts(19_930_000, 24502)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(4))
 	}
@@ -229,13 +221,13 @@ mod measured {
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Terms` (r:1 w:0)
 	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::AcceptedTerms` (r:0 w:1)
-	/// Proof: `Inference::AcceptedTerms` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ModelExecutors` (r:1 w:1)
+	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
 	pub fn accept_terms(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `236`, estimated `3675` bytes.
-		// Minimum execution time: 12_038_000 picoseconds.
-		Weight::from_parts(12_999_000, 3675)
-			.saturating_add(db.reads(2))
+		// Proof size: measured `3257`, estimated `5787` bytes.
+		// Minimum execution time: 21_041_000 picoseconds.
+		Weight::from_parts(22_143_000, 5787)
+			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(1))
 	}
 
@@ -254,7 +246,7 @@ mod measured {
 	/// Storage: `Inference::Executors` (r:128 w:128)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelExecutors` (r:2048 w:2048)
-	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2066), added: 4541, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::OpenRequests` (r:128 w:128)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PruningRange` (r:1 w:1)
@@ -265,15 +257,15 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 128]`.
 	pub fn sweep(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `635`, estimated `4503` bytes.
-		// Minimum execution time: 159_709_000 picoseconds.
-		Weight::from_parts(53_263_954, 4503)
-			.saturating_add(Weight::from_parts(165_812_377, 0).saturating_mul(n as u64))
+		// Proof size: measured `601`, estimated `4503` bytes.
+		// Minimum execution time: 155_892_000 picoseconds.
+		Weight::from_parts(156_143_000, 4503)
+			.saturating_add(Weight::from_parts(153_086_612, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(4))
 			.saturating_add(db.reads((24 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(4))
 			.saturating_add(db.writes((26 as u64).saturating_mul(n as u64)))
-			.saturating_add(Weight::from_parts(0, 72656).saturating_mul(n as u64))
+			.saturating_add(Weight::from_parts(0, 76752).saturating_mul(n as u64))
 	}
 
 	/// Storage: `Inference::PruningRange` (r:1 w:1)
@@ -284,10 +276,10 @@ mod measured {
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 64]`.
 	pub fn prune(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `4593`, estimated `1501` bytes.
-		// Minimum execution time: 1_862_000 picoseconds.
-		Weight::from_parts(991_261, 1501)
-			.saturating_add(Weight::from_parts(8_391_006, 0).saturating_mul(n as u64))
+		// Proof size: measured `4560`, estimated `1501` bytes.
+		// Minimum execution time: 1_932_000 picoseconds.
+		Weight::from_parts(1_812_325, 1501)
+			.saturating_add(Weight::from_parts(7_806_878, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((2 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(1))

@@ -70,9 +70,12 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
+mod invariants;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod spec;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -89,7 +92,7 @@ use frame_system::pallet_prelude::*;
 use scale_info::TypeInfo;
 use sp_runtime::traits::{Saturating, Zero};
 use veritas_primitives::model::{
-	Architecture, FileRef, ModelFiles, ModelFormat, ModelId, ModelInspect, ModelLineId, ModelName,
+	Architecture, ModelFiles, ModelFormat, ModelId, ModelInspect, ModelLineId, ModelName,
 	ModelPolicy, ModelRecord, ModelStatus, ModelUsage, ModelVersion, PolicyBounds, PolicyError,
 	Pricing, TaskKind, TermsRevision, MAX_COMMITTEE_SIZE,
 };
@@ -670,70 +673,6 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Checks everything about a version's description that does not depend
-	/// on the chain's state.
-	fn validate_spec(spec: &ModelSpecOf<T>) -> DispatchResult {
-		for file in spec.files.iter() {
-			Self::validate_file(file)?;
-		}
-		let format_fits = matches!(
-			(spec.architecture, spec.format),
-			(Architecture::Llama, ModelFormat::Gguf)
-				| (Architecture::Bert, ModelFormat::Safetensors)
-				| (Architecture::Mlp, ModelFormat::Safetensors)
-		);
-		ensure!(format_fits, Error::<T>::FormatDoesNotFitArchitecture);
-		ensure!(spec.task.accepts(spec.architecture), Error::<T>::TaskDoesNotFitArchitecture);
-		ensure!(spec.task.is_well_formed(), Error::<T>::MalformedTask);
-		// BERT reads text through a tokenizer file; an MLP reads numbers and
-		// has none. A GGUF file may embed its vocabulary, so Llama may go
-		// either way.
-		let tokenizer_fits = match spec.architecture {
-			Architecture::Bert => spec.files.tokenizer.is_some(),
-			Architecture::Mlp => spec.files.tokenizer.is_none(),
-			Architecture::Llama => true,
-		};
-		ensure!(tokenizer_fits, Error::<T>::TokenizerDoesNotFitArchitecture);
-		ensure!(
-			spec.task.is_generation() || spec.pricing.per_output_token.is_zero(),
-			Error::<T>::TokenPriceWithoutGeneration
-		);
-		spec.policy.validate(&spec.task, &T::PolicyBounds::get()).map_err(Error::<T>::from)?;
-		Ok(())
-	}
-
-	fn validate_file(file: &FileRef) -> DispatchResult {
-		ensure!(!file.cid.is_empty(), Error::<T>::EmptyCid);
-		ensure!(file.cid.iter().all(|byte| byte.is_ascii_graphic()), Error::<T>::MalformedCid);
-		ensure!(file.size > 0, Error::<T>::EmptyFile);
-		Ok(())
-	}
-
-	/// A new `Active` record with its deposit computed.
-	fn new_record(
-		line: ModelLineId,
-		version: ModelVersion,
-		owner: &T::AccountId,
-		spec: ModelSpecOf<T>,
-	) -> ModelRecordOf<T> {
-		let mut record = ModelRecord {
-			line,
-			version,
-			owner: owner.clone(),
-			files: spec.files,
-			format: spec.format,
-			architecture: spec.architecture,
-			task: spec.task,
-			pricing: spec.pricing,
-			policy: spec.policy,
-			status: ModelStatus::Active,
-			deposit: Zero::zero(),
-			published_at: frame_system::Pallet::<T>::block_number(),
-		};
-		record.deposit = Self::deposit_for(&record);
-		record
-	}
-
 	/// The deposit for storing `item`: the base plus a price per byte.
 	pub fn deposit_for(item: &impl Encode) -> BalanceOf<T> {
 		let bytes = BalanceOf::<T>::from(item.encoded_size() as u32);
@@ -831,73 +770,6 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::StatusChanged { model, status: ModelStatus::Retired, forced });
 		let removable_at = now.saturating_add(T::TombstonePeriod::get());
 		Self::deposit_event(Event::ModelRetired { model, removable_at });
-		Ok(())
-	}
-
-	/// Checks that the registry's storage agrees with itself and with the
-	/// held deposits:
-	/// - every line's versions exist, are live, belong to it, share its owner
-	///   and are in publishing order, and its name index points back at it;
-	/// - every name index entry names a line with that owner and name;
-	/// - every live version is listed by its line; every retired one that
-	///   is still stored has its retirement date;
-	/// - ids are below the next ids;
-	/// - each owner's held deposit equals the deposits the records account.
-	#[cfg(any(feature = "try-runtime", feature = "std"))]
-	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		use alloc::collections::btree_map::BTreeMap;
-		use frame_support::traits::fungible::InspectHold;
-
-		let next_line = NextLineId::<T>::get();
-		let next_model = NextModelId::<T>::get();
-		let mut expected_holds: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-		let mut add_hold = |who: &T::AccountId, amount: BalanceOf<T>| {
-			let entry = expected_holds.entry(who.clone()).or_insert_with(Zero::zero);
-			*entry = entry.saturating_add(amount);
-		};
-
-		for (line_id, line) in Lines::<T>::iter() {
-			ensure!(line_id < next_line, "line id at or above NextLineId");
-			ensure!(!line.versions.is_empty(), "a stored line has no live version");
-			ensure!(
-				LineByName::<T>::get(&line.owner, &line.name) == Some(line_id),
-				"line missing from the name index"
-			);
-			add_hold(&line.owner, line.deposit);
-			let mut previous_version = 0;
-			for id in line.versions.iter() {
-				let record = Models::<T>::get(id).ok_or("a line lists a missing version")?;
-				ensure!(record.line == line_id, "a version lists under another line");
-				ensure!(record.owner == line.owner, "a version's owner differs from its line's");
-				ensure!(record.status != ModelStatus::Retired, "a line lists a retired version");
-				ensure!(record.version > previous_version, "versions out of order");
-				ensure!(record.version < line.next_version, "version at or above next_version");
-				previous_version = record.version;
-			}
-		}
-		for (owner, name, line_id) in LineByName::<T>::iter() {
-			let line = Lines::<T>::get(line_id).ok_or("the name index names a missing line")?;
-			ensure!(line.owner == owner && line.name == name, "the name index disagrees");
-		}
-		for (id, record) in Models::<T>::iter() {
-			ensure!(id < next_model, "model id at or above NextModelId");
-			if record.status == ModelStatus::Retired {
-				ensure!(RetiredAt::<T>::contains_key(id), "a retired version without its date");
-				add_hold(&record.owner, record.deposit);
-				continue;
-			}
-			let line = Lines::<T>::get(record.line).ok_or("a live version has no line")?;
-			ensure!(line.versions.contains(&id), "a live version is not listed by its line");
-			add_hold(&record.owner, record.deposit);
-		}
-		for (id, _) in RetiredAt::<T>::iter() {
-			let record = Models::<T>::get(id).ok_or("a retirement date of a missing version")?;
-			ensure!(record.status == ModelStatus::Retired, "a live version has a retirement date");
-		}
-		for (who, expected) in expected_holds {
-			let held = T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &who);
-			ensure!(held == expected, "held deposit differs from the records' deposits");
-		}
 		Ok(())
 	}
 }

@@ -416,6 +416,35 @@ fn every_stage_a_block_ends_is_charged_by_its_benchmark() {
 	});
 }
 
+/// An attestation is charged for deciding a dispute (slashing the first
+/// round's wrong side), and refunded to a quorum's settlement in a first
+/// round, where no vote is slashed.
+#[test]
+fn an_attestation_pays_for_a_dispute_only_in_one() {
+	run_test(|| {
+		let first = drawn_quorum(2, 3);
+		let charged = |who, attestation, digest| {
+			Verification::attest(RuntimeOrigin::signed(who), 1, attestation, digest)
+				.expect("attests")
+				.actual_weight
+				.expect("an actual weight")
+		};
+		assert_eq!(charged(first[0], Attestation::Mismatch, [9; 32]), <() as WeightInfo>::attest());
+		assert_eq!(
+			charged(first[1], Attestation::Mismatch, [9; 32]),
+			<() as WeightInfo>::attest(),
+			"escalating is a first round's work"
+		);
+		assert_eq!(stage(1), Stage::SelectingDispute);
+		next_block();
+		let dispute = committee(1);
+		assert_eq!(
+			charged(dispute[0], Attestation::Mismatch, [9; 32]),
+			<() as WeightInfo>::attest_deciding_dispute()
+		);
+	});
+}
+
 // --- 4. Every verification ends ---------------------------------------------
 
 /// What a committee member does with its seat in the property test.

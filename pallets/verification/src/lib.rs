@@ -571,7 +571,9 @@ pub mod pallet {
 
 		/// A committee member's attestation: whether the executor's output
 		/// agrees with the member's own (whose digest it gives), under the
-		/// model's comparison rule. May settle the request.
+		/// model's comparison rule. May settle the request. Charged for
+		/// deciding a dispute, the dearest case; refunded to a quorum's
+		/// settlement in a first round.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::attest().max(T::WeightInfo::attest_deciding_dispute()))]
 		pub fn attest(
@@ -579,11 +581,17 @@ pub mod pallet {
 			request: RequestId,
 			attestation: Attestation,
 			output_digest: Digest,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut record = Verifications::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(record.stage.is_round() && now <= record.due, Error::<T>::AttestationClosed);
+			// Only a dispute's verdict slashes voters: a first round's
+			// attestation pays for a quorum's settlement at most.
+			let weight = match record.stage {
+				Stage::Dispute => T::WeightInfo::attest_deciding_dispute(),
+				_ => T::WeightInfo::attest(),
+			};
 			ensure!(record.committee.contains(&who), Error::<T>::NotInCommittee);
 			ensure!(!record.has_voted(&who), Error::<T>::AlreadyAttested);
 			let says_match_or_not = !matches!(attestation, Attestation::Unrunnable(_));
@@ -602,7 +610,8 @@ pub mod pallet {
 				.map_err(|_| Error::<T>::AlreadyAttested)?;
 			Self::vacate_seat(&who, request);
 			Self::deposit_event(Event::Attested { request, verifier: who, attestation });
-			Self::tally(request, record, now, false)
+			Self::tally(request, record, now, false)?;
+			Ok(Some(weight).into())
 		}
 
 		/// Ends the current stage of a verification whose due block has
