@@ -545,3 +545,13 @@ fn every_hook_at_its_worst_fits_beside_the_normal_transactions() {
 		"the hooks may take {hooks:?}, the block leaves them {left_for_hooks:?}"
 	);
 }
+
+/// A retired model's record stays as long as any request that ran it: a
+/// result still stored can always be checked against its files.
+#[test]
+fn retired_models_outlast_the_requests_that_ran_them() {
+	use frame_support::traits::Get;
+	let tombstone: u32 = <Runtime as pallet_models::Config>::TombstonePeriod::get();
+	let retention: u32 = <Runtime as pallet_inference::Config>::RetentionPeriod::get();
+	assert!(tombstone >= retention, "tombstones {tombstone} blocks, requests {retention}");
+}

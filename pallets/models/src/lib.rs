@@ -404,6 +404,10 @@ pub mod pallet {
 				shortest > Zero::zero() && shortest <= longest,
 				"PolicyBounds: 0 < shortest minimum deadline <= longest"
 			);
+			assert!(
+				T::TombstonePeriod::get() > Zero::zero(),
+				"a retired record stays at least a block"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
