@@ -75,7 +75,7 @@ install_dapp_client() {
 	export VERITAS_DAPP_CLIENT
 }
 step "dApp client (@polkadot/api) installed" install_dapp_client
-step "node tests: dev chain, executor (embedded store, IPFS), RPC, the veritas CLI, @polkadot/api and subxt clients, verification against cheats, data feeds, four validators" \
+step "node tests: dev chain, executor (embedded store, IPFS, on a node of its own), RPC, the veritas CLI, @polkadot/api and subxt clients, verification against cheats, data feeds, four validators" \
 	cargo test -p veritas-node --tests -- --ignored --test-threads=1
 
 echo "scripts/test.sh passed in $(( $(date +%s) - started )) s"

@@ -134,9 +134,12 @@ pub struct InferArgs {
 	/// Blocks until the deadline.
 	#[arg(long, default_value_t = 100)]
 	pub deadline_blocks: u32,
-	/// Follow the request until it is settled, then print its result.
-	#[arg(long)]
-	pub wait: bool,
+	/// Follow the request until it is settled, then print its result:
+	/// until the settlement is finalized (`--wait`, the default), or only
+	/// until it is in the best chain (`--wait best`, sooner, but a block
+	/// that may still be reverted).
+	#[arg(long, value_enum, num_args = 0..=1, default_missing_value = "finalized")]
+	pub wait: Option<Wait>,
 	/// Take one feature from this data feed's latest value: --input then
 	/// holds the other features.
 	#[arg(long, value_name = "FEED")]
@@ -147,6 +150,15 @@ pub struct InferArgs {
 	/// Refuse a feed value older than this many blocks.
 	#[arg(long, default_value_t = 100, requires = "feed")]
 	pub max_age_blocks: u32,
+}
+
+/// How long `veritas infer --wait` follows a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Wait {
+	/// Until its settlement is in the best chain.
+	Best,
+	/// Until its settlement is finalized.
+	Finalized,
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {
@@ -551,10 +563,10 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 		})
 		.ok_or("requested, but the chain reported no request id")?;
 	eprintln!("request {request}: up to {} in escrow", vrt(max_fee));
-	if !args.wait {
+	let Some(wait) = args.wait else {
 		println!("{request}");
 		return Ok(());
-	}
+	};
 	let ws = WsClientBuilder::default()
 		.build(chain.ws_url())
 		.await
@@ -574,9 +586,15 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 			.ok_or_else(|| format!("request {request}: the node stopped the updates"))?
 			.map_err(|e| format!("request {request}: {e}"))?;
 		let status = update["request"]["status"].as_str().unwrap_or_default().to_string();
-		eprintln!("block {}: {status}", update["block"]);
-		if ["Accepted", "Rejected", "Expired", "Cancelled", "Unrunnable"].contains(&status.as_str())
-		{
+		let finalized = update["finalized"].as_bool().unwrap_or(false);
+		eprintln!(
+			"block {}: {status}{}",
+			update["block"],
+			if finalized { ", finalized" } else { "" }
+		);
+		let settled = ["Accepted", "Rejected", "Expired", "Cancelled", "Unrunnable"]
+			.contains(&status.as_str());
+		if settled && (finalized || wait == Wait::Best) {
 			break;
 		}
 	}

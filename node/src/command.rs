@@ -134,6 +134,7 @@ pub fn run() -> sc_cli::Result<()> {
 		None => {
 			let inference = cli.inference.clone();
 			let dev = cli.run.shared_params.dev;
+			let offchain_workers = cli.run.offchain_worker_params.enabled.clone();
 			if let Some(threads) = inference.inference_threads {
 				// candle and its matrix kernels size their thread pools from
 				// this, read when they first run: set before any thread starts.
@@ -159,6 +160,16 @@ pub fn run() -> sc_cli::Result<()> {
 						allow_private: inference.data_node_allow_private,
 					}
 				});
+				// A role runs in the off-chain workers, which by default run
+				// only on authorities: an executor, verifier or data node on a
+				// machine that does not author blocks would silently do
+				// nothing. A role turns them on unless told `never`.
+				let has_role = role.is_some() || data_node.is_some();
+				if has_role
+					&& matches!(offchain_workers, sc_cli::OffchainWorkerEnabled::WhenAuthority)
+				{
+					config.offchain_worker.enabled = true;
+				}
 				service::new_full(config, Some(store), role, data_node)
 					.map_err(sc_cli::Error::Service)
 			})

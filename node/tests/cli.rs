@@ -99,6 +99,7 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	let printed = stdout(&inferred);
 	assert!(inferred.status.success(), "{}\n{}", stderr(&inferred), node.log_tail());
 	assert!(printed.contains("Accepted"), "{printed}");
+	assert!(stderr(&inferred).contains("Accepted, finalized"), "waits for finality by default");
 	assert!(printed.contains("class probabilities"), "{printed}");
 	assert!(printed.contains("paid"), "{printed}");
 	assert!(printed.contains("proof       bafk"), "{printed}");
@@ -222,8 +223,12 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	let served = veritas(args(
 		&url,
 		"//Bob",
-		&["infer", "--model", "0", "--input", "28,0.62,590,45,1,1", "--wait"],
+		&["infer", "--model", "0", "--input", "28,0.62,590,45,1,1", "--wait", "best"],
 	))
 	.await;
 	assert!(stdout(&served).contains("Accepted"), "{}\n{}", stdout(&served), stderr(&served));
+	assert!(
+		!stderr(&served).contains("Accepted, finalized"),
+		"--wait best stops at the best block"
+	);
 }

@@ -257,18 +257,29 @@ async fn a_dapp_follows_its_request_over_inference_rpc() {
 		)
 		.await
 		.expect("subscribed");
-	let mut statuses = Vec::new();
+	// The best chain's updates and the finalized chain's, until the
+	// settlement is finalized.
+	let (mut best, mut finalized) = (Vec::new(), Vec::new());
 	while let Ok(Some(update)) = tokio::time::timeout(Duration::from_secs(90), updates.next()).await
 	{
 		let update = update.expect("an update");
 		let status = update["request"]["status"].as_str().unwrap_or_default().to_string();
-		statuses.push(status.clone());
-		if ["Accepted", "Rejected", "Expired", "Cancelled"].contains(&status.as_str()) {
+		let is_finalized = update["finalized"].as_bool().expect("says whether finalized");
+		if is_finalized {
+			finalized.push(status.clone());
+		} else {
+			best.push(status.clone());
+		}
+		if is_finalized
+			&& ["Accepted", "Rejected", "Expired", "Cancelled"].contains(&status.as_str())
+		{
 			break;
 		}
 	}
-	assert_eq!(statuses.last().map(String::as_str), Some("Accepted"), "{statuses:?}");
-	assert!(statuses.windows(2).all(|pair| pair[0] != pair[1]), "one update per change");
+	for statuses in [&best, &finalized] {
+		assert_eq!(statuses.last().map(String::as_str), Some("Accepted"), "{best:?} {finalized:?}");
+		assert!(statuses.windows(2).all(|pair| pair[0] != pair[1]), "one update per change");
+	}
 
 	let settled = node.call("inference_getRequest", params![0]).await.expect("the request");
 	assert_eq!(settled["status"], "Accepted");

@@ -91,8 +91,9 @@ pub trait InferenceRpc {
 	#[method(name = "getProof", blocking)]
 	fn get_proof(&self, request: RequestId) -> RpcResult<Value>;
 
-	/// Updates about a request, one at each change of its status, until it is
-	/// settled or expired.
+	/// Updates about a request: one at each change of its status in the best
+	/// chain (`"finalized": false`) and in the finalized chain (`true`), until
+	/// a settled or expired status is finalized.
 	#[subscription(
 		name = "subscribeRequest" => "request",
 		unsubscribe = "unsubscribeRequest",
@@ -260,8 +261,8 @@ where
 	fn subscribe_request(&self, pending: PendingSubscriptionSink, request: RequestId) {
 		let client = self.client.clone();
 		let task = async move {
-			let best = client.info().best_hash;
-			let first = match request_at(&*client, best, request) {
+			let info = client.info();
+			let first = match request_at(&*client, info.best_hash, request) {
 				Ok(Some(record)) => record,
 				Ok(None) => {
 					let _ = pending
@@ -275,34 +276,59 @@ where
 				},
 			};
 			let Ok(sink) = pending.accept().await else { return };
-			let send = |record: &RequestOf, number: BlockNumber| {
+			let send = |record: &RequestOf, number: BlockNumber, finalized: bool| {
 				let update = json!({
 					"block": number,
+					"finalized": finalized,
 					"request": request_json(request, record, None),
 				});
 				SubscriptionMessage::from_json(&update)
 			};
-			let number = client.info().best_number;
-			let mut last = first.status;
-			let Ok(message) = send(&first, number) else { return };
-			if sink.send(message).await.is_err() || last.is_final() {
+			// What the best chain says, then what the finalized chain says:
+			// a status in a best block may still be reverted; the updates
+			// end only once a settled or expired status is finalized.
+			let mut best = first.status;
+			let Ok(message) = send(&first, info.best_number, false) else { return };
+			if sink.send(message).await.is_err() {
 				return;
 			}
-			let mut blocks = client
-				.import_notification_stream()
-				.filter(|n| futures::future::ready(n.is_new_best));
-			while let Some(notification) = blocks.next().await {
-				let number = *notification.header.number();
-				let Ok(Some(record)) = request_at(&*client, notification.hash, request) else {
-					// Pruned: it was final, and the update was sent.
+			let mut finalized = None;
+			if let Ok(Some(record)) = request_at(&*client, info.finalized_hash, request) {
+				finalized = Some(record.status);
+				let Ok(message) = send(&record, info.finalized_number, true) else { return };
+				if sink.send(message).await.is_err() || record.status.is_final() {
 					return;
-				};
-				if record.status == last {
-					continue;
 				}
-				last = record.status;
-				let Ok(message) = send(&record, number) else { return };
-				if sink.send(message).await.is_err() || last.is_final() {
+			}
+			let new_best = client
+				.import_notification_stream()
+				.filter(|n| futures::future::ready(n.is_new_best))
+				.map(|n| (n.hash, *n.header.number(), false));
+			let new_finalized =
+				client.finality_notification_stream().map(|n| (n.hash, *n.header.number(), true));
+			let mut blocks = futures::stream::select(new_best, new_finalized);
+			while let Some((hash, number, is_finalized)) = blocks.next().await {
+				let record = match request_at(&*client, hash, request) {
+					Ok(Some(record)) => record,
+					// Pruned from a best block: it is final there; the
+					// finalized chain will say so.
+					Ok(None) if !is_finalized => continue,
+					// Pruned when finalized: it was final, and said so.
+					_ => return,
+				};
+				if is_finalized {
+					if finalized == Some(record.status) {
+						continue;
+					}
+					finalized = Some(record.status);
+				} else {
+					if best == record.status {
+						continue;
+					}
+					best = record.status;
+				}
+				let Ok(message) = send(&record, number, is_finalized) else { return };
+				if sink.send(message).await.is_err() || (is_finalized && record.status.is_final()) {
 					return;
 				}
 			}
