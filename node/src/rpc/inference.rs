@@ -310,9 +310,9 @@ where
 			while let Some((hash, number, is_finalized)) = blocks.next().await {
 				let record = match request_at(&*client, hash, request) {
 					Ok(Some(record)) => record,
-					// Pruned from a best block: it is final there; the
-					// finalized chain will say so.
-					Ok(None) if !is_finalized => continue,
+					// Not finalized yet, or pruned from a best block (it is
+					// final there; the finalized chain will say so).
+					Ok(None) if !is_finalized || finalized.is_none() => continue,
 					// Pruned when finalized: it was final, and said so.
 					_ => return,
 				};
