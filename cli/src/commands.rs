@@ -163,7 +163,17 @@ pub enum Wait {
 
 pub async fn run(cli: Cli) -> Result<(), String> {
 	let chain = Chain::connect(&cli.url).await?;
-	let signer = || key(&cli.suri);
+	let suri = match cli.suri {
+		Some(suri) => Some(suri),
+		None => development_key(&chain).await?,
+	};
+	let signer = || {
+		key(suri.as_deref().ok_or_else(|| {
+			"this command signs: pass --suri (a secret URI, or @FILE) or set VERITAS_SURI; \
+			 only a development chain signs as //Alice by default"
+				.to_string()
+		})?)
+	};
 	match cli.command {
 		Command::Model(ModelCommand::Publish(args)) => publish(&chain, &signer()?, args).await,
 		Command::Model(ModelCommand::List(args)) => list(&chain, args).await,
@@ -317,6 +327,14 @@ fn account_named(name: &str) -> Result<AccountId, String> {
 		return Ok(account);
 	}
 	Ok(key(name).map_err(|_| format!("bad account {name}"))?.public().into())
+}
+
+/// `//Alice` when the node runs a development chain, where its key is public
+/// and its funds are play money; nothing anywhere else, so that nobody signs
+/// with a well-known key by mistake.
+async fn development_key(chain: &Chain) -> Result<Option<String>, String> {
+	let kind: Value = chain.call("system_chainType", rpc_params![]).await?;
+	Ok((kind == "Development").then(|| "//Alice".to_string()))
 }
 
 fn key(suri: &str) -> Result<sr25519::Pair, String> {

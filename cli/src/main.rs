@@ -23,9 +23,10 @@ pub struct Cli {
 	pub url: String,
 
 	/// The signing key: a secret URI (`//Alice` on a dev chain, or a phrase),
-	/// or `@FILE` to read one from a file.
-	#[arg(long, global = true, default_value = "//Alice", env = "VERITAS_SURI")]
-	pub suri: String,
+	/// or `@FILE` to read one from a file. Commands that sign need it, except
+	/// on a development chain, where it is `//Alice` unless given.
+	#[arg(long, global = true, env = "VERITAS_SURI")]
+	pub suri: Option<String>,
 
 	#[command(subcommand)]
 	pub command: Command,

@@ -2,7 +2,9 @@
 //! `--chain local`, each with its own base path and ports, joined through
 //! Alice as bootnode. Finality must advance with all four, keep advancing
 //! with Dave stopped (3 of 4 is above GRANDPA's two-thirds threshold), and
-//! Dave must catch up to the same finalized chain after a restart.
+//! Dave must catch up to the same finalized chain after a restart. The
+//! `veritas` command line, off a development chain, signs with no default
+//! key.
 //!
 //! Started by `scripts/test.sh` (`cargo test -p veritas-node -- --ignored`).
 
@@ -87,6 +89,22 @@ async fn four_validators_finalize_tolerate_one_down_and_resync() {
 	assert_agree_at(&[&alice, &bob, &charlie, &dave], common_finalized).await;
 	let peers = alice.call_when_up("system_health", params![]).await;
 	assert_eq!(peers["peers"], 3, "Alice sees the three others: {peers}");
+
+	// Off a development chain, the command line signs with no well-known
+	// key by default: a command that signs asks for one.
+	let cli = std::path::PathBuf::from(common::NODE_BINARY).with_file_name("veritas");
+	let url = format!("http://127.0.0.1:{}", ports[0].rpc);
+	let unsigned = tokio::task::spawn_blocking(move || {
+		std::process::Command::new(cli)
+			.args(["--url", &url, "data-node", "register"])
+			.env_remove("VERITAS_SURI")
+			.output()
+			.expect("veritas runs")
+	})
+	.await
+	.expect("the command ran");
+	let said = String::from_utf8_lossy(&unsigned.stderr);
+	assert!(!unsigned.status.success() && said.contains("pass --suri"), "{said}");
 
 	// Dave stops: the other three still finalize new blocks.
 	let status = dave.stop().expect("Dave was running");
