@@ -17,6 +17,8 @@ use veritas_runtime::{RuntimeCall, RuntimeError, RuntimeEvent};
 pub struct Chain {
 	http: HttpClient,
 	url: String,
+	/// Whether the node runs a development chain (`system_chainType`).
+	pub is_development: bool,
 }
 
 /// What a transaction did once in a block: its events.
@@ -26,18 +28,19 @@ pub struct Included {
 
 impl Chain {
 	/// Connects to `url` (`http://…` or `ws://…`), and checks that a node
-	/// answers there.
+	/// answers there, asking it what kind of chain it runs.
 	pub async fn connect(url: &str) -> Result<Self, String> {
 		let http_url = url.replacen("ws://", "http://", 1).replacen("wss://", "https://", 1);
 		let http = HttpClientBuilder::default()
 			.request_timeout(Duration::from_secs(30))
 			.build(&http_url)
 			.map_err(|e| format!("bad node URL {url}: {e}"))?;
-		let chain = Self { http, url: http_url };
-		chain
-			.call::<Value>("system_chain", rpc_params![])
+		let mut chain = Self { http, url: http_url, is_development: false };
+		let kind: Value = chain
+			.call("system_chainType", rpc_params![])
 			.await
 			.map_err(|_| format!("node unreachable at {url}"))?;
+		chain.is_development = kind == "Development";
 		Ok(chain)
 	}
 

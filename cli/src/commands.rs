@@ -163,10 +163,9 @@ pub enum Wait {
 
 pub async fn run(cli: Cli) -> Result<(), String> {
 	let chain = Chain::connect(&cli.url).await?;
-	let suri = match cli.suri {
-		Some(suri) => Some(suri),
-		None => development_key(&chain).await?,
-	};
+	// A development chain's keys are public and its funds play money;
+	// nowhere else does anything sign with a well-known key by default.
+	let suri = cli.suri.or_else(|| chain.is_development.then(|| "//Alice".to_string()));
 	let signer = || {
 		key(suri.as_deref().ok_or_else(|| {
 			"this command signs: pass --suri (a secret URI, or @FILE) or set VERITAS_SURI; \
@@ -327,14 +326,6 @@ fn account_named(name: &str) -> Result<AccountId, String> {
 		return Ok(account);
 	}
 	Ok(key(name).map_err(|_| format!("bad account {name}"))?.public().into())
-}
-
-/// `//Alice` when the node runs a development chain, where its key is public
-/// and its funds are play money; nothing anywhere else, so that nobody signs
-/// with a well-known key by mistake.
-async fn development_key(chain: &Chain) -> Result<Option<String>, String> {
-	let kind: Value = chain.call("system_chainType", rpc_params![]).await?;
-	Ok((kind == "Development").then(|| "//Alice".to_string()))
 }
 
 fn key(suri: &str) -> Result<sr25519::Pair, String> {

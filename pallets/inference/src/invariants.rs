@@ -60,30 +60,10 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(open_by_model.is_empty(), "a model with unsettled requests has no open count");
-		for (who, executor) in Executors::<T>::iter() {
-			ensure!(
-				open_by_executor.remove(&who).unwrap_or(0) == executor.open,
-				"an executor's open count differs from its unsettled requests"
-			);
-			ensure!(
-				T::Settlement::held(&who, Bond::ExecutorStake) == executor.stake,
-				"an executor's stake differs from what settlement holds"
-			);
-		}
-		ensure!(open_by_executor.is_empty(), "unsettled requests of an unknown executor");
-		for (who, executor) in Executors::<T>::iter() {
-			if executor.status != ExecutorStatus::Active {
-				continue;
-			}
-			for model in executor.models.iter() {
-				ensure!(
-					Self::accepted_terms(&who, *model).is_some(),
-					"a model served by an active executor does not list it"
-				);
-			}
-		}
+		let mut listed = alloc::collections::btree_set::BTreeSet::new();
 		for (model, executors) in ModelExecutors::<T>::iter() {
 			for (who, terms) in executors {
+				listed.insert((who.clone(), model));
 				ensure!(terms <= T::Models::terms(model), "terms accepted ahead of the model's");
 				let executor =
 					Executors::<T>::get(&who).ok_or("a model lists a missing executor")?;
@@ -97,6 +77,23 @@ impl<T: Config> Pallet<T> {
 				);
 			}
 		}
+		for (who, executor) in Executors::<T>::iter() {
+			let listed_by_all =
+				executor.models.iter().all(|model| listed.contains(&(who.clone(), *model)));
+			ensure!(
+				executor.status != ExecutorStatus::Active || listed_by_all,
+				"a model served by an active executor does not list it"
+			);
+			ensure!(
+				open_by_executor.remove(&who).unwrap_or(0) == executor.open,
+				"an executor's open count differs from its unsettled requests"
+			);
+			ensure!(
+				T::Settlement::held(&who, Bond::ExecutorStake) == executor.stake,
+				"an executor's stake differs from what settlement holds"
+			);
+		}
+		ensure!(open_by_executor.is_empty(), "unsettled requests of an unknown executor");
 		Ok(())
 	}
 }

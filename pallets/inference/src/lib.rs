@@ -805,7 +805,6 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let executor = Executors::<T>::get(&who).ok_or(Error::<T>::NotExecutor)?;
 			ensure!(executor.status == ExecutorStatus::Active, Error::<T>::ExecutorUnbonding);
-			ensure!(executor.models.contains(&model), Error::<T>::ModelNotServed);
 			ensure!(T::Models::terms(model) == terms, Error::<T>::TermsChanged);
 			Self::record_acceptance(&who, model, terms)?;
 			Self::deposit_event(Event::TermsAccepted { executor: who, model, terms });

@@ -14,10 +14,9 @@
 //! who joined under other terms.
 
 use frame_support::pallet_prelude::*;
-use veritas_primitives::model::{ModelId, ModelInspect, TermsRevision};
-
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::Saturating;
+use veritas_primitives::model::{ModelId, ModelInspect, TermsRevision};
 
 use crate::{Config, Error, ExecutorStatus, Executors, ModelExecutors, Pallet, ServedModels};
 

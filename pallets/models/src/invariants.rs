@@ -59,11 +59,10 @@ impl<T: Config> Pallet<T> {
 			ensure!(id < next_model, "model id at or above NextModelId");
 			if record.status == ModelStatus::Retired {
 				ensure!(RetiredAt::<T>::contains_key(id), "a retired version without its date");
-				add_hold(&record.owner, record.deposit);
-				continue;
+			} else {
+				let line = Lines::<T>::get(record.line).ok_or("a live version has no line")?;
+				ensure!(line.versions.contains(&id), "a live version is not listed by its line");
 			}
-			let line = Lines::<T>::get(record.line).ok_or("a live version has no line")?;
-			ensure!(line.versions.contains(&id), "a live version is not listed by its line");
 			add_hold(&record.owner, record.deposit);
 		}
 		for (id, _) in RetiredAt::<T>::iter() {

@@ -86,28 +86,19 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(active_nodes == active.len(), "a listed data node that is not active");
 
-		for (who, served) in ServedFeeds::<T>::iter() {
+		let mut served = alloc::collections::btree_set::BTreeSet::new();
+		for (who, feeds) in ServedFeeds::<T>::iter() {
 			ensure!(active.contains(&who), "a feed served by a node that is not active");
-			for feed in served.iter() {
-				ensure!(
-					FeedNodes::<T>::get(feed).iter().any(|(node, _)| *node == who),
-					"a served feed that does not list its node"
-				);
-			}
+			served.extend(feeds.into_iter().map(|feed| (who.clone(), feed)));
 		}
+		let mut listed = alloc::collections::btree_set::BTreeSet::new();
 		for (feed, nodes) in FeedNodes::<T>::iter() {
 			ensure!(Feeds::<T>::contains_key(feed), "servers of a feed that does not exist");
-			for (index, (who, _)) in nodes.iter().enumerate() {
-				ensure!(
-					!nodes[..index].iter().any(|(other, _)| other == who),
-					"a node listed twice by a feed"
-				);
-				ensure!(
-					ServedFeeds::<T>::get(who).contains(&feed),
-					"a feed lists a node that does not serve it"
-				);
+			for (who, _) in nodes {
+				ensure!(listed.insert((who, feed)), "a node listed twice by a feed");
 			}
 		}
+		ensure!(served == listed, "the feeds nodes serve and the nodes feeds list disagree");
 		Ok(())
 	}
 }

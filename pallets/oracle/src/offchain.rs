@@ -20,6 +20,7 @@
 
 use alloc::{collections::btree_set::BTreeSet, string::String, vec::Vec};
 use codec::Encode;
+use frame_support::BoundedVec;
 use frame_system::{
 	offchain::{Account, SendSignedTransaction, Signer},
 	pallet_prelude::BlockNumberFor,
@@ -30,7 +31,7 @@ use veritas_primitives::{
 	oracle::{FeedId, FeedValue},
 };
 
-use crate::{address, source, Call, Config, DataNodes, FeedOf, Feeds, Pallet, Rounds, ServedFeeds};
+use crate::{address, source, Call, Config, DataNodes, FeedOf, Feeds, Rounds, ServedFeeds};
 
 const LOG_TARGET: &str = "runtime::oracle::data-node";
 
@@ -98,6 +99,9 @@ fn flag(key: &[u8]) -> bool {
 	StorageValueRef::persistent(key).get::<bool>().ok().flatten().unwrap_or(false)
 }
 
+/// The feeds one data node serves.
+type ServedBy<T> = BoundedVec<FeedId, <T as Config>::MaxFeeds>;
+
 /// Runs the data node's work for block `now`.
 pub fn run_data_node<T: Config>(now: BlockNumberFor<T>) {
 	if !is_enabled() {
@@ -113,16 +117,19 @@ pub fn run_data_node<T: Config>(now: BlockNumberFor<T>) {
 	if accounts.is_empty() {
 		return;
 	}
-	let served: BTreeSet<FeedId> =
-		accounts.iter().flat_map(|account| ServedFeeds::<T>::get(&account.id)).collect();
+	// Each key's feeds, read once for the whole run.
+	let served_by: Vec<(&Account<T>, ServedBy<T>)> =
+		accounts.iter().map(|account| (account, ServedFeeds::<T>::get(&account.id))).collect();
+	let served: BTreeSet<FeedId> = served_by.iter().flat_map(|(_, feeds)| feeds.clone()).collect();
 	let mut jobs = Vec::new();
 	for feed in served {
 		let (Some(record), Some(round)) = (Feeds::<T>::get(feed), Rounds::<T>::get(feed)) else {
 			continue;
 		};
-		let due: Vec<(&Account<T>, WorkRecord)> = accounts
+		let due: Vec<(&Account<T>, WorkRecord)> = served_by
 			.iter()
-			.filter(|account| Pallet::<T>::serves(&account.id, feed))
+			.filter(|(_, feeds)| feeds.contains(&feed))
+			.map(|(account, _)| *account)
 			.filter(|account| !round.reports.iter().any(|report| report.reporter == account.id))
 			.map(|account| (account, work_record::<T>(account, feed, round.id)))
 			.filter(|(_, work)| !work.is_handled(now, RESUBMIT_AFTER.into()))
