@@ -1,5 +1,7 @@
 //! Parses the command line and runs the node or one of its subcommands.
 
+use std::sync::Arc;
+
 use sc_cli::SubstrateCli;
 use sc_service::PartialComponents;
 use veritas_runtime::opaque::Block;
@@ -64,31 +66,33 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::CheckBlock(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, import_queue, .. } =
+				let PartialComponents { client, task_manager, import_queue, other, .. } =
 					service::new_partial(&config)?;
-				Ok((cmd.run(client, import_queue), task_manager))
+				Ok((while_babe_answers(other, cmd.run(client, import_queue)), task_manager))
 			})
 		},
 		Some(Subcommand::ExportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
-				Ok((cmd.run(client, config.database), task_manager))
+				let PartialComponents { client, task_manager, other, .. } =
+					service::new_partial(&config)?;
+				Ok((while_babe_answers(other, cmd.run(client, config.database)), task_manager))
 			})
 		},
 		Some(Subcommand::ExportState(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
-				Ok((cmd.run(client, config.chain_spec), task_manager))
+				let PartialComponents { client, task_manager, other, .. } =
+					service::new_partial(&config)?;
+				Ok((while_babe_answers(other, cmd.run(client, config.chain_spec)), task_manager))
 			})
 		},
 		Some(Subcommand::ImportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, import_queue, .. } =
+				let PartialComponents { client, task_manager, import_queue, other, .. } =
 					service::new_partial(&config)?;
-				Ok((cmd.run(client, import_queue), task_manager))
+				Ok((while_babe_answers(other, cmd.run(client, import_queue)), task_manager))
 			})
 		},
 		Some(Subcommand::PurgeChain(cmd)) => {
@@ -98,15 +102,20 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::Revert(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, backend, .. } =
+				let PartialComponents { client, task_manager, backend, other, .. } =
 					service::new_partial(&config)?;
-				// GRANDPA keeps its own record of the authority set and votes,
-				// which must be reverted with the blocks.
-				let aux_revert = Box::new(|client, _, blocks| {
+				// BABE keeps its own record of epochs and GRANDPA of the
+				// authority set and votes, which must be reverted with the
+				// blocks.
+				let aux_revert = Box::new(|client: Arc<service::FullClient>, backend, blocks| {
+					sc_consensus_babe::revert(client.clone(), backend, blocks)?;
 					sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
 				});
-				Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
+				Ok((
+					while_babe_answers(other, cmd.run(client, backend, Some(aux_revert))),
+					task_manager,
+				))
 			})
 		},
 		Some(Subcommand::ChainInfo(cmd)) => {
@@ -254,4 +263,14 @@ fn inference_role(
 		},
 		dev_keys: dev,
 	})
+}
+
+/// Runs a subcommand's work while keeping BABE's worker answering: the
+/// import pipeline asks it about epochs, and it stops once nobody holds it.
+async fn while_babe_answers<T>(
+	consensus: service::Consensus,
+	work: impl std::future::Future<Output = T>,
+) -> T {
+	let _babe_worker = consensus.babe_worker;
+	work.await
 }

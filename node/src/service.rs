@@ -1,16 +1,15 @@
 //! Assembles the node: client and database, transaction pool, networking,
-//! Aura block authoring, GRANDPA finality, off-chain workers and JSON-RPC.
+//! BABE block authoring, GRANDPA finality, off-chain workers and JSON-RPC.
 
 use std::{sync::Arc, time::Duration};
 
 use futures::FutureExt;
 use sc_client_api::{Backend, BlockBackend};
-use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
+use sc_consensus_babe::{BabeLink, BabeParams, ImportQueueParams, SlotProportion};
 use sc_consensus_grandpa::SharedVoterState;
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig};
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
-use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 use sp_runtime::traits::Block as BlockT;
 use veritas_runtime::{apis::RuntimeApi, opaque::Block};
 
@@ -95,6 +94,42 @@ type BlockHash = <Block as BlockT>::Hash;
 /// syncing node can prove finality without replaying every vote.
 const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
 
+/// The inherent data every block carries: the BABE slot it belongs to and
+/// the time.
+type SlotAndTimestamp =
+	(sp_consensus_babe::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider);
+
+/// Makes a block's inherent data; BABE's import checks each block's against
+/// it.
+type InherentData = Arc<
+	dyn sp_inherents::CreateInherentDataProviders<
+		Block,
+		(),
+		InherentDataProviders = SlotAndTimestamp,
+	>,
+>;
+
+/// BABE's block import (slot claims, epochs) wrapping GRANDPA's (finality).
+type BlockImport = sc_consensus_babe::BabeBlockImport<
+	Block,
+	FullClient,
+	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>,
+	InherentData,
+	FullSelectChain,
+>;
+
+/// What consensus hands from the import pipeline to authoring and finality.
+pub struct Consensus {
+	block_import: BlockImport,
+	babe_link: BabeLink<Block>,
+	grandpa_link: sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
+	/// Answers queries about BABE's epochs. BABE's worker ends, and as an
+	/// essential task takes the node down with it, once its last handle is
+	/// dropped: whoever runs the import queue keeps this.
+	pub babe_worker: sc_consensus_babe::BabeWorkerHandle<Block>,
+	telemetry: Option<Telemetry>,
+}
+
 /// The parts of a node that every subcommand needs, before networking.
 pub type Service = sc_service::PartialComponents<
 	FullClient,
@@ -102,20 +137,13 @@ pub type Service = sc_service::PartialComponents<
 	FullSelectChain,
 	sc_consensus::DefaultImportQueue<Block>,
 	sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
-	(
-		sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>,
-		sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
-		Option<Telemetry>,
-	),
+	Consensus,
 >;
 
-/// The inherent data every block carries: the time and the Aura slot it
-/// belongs to.
-fn timestamp_and_slot(
-	slot_duration: sp_consensus_aura::SlotDuration,
-) -> (sp_consensus_aura::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider) {
+/// The inherent data of a block made now: the time, and the slot it falls in.
+fn slot_and_timestamp(slot_duration: sp_consensus_babe::SlotDuration) -> SlotAndTimestamp {
 	let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-	let slot = sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+	let slot = sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
 		*timestamp,
 		slot_duration,
 	);
@@ -123,7 +151,7 @@ fn timestamp_and_slot(
 }
 
 /// Builds the client, the database, the transaction pool and the block import
-/// pipeline (Aura verification feeding GRANDPA's import).
+/// pipeline (BABE verification feeding GRANDPA's import).
 pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
@@ -172,28 +200,29 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		telemetry.as_ref().map(|x| x.handle()),
 	)?;
 
-	let slot_client = client.clone();
-	let import_queue =
-		sc_consensus_aura::import_queue::<AuraPair, _, _, _, _, _>(ImportQueueParams {
-			block_import: grandpa_block_import.clone(),
-			justification_import: Some(Box::new(grandpa_block_import.clone())),
-			client: client.clone(),
-			create_inherent_data_providers: move |parent_hash, _| {
-				let slot_client = slot_client.clone();
-				async move {
-					let slot_duration = sc_consensus_aura::standalone::slot_duration_at(
-						&*slot_client,
-						parent_hash,
-					)?;
-					Ok(timestamp_and_slot(slot_duration))
-				}
-			},
-			spawner: &task_manager.spawn_essential_handle(),
-			registry: config.prometheus_registry(),
-			check_for_equivocation: Default::default(),
-			telemetry: telemetry.as_ref().map(|x| x.handle()),
-			compatibility_mode: Default::default(),
-		})?;
+	let babe_config = sc_consensus_babe::configuration(&*client)?;
+	let slot_duration = babe_config.slot_duration();
+	let inherent_data: InherentData =
+		Arc::new(move |_, ()| async move { Ok(slot_and_timestamp(slot_duration)) });
+	let (block_import, babe_link) = sc_consensus_babe::block_import(
+		babe_config,
+		grandpa_block_import.clone(),
+		client.clone(),
+		inherent_data,
+		select_chain.clone(),
+		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+	)?;
+
+	let (import_queue, babe_worker) = sc_consensus_babe::import_queue(ImportQueueParams {
+		link: babe_link.clone(),
+		block_import: block_import.clone(),
+		justification_import: Some(Box::new(grandpa_block_import)),
+		client: client.clone(),
+		slot_duration,
+		spawner: &task_manager.spawn_essential_handle(),
+		registry: config.prometheus_registry(),
+		telemetry: telemetry.as_ref().map(|x| x.handle()),
+	})?;
 
 	Ok(sc_service::PartialComponents {
 		client,
@@ -203,7 +232,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (grandpa_block_import, grandpa_link, telemetry),
+		other: Consensus { block_import, babe_link, grandpa_link, babe_worker, telemetry },
 	})
 }
 
@@ -239,7 +268,7 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (block_import, grandpa_link, mut telemetry),
+		other: Consensus { block_import, babe_link, grandpa_link, babe_worker, mut telemetry },
 	} = new_partial(&config)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<Block, BlockHash, N>::new(
@@ -354,6 +383,12 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	// BABE's worker answers for as long as the node runs.
+	task_manager.spawn_handle().spawn("babe-worker-handle", Some("babe"), async move {
+		let _handle = babe_worker;
+		futures::future::pending::<()>().await
+	});
+
 	let rpc_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
@@ -394,31 +429,32 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 			telemetry.as_ref().map(|x| x.handle()),
 		);
 
-		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
-		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
-			StartAuraParams {
-				slot_duration,
-				client,
-				select_chain,
-				block_import,
-				proposer_factory,
-				create_inherent_data_providers: move |_, ()| async move {
-					Ok(timestamp_and_slot(slot_duration))
-				},
-				force_authoring,
-				backoff_authoring_blocks: Option::<()>::None,
-				keystore: keystore_container.keystore(),
-				sync_oracle: sync_service.clone(),
-				justification_sync_link: sync_service.clone(),
-				block_proposal_slot_portion: SlotProportion::new(2f32 / 3f32),
-				max_block_proposal_slot_portion: None,
-				telemetry: telemetry.as_ref().map(|x| x.handle()),
-				compatibility_mode: Default::default(),
+		let slot_duration = babe_link.config().slot_duration();
+		let babe = sc_consensus_babe::start_babe(BabeParams {
+			keystore: keystore_container.keystore(),
+			client,
+			select_chain,
+			env: proposer_factory,
+			block_import,
+			sync_oracle: sync_service.clone(),
+			justification_sync_link: sync_service.clone(),
+			create_inherent_data_providers: move |_, ()| async move {
+				Ok(slot_and_timestamp(slot_duration))
 			},
-		)?;
+			force_authoring,
+			backoff_authoring_blocks: Option::<()>::None,
+			babe_link,
+			block_proposal_slot_portion: SlotProportion::new(2f32 / 3f32),
+			max_block_proposal_slot_portion: None,
+			telemetry: telemetry.as_ref().map(|x| x.handle()),
+		})?;
 		// Authoring is essential: if it fails, the node stops rather than
 		// silently not producing blocks.
-		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
+		task_manager.spawn_essential_handle().spawn_blocking(
+			"babe-proposer",
+			Some("block-authoring"),
+			babe,
+		);
 	}
 
 	if enable_grandpa {

@@ -73,10 +73,18 @@ pub mod currency {
 pub mod time {
 	use super::BlockNumber;
 
-	/// The target time between blocks. Aura's slot has the same length.
+	/// The target time between blocks. A BABE slot has the same length.
 	pub const MILLISECS_PER_BLOCK: u64 = 3_000;
-	/// One Aura slot.
+	/// One BABE slot.
 	pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
+	/// One BABE epoch, in slots: ten minutes. The randomness an epoch's
+	/// slots are claimed with is fixed an epoch before it starts.
+	pub const EPOCH_DURATION_IN_SLOTS: u64 = 10 * 60_000 / MILLISECS_PER_BLOCK;
+	/// The chance that a validator wins a primary slot, `c` in BABE's
+	/// threshold `1 - (1 - c)^(stake share)`. Slots nobody wins go to a
+	/// secondary author chosen round-robin, who still signs a VRF output,
+	/// so every block carries fresh randomness.
+	pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);
 
 	/// Blocks in one minute.
 	pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);

@@ -5,7 +5,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::Randomness,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		ConstantMultiplier, Weight,
@@ -14,7 +14,6 @@ use frame_support::{
 };
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
-use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
 	traits::{AccountIdConversion, BlakeTwo256, Hash as HashT, One},
 	FixedPointNumber, Perbill, Perquintill,
@@ -24,8 +23,8 @@ use sp_runtime::{
 // `RuntimeTask` by name, so they must be in scope here.
 use super::{
 	currency::{MICRO_VRT, MILLI_VRT, VRT},
-	time::{DAYS, HOURS, MINUTES, SLOT_DURATION},
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Inference, Models, Nonce, Oracle,
+	time::{DAYS, EPOCH_DURATION_IN_SLOTS, HOURS, MILLISECS_PER_BLOCK, MINUTES, SLOT_DURATION},
+	AccountId, Babe, Balance, Balances, Block, BlockNumber, Hash, Inference, Models, Nonce, Oracle,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
 	RuntimeOrigin, RuntimeTask, Settlement, System, Verification, VERSION,
 };
@@ -81,12 +80,20 @@ impl frame_system::Config for Runtime {
 	type MaxConsumers = ConstU32<16>;
 }
 
-impl pallet_aura::Config for Runtime {
-	type AuthorityId = AuraId;
+impl pallet_babe::Config for Runtime {
+	type EpochDuration = ConstU64<EPOCH_DURATION_IN_SLOTS>;
+	type ExpectedBlockTime = ConstU64<MILLISECS_PER_BLOCK>;
+	// Validators are fixed at genesis (there is no session or staking
+	// pallet): each epoch keeps the same authorities, with fresh randomness.
+	type EpochChangeTrigger = pallet_babe::SameAuthoritiesForever;
 	type DisabledValidators = ();
+	type WeightInfo = ();
 	type MaxAuthorities = ConstU32<32>;
-	type AllowMultipleBlocksPerSlot = ConstBool<false>;
-	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+	type MaxNominators = ConstU32<0>;
+	// No key-ownership proofs without a session pallet, so equivocations
+	// cannot be reported yet (as for GRANDPA below).
+	type KeyOwnerProof = sp_core::Void;
+	type EquivocationReportSystem = ();
 }
 
 impl pallet_grandpa::Config for Runtime {
@@ -103,8 +110,8 @@ impl pallet_grandpa::Config for Runtime {
 
 impl pallet_timestamp::Config for Runtime {
 	type Moment = u64;
-	type OnTimestampSet = Aura;
-	// Aura's slot is twice the minimum period.
+	type OnTimestampSet = Babe;
+	// A BABE slot is twice the minimum period.
 	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
 	type WeightInfo = ();
 }
@@ -249,15 +256,25 @@ impl pallet_settlement::Config for Runtime {
 	type VerifierReward = VerifierReward;
 }
 
-/// Randomness from the parent block's hash: the requester cannot choose it,
-/// but can see it before signing. `docs/security.md` says what that allows.
-pub struct ParentHashRandomness;
+/// The VRF output the parent block's author signed with its BABE claim
+/// (BABE's `ParentBlockRandomness`), mixed with the subject.
+///
+/// That output is fixed by the author's key and the slot, so the author
+/// cannot grind it by choosing what its block holds, as it could a block
+/// hash; its only choice is to withhold its block (docs/security.md). Every
+/// block carries one (primary and secondary VRF slots). The first block's
+/// parent is genesis, which has none: it uses the epoch's randomness.
+pub struct BabeBlockRandomness;
 
-impl Randomness<Hash, BlockNumber> for ParentHashRandomness {
+impl Randomness<Hash, BlockNumber> for BabeBlockRandomness {
 	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
-		let parent = System::parent_hash();
-		let seed = BlakeTwo256::hash_of(&(parent, subject));
-		(seed, System::block_number().saturating_sub(1))
+		match pallet_babe::ParentBlockRandomness::<Runtime>::random(subject) {
+			(Some(seed), block) => (seed, block),
+			(None, block) => {
+				let epoch = pallet_babe::Randomness::<Runtime>::get();
+				(BlakeTwo256::hash_of(&(epoch, subject)), block)
+			},
+		}
 	}
 }
 
@@ -273,7 +290,7 @@ impl pallet_inference::Config for Runtime {
 	type Settlement = Settlement;
 	type Verification = Verification;
 	type Feeds = Oracle;
-	type Randomness = ParentHashRandomness;
+	type Randomness = BabeBlockRandomness;
 	type MinExecutorStake = ConstU128<{ 100 * VRT }>;
 	type MaxModelsPerExecutor = ConstU32<16>;
 	type MaxExecutorsPerModel = ConstU32<64>;
@@ -304,9 +321,9 @@ impl pallet_verification::Config for Runtime {
 	type Requests = Inference;
 	type Models = Models;
 	type VerifierAuthority = pallet_verification::VerifierAuthority;
-	// The hash of the block before: for a committee drawn on the block after
-	// a result, the block that carried it (docs/security.md).
-	type Randomness = ParentHashRandomness;
+	// The VRF output of the block before: for a committee drawn on the block
+	// after a result, that of the block that carried it (docs/security.md).
+	type Randomness = BabeBlockRandomness;
 	type MinVerifierStake = ConstU128<{ 100 * VRT }>;
 	// Seats go by stake and a larger stake displaces the smallest, so the
 	// list's length is not what keeps squatters out; it bounds the work of a

@@ -10,7 +10,7 @@
 
 use alloc::{vec, vec::Vec};
 use serde_json::Value;
-use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_babe::AuthorityId as BabeId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
@@ -24,17 +24,17 @@ use crate::{
 /// What each endowed dev account starts with.
 pub const ENDOWMENT: Balance = 1_000_000 * VRT;
 
-/// A validator's consensus keys: Aura (sr25519) to author, GRANDPA (ed25519) to
-/// vote on finality.
+/// A validator's consensus keys: BABE (sr25519) to claim slots and author,
+/// GRANDPA (ed25519) to vote on finality.
 pub struct Authority {
-	pub aura: AuraId,
+	pub babe: BabeId,
 	pub grandpa: GrandpaId,
 }
 
 impl Authority {
 	/// The well-known dev keys of `//Name` for both consensus roles.
 	fn dev(sr: Sr25519Keyring, ed: Ed25519Keyring) -> Self {
-		Self { aura: sr.public().into(), grandpa: ed.public().into() }
+		Self { babe: sr.public().into(), grandpa: ed.public().into() }
 	}
 }
 
@@ -49,8 +49,9 @@ pub fn genesis(authorities: Vec<Authority>, root: AccountId, endowed: Vec<Accoun
 		.collect::<Vec<_>>();
 	serde_json::json!({
 		"balances": { "balances": balances },
-		"aura": {
-			"authorities": authorities.iter().map(|a| a.aura.clone()).collect::<Vec<_>>(),
+		"babe": {
+			"authorities": authorities.iter().map(|a| (a.babe.clone(), 1u64)).collect::<Vec<_>>(),
+			"epochConfig": crate::BABE_GENESIS_EPOCH_CONFIG,
 		},
 		"grandpa": {
 			"authorities": authorities.iter().map(|a| (a.grandpa.clone(), 1u64)).collect::<Vec<_>>(),

@@ -6,7 +6,7 @@
 //!
 //! - [`configs`] wires each pallet's `Config`: block time, fees, balances.
 //! - [`apis`] implements the runtime APIs the node and clients call: block
-//!   building, transaction validation, Aura and GRANDPA authorities, nonces,
+//!   building, transaction validation, BABE and GRANDPA configuration, nonces,
 //!   fee queries, genesis presets.
 //! - [`genesis_config_presets`] defines the `development` and `local_testnet`
 //!   chains.
@@ -17,8 +17,9 @@
 //! - `Inference` ([`pallet_inference`]): executors, requests, results,
 //!   deadlines.
 //!
-//! Consensus is Aura (round-robin block authoring in fixed slots) with GRANDPA
-//! finality. The token is VRT with 12 decimals.
+//! Consensus is BABE (block authoring in 3 s slots won by a VRF lottery, whose
+//! outputs are also the chain's randomness) with GRANDPA finality. The token
+//! is VRT with 12 decimals.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime!` and `impl_runtime_apis!` expand to very large types.
@@ -71,11 +72,21 @@ pub mod opaque {
 		/// The session keys of a validator: one for block authoring and one for
 		/// finality voting.
 		pub struct SessionKeys {
-			pub aura: super::Aura,
+			pub babe: super::Babe,
 			pub grandpa: super::Grandpa,
 		}
 	}
 }
+
+/// BABE's parameters at genesis: a primary slot is won with probability
+/// [`PRIMARY_PROBABILITY`](time::PRIMARY_PROBABILITY), and every other slot
+/// goes to a secondary author who also signs a VRF output, so that every
+/// block brings fresh randomness.
+pub const BABE_GENESIS_EPOCH_CONFIG: sp_consensus_babe::BabeEpochConfiguration =
+	sp_consensus_babe::BabeEpochConfiguration {
+		c: time::PRIMARY_PROBABILITY,
+		allowed_slots: sp_consensus_babe::AllowedSlots::PrimaryAndSecondaryVRFSlots,
+	};
 
 /// The runtime's version. Bump `spec_version` whenever the runtime's logic
 /// changes, and `transaction_version` whenever the encoding of calls or
@@ -150,7 +161,7 @@ frame_support::construct_runtime!(
 	pub enum Runtime {
 		System: frame_system = 0,
 		Timestamp: pallet_timestamp = 1,
-		Aura: pallet_aura = 2,
+		Babe: pallet_babe = 2,
 		Grandpa: pallet_grandpa = 3,
 		Balances: pallet_balances = 4,
 		TransactionPayment: pallet_transaction_payment = 5,

@@ -54,7 +54,7 @@ fn initialize_block(number: u32) {
 	Executive::initialize_block(&header);
 }
 
-/// Applies the timestamp inherent every block must carry. Without an Aura
+/// Applies the timestamp inherent every block must carry. Without a BABE
 /// pre-digest the current slot is 0, so the time falls in slot 0.
 fn set_timestamp() -> u64 {
 	let now = crate::time::SLOT_DURATION / 2;
@@ -72,9 +72,13 @@ fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: u32) -> UncheckedExt
 #[test]
 fn development_preset_builds_with_alice_as_sole_authority() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
-		let aura = pallet_aura::Authorities::<Runtime>::get();
-		assert_eq!(aura.len(), 1);
-		assert_eq!(aura[0], Sr25519Keyring::Alice.public().into());
+		let babe = pallet_babe::Authorities::<Runtime>::get();
+		assert_eq!(babe.len(), 1);
+		assert_eq!(babe[0], (Sr25519Keyring::Alice.public().into(), 1));
+		assert_eq!(
+			pallet_babe::EpochConfig::<Runtime>::get(),
+			Some(crate::BABE_GENESIS_EPOCH_CONFIG)
+		);
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		assert_eq!(Balances::free_balance(Sr25519Keyring::Bob.to_account_id()), ENDOWMENT);
@@ -91,7 +95,7 @@ fn development_preset_builds_with_alice_as_sole_authority() {
 #[test]
 fn local_testnet_preset_has_four_authorities() {
 	new_test_ext(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
-		let aura = pallet_aura::Authorities::<Runtime>::get();
+		let babe = pallet_babe::Authorities::<Runtime>::get();
 		let expected: Vec<_> = [
 			Sr25519Keyring::Alice,
 			Sr25519Keyring::Bob,
@@ -99,9 +103,9 @@ fn local_testnet_preset_has_four_authorities() {
 			Sr25519Keyring::Dave,
 		]
 		.iter()
-		.map(|k| k.public().into())
+		.map(|k| (k.public().into(), 1))
 		.collect();
-		assert_eq!(aura.into_inner(), expected);
+		assert_eq!(babe.into_inner(), expected);
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
 	});
 }
