@@ -264,6 +264,15 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 			println!("registered as a verifier");
 			Ok(())
 		},
+		Command::Verifier(VerifierCommand::Status { account }) => {
+			let account = match account {
+				Some(text) => {
+					text.parse::<AccountId>().map_err(|_| format!("bad account {text}"))?
+				},
+				None => signer()?.public().into(),
+			};
+			verifier_status(&chain, &account).await
+		},
 	}
 }
 
@@ -510,6 +519,20 @@ async fn executor_status(chain: &Chain, account: &AccountId) -> Result<(), Strin
 	println!("capacity    {} ({} open)", executor.capacity, executor.open);
 	println!("reputation  {}", executor.reputation);
 	println!("status      {:?}", executor.status);
+	Ok(())
+}
+
+async fn verifier_status(chain: &Chain, account: &AccountId) -> Result<(), String> {
+	let key = pallet_verification::Verifiers::<veritas_runtime::Runtime>::hashed_key_for(account);
+	let verifier: Option<pallet_verification::VerifierOf<veritas_runtime::Runtime>> =
+		chain.storage(&key).await?;
+	let verifier = verifier.ok_or_else(|| format!("{account} is not a verifier"))?;
+	println!("verifier       {account}");
+	println!("stake          {}", vrt(verifier.stake));
+	println!("reputation     {}", verifier.reputation);
+	println!("status         {:?}", verifier.status);
+	println!("sits from      block {}", verifier.eligible_from);
+	println!("open votes     {}", verifier.open_votes);
 	Ok(())
 }
 

@@ -124,11 +124,19 @@ pub enum ExecutorCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum VerifierCommand {
-	/// Register the signing account as a verifier.
+	/// Register the signing account as a verifier. It sits in rounds opened
+	/// two BABE epochs (about 20 minutes) later: long enough that no seed it
+	/// sits under was known when it registered.
 	Register {
 		/// The stake, in VRT.
 		#[arg(long, default_value = "100")]
 		stake: String,
+	},
+	/// Show a verifier's stake, reputation, status, the block from which it
+	/// sits in rounds, and how many verifications it attested in are open.
+	Status {
+		/// The account (SS58); the signing account by default.
+		account: Option<String>,
 	},
 }
 

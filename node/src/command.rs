@@ -130,9 +130,9 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			match cmd {
 				BenchmarkCmd::Pallet(cmd) => runner.sync_run(|config| {
-					cmd.run_with_spec::<HashingFor<Block>, veritas_primitives::host::veritas_engine::HostFunctions>(
-						Some(config.chain_spec),
-					)
+					cmd.run_with_spec::<HashingFor<Block>, service::VeritasHostFunctions>(Some(
+						config.chain_spec,
+					))
 				}),
 				BenchmarkCmd::Machine(cmd) => runner.sync_run(|config| {
 					cmd.run(&config, frame_benchmarking_cli::SUBSTRATE_REFERENCE_HARDWARE.clone())

@@ -13,10 +13,16 @@ use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_runtime::traits::Block as BlockT;
 use veritas_runtime::{apis::RuntimeApi, opaque::Block};
 
-/// The host functions the runtime's WASM may import: Substrate's, and the
-/// engine's for off-chain workers.
-pub type HostFunctions =
-	(sp_io::SubstrateHostFunctions, veritas_primitives::host::veritas_engine::HostFunctions);
+/// Veritas's own host functions, for off-chain workers: the engine's and
+/// the verifier's VRF.
+pub type VeritasHostFunctions = (
+	veritas_primitives::host::veritas_engine::HostFunctions,
+	veritas_primitives::host::veritas_sortition::HostFunctions,
+);
+
+/// The host functions the runtime's WASM may import: Substrate's and
+/// Veritas's.
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, VeritasHostFunctions);
 
 /// What the node runs besides the chain: the engine, for `--inference` and
 /// `--verifier`.

@@ -169,7 +169,6 @@ async fn a_file_that_does_not_match_its_digest_is_refused_and_reported() {
 	let bob = Sr25519Keyring::Bob.to_account_id();
 	let alice = Sr25519Keyring::Alice.to_account_id();
 	let bob_before = node.free_balance(&bob).await;
-	common::register_dev_verifiers(&node).await;
 	ask_for_a_score(&node, weights, config, 8).await;
 	let executor_key = pallet_inference::Executors::<Runtime>::hashed_key_for(&alice);
 	let stake_before = node

@@ -327,7 +327,6 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 		capacity: 8,
 	});
 	node.sign_and_submit(serve, EXECUTOR).await.expect("executor registered");
-	common::register_dev_verifiers(&node).await;
 
 	// Bob asks every hostile model once (requests 0 to 4), then the honest
 	// one (request 5).

@@ -107,7 +107,6 @@ async fn a_request_scores_with_a_feed_reported_by_data_nodes() {
 	let register =
 		common::register_loan_risk(file_ref(&store, &weights), file_ref(&store, &config));
 	common::register_model_and_executor(&node, register, alice, alice, 4).await;
-	common::register_dev_verifiers(&node).await;
 
 	// Bob asks for a score with the feed's value as feature 1.
 	let head = node.best_number().await;

@@ -68,7 +68,6 @@ async fn an_executor_on_a_node_that_is_not_a_validator_serves_requests() {
 		files = Some((file_ref(&store, &weights), file_ref(&store, &config)));
 	}
 	let (weights, config) = files.expect("stored");
-	common::register_dev_verifiers(&dev).await;
 	common::register_model_and_executor(
 		&dev,
 		common::register_loan_risk(weights, config),

@@ -305,7 +305,6 @@ async fn cheats_are_caught_and_honest_executors_paid() {
 		capacity: 8,
 	});
 	node.sign_and_submit(serve, EXECUTOR).await.expect("executor registered");
-	common::register_dev_verifiers(&node).await;
 	let mut chain = Chain { node, next_request: 0 };
 
 	let honest = Mlp::load(MlpConfig::from_json(&config).expect("config"), weights.clone())

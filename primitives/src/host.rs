@@ -14,8 +14,10 @@
 //! without it answers [`SubmitOutcome::NoEngine`] and [`JobStatus::Unknown`],
 //! so a runtime that calls these functions still works on it.
 //!
-//! The node's WASM executor must offer these functions:
-//! `(sp_io::SubstrateHostFunctions, veritas_primitives::host::veritas_engine::HostFunctions)`.
+//! The node's WASM executor must offer these functions, and the
+//! verifier's VRF ([`veritas_sortition`]): `(sp_io::SubstrateHostFunctions,
+//! veritas_primitives::host::veritas_engine::HostFunctions,
+//! veritas_primitives::host::veritas_sortition::HostFunctions)`.
 
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -23,7 +25,7 @@ use scale_info::TypeInfo;
 #[cfg(not(substrate_runtime))]
 use sp_externalities::ExternalitiesExt;
 use sp_runtime_interface::{
-	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndDecode},
+	pass_by::{AllocateAndReturnByCodec, PassFatPointerAndDecode, PassPointerAndReadCopy},
 	runtime_interface,
 };
 
@@ -276,6 +278,31 @@ pub trait VeritasEngine {
 			Some(host) => host.check_status(key),
 			None => JobStatus::Unknown,
 		}
+	}
+}
+
+/// The verifier's side of private committee sortition
+/// ([`crate::sortition`]): its VRF over a round's input, made with the
+/// `vrvf` key in the node's keystore. Off-chain workers only; outside one,
+/// or without the key, there is no proof.
+#[runtime_interface]
+pub trait VeritasSortition {
+	/// The VRF proof of the keystore's `vrvf` key `public` over `input`.
+	fn prove(
+		&mut self,
+		public: PassPointerAndReadCopy<[u8; 32], 32>,
+		input: PassFatPointerAndDecode<crate::sortition::SortitionInput>,
+	) -> AllocateAndReturnByCodec<Option<crate::sortition::SortitionProof>> {
+		let keystore = self.extension::<sp_keystore::KeystoreExt>()?;
+		keystore
+			.sr25519_vrf_sign(
+				crate::keys::VERIFIER_KEY_TYPE,
+				&sp_core::sr25519::Public::from_raw(public),
+				&input.transcript().into_sign_data(),
+			)
+			.ok()
+			.flatten()
+			.map(Into::into)
 	}
 }
 

@@ -200,6 +200,9 @@ pub enum RequestStatus {
 	/// The verifiers could not run it; refunded less their fees, nobody
 	/// slashed.
 	Unrunnable,
+	/// Too few verifiers answered its dispute for a verdict; refunded less
+	/// the fees of those who did, nobody paid for the result or slashed.
+	Unverified,
 }
 
 impl RequestStatus {
@@ -212,6 +215,7 @@ impl RequestStatus {
 				| RequestStatus::Cancelled
 				| RequestStatus::Expired
 				| RequestStatus::Unrunnable
+				| RequestStatus::Unverified
 		)
 	}
 }
@@ -288,6 +292,11 @@ pub enum Verdict<AccountId> {
 	/// verifiers, who did the work of finding out; the executor is not paid
 	/// and not slashed.
 	Unrunnable { verifiers: Vec<AccountId> },
+	/// Too few verifiers attested in a dispute for any verdict: nothing is
+	/// accepted that no round accepted. Settled as [`Verdict::Unrunnable`]
+	/// is: these verifiers (who answered) get their fees, the requester the
+	/// rest, the executor nothing, and nobody is slashed.
+	Unverified { verifiers: Vec<AccountId> },
 }
 
 /// What a committee member says of an executor's output, after running

@@ -20,6 +20,7 @@ pub mod offchain;
 pub mod oracle;
 pub mod request;
 pub mod settlement;
+pub mod sortition;
 pub mod verification;
 
 use sp_runtime::{

@@ -12,27 +12,27 @@ use crate::inference::Attestation;
 #[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum VerificationStage {
-	/// The result landed; its committee is chosen from the next block's seed.
+	/// The result landed; its round's seed is fixed on the next block.
 	Selecting,
 	/// Optimistic: final when the window ends, unless challenged.
 	Window,
-	/// A quorum committee: `k` matching attestations accept the result.
+	/// A quorum's round: `k` matching attestations accept the result.
 	Quorum { k: u8 },
-	/// A challenge's committee: a majority of matches upholds the result;
-	/// anything else (a finding of fraud among it) goes to a dispute.
+	/// A challenge's round: a majority (of its expected size) of matches
+	/// upholds the result; anything else goes to a dispute.
 	Challenge,
-	/// The second and last round: a larger committee's majority stands.
+	/// The second and last round: a majority of its expected size stands.
 	Dispute,
-	/// A challenge landed; its committee is drawn from the next block's
-	/// seed, which the challenger cannot know when it signs.
+	/// A challenge landed; its round's seed is fixed on the next block,
+	/// which the challenger cannot know when it signs.
 	SelectingChallenge,
-	/// The first round could not accept; the dispute's committee is drawn
-	/// from the next block's seed, which no voter can know when it votes.
+	/// The first round could not accept; the dispute's seed is fixed on the
+	/// next block, which no voter can know when it votes.
 	SelectingDispute,
 }
 
 impl VerificationStage {
-	/// Whether committee members are attesting.
+	/// Whether a round is open for attestations.
 	pub fn is_round(&self) -> bool {
 		matches!(
 			self,
@@ -47,8 +47,9 @@ impl VerificationStage {
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub struct VerificationView<AccountId, BlockNumber> {
 	pub stage: VerificationStage,
-	/// The current round's committee.
-	pub committee: Vec<AccountId>,
+	/// How many members the current round expects. Who they are nobody
+	/// knows until they attest: each is chosen by its own VRF.
+	pub expected: u8,
 	/// The current round's attestations.
 	pub attestations: Vec<(AccountId, Attestation)>,
 	/// The first round's attestations, once a dispute has opened.

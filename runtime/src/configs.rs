@@ -309,7 +309,6 @@ impl pallet_inference::Config for Runtime {
 }
 
 parameter_types! {
-	pub const NoShowSlash: Perbill = Perbill::from_percent(1);
 	pub const WrongAttestationSlash: Perbill = Perbill::from_percent(10);
 }
 
@@ -321,14 +320,22 @@ impl pallet_verification::Config for Runtime {
 	type Requests = Inference;
 	type Models = Models;
 	type VerifierAuthority = pallet_verification::VerifierAuthority;
-	// The VRF output of the block before: for a committee drawn on the block
+	// The VRF output of the block before: for a round opened on the block
 	// after a result, that of the block that carried it (docs/security.md).
 	type Randomness = BabeBlockRandomness;
+	type SortitionKey = veritas_primitives::sortition::Sr25519Accounts;
+	// A BABE epoch's randomness is known from the start of the epoch before,
+	// so an author knows its own slots' VRF outputs (the seeds of rounds
+	// opened after its blocks) up to two epochs ahead. A verifier sits in
+	// rounds opened two epochs after it registered, when no seed it could
+	// have ground its key against is left.
+	type EligibilityDelay = ConstU32<{ 2 * EPOCH_DURATION_IN_SLOTS as u32 }>;
 	type MinVerifierStake = ConstU128<{ 100 * VRT }>;
-	// Seats go by stake and a larger stake displaces the smallest, so the
-	// list's length is not what keeps squatters out; it bounds the work of a
-	// draw. 1,024 (48 KiB with stakes) keeps drawing 64 committees of 32 a
-	// small share of a block (pallet_verification's weights).
+	// Chances go by stake and a larger stake displaces the smallest, so the
+	// list's length is not what keeps squatters out; it bounds the work of
+	// opening a round (summing the eligible stake). 1,024 (56 KiB) keeps
+	// opening a block's worth of rounds a small share of it
+	// (pallet_verification's weights).
 	type MaxVerifiers = ConstU32<1024>;
 	type UnbondingPeriod = ConstU32<HOURS>;
 	// A minute to re-run a request and attest.
@@ -337,11 +344,11 @@ impl pallet_verification::Config for Runtime {
 	type DisputeCommitteeSize = ConstU8<5>;
 	type SampledWindow = ConstU32<{ 10 * MINUTES }>;
 	type SampledChallengeBond = ConstU128<{ 10 * VRT }>;
-	type NoShowSlash = NoShowSlash;
 	type WrongAttestationSlash = WrongAttestationSlash;
-	// At its worst a due verification slashes and unbonds a committee of 32
-	// and then pays one (about 14 ms with the database's costs): 24 of them
-	// fit beside the normal transactions (`runtime/src/tests.rs`,
+	// At its worst a due verification opens a round (summing a full list's
+	// stakes), escalates one of 32 votes, or settles a dispute judging 37
+	// voters: 24 of them fit beside the normal transactions
+	// (`runtime/src/tests.rs`,
 	// `every_hook_at_its_worst_fits_beside_the_normal_transactions`); more
 	// spill over to the next blocks.
 	type MaxDuePerBlock = ConstU32<24>;
@@ -447,6 +454,12 @@ impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber>
 		requested.expect("the request is made");
 		submitted.expect("the result is submitted");
 		request
+	}
+
+	fn verifier_with_key(_index: u32) -> AccountId {
+		let public =
+			sp_io::crypto::sr25519_generate(veritas_primitives::keys::VERIFIER_KEY_TYPE, None);
+		AccountId::from(public)
 	}
 }
 

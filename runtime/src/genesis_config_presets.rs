@@ -5,6 +5,10 @@
 //! - `local_testnet`: Alice, Bob, Charlie and Dave are the validators, for a
 //!   four-node network on one machine (`--chain local`).
 //!
+//! Both register Charlie, Dave, Eve and Ferdie as verifiers with 100 VRT
+//! each, eligible from the first block (a verifier registered later waits
+//! two epochs): a node started with `--dev --verifier` holds their keys.
+//!
 //! A preset is a JSON patch over the default genesis config; the node's chain
 //! spec names one of them.
 
@@ -38,10 +42,20 @@ impl Authority {
 	}
 }
 
-/// The genesis patch for a chain with these validators, sudo key and endowed
-/// accounts. The treasury starts with the existential deposit so that it can
-/// receive fees of any size.
-pub fn genesis(authorities: Vec<Authority>, root: AccountId, endowed: Vec<AccountId>) -> Value {
+/// The verifiers both presets register, and the stake of each.
+pub const DEV_VERIFIERS: [Sr25519Keyring; 4] =
+	[Sr25519Keyring::Charlie, Sr25519Keyring::Dave, Sr25519Keyring::Eve, Sr25519Keyring::Ferdie];
+pub const DEV_VERIFIER_STAKE: Balance = 100 * VRT;
+
+/// The genesis patch for a chain with these validators, sudo key, endowed
+/// accounts and verifiers. The treasury starts with the existential deposit
+/// so that it can receive fees of any size.
+pub fn genesis(
+	authorities: Vec<Authority>,
+	root: AccountId,
+	endowed: Vec<AccountId>,
+	verifiers: Vec<(AccountId, Balance)>,
+) -> Value {
 	let balances = endowed
 		.into_iter()
 		.map(|account| (account, ENDOWMENT))
@@ -57,6 +71,7 @@ pub fn genesis(authorities: Vec<Authority>, root: AccountId, endowed: Vec<Accoun
 			"authorities": authorities.iter().map(|a| (a.grandpa.clone(), 1u64)).collect::<Vec<_>>(),
 		},
 		"sudo": { "key": Some(root) },
+		"verification": { "verifiers": verifiers },
 	})
 }
 
@@ -66,12 +81,18 @@ fn dev_accounts() -> Vec<AccountId> {
 	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
 }
 
+/// [`DEV_VERIFIERS`], each with [`DEV_VERIFIER_STAKE`].
+fn dev_verifiers() -> Vec<(AccountId, Balance)> {
+	DEV_VERIFIERS.iter().map(|k| (k.to_account_id(), DEV_VERIFIER_STAKE)).collect()
+}
+
 /// The `development` preset.
 pub fn development() -> Value {
 	genesis(
 		vec![Authority::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		Sr25519Keyring::Alice.to_account_id(),
 		dev_accounts(),
+		dev_verifiers(),
 	)
 }
 
@@ -86,6 +107,7 @@ pub fn local_testnet() -> Value {
 		],
 		Sr25519Keyring::Alice.to_account_id(),
 		dev_accounts(),
+		dev_verifiers(),
 	)
 }
 

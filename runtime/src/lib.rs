@@ -96,10 +96,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("veritas"),
 	impl_name: alloc::borrow::Cow::Borrowed("veritas"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
+	transaction_version: 3,
 	system_version: 1,
 };
 
@@ -145,6 +145,7 @@ pub type Migrations = (
 	pallet_inference::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_inference::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_oracle::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_verification::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 /// Dispatches extrinsics to the pallets and runs their hooks.

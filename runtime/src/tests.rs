@@ -64,6 +64,29 @@ fn set_timestamp() -> u64 {
 	now
 }
 
+/// The verifiers, of the four the presets register, whose VRFs select them
+/// for `request`'s open round, each with its proof.
+fn selected_verifiers(
+	request: u64,
+) -> Vec<(Sr25519Keyring, veritas_primitives::sortition::SortitionProof)> {
+	use veritas_primitives::sortition;
+	let record = pallet_verification::Verifications::<Runtime>::get(request).expect("verifying");
+	let round = record.sortition.expect("a round is open");
+	let input =
+		sortition::SortitionInput { seed: round.seed, request, round: record.round_number() };
+	genesis_config_presets::DEV_VERIFIERS
+		.into_iter()
+		.filter(|verifier| verifier.to_account_id() != record.executor)
+		.filter_map(|verifier| {
+			let proof = sortition::prove(&verifier.pair(), &input);
+			let output = sortition::verify(&verifier.public(), &input, &proof)?;
+			let stake = genesis_config_presets::DEV_VERIFIER_STAKE;
+			let threshold = sortition::threshold(stake, round.total_stake, round.expected);
+			sortition::is_selected(output, threshold).then_some((verifier, proof))
+		})
+		.collect()
+}
+
 /// A transaction signed by `signer`, with the runtime's full extension tuple.
 fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: u32) -> UncheckedExtrinsic {
 	crate::signing::signed_transaction(call, &signer.pair(), nonce, System::block_hash(0))
@@ -231,9 +254,9 @@ fn registering_a_model_through_the_executive_holds_its_deposit() {
 
 /// The whole paid and verified path through the Executive, with every
 /// transaction extension: a publisher registers a model (Quorum(2, 3)), an
-/// executor and three verifiers register, a dApp requests, the executor
-/// submits, the committee drawn on the next block attests, and everyone is
-/// paid and the rest refunded.
+/// executor registers, a dApp requests, the executor submits, the round
+/// opens on the next block, the genesis verifiers its VRFs select attest
+/// with their proofs, and everyone is paid and the rest refunded.
 #[test]
 fn a_request_is_served_verified_and_paid_end_to_end() {
 	use codec::Encode;
@@ -245,8 +268,7 @@ fn a_request_is_served_verified_and_paid_end_to_end() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		initialize_block(1);
 		let (publisher, executor, requester) =
-			(Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave);
-		let verifiers = [Sr25519Keyring::Alice, Sr25519Keyring::Eve, Sr25519Keyring::Ferdie];
+			(Sr25519Keyring::Bob, Sr25519Keyring::Alice, Sr25519Keyring::Ferdie);
 		let issuance = Balances::total_issuance();
 		register_minilm(publisher, 0);
 
@@ -257,12 +279,6 @@ fn a_request_is_served_verified_and_paid_end_to_end() {
 			capacity: 4,
 		});
 		assert_ok!(Executive::apply_extrinsic(signed(call, executor, 0)).expect("valid"));
-		for verifier in verifiers {
-			let call = RuntimeCall::Verification(pallet_verification::Call::register_verifier {
-				stake: 100 * crate::currency::VRT,
-			});
-			assert_ok!(Executive::apply_extrinsic(signed(call, verifier, 0)).expect("valid"));
-		}
 
 		let max_fee = 10 * crate::currency::MILLI_VRT;
 		let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
@@ -297,20 +313,21 @@ fn a_request_is_served_verified_and_paid_end_to_end() {
 		let request = pallet_inference::Requests::<Runtime>::get(0).expect("kept");
 		assert_eq!(request.status, pallet_inference::RequestStatus::Submitted);
 
-		// The next block draws the committee: all three verifiers.
+		// The round opens on the next block; two of those selected attest.
 		set_timestamp();
 		Executive::finalize_block();
 		initialize_block(2);
-		let committee =
-			pallet_verification::Verifications::<Runtime>::get(0).expect("verifying").committee;
-		assert_eq!(committee.len(), 3);
-		for verifier in &verifiers[..2] {
+		let selected = selected_verifiers(0);
+		assert!(selected.len() >= 2, "{} selected of 3 expected", selected.len());
+		for (verifier, proof) in selected.into_iter().take(2) {
 			let call = RuntimeCall::Verification(pallet_verification::Call::attest {
 				request: 0,
 				attestation: Attestation::Match,
 				output_digest,
+				proof,
 			});
-			assert_ok!(Executive::apply_extrinsic(signed(call, *verifier, 1)).expect("valid"));
+			let nonce = System::account_nonce(verifier.to_account_id());
+			assert_ok!(Executive::apply_extrinsic(signed(call, verifier, nonce)).expect("valid"));
 		}
 
 		let request = pallet_inference::Requests::<Runtime>::get(0).expect("kept");
@@ -412,7 +429,8 @@ fn genesis_records_every_pallets_storage_version() {
 		let versions = [
 			(Models::on_chain_storage_version(), Models::in_code_storage_version(), 3),
 			(Inference::on_chain_storage_version(), Inference::in_code_storage_version(), 3),
-			(Verification::on_chain_storage_version(), Verification::in_code_storage_version(), 1),
+			// Private sortition instead of drawn committees.
+			(Verification::on_chain_storage_version(), Verification::in_code_storage_version(), 2),
 			(Settlement::on_chain_storage_version(), Settlement::in_code_storage_version(), 1),
 			// Data nodes choose their feeds.
 			(Oracle::on_chain_storage_version(), Oracle::in_code_storage_version(), 2),
@@ -558,4 +576,110 @@ fn retired_models_outlast_the_requests_that_ran_them() {
 	let tombstone: u32 = <Runtime as pallet_models::Config>::TombstonePeriod::get();
 	let retention: u32 = <Runtime as pallet_inference::Config>::RetentionPeriod::get();
 	assert!(tombstone >= retention, "tombstones {tombstone} blocks, requests {retention}");
+}
+
+/// Starts block `number` on `parent` as the dev chain's validator would
+/// author it in `slot`: with a BABE pre-digest carrying Alice's VRF output
+/// for the slot (a secondary VRF claim), which the runtime checks.
+fn initialize_babe_block(number: u32, parent: crate::Hash, slot: u64) {
+	use codec::Encode;
+	use sp_consensus_babe::digests::{PreDigest, SecondaryVRFPreDigest};
+	use sp_core::crypto::VrfSecret;
+	let randomness = pallet_babe::Randomness::<Runtime>::get();
+	let epoch = pallet_babe::EpochIndex::<Runtime>::get();
+	let data = sp_consensus_babe::make_vrf_sign_data(&randomness, slot.into(), epoch);
+	let pre_digest = PreDigest::SecondaryVRF(SecondaryVRFPreDigest {
+		authority_index: 0,
+		slot: slot.into(),
+		vrf_signature: Sr25519Keyring::Alice.pair().vrf_sign(&data),
+	});
+	let digest = sp_runtime::generic::Digest {
+		logs: vec![sp_runtime::DigestItem::PreRuntime(
+			sp_consensus_babe::BABE_ENGINE_ID,
+			pre_digest.encode(),
+		)],
+	};
+	let header = Header::new(number, Default::default(), Default::default(), parent, digest);
+	Executive::initialize_block(&header);
+	let now = slot * crate::time::SLOT_DURATION;
+	let inherent =
+		UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(pallet_timestamp::Call::set { now }));
+	assert_ok!(Executive::apply_extrinsic(inherent).expect("inherent is valid"));
+}
+
+/// The attack: the author of the block that carries a result reorders (or
+/// adds, or drops) the other transactions in it until the committee the
+/// next block draws suits it. With the parent block's hash as the seed
+/// (before BABE) every order gave another committee. The seed is now the
+/// BABE VRF output the author signed for its slot, which no choice of the
+/// block's contents changes: every order opens the same round, with the
+/// same members selected.
+#[test]
+fn the_author_of_a_results_block_cannot_grind_its_committee() {
+	use codec::Encode;
+	use veritas_primitives::{
+		inference::{F32Bits, InferenceOutput, InferenceParams, RequestInput},
+		model::Cid,
+	};
+
+	// The block that carries the result, its extra transfers in `order`;
+	// what the round opened on the next block came out as.
+	let round_after = |order: &[u128]| {
+		new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+			let (publisher, executor, requester) =
+				(Sr25519Keyring::Bob, Sr25519Keyring::Alice, Sr25519Keyring::Ferdie);
+			initialize_babe_block(1, System::block_hash(0), 100);
+			register_minilm(publisher, 0);
+			let call = RuntimeCall::Inference(pallet_inference::Call::register_executor {
+				stake: 1_000 * crate::currency::VRT,
+				models: vec![0].try_into().expect("fits"),
+				capacity: 4,
+			});
+			assert_ok!(Executive::apply_extrinsic(signed(call, executor, 0)).expect("valid"));
+			let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
+				model: 0,
+				input: RequestInput::Inline(b"grind".to_vec().try_into().expect("fits")),
+				params: InferenceParams::default(),
+				max_fee: 10 * crate::currency::MILLI_VRT,
+				deadline: 20,
+			});
+			assert_ok!(Executive::apply_extrinsic(signed(call, requester, 0)).expect("valid"));
+			let output = InferenceOutput::Embedding(vec![F32Bits::from(0.5); 384]).encode();
+			let call = RuntimeCall::Inference(pallet_inference::Call::submit_result {
+				request: 0,
+				output: output.clone().try_into().expect("fits"),
+				output_digest: sp_io::hashing::blake2_256(&output),
+				proof_cid: Cid::truncate_from(b"bafkreiproof".to_vec()),
+				proof_digest: [7; 32],
+			});
+			assert_ok!(Executive::apply_extrinsic(signed(call, executor, 1)).expect("valid"));
+			// The author's free choice: which other transactions, in what order.
+			for (nonce, amount) in order.iter().enumerate() {
+				let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+					dest: Sr25519Keyring::Eve.to_account_id().into(),
+					value: *amount,
+				});
+				let signer = Sr25519Keyring::Dave;
+				assert_ok!(
+					Executive::apply_extrinsic(signed(call, signer, nonce as u32)).expect("valid")
+				);
+			}
+			let carrier = Executive::finalize_block();
+			initialize_babe_block(2, carrier.hash(), 101);
+			let record = pallet_verification::Verifications::<Runtime>::get(0).expect("verifying");
+			let seed = record.sortition.expect("the round opened").seed;
+			let members: Vec<_> =
+				selected_verifiers(0).into_iter().map(|(verifier, _)| verifier).collect();
+			(carrier.hash(), seed, members)
+		})
+	};
+	let orders: [&[u128]; 4] = [&[], &[1, 2, 3], &[3, 2, 1], &[5]];
+	let rounds: Vec<_> = orders.iter().map(|order| round_after(order)).collect();
+	let (first_hash, first_seed, first_members) = &rounds[0];
+	assert!(!first_members.is_empty());
+	for (hash, seed, members) in &rounds[1..] {
+		assert_ne!(hash, first_hash, "each order makes another block");
+		assert_eq!(seed, first_seed, "but the same seed");
+		assert_eq!(members, first_members, "and the same members");
+	}
 }

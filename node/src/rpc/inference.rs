@@ -474,7 +474,7 @@ fn request_json(
 	let verification = verification.map(|view| {
 		json!({
 			"stage": view.stage,
-			"committee": view.committee.iter().map(|who| who.to_string()).collect::<Vec<_>>(),
+			"expectedMembers": view.expected,
 			"attestations": votes(&view.attestations),
 			"firstRound": votes(&view.first_round),
 			"challenger": view.challenger.as_ref().map(|who| who.to_string()),

@@ -359,26 +359,6 @@ pub const DEV_VERIFIERS: [sp_keyring::Sr25519Keyring; 4] = [
 	sp_keyring::Sr25519Keyring::Ferdie,
 ];
 
-/// Registers [`DEV_VERIFIERS`] as verifiers with 100 VRT each, waiting until
-/// the last has landed: a dev node's committees then check for real.
-pub async fn register_dev_verifiers(node: &Node) {
-	use veritas_runtime::Runtime;
-	for verifier in DEV_VERIFIERS {
-		let call = veritas_runtime::RuntimeCall::Verification(
-			pallet_verification::Call::register_verifier {
-				stake: 100 * veritas_primitives::currency::VRT,
-			},
-		);
-		node.sign_and_submit(call, verifier).await.expect("verifier registered");
-	}
-	let last =
-		pallet_verification::Verifiers::<Runtime>::hashed_key_for(DEV_VERIFIERS[3].to_account_id());
-	node.wait_for("the verifiers", Duration::from_secs(30), || async {
-		node.storage::<pallet_verification::VerifierOf<Runtime>>(&last).await.is_some()
-	})
-	.await;
-}
-
 /// The call that registers the loan-risk example model with these files:
 /// six numbers in, two classes out, 0.1 VRT a request, checked by a
 /// Quorum(2, 3) committee under `Exact`.

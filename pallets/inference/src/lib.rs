@@ -376,6 +376,9 @@ pub mod pallet {
 		/// Nobody could run the request: refunded less the verifiers' fees
 		/// (and the executor's time, when it reported so itself).
 		RequestUnrunnable { request: RequestId },
+		/// Too few verifiers answered its dispute: refunded less the fees of
+		/// those who did; the executor was neither paid nor slashed.
+		RequestUnverified { request: RequestId },
 		/// No result came by the deadline.
 		RequestExpired { request: RequestId, executor: T::AccountId, slashed: BalanceOf<T> },
 		/// An executor accepted a model's terms at revision `terms`, and is

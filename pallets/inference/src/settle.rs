@@ -64,16 +64,43 @@ impl<T: Config> Pallet<T> {
 	/// otherwise (it posted an output nobody could check) it gets nothing.
 	pub(crate) fn settle_unrunnable(
 		request: RequestId,
+		record: RequestOf<T>,
+		verifiers: alloc::vec::Vec<T::AccountId>,
+		reported: bool,
+	) -> DispatchResult {
+		Self::refund_less_checks(request, record, verifiers, reported, RequestStatus::Unrunnable)?;
+		Self::deposit_event(Event::RequestUnrunnable { request });
+		Ok(())
+	}
+
+	/// Settles a result too few verifiers answered for: as an unrunnable
+	/// request the executor did not report, since nothing was proven either
+	/// way and the requester paid for a verified result it did not get.
+	pub(crate) fn settle_unverified(
+		request: RequestId,
+		record: RequestOf<T>,
+		verifiers: alloc::vec::Vec<T::AccountId>,
+	) -> DispatchResult {
+		Self::refund_less_checks(request, record, verifiers, false, RequestStatus::Unverified)?;
+		Self::deposit_event(Event::RequestUnverified { request });
+		Ok(())
+	}
+
+	/// Pays `verifiers` their fees (as many as the policy paid for) and, when
+	/// `reported`, the executor its per-request price; refunds the rest and
+	/// closes the request as `status`.
+	fn refund_less_checks(
+		request: RequestId,
 		mut record: RequestOf<T>,
 		verifiers: alloc::vec::Vec<T::AccountId>,
 		reported: bool,
+		status: RequestStatus,
 	) -> DispatchResult {
 		let (model_cost, covered) = Self::result_cost(&record, &verifiers);
 		let time = reported.then_some((&record.executor, record.pricing.per_request));
 		let payouts =
 			T::Settlement::pay_unrunnable(request, model_cost, &verifiers[..covered], time)?;
-		Self::close(request, &mut record, RequestStatus::Unrunnable, Some(Settled::Paid(payouts)));
-		Self::deposit_event(Event::RequestUnrunnable { request });
+		Self::close(request, &mut record, status, Some(Settled::Paid(payouts)));
 		Ok(())
 	}
 
@@ -156,6 +183,9 @@ impl<T: Config> InferenceHooks<T::AccountId> for Pallet<T> {
 			},
 			Verdict::Unrunnable { verifiers } => {
 				Self::settle_unrunnable(request, record, verifiers, false)
+			},
+			Verdict::Unverified { verifiers } => {
+				Self::settle_unverified(request, record, verifiers)
 			},
 		}
 	}

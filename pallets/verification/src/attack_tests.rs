@@ -13,7 +13,7 @@ use veritas_primitives::{
 	settlement::RequestId,
 };
 
-use crate::{mock::*, ActiveVerifiers, Due, Error, Event, Seats, Stage, Verifications, WeightInfo};
+use crate::{mock::*, ActiveVerifiers, Due, Error, Event, Stage, Verifications, WeightInfo};
 
 const UNRUNNABLE: Attestation = Attestation::Unrunnable(UnrunnableReason::BadInput);
 
@@ -26,11 +26,11 @@ fn challenge_bond_held() -> Balance {
 
 // --- 1. A challenger picks its own jury -------------------------------------
 
-/// The attack: the challenger computes the committee its challenge would
-/// draw from the seed it can already see, and sends the challenge only when
-/// the draw suits it. Now the challenge draws nothing: the committee comes
-/// from the seed of the block after the challenge is in, which the
-/// challenger cannot know when it signs.
+/// The attack: the challenger computes the members its challenge would
+/// get from the seed it can already see, and sends the challenge only when
+/// they suit it. Now the challenge fixes nothing: the round's seed is fixed
+/// on the block after the challenge is in, which the challenger cannot know
+/// when it signs, and who sits follows that seed alone.
 #[test]
 fn a_challenger_cannot_know_its_committee_when_it_signs() {
 	let drawn_after = |seed_at_challenge: u8, seed_after: u8| {
@@ -41,12 +41,13 @@ fn a_challenger_cannot_know_its_committee_when_it_signs() {
 			TestRandomness::set_seed(seed_at_challenge);
 			assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
 			assert_eq!(stage(1), Stage::SelectingChallenge);
-			assert!(committee(1).is_empty(), "nothing is drawn in the challenger's transaction");
+			let record = Verifications::<Test>::get(1).expect("verifying");
+			assert!(record.sortition.is_none(), "no seed in the challenger's transaction");
 			assert_eq!(challenge_bond_held(), 50);
 			TestRandomness::set_seed(seed_after);
 			next_block();
 			assert_eq!(stage(1), Stage::Challenge);
-			drawn = committee(1);
+			drawn = selected(1);
 		});
 		drawn
 	};
@@ -61,23 +62,20 @@ fn a_challenger_cannot_know_its_committee_when_it_signs() {
 	assert!(by_later_seed.len() > 1);
 }
 
-/// The attack's payoff: two of the three challenge seats vote fraud on an
+/// The attack's payoff: members of the challenge's round vote fraud on an
 /// honest result. Under the old rules that was final (50% of the executor's
 /// stake). Now it goes to a dispute, which the honest majority decides:
 /// the liars and the challenger pay, the executor keeps everything.
 #[test]
 fn a_captured_challenge_committee_cannot_slash_an_honest_executor() {
 	run_test(|| {
-		challenged_and_drawn();
-		let captured = committee(1);
+		let captured = challenged_and_opened();
 		attest(captured[0], 1, Attestation::Mismatch);
 		// The optimistic policy compares under `Exact`: the first mismatch
 		// already sends it to a dispute, and the second liar has no vote left.
 		assert_eq!(stage(1), Stage::SelectingDispute);
 		assert!(verdict(1).is_none(), "no fraud without a dispute");
-		next_block();
-		assert_eq!(stage(1), Stage::Dispute);
-		for honest in committee(1) {
+		for honest in open_round_with(1, 2) {
 			attest(honest, 1, Attestation::Match);
 		}
 		assert!(matches!(verdict(1), Some(Verdict::Accepted { .. })));
@@ -94,29 +92,30 @@ fn a_captured_challenge_committee_cannot_slash_an_honest_executor() {
 	});
 }
 
-/// The vote that escalates cannot pick the dispute's committee either: it is
-/// drawn on the next block.
+/// The vote that escalates cannot pick the dispute's members either: its
+/// seed is fixed on the next block.
 #[test]
 fn the_vote_that_escalates_cannot_know_the_dispute_committee() {
 	let dispute_after = |seed_after: u8| {
 		let mut drawn = Vec::new();
 		run_test(|| {
-			let first = drawn_quorum(2, 3);
+			// One member, whose mismatch escalates: four verifiers may sit in
+			// the dispute, which expects three.
+			submit(1, EXECUTOR, quorum(1, 1));
+			let first = open_round_with(1, 1);
 			attest(first[0], 1, Attestation::Mismatch);
-			attest(first[1], 1, Attestation::Mismatch);
 			assert_eq!(stage(1), Stage::SelectingDispute);
-			assert!(Seats::<Test>::iter().next().is_none(), "no seat before the draw");
+			let record = Verifications::<Test>::get(1).expect("verifying");
+			assert!(record.sortition.is_none(), "no seed in the escalating vote's transaction");
 			TestRandomness::set_seed(seed_after);
 			next_block();
 			assert_eq!(stage(1), Stage::Dispute);
-			drawn = committee(1);
+			drawn = selected(1);
 		});
 		drawn
 	};
-	// Two eligible verifiers left for three dispute seats: both sit, in an
-	// order the later seed decides.
-	let orders: std::collections::BTreeSet<_> = (0..8).map(dispute_after).collect();
-	assert!(orders.len() > 1, "{orders:?}");
+	let chosen: std::collections::BTreeSet<_> = (0..8).map(dispute_after).collect();
+	assert!(chosen.len() > 1, "{chosen:?}");
 }
 
 // --- 2. Unrunnable requests drain honest verifiers --------------------------
@@ -128,17 +127,17 @@ fn the_vote_that_escalates_cannot_know_the_dispute_committee() {
 #[test]
 fn honest_verifiers_that_cannot_run_a_request_say_so_and_lose_nothing() {
 	run_test(|| {
-		let first = drawn_quorum(2, 3);
+		let first = opened_quorum(2, 3);
 		attest(first[0], 1, UNRUNNABLE);
 		attest(first[1], 1, UNRUNNABLE);
 		// Two of three cannot run it: two matches are out of reach.
 		assert_eq!(stage(1), Stage::SelectingDispute);
-		next_block();
-		let second = committee(1);
-		for member in &second {
+		let second = open_round_with(1, 3);
+		let second = &second[..2];
+		for member in second {
 			attest(*member, 1, UNRUNNABLE);
 		}
-		assert_eq!(verdict(1), Some(Verdict::Unrunnable { verifiers: second.clone() }));
+		assert_eq!(verdict(1), Some(Verdict::Unrunnable { verifiers: second.to_vec() }));
 		for verifier in VERIFIERS {
 			assert_eq!(stake(verifier), MIN_STAKE * 10, "nobody slashed");
 		}
@@ -149,13 +148,24 @@ fn honest_verifiers_that_cannot_run_a_request_say_so_and_lose_nothing() {
 #[test]
 fn an_unrunnable_attestation_needs_no_digest_under_exact() {
 	run_test(|| {
-		challenged_and_drawn();
-		let member = committee(1)[0];
-		assert_ok!(Verification::attest(RuntimeOrigin::signed(member), 1, UNRUNNABLE, [9; 32]));
+		let members = challenged_and_opened();
+		let (member, other) = (members[0], members[1]);
+		assert_ok!(Verification::attest(
+			RuntimeOrigin::signed(member),
+			1,
+			UNRUNNABLE,
+			[9; 32],
+			proof(member, 1)
+		));
 		// A match or mismatch still must agree with the digests.
-		let other = committee(1)[1];
 		assert_noop!(
-			Verification::attest(RuntimeOrigin::signed(other), 1, Attestation::Match, [9; 32]),
+			Verification::attest(
+				RuntimeOrigin::signed(other),
+				1,
+				Attestation::Match,
+				[9; 32],
+				proof(other, 1)
+			),
 			Error::<Test>::VerdictContradictsDigest
 		);
 	});
@@ -166,13 +176,13 @@ fn an_unrunnable_attestation_needs_no_digest_under_exact() {
 #[test]
 fn a_challenge_that_finds_the_request_unrunnable_keeps_its_bond() {
 	run_test(|| {
-		challenged_and_drawn();
-		for member in &committee(1)[..2] {
+		for member in &challenged_and_opened()[..2] {
 			attest(*member, 1, UNRUNNABLE);
 		}
-		next_block();
-		for member in committee(1) {
-			attest(member, 1, UNRUNNABLE);
+		// The three verifiers not in the first round: a dispute expects as
+		// many as may sit in it.
+		for member in &open_round_with(1, 3)[..2] {
+			attest(*member, 1, UNRUNNABLE);
 		}
 		assert!(matches!(verdict(1), Some(Verdict::Unrunnable { .. })));
 		assert_eq!(challenge_bond_held(), 0);
@@ -189,7 +199,7 @@ fn a_challenge_that_finds_the_request_unrunnable_keeps_its_bond() {
 #[test]
 fn a_first_round_that_accepts_slashes_nobody() {
 	run_test(|| {
-		let first = drawn_quorum(3, 5);
+		let first = opened_quorum(3, 5);
 		attest(first[0], 1, Attestation::Mismatch);
 		attest(first[1], 1, Attestation::Match);
 		attest(first[2], 1, Attestation::Match);
@@ -200,23 +210,21 @@ fn a_first_round_that_accepts_slashes_nobody() {
 }
 
 /// The attack: a dispute round in which nobody attests used to accept *and*
-/// slash the first round's fraud voters. A dispute without a majority now
-/// decides nothing: the result stands, only the absent pay their no-show.
+/// slash the first round's fraud voters; later, to accept the result
+/// unverified. A dispute too few attest in now decides nothing and accepts
+/// nothing: the requester is refunded, nobody is slashed, and the executor
+/// is not paid for a result nobody vouched for.
 #[test]
-fn a_silent_dispute_slashes_nobody_for_their_votes() {
+fn a_silent_dispute_slashes_nobody_and_accepts_nothing() {
 	run_test(|| {
-		let first = drawn_quorum(2, 3);
+		let first = opened_quorum(2, 3);
 		attest(first[0], 1, Attestation::Mismatch);
 		attest(first[1], 1, Attestation::Mismatch);
-		next_block();
-		let second = committee(1);
+		let silent = open_round_with(1, 3);
 		run_to(3 + ATTESTATION_PERIOD);
-		assert_eq!(verdict(1), Some(Verdict::Accepted { verifiers: vec![] }));
-		for voter in &first[..2] {
-			assert_eq!(stake(*voter), MIN_STAKE * 10);
-		}
-		for absent in &second {
-			assert_eq!(stake(*absent), MIN_STAKE * 10 - MIN_STAKE / 10, "1% for not showing up");
+		assert_eq!(verdict(1), Some(Verdict::Unverified { verifiers: vec![] }));
+		for verifier in first.iter().chain(silent.iter()) {
+			assert_eq!(stake(*verifier), MIN_STAKE * 10);
 		}
 	});
 }
@@ -231,8 +239,7 @@ fn any_mismatch_under_exact_escalates() {
 			veritas_primitives::model::ComparisonRule::Exact,
 		);
 		submit(1, EXECUTOR, exact);
-		run_to(2);
-		let first = committee(1);
+		let first = open_round_with(1, 3);
 		attest(first[0], 1, Attestation::Match);
 		attest(first[1], 1, Attestation::Mismatch);
 		assert_eq!(stage(1), Stage::SelectingDispute);
@@ -321,7 +328,7 @@ fn a_larger_stake_evicts_the_smallest_from_a_full_list() {
 		assert_ok!(Verification::register_verifier(RuntimeOrigin::signed(EXTRA), MIN_STAKE * 2));
 		// The earliest of the smallest goes.
 		let active: Vec<AccountId> =
-			ActiveVerifiers::<Test>::get().iter().map(|(member, _)| *member).collect();
+			ActiveVerifiers::<Test>::get().iter().map(|listed| listed.verifier).collect();
 		assert!(!active.contains(&SPARE));
 		assert!(active.contains(&EXECUTOR) && active.contains(&EXTRA));
 		assert!(events().contains(&Event::VerifierEvicted { verifier: SPARE, stake: MIN_STAKE }));
@@ -332,19 +339,77 @@ fn a_larger_stake_evicts_the_smallest_from_a_full_list() {
 	});
 }
 
-/// Seats follow the stake on the list, which a slash lowers.
+/// Chances follow the stake on the list, which a slash lowers.
 #[test]
 fn the_eligible_list_carries_stakes_that_slashes_lower() {
 	run_test(|| {
-		let first = drawn_quorum(2, 3);
-		run_to(2 + ATTESTATION_PERIOD);
-		for absent in first {
+		let first = opened_quorum(2, 3);
+		attest(first[0], 1, Attestation::Match);
+		attest(first[1], 1, Attestation::Mismatch);
+		attest(first[2], 1, Attestation::Mismatch);
+		for member in open_round_with(1, 2) {
+			attest(member, 1, Attestation::Match);
+		}
+		for wrong in &first[1..] {
 			let listed = ActiveVerifiers::<Test>::get()
 				.into_iter()
-				.find(|(member, _)| *member == absent)
-				.map(|(_, stake)| stake);
-			assert_eq!(listed, Some(MIN_STAKE * 10 - MIN_STAKE / 10));
+				.find(|listed| listed.verifier == *wrong)
+				.map(|listed| listed.stake);
+			assert_eq!(listed, Some(MIN_STAKE * 10 - MIN_STAKE));
 		}
+	});
+}
+
+// --- 8. Keys ground against a known seed --------------------------------------
+
+/// The attack: once a round's seed is known, make fresh verifier keys until
+/// one's VRF selects it, and register that one. A verifier sits only in
+/// rounds opened `EligibilityDelay` blocks after it registered, longer than
+/// any seed is known in advance, so a key ground against a known seed is
+/// refused even when its VRF selects it.
+#[test]
+fn a_key_ground_against_a_known_seed_cannot_sit() {
+	run_test(|| {
+		submit(1, EXECUTOR, quorum(1, 1));
+		// Registered in the block before the round opens: every seed it
+		// could know of.
+		assert_ok!(Verification::register_verifier(RuntimeOrigin::signed(SPARE), MIN_STAKE * 50));
+		open_round_where(1, || {
+			let record = Verifications::<Test>::get(1).expect("verifying");
+			let round = record.sortition.expect("open");
+			let input = veritas_primitives::sortition::SortitionInput {
+				seed: round.seed,
+				request: 1,
+				round: 0,
+			};
+			let output = veritas_primitives::sortition::verify(
+				&sp_core::Pair::public(&key_of(SPARE)),
+				&input,
+				&proof(SPARE, 1),
+			)
+			.expect("its own proof");
+			// Its VRF would select it, at its stake against the rest.
+			let threshold = veritas_primitives::sortition::threshold(
+				MIN_STAKE * 50,
+				round.total_stake + MIN_STAKE * 50,
+				1,
+			);
+			veritas_primitives::sortition::is_selected(output, threshold)
+		});
+		assert_noop!(
+			Verification::attest(
+				RuntimeOrigin::signed(SPARE),
+				1,
+				Attestation::Match,
+				OUTPUT,
+				proof(SPARE, 1)
+			),
+			Error::<Test>::NotEligible
+		);
+		// Its stake does not count in the round either: it cannot dilute
+		// the others' chances.
+		let round = Verifications::<Test>::get(1).and_then(|record| record.sortition);
+		assert_eq!(round.map(|round| round.total_stake), Some(MIN_STAKE * 50));
 	});
 }
 
@@ -357,29 +422,22 @@ fn charged_for(stages: &[Stage]) -> Weight {
 	})
 }
 
-/// The attack: fill a block's due list with rounds nobody attests in. The
-/// hook used to be charged for drawing committees only, while it slashed and
-/// unbonded every absent member. Each due verification is now charged the
-/// benchmarked worst case of the stage it ends: a round's end pays for its
-/// slashes and for the verdict it may reach.
+/// The attack: fill a block's due list with rounds that end at their
+/// deadline. The hook used to be charged for opening rounds only. Each due
+/// verification is now charged the benchmarked worst case of the stage it
+/// ends: a round's end pays for escalating or for the verdict it may reach.
 #[test]
-fn a_block_of_no_shows_is_charged_for_its_slashes() {
+fn a_block_of_rounds_ending_is_charged_for_their_ends() {
 	run_test(|| {
-		let absent = drawn_quorum(3, 3);
+		opened_quorum(3, 3);
 		let due = Verifications::<Test>::get(1).expect("verifying").due;
 		System::set_block_number(due);
 		let charged = Verification::on_initialize(due);
-		for member in absent {
-			assert_eq!(stake(member), MIN_STAKE * 10 - MIN_STAKE / 10, "slashed as a no-show");
-		}
+		assert_eq!(stage(1), Stage::SelectingDispute, "nobody attested: a dispute");
 		assert_eq!(charged, charged_for(&[Stage::Quorum { k: 3 }]));
 		let each = |weight: fn(u32) -> Weight| weight(1).saturating_sub(weight(0));
-		let slashing_round = each(<() as WeightInfo>::on_initialize_round_ends);
-		assert!(charged.all_gte(slashing_round), "the slashes are paid for");
-		assert!(
-			charged.any_gt(<() as WeightInfo>::on_initialize(1)),
-			"more than drawing a committee, which is all it was charged before"
-		);
+		assert!(charged.all_gte(each(<() as WeightInfo>::on_initialize_round_ends)));
+		assert!(charged.all_gte(each(<() as WeightInfo>::on_initialize_verdicts)));
 	});
 }
 
@@ -389,16 +447,16 @@ fn a_block_of_no_shows_is_charged_for_its_slashes() {
 fn every_stage_a_block_ends_is_charged_by_its_benchmark() {
 	run_test(|| {
 		let each = |weight: fn(u32) -> Weight| weight(1).saturating_sub(weight(0));
-		let draw = each(<() as WeightInfo>::on_initialize);
+		let opening = each(<() as WeightInfo>::on_initialize);
 		let settling = each(<() as WeightInfo>::on_initialize_verdicts);
-		let no_shows = each(<() as WeightInfo>::on_initialize_round_ends);
-		assert_eq!(Verification::weight_to_advance(Stage::Selecting), draw.max(settling));
+		let round_end = each(<() as WeightInfo>::on_initialize_round_ends);
+		assert_eq!(Verification::weight_to_advance(Stage::Selecting), opening);
 		assert_eq!(Verification::weight_to_advance(Stage::Window), settling);
-		assert_eq!(Verification::weight_to_advance(Stage::Dispute), no_shows + settling);
+		assert_eq!(Verification::weight_to_advance(Stage::Dispute), round_end.max(settling));
 		for stage in [Stage::Selecting, Stage::Window, Stage::Challenge, Stage::SelectingDispute] {
 			assert!(Verification::most_to_advance().all_gte(Verification::weight_to_advance(stage)));
 		}
-		// A window that ends, and a draw, in one block.
+		// A window that opens, and a round, in one block.
 		submit(1, EXECUTOR, optimistic(1, 50));
 		submit(2, EXECUTOR, quorum(2, 3));
 		System::set_block_number(2);
@@ -422,9 +480,9 @@ fn every_stage_a_block_ends_is_charged_by_its_benchmark() {
 #[test]
 fn an_attestation_pays_for_a_dispute_only_in_one() {
 	run_test(|| {
-		let first = drawn_quorum(2, 3);
+		let first = opened_quorum(2, 3);
 		let charged = |who, attestation, digest| {
-			Verification::attest(RuntimeOrigin::signed(who), 1, attestation, digest)
+			Verification::attest(RuntimeOrigin::signed(who), 1, attestation, digest, proof(who, 1))
 				.expect("attests")
 				.actual_weight
 				.expect("an actual weight")
@@ -436,8 +494,7 @@ fn an_attestation_pays_for_a_dispute_only_in_one() {
 			"escalating is a first round's work"
 		);
 		assert_eq!(stage(1), Stage::SelectingDispute);
-		next_block();
-		let dispute = committee(1);
+		let dispute = open_round_with(1, 3);
 		assert_eq!(
 			charged(dispute[0], Attestation::Mismatch, [9; 32]),
 			<() as WeightInfo>::attest_deciding_dispute()
@@ -447,7 +504,7 @@ fn an_attestation_pays_for_a_dispute_only_in_one() {
 
 // --- 4. Every verification ends ---------------------------------------------
 
-/// What a committee member does with its seat in the property test.
+/// What a selected verifier does in the property test.
 #[derive(Clone, Copy, Debug)]
 enum Act {
 	Vote(Attestation),
@@ -464,8 +521,8 @@ fn act() -> impl proptest::strategy::Strategy<Value = Act> {
 	]
 }
 
-/// The longest a verification can take in the mock: the draw, a window, the
-/// challenge's draw and round, the dispute's draw and round.
+/// The longest a verification can take in the mock: the opening, a window,
+/// the challenge's opening and round, the dispute's opening and round.
 const BOUND: BlockNumber = 1 + SAMPLED_WINDOW + 1 + ATTESTATION_PERIOD + 1 + ATTESTATION_PERIOD + 2;
 
 proptest::proptest! {
@@ -473,8 +530,8 @@ proptest::proptest! {
 
 	/// From any mix of policies, challenges, votes and silences, every
 	/// verification reaches a verdict within a bounded number of blocks,
-	/// every seat and due entry is gone, every challenge bond is released or
-	/// slashed, and no funds are created or destroyed.
+	/// every due entry and open vote is gone, every challenge bond is
+	/// released or slashed, and no funds are created or destroyed.
 	#[test]
 	fn every_verification_ends_within_a_bound(
 		policies in proptest::collection::vec(0u8..4, 1..4),
@@ -505,19 +562,19 @@ proptest::proptest! {
 					if !record.stage.is_round() {
 						continue;
 					}
-					for member in record.committee.iter() {
+					for member in selected(request) {
 						turn += 1;
 						let still_open = Verifications::<Test>::get(request)
-							.is_some_and(|now| now.stage == record.stage && !now.has_voted(member));
+							.is_some_and(|now| now.stage == record.stage && !now.has_voted(&member));
 						if let (true, Act::Vote(attestation)) = (still_open, acts[turn % acts.len()]) {
-							attest(*member, request, attestation);
+							attest(member, request, attestation);
 						}
 					}
 				}
 			}
 			assert!(Verifications::<Test>::iter().next().is_none(), "a verification outlived the bound");
 			assert_eq!(TestInference::verdicts().len(), policies.len());
-			assert!(Seats::<Test>::iter().next().is_none());
+			assert!(crate::Verifiers::<Test>::iter().all(|(_, verifier)| verifier.open_votes == 0));
 			assert!(Due::<Test>::iter().all(|(_, due)| due.is_empty()));
 			assert_eq!(challenge_bond_held(), 0);
 		});

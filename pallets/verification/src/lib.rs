@@ -1,4 +1,4 @@
-//! # pallet-verification: committees, challenges and disputes over results
+//! # pallet-verification: private committees, challenges and disputes over results
 //!
 //! This is the "verifiable" half of Veritas: a wrong result must be caught
 //! and paid for, and an honest executor must never be slashed because floats
@@ -8,78 +8,88 @@
 //! ## Verifiers
 //!
 //! A verifier registers with [`Pallet::register_verifier`] and a stake, held
-//! through [`Config::Settlement`]. Its node re-runs the requests it is asked
-//! to check and attests with the same account's key (type `vrvf`).
-//! [`Pallet::unregister_verifier`] takes it out of new committees at once;
-//! [`Pallet::withdraw_stake`] returns the stake after
-//! [`Config::UnbondingPeriod`], once its open seats are done.
+//! through [`Config::Settlement`]. Its node re-runs the requests it is
+//! selected to check and attests with the same account's key (type `vrvf`).
+//! It sits in rounds whose seed was fixed [`Config::EligibilityDelay`]
+//! blocks or more after it registered, so that no seed it sits under was
+//! known to anyone when it chose its key. [`Pallet::unregister_verifier`]
+//! takes it out of every round at once; [`Pallet::withdraw_stake`] returns
+//! the stake after [`Config::UnbondingPeriod`], once every verification it
+//! attested in has ended (a dispute may still slash it for one).
 //!
-//! ## Policies
+//! ## Rounds, by private sortition
 //!
 //! pallet-inference hands every result over through
 //! [`VerificationHooks::on_result_submitted`]. Nothing is decided in that
-//! block: the committee is drawn on the next block, from randomness the
-//! executor could not see when it submitted ([`committee`]). Every later
-//! committee is drawn the same way, a block after the transaction that
-//! asked for it. Seats go by stake. Then, by the policy the request was
-//! made under:
-//! - `Quorum { k, n }`: `n` verifiers (never the executor) attest; `k`
-//!   matches accept the result.
+//! block: on the next block the round's seed is fixed from
+//! [`Config::Randomness`] (BABE's VRF output, which no block's contents can
+//! change), and the round opens. Every verifier's node evaluates its own VRF
+//! over the seed, the request and the round ([`veritas_primitives::sortition`]);
+//! one whose output falls under `expected × its stake ÷ the eligible stake`
+//! sits in the round and proves it in its attestation. Nobody, the block
+//! author included, learns who sits in a round until its members attest.
+//! Every later round (a challenge's, a dispute's) opens the same way, a
+//! block after the transaction that asked for it. Then, by the policy the
+//! request was made under:
+//! - `Quorum { k, n }`: a round expecting `n` members; `k` matches accept.
 //! - `Optimistic { window_blocks, challenge_bond }`: the result is accepted
 //!   when the window ends, unless someone (not the executor) calls
 //!   [`Pallet::challenge`] with the bond, which opens (on the next block) a
-//!   committee of [`Config::ChallengeCommitteeSize`] whose majority of
-//!   matches upholds the result.
-//! - `Sampled { permill, k, n }`: a quorum with probability `permill`,
-//!   otherwise optimistic with [`Config::SampledWindow`] and
-//!   [`Config::SampledChallengeBond`].
+//!   round expecting [`Config::ChallengeCommitteeSize`] members, whose
+//!   majority of matches upholds the result.
+//! - `Sampled { permill, k, n }`: a quorum with probability `permill`, by a
+//!   coin from the same seed, otherwise optimistic with
+//!   [`Config::SampledWindow`] and [`Config::SampledChallengeBond`].
 //!
-//! ## Attestations and disputes
+//! ## Counting a round whose size is random
 //!
-//! Committee members call [`Pallet::attest`] once each, before the round's
-//! deadline ([`Config::AttestationPeriod`]), with `Match`, `Mismatch` or
-//! `Unrunnable(reason)` and the digest of their own output (under `Exact`,
-//! the chain checks that a match or mismatch agrees with the digests).
+//! A round's size is random: it expects `n` members (or as many verifiers
+//! as may sit in it, when they are fewer), and as many as its VRFs select
+//! attest. So rounds count against their *expected* size (`rounds.rs`):
+//! - a first round (a quorum's or a challenge's) can only accept, with `k`
+//!   matches (a majority of the expected size, for a challenge) and, under
+//!   `Exact`, no mismatch. It goes to a dispute as soon as more than
+//!   `n − k` members said otherwise, or at its deadline without `k` matches:
+//!   too few members revealing themselves never accepts a result;
+//! - a dispute (expecting [`Config::DisputeCommitteeSize`], among verifiers
+//!   not in the first round) is *decided* when one answer holds a majority
+//!   of its expected size. Only a decided dispute punishes: the executor
+//!   (fraud), or the challenger's bond and the verifiers of both rounds who
+//!   attested against it ([`Config::WrongAttestationSlash`]);
+//! - a dispute that reaches its deadline with votes from a majority of its
+//!   expected size but no majority answer accepts and slashes nobody (fraud
+//!   is never presumed); one that too few attested in ends *unverified*: the
+//!   requester gets its escrow back less the fees of those who answered,
+//!   and the executor is neither paid nor slashed. No result is ever
+//!   accepted without a round accepting it, or a window passing unchallenged.
 //!
-//! A first round can only accept. Whatever it cannot accept (a finding of
-//! fraud, a request nobody could run, a mismatch under `Exact`, silence)
-//! goes to a second, larger committee ([`Config::DisputeCommitteeSize`],
-//! drawn on the next block among those not in the first). A dispute is
-//! decided when one answer holds a majority of its seats; there is no third
-//! round. Only a decided dispute punishes: the executor
-//! (fraud), or the challenger's bond and the verifiers of both rounds who
-//! attested against it ([`Config::WrongAttestationSlash`]). A dispute with
-//! no majority accepts and slashes nobody: fraud is never presumed.
-//! Members who let a deadline pass lose [`Config::NoShowSlash`] and a point
-//! of reputation; `Unrunnable` is an answer, not an absence.
+//! Nobody knows who was selected and stayed silent, so silence is not
+//! slashed: a verifier that does not attest forgoes its fee. `Unrunnable`
+//! is an answer, never slashed as wrong.
 //!
 //! The verdict goes back through [`InferenceHooks::on_verdict`], which
 //! settles: accepted results pay the attesting verifiers from the request's
-//! fee; frauds pay them (and the challenger) from the executor's slash.
+//! fee (as many as the policy paid for); frauds pay them (and the
+//! challenger) from the executor's slash.
 //!
 //! ## The verifier's node
 //!
 //! A verifier's node runs this pallet's off-chain worker ([`offchain`]): for
-//! the seats of the `vrvf` keys in its keystore, it has the node's engine
-//! re-run the request (or, under `TokenTopK`, check the executor's tokens in
-//! one teacher-forced pass) and compare under the model's rule, then posts
-//! the attestation signed with [`Config::VerifierAuthority`].
+//! every open round and every `vrvf` key in its keystore, it evaluates the
+//! key's VRF (the `veritas_sortition` host function) and, where selected,
+//! has the node's engine re-run the request (or, under `TokenTopK`, check
+//! the executor's tokens in one teacher-forced pass) and compare under the
+//! model's rule, then posts the attestation with its proof, signed with
+//! [`Config::VerifierAuthority`]. It can start as soon as the round opens.
 //!
 //! ## Bounded work
 //!
 //! Every stage has a due block; `on_initialize` handles the requests due in
 //! its block (at most [`Config::MaxDuePerBlock`]; a full block's list spills
 //! over to the next), charging their measured weight. A stage whose due
-//! block has passed can be ended by anyone with [`Pallet::advance`].
-//! Committees come from at most [`Config::MaxVerifiers`] candidates; when
-//! the list is full, a larger stake displaces the smallest.
-//!
-//! ## Too few verifiers
-//!
-//! When fewer verifiers are eligible than a quorum needs, the result is
-//! accepted unverified and [`Event::Unverified`] says so; a challenge with
-//! nobody to judge it is refused. A network must register enough verifiers
-//! for the policies its models choose.
+//! block has passed can be ended by anyone with [`Pallet::advance`]. At
+//! most [`Config::MaxVerifiers`] verifiers are registered and eligible;
+//! when the list is full, a larger stake displaces the smallest.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -91,15 +101,16 @@ pub use pallet::*;
 mod attack_tests;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
-pub mod committee;
 #[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
 #[cfg(test)]
 mod offchain_tests;
 pub mod rounds;
+pub mod sortition;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -127,6 +138,7 @@ use veritas_primitives::{
 	},
 	model::{ComparisonRule, Digest, ModelInspect, VerificationPolicy},
 	settlement::{Bond, RequestId, Settlement},
+	sortition::SortitionProof,
 };
 
 /// Signs a verifier's attestations with its sr25519 `vrvf` key, for
@@ -148,12 +160,17 @@ pub type BalanceOf<T> =
 /// A verifier with this runtime's types.
 pub type VerifierOf<T> = Verifier<BalanceOf<T>, BlockNumberFor<T>>;
 
+/// An eligible list entry with this runtime's types.
+pub type ListedOf<T> =
+	Listed<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
 /// A verification with this runtime's types.
 pub type VerificationOf<T> =
 	Verification<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 
 /// What the benchmarks need from the runtime: a result waiting for its
-/// committee, submitted through the real inference pallet.
+/// round, submitted through the real inference pallet, and verifiers that
+/// can prove their selection.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId, Balance, BlockNumber> {
 	/// Makes a request whose result `executor` has submitted under `policy`,
@@ -162,6 +179,10 @@ pub trait BenchmarkHelper<AccountId, Balance, BlockNumber> {
 		executor: &AccountId,
 		policy: veritas_primitives::model::ModelPolicy<Balance, BlockNumber>,
 	) -> RequestId;
+
+	/// An account whose VRF key the benchmark's keystore holds, so that
+	/// [`Config::SortitionKey`] can prove its selection.
+	fn verifier_with_key(index: u32) -> AccountId;
 }
 
 #[frame_support::pallet]
@@ -170,7 +191,7 @@ pub mod pallet {
 
 	/// The layout of this pallet's storage; a change to a stored record
 	/// bumps it and comes with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -204,8 +225,19 @@ pub mod pallet {
 		/// `vrvf` in the keystore).
 		type VerifierAuthority: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
 
-		/// The seed of committees and samples, read after the result landed.
+		/// The seed of rounds and samples, read on the block after the
+		/// transaction that asked for them.
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+
+		/// Checks the VRF proofs verifiers sit in rounds with (and makes
+		/// them, in the off-chain worker, with the node's keystore).
+		type SortitionKey: veritas_primitives::sortition::SortitionKey<Self::AccountId>;
+
+		/// How long after registering a verifier starts sitting in rounds:
+		/// longer than any round's seed is known in advance (with BABE, two
+		/// epochs), so that nobody can pick keys that a known seed selects.
+		#[pallet::constant]
+		type EligibilityDelay: Get<BlockNumberFor<Self>>;
 
 		/// The least stake a verifier may have.
 		#[pallet::constant]
@@ -219,15 +251,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
 
-		/// How long a committee has to attest.
+		/// How long a round is open for attestations.
 		#[pallet::constant]
 		type AttestationPeriod: Get<BlockNumberFor<Self>>;
 
-		/// The size of a challenge's committee.
+		/// How many members a challenge's round expects.
 		#[pallet::constant]
 		type ChallengeCommitteeSize: Get<u8>;
 
-		/// The size of a dispute's committee (the second round).
+		/// How many members a dispute's round (the second) expects.
 		#[pallet::constant]
 		type DisputeCommitteeSize: Get<u8>;
 
@@ -238,10 +270,6 @@ pub mod pallet {
 		/// The bond to challenge a `Sampled` request that was not sampled.
 		#[pallet::constant]
 		type SampledChallengeBond: Get<BalanceOf<Self>>;
-
-		/// The share of its stake a verifier loses per missed deadline.
-		#[pallet::constant]
-		type NoShowSlash: Get<Perbill>;
 
 		/// The share of its stake a first-round verifier loses when the
 		/// dispute goes against its attestation.
@@ -268,21 +296,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Verifiers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, VerifierOf<T>>;
 
-	/// The verifiers eligible for new committees, with their stakes (seats
-	/// are drawn by stake).
+	/// The verifiers that sit in rounds, with their stakes and when they
+	/// became eligible (a round's eligible stake is the sum of those
+	/// eligible when it opens).
 	#[pallet::storage]
 	pub type ActiveVerifiers<T: Config> =
-		StorageValue<_, BoundedVec<(T::AccountId, BalanceOf<T>), T::MaxVerifiers>, ValueQuery>;
+		StorageValue<_, BoundedVec<ListedOf<T>, T::MaxVerifiers>, ValueQuery>;
 
 	/// Results under verification.
 	#[pallet::storage]
 	pub type Verifications<T: Config> = StorageMap<_, Twox64Concat, RequestId, VerificationOf<T>>;
-
-	/// Committee seats waiting for an attestation, by verifier: what a
-	/// verifier's off-chain worker reads to find its work.
-	#[pallet::storage]
-	pub type Seats<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, RequestId, ()>;
 
 	/// Verifications whose stage ends in a given block.
 	#[pallet::storage]
@@ -309,11 +332,12 @@ pub mod pallet {
 			verifier: T::AccountId,
 			stake: BalanceOf<T>,
 		},
-		/// A committee was drawn for a round.
-		CommitteeSelected {
+		/// A round opened: its seed is fixed, and the verifiers its VRFs
+		/// select (`expected` of them, on average) may attest.
+		RoundOpened {
 			request: RequestId,
 			stage: Stage,
-			members: alloc::vec::Vec<T::AccountId>,
+			expected: u8,
 		},
 		/// The result is final at `ends` unless challenged.
 		WindowOpened {
@@ -330,8 +354,7 @@ pub mod pallet {
 			verifier: T::AccountId,
 			attestation: Attestation,
 		},
-		/// The first round did not accept; a dispute committee is drawn on
-		/// the next block.
+		/// The first round did not accept; a dispute opens on the next block.
 		Escalated {
 			request: RequestId,
 		},
@@ -364,11 +387,12 @@ pub mod pallet {
 			request: RequestId,
 			fraud: bool,
 		},
-		/// Fewer verifiers were eligible than the policy needs: accepted
-		/// without verification.
+		/// Too few verifiers attested in the dispute for any verdict: the
+		/// requester is refunded (less the fees of the `attested` who
+		/// answered), and nobody is paid for or slashed over the result.
 		Unverified {
 			request: RequestId,
-			eligible: u32,
+			attested: u32,
 		},
 		/// The inference pallet refused the verdict (the request was no longer
 		/// waiting for one); the verification was dropped.
@@ -395,8 +419,8 @@ pub mod pallet {
 		NotUnbonding,
 		/// The unbonding period has not passed.
 		StillUnbonding,
-		/// The verifier still holds committee seats.
-		SeatsOpen,
+		/// A verification the verifier attested in has not ended.
+		VotesOpen,
 		/// No result with this request id is under verification.
 		UnknownRequest,
 		/// The result is already being verified for this request.
@@ -409,8 +433,20 @@ pub mod pallet {
 		OwnResult,
 		/// No verifier is eligible to judge a challenge.
 		NoVerifiersAvailable,
-		/// The caller holds no seat in this request's committee.
-		NotInCommittee,
+		/// The proof is not the caller's VRF over this round's input: forged,
+		/// malformed, or made for another request, round or seed.
+		InvalidSortitionProof,
+		/// The caller's VRF output is over its threshold: it does not sit in
+		/// this round.
+		NotSelected,
+		/// The caller does not sit in rounds of this seed: it is unbonding,
+		/// or registered too recently.
+		NotEligible,
+		/// The caller attested in the first round, and may not sit in the
+		/// dispute that judges it.
+		SatInFirstRound,
+		/// The round has taken as many attestations as it can hold.
+		RoundFull,
 		/// The caller has attested already in this round.
 		AlreadyAttested,
 		/// No round is open, or its deadline has passed.
@@ -423,6 +459,28 @@ pub mod pallet {
 		TooManyDue,
 		/// The verification's current stage has not reached its due block.
 		NotDue,
+	}
+
+	/// Verifiers registered at genesis: they sit in rounds from the first
+	/// block (whoever writes a genesis chooses its keys anyway).
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		pub verifiers: alloc::vec::Vec<(T::AccountId, BalanceOf<T>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (who, stake) in &self.verifiers {
+				assert!(
+					*stake >= T::MinVerifierStake::get(),
+					"a genesis verifier's stake is too low"
+				);
+				Pallet::<T>::enrol(who, *stake, Zero::zero())
+					.expect("genesis verifiers are distinct, funded and within MaxVerifiers");
+			}
+		}
 	}
 
 	#[pallet::hooks]
@@ -455,7 +513,7 @@ pub mod pallet {
 			for size in [T::ChallengeCommitteeSize::get(), T::DisputeCommitteeSize::get()] {
 				assert!(
 					size > 0 && size <= MAX_COMMITTEE_SIZE,
-					"committee sizes are between 1 and MAX_COMMITTEE_SIZE"
+					"expected round sizes are between 1 and MAX_COMMITTEE_SIZE"
 				);
 			}
 			assert!(T::MaxDuePerBlock::get() > 0, "a block must take due verifications");
@@ -472,10 +530,11 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Registers the caller as a verifier with `stake` held. When the
-		/// eligible list is full, a stake larger than the smallest one there
-		/// takes its place, and that verifier starts unbonding: seats cannot
-		/// be squatted with minimum stakes.
+		/// Registers the caller as a verifier with `stake` held; it sits in
+		/// rounds opened [`Config::EligibilityDelay`] blocks from now on.
+		/// When the eligible list is full, a stake larger than the smallest
+		/// one there takes its place, and that verifier starts unbonding:
+		/// the list cannot be squatted with minimum stakes.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_verifier())]
 		pub fn register_verifier(origin: OriginFor<T>, stake: BalanceOf<T>) -> DispatchResult {
@@ -488,8 +547,8 @@ pub mod pallet {
 				let smallest = active
 					.iter()
 					.enumerate()
-					.min_by(|(i, (_, a)), (j, (_, b))| a.cmp(b).then(i.cmp(j)))
-					.map(|(_, entry)| entry.clone());
+					.min_by(|(i, a), (j, b)| a.stake.cmp(&b.stake).then(i.cmp(j)))
+					.map(|(_, entry)| (entry.verifier.clone(), entry.stake));
 				let Some((evicted, evicted_stake)) = smallest.filter(|(_, low)| *low < stake)
 				else {
 					return Err(Error::<T>::TooManyVerifiers.into());
@@ -500,19 +559,16 @@ pub mod pallet {
 					stake: evicted_stake,
 				});
 			}
-			ActiveVerifiers::<T>::try_mutate(|active| active.try_push((who.clone(), stake)))
-				.map_err(|_| Error::<T>::TooManyVerifiers)?;
-			T::Settlement::hold(&who, Bond::VerifierStake, stake)?;
-			Verifiers::<T>::insert(
-				&who,
-				Verifier { stake, seats: 0, reputation: 0, status: VerifierStatus::Active },
-			);
+			let eligible_from = frame_system::Pallet::<T>::block_number()
+				.saturating_add(T::EligibilityDelay::get());
+			Self::enrol(&who, stake, eligible_from)?;
 			Self::deposit_event(Event::VerifierRegistered { verifier: who, stake });
 			Ok(())
 		}
 
-		/// Takes the caller out of new committees; its stake can be withdrawn
-		/// after the unbonding period. Seats it holds must still be honoured.
+		/// Takes the caller out of every round, at once; its stake can be
+		/// withdrawn after the unbonding period, once every verification it
+		/// attested in has ended.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::unregister_verifier())]
 		pub fn unregister_verifier(origin: OriginFor<T>) -> DispatchResult {
@@ -532,7 +588,7 @@ pub mod pallet {
 				return Err(Error::<T>::NotUnbonding.into());
 			};
 			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
-			ensure!(verifier.seats == 0, Error::<T>::SeatsOpen);
+			ensure!(verifier.open_votes == 0, Error::<T>::VotesOpen);
 			let stake = T::Settlement::release(&who, Bond::VerifierStake, verifier.stake);
 			Verifiers::<T>::remove(&who);
 			Self::deposit_event(Event::VerifierWithdrawn { verifier: who, stake });
@@ -540,8 +596,8 @@ pub mod pallet {
 		}
 
 		/// Challenges an optimistic result inside its window, with the
-		/// policy's bond held. The committee that judges it is drawn on the
-		/// next block, from a seed the challenger cannot know when it signs.
+		/// policy's bond held. The round that judges it opens on the next
+		/// block, from a seed the challenger cannot know when it signs.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::challenge())]
 		pub fn challenge(origin: OriginFor<T>, request: RequestId) -> DispatchResult {
@@ -555,10 +611,7 @@ pub mod pallet {
 				VerificationPolicy::Optimistic { challenge_bond, .. } => challenge_bond,
 				_ => T::SampledChallengeBond::get(),
 			};
-			ensure!(
-				!Self::eligible(&record, Stage::Challenge).is_empty(),
-				Error::<T>::NoVerifiersAvailable
-			);
+			ensure!(Self::eligible(&record).1 > 0, Error::<T>::NoVerifiersAvailable);
 			T::Settlement::hold(&who, Bond::ChallengeBond, bond)?;
 			Self::unschedule(request, record.due);
 			record.challenger = Some((who.clone(), bond));
@@ -569,11 +622,12 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// A committee member's attestation: whether the executor's output
+		/// A round member's attestation: whether the executor's output
 		/// agrees with the member's own (whose digest it gives), under the
-		/// model's comparison rule. May settle the request. Charged for
-		/// deciding a dispute, the dearest case; refunded to a quorum's
-		/// settlement in a first round.
+		/// model's comparison rule, with the VRF proof that the member sits
+		/// in the round. May settle the request. Charged for deciding a
+		/// dispute, the dearest case; refunded to a quorum's settlement in a
+		/// first round.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::attest().max(T::WeightInfo::attest_deciding_dispute()))]
 		pub fn attest(
@@ -581,6 +635,7 @@ pub mod pallet {
 			request: RequestId,
 			attestation: Attestation,
 			output_digest: Digest,
+			proof: SortitionProof,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut record = Verifications::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
@@ -592,8 +647,10 @@ pub mod pallet {
 				Stage::Dispute => T::WeightInfo::attest_deciding_dispute(),
 				_ => T::WeightInfo::attest(),
 			};
-			ensure!(record.committee.contains(&who), Error::<T>::NotInCommittee);
+			ensure!(who != record.executor, Error::<T>::OwnResult);
 			ensure!(!record.has_voted(&who), Error::<T>::AlreadyAttested);
+			ensure!(!record.sat_in_first_round(&who), Error::<T>::SatInFirstRound);
+			Self::check_selected(&who, request, &record, &proof)?;
 			let says_match_or_not = !matches!(attestation, Attestation::Unrunnable(_));
 			if record.comparison == ComparisonRule::Exact && says_match_or_not {
 				let same = output_digest == record.output_digest;
@@ -602,13 +659,15 @@ pub mod pallet {
 					Error::<T>::VerdictContradictsDigest
 				);
 			}
-			// The committee and the votes share one bound, and each member
-			// votes once: this push always fits.
 			record
 				.votes
 				.try_push(Vote { verifier: who.clone(), attestation, output_digest })
-				.map_err(|_| Error::<T>::AlreadyAttested)?;
-			Self::vacate_seat(&who, request);
+				.map_err(|_| Error::<T>::RoundFull)?;
+			Verifiers::<T>::mutate(&who, |maybe| {
+				if let Some(verifier) = maybe {
+					verifier.open_votes.saturating_inc();
+				}
+			});
 			Self::deposit_event(Event::Attested { request, verifier: who, attestation });
 			Self::tally(request, record, now, false)?;
 			Ok(Some(weight).into())
@@ -645,12 +704,38 @@ impl<T: Config> Pallet<T> {
 		};
 		Some(veritas_primitives::verification::VerificationView {
 			stage: record.stage,
-			committee: record.committee.to_vec(),
+			expected: record.sortition.map_or(0, |sortition| sortition.expected),
 			attestations: votes(&record.votes),
 			first_round: votes(&record.first_round),
 			challenger: record.challenger.map(|(challenger, _)| challenger),
 			due: record.due,
 		})
+	}
+
+	/// Holds `stake` from `who` and records it as a verifier that sits in
+	/// rounds opened from `eligible_from` on.
+	fn enrol(
+		who: &T::AccountId,
+		stake: BalanceOf<T>,
+		eligible_from: BlockNumberFor<T>,
+	) -> DispatchResult {
+		ensure!(!Verifiers::<T>::contains_key(who), Error::<T>::AlreadyRegistered);
+		ActiveVerifiers::<T>::try_mutate(|active| {
+			active.try_push(Listed { verifier: who.clone(), stake, eligible_from })
+		})
+		.map_err(|_| Error::<T>::TooManyVerifiers)?;
+		T::Settlement::hold(who, Bond::VerifierStake, stake)?;
+		Verifiers::<T>::insert(
+			who,
+			Verifier {
+				stake,
+				open_votes: 0,
+				reputation: 0,
+				status: VerifierStatus::Active,
+				eligible_from,
+			},
+		);
+		Ok(())
 	}
 
 	fn start_unbonding(who: &T::AccountId) -> Result<BlockNumberFor<T>, DispatchError> {
@@ -662,7 +747,7 @@ impl<T: Config> Pallet<T> {
 			verifier.status = VerifierStatus::Unbonding { until };
 			Ok::<_, DispatchError>(())
 		})?;
-		ActiveVerifiers::<T>::mutate(|active| active.retain(|(member, _)| member != who));
+		ActiveVerifiers::<T>::mutate(|active| active.retain(|listed| &listed.verifier != who));
 		Ok(until)
 	}
 }
@@ -672,7 +757,7 @@ impl<T: Config> VerificationHooks<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>
 		result: SubmittedResult<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
 	) -> Result<VerificationStart, DispatchError> {
 		ensure!(!Verifications::<T>::contains_key(result.request), Error::<T>::AlreadyVerifying);
-		// The committee is drawn from the next block's seed, which the
+		// The round's seed is fixed on the next block, from randomness the
 		// executor cannot know while its result waits in the pool.
 		let due =
 			Self::schedule_next_block(result.request, frame_system::Pallet::<T>::block_number())?;
@@ -685,7 +770,7 @@ impl<T: Config> VerificationHooks<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>
 				policy: result.policy.verification,
 				comparison: result.policy.comparison,
 				stage: Stage::Selecting,
-				committee: Default::default(),
+				sortition: None,
 				votes: Default::default(),
 				first_round: Default::default(),
 				challenger: None,

@@ -1,7 +1,8 @@
 //! A runtime for pallet-verification's tests: real Balances and Settlement
 //! (so that stakes, bonds and slashes really move funds), an inference
-//! stand-in that records the verdicts it gets, and randomness the test
-//! controls.
+//! stand-in that records the verdicts it gets, randomness the test
+//! controls, and real sr25519 VRFs (each account's key derived from its
+//! number).
 
 use core::cell::RefCell;
 
@@ -9,7 +10,7 @@ use frame_support::{
 	assert_ok, derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64, ConstU8, Hooks, Randomness},
 };
-use sp_core::H256;
+use sp_core::{sr25519, Pair, H256};
 use sp_runtime::{BuildStorage, DispatchError, DispatchResult, Perbill, Permill};
 use veritas_primitives::{
 	inference::{Attestation, InferenceHooks, SubmittedResult, Verdict, VerificationHooks},
@@ -18,6 +19,7 @@ use veritas_primitives::{
 		ModelLineId, ModelPolicy, ModelRecord, ModelStatus, Pricing, TaskKind, VerificationPolicy,
 	},
 	settlement::RequestId,
+	sortition::{self, SortitionInput, SortitionKey, SortitionProof},
 };
 
 use crate as pallet_verification;
@@ -56,7 +58,6 @@ pub const TREASURY: AccountId = 99;
 parameter_types! {
 	pub const Treasury: AccountId = TREASURY;
 	pub const Share: Perbill = Perbill::from_percent(10);
-	pub const NoShowSlash: Perbill = Perbill::from_percent(1);
 	pub const WrongAttestationSlash: Perbill = Perbill::from_percent(10);
 }
 
@@ -163,6 +164,25 @@ impl ModelInspect<AccountId, Balance, BlockNumber> for TestModels {
 
 veritas_primitives::impl_mock_signing!(Test, RuntimeCall, AccountId, TestVerifierAuthority);
 
+/// The sr25519 key of account `who`.
+pub fn key_of(who: AccountId) -> sr25519::Pair {
+	sr25519::Pair::from_seed(&sp_io::hashing::blake2_256(&who.to_le_bytes()))
+}
+
+/// Accounts' VRFs with [`key_of`]. The off-chain worker asks only for the
+/// accounts of its mock keystore (`UintAuthorityId::set_all_keys`).
+pub struct TestSortitionKeys;
+
+impl SortitionKey<AccountId> for TestSortitionKeys {
+	fn verify(who: &AccountId, input: &SortitionInput, proof: &SortitionProof) -> Option<u128> {
+		sortition::verify(&key_of(*who).public(), input, proof)
+	}
+
+	fn prove(who: &AccountId, input: &SortitionInput) -> Option<SortitionProof> {
+		Some(sortition::prove(&key_of(*who), input))
+	}
+}
+
 /// The same seed until the test changes it with `set_seed`.
 pub struct TestRandomness;
 
@@ -186,6 +206,9 @@ pub const MIN_STAKE: Balance = 1_000;
 pub const ATTESTATION_PERIOD: BlockNumber = 4;
 pub const SAMPLED_WINDOW: BlockNumber = 6;
 pub const SAMPLED_BOND: Balance = 70;
+/// Verifiers registered in a test sit in rounds opened this many blocks
+/// later; those of `run_test` are registered at genesis, eligible at once.
+pub const ELIGIBILITY_DELAY: BlockNumber = 3;
 
 impl pallet_verification::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
@@ -196,6 +219,8 @@ impl pallet_verification::Config for Test {
 	type Models = TestModels;
 	type VerifierAuthority = TestVerifierAuthority;
 	type Randomness = TestRandomness;
+	type SortitionKey = TestSortitionKeys;
+	type EligibilityDelay = ConstU64<ELIGIBILITY_DELAY>;
 	type MinVerifierStake = ConstU128<MIN_STAKE>;
 	type MaxVerifiers = ConstU32<7>;
 	type UnbondingPeriod = ConstU64<10>;
@@ -204,7 +229,6 @@ impl pallet_verification::Config for Test {
 	type DisputeCommitteeSize = ConstU8<3>;
 	type SampledWindow = ConstU64<SAMPLED_WINDOW>;
 	type SampledChallengeBond = ConstU128<SAMPLED_BOND>;
-	type NoShowSlash = NoShowSlash;
 	type WrongAttestationSlash = WrongAttestationSlash;
 	type MaxDuePerBlock = ConstU32<4>;
 	type WeightInfo = ();
@@ -226,6 +250,10 @@ impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber> for T
 			pallet_verification::Verifications::<Test>::iter_keys().max().map_or(0, |max| max + 1);
 		submit(request, *executor, policy);
 		request
+	}
+
+	fn verifier_with_key(index: u32) -> AccountId {
+		1_000 + u64::from(index)
 	}
 }
 
@@ -290,7 +318,19 @@ pub fn run_to(n: BlockNumber) {
 	}
 }
 
+/// A chain with funded accounts and no verifier: the benchmarks'.
+#[cfg_attr(not(feature = "runtime-benchmarks"), allow(dead_code))]
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	test_ext_with(&[])
+}
+
+/// A chain with every account in [`VERIFIERS`] registered at genesis with
+/// [`MIN_STAKE`] × 10: eligible from the first block.
+pub fn new_test_ext_with_verifiers() -> sp_io::TestExternalities {
+	test_ext_with(&VERIFIERS)
+}
+
+fn test_ext_with(verifiers: &[AccountId]) -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default()
 		.build_storage()
 		.expect("system genesis builds");
@@ -306,6 +346,11 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_settlement::GenesisConfig::<Test>::default()
 		.assimilate_storage(&mut storage)
 		.expect("settlement genesis builds");
+	pallet_verification::GenesisConfig::<Test> {
+		verifiers: verifiers.iter().map(|who| (*who, MIN_STAKE * 10)).collect(),
+	}
+	.assimilate_storage(&mut storage)
+	.expect("verification genesis builds");
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);
@@ -317,16 +362,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext
 }
 
-/// Runs `test` with every verifier in [`VERIFIERS`] registered at
-/// [`MIN_STAKE`] × 10, then checks the invariants and that no funds were
-/// created or destroyed.
+/// Runs `test` with every verifier in [`VERIFIERS`] registered at genesis
+/// with [`MIN_STAKE`] × 10, then checks the invariants and that no funds
+/// were created or destroyed.
 pub fn run_test(test: impl FnOnce()) {
-	new_test_ext().execute_with(|| {
+	new_test_ext_with_verifiers().execute_with(|| {
 		let issuance = Balances::total_issuance();
-		for verifier in VERIFIERS {
-			Verification::register_verifier(RuntimeOrigin::signed(verifier), MIN_STAKE * 10)
-				.expect("registers");
-		}
 		test();
 		Verification::do_try_state().expect("verification invariants hold");
 		Settlement::do_try_state().expect("settlement invariants hold");
@@ -339,8 +380,61 @@ pub fn run_test(test: impl FnOnce()) {
 /// The digest a verifier that got another output attests with.
 pub const OTHER_OUTPUT: [u8; 32] = [8; 32];
 
-pub fn committee(request: RequestId) -> Vec<AccountId> {
-	Verifications::<Test>::get(request).expect("under verification").committee.into_inner()
+/// `who`'s VRF proof for `request`'s open round (whether or not it is
+/// selected).
+pub fn proof(who: AccountId, request: RequestId) -> SortitionProof {
+	let record = Verifications::<Test>::get(request).expect("under verification");
+	let round = record.sortition.expect("a round is open");
+	let input = SortitionInput { seed: round.seed, request, round: record.round_number() };
+	sortition::prove(&key_of(who), &input)
+}
+
+/// The registered verifiers who may attest in `request`'s open round: their
+/// VRFs select them, and they have not voted in this verification yet. In
+/// account order.
+pub fn selected(request: RequestId) -> Vec<AccountId> {
+	let record = Verifications::<Test>::get(request).expect("under verification");
+	let mut verifiers: Vec<AccountId> = Verifiers::<Test>::iter_keys().collect();
+	verifiers.sort();
+	verifiers
+		.into_iter()
+		.filter(|who| !record.has_voted(who) && !record.sat_in_first_round(who))
+		.filter(|who| {
+			Verification::check_selected(who, request, &record, &proof(*who, request)).is_ok()
+		})
+		.collect()
+}
+
+/// The registered verifiers the VRFs do not select for `request`'s round.
+pub fn not_selected(request: RequestId) -> Vec<AccountId> {
+	let chosen = selected(request);
+	let mut verifiers: Vec<AccountId> =
+		Verifiers::<Test>::iter_keys().filter(|who| !chosen.contains(who)).collect();
+	verifiers.sort();
+	verifiers
+}
+
+/// Moves to the next block, where `request`'s round opens, with a seed
+/// under which exactly `members` verifiers may attest (the test's
+/// committee), which it returns.
+pub fn open_round_with(request: RequestId, members: usize) -> Vec<AccountId> {
+	open_round_where(request, || selected(request).len() == members);
+	selected(request)
+}
+
+/// Moves to the next block, where `request`'s round opens, with the first
+/// seed under which `holds` (asked once the round is open).
+pub fn open_round_where(request: RequestId, holds: impl Fn() -> bool) {
+	use frame_support::storage::{with_transaction, TransactionOutcome};
+	let found = (0..=u8::MAX).find(|&seed| {
+		TestRandomness::set_seed(seed);
+		with_transaction(|| {
+			next_block();
+			TransactionOutcome::Rollback(Ok::<_, DispatchError>(holds()))
+		}) == Ok(true)
+	});
+	assert!(found.is_some(), "no seed opens request {request}'s round as the test needs");
+	next_block();
 }
 
 pub fn stage(request: RequestId) -> Stage {
@@ -353,7 +447,13 @@ pub fn attest(who: AccountId, request: RequestId, attestation: Attestation) {
 		Attestation::Mismatch => OTHER_OUTPUT,
 		Attestation::Unrunnable(_) => [0; 32],
 	};
-	assert_ok!(Verification::attest(RuntimeOrigin::signed(who), request, attestation, digest));
+	assert_ok!(Verification::attest(
+		RuntimeOrigin::signed(who),
+		request,
+		attestation,
+		digest,
+		proof(who, request)
+	));
 }
 
 pub fn stake(who: AccountId) -> Balance {
@@ -379,29 +479,27 @@ pub fn verdict(request: RequestId) -> Option<Verdict<AccountId>> {
 }
 
 pub fn is_active(who: AccountId) -> bool {
-	ActiveVerifiers::<Test>::get().iter().any(|(member, _)| *member == who)
+	ActiveVerifiers::<Test>::get().iter().any(|listed| listed.verifier == who)
 }
 
-/// Moves to the next block, where a committee asked for in this one is
-/// drawn.
+/// Moves to the next block, where a round asked for in this one opens.
 pub fn next_block() {
 	run_to(System::block_number() + 1);
 }
 
 /// Request 1's optimistic result (window 5, bond 50), challenged by
 /// [`CHALLENGER`] in block 2; returns in block 3, with the challenge's
-/// committee drawn.
-pub fn challenged_and_drawn() {
+/// round open and three verifiers selected, which it gives.
+pub fn challenged_and_opened() -> Vec<AccountId> {
 	submit(1, EXECUTOR, optimistic(5, 50));
 	run_to(2);
 	assert_ok!(Verification::challenge(RuntimeOrigin::signed(CHALLENGER), 1));
-	next_block();
+	open_round_with(1, 3)
 }
 
 /// Request 1's result under `quorum(k, n)`, submitted in block 1; returns in
-/// block 2 with its committee, which it gives.
-pub fn drawn_quorum(k: u8, n: u8) -> Vec<AccountId> {
+/// block 2 with its round open and `n` verifiers selected, which it gives.
+pub fn opened_quorum(k: u8, n: u8) -> Vec<AccountId> {
 	submit(1, EXECUTOR, quorum(k, n));
-	run_to(2);
-	committee(1)
+	open_round_with(1, n.into())
 }

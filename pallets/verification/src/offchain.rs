@@ -1,12 +1,15 @@
-//! The verifier's off-chain worker: check the results this node's verifier
-//! keys sit in committees for, and attest.
+//! The verifier's off-chain worker: find the rounds this node's verifier
+//! keys are selected for, check the results, and attest.
 //!
-//! Each block, for every verifier key in the node's keystore (key type
-//! `vrvf`), the worker reads the key's open [`Seats`] and, per request:
+//! Each block, for every open round and every verifier key in the node's
+//! keystore (key type `vrvf`), the worker evaluates the key's VRF over the
+//! round's input ([`Pallet::selection_proof`]); nobody but this node can.
+//! Where the key is selected, per request:
 //! 1. if the node's engine has no check for it, hands one over: the model's
 //!    files and digests, the request's input and parameters, the model's
 //!    comparison rule, and the executor's output as committed on-chain;
-//! 2. once the engine has a finding, signs and submits [`Call::attest`];
+//! 2. once the engine has a finding, signs and submits [`Call::attest`],
+//!    with the VRF proof that the key sits in the round;
 //! 3. if the engine could not run the request at all (a file did not match
 //!    its digest, the input does not suit the model, the model would not
 //!    load or run), logs why and attests `Unrunnable` with the reason's
@@ -36,11 +39,13 @@ use veritas_primitives::{
 	settlement::RequestId,
 };
 
-use crate::{Call, Config, Seats, Verifications};
+use veritas_primitives::sortition::SortitionProof;
+
+use crate::{Call, Config, Pallet, Verifications};
 
 const LOG_TARGET: &str = "runtime::verification::verifier";
 
-/// The most seats one verifier key handles per block.
+/// The most rounds one verifier key handles per block.
 pub const MAX_SEATS_PER_RUN: usize = 16;
 
 /// Blocks after which an attestation that has not landed is sent again.
@@ -49,16 +54,32 @@ pub const RESUBMIT_AFTER: u32 = 10;
 /// Runs the verifiers' work for block `now`.
 pub fn run_verifier<T: Config>(now: BlockNumberFor<T>) {
 	let accounts: Vec<_> = Signer::<T, T::VerifierAuthority>::keystore_accounts().collect();
+	if accounts.is_empty() {
+		return;
+	}
+	let open: Vec<_> = Verifications::<T>::iter()
+		.filter(|(_, record)| record.stage.is_round() && now <= record.due)
+		.collect();
 	for account in accounts {
-		let seats: Vec<RequestId> =
-			Seats::<T>::iter_key_prefix(&account.id).take(MAX_SEATS_PER_RUN).collect();
-		for request in seats {
-			check_seat::<T>(&account, request, now);
+		let seats = open
+			.iter()
+			.filter(|(_, record)| !record.has_voted(&account.id))
+			.filter_map(|(request, record)| {
+				Some((*request, Pallet::<T>::selection_proof(&account.id, *request, record)?))
+			})
+			.take(MAX_SEATS_PER_RUN);
+		for (request, proof) in seats {
+			check_seat::<T>(&account, request, proof, now);
 		}
 	}
 }
 
-fn check_seat<T: Config>(account: &Account<T>, request: RequestId, now: BlockNumberFor<T>) {
+fn check_seat<T: Config>(
+	account: &Account<T>,
+	request: RequestId,
+	proof: SortitionProof,
+	now: BlockNumberFor<T>,
+) {
 	let Some(job) = check_job::<T>(request) else { return };
 	// Keyed by what the finding depends on, so that a check made on one fork
 	// is never posted for another request with this id on a sibling fork.
@@ -80,11 +101,13 @@ fn check_seat<T: Config>(account: &Account<T>, request: RequestId, now: BlockNum
 		{
 			let reason = UnrunnableReason::Unavailable;
 			log::warn!(target: LOG_TARGET, "{key}: nothing to fetch, as the executor reported");
-			attest::<T>(account, &record, request, Attestation::Match, reason.digest(), now)
+			let finding = (Attestation::Match, reason.digest());
+			attest::<T>(account, &record, request, finding, proof, now)
 		},
 		JobStatus::Failed(JobFailure::Unavailable(_)) => hand_over(key, job),
 		JobStatus::Done(receipt) => {
-			attest::<T>(account, &record, request, receipt.attestation, receipt.output_digest, now)
+			let finding = (receipt.attestation, receipt.output_digest);
+			attest::<T>(account, &record, request, finding, proof, now)
 		},
 		JobStatus::Failed(failure) => match reported {
 			// The executor reported it could not run the request, and neither
@@ -95,7 +118,8 @@ fn check_seat<T: Config>(account: &Account<T>, request: RequestId, now: BlockNum
 					"{key}: cannot run it either, agreeing with the executor's report: {}",
 					failure.describe()
 				);
-				attest::<T>(account, &record, request, Attestation::Match, reason.digest(), now)
+				let finding = (Attestation::Match, reason.digest());
+				attest::<T>(account, &record, request, finding, proof, now)
 			},
 			None => {
 				log::error!(
@@ -103,23 +127,24 @@ fn check_seat<T: Config>(account: &Account<T>, request: RequestId, now: BlockNum
 					"{key}: cannot run it, attesting so: {}",
 					failure.describe()
 				);
-				let attestation = Attestation::Unrunnable(failure.reason());
-				attest::<T>(account, &record, request, attestation, [0; 32], now)
+				let finding = (Attestation::Unrunnable(failure.reason()), [0; 32]);
+				attest::<T>(account, &record, request, finding, proof, now)
 			},
 		},
 	}
 }
 
-/// Signs and sends `account`'s attestation, once per claim of `record`.
+/// Signs and sends `account`'s attestation of its finding (the attestation
+/// and its own output's digest), once per claim of `record`.
 fn attest<T: Config>(
 	account: &Account<T>,
 	record: &WorkRecord,
 	request: RequestId,
-	attestation: Attestation,
-	output_digest: [u8; 32],
+	(attestation, output_digest): (Attestation, [u8; 32]),
+	proof: SortitionProof,
 	now: BlockNumberFor<T>,
 ) {
-	let call = Call::<T>::attest { request, attestation, output_digest };
+	let call = Call::<T>::attest { request, attestation, output_digest, proof };
 	let what = alloc::format!("request {request}: attestation {attestation:?}");
 	record.send_once(now, RESUBMIT_AFTER.into(), (LOG_TARGET, &what), || {
 		let sent = Signer::<T, T::VerifierAuthority>::all_accounts()
@@ -137,8 +162,8 @@ fn hand_over(key: JobKey, job: CheckJob) {
 		SubmitOutcome::AlreadyKnown | SubmitOutcome::Busy => {},
 		SubmitOutcome::NoEngine => log::warn!(
 			target: LOG_TARGET,
-			"a verifier key in this node's keystore sits in the committee of {key}, but the \
-			 node runs no engine: start it with --verifier"
+			"a verifier key in this node's keystore is selected to check {key}, but the node \
+			 runs no engine: start it with --verifier"
 		),
 	}
 }

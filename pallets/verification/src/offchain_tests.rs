@@ -20,13 +20,13 @@ use veritas_primitives::{
 	model::{ComparisonRule, TaskKind},
 };
 
-use crate::{mock::*, Call, Seats, Verifications};
+use crate::{mock::*, Call, Verifications};
 
-/// Runs `test` on a chain where request 1 sits with a quorum(2, 3)
-/// committee, with a stand-in engine and a test pool; `test` gets the
-/// engine and a reader of the pool's attestations (signer, call).
+/// Runs `test` on a chain where request 1's quorum(2, 3) round is open with
+/// three verifiers selected, with a stand-in engine and a test pool; `test`
+/// gets the engine and a reader of the pool's attestations (signer, call).
 fn with_worker(test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Call<Test>)>)) {
-	let mut ext = new_test_ext();
+	let mut ext = new_test_ext_with_verifiers();
 	let (offchain, _) = TestOffchainExt::new();
 	let (pool, pool_state) = TestTransactionPoolExt::new();
 	let engine = Arc::new(StandInEngine::default());
@@ -35,14 +35,10 @@ fn with_worker(test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Ca
 	ext.register_extension(TransactionPoolExt::new(pool));
 	ext.register_extension(InferenceHostExt(engine.clone()));
 	ext.execute_with(|| {
-		for verifier in &VERIFIERS[..3] {
-			Verification::register_verifier(RuntimeOrigin::signed(*verifier), MIN_STAKE)
-				.expect("registers");
-		}
 		let output = InferenceOutput::Regression(F32Bits::from(0.5)).encode();
 		TestInference::insert_request(1, request_to_check(output, None));
 		submit(1, EXECUTOR, quorum(2, 3));
-		run_to(2);
+		open_round_with(1, 3);
 		let attestations = || {
 			pooled_calls(&pool_state.read())
 				.into_iter()
@@ -77,7 +73,7 @@ fn run_worker_at(block: u64) {
 #[test]
 fn a_seated_key_checks_then_attests_once() {
 	with_worker(|engine, attestations| {
-		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+		let member = selected(1)[0];
 		UintAuthorityId::set_all_keys([member]);
 		run_worker_at(2);
 		let jobs = engine.check_jobs();
@@ -103,19 +99,42 @@ fn a_seated_key_checks_then_attests_once() {
 		assert_eq!(sent.len(), 1, "attested once");
 		let (signer, call) = sent[0].clone();
 		assert_eq!(signer, member);
-		assert_eq!(
+		assert!(matches!(
 			call,
-			Call::attest { request: 1, attestation: Attestation::Match, output_digest: OUTPUT }
-		);
+			Call::attest { request: 1, attestation: Attestation::Match, output_digest: OUTPUT, .. }
+		));
+		// The proof it attached is its VRF's, and the chain takes it.
 		call.dispatch_bypass_filter(RuntimeOrigin::signed(member)).expect("the attestation lands");
-		assert!(!Seats::<Test>::contains_key(member, 1));
+		assert!(Verifications::<Test>::get(1).expect("open").has_voted(&member));
+	});
+}
+
+/// A key whose VRF does not select it hands nothing to the engine and
+/// attests nothing: only the keys of the node that are selected work.
+#[test]
+fn only_the_selected_keys_of_the_node_check_and_attest() {
+	with_worker(|engine, attestations| {
+		let outsiders = not_selected(1);
+		assert_eq!(outsiders.len(), 2);
+		UintAuthorityId::set_all_keys(outsiders);
+		engine.set_check(
+			1,
+			JobStatus::Done(CheckReceipt {
+				attestation: Attestation::Match,
+				output_digest: OUTPUT,
+			}),
+		);
+		run_worker_at(2);
+		run_worker_at(3);
+		assert!(engine.check_jobs().is_empty());
+		assert!(attestations().is_empty());
 	});
 }
 
 #[test]
-fn every_seated_key_of_the_node_attests() {
+fn every_selected_key_of_the_node_attests() {
 	with_worker(|engine, attestations| {
-		let committee = Verifications::<Test>::get(1).expect("verifying").committee;
+		let committee = selected(1);
 		UintAuthorityId::set_all_keys(committee[..2].to_vec());
 		engine.set_check(
 			1,
@@ -138,7 +157,7 @@ fn a_request_the_engine_cannot_run_is_attested_unrunnable_once() {
 		(JobFailure::Engine(b"allocation refused".to_vec()), UnrunnableReason::ModelFailed),
 	] {
 		with_worker(|engine, attestations| {
-			let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+			let member = selected(1)[0];
 			UintAuthorityId::set_all_keys([member, SPARE]);
 			run_worker_at(2);
 			engine.set_check(1, JobStatus::Failed(failure.clone()));
@@ -168,7 +187,7 @@ fn a_request_the_engine_cannot_run_is_attested_unrunnable_once() {
 				.clone()
 				.dispatch_bypass_filter(RuntimeOrigin::signed(member))
 				.expect("the attestation lands");
-			assert!(!Seats::<Test>::contains_key(member, 1));
+			assert!(Verifications::<Test>::get(1).expect("open").has_voted(&member));
 		});
 	}
 }
@@ -179,7 +198,7 @@ fn a_request_the_engine_cannot_run_is_attested_unrunnable_once() {
 #[test]
 fn a_finding_on_one_fork_is_never_attested_on_another() {
 	with_worker(|engine, attestations| {
-		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+		let member = selected(1)[0];
 		UintAuthorityId::set_all_keys([member]);
 		run_worker_at(2);
 		let key_a = engine.check_jobs()[0].key();
@@ -233,27 +252,21 @@ fn reported(reason: UnrunnableReason) {
 #[test]
 fn a_report_is_checked_by_running_the_request() {
 	with_worker(|engine, attestations| {
-		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+		let member = selected(1)[0];
 		UintAuthorityId::set_all_keys([member]);
 		reported(UnrunnableReason::BadInput);
 		run_worker_at(2);
 		assert_eq!(engine.check_jobs()[0].reported, Some(UnrunnableReason::BadInput));
 		engine.set_check(1, JobStatus::Failed(JobFailure::BadInput(b"not a number".to_vec())));
 		run_worker_at(3);
-		assert_eq!(
-			attestations(),
-			vec![(
-				member,
-				Call::attest {
-					request: 1,
-					attestation: Attestation::Match,
-					output_digest: UnrunnableReason::BadInput.digest()
-				}
-			)]
-		);
+		assert!(matches!(
+			attestations()[..],
+			[(signer, Call::attest { request: 1, attestation: Attestation::Match, output_digest, .. })]
+				if signer == member && output_digest == UnrunnableReason::BadInput.digest()
+		));
 	});
 	with_worker(|engine, attestations| {
-		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+		let member = selected(1)[0];
 		UintAuthorityId::set_all_keys([member]);
 		reported(UnrunnableReason::ModelFailed);
 		run_worker_at(2);
@@ -278,7 +291,7 @@ fn a_report_is_checked_by_running_the_request() {
 #[test]
 fn a_report_of_nothing_to_fetch_is_agreed_only_after_as_many_tries() {
 	with_worker(|engine, attestations| {
-		let member = Verifications::<Test>::get(1).expect("verifying").committee[0];
+		let member = selected(1)[0];
 		UintAuthorityId::set_all_keys([member]);
 		reported(UnrunnableReason::Unavailable);
 		run_worker_at(2);

@@ -1,29 +1,29 @@
-//! The life of a verification: drawing committees, counting attestations,
-//! escalating to a dispute, slashing whoever was wrong or absent, and
-//! handing the verdict back.
+//! The life of a verification: opening rounds, counting attestations,
+//! escalating to a dispute, slashing whoever was wrong, and handing the
+//! verdict back.
 //!
 //! The rules, in one place:
-//! - every committee is drawn on a block after the transaction that asked
-//!   for it (the result, the challenge, the vote that escalated);
+//! - every round opens on a block after the transaction that asked for it
+//!   (the result, the challenge, the vote that escalated), with its seed
+//!   fixed then; its members are whoever their VRFs select (`sortition.rs`);
+//! - a round's size is random, so it is counted against its *expected*
+//!   size `n`;
 //! - a first round (a quorum's or a challenge's) can only *accept*: `k`
-//!   matches (a majority, for a challenge) and, under `Exact`, no mismatch.
-//!   Anything else goes to a dispute;
-//! - a dispute is *decided* when one answer holds a majority of its seats;
-//!   only a decided dispute slashes anyone for a wrong attestation, and only
-//!   a dispute decided for fraud slashes the executor;
-//! - an `Unrunnable` attestation is an answer, never a no-show, and is never
-//!   slashed as wrong: it only says the verifier's node could not run it.
+//!   matches (a majority of `n`, for a challenge) and, under `Exact`, no
+//!   mismatch. It escalates to a dispute once more than `n − k` members
+//!   said otherwise, or at its deadline without `k` matches;
+//! - a dispute is *decided* when one answer holds a majority of `n`; only a
+//!   decided dispute slashes anyone for a wrong attestation, and only a
+//!   dispute decided for fraud slashes the executor. At its deadline, votes
+//!   from a majority of `n` with no majority answer leave the result
+//!   standing; fewer end it *unverified* (the requester refunded);
+//! - an `Unrunnable` attestation is an answer, never slashed as wrong: it
+//!   only says the verifier's node could not run it. Silence is not
+//!   slashed: nobody knows who was selected and kept quiet.
 
-use alloc::vec::Vec;
-use codec::Encode;
-use frame_support::{
-	pallet_prelude::*, storage::with_storage_layer, traits::Randomness, BoundedVec,
-};
+use frame_support::{pallet_prelude::*, storage::with_storage_layer};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::{
-	traits::{Saturating, UniqueSaturatedInto},
-	Perbill,
-};
+use sp_runtime::{traits::Saturating, Perbill};
 use veritas_primitives::{
 	inference::{Attestation, InferenceHooks, Verdict},
 	model::{ComparisonRule, VerificationPolicy},
@@ -31,7 +31,7 @@ use veritas_primitives::{
 };
 
 use crate::{
-	committee, ActiveVerifiers, Config, Due, Error, Event, Pallet, Seats, SlashReason, Stage,
+	sortition, ActiveVerifiers, Config, Due, Error, Event, Pallet, SlashReason, Stage,
 	VerificationOf, Verifications, VerifierStatus, Verifiers, WeightInfo,
 };
 
@@ -47,6 +47,8 @@ enum Outcome {
 	Accepted,
 	Fraud,
 	Unrunnable,
+	/// Too few attested in the dispute for any verdict.
+	Unverified,
 }
 
 /// Who decided the outcome, which says who may be punished for it.
@@ -57,8 +59,8 @@ enum DecidedBy {
 	/// A first round accepted (k matches, or a challenge committee's
 	/// majority): no verifier is slashed, but a challenger loses its bond.
 	FirstRound,
-	/// Nobody: a window that ran out, too few verifiers, or votes with no
-	/// majority. The result stands; nobody is punished for a vote.
+	/// Nobody: a window that ran out, a dispute with no majority answer,
+	/// or one too few attested in. Nobody is punished for a vote.
 	Default,
 }
 
@@ -80,8 +82,9 @@ impl<T: Config> Pallet<T> {
 		Err(Error::<T>::TooManyDue.into())
 	}
 
-	/// [`Self::schedule`] from the block after `now`: where every draw goes,
-	/// so that its seed is one nobody could know when asking for it.
+	/// [`Self::schedule`] from the block after `now`: where every round's
+	/// opening goes, so that its seed is one nobody could know when asking
+	/// for it.
 	pub(crate) fn schedule_next_block(
 		request: RequestId,
 		now: BlockNumberFor<T>,
@@ -121,22 +124,21 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The most that ending a verification's `stage` can cost, by the
-	/// benchmarks of its dearest paths: drawing the largest committee from a
-	/// full list, a round of the largest committee in which nobody attested
-	/// (each member slashed and unbonded), and a verdict that pays the
-	/// largest committee. A round's end may slash and then decide, so it
-	/// pays for both.
+	/// benchmarks of its dearest paths: opening a round (summing a full
+	/// list's stakes), a round that ends at its deadline and escalates with
+	/// the most votes it can hold, and a verdict that pays and judges the
+	/// most voters. A round's end either escalates or decides, so it pays
+	/// for the dearer.
 	pub fn weight_to_advance(stage: Stage) -> Weight {
 		let each = |weight: fn(u32) -> Weight| weight(1).saturating_sub(weight(0));
 		let verdict = each(T::WeightInfo::on_initialize_verdicts);
 		match stage {
 			Stage::Window => verdict,
 			Stage::Quorum { .. } | Stage::Challenge | Stage::Dispute => {
-				each(T::WeightInfo::on_initialize_round_ends).saturating_add(verdict)
+				each(T::WeightInfo::on_initialize_round_ends).max(verdict)
 			},
-			// A draw, or a verdict when nobody is left to draw.
 			Stage::Selecting | Stage::SelectingChallenge | Stage::SelectingDispute => {
-				each(T::WeightInfo::on_initialize).max(verdict)
+				each(T::WeightInfo::on_initialize)
 			},
 		}
 	}
@@ -155,75 +157,35 @@ impl<T: Config> Pallet<T> {
 		mut record: VerificationOf<T>,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
-		match (record.stage, record.policy) {
-			(Stage::Selecting, VerificationPolicy::Quorum { k, n }) => {
-				Self::start_quorum(request, record, k, n, now)
-			},
+		let stage = match (record.stage, record.policy) {
+			(Stage::Selecting, VerificationPolicy::Quorum { k, n }) => (Stage::Quorum { k }, n),
 			(Stage::Selecting, VerificationPolicy::Optimistic { window_blocks, .. }) => {
-				Self::open_window(request, record, window_blocks, now)
+				return Self::open_window(request, record, window_blocks, now)
 			},
 			(Stage::Selecting, VerificationPolicy::Sampled { permill, k, n }) => {
-				if committee::sampled(&Self::seed(request), request, permill.deconstruct()) {
-					Self::start_quorum(request, record, k, n, now)
+				if sortition::sampled(&Self::seed(request), request, permill.deconstruct()) {
+					(Stage::Quorum { k }, n)
 				} else {
-					Self::open_window(request, record, T::SampledWindow::get(), now)
+					return Self::open_window(request, record, T::SampledWindow::get(), now);
 				}
 			},
+			(Stage::SelectingChallenge, _) => (Stage::Challenge, T::ChallengeCommitteeSize::get()),
+			(Stage::SelectingDispute, _) => (Stage::Dispute, T::DisputeCommitteeSize::get()),
 			// Nobody challenged in time.
 			(Stage::Window, _) => {
-				Self::finish(request, record, Outcome::Accepted, DecidedBy::Default, now)
+				return Self::finish(request, record, Outcome::Accepted, DecidedBy::Default, now)
 			},
-			(Stage::SelectingChallenge, _) => {
-				if Self::open_round(request, &mut record, Stage::Challenge, now)? {
-					Verifications::<T>::insert(request, record);
-					return Ok(());
-				}
-				// Everyone left between the challenge and the draw: the
-				// result stands unverified, and the challenger loses nothing.
-				Self::deposit_event(Event::Unverified { request, eligible: 0 });
-				Self::finish(request, record, Outcome::Accepted, DecidedBy::Default, now)
+			// A round's deadline: the votes cast decide.
+			(Stage::Quorum { .. } | Stage::Challenge | Stage::Dispute, _) => {
+				return Self::tally(request, record, now, true)
 			},
-			(Stage::SelectingDispute, _) => Self::open_dispute(request, record, now),
-			// A round's deadline: those who did not attest pay, then the
-			// votes cast decide.
-			_ => {
-				Self::slash_no_shows(request, &mut record);
-				Self::tally(request, record, now, true)
-			},
-		}
-	}
-
-	/// The seed of `request`'s draws, from the runtime's randomness now.
-	fn seed(request: RequestId) -> [u8; 32] {
-		let (random, _) = T::Randomness::random(&(b"veritas/verification", request).encode());
-		sp_io::hashing::blake2_256(&random.encode())
-	}
-
-	/// Verifiers who may sit in `record`'s next committee, with their
-	/// stakes: active, not its executor, and (for a dispute) not in the
-	/// round before.
-	pub(crate) fn eligible(record: &VerificationOf<T>, stage: Stage) -> Vec<(T::AccountId, u128)> {
-		ActiveVerifiers::<T>::get()
-			.into_iter()
-			.filter(|(member, _)| member != &record.executor)
-			.filter(|(member, _)| stage != Stage::Dispute || !record.committee.contains(member))
-			.map(|(member, stake)| (member, stake.unique_saturated_into()))
-			.collect()
-	}
-
-	fn start_quorum(
-		request: RequestId,
-		mut record: VerificationOf<T>,
-		k: u8,
-		n: u8,
-		now: BlockNumberFor<T>,
-	) -> DispatchResult {
-		let eligible = Self::eligible(&record, Stage::Quorum { k });
-		if eligible.len() < k as usize {
-			Self::deposit_event(Event::Unverified { request, eligible: eligible.len() as u32 });
-			return Self::finish(request, record, Outcome::Accepted, DecidedBy::Default, now);
-		}
-		Self::seat(request, &mut record, Stage::Quorum { k }, eligible, n, now)?;
+		};
+		let (stage, expected) = stage;
+		record.sortition = Some(Self::fix_sortition(request, &record, expected, now));
+		record.votes = Default::default();
+		record.stage = stage;
+		record.due = Self::schedule(request, now.saturating_add(T::AttestationPeriod::get()))?;
+		Self::deposit_event(Event::RoundOpened { request, stage, expected });
 		Verifications::<T>::insert(request, record);
 		Ok(())
 	}
@@ -241,64 +203,15 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Draws a committee for `stage` (a challenge's or a dispute's) and
-	/// opens its round. `false` when nobody is eligible; then nothing changed.
-	fn open_round(
-		request: RequestId,
-		record: &mut VerificationOf<T>,
-		stage: Stage,
-		now: BlockNumberFor<T>,
-	) -> Result<bool, DispatchError> {
-		let size = match stage {
-			Stage::Dispute => T::DisputeCommitteeSize::get(),
-			_ => T::ChallengeCommitteeSize::get(),
-		};
-		let eligible = Self::eligible(record, stage);
-		if eligible.is_empty() {
-			return Ok(false);
-		}
-		Self::seat(request, record, stage, eligible, size, now)?;
-		Ok(true)
-	}
-
-	/// Seats up to `size` of `eligible`, drawn by stake from the seed, for a
-	/// round of `stage` that ends an attestation period from now.
-	fn seat(
-		request: RequestId,
-		record: &mut VerificationOf<T>,
-		stage: Stage,
-		eligible: Vec<(T::AccountId, u128)>,
-		size: u8,
-		now: BlockNumberFor<T>,
-	) -> DispatchResult {
-		let round = u8::from(stage == Stage::Dispute);
-		let members =
-			committee::select(&Self::seed(request), request, round, eligible, size.into());
-		for member in &members {
-			Seats::<T>::insert(member, request, ());
-			Verifiers::<T>::mutate(member, |maybe| {
-				if let Some(verifier) = maybe {
-					verifier.seats.saturating_inc();
-				}
-			});
-		}
-		record.committee = BoundedVec::truncate_from(members.clone());
-		record.votes = Default::default();
-		record.stage = stage;
-		record.due = Self::schedule(request, now.saturating_add(T::AttestationPeriod::get()))?;
-		Self::deposit_event(Event::CommitteeSelected { request, stage, members });
-		Ok(())
-	}
-
 	/// Decides what the votes so far (or, once `deadline_passed`, all the
-	/// votes there will be) mean for the round.
+	/// votes there will be) mean for the round, against its expected size.
 	pub(crate) fn tally(
 		request: RequestId,
 		record: VerificationOf<T>,
 		now: BlockNumberFor<T>,
 		deadline_passed: bool,
 	) -> DispatchResult {
-		let size = record.committee.len();
+		let expected = usize::from(record.sortition.map_or(0, |sortition| sortition.expected));
 		let matches = record.count(|vote| vote == Attestation::Match);
 		let mismatches = record.count(|vote| vote == Attestation::Mismatch);
 		let unrunnable = record.count(|vote| matches!(vote, Attestation::Unrunnable(_)));
@@ -312,14 +225,16 @@ impl<T: Config> Pallet<T> {
 			if matches >= k {
 				return Some(true);
 			}
-			// k matches are out of reach, or time is up: a dispute.
-			let out_of_reach = mismatches + unrunnable > size.saturating_sub(k);
+			// More than `n − k` said otherwise: the expected round could not
+			// accept. Or time is up without `k` matches: too few revealed
+			// themselves to accept, so a dispute.
+			let out_of_reach = mismatches + unrunnable > expected.saturating_sub(k);
 			(out_of_reach || deadline_passed).then_some(false)
 		};
-		// A challenge's committee upholds the result by a majority.
+		// A challenge's round upholds the result by a majority.
 		let first_round_k = match record.stage {
 			Stage::Quorum { k } => Some(usize::from(k)),
-			Stage::Challenge => Some(size / 2 + 1),
+			Stage::Challenge => Some(expected / 2 + 1),
 			_ => None,
 		};
 		match record.stage {
@@ -334,21 +249,25 @@ impl<T: Config> Pallet<T> {
 				}
 			},
 			Stage::Dispute => {
-				let decided = Self::majority_answer(&record);
+				let decided = Self::majority_answer(&record, expected);
 				match (decided, deadline_passed) {
 					(Some(outcome), _) => {
 						return Self::finish(request, record, outcome, DecidedBy::Dispute, now)
 					},
-					// No answer holds a majority: nothing is proven, so the
-					// result stands and nobody is slashed for a vote.
+					// No answer holds a majority. Enough voted that nothing is
+					// proven: the result stands and nobody is slashed for a
+					// vote. Too few voted to say anything: unverified.
 					(None, true) => {
-						return Self::finish(
-							request,
-							record,
-							Outcome::Accepted,
-							DecidedBy::Default,
-							now,
-						)
+						let outcome = if record.votes.len() * 2 > expected {
+							Outcome::Accepted
+						} else {
+							Self::deposit_event(Event::Unverified {
+								request,
+								attested: record.votes.len() as u32,
+							});
+							Outcome::Unverified
+						};
+						return Self::finish(request, record, outcome, DecidedBy::Default, now);
 					},
 					(None, false) => {},
 				}
@@ -362,9 +281,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The answer a majority of the committee's seats gave, if any.
-	fn majority_answer(record: &VerificationOf<T>) -> Option<Outcome> {
-		let majority = |votes: usize| votes * 2 > record.committee.len();
+	/// The answer that a majority of the round's expected size gave, if any.
+	fn majority_answer(record: &VerificationOf<T>, expected: usize) -> Option<Outcome> {
+		let majority = |votes: usize| votes * 2 > expected;
 		if majority(record.count(|vote| vote == Attestation::Mismatch)) {
 			Some(Outcome::Fraud)
 		} else if majority(record.count(|vote| vote == Attestation::Match)) {
@@ -376,8 +295,8 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Closes the first round and asks for a dispute committee, drawn on the
-	/// next block: the voter whose attestation escalates cannot know it.
+	/// Closes the first round and asks for a dispute, opened on the next
+	/// block: the voter whose attestation escalates cannot know its seed.
 	fn escalate(
 		request: RequestId,
 		mut record: VerificationOf<T>,
@@ -385,28 +304,12 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		Self::close_round(request, &record, now);
 		record.first_round = core::mem::take(&mut record.votes);
+		record.sortition = None;
 		record.stage = Stage::SelectingDispute;
 		record.due = Self::schedule_next_block(request, now)?;
 		Self::deposit_event(Event::Escalated { request });
 		Verifications::<T>::insert(request, record);
 		Ok(())
-	}
-
-	/// Opens the dispute. With nobody left to sit in it, the first round's
-	/// votes decide by a majority of its committee, and slash nobody: no
-	/// dispute was decided.
-	fn open_dispute(
-		request: RequestId,
-		mut record: VerificationOf<T>,
-		now: BlockNumberFor<T>,
-	) -> DispatchResult {
-		if Self::open_round(request, &mut record, Stage::Dispute, now)? {
-			Verifications::<T>::insert(request, record);
-			return Ok(());
-		}
-		record.votes = core::mem::take(&mut record.first_round);
-		let outcome = Self::majority_answer(&record).unwrap_or(Outcome::Accepted);
-		Self::finish(request, record, outcome, DecidedBy::Default, now)
 	}
 
 	/// Ends the verification: slashes the losing side when a dispute
@@ -424,16 +327,26 @@ impl<T: Config> Pallet<T> {
 			Outcome::Accepted => vote == Attestation::Match,
 			Outcome::Fraud => vote == Attestation::Mismatch,
 			Outcome::Unrunnable => matches!(vote, Attestation::Unrunnable(_)),
+			// Whoever answered did the work it was asked for.
+			Outcome::Unverified => true,
 		};
 		// Only a match against a decided fraud, or a mismatch against a
 		// decided acceptance, is a wrong attestation.
 		let wrong = |vote: Attestation| match outcome {
 			Outcome::Accepted => vote == Attestation::Mismatch,
 			Outcome::Fraud => vote == Attestation::Match,
-			Outcome::Unrunnable => false,
+			Outcome::Unrunnable | Outcome::Unverified => false,
 		};
 		let disputed = decided_by == DecidedBy::Dispute;
 		for vote in record.votes.iter().chain(record.first_round.iter()) {
+			Verifiers::<T>::mutate(&vote.verifier, |maybe| {
+				if let Some(verifier) = maybe {
+					verifier.open_votes.saturating_dec();
+				}
+			});
+			if outcome == Outcome::Unverified {
+				continue;
+			}
 			if winning(vote.attestation) {
 				Self::adjust_reputation(&vote.verifier, 1);
 			} else if disputed && wrong(vote.attestation) {
@@ -477,6 +390,7 @@ impl<T: Config> Pallet<T> {
 			Outcome::Fraud => Verdict::Fraud { challenger, verifiers },
 			Outcome::Accepted => Verdict::Accepted { verifiers },
 			Outcome::Unrunnable => Verdict::Unrunnable { verifiers },
+			Outcome::Unverified => Verdict::Unverified { verifiers },
 		};
 		// The inference pallet settles in its own layer: if it refuses, the
 		// verification still ends, and the event says why.
@@ -490,40 +404,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Frees the seats of a round that is over, and takes its deadline off
-	/// the due list if it ended early.
+	/// Takes the deadline of a round that ended early off the due list.
 	fn close_round(request: RequestId, record: &VerificationOf<T>, now: BlockNumberFor<T>) {
-		for member in record.committee.iter() {
-			Self::vacate_seat(member, request);
-		}
 		if record.due != now {
 			Self::unschedule(request, record.due);
 		}
 	}
 
-	/// Slashes the committee members that did not attest before the deadline.
-	fn slash_no_shows(request: RequestId, record: &mut VerificationOf<T>) {
-		let absent: Vec<T::AccountId> =
-			record.committee.iter().filter(|member| !record.has_voted(member)).cloned().collect();
-		for member in absent {
-			Self::vacate_seat(&member, request);
-			Self::slash_verifier(&member, T::NoShowSlash::get(), SlashReason::NoShow);
-		}
-	}
-
-	/// Frees `who`'s seat in `request`'s committee, if it holds one.
-	pub(crate) fn vacate_seat(who: &T::AccountId, request: RequestId) {
-		if Seats::<T>::take(who, request).is_some() {
-			Verifiers::<T>::mutate(who, |maybe| {
-				if let Some(verifier) = maybe {
-					verifier.seats.saturating_dec();
-				}
-			});
-		}
-	}
-
 	/// Takes `share` of `who`'s stake to the treasury and a point of its
-	/// reputation. A verifier left below the minimum stake stops taking seats.
+	/// reputation. A verifier left below the minimum stake stops sitting in
+	/// rounds.
 	fn slash_verifier(who: &T::AccountId, share: Perbill, reason: SlashReason) {
 		let Some(mut verifier) = Verifiers::<T>::get(who) else { return };
 		let amount = T::Settlement::slash(
@@ -538,10 +428,10 @@ impl<T: Config> Pallet<T> {
 			&& verifier.stake < T::MinVerifierStake::get();
 		let stake = verifier.stake;
 		Verifiers::<T>::insert(who, verifier);
-		// Seats go by stake: the eligible list carries it.
+		// Chances go by stake: the eligible list carries it.
 		ActiveVerifiers::<T>::mutate(|active| {
-			if let Some(entry) = active.iter_mut().find(|(member, _)| member == who) {
-				entry.1 = stake;
+			if let Some(listed) = active.iter_mut().find(|listed| &listed.verifier == who) {
+				listed.stake = stake;
 			}
 		});
 		Self::deposit_event(Event::VerifierSlashed { verifier: who.clone(), amount, reason });

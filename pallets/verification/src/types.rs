@@ -9,20 +9,23 @@ use veritas_primitives::{
 	model::{ComparisonRule, Digest, ModelId, VerificationPolicy, MAX_COMMITTEE_SIZE},
 };
 
-/// The most members a committee has.
-pub type MaxCommittee = ConstU32<{ MAX_COMMITTEE_SIZE as u32 }>;
+/// The most attestations one round takes: twice the largest committee a
+/// policy may expect. A round's size is random (each verifier sits by its
+/// own VRF), and a round that expects 32 members draws more than 64 with a
+/// chance below one in ten million; smaller rounds, never.
+pub const MAX_VOTES: u32 = 2 * MAX_COMMITTEE_SIZE as u32;
 
-/// A committee.
-pub type Committee<AccountId> = BoundedVec<AccountId, MaxCommittee>;
+/// The bound of a round's attestations.
+pub type MaxVotes = ConstU32<MAX_VOTES>;
 
-/// Whether a verifier takes new committee seats.
+/// Whether a verifier sits in new rounds.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub enum VerifierStatus<BlockNumber> {
-	/// Eligible for committees.
+	/// Sits in rounds its VRF selects it for.
 	Active,
-	/// Takes no new seats; its stake can be withdrawn from `until` on, once
-	/// its seats are done.
+	/// Sits in no round any more; its stake can be withdrawn from `until`
+	/// on, once every verification it attested in has ended.
 	Unbonding { until: BlockNumber },
 }
 
@@ -32,15 +35,46 @@ pub enum VerifierStatus<BlockNumber> {
 pub struct Verifier<Balance, BlockNumber> {
 	/// What it has at stake (held by settlement).
 	pub stake: Balance,
-	/// Committee seats it holds and has not attested in yet.
-	pub seats: u32,
+	/// Verifications it attested in that have not ended: a dispute may
+	/// still slash it for them, so its stake stays until they end.
+	pub open_votes: u32,
 	/// Attestations on the winning side count up; attestations on the losing
-	/// side and missed ones count down.
+	/// side count down.
 	pub reputation: i32,
 	pub status: VerifierStatus<BlockNumber>,
+	/// It may sit in rounds whose seed was fixed at this block or later:
+	/// long enough after it registered that no seed it could sit under was
+	/// known to anyone when it did (`Config::EligibilityDelay`).
+	pub eligible_from: BlockNumber,
 }
 
-/// One committee member's attestation.
+/// How a round's members are chosen: the seed their VRFs run over, and
+/// the stake their chances are shares of, both fixed when the round opened.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Sortition<Balance, BlockNumber> {
+	/// BABE's randomness of the block before the round opened.
+	pub seed: [u8; 32],
+	/// The block the round opened and the seed was fixed in.
+	pub fixed_at: BlockNumber,
+	/// The eligible stake then, the executor's aside.
+	pub total_stake: Balance,
+	/// How many members the round expects.
+	pub expected: u8,
+}
+
+/// A verifier on the eligible list: what opening a round reads of every
+/// verifier, to sum the stake of those eligible for it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Listed<AccountId, Balance, BlockNumber> {
+	pub verifier: AccountId,
+	pub stake: Balance,
+	/// As [`Verifier::eligible_from`].
+	pub eligible_from: BlockNumber,
+}
+
+/// One round member's attestation.
 #[derive(Clone, PartialEq, Eq, Debug)]
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct Vote<AccountId> {
@@ -61,14 +95,14 @@ pub struct Verification<AccountId, Balance, BlockNumber> {
 	pub policy: VerificationPolicy<Balance, BlockNumber>,
 	pub comparison: ComparisonRule,
 	pub stage: Stage,
-	/// The current round's committee (while a dispute's is being drawn,
-	/// the first round's, which may not sit in it).
-	pub committee: Committee<AccountId>,
+	/// The current round's sortition, while a round is open.
+	pub sortition: Option<Sortition<Balance, BlockNumber>>,
 	/// The current round's attestations.
-	pub votes: BoundedVec<Vote<AccountId>, MaxCommittee>,
+	pub votes: BoundedVec<Vote<AccountId>, MaxVotes>,
 	/// The first round's attestations, once it escalated: those on the
-	/// losing side are slashed when a dispute decides against them.
-	pub first_round: BoundedVec<Vote<AccountId>, MaxCommittee>,
+	/// losing side are slashed when a dispute decides against them, and
+	/// their authors may not sit in the dispute.
+	pub first_round: BoundedVec<Vote<AccountId>, MaxVotes>,
 	/// Who challenged, with the bond held from them.
 	pub challenger: Option<(AccountId, Balance)>,
 	/// When the current stage ends.
@@ -84,14 +118,24 @@ impl<AccountId: PartialEq, Balance, BlockNumber> Verification<AccountId, Balance
 	pub fn has_voted(&self, who: &AccountId) -> bool {
 		self.votes.iter().any(|vote| &vote.verifier == who)
 	}
+
+	/// Whether `who` attested in the first round of a verification that
+	/// went to a dispute.
+	pub fn sat_in_first_round(&self, who: &AccountId) -> bool {
+		self.first_round.iter().any(|vote| &vote.verifier == who)
+	}
+
+	/// The number of the current round in its sortition input: 0 for a
+	/// first round, 1 for a dispute.
+	pub fn round_number(&self) -> u8 {
+		u8::from(self.stage == Stage::Dispute)
+	}
 }
 
 /// Why a verifier lost part of its stake.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub enum SlashReason {
-	/// It held a seat and did not attest before the deadline.
-	NoShow,
 	/// It attested against the side a decided dispute upheld.
 	AgainstMajority,
 }
