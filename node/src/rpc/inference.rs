@@ -510,6 +510,7 @@ fn request_json(
 		"params": record.params,
 		"created": record.created,
 		"deadline": record.deadline,
+		"finishedAt": record.finished_at,
 		"feed": record.feed.as_ref().map(|input| json!({
 			"feed": input.feed,
 			"position": input.position,

@@ -221,7 +221,10 @@ fn a_silent_dispute_slashes_nobody_and_accepts_nothing() {
 		attest(first[0], 1, Attestation::Mismatch);
 		attest(first[1], 1, Attestation::Mismatch);
 		let silent = open_round_with(1, 3);
-		run_to(3 + ATTESTATION_PERIOD);
+		let end = 3 + ATTESTATION_PERIOD + 2 * (1 + ATTESTATION_PERIOD);
+		run_to(end - 1);
+		assert!(verdict(1).is_none(), "it draws more members twice first");
+		run_to(end);
 		assert_eq!(verdict(1), Some(Verdict::Unverified { verifiers: vec![] }));
 		for verifier in first.iter().chain(silent.iter()) {
 			assert_eq!(stake(*verifier), MIN_STAKE * 10);
@@ -263,7 +266,7 @@ fn a_full_due_list_spills_over_and_nothing_is_stuck() {
 		assert_eq!(Verifications::<Test>::get(1).expect("verifying").due, 3);
 		run_to(3);
 		assert_eq!(stage(1), Stage::Quorum { k: 2 });
-		run_to(3 + ATTESTATION_PERIOD + 1 + ATTESTATION_PERIOD);
+		run_to(3 + ATTESTATION_PERIOD + 3 * (1 + ATTESTATION_PERIOD));
 		assert!(Verifications::<Test>::iter().next().is_none(), "every verification ended");
 		assert_eq!(TestInference::verdicts().len(), 5);
 	});
@@ -522,8 +525,12 @@ fn act() -> impl proptest::strategy::Strategy<Value = Act> {
 }
 
 /// The longest a verification can take in the mock: the opening, a window,
-/// the challenge's opening and round, the dispute's opening and round.
-const BOUND: BlockNumber = 1 + SAMPLED_WINDOW + 1 + ATTESTATION_PERIOD + 1 + ATTESTATION_PERIOD + 2;
+/// the challenge's opening and round, the dispute's openings and rounds.
+const BOUND: BlockNumber = 1
+	+ SAMPLED_WINDOW
+	+ 1 + ATTESTATION_PERIOD
+	+ (1 + crate::MAX_DISPUTE_REDRAWS as BlockNumber) * (1 + ATTESTATION_PERIOD)
+	+ 2;
 
 proptest::proptest! {
 	#![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]

@@ -33,7 +33,13 @@ impl<T: Config> Pallet<T> {
 				record.stage.is_round() == record.sortition.is_some(),
 				"a round without a sortition, or a sortition outside a round"
 			);
-			ensure!(record.stage.is_round() || record.votes.is_empty(), "votes outside a round");
+			ensure!(
+				record.stage.is_round()
+					|| record.votes.is_empty()
+					|| (record.stage == Stage::SelectingDispute && record.redraws > 0),
+				"votes outside a round"
+			);
+			ensure!(record.redraws <= crate::MAX_DISPUTE_REDRAWS, "too many redraws");
 			ensure!(
 				record.stage == Stage::Dispute
 					|| record.stage == Stage::SelectingDispute

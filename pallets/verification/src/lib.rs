@@ -358,6 +358,12 @@ pub mod pallet {
 		Escalated {
 			request: RequestId,
 		},
+		/// Too few attested in the dispute: it draws more members under a
+		/// new seed on the next block (draw `draw`), keeping the votes cast.
+		DisputeRedrawn {
+			request: RequestId,
+			draw: u8,
+		},
 		/// The eligible list was full and a verifier with a larger stake
 		/// registered: `verifier`, the smallest stake, was made to unbond.
 		VerifierEvicted {
@@ -611,7 +617,7 @@ pub mod pallet {
 				VerificationPolicy::Optimistic { challenge_bond, .. } => challenge_bond,
 				_ => T::SampledChallengeBond::get(),
 			};
-			ensure!(Self::eligible(&record).1 > 0, Error::<T>::NoVerifiersAvailable);
+			ensure!(Self::eligible(&record, now).1 > 0, Error::<T>::NoVerifiersAvailable);
 			T::Settlement::hold(&who, Bond::ChallengeBond, bond)?;
 			Self::unschedule(request, record.due);
 			record.challenger = Some((who.clone(), bond));
@@ -774,6 +780,7 @@ impl<T: Config> VerificationHooks<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>
 				votes: Default::default(),
 				first_round: Default::default(),
 				challenger: None,
+				redraws: 0,
 				due,
 			},
 		);

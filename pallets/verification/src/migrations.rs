@@ -127,6 +127,7 @@ pub mod v2 {
 					votes: BoundedVec::truncate_from(old.votes.into_inner()),
 					first_round: BoundedVec::truncate_from(old.first_round.into_inner()),
 					challenger: old.challenger,
+					redraws: 0,
 					due: old.due,
 				};
 				if record.stage.is_round() {
@@ -233,7 +234,8 @@ pub mod v2 {
 					(list[0].verifier, list[0].stake, list[0].eligible_from),
 					(voter, MIN_STAKE * 10, 0)
 				);
-				assert_eq!(sortition.total_stake, MIN_STAKE * 50, "every listed verifier's stake");
+				// Every listed verifier's stake but the voter's, who has voted.
+				assert_eq!(sortition.total_stake, MIN_STAKE * 40);
 				assert_eq!(Verifiers::<Test>::get(VERIFIERS[1]).map(|v| v.open_votes), Some(0));
 				Pallet::<Test>::do_try_state().expect("the invariants hold after the upgrade");
 			});

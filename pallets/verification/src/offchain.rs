@@ -21,6 +21,12 @@
 //! a mismatch; if it cannot run either (or, for files nobody serves, after
 //! [`FETCH_ATTEMPTS`] tries), it attests a match with the report.
 //!
+//! A round opens on the block after the transaction that asks for it, with
+//! the seed that block reads: the VRF output of the block before, which the
+//! chain already holds. So the worker evaluates rounds about to open too
+//! ([`Pallet::upcoming_round`]) and, where selected, hands the check to the
+//! engine a block early; it attests once the round is open.
+//!
 //! The same per-job records as the executor's (keyed by the request id and
 //! the digest of the check, executor's output included) keep a worker from
 //! attesting twice, and from attesting on one fork what it found on another.
@@ -31,6 +37,7 @@ use frame_system::{
 	offchain::{Account, SendSignedTransaction, Signer},
 	pallet_prelude::BlockNumberFor,
 };
+use sp_runtime::traits::{One, Saturating};
 use veritas_primitives::{
 	host::{veritas_engine, CheckJob, JobFailure, JobKey, JobStatus, ModelSpec, SubmitOutcome},
 	inference::{Attestation, RequestInspect, UnrunnableReason},
@@ -57,20 +64,43 @@ pub fn run_verifier<T: Config>(now: BlockNumberFor<T>) {
 	if accounts.is_empty() {
 		return;
 	}
-	let open: Vec<_> = Verifications::<T>::iter()
-		.filter(|(_, record)| record.stage.is_round() && now <= record.due)
-		.collect();
+	let next = now.saturating_add(One::one());
+	let mut open = Vec::new();
+	let mut upcoming = Vec::new();
+	for (request, record) in Verifications::<T>::iter() {
+		if record.stage.is_round() && now <= record.due {
+			open.push((request, record));
+		} else if let Some(round) = Pallet::<T>::upcoming_round(request, &record, next) {
+			upcoming.push((request, round));
+		}
+	}
 	for account in accounts {
-		let seats = open
-			.iter()
-			.filter(|(_, record)| !record.has_voted(&account.id))
-			.filter_map(|(request, record)| {
-				Some((*request, Pallet::<T>::selection_proof(&account.id, *request, record)?))
-			})
-			.take(MAX_SEATS_PER_RUN);
-		for (request, proof) in seats {
+		let selected = |rounds: &[(RequestId, crate::VerificationOf<T>)]| {
+			rounds
+				.iter()
+				.filter(|(_, record)| !record.has_voted(&account.id))
+				.filter_map(|(request, record)| {
+					Some((*request, Pallet::<T>::selection_proof(&account.id, *request, record)?))
+				})
+				.take(MAX_SEATS_PER_RUN)
+				.collect::<Vec<_>>()
+		};
+		for (request, proof) in selected(&open) {
 			check_seat::<T>(&account, request, proof, now);
 		}
+		for (request, _) in selected(&upcoming) {
+			start_early::<T>(request);
+		}
+	}
+}
+
+/// Hands `request`'s check to the engine before its round opens, unless
+/// the engine already has it: the attestation waits for the round.
+fn start_early<T: Config>(request: RequestId) {
+	let Some(job) = check_job::<T>(request) else { return };
+	let key = job.key();
+	if veritas_engine::check_status(key) == JobStatus::Unknown {
+		hand_over(key, job);
 	}
 }
 

@@ -310,3 +310,53 @@ fn a_report_of_nothing_to_fetch_is_agreed_only_after_as_many_tries() {
 		));
 	});
 }
+
+/// A round opens with the seed of the block before, which the chain holds a
+/// block early: a selected key's node starts checking then, and attests as
+/// soon as the round is open, with the proof that the open round accepts.
+#[test]
+fn a_selected_key_starts_checking_a_block_before_its_round_opens() {
+	let mut ext = new_test_ext_with_verifiers();
+	let (offchain, _) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	let engine = Arc::new(StandInEngine::default());
+	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(InferenceHostExt(engine.clone()));
+	ext.execute_with(|| {
+		let output = InferenceOutput::Regression(F32Bits::from(0.5)).encode();
+		TestInference::insert_request(1, request_to_check(output, None));
+		submit(1, EXECUTOR, quorum(2, 3));
+		let record = Verifications::<Test>::get(1).expect("waiting for its round");
+		let upcoming =
+			Verification::upcoming_round(1, &record, 2).expect("a round opens at block 2");
+		let member = VERIFIERS
+			.into_iter()
+			.find(|who| Verification::selection_proof(who, 1, &upcoming).is_some())
+			.expect("someone is selected");
+		UintAuthorityId::set_all_keys([member]);
+
+		run_worker_at(1);
+		assert_eq!(engine.check_jobs().len(), 1, "the check starts before the round opens");
+		engine.set_check(
+			1,
+			JobStatus::Done(CheckReceipt {
+				attestation: Attestation::Match,
+				output_digest: OUTPUT,
+			}),
+		);
+		run_worker_at(1);
+		assert!(pool_state.read().transactions.is_empty(), "no attestation before the round");
+
+		run_to(2);
+		let opened = Verifications::<Test>::get(1).expect("verifying");
+		assert_eq!(opened.sortition, upcoming.sortition, "the round opened as foreseen");
+		run_worker_at(2);
+		let sent: Vec<(AccountId, RuntimeCall)> = pooled_calls(&pool_state.read());
+		assert_eq!(sent.len(), 1);
+		let RuntimeCall::Verification(call) = sent[0].1.clone() else { panic!("an attestation") };
+		call.dispatch_bypass_filter(RuntimeOrigin::signed(member)).expect("the attestation lands");
+		assert_eq!(engine.check_jobs().len(), 1, "checked once");
+	});
+}

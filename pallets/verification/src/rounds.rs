@@ -157,20 +157,10 @@ impl<T: Config> Pallet<T> {
 		mut record: VerificationOf<T>,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
-		let stage = match (record.stage, record.policy) {
-			(Stage::Selecting, VerificationPolicy::Quorum { k, n }) => (Stage::Quorum { k }, n),
+		match (record.stage, record.policy) {
 			(Stage::Selecting, VerificationPolicy::Optimistic { window_blocks, .. }) => {
 				return Self::open_window(request, record, window_blocks, now)
 			},
-			(Stage::Selecting, VerificationPolicy::Sampled { permill, k, n }) => {
-				if sortition::sampled(&Self::seed(request), request, permill.deconstruct()) {
-					(Stage::Quorum { k }, n)
-				} else {
-					return Self::open_window(request, record, T::SampledWindow::get(), now);
-				}
-			},
-			(Stage::SelectingChallenge, _) => (Stage::Challenge, T::ChallengeCommitteeSize::get()),
-			(Stage::SelectingDispute, _) => (Stage::Dispute, T::DisputeCommitteeSize::get()),
 			// Nobody challenged in time.
 			(Stage::Window, _) => {
 				return Self::finish(request, record, Outcome::Accepted, DecidedBy::Default, now)
@@ -179,15 +169,45 @@ impl<T: Config> Pallet<T> {
 			(Stage::Quorum { .. } | Stage::Challenge | Stage::Dispute, _) => {
 				return Self::tally(request, record, now, true)
 			},
+			_ => {},
+		}
+		let Some((stage, expected)) = Self::next_round(request, &record) else {
+			// A sampled request whose coin did not come up.
+			return Self::open_window(request, record, T::SampledWindow::get(), now);
 		};
-		let (stage, expected) = stage;
+		// A dispute's redraw keeps the votes of its earlier draws; any other
+		// round opens empty.
 		record.sortition = Some(Self::fix_sortition(request, &record, expected, now));
-		record.votes = Default::default();
 		record.stage = stage;
 		record.due = Self::schedule(request, now.saturating_add(T::AttestationPeriod::get()))?;
+		let expected = record.sortition.map_or(0, |sortition| sortition.expected);
 		Self::deposit_event(Event::RoundOpened { request, stage, expected });
 		Verifications::<T>::insert(request, record);
 		Ok(())
+	}
+
+	/// The round a verification waiting in a `Selecting` stage opens next,
+	/// with the members it asks for, read from the runtime's randomness
+	/// now; `None` for any other stage, or a sampled request whose coin
+	/// does not come up.
+	pub(crate) fn next_round(
+		request: RequestId,
+		record: &VerificationOf<T>,
+	) -> Option<(Stage, u8)> {
+		match (record.stage, record.policy) {
+			(Stage::Selecting, VerificationPolicy::Quorum { k, n }) => {
+				Some((Stage::Quorum { k }, n))
+			},
+			(Stage::Selecting, VerificationPolicy::Sampled { permill, k, n }) => {
+				sortition::sampled(&Self::seed(request), request, permill.deconstruct())
+					.then_some((Stage::Quorum { k }, n))
+			},
+			(Stage::SelectingChallenge, _) => {
+				Some((Stage::Challenge, T::ChallengeCommitteeSize::get()))
+			},
+			(Stage::SelectingDispute, _) => Some((Stage::Dispute, T::DisputeCommitteeSize::get())),
+			_ => None,
+		}
 	}
 
 	fn open_window(
@@ -256,10 +276,13 @@ impl<T: Config> Pallet<T> {
 					},
 					// No answer holds a majority. Enough voted that nothing is
 					// proven: the result stands and nobody is slashed for a
-					// vote. Too few voted to say anything: unverified.
+					// vote. Too few voted to say anything: more members are
+					// drawn, and when that too fails, unverified.
 					(None, true) => {
 						let outcome = if record.votes.len() * 2 > expected {
 							Outcome::Accepted
+						} else if record.redraws < crate::MAX_DISPUTE_REDRAWS {
+							return Self::redraw(request, record, now);
 						} else {
 							Self::deposit_event(Event::Unverified {
 								request,
@@ -308,6 +331,24 @@ impl<T: Config> Pallet<T> {
 		record.stage = Stage::SelectingDispute;
 		record.due = Self::schedule_next_block(request, now)?;
 		Self::deposit_event(Event::Escalated { request });
+		Verifications::<T>::insert(request, record);
+		Ok(())
+	}
+
+	/// Asks for more members for a dispute too few attested in: a new seed
+	/// on the next block (another round number in the sortition input),
+	/// the votes cast kept, their authors out of the draw.
+	fn redraw(
+		request: RequestId,
+		mut record: VerificationOf<T>,
+		now: BlockNumberFor<T>,
+	) -> DispatchResult {
+		Self::close_round(request, &record, now);
+		record.redraws = record.redraws.saturating_add(1);
+		record.sortition = None;
+		record.stage = Stage::SelectingDispute;
+		record.due = Self::schedule_next_block(request, now)?;
+		Self::deposit_event(Event::DisputeRedrawn { request, draw: record.redraws });
 		Verifications::<T>::insert(request, record);
 		Ok(())
 	}

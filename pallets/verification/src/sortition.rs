@@ -48,32 +48,37 @@ impl<T: Config> Pallet<T> {
 	/// opening now, and how many they are: registered long enough ago, not
 	/// its executor (who never judges its own result), and, for a dispute,
 	/// not in the first round (which the dispute judges).
-	pub(crate) fn eligible(record: &VerificationOf<T>) -> (BalanceOf<T>, u32) {
-		let now = frame_system::Pallet::<T>::block_number();
+	pub(crate) fn eligible(
+		record: &VerificationOf<T>,
+		now: BlockNumberFor<T>,
+	) -> (BalanceOf<T>, u32) {
 		ActiveVerifiers::<T>::get()
 			.into_iter()
 			.filter(|listed| listed.eligible_from <= now && listed.verifier != record.executor)
 			.filter(|listed| !record.sat_in_first_round(&listed.verifier))
+			.filter(|listed| !record.has_voted(&listed.verifier))
 			.fold((Zero::zero(), 0), |(total, count): (BalanceOf<T>, u32), listed| {
 				(total.saturating_add(listed.stake), count.saturating_add(1))
 			})
 	}
 
 	/// The sortition of a round of `record`'s opening now, expecting
-	/// `expected` members, or as many as are eligible when they are fewer:
-	/// a round is counted against members it could have.
+	/// `expected` members, or as many as could sit in it when they are
+	/// fewer (those eligible, and those who attested in an earlier draw of
+	/// a dispute): a round is counted against members it could have.
 	pub(crate) fn fix_sortition(
 		request: RequestId,
 		record: &VerificationOf<T>,
 		expected: u8,
 		now: BlockNumberFor<T>,
 	) -> Sortition<BalanceOf<T>, BlockNumberFor<T>> {
-		let (total_stake, count) = Self::eligible(record);
+		let (total_stake, count) = Self::eligible(record, now);
 		Sortition {
 			seed: Self::seed(request),
 			fixed_at: now,
 			total_stake,
-			expected: expected.min(count.try_into().unwrap_or(u8::MAX)),
+			expected: expected
+				.min(count.saturating_add(record.votes.len() as u32).try_into().unwrap_or(u8::MAX)),
 		}
 	}
 
@@ -104,6 +109,27 @@ impl<T: Config> Pallet<T> {
 		);
 		ensure!(sortition::is_selected(output, threshold), Error::<T>::NotSelected);
 		Ok(())
+	}
+
+	/// The round `record`, waiting in a `Selecting` stage, will open at
+	/// block `opens` (the next), as it can be known now: the seed the next
+	/// block reads is the VRF output the chain already holds for this one.
+	/// Lets a verifier's node start checking a block early. `None` when no
+	/// round opens (a window does), or the verification is not due then.
+	pub fn upcoming_round(
+		request: RequestId,
+		record: &VerificationOf<T>,
+		opens: BlockNumberFor<T>,
+	) -> Option<VerificationOf<T>> {
+		if record.stage.is_round() || record.due != opens {
+			return None;
+		}
+		let (stage, expected) = Self::next_round(request, record)?;
+		let mut upcoming = record.clone();
+		upcoming.sortition = Some(Self::fix_sortition(request, record, expected, opens));
+		upcoming.stage = stage;
+		upcoming.votes = Default::default();
+		Some(upcoming)
 	}
 
 	/// `who`'s proof that it sits in `record`'s open round, from this

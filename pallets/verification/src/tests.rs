@@ -410,14 +410,57 @@ fn too_few_members_revealing_never_accepts_a_result() {
 		}
 		let answering = open_round_with(1, 1)[0];
 		attest(answering, 1, Attestation::Match);
-		// One vote of three expected is no majority, and no quorum of votes.
-		run_to(3 + 2 * ATTESTATION_PERIOD);
+		// One vote of three expected is no majority, and no quorum of votes:
+		// the dispute draws more members, twice, and nobody more answers.
+		until_final(1);
+		assert!(events().contains(&Event::DisputeRedrawn { request: 1, draw: 1 }));
+		assert!(events().contains(&Event::DisputeRedrawn { request: 1, draw: 2 }));
 		assert_eq!(verdict(1), Some(Verdict::Unverified { verifiers: vec![answering] }));
 		assert!(events().contains(&Event::Unverified { request: 1, attested: 1 }));
 		for verifier in VERIFIERS {
 			assert_eq!(stake(verifier), MIN_STAKE * 10);
 		}
 	});
+}
+
+/// A dispute too few attested in draws more members under a new seed,
+/// keeping the votes cast: together they can decide it.
+#[test]
+fn a_dispute_too_few_attested_in_draws_more_members() {
+	run_test(|| {
+		let first = opened_quorum(2, 3);
+		attest(first[0], 1, Attestation::Mismatch);
+		attest(first[1], 1, Attestation::Mismatch);
+		let draw = open_round_with(1, 3);
+		attest(draw[0], 1, Attestation::Mismatch);
+		let deadline = Verifications::<Test>::get(1).expect("verifying").due;
+		run_to(deadline);
+		assert_eq!(stage(1), Stage::SelectingDispute);
+		assert!(events().contains(&Event::DisputeRedrawn { request: 1, draw: 1 }));
+		let record = Verifications::<Test>::get(1).expect("verifying");
+		assert_eq!(record.votes.len(), 1, "the vote cast is kept");
+		// The second draw: another round number in the input, and only the
+		// two who have not voted may sit.
+		let again = open_round_with(1, 2);
+		assert_eq!(Verifications::<Test>::get(1).expect("verifying").round_number(), 2);
+		assert!(!again.contains(&draw[0]));
+		attest(again[0], 1, Attestation::Mismatch);
+		assert_eq!(
+			verdict(1),
+			Some(Verdict::Fraud { challenger: None, verifiers: vec![draw[0], again[0]] })
+		);
+	});
+}
+
+/// Moves block by block until `request`'s verification ends.
+fn until_final(request: u64) {
+	for _ in 0..100 {
+		if verdict(request).is_some() {
+			return;
+		}
+		next_block();
+	}
+	panic!("request {request} did not end");
 }
 
 /// With nobody to judge it at all, a quorum's result is not accepted: it
@@ -434,7 +477,7 @@ fn with_no_verifiers_a_result_ends_unverified() {
 			Verifications::<Test>::get(1).expect("kept").sortition.map(|s| s.total_stake),
 			Some(0)
 		);
-		run_to(2 + ATTESTATION_PERIOD + 1 + ATTESTATION_PERIOD);
+		until_final(1);
 		assert_eq!(verdict(1), Some(Verdict::Unverified { verifiers: vec![] }));
 	});
 }

@@ -18,6 +18,10 @@ pub const MAX_VOTES: u32 = 2 * MAX_COMMITTEE_SIZE as u32;
 /// The bound of a round's attestations.
 pub type MaxVotes = ConstU32<MAX_VOTES>;
 
+/// How many times a dispute too few attested in draws more members, under
+/// a new seed, before it ends unverified.
+pub const MAX_DISPUTE_REDRAWS: u8 = 2;
+
 /// Whether a verifier sits in new rounds.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
@@ -105,6 +109,9 @@ pub struct Verification<AccountId, Balance, BlockNumber> {
 	pub first_round: BoundedVec<Vote<AccountId>, MaxVotes>,
 	/// Who challenged, with the bond held from them.
 	pub challenger: Option<(AccountId, Balance)>,
+	/// How many times the dispute drew more members because too few
+	/// attested (at most [`MAX_DISPUTE_REDRAWS`]).
+	pub redraws: u8,
 	/// When the current stage ends.
 	pub due: BlockNumber,
 }
@@ -126,9 +133,12 @@ impl<AccountId: PartialEq, Balance, BlockNumber> Verification<AccountId, Balance
 	}
 
 	/// The number of the current round in its sortition input: 0 for a
-	/// first round, 1 for a dispute.
+	/// first round, 1 for a dispute, and one more for each of its redraws.
 	pub fn round_number(&self) -> u8 {
-		u8::from(self.stage == Stage::Dispute)
+		match self.stage {
+			Stage::Dispute | Stage::SelectingDispute => self.redraws.saturating_add(1),
+			_ => 0,
+		}
 	}
 }
 
