@@ -457,9 +457,10 @@ impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber>
 	}
 
 	fn verifier_with_key(_index: u32) -> AccountId {
-		let public =
-			sp_io::crypto::sr25519_generate(veritas_primitives::keys::VERIFIER_KEY_TYPE, None);
-		AccountId::from(public)
+		use sp_runtime::RuntimeAppPublic;
+		// A `vrvf` key in the benchmark's keystore: the account it signs for.
+		let public = veritas_primitives::keys::verifier::Public::generate_pair(None);
+		AccountId::from(sp_core::sr25519::Public::from(public))
 	}
 }
 
