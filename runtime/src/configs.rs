@@ -266,6 +266,32 @@ impl pallet_settlement::Config for Runtime {
 /// parent is genesis, which has none: it uses the epoch's randomness.
 pub struct BabeBlockRandomness;
 
+/// The VRF output the author of the block being built signed with its BABE
+/// claim (the pre-output in its pre-digest, which the node verified on
+/// import), mixed with the subject: randomness that did not exist, for
+/// anyone but that author, when the block's transactions were signed.
+///
+/// A request's executor is drawn from it, so that a requester cannot time
+/// its request to land on an executor of its choosing (docs/security.md).
+/// Outside a block BABE authored (genesis-built test states, benchmarks) it
+/// is [`BabeBlockRandomness`].
+pub struct BabeCurrentBlockRandomness;
+
+impl Randomness<Hash, BlockNumber> for BabeCurrentBlockRandomness {
+	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
+		let pre_output = pallet_babe::Initialized::<Runtime>::get().flatten().and_then(|digest| {
+			digest.vrf_signature().map(|signature| codec::Encode::encode(&signature.pre_output))
+		});
+		match pre_output {
+			Some(pre_output) => (
+				BlakeTwo256::hash_of(&(b"veritas/block-vrf", pre_output, subject)),
+				System::block_number(),
+			),
+			None => BabeBlockRandomness::random(subject),
+		}
+	}
+}
+
 impl Randomness<Hash, BlockNumber> for BabeBlockRandomness {
 	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
 		match pallet_babe::ParentBlockRandomness::<Runtime>::random(subject) {
@@ -290,7 +316,9 @@ impl pallet_inference::Config for Runtime {
 	type Settlement = Settlement;
 	type Verification = Verification;
 	type Feeds = Oracle;
-	type Randomness = BabeBlockRandomness;
+	// The output of the block that includes the request, which its
+	// requester cannot know when it signs.
+	type Randomness = BabeCurrentBlockRandomness;
 	type MinExecutorStake = ConstU128<{ 100 * VRT }>;
 	type MaxModelsPerExecutor = ConstU32<16>;
 	type MaxExecutorsPerModel = ConstU32<64>;
@@ -345,9 +373,9 @@ impl pallet_verification::Config for Runtime {
 	type SampledWindow = ConstU32<{ 10 * MINUTES }>;
 	type SampledChallengeBond = ConstU128<{ 10 * VRT }>;
 	type WrongAttestationSlash = WrongAttestationSlash;
-	// At its worst a due verification opens a round (summing a full list's
-	// stakes), escalates one of 32 votes, or settles a dispute judging 37
-	// voters: 24 of them fit beside the normal transactions
+	// At its worst a due verification settles a dispute, releasing and
+	// judging the 36 votes of both rounds (about 6.4 ms with the database's
+	// costs): 24 of them fit beside the normal transactions
 	// (`runtime/src/tests.rs`,
 	// `every_hook_at_its_worst_fits_beside_the_normal_transactions`); more
 	// spill over to the next blocks.

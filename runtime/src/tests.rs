@@ -585,13 +585,29 @@ fn initialize_babe_block(number: u32, parent: crate::Hash, slot: u64) {
 	use codec::Encode;
 	use sp_consensus_babe::digests::{PreDigest, SecondaryVRFPreDigest};
 	use sp_core::crypto::VrfSecret;
+	thread_local! {
+		// A VRF proof is randomised: the same claim signed twice makes two
+		// headers. One signature per claim keeps a test's chains identical.
+		static SIGNED: std::cell::RefCell<std::collections::BTreeMap<Vec<u8>, sp_core::sr25519::vrf::VrfSignature>> =
+			Default::default();
+	}
 	let randomness = pallet_babe::Randomness::<Runtime>::get();
 	let epoch = pallet_babe::EpochIndex::<Runtime>::get();
-	let data = sp_consensus_babe::make_vrf_sign_data(&randomness, slot.into(), epoch);
+	let claim = (randomness, slot, epoch).encode();
+	let vrf_signature = SIGNED.with(|signed| {
+		signed
+			.borrow_mut()
+			.entry(claim)
+			.or_insert_with(|| {
+				let data = sp_consensus_babe::make_vrf_sign_data(&randomness, slot.into(), epoch);
+				Sr25519Keyring::Alice.pair().vrf_sign(&data)
+			})
+			.clone()
+	});
 	let pre_digest = PreDigest::SecondaryVRF(SecondaryVRFPreDigest {
 		authority_index: 0,
 		slot: slot.into(),
-		vrf_signature: Sr25519Keyring::Alice.pair().vrf_sign(&data),
+		vrf_signature,
 	});
 	let digest = sp_runtime::generic::Digest {
 		logs: vec![sp_runtime::DigestItem::PreRuntime(
@@ -682,4 +698,59 @@ fn the_author_of_a_results_block_cannot_grind_its_committee() {
 		assert_eq!(seed, first_seed, "but the same seed");
 		assert_eq!(members, first_members, "and the same members");
 	}
+}
+
+/// The attack: a requester computes, before signing, which executor its
+/// request would be assigned, and sends it only when a colluding executor
+/// comes up. The executor is now drawn from the VRF output of the block that
+/// includes the request, which exists only once that block is authored.
+/// Here every trial starts from the same chain (so everything the requester
+/// could see when signing is the same), and only the slot of the block that
+/// includes the request differs: the executor changes with it.
+#[test]
+fn a_requests_executor_cannot_be_known_when_it_is_signed() {
+	use veritas_primitives::inference::{InferenceParams, RequestInput};
+
+	let executors = [Sr25519Keyring::Alice, Sr25519Keyring::Charlie];
+	let assigned_in_slot = |slot: u64| {
+		new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+			initialize_babe_block(1, System::block_hash(0), 100);
+			register_minilm(Sr25519Keyring::Bob, 0);
+			for executor in executors {
+				let call = RuntimeCall::Inference(pallet_inference::Call::register_executor {
+					stake: 1_000 * crate::currency::VRT,
+					models: vec![0].try_into().expect("fits"),
+					capacity: 4,
+				});
+				assert_ok!(Executive::apply_extrinsic(signed(call, executor, 0)).expect("valid"));
+			}
+			let parent = Executive::finalize_block();
+			initialize_babe_block(2, parent.hash(), slot);
+			// What the requester could know when it signed: the chain's state
+			// after the block before, and that block's VRF output. (The
+			// block's hash differs between trials only because sr25519
+			// signatures are randomised.)
+			let seen =
+				(*parent.state_root(), crate::configs::BabeBlockRandomness::random(b"seen").0);
+			let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
+				model: 0,
+				input: RequestInput::Inline(b"which executor?".to_vec().try_into().expect("fits")),
+				params: InferenceParams::default(),
+				max_fee: 10 * crate::currency::MILLI_VRT,
+				deadline: 30,
+			});
+			assert_ok!(
+				Executive::apply_extrinsic(signed(call, Sr25519Keyring::Ferdie, 0)).expect("valid")
+			);
+			let executor = pallet_inference::Requests::<Runtime>::get(0).expect("made").executor;
+			(seen, executor)
+		})
+	};
+	use frame_support::traits::Randomness;
+	let trials: Vec<_> = (101..117).map(assigned_in_slot).collect();
+	let seen = &trials[0].0;
+	assert!(trials.iter().all(|(known, _)| known == seen), "the same chain before each request");
+	let assigned: std::collections::BTreeSet<_> =
+		trials.iter().map(|(_, executor)| executor.clone()).collect();
+	assert_eq!(assigned.len(), 2, "the executor follows the including block's VRF output");
 }

@@ -16,9 +16,11 @@ impl<T: Config> Pallet<T> {
 	/// stake, never the requester itself.
 	///
 	/// The draw comes from [`Config::Randomness`] mixed with the request id:
-	/// the requester cannot choose it. With the parent block's hash as the
-	/// randomness (as this runtime uses) a requester can still predict it and
-	/// time its request; `docs/security.md` says what that allows.
+	/// the requester cannot choose it. Veritas's runtime gives it the VRF
+	/// output of the block that includes the request, which did not exist
+	/// (for anyone but that block's author) when the request was signed, so
+	/// that a requester cannot time its request to land on an executor of
+	/// its choosing; `docs/security.md` says what remains.
 	pub(crate) fn choose_executor(
 		model: ModelId,
 		request: RequestId,

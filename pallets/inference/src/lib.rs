@@ -30,7 +30,8 @@
 //! runtime API). The whole `max_fee` goes into escrow. An executor is
 //! assigned among those serving the model with spare capacity, with
 //! probability proportional to its stake, from [`Config::Randomness`], which
-//! the requester cannot choose. The request records the model's price,
+//! the requester cannot choose (in Veritas's runtime, the VRF output of the
+//! block that includes the request, which it cannot know when signing). The request records the model's price,
 //! policy and task at that moment: changes to the model apply to new
 //! requests only.
 //!

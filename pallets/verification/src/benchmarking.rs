@@ -292,23 +292,30 @@ mod benchmarks {
 
 	/// `n`: disputes end in one block at their deadline with split votes:
 	/// the result stands, and every vote of both rounds (the largest first
-	/// round) is released and judged, the dispute's matches paid.
+	/// round) is released and judged, the dispute's matches paid. Each has
+	/// voters of its own, as different requests' rounds would.
 	#[benchmark]
 	fn on_initialize_verdicts(n: Linear<0, { T::MaxDuePerBlock::get() }>) {
 		let (others, _) = full_list::<T>();
 		let size = usize::from(largest_committee::<T>());
 		let split = usize::from(T::DisputeCommitteeSize::get()).div_ceil(2).saturating_sub(1);
+		let each = size + 2 * split;
+		// Voters of request `index`, its own while the list has enough.
+		let voters_of = |index: usize| -> Vec<T::AccountId> {
+			others.iter().cycle().skip(index * each).take(each).cloned().collect()
+		};
 		let requests: Vec<RequestId> =
 			(0..n).map(|index| submitted::<T>(index, quorum_of_all::<T>())).collect();
 		next_block::<T>();
-		for request in &requests {
-			contradicted::<T>(*request, &others, size);
+		for (index, request) in requests.iter().enumerate() {
+			contradicted::<T>(*request, &voters_of(index), size);
 		}
 		next_block::<T>();
 		let mut due = frame_system::Pallet::<T>::block_number();
-		for request in &requests {
+		for (index, request) in requests.iter().enumerate() {
 			let digest = Verifications::<T>::get(request).expect("verifying").output_digest;
-			let dispute = &others[size..];
+			let voters = voters_of(index);
+			let dispute = &voters[size..];
 			cast::<T>(*request, &dispute[..split], Attestation::Match, digest);
 			let mismatching = &dispute[split..2 * split];
 			cast::<T>(*request, mismatching, Attestation::Mismatch, other_than(digest));
