@@ -104,9 +104,22 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	assert!(printed.contains("paid"), "{printed}");
 	assert!(printed.contains("proof       bafk"), "{printed}");
 
-	let verifier =
-		veritas(args(&url, "//Charlie", &["verifier", "register", "--stake", "100"])).await;
+	// Charlie verifies from genesis; Bob registers now and sits in rounds
+	// only two epochs (400 blocks) later.
+	let genesis = veritas(args(&url, "//Charlie", &["verifier", "status"])).await;
+	assert!(stdout(&genesis).contains("sits from      block 0"), "{}", stdout(&genesis));
+	let again = veritas(args(&url, "//Charlie", &["verifier", "register", "--stake", "100"])).await;
+	assert!(!again.status.success());
+	assert!(stderr(&again).contains("AlreadyRegistered"), "{}", stderr(&again));
+	let verifier = veritas(args(&url, "//Bob", &["verifier", "register", "--stake", "100"])).await;
 	assert!(verifier.status.success(), "{}", stderr(&verifier));
+	let status = veritas(args(&url, "//Bob", &["verifier", "status"])).await;
+	let sits_from: u32 = stdout(&status)
+		.lines()
+		.find_map(|line| line.strip_prefix("sits from      block "))
+		.and_then(|block| block.trim().parse().ok())
+		.unwrap_or_else(|| panic!("{}", stdout(&status)));
+	assert!(sits_from >= 400, "{}", stdout(&status));
 
 	// Data feeds: Alice and Bob (whose data node keys the dev node holds)
 	// register, Alice creates a feed, and Bob scores an applicant with the

@@ -127,3 +127,55 @@ async fn four_validators_finalize_tolerate_one_down_and_resync() {
 	.await;
 	assert_agree_at(&[&alice, &bob, &charlie, &dave], without_dave).await;
 }
+
+/// A validator's consensus keys are BABE's and GRANDPA's: the chain spec
+/// `build-spec` writes names them (with BABE's epoch configuration and the
+/// genesis verifiers), it converts to raw, and `key insert` puts a BABE key
+/// in a node's keystore, as `docs/operators.md` tells an operator to.
+#[test]
+#[ignore = "runs the node binary; run by scripts/test.sh"]
+fn the_local_spec_names_babe_authorities_and_keys_are_inserted() {
+	let run = |args: &[&str]| {
+		let output = std::process::Command::new(common::NODE_BINARY)
+			.args(args)
+			.output()
+			.expect("the node binary runs");
+		assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+		output.stdout
+	};
+	let spec: serde_json::Value =
+		serde_json::from_slice(&run(&["build-spec", "--chain", "local"])).expect("a JSON spec");
+	let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
+	assert_eq!(patch["babe"]["authorities"].as_array().map(Vec::len), Some(4), "{patch}");
+	assert_eq!(patch["babe"]["epochConfig"]["allowed_slots"], "PrimaryAndSecondaryVRFSlots");
+	assert_eq!(patch["grandpa"]["authorities"].as_array().map(Vec::len), Some(4));
+	assert_eq!(patch["verification"]["verifiers"].as_array().map(Vec::len), Some(4));
+	let raw: serde_json::Value =
+		serde_json::from_slice(&run(&["build-spec", "--chain", "local", "--raw"]))
+			.expect("a raw JSON spec");
+	assert!(raw["genesis"]["raw"]["top"].as_object().is_some_and(|top| !top.is_empty()));
+
+	let dir = TempDir::new("keys");
+	let base = dir.path().to_string_lossy().into_owned();
+	run(&[
+		"key",
+		"insert",
+		"--chain",
+		"local",
+		"--base-path",
+		&base,
+		"--key-type",
+		"babe",
+		"--scheme",
+		"sr25519",
+		"--suri",
+		"//Alice",
+	]);
+	let keystore = dir.path().join("chains/veritas_local_testnet/keystore");
+	let babe_prefix = "62616265"; // "babe" in hex
+	let inserted = std::fs::read_dir(&keystore)
+		.expect("a keystore")
+		.filter_map(Result::ok)
+		.any(|entry| entry.file_name().to_string_lossy().starts_with(babe_prefix));
+	assert!(inserted, "a babe key in {}", keystore.display());
+}
