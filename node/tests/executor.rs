@@ -127,9 +127,18 @@ async fn the_executor_serves_a_request(
 	let alice = Sr25519Keyring::Alice.to_account_id();
 	assert_eq!(proof.executor, veritas_engine::digest::to_hex(&alice.encode()));
 
-	// Bob paid the model's price and the protocol fee, and got the rest of
-	// his 1 VRT escrow back (no verifiers yet).
-	assert_eq!(node.free_balance(&bob).await, bob_before + VRT - VRT / 10 - VRT / 10 / 20);
+	// Bob paid the model's price, the protocol fee and the verifiers who
+	// confirmed the result (the dev chain's genesis verifiers, whose keys
+	// the node holds), and got the rest of his 1 VRT escrow back.
+	let Some(Settled::Paid(payouts)) = &accepted.settled else {
+		panic!("paid, not {:?}", accepted.settled);
+	};
+	assert!(payouts.verifiers >= 2, "{payouts:?}");
+	let verifiers = payouts.per_verifier * u128::from(payouts.verifiers);
+	assert_eq!(
+		node.free_balance(&bob).await,
+		bob_before + VRT - VRT / 10 - VRT / 10 / 20 - verifiers
+	);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,7 +2,9 @@
 //! transactions through the pool: a publisher registers a model, an executor
 //! registers, a dApp requests, the executor submits a result, and the chain
 //! pays the publisher its royalty and refunds the dApp what it did not spend.
-//! (Until verification lands, the runtime accepts results at once.)
+//! The model's files are made up, so no verifier could re-run it: its
+//! policy is optimistic, and the result stands once a short window passes
+//! unchallenged.
 
 #[macro_use]
 mod common;
@@ -36,8 +38,16 @@ async fn a_request_is_served_and_paid_on_a_live_node() {
 		(Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie);
 
 	// The publisher registers the model, the executor registers for it.
-	common::register_model_and_executor(&node, common::register_minilm(), publisher, executor, 2)
-		.await;
+	let mut spec = common::minilm_spec();
+	spec.policy.verification = veritas_primitives::model::VerificationPolicy::Optimistic {
+		window_blocks: 3,
+		challenge_bond: 10 * VRT,
+	};
+	let register = RuntimeCall::Models(pallet_models::Call::register_model {
+		name: veritas_primitives::model::ModelName::truncate_from(b"made-up-minilm".to_vec()),
+		spec,
+	});
+	common::register_model_and_executor(&node, register, publisher, executor, 2).await;
 	let publisher_before = node.free_balance(&publisher.to_account_id()).await;
 
 	// The dApp asks for an embedding, paying at most 2 VRT.
@@ -69,13 +79,14 @@ async fn a_request_is_served_and_paid_on_a_live_node() {
 		proof_digest: [3; 32],
 	});
 	node.sign_and_submit(answer, executor).await.expect("result");
-	node.wait_for("the request to be accepted", Duration::from_secs(30), || async {
+	node.wait_for("the request to be accepted", Duration::from_secs(60), || async {
 		request(&node, 0).await.is_some_and(|r| r.status == RequestStatus::Accepted)
 	})
 	.await;
 
 	// 1 VRT model price: 10% royalty to the publisher, 5% to the treasury;
-	// no verifiers yet, so 2 - 1 - 0.05 VRT comes back to the dApp.
+	// an optimistic policy pays no verifier, so 2 - 1 - 0.05 VRT comes back
+	// to the dApp.
 	assert_eq!(node.free_balance(&publisher.to_account_id()).await, publisher_before + VRT / 10);
 	assert_eq!(
 		node.free_balance(&dapp.to_account_id()).await,

@@ -13,7 +13,7 @@ import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 
 const url = process.argv[2] ?? 'ws://127.0.0.1:9944';
 const VRT = 10n ** 12n;
-const FINAL = ['Accepted', 'Rejected', 'Expired', 'Cancelled'];
+const FINAL = ['Accepted', 'Rejected', 'Expired', 'Cancelled', 'Unrunnable', 'Unverified'];
 
 function fail(message) {
   console.error(`follow-request: ${message}`);
@@ -66,7 +66,13 @@ await submit(api, api.tx.models.registerModel('dapp-regression', {
   architecture: 'Mlp',
   task: { TabularRegression: { inputs: 1 } },
   pricing: { perRequest: VRT / 10n, perOutputToken: 0 },
-  policy: { verification: { Quorum: { k: 2, n: 3 } }, comparison: 'Exact', minDeadline: 10 },
+  // Optimistic: the model's files are made up, so no verifier could re-run
+  // it; its result stands once a short window passes unchallenged.
+  policy: {
+    verification: { Optimistic: { windowBlocks: 3, challengeBond: 10n * VRT } },
+    comparison: 'Exact',
+    minDeadline: 10,
+  },
 }), publisher);
 await submit(api, api.tx.inference.registerExecutor(1000n * VRT, [model], 2), executor);
 
