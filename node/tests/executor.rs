@@ -95,7 +95,9 @@ async fn the_executor_serves_a_request(
 	let bob = Sr25519Keyring::Bob.to_account_id();
 	let bob_before = node.free_balance(&bob).await;
 
-	node.wait_for("Alice's worker to post the result", Duration::from_secs(90), || async {
+	// A first round that selects too few waits for its deadline (a minute)
+	// and a dispute.
+	node.wait_for("Alice's worker to post the result", Duration::from_secs(180), || async {
 		request(&node, 0).await.is_some_and(|r| r.status == RequestStatus::Accepted)
 	})
 	.await;
@@ -268,7 +270,8 @@ async fn a_dapp_follows_its_request_over_inference_rpc() {
 	// The best chain's updates and the finalized chain's, until the
 	// settlement is finalized.
 	let (mut best, mut finalized) = (Vec::new(), Vec::new());
-	while let Ok(Some(update)) = tokio::time::timeout(Duration::from_secs(90), updates.next()).await
+	while let Ok(Some(update)) =
+		tokio::time::timeout(Duration::from_secs(150), updates.next()).await
 	{
 		let update = update.expect("an update");
 		let status = update["request"]["status"].as_str().unwrap_or_default().to_string();

@@ -123,7 +123,7 @@ async fn a_request_scores_with_a_feed_reported_by_data_nodes() {
 		deadline: head + 60,
 	});
 	node.sign_and_submit(ask, bob).await.expect("requested");
-	node.wait_for("the result to be verified", Duration::from_secs(120), || async {
+	node.wait_for("the result to be verified", Duration::from_secs(180), || async {
 		request(&node, 0).await.is_some_and(|r| r.status == RequestStatus::Accepted)
 	})
 	.await;

@@ -90,7 +90,9 @@ async fn an_executor_on_a_node_that_is_not_a_validator_serves_requests() {
 	let key = pallet_inference::Requests::<Runtime>::hashed_key_for(0u64);
 	dev.wait_for(
 		"the remote executor's result to be accepted",
-		Duration::from_secs(120),
+		// A first round that selects too few waits for its deadline (a
+		// minute) and a dispute.
+		Duration::from_secs(180),
 		|| async {
 			dev.storage::<RequestRecord>(&key)
 				.await

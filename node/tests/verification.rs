@@ -89,7 +89,7 @@ async fn request(node: &Node, id: u64) -> Option<RequestRecord> {
 }
 
 async fn wait_until_final(node: &Node, id: u64) -> RequestRecord {
-	node.wait_for("the request to settle", Duration::from_secs(120), || async {
+	node.wait_for("the request to settle", Duration::from_secs(180), || async {
 		request(node, id).await.is_some_and(|r| r.status.is_final())
 	})
 	.await;
