@@ -40,8 +40,7 @@ cleanup() {
 	fi
 	if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
 		echo "==> stopping the node"
-		kill -TERM "$node_pid" 2>/dev/null || true
-		wait "$node_pid" 2>/dev/null || true
+		stop_process "$node_pid"
 	fi
 	rm -rf "$workdir"
 }
@@ -57,12 +56,7 @@ echo "==> starting veritas-node --dev (log: $log)"
 	--data-node-allow-private \
 	--no-telemetry --listen-addr /ip4/127.0.0.1/tcp/0 2>"$log" &
 node_pid=$!
-for _ in $(seq 1 120); do
-	curl -s -H 'Content-Type: application/json' \
-		-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "$URL" >/dev/null 2>&1 && break
-	kill -0 "$node_pid" 2>/dev/null || { echo "the node exited:"; tail -20 "$log"; exit 1; }
-	sleep 0.5
-done
+wait_for_rpc "$URL" "$node_pid" "$log"
 store="$workdir/node/model-store"
 
 echo "==> verifiers: //Charlie //Dave //Eve //Ferdie, registered at genesis (their keys are in the dev node's keystore)"
@@ -105,7 +99,7 @@ infer "a loan-risk score" --model "$loan" --input "28,0.62,590,45,1,1"
 echo "==> a data feed: an applicant's debt-to-income ratio, from a JSON source on 127.0.0.1"
 mkdir -p "$workdir/source/applicants"
 echo '{"applicant": {"id": "a-17", "debt_to_income": "0.4125"}}' >"$workdir/source/applicants/a-17"
-source_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+source_port=$(free_port)
 python3 -m http.server "$source_port" --bind 127.0.0.1 --directory "$workdir/source" >/dev/null 2>&1 &
 source_pid=$!
 for suri in //Alice //Bob; do

@@ -36,10 +36,6 @@ install() {
 	grep -q 'Size: String(file.size)' "$server/files-regular.js"
 }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 start() {
 	local repo="$1"
 	[ -x "$JSIPFS" ] || install

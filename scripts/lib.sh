@@ -55,3 +55,36 @@ prune_build_cache() {
 			! -name '*.*' -mtime +3 -delete 2>/dev/null || true
 	done
 }
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until the node at URL answers JSON-RPC. Fails, with the tail of LOG,
+# if the node's process PID exits first or a minute passes.
+wait_for_rpc() {
+	local url=$1 pid=$2 log=$3
+	for _ in $(seq 1 120); do
+		curl -s -H 'Content-Type: application/json' \
+			-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "$url" >/dev/null 2>&1 &&
+			return 0
+		if ! kill -0 "$pid" 2>/dev/null; then
+			echo "the node exited:" >&2
+			tail -20 "$log" >&2
+			return 1
+		fi
+		sleep 0.5
+	done
+	echo "the node did not answer at $url" >&2
+	return 1
+}
+
+# Stops a process a script started (TERM), and waits for it.
+stop_process() {
+	local pid=$1
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+}

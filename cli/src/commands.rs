@@ -212,12 +212,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 			Ok(())
 		},
 		Command::Executor(ExecutorCommand::Status { account }) => {
-			let account = match account {
-				Some(text) => {
-					text.parse::<AccountId>().map_err(|_| format!("bad account {text}"))?
-				},
-				None => signer()?.public().into(),
-			};
+			let account = parse::account_or_signer(account.as_deref(), signer)?;
 			executor_status(&chain, &account).await
 		},
 		Command::Executor(ExecutorCommand::AcceptTerms { model, terms }) => {
@@ -265,12 +260,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 			Ok(())
 		},
 		Command::Verifier(VerifierCommand::Status { account }) => {
-			let account = match account {
-				Some(text) => {
-					text.parse::<AccountId>().map_err(|_| format!("bad account {text}"))?
-				},
-				None => signer()?.public().into(),
-			};
+			let account = parse::account_or_signer(account.as_deref(), signer)?;
 			verifier_status(&chain, &account).await
 		},
 	}

@@ -3,11 +3,8 @@
 
 use jsonrpsee::rpc_params;
 use serde_json::Value;
-use sp_core::{sr25519, Pair};
-use veritas_primitives::{
-	oracle::{FeedId, FeedName, JsonPath, SourceUrl},
-	AccountId,
-};
+use sp_core::sr25519;
+use veritas_primitives::oracle::{FeedId, FeedName, JsonPath, SourceUrl};
 use veritas_runtime::{RuntimeCall, RuntimeEvent};
 
 use crate::{chain::Chain, parse};
@@ -159,10 +156,7 @@ pub async fn data_node(
 		},
 		DataNodeCommand::Withdraw => (pallet_oracle::Call::withdraw_stake {}, "stake withdrawn"),
 		DataNodeCommand::Status { account } => {
-			let account: AccountId = match account {
-				Some(text) => text.parse().map_err(|_| format!("bad account {text}"))?,
-				None => signer()?.public().into(),
-			};
+			let account = parse::account_or_signer(account.as_deref(), signer)?;
 			let node: Value =
 				chain.call("oracle_getDataNode", rpc_params![account.to_string()]).await?;
 			if node.is_null() {

@@ -9,6 +9,19 @@ use veritas_primitives::{
 };
 
 /// `1.5` VRT → units.
+/// The account a status command shows: `text` (SS58) if given, otherwise
+/// the signing account's.
+pub fn account_or_signer(
+	text: Option<&str>,
+	signer: impl FnOnce() -> Result<sp_core::sr25519::Pair, String>,
+) -> Result<veritas_primitives::AccountId, String> {
+	use sp_core::Pair;
+	match text {
+		Some(text) => text.parse().map_err(|_| format!("bad account {text}")),
+		None => Ok(signer()?.public().into()),
+	}
+}
+
 pub fn amount(text: &str) -> Result<Balance, String> {
 	let bad = || format!("bad amount {text:?}: VRT, like 1 or 0.25");
 	let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));

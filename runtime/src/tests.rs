@@ -231,6 +231,35 @@ fn register_minilm(owner: Sr25519Keyring, nonce: u32) {
 	assert_ok!(Executive::apply_extrinsic(signed(call, owner, nonce)).expect("valid transaction"));
 }
 
+/// The most a test's request pays: 10 mVRT, enough for MiniLM's price and
+/// fees.
+const MAX_FEE: crate::Balance = 10 * crate::currency::MILLI_VRT;
+
+/// `executor`'s first transaction: it serves model 0, with 1,000 VRT at
+/// stake and room for four requests.
+fn serve_model_zero(executor: Sr25519Keyring) {
+	let call = RuntimeCall::Inference(pallet_inference::Call::register_executor {
+		stake: 1_000 * crate::currency::VRT,
+		models: vec![0].try_into().expect("fits"),
+		capacity: 4,
+	});
+	assert_ok!(Executive::apply_extrinsic(signed(call, executor, 0)).expect("valid"));
+}
+
+/// `requester`'s transaction `nonce`: asks model 0 to embed `text`, paying
+/// at most [`MAX_FEE`], with a result due by block `deadline`.
+fn request_embedding(requester: Sr25519Keyring, nonce: u32, text: &[u8], deadline: u32) {
+	use veritas_primitives::inference::{InferenceParams, RequestInput};
+	let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
+		model: 0,
+		input: RequestInput::Inline(text.to_vec().try_into().expect("fits")),
+		params: InferenceParams::default(),
+		max_fee: MAX_FEE,
+		deadline,
+	});
+	assert_ok!(Executive::apply_extrinsic(signed(call, requester, nonce)).expect("valid"));
+}
+
 #[test]
 fn registering_a_model_through_the_executive_holds_its_deposit() {
 	use veritas_primitives::model::ModelStatus;
@@ -261,7 +290,7 @@ fn registering_a_model_through_the_executive_holds_its_deposit() {
 fn a_request_is_served_verified_and_paid_end_to_end() {
 	use codec::Encode;
 	use veritas_primitives::{
-		inference::{Attestation, F32Bits, InferenceOutput, InferenceParams, RequestInput},
+		inference::{Attestation, F32Bits, InferenceOutput},
 		model::Cid,
 	};
 
@@ -272,25 +301,9 @@ fn a_request_is_served_verified_and_paid_end_to_end() {
 		let issuance = Balances::total_issuance();
 		register_minilm(publisher, 0);
 
-		let stake = 1_000 * crate::currency::VRT;
-		let call = RuntimeCall::Inference(pallet_inference::Call::register_executor {
-			stake,
-			models: vec![0].try_into().expect("fits"),
-			capacity: 4,
-		});
-		assert_ok!(Executive::apply_extrinsic(signed(call, executor, 0)).expect("valid"));
-
-		let max_fee = 10 * crate::currency::MILLI_VRT;
-		let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
-			model: 0,
-			input: RequestInput::Inline(
-				b"A man is eating food.".to_vec().try_into().expect("fits"),
-			),
-			params: InferenceParams::default(),
-			max_fee,
-			deadline: 20,
-		});
-		assert_ok!(Executive::apply_extrinsic(signed(call, requester, 0)).expect("valid"));
+		serve_model_zero(executor);
+		request_embedding(requester, 0, b"A man is eating food.", 20);
+		let max_fee = MAX_FEE;
 		let request = pallet_inference::Requests::<Runtime>::get(0).expect("request 0");
 		assert_eq!(request.executor, executor.to_account_id());
 
@@ -634,7 +647,7 @@ fn initialize_babe_block(number: u32, parent: crate::Hash, slot: u64) {
 fn the_author_of_a_results_block_cannot_grind_its_committee() {
 	use codec::Encode;
 	use veritas_primitives::{
-		inference::{F32Bits, InferenceOutput, InferenceParams, RequestInput},
+		inference::{F32Bits, InferenceOutput},
 		model::Cid,
 	};
 
@@ -646,20 +659,8 @@ fn the_author_of_a_results_block_cannot_grind_its_committee() {
 				(Sr25519Keyring::Bob, Sr25519Keyring::Alice, Sr25519Keyring::Ferdie);
 			initialize_babe_block(1, System::block_hash(0), 100);
 			register_minilm(publisher, 0);
-			let call = RuntimeCall::Inference(pallet_inference::Call::register_executor {
-				stake: 1_000 * crate::currency::VRT,
-				models: vec![0].try_into().expect("fits"),
-				capacity: 4,
-			});
-			assert_ok!(Executive::apply_extrinsic(signed(call, executor, 0)).expect("valid"));
-			let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
-				model: 0,
-				input: RequestInput::Inline(b"grind".to_vec().try_into().expect("fits")),
-				params: InferenceParams::default(),
-				max_fee: 10 * crate::currency::MILLI_VRT,
-				deadline: 20,
-			});
-			assert_ok!(Executive::apply_extrinsic(signed(call, requester, 0)).expect("valid"));
+			serve_model_zero(executor);
+			request_embedding(requester, 0, b"grind", 20);
 			let output = InferenceOutput::Embedding(vec![F32Bits::from(0.5); 384]).encode();
 			let call = RuntimeCall::Inference(pallet_inference::Call::submit_result {
 				request: 0,
@@ -709,20 +710,13 @@ fn the_author_of_a_results_block_cannot_grind_its_committee() {
 /// includes the request differs: the executor changes with it.
 #[test]
 fn a_requests_executor_cannot_be_known_when_it_is_signed() {
-	use veritas_primitives::inference::{InferenceParams, RequestInput};
-
 	let executors = [Sr25519Keyring::Alice, Sr25519Keyring::Charlie];
 	let assigned_in_slot = |slot: u64| {
 		new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 			initialize_babe_block(1, System::block_hash(0), 100);
 			register_minilm(Sr25519Keyring::Bob, 0);
 			for executor in executors {
-				let call = RuntimeCall::Inference(pallet_inference::Call::register_executor {
-					stake: 1_000 * crate::currency::VRT,
-					models: vec![0].try_into().expect("fits"),
-					capacity: 4,
-				});
-				assert_ok!(Executive::apply_extrinsic(signed(call, executor, 0)).expect("valid"));
+				serve_model_zero(executor);
 			}
 			let parent = Executive::finalize_block();
 			initialize_babe_block(2, parent.hash(), slot);
@@ -732,16 +726,7 @@ fn a_requests_executor_cannot_be_known_when_it_is_signed() {
 			// signatures are randomised.)
 			let seen =
 				(*parent.state_root(), crate::configs::BabeBlockRandomness::random(b"seen").0);
-			let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
-				model: 0,
-				input: RequestInput::Inline(b"which executor?".to_vec().try_into().expect("fits")),
-				params: InferenceParams::default(),
-				max_fee: 10 * crate::currency::MILLI_VRT,
-				deadline: 30,
-			});
-			assert_ok!(
-				Executive::apply_extrinsic(signed(call, Sr25519Keyring::Ferdie, 0)).expect("valid")
-			);
+			request_embedding(Sr25519Keyring::Ferdie, 0, b"which executor?", 30);
 			let executor = pallet_inference::Requests::<Runtime>::get(0).expect("made").executor;
 			(seen, executor)
 		})

@@ -15,7 +15,7 @@ source "$(dirname "$0")/../lib.sh"
 cd "$VERITAS_ROOT"
 
 REQUESTS="${1:-12}"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 URL="http://127.0.0.1:$port"
 
 step "build veritas-node and veritas" cargo build -p veritas-node -p veritas-cli --quiet
@@ -23,10 +23,7 @@ step "build veritas-node and veritas" cargo build -p veritas-node -p veritas-cli
 workdir=$(mktemp -d)
 node_pid=""
 cleanup() {
-	if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
-		kill -TERM "$node_pid" 2>/dev/null || true
-		wait "$node_pid" 2>/dev/null || true
-	fi
+	stop_process "$node_pid"
 	rm -rf "$workdir"
 }
 trap cleanup EXIT
@@ -39,12 +36,7 @@ veritas() {
 "$(node_binary)" --dev --base-path "$workdir/node" --rpc-port "$port" --no-mdns \
 	--no-telemetry --listen-addr /ip4/127.0.0.1/tcp/0 2>"$workdir/node.log" &
 node_pid=$!
-for _ in $(seq 1 120); do
-	curl -s -H 'Content-Type: application/json' \
-		-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' "$URL" >/dev/null 2>&1 && break
-	kill -0 "$node_pid" 2>/dev/null || { tail -20 "$workdir/node.log"; exit 1; }
-	sleep 0.5
-done
+wait_for_rpc "$URL" "$node_pid" "$workdir/node.log"
 
 model=$(veritas --suri //Alice model publish node/engine/fixtures/loan-risk --name loan-risk \
 	--store "$workdir/node/model-store" --task classification:6:2 --price 0.01 \

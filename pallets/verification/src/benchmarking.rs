@@ -136,11 +136,7 @@ fn cast<T: Config>(
 			.votes
 			.try_push(Vote { verifier: voter.clone(), attestation, output_digest: digest })
 			.expect("within the round's bound");
-		Verifiers::<T>::mutate(voter, |maybe| {
-			if let Some(verifier) = maybe {
-				verifier.open_votes.saturating_inc();
-			}
-		});
+		Pallet::<T>::count_open_vote(voter, true);
 	}
 	Verifications::<T>::insert(request, record);
 }

@@ -483,6 +483,7 @@ pub mod pallet {
 					*stake >= T::MinVerifierStake::get(),
 					"a genesis verifier's stake is too low"
 				);
+				assert!(!Verifiers::<T>::contains_key(who), "a genesis verifier is listed twice");
 				Pallet::<T>::enrol(who, *stake, Zero::zero())
 					.expect("genesis verifiers are distinct, funded and within MaxVerifiers");
 			}
@@ -669,11 +670,7 @@ pub mod pallet {
 				.votes
 				.try_push(Vote { verifier: who.clone(), attestation, output_digest })
 				.map_err(|_| Error::<T>::RoundFull)?;
-			Verifiers::<T>::mutate(&who, |maybe| {
-				if let Some(verifier) = maybe {
-					verifier.open_votes.saturating_inc();
-				}
-			});
+			Self::count_open_vote(&who, true);
 			Self::deposit_event(Event::Attested { request, verifier: who, attestation });
 			Self::tally(request, record, now, false)?;
 			Ok(Some(weight).into())
@@ -725,7 +722,6 @@ impl<T: Config> Pallet<T> {
 		stake: BalanceOf<T>,
 		eligible_from: BlockNumberFor<T>,
 	) -> DispatchResult {
-		ensure!(!Verifiers::<T>::contains_key(who), Error::<T>::AlreadyRegistered);
 		ActiveVerifiers::<T>::try_mutate(|active| {
 			active.try_push(Listed { verifier: who.clone(), stake, eligible_from })
 		})

@@ -26,6 +26,17 @@ use crate::{mock::*, Call, Verifications};
 /// three verifiers selected, with a stand-in engine and a test pool; `test`
 /// gets the engine and a reader of the pool's attestations (signer, call).
 fn with_worker(test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Call<Test>)>)) {
+	with_submitted_result(|engine, attestations| {
+		open_round_with(1, 3);
+		test(engine, attestations);
+	});
+}
+
+/// As [`with_worker`], with request 1's result just submitted: its round
+/// opens on the next block.
+fn with_submitted_result(
+	test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Call<Test>)>),
+) {
 	let mut ext = new_test_ext_with_verifiers();
 	let (offchain, _) = TestOffchainExt::new();
 	let (pool, pool_state) = TestTransactionPoolExt::new();
@@ -38,7 +49,6 @@ fn with_worker(test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Ca
 		let output = InferenceOutput::Regression(F32Bits::from(0.5)).encode();
 		TestInference::insert_request(1, request_to_check(output, None));
 		submit(1, EXECUTOR, quorum(2, 3));
-		open_round_with(1, 3);
 		let attestations = || {
 			pooled_calls(&pool_state.read())
 				.into_iter()
@@ -316,18 +326,7 @@ fn a_report_of_nothing_to_fetch_is_agreed_only_after_as_many_tries() {
 /// soon as the round is open, with the proof that the open round accepts.
 #[test]
 fn a_selected_key_starts_checking_a_block_before_its_round_opens() {
-	let mut ext = new_test_ext_with_verifiers();
-	let (offchain, _) = TestOffchainExt::new();
-	let (pool, pool_state) = TestTransactionPoolExt::new();
-	let engine = Arc::new(StandInEngine::default());
-	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
-	ext.register_extension(OffchainDbExt::new(offchain));
-	ext.register_extension(TransactionPoolExt::new(pool));
-	ext.register_extension(InferenceHostExt(engine.clone()));
-	ext.execute_with(|| {
-		let output = InferenceOutput::Regression(F32Bits::from(0.5)).encode();
-		TestInference::insert_request(1, request_to_check(output, None));
-		submit(1, EXECUTOR, quorum(2, 3));
+	with_submitted_result(|engine, attestations| {
 		let record = Verifications::<Test>::get(1).expect("waiting for its round");
 		let upcoming =
 			Verification::upcoming_round(1, &record, 2).expect("a round opens at block 2");
@@ -347,15 +346,15 @@ fn a_selected_key_starts_checking_a_block_before_its_round_opens() {
 			}),
 		);
 		run_worker_at(1);
-		assert!(pool_state.read().transactions.is_empty(), "no attestation before the round");
+		assert!(attestations().is_empty(), "no attestation before the round");
 
 		run_to(2);
 		let opened = Verifications::<Test>::get(1).expect("verifying");
 		assert_eq!(opened.sortition, upcoming.sortition, "the round opened as foreseen");
 		run_worker_at(2);
-		let sent: Vec<(AccountId, RuntimeCall)> = pooled_calls(&pool_state.read());
+		let sent = attestations();
 		assert_eq!(sent.len(), 1);
-		let RuntimeCall::Verification(call) = sent[0].1.clone() else { panic!("an attestation") };
+		let (_, call) = sent[0].clone();
 		call.dispatch_bypass_filter(RuntimeOrigin::signed(member)).expect("the attestation lands");
 		assert_eq!(engine.check_jobs().len(), 1, "checked once");
 	});

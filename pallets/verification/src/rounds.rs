@@ -325,14 +325,8 @@ impl<T: Config> Pallet<T> {
 		mut record: VerificationOf<T>,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
-		Self::close_round(request, &record, now);
 		record.first_round = core::mem::take(&mut record.votes);
-		record.sortition = None;
-		record.stage = Stage::SelectingDispute;
-		record.due = Self::schedule_next_block(request, now)?;
-		Self::deposit_event(Event::Escalated { request });
-		Verifications::<T>::insert(request, record);
-		Ok(())
+		Self::open_dispute_next_block(request, record, now, Event::Escalated { request })
 	}
 
 	/// Asks for more members for a dispute too few attested in: a new seed
@@ -343,12 +337,24 @@ impl<T: Config> Pallet<T> {
 		mut record: VerificationOf<T>,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
-		Self::close_round(request, &record, now);
 		record.redraws = record.redraws.saturating_add(1);
+		let event = Event::DisputeRedrawn { request, draw: record.redraws };
+		Self::open_dispute_next_block(request, record, now, event)
+	}
+
+	/// Ends the round `record` is in and has a dispute round open on the
+	/// next block, announced by `event`.
+	fn open_dispute_next_block(
+		request: RequestId,
+		mut record: VerificationOf<T>,
+		now: BlockNumberFor<T>,
+		event: Event<T>,
+	) -> DispatchResult {
+		Self::close_round(request, &record, now);
 		record.sortition = None;
 		record.stage = Stage::SelectingDispute;
 		record.due = Self::schedule_next_block(request, now)?;
-		Self::deposit_event(Event::DisputeRedrawn { request, draw: record.redraws });
+		Self::deposit_event(event);
 		Verifications::<T>::insert(request, record);
 		Ok(())
 	}
@@ -380,11 +386,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let disputed = decided_by == DecidedBy::Dispute;
 		for vote in record.votes.iter().chain(record.first_round.iter()) {
-			Verifiers::<T>::mutate(&vote.verifier, |maybe| {
-				if let Some(verifier) = maybe {
-					verifier.open_votes.saturating_dec();
-				}
-			});
+			Self::count_open_vote(&vote.verifier, false);
 			if outcome == Outcome::Unverified {
 				continue;
 			}
@@ -479,6 +481,20 @@ impl<T: Config> Pallet<T> {
 		if below_minimum {
 			let _ = Self::start_unbonding(who);
 		}
+	}
+
+	/// Counts a vote of `who`'s in an unfinished verification (`open`), or
+	/// releases one when the verification ends: its stake answers for it
+	/// until then.
+	pub(crate) fn count_open_vote(who: &T::AccountId, open: bool) {
+		Verifiers::<T>::mutate(who, |maybe| {
+			if let Some(verifier) = maybe {
+				verifier.open_votes = match open {
+					true => verifier.open_votes.saturating_add(1),
+					false => verifier.open_votes.saturating_sub(1),
+				};
+			}
+		});
 	}
 
 	/// Moves `who`'s reputation by `change` points.
