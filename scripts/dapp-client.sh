@@ -17,8 +17,10 @@ install() {
 		cp "$VERITAS_ROOT/scripts/dapp/package.json" "$INSTALL_DIR/package.json"
 		(cd "$INSTALL_DIR" && npm install --no-audit --no-fund --loglevel=error) >&2
 	fi
-	# The script runs beside its node_modules.
-	cp "$VERITAS_ROOT/scripts/dapp/follow-request.mjs" "$INSTALL_DIR/"
+	# The scripts run beside their node_modules: the dApp example and the
+	# load benchmark's driver.
+	cp "$VERITAS_ROOT/scripts/dapp/follow-request.mjs" "$VERITAS_ROOT/scripts/bench/load.mjs" \
+		"$INSTALL_DIR/"
 	echo "$INSTALL_DIR"
 }
 

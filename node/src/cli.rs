@@ -108,9 +108,17 @@ pub struct InferenceArgs {
 	#[arg(long, value_name = "MIB", default_value_t = 2048)]
 	pub model_cache_mb: usize,
 
-	/// Threads the engine computes with (default: every core).
+	/// Threads one engine job computes with (default: every core).
 	#[arg(long, value_name = "N")]
 	pub inference_threads: Option<usize>,
+
+	/// Engine jobs run side by side, each in its own worker process with its
+	/// own model cache (so memory grows with it). Default: the cores divided
+	/// by --inference-threads, at least 1. Many small jobs (a tabular model,
+	/// short embeddings) go faster with more workers of one thread each;
+	/// one large model with all the threads in one worker.
+	#[arg(long, value_name = "N")]
+	pub engine_workers: Option<usize>,
 
 	/// The largest model file, in MiB, that this node will fetch.
 	#[arg(long, value_name = "MIB", default_value_t = 4096)]

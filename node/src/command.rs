@@ -226,13 +226,13 @@ fn inference_role(
 	config: &sc_service::Configuration,
 	dev: bool,
 ) -> sc_cli::Result<service::InferenceRole> {
-	let threads = args
-		.inference_threads
-		.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+	let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+	let threads = args.inference_threads.unwrap_or(cores).max(1);
+	let workers = args.engine_workers.unwrap_or(cores / threads).max(1);
 	let memory_mb = args.engine_memory_mb();
 	log::info!(
-		"🧠 Inference: {threads} threads, model cache {} MiB, engine worker limited to {memory_mb} \
-		 MiB and {} s a job{}",
+		"🧠 Inference: {workers} engine worker(s) of {threads} thread(s), model cache {} MiB, \
+		 each worker limited to {memory_mb} MiB and {} s a job{}",
 		args.model_cache_mb,
 		args.engine_job_timeout_secs,
 		if dev {
@@ -259,7 +259,11 @@ fn inference_role(
 				fetch_time_limit: crate::engine_host::IPFS_TIMEOUT * 4,
 				job_time_limit: std::time::Duration::from_secs(args.engine_job_timeout_secs),
 			},
-			queue_length: 32,
+			// A busy dev node's block: a few hundred executions and checks
+			// of small models. Beyond it, workers hand jobs over a block
+			// later.
+			queue_length: 1024,
+			workers,
 		},
 		dev_keys: dev,
 	})

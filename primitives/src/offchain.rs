@@ -22,6 +22,7 @@ enum Handled<BlockNumber> {
 }
 
 /// A worker's record of one request.
+#[derive(Clone)]
 pub struct WorkRecord {
 	key: Vec<u8>,
 }
@@ -73,23 +74,13 @@ impl WorkRecord {
 		&self,
 		now: BlockNumber,
 		resubmit_after: BlockNumber,
-		(target, what): (&str, &dyn core::fmt::Display),
+		log: (&str, &dyn core::fmt::Display),
 		send: impl FnOnce() -> bool,
 	) -> Sent
 	where
 		BlockNumber: Encode + Decode + PartialOrd + sp_runtime::traits::Saturating + Copy,
 	{
-		if !self.claim(now, resubmit_after) {
-			return Sent::AlreadyHandled;
-		}
-		if send() {
-			log::info!(target: target, "{what}: sent");
-			Sent::Pooled
-		} else {
-			self.release();
-			log::warn!(target: target, "{what}: the transaction pool refused it; trying again later");
-			Sent::Refused
-		}
+		send_batch(alloc::vec![(self.clone(), ())], now, resubmit_after, log, |_| send())
 	}
 
 	/// Gives a claim back (the pool refused the transaction): the next block
@@ -111,6 +102,41 @@ impl WorkRecord {
 	/// Marks the request refused: the worker will not act on it again.
 	pub fn refuse<BlockNumber: Encode>(&self) {
 		StorageValueRef::persistent(&self.key).set(&Handled::<BlockNumber>::Refused);
+	}
+}
+
+/// Posts many pieces of work in one transaction: claims each item's record
+/// at `now` (leaving out those handled already or claimed by another worker
+/// first), runs `send` with the items claimed (it signs and submits one
+/// transaction carrying them all, and says whether the pool took it), and
+/// gives every claim back if the pool refused it, so that a later block
+/// tries again. Logs the outcome under `target` as `what`.
+///
+/// Items are claimed one by one, so a batch that overlaps another worker's
+/// carries only what that worker did not claim.
+pub fn send_batch<Item, BlockNumber>(
+	batch: Vec<(WorkRecord, Item)>,
+	now: BlockNumber,
+	resubmit_after: BlockNumber,
+	(target, what): (&str, &dyn core::fmt::Display),
+	send: impl FnOnce(Vec<Item>) -> bool,
+) -> Sent
+where
+	BlockNumber: Encode + Decode + PartialOrd + sp_runtime::traits::Saturating + Copy,
+{
+	let (records, items): (Vec<_>, Vec<_>) =
+		batch.into_iter().filter(|(record, _)| record.claim(now, resubmit_after)).unzip();
+	if items.is_empty() {
+		return Sent::AlreadyHandled;
+	}
+	let count = items.len();
+	if send(items) {
+		log::info!(target: target, "{what}: sent ({count} in one transaction)");
+		Sent::Pooled
+	} else {
+		records.iter().for_each(WorkRecord::release);
+		log::warn!(target: target, "{what}: the transaction pool refused it; trying again later");
+		Sent::Refused
 	}
 }
 

@@ -326,7 +326,14 @@ impl pallet_inference::Config for Runtime {
 	type UnbondingPeriod = ConstU32<HOURS>;
 	type MinDeadline = ConstU32<MIN_REQUEST_DEADLINE>;
 	type MaxDeadline = ConstU32<MAX_REQUEST_DEADLINE>;
-	type MaxRequestsPerBlock = ConstU32<128>;
+	// A burst of requests made in one block shares its deadline block: 512
+	// (4 KiB a block's list) takes three blocks of a 50-a-second load.
+	type MaxRequestsPerBlock = ConstU32<512>;
+	// An executor never holds more open requests than its capacity, so one
+	// batch a block answers all of them; at the longest outputs (16 KiB) a
+	// full batch is 27% of a block's length
+	// (`a_full_batch_fits_in_a_third_of_a_block`).
+	type MaxAnswersPerBatch = ConstU32<64>;
 	type ExpirySlash = ExpirySlash;
 	type FraudSlash = FraudSlash;
 	type RetentionPeriod = ConstU32<REQUEST_RETENTION>;
@@ -380,6 +387,11 @@ impl pallet_verification::Config for Runtime {
 	// `every_hook_at_its_worst_fits_beside_the_normal_transactions`); more
 	// spill over to the next blocks.
 	type MaxDuePerBlock = ConstU32<24>;
+	// A verifier's attestations of a block in one transaction: 128 on
+	// quorum(2, 3) rounds take less than a third of a block's normal weight
+	// (`a_full_batch_fits_in_a_third_of_a_block`); the worker sends fewer
+	// when they would be charged more than a quarter.
+	type MaxAttestationsPerBatch = ConstU32<128>;
 	type WeightInfo = pallet_verification::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = VerificationBenchmarkResults;

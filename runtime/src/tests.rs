@@ -581,6 +581,62 @@ fn every_hook_at_its_worst_fits_beside_the_normal_transactions() {
 	);
 }
 
+/// A full batch of answers (every answer at the longest output) or of
+/// attestations on quorum(2, 3) rounds takes at most a third of a block's
+/// normal weight and length, so that one executor's or verifier's batch
+/// fits beside the requests and the other batches. (A verifier's worker
+/// sends less when its bound is dearer: see pallet-verification's
+/// `offchain`.)
+#[test]
+fn a_full_batch_fits_in_a_third_of_a_block() {
+	use codec::Encode;
+	use frame_support::{
+		dispatch::{DispatchClass, GetDispatchInfo},
+		traits::Get,
+	};
+	use veritas_primitives::inference::{Attestation, MAX_OUTPUT_LENGTH};
+
+	let weights = <Runtime as frame_system::Config>::BlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal).max_total.expect("a normal share");
+	let length =
+		*<Runtime as frame_system::Config>::BlockLength::get().max.get(DispatchClass::Normal);
+	let third = |what: &str, call: RuntimeCall| {
+		let (weight, bytes) = (call.get_dispatch_info().call_weight, call.encoded_size() as u32);
+		assert!(weight.ref_time() <= normal.ref_time() / 3, "{what}: {weight:?} of {normal:?}");
+		assert!(bytes <= length / 3, "{what}: {bytes} bytes of {length}");
+	};
+
+	let answers: u32 = <Runtime as pallet_inference::Config>::MaxAnswersPerBatch::get();
+	let answer = pallet_inference::Answer::Result {
+		request: u64::MAX,
+		output: vec![0; MAX_OUTPUT_LENGTH as usize].try_into().expect("the longest"),
+		output_digest: [0; 32],
+		proof_cid: vec![0; veritas_primitives::model::MAX_CID_LENGTH as usize]
+			.try_into()
+			.expect("the longest"),
+		proof_digest: [0; 32],
+	};
+	let answers = vec![answer; answers as usize].try_into().expect("a full batch");
+	third("answers", RuntimeCall::Inference(pallet_inference::Call::submit_answers { answers }));
+
+	let findings: u32 = <Runtime as pallet_verification::Config>::MaxAttestationsPerBatch::get();
+	let finding = pallet_verification::Finding {
+		request: u64::MAX,
+		attestation: Attestation::Match,
+		output_digest: [0; 32],
+		proof: veritas_primitives::sortition::SortitionProof {
+			pre_output: [0; 32],
+			proof: [0; 64],
+		},
+	};
+	let findings = vec![finding; findings as usize].try_into().expect("a full batch");
+	let bound = pallet_verification::BatchBound { largest_round: 3, disputes: 0 };
+	third(
+		"attestations",
+		RuntimeCall::Verification(pallet_verification::Call::attest_many { findings, bound }),
+	);
+}
+
 /// A retired model's record stays as long as any request that ran it: a
 /// result still stored can always be checked against its files.
 #[test]

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # MiniLM embedding latency: the Veritas engine against PyTorch on CPU, the
-# same weights, the same input, the same machine, one run after the other,
-# with the same number of threads. Prints both medians and the ratio
-# (Veritas / PyTorch; below 1.0 means Veritas is faster).
+# same weights, the same input, the same machine, with the same number of
+# threads. The two sides take turns (Veritas, PyTorch, Veritas, PyTorch, …)
+# for ROUNDS rounds of RUNS runs each, so that a machine that drifts (a
+# shared host, a CPU that heats up) slows both alike. Prints each round and
+# the medians over rounds of each side and of the ratio (Veritas / PyTorch;
+# below 1.0 means Veritas is faster).
 #
-#   scripts/bench/engine-vs-pytorch.sh [RUNS]
+#   scripts/bench/engine-vs-pytorch.sh [RUNS] [ROUNDS]     # default 30 runs, 5 rounds
 #
 # Threads: THREADS (default: every core) for both sides.
 # PyTorch (CPU) and its helpers go into a virtualenv in the cache, from PyPI.
@@ -13,6 +16,7 @@ source "$(dirname "$0")/../lib.sh"
 cd "$VERITAS_ROOT"
 
 runs="${1:-30}"
+rounds="${2:-5}"
 threads="${THREADS:-$(nproc)}"
 models=$(bash scripts/fetch-models.sh | tail -n 1)
 minilm="$models/all-minilm-l6-v2"
@@ -28,15 +32,28 @@ fi
 echo "==> building the engine's latency example (release)"
 cargo build --quiet --release -p veritas-engine --example embedding_latency
 
-echo "==> $runs runs at batch 1 and 32, $threads threads, on $(nproc) cores"
-veritas=$(RAYON_NUM_THREADS="$threads" "$CARGO_TARGET_DIR/release/examples/embedding_latency" "$minilm" "$runs")
-pytorch=$(OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" "$venv/bin/python" scripts/bench/minilm_pytorch.py "$minilm" "$runs")
-echo "    $veritas"
-echo "    $pytorch"
-python3 - "$veritas" "$pytorch" <<'PY'
-import json, sys
-veritas, pytorch = (json.loads(line) for line in sys.argv[1:3])
+echo "==> $rounds rounds of $runs runs at batch 1 and 32, taking turns, $threads threads, on $(nproc) cores"
+results=()
+for round in $(seq 1 "$rounds"); do
+	veritas=$(RAYON_NUM_THREADS="$threads" "$CARGO_TARGET_DIR/release/examples/embedding_latency" "$minilm" "$runs")
+	pytorch=$(OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" "$venv/bin/python" scripts/bench/minilm_pytorch.py "$minilm" "$runs")
+	echo "    round $round: veritas $veritas"
+	echo "    round $round: pytorch $pytorch"
+	results+=("$veritas" "$pytorch")
+done
+python3 - "${results[@]}" <<'PY'
+import json, statistics, sys
+lines = [json.loads(line) for line in sys.argv[1:]]
+veritas, pytorch = lines[0::2], lines[1::2]
+summary = {"rounds": len(veritas)}
 for batch in ("batch_1_ms", "batch_32_ms"):
-    ratio = veritas[batch] / pytorch[batch]
-    print(f"{batch[:-3]:>9}: veritas {veritas[batch]:8.2f} ms, pytorch {pytorch[batch]:8.2f} ms, ratio {ratio:.2f}x")
+    ratios = [v[batch] / p[batch] for v, p in zip(veritas, pytorch)]
+    v = statistics.median(r[batch] for r in veritas)
+    p = statistics.median(r[batch] for r in pytorch)
+    ratio = statistics.median(ratios)
+    print(f"{batch[:-3]:>9}: veritas {v:8.2f} ms, pytorch {p:8.2f} ms (medians of rounds); "
+          f"ratio {ratio:.2f}x (median; rounds {min(ratios):.2f}x to {max(ratios):.2f}x)")
+    summary[batch[:-3]] = {"veritas_ms": round(v, 2), "pytorch_ms": round(p, 2), "ratio": round(ratio, 2),
+                           "ratio_min": round(min(ratios), 2), "ratio_max": round(max(ratios), 2)}
+print(json.dumps(summary))
 PY

@@ -1,14 +1,16 @@
 //! The inference engine as the off-chain workers see it: the node side of
 //! `veritas_primitives::host`.
 //!
-//! A worker hands over a job and returns; one engine thread takes jobs from a
-//! bounded queue and has the engine worker process run them
-//! (`veritas_worker`, [`process`]): an executor's (fetch and check the files
-//! and the input, load the model or take it from the LRU cache, run it,
-//! store a proof document) or a verifier's (the same, then compare with the
-//! executor's output under the model's rule). The off-chain worker picks the
-//! receipt up on a later block. The math inside a job uses
-//! `--inference-threads` threads.
+//! A worker hands over a job and returns; a pool of engine threads
+//! (`--engine-workers`) takes jobs from one bounded queue, each thread having
+//! its own engine worker process run them (`veritas_worker`, [`process`]):
+//! an executor's (fetch and check the files and the input, load the model or
+//! take it from the LRU cache, run it, store a proof document) or a
+//! verifier's (the same, then compare with the executor's output under the
+//! model's rule). The off-chain worker picks the receipt up when it is done,
+//! in the same run if it waits for it or on a later block. The math inside
+//! a job uses `--inference-threads` threads; jobs of the pool run side by
+//! side, so that the many small jobs of a busy node use every core.
 //!
 //! Model files are untrusted, so no job runs in the node's process: a model
 //! that makes the engine abort, panic or run forever costs its one job and a
@@ -50,8 +52,10 @@ pub const IPFS_TIMEOUT: Duration = Duration::from_secs(120);
 pub struct EngineSettings {
 	/// The worker process jobs run in.
 	pub worker: WorkerSettings,
-	/// Jobs that may wait for the engine thread.
+	/// Jobs that may wait for an engine thread.
 	pub queue_length: usize,
+	/// Engine threads, each with its own worker process.
+	pub workers: usize,
 }
 
 /// One kind of job's statuses, forgetting the oldest finished ones.
@@ -107,16 +111,19 @@ pub struct EngineHost {
 }
 
 impl EngineHost {
-	/// Starts the engine thread; the worker process starts with the first
-	/// job.
+	/// Starts the engine threads; each one's worker process starts with
+	/// its first job.
 	pub fn start(settings: EngineSettings) -> std::io::Result<Arc<Self>> {
 		let shared = Arc::new(Shared { executions: JobBook::new(), checks: JobBook::new() });
 		let (sender, receiver) = sync_channel(settings.queue_length.max(1));
-		let books = shared.clone();
-		let worker = EngineProcess::new(settings.worker);
-		std::thread::Builder::new()
-			.name("veritas-engine".into())
-			.spawn(move || run_jobs(books, worker, receiver))?;
+		let receiver = Arc::new(Mutex::new(receiver));
+		for index in 0..settings.workers.max(1) {
+			let (books, receiver) = (shared.clone(), receiver.clone());
+			let worker = EngineProcess::new(settings.worker.clone());
+			std::thread::Builder::new()
+				.name(format!("veritas-engine-{index}"))
+				.spawn(move || run_jobs(books, worker, receiver))?;
+		}
 		Ok(Arc::new(Self { shared, sender }))
 	}
 
@@ -165,8 +172,16 @@ impl InferenceHost for EngineHost {
 	}
 }
 
-fn run_jobs(books: Arc<Shared>, mut worker: EngineProcess, receiver: Receiver<(JobKey, Job)>) {
-	while let Ok((key, job)) = receiver.recv() {
+/// One engine thread: takes the next queued job (the queue's lock is held
+/// only while waiting for one) and runs it in its own worker process.
+fn run_jobs(
+	books: Arc<Shared>,
+	mut worker: EngineProcess,
+	receiver: Arc<Mutex<Receiver<(JobKey, Job)>>>,
+) {
+	loop {
+		let next = lock(&receiver).recv();
+		let Ok((key, job)) = next else { return };
 		match &job {
 			Job::Execute(execution) => {
 				lock(&books.executions).set(key, JobStatus::Running);

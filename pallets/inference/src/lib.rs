@@ -97,6 +97,8 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 mod assignment;
+#[cfg(test)]
+mod batch_tests;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod fees;
@@ -141,7 +143,7 @@ use sp_runtime::{
 };
 use veritas_primitives::{
 	inference::{
-		InferenceOutput, InferenceParams, OutputBytes, OutputError, RequestInput, UnrunnableReason,
+		InferenceParams, OutputBytes, OutputError, RequestInput, UnrunnableReason,
 		VerificationHooks,
 	},
 	model::{Cid, Digest, ModelId, ModelInspect, TermsRevision},
@@ -253,6 +255,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRequestsPerBlock: Get<u32>;
 
+		/// The most answers one [`Pallet::submit_answers`] carries.
+		#[pallet::constant]
+		type MaxAnswersPerBatch: Get<u32>;
+
 		/// The share of its stake an executor loses per missed deadline.
 		#[pallet::constant]
 		type ExpirySlash: Get<Perbill>;
@@ -348,6 +354,10 @@ pub mod pallet {
 		ExecutorUnbonding { executor: T::AccountId, until: BlockNumberFor<T> },
 		/// An executor withdrew its stake and left.
 		ExecutorWithdrawn { executor: T::AccountId, stake: BalanceOf<T> },
+		/// One answer of a [`Pallet::submit_answers`] batch was refused, for
+		/// `error`; it changed nothing, and the batch's other answers stand
+		/// on their own.
+		AnswerRefused { request: RequestId, error: DispatchError },
 		/// A request was made and assigned.
 		RequestCreated {
 			request: RequestId,
@@ -481,6 +491,8 @@ pub mod pallet {
 		/// The model's terms are at another revision than the one accepted:
 		/// read them again.
 		TermsChanged,
+		/// A batch carries no answers.
+		EmptyBatch,
 	}
 
 	impl<T> From<OutputError> for Error<T> {
@@ -736,32 +748,8 @@ pub mod pallet {
 			proof_digest: Digest,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let record = Self::awaiting_result(&who, request)?;
-			ensure!(
-				sp_io::hashing::blake2_256(&output) == output_digest,
-				Error::<T>::DigestMismatch
-			);
-			let generated_tokens =
-				InferenceOutput::decode_for(&output, &record.task, &record.params)
-					.map_err(Error::<T>::from)?
-					.generated_tokens();
-			ensure!(!proof_cid.is_empty(), Error::<T>::EmptyProofCid);
-			Self::deposit_event(Event::ResultSubmitted {
-				request,
-				executor: who,
-				output_digest,
-				proof_cid: proof_cid.clone(),
-			});
-			let commitment = ResultCommitment {
-				output,
-				output_digest,
-				proof_cid,
-				proof_digest,
-				generated_tokens,
-				submitted_at: frame_system::Pallet::<T>::block_number(),
-				reported: None,
-			};
-			Self::verify(request, record, commitment)
+			let answer = Answer::Result { request, output, output_digest, proof_cid, proof_digest };
+			Self::answer(&who, answer)
 		}
 
 		/// The assigned executor's report that it could not run the request,
@@ -780,18 +768,7 @@ pub mod pallet {
 			reason: UnrunnableReason,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let record = Self::awaiting_result(&who, request)?;
-			Self::deposit_event(Event::UnrunnableReported { request, executor: who, reason });
-			let commitment = ResultCommitment {
-				output: Default::default(),
-				output_digest: reason.digest(),
-				proof_cid: Default::default(),
-				proof_digest: [0; 32],
-				generated_tokens: 0,
-				submitted_at: frame_system::Pallet::<T>::block_number(),
-				reported: Some(reason),
-			};
-			Self::verify(request, record, commitment)
+			Self::answer(&who, Answer::Unrunnable { request, reason })
 		}
 
 		/// Accepts `model`'s terms (its price and policy) at revision
@@ -812,6 +789,34 @@ pub mod pallet {
 			ensure!(T::Models::terms(model) == terms, Error::<T>::TermsChanged);
 			Self::record_acceptance(&who, model, terms)?;
 			Self::deposit_event(Event::TermsAccepted { executor: who, model, terms });
+			Ok(())
+		}
+
+		/// Many answers of one executor in one transaction, so that a busy
+		/// executor pays one transaction's overhead a block instead of one a
+		/// request: each a result (as [`Pallet::submit_result`]) or a report
+		/// that the request cannot be run (as [`Pallet::report_unrunnable`]).
+		///
+		/// Each answer is judged alone: one that is refused changes nothing
+		/// (its error is in an [`Event::AnswerRefused`]) and does not stop
+		/// the others. Weighed as the sum of its answers, each by its output's
+		/// length.
+		#[pallet::call_index(9)]
+		#[pallet::weight(Pallet::<T>::answers_weight(answers))]
+		pub fn submit_answers(
+			origin: OriginFor<T>,
+			answers: BoundedVec<Answer, T::MaxAnswersPerBatch>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!answers.is_empty(), Error::<T>::EmptyBatch);
+			for answer in answers {
+				let request = answer.request();
+				let judged =
+					frame_support::storage::with_storage_layer(|| Self::answer(&who, answer));
+				if let Err(error) = judged {
+					Self::deposit_event(Event::AnswerRefused { request, error });
+				}
+			}
 			Ok(())
 		}
 	}

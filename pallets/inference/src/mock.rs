@@ -219,6 +219,8 @@ impl pallet_inference::Config for Test {
 	type MinDeadline = ConstU64<2>;
 	type MaxDeadline = ConstU64<100>;
 	type MaxRequestsPerBlock = ConstU32<4>;
+	// Below the capacity, so that a test can fill a batch and still request.
+	type MaxAnswersPerBatch = ConstU32<4>;
 	type ExpirySlash = ExpirySlash;
 	type FraudSlash = FraudSlash;
 	type RetentionPeriod = ConstU64<20>;

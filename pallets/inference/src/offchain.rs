@@ -4,16 +4,22 @@
 //! Each block, for every executor key in the node's keystore (key type
 //! `vrex`), the worker reads the executor's [`PendingWork`] and, per request:
 //! 1. if the node's engine has no job for it, hands one over (the model's
-//!    files and digests, the input, the parameters) and returns at once;
-//! 2. once the engine reports the job done, signs and submits
-//!    [`Call::submit_result`] with the output and the proof document's CID;
+//!    files and digests, the input, the parameters);
+//! 2. once the engine reports the job done, answers with the output and the
+//!    proof document's CID;
 //! 3. if the engine could not run the job (a file or input did not match
 //!    its digest, the input does not suit the model, the model would not
 //!    load or run, or nothing could be fetched after [`FETCH_ATTEMPTS`]
-//!    tries), signs and submits [`Call::report_unrunnable`] with the reason:
+//!    tries), answers with a report that it cannot be run, and the reason:
 //!    the verifiers check the report, and the executor is not slashed for
 //!    what the request or the model caused. A result the executor cannot
 //!    stand behind is never posted.
+//!
+//! The run then waits up to [`WAIT_FOR_JOBS_MS`] for the jobs it handed over
+//! or found running, so that a job that takes less than that is answered in
+//! the run that handed it over, and sends all its answers in one
+//! [`Call::submit_answers`] transaction: one signature and one transaction's
+//! overhead a block, however many requests the executor serves.
 //!
 //! Jobs and records are keyed by the request id *and* the digest of the job
 //! ([`veritas_primitives::host::JobKey`]): a result computed for a request on
@@ -26,80 +32,100 @@
 //! has not landed [`RESUBMIT_AFTER`] blocks later (the transaction was
 //! dropped), the claim lapses and the worker tries again.
 
+use alloc::vec::Vec;
 use codec::Encode;
+use frame_support::traits::Get;
 use frame_system::{
-	offchain::{SendSignedTransaction, Signer},
+	offchain::{Account, SendSignedTransaction, Signer},
 	pallet_prelude::BlockNumberFor,
 };
-use sp_runtime::SaturatedConversion;
+use sp_runtime::{offchain::Duration, SaturatedConversion};
 use veritas_primitives::{
 	host::{
 		veritas_engine, ExecutionJob, ExecutionReceipt, JobFailure, JobKey, JobStatus, ModelSpec,
 		SubmitOutcome,
 	},
 	inference::OutputBytes,
-	inference::UnrunnableReason,
 	model::{Cid, ModelInspect},
-	offchain::{WorkRecord, FETCH_ATTEMPTS},
+	offchain::{send_batch, WorkRecord, FETCH_ATTEMPTS},
 	settlement::RequestId,
 };
 
-use crate::{Call, Config, PendingWork, RequestStatus, Requests};
+use crate::{Answer, Call, Config, PendingWork, RequestStatus, Requests};
 
 const LOG_TARGET: &str = "runtime::inference::executor";
 
 /// The worker's name in its off-chain records.
 const ROLE: &[u8] = b"executor";
 
-/// The most requests one executor key handles per block, so that a long
-/// backlog cannot make a worker run past its block. (Smaller in tests, so
-/// that a test can fill it within a mock executor's capacity.)
-#[cfg(not(test))]
-pub const MAX_REQUESTS_PER_RUN: usize = 16;
-#[cfg(test)]
-pub const MAX_REQUESTS_PER_RUN: usize = 4;
-
 /// Blocks after which a submitted result that has not landed is submitted
 /// again.
 pub const RESUBMIT_AFTER: u32 = 10;
 
-/// Runs the executor's work for block `now`.
+/// How long, in milliseconds, a run waits for the jobs it handed over (or
+/// found running) to finish, so that a quick job's result goes out in the
+/// same run instead of a block later. A third of a 3-second block leaves the
+/// transaction time to reach the next block's author.
+pub const WAIT_FOR_JOBS_MS: u64 = 1_000;
+
+/// How often, in milliseconds, the run looks at the jobs it waits for.
+const POLL_MS: u64 = 10;
+
+/// Runs the executor's work for block `now`: for each executor key in the
+/// keystore, one batch of answers ([`Call::submit_answers`]) with every
+/// result and report ready, including those of jobs that finish within
+/// [`WAIT_FOR_JOBS_MS`].
 pub fn run_executor<T: Config>(now: BlockNumberFor<T>) {
-	let accounts: alloc::vec::Vec<_> =
-		Signer::<T, T::ExecutorAuthority>::keystore_accounts().collect();
+	let accounts: Vec<_> = Signer::<T, T::ExecutorAuthority>::keystore_accounts().collect();
+	let give_up_at = sp_io::offchain::timestamp().add(Duration::from_millis(WAIT_FOR_JOBS_MS));
 	for account in accounts {
-		// Work already handled (a result or report in flight) does not count
-		// against the limit, so a backlog of it cannot starve the rest.
-		let mut handled = 0;
+		let bound = T::MaxAnswersPerBatch::get() as usize;
+		let mut answers = Vec::new();
+		let mut running = Vec::new();
+		// Work already handled (an answer in flight) does not count against
+		// the bound, so a backlog of it cannot starve the rest.
 		for request in PendingWork::<T>::iter_key_prefix(&account.id) {
-			if handled >= MAX_REQUESTS_PER_RUN {
+			if answers.len() + running.len() >= bound {
 				break;
 			}
-			if handle_request::<T>(&account, request, now) {
-				handled += 1;
+			let Some(job) = job_for::<T>(&account.id, request, now) else { continue };
+			// Everything below is keyed by what the result depends on, not by
+			// the request id alone: on a sibling fork the same id may be
+			// another request.
+			let key = job.key();
+			let record = WorkRecord::new(ROLE, &key);
+			if record.is_handled(now, RESUBMIT_AFTER.into()) {
+				continue;
+			}
+			match step(request, &record, job) {
+				Step::Answer(answer) => answers.push((record, answer)),
+				Step::Wait => running.push((request, key, record)),
+				Step::Later => {},
 			}
 		}
+		wait_for_jobs(&mut running, &mut answers, give_up_at);
+		send_answers::<T>(&account, answers, now);
 	}
 }
 
-/// Does what `request` needs this block; whether that was anything.
-fn handle_request<T: Config>(
-	account: &frame_system::offchain::Account<T>,
-	request: RequestId,
-	now: BlockNumberFor<T>,
-) -> bool {
-	let Some(job) = job_for::<T>(&account.id, request, now) else { return false };
-	// Everything below is keyed by what the result depends on, not by the
-	// request id alone: on a sibling fork the same id may be another request.
+/// What a run does with one request.
+enum Step {
+	/// Posts this answer.
+	Answer(Answer),
+	/// Waits for the engine's job.
+	Wait,
+	/// Nothing this block.
+	Later,
+}
+
+/// The step `request` is at, by its job's status; hands the job over if the
+/// engine has none.
+fn step(request: RequestId, record: &WorkRecord, job: ExecutionJob) -> Step {
 	let key = job.key();
-	let record = WorkRecord::new(ROLE, &key);
-	if record.is_handled(now, RESUBMIT_AFTER.into()) {
-		return false;
-	}
 	match veritas_engine::execution_status(key) {
 		JobStatus::Unknown => hand_over(key, job),
-		JobStatus::Queued | JobStatus::Running => return false,
-		JobStatus::Done(receipt) => submit::<T>(account, &record, request, receipt, now),
+		JobStatus::Queued | JobStatus::Running => Step::Wait,
+		JobStatus::Done(receipt) => result(request, receipt),
 		// A store that was down may be back: hand the job over again, a few
 		// times, then report that nobody serves the files or the input.
 		JobStatus::Failed(JobFailure::Unavailable(reason)) => {
@@ -110,40 +136,75 @@ fn handle_request<T: Config>(
 				alloc::string::String::from_utf8_lossy(&reason)
 			);
 			match attempts >= FETCH_ATTEMPTS {
-				true => report::<T>(account, &record, request, UnrunnableReason::Unavailable, now),
+				true => Step::Answer(Answer::Unrunnable {
+					request,
+					reason: veritas_primitives::inference::UnrunnableReason::Unavailable,
+				}),
 				false => hand_over(key, job),
 			}
 		},
-		// Not the executor's doing (a file or input that does not match its
-		// digest, an input the model cannot take, a model that will not load
-		// or run): it says so on-chain instead of letting the deadline pass,
-		// and the verifiers check that it is true.
-		JobStatus::Failed(failure) => {
-			log::error!(
-				target: LOG_TARGET,
-				"{key}: cannot be run, reporting it: {}",
-				failure.describe()
-			);
-			report::<T>(account, &record, request, failure.reason(), now)
-		},
-	};
-	true
+		JobStatus::Failed(failure) => unrunnable(key, request, failure),
+	}
 }
 
-fn hand_over(key: JobKey, job: ExecutionJob) {
+/// Not the executor's doing (a file or input that does not match its
+/// digest, an input the model cannot take, a model that will not load or
+/// run): it says so on-chain instead of letting the deadline pass, and the
+/// verifiers check that it is true.
+fn unrunnable(key: JobKey, request: RequestId, failure: JobFailure) -> Step {
+	log::error!(target: LOG_TARGET, "{key}: cannot be run, reporting it: {}", failure.describe());
+	Step::Answer(Answer::Unrunnable { request, reason: failure.reason() })
+}
+
+/// Waits until `give_up_at` for the jobs in `running`, moving each that
+/// finishes into `answers`. A fetch that failed is left to the next block,
+/// which counts the attempt.
+fn wait_for_jobs(
+	running: &mut Vec<(RequestId, JobKey, WorkRecord)>,
+	answers: &mut Vec<(WorkRecord, Answer)>,
+	give_up_at: sp_runtime::offchain::Timestamp,
+) {
+	while !running.is_empty() {
+		let now = sp_io::offchain::timestamp();
+		if now >= give_up_at {
+			return;
+		}
+		let next_look = now.add(Duration::from_millis(POLL_MS));
+		sp_io::offchain::sleep_until(if next_look < give_up_at { next_look } else { give_up_at });
+		running.retain(|(request, key, record)| {
+			let step = match veritas_engine::execution_status(*key) {
+				JobStatus::Queued | JobStatus::Running => return true,
+				JobStatus::Done(receipt) => result(*request, receipt),
+				JobStatus::Failed(JobFailure::Unavailable(_)) | JobStatus::Unknown => Step::Later,
+				JobStatus::Failed(failure) => unrunnable(*key, *request, failure),
+			};
+			if let Step::Answer(answer) = step {
+				answers.push((record.clone(), answer));
+			}
+			false
+		});
+	}
+}
+
+fn hand_over(key: JobKey, job: ExecutionJob) -> Step {
 	match veritas_engine::submit_execution(job) {
 		SubmitOutcome::Queued => {
-			log::info!(target: LOG_TARGET, "{key}: handed to the engine")
+			log::info!(target: LOG_TARGET, "{key}: handed to the engine");
+			Step::Wait
 		},
-		SubmitOutcome::AlreadyKnown => {},
+		SubmitOutcome::AlreadyKnown => Step::Wait,
 		SubmitOutcome::Busy => {
-			log::debug!(target: LOG_TARGET, "{key}: engine busy, next block")
+			log::debug!(target: LOG_TARGET, "{key}: engine busy, next block");
+			Step::Later
 		},
-		SubmitOutcome::NoEngine => log::warn!(
-			target: LOG_TARGET,
-			"{key} is assigned to a key in this node's keystore, but the node runs no engine: \
-			 start it with --inference"
-		),
+		SubmitOutcome::NoEngine => {
+			log::warn!(
+				target: LOG_TARGET,
+				"{key} is assigned to a key in this node's keystore, but the node runs no \
+				 engine: start it with --inference"
+			);
+			Step::Later
+		},
 	}
 }
 
@@ -179,59 +240,42 @@ fn job_for<T: Config>(
 	})
 }
 
-fn submit<T: Config>(
-	account: &frame_system::offchain::Account<T>,
-	record: &WorkRecord,
-	request: RequestId,
-	receipt: ExecutionReceipt,
-	now: BlockNumberFor<T>,
-) {
+/// The result of a finished job, if it fits on-chain.
+fn result(request: RequestId, receipt: ExecutionReceipt) -> Step {
 	let (Ok(output), Ok(proof_cid)) =
 		(OutputBytes::try_from(receipt.output), Cid::try_from(receipt.proof_cid))
 	else {
 		log::error!(target: LOG_TARGET, "request {request}: the output or the proof CID is too long");
-		return;
+		return Step::Later;
 	};
-	// Claim the job: only the worker whose compare-and-set succeeds
-	// submits.
-	let call = Call::<T>::submit_result {
+	Step::Answer(Answer::Result {
 		request,
 		output,
 		output_digest: receipt.output_digest,
 		proof_cid,
 		proof_digest: receipt.proof_digest,
-	};
-	let what = alloc::format!("request {request}: result at block {}", now.saturated_into::<u64>());
-	send::<T>(account, record, &what, call, now);
+	})
 }
 
-/// Signs `call` with `account`'s key and sends it, once per claim of
-/// `record`.
-fn send<T: Config>(
-	account: &frame_system::offchain::Account<T>,
-	record: &WorkRecord,
-	what: &str,
-	call: Call<T>,
+/// Signs `answers` with `account`'s key and sends them in one transaction,
+/// each claimed once (`send_batch`).
+fn send_answers<T: Config>(
+	account: &Account<T>,
+	answers: Vec<(WorkRecord, Answer)>,
 	now: BlockNumberFor<T>,
 ) {
-	record.send_once(now, RESUBMIT_AFTER.into(), (LOG_TARGET, &what), || {
-		let results = Signer::<T, T::ExecutorAuthority>::all_accounts()
+	if answers.is_empty() {
+		return;
+	}
+	let requests: Vec<_> = answers.iter().map(|(_, answer)| answer.request()).collect();
+	let what =
+		alloc::format!("answers to requests {requests:?} at block {}", now.saturated_into::<u64>());
+	send_batch(answers, now, RESUBMIT_AFTER.into(), (LOG_TARGET, &what), |answers| {
+		let Ok(answers) = answers.try_into() else { return false };
+		let call = Call::<T>::submit_answers { answers };
+		let sent = Signer::<T, T::ExecutorAuthority>::all_accounts()
 			.with_filter(alloc::vec![account.public.clone()])
 			.send_signed_transaction(|_| call.clone());
-		matches!(results.first(), Some((_, Ok(()))))
+		matches!(sent.first(), Some((_, Ok(()))))
 	});
-}
-
-/// Signs and sends the executor's report that it cannot run `request`, once
-/// per claim of `record`.
-fn report<T: Config>(
-	account: &frame_system::offchain::Account<T>,
-	record: &WorkRecord,
-	request: RequestId,
-	reason: UnrunnableReason,
-	now: BlockNumberFor<T>,
-) {
-	let call = Call::<T>::report_unrunnable { request, reason };
-	let what = alloc::format!("request {request}: report {reason:?}");
-	send::<T>(account, record, &what, call, now);
 }

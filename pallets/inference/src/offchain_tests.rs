@@ -6,7 +6,7 @@ use std::sync::Arc;
 use codec::Encode;
 use frame_support::{
 	assert_ok,
-	traits::{Hooks, UnfilteredDispatchable},
+	traits::{Get, Hooks, UnfilteredDispatchable},
 };
 use sp_core::offchain::{
 	testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
@@ -20,11 +20,7 @@ use veritas_primitives::{
 	settlement::RequestId,
 };
 
-use crate::{
-	mock::*,
-	offchain::{MAX_REQUESTS_PER_RUN, RESUBMIT_AFTER},
-	PendingWork, RequestStatus, Requests,
-};
+use crate::{mock::*, offchain::RESUBMIT_AFTER, Answer, PendingWork, RequestStatus, Requests};
 
 struct Worker {
 	ext: sp_io::TestExternalities,
@@ -92,6 +88,17 @@ fn pooled(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(u64, RuntimeCall)>
 	veritas_primitives::offchain::testing::pooled_calls(&pool.read())
 }
 
+/// The answers of every batch in the pool, in order.
+fn answers(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<Answer> {
+	pooled(pool)
+		.into_iter()
+		.flat_map(|(_, call)| match call {
+			RuntimeCall::Inference(crate::Call::submit_answers { answers }) => answers.into_inner(),
+			other => panic!("unexpected call {other:?}"),
+		})
+		.collect()
+}
+
 #[test]
 fn the_worker_hands_the_job_over_then_submits_the_result_once() {
 	let Worker { mut ext, engine, pool } = worker(true);
@@ -116,7 +123,7 @@ fn the_worker_hands_the_job_over_then_submits_the_result_once() {
 		assert_eq!(engine.execution_jobs().len(), 1);
 		assert!(pooled(&pool).is_empty());
 
-		// Done: one signed submit_result with the receipt.
+		// Done: one signed batch with the receipt.
 		engine.set_execution(id, JobStatus::Done(receipt()));
 		run_worker_at(4);
 		let calls = pooled(&pool);
@@ -124,21 +131,15 @@ fn the_worker_hands_the_job_over_then_submits_the_result_once() {
 		let (signer, call) = &calls[0];
 		assert_eq!(*signer, EXECUTOR);
 		let expected = receipt();
-		match call {
-			RuntimeCall::Inference(crate::Call::submit_result {
-				request,
-				output,
-				output_digest,
-				proof_cid,
-				proof_digest,
-			}) => {
+		match &answers(&pool)[..] {
+			[Answer::Result { request, output, output_digest, proof_cid, proof_digest }] => {
 				assert_eq!(*request, id);
 				assert_eq!(output.to_vec(), expected.output);
 				assert_eq!(*output_digest, expected.output_digest);
 				assert_eq!(proof_cid.to_vec(), expected.proof_cid);
 				assert_eq!(*proof_digest, expected.proof_digest);
 			},
-			other => panic!("unexpected call {other:?}"),
+			other => panic!("unexpected answers {other:?}"),
 		}
 
 		// The next blocks do not submit it again while it is in flight.
@@ -172,15 +173,14 @@ fn a_result_that_never_landed_is_submitted_again() {
 	});
 }
 
-/// The calls in the pool that report a request unrunnable, with their reasons.
+/// The answers in the pool that report a request unrunnable, with their
+/// reasons.
 fn reports(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(RequestId, UnrunnableReason)> {
-	pooled(pool)
+	answers(pool)
 		.into_iter()
-		.filter_map(|(_, call)| match call {
-			RuntimeCall::Inference(crate::Call::report_unrunnable { request, reason }) => {
-				Some((request, reason))
-			},
-			_ => None,
+		.filter_map(|answer| match answer {
+			Answer::Unrunnable { request, reason } => Some((request, reason)),
+			Answer::Result { .. } => None,
 		})
 		.collect()
 }
@@ -254,9 +254,10 @@ fn handled_work_does_not_crowd_out_new_work() {
 			crate::ServedModels::<Test>::truncate_from(vec![EMBEDDING_MODEL]),
 			8
 		));
-		// As many junk requests as the worker handles in a block, each due
-		// at its own block.
-		let junk: Vec<RequestId> = (0..MAX_REQUESTS_PER_RUN as u64)
+		// As many junk requests as a batch carries, each due at its own
+		// block.
+		let bound: u32 = <Test as crate::Config>::MaxAnswersPerBatch::get();
+		let junk: Vec<RequestId> = (0..bound as u64)
 			.map(|block| {
 				System::set_block_number(1 + block);
 				request()
@@ -352,15 +353,55 @@ fn a_result_computed_on_one_fork_is_never_posted_on_another() {
 		Requests::<Test>::insert(id, on_fork_a);
 		run_worker_at(4);
 		run_worker_at(5);
-		let digests: Vec<[u8; 32]> = pooled(&pool)
+		let digests: Vec<[u8; 32]> = answers(&pool)
 			.into_iter()
-			.map(|(_, call)| match call {
-				RuntimeCall::Inference(crate::Call::submit_result { output_digest, .. }) => {
-					output_digest
-				},
-				other => panic!("unexpected call {other:?}"),
+			.map(|answer| match answer {
+				Answer::Result { output_digest, .. } => output_digest,
+				other => panic!("unexpected answer {other:?}"),
 			})
 			.collect();
 		assert_eq!(digests, vec![receipt_b.output_digest, receipt().output_digest]);
+	});
+}
+
+/// A job that finishes while the run waits is answered in the run that
+/// handed it over, and every ready answer of a block goes out in one
+/// transaction.
+#[test]
+fn quick_jobs_are_answered_in_the_same_run_in_one_transaction() {
+	let Worker { mut ext, engine, pool } = worker(true);
+	let engine = engine.expect("with an engine");
+	ext.execute_with(|| {
+		let requests: Vec<RequestId> = (0..3).map(|_| request()).collect();
+		engine.finish_executions_with(receipt());
+		run_worker_at(2);
+		assert_eq!(engine.execution_jobs().len(), 3);
+		let calls = pooled(&pool);
+		assert_eq!(calls.len(), 1, "one transaction for the block's answers");
+		let mut answered: Vec<RequestId> = answers(&pool).iter().map(Answer::request).collect();
+		answered.sort();
+		assert_eq!(answered, requests);
+		// And they are not sent again.
+		run_worker_at(3);
+		assert_eq!(pooled(&pool).len(), 1);
+	});
+}
+
+/// A job the engine has not finished when the wait is over is left for a
+/// later block: the run never blocks past its budget.
+#[test]
+fn the_wait_for_slow_jobs_is_bounded() {
+	let Worker { mut ext, engine, pool } = worker(true);
+	let engine = engine.expect("with an engine");
+	ext.execute_with(|| {
+		let id = request();
+		let started = sp_io::offchain::timestamp();
+		run_worker_at(2);
+		let waited = sp_io::offchain::timestamp().diff(&started).millis();
+		assert!(waited <= crate::offchain::WAIT_FOR_JOBS_MS, "waited {waited} ms");
+		assert!(pooled(&pool).is_empty());
+		engine.set_execution(id, JobStatus::Done(receipt()));
+		run_worker_at(3);
+		assert_eq!(answers(&pool).len(), 1);
 	});
 }

@@ -4,15 +4,82 @@
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
 use veritas_primitives::{
-	inference::{SubmittedResult, VerificationHooks, VerificationStart},
+	inference::{InferenceOutput, SubmittedResult, VerificationHooks, VerificationStart},
 	settlement::RequestId,
 };
 
 use crate::{
-	Config, Error, Pallet, PendingWork, RequestOf, RequestStatus, Requests, ResultCommitment,
+	Answer, Config, Error, Event, Pallet, PendingWork, RequestOf, RequestStatus, Requests,
+	ResultCommitment, WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
+	/// Takes `who`'s answer to a request: its result, whose digest and
+	/// shape are checked here, or its report that the request cannot be
+	/// run. Either goes to verification.
+	pub(crate) fn answer(who: &T::AccountId, answer: Answer) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		match answer {
+			Answer::Result { request, output, output_digest, proof_cid, proof_digest } => {
+				let record = Self::awaiting_result(who, request)?;
+				ensure!(
+					sp_io::hashing::blake2_256(&output) == output_digest,
+					Error::<T>::DigestMismatch
+				);
+				let generated_tokens =
+					InferenceOutput::decode_for(&output, &record.task, &record.params)
+						.map_err(Error::<T>::from)?
+						.generated_tokens();
+				ensure!(!proof_cid.is_empty(), Error::<T>::EmptyProofCid);
+				Self::deposit_event(Event::ResultSubmitted {
+					request,
+					executor: who.clone(),
+					output_digest,
+					proof_cid: proof_cid.clone(),
+				});
+				let commitment = ResultCommitment {
+					output,
+					output_digest,
+					proof_cid,
+					proof_digest,
+					generated_tokens,
+					submitted_at: now,
+					reported: None,
+				};
+				Self::verify(request, record, commitment)
+			},
+			Answer::Unrunnable { request, reason } => {
+				let record = Self::awaiting_result(who, request)?;
+				Self::deposit_event(Event::UnrunnableReported {
+					request,
+					executor: who.clone(),
+					reason,
+				});
+				let commitment = ResultCommitment {
+					output: Default::default(),
+					output_digest: reason.digest(),
+					proof_cid: Default::default(),
+					proof_digest: [0; 32],
+					generated_tokens: 0,
+					submitted_at: now,
+					reported: Some(reason),
+				};
+				Self::verify(request, record, commitment)
+			},
+		}
+	}
+
+	/// What [`Pallet::submit_answers`] weighs: each answer as the call it
+	/// stands for, a result by its output's length.
+	pub(crate) fn answers_weight(answers: &[Answer]) -> Weight {
+		answers.iter().fold(Weight::zero(), |total, answer| {
+			total.saturating_add(match answer {
+				Answer::Result { output, .. } => T::WeightInfo::submit_result(output.len() as u32),
+				Answer::Unrunnable { .. } => T::WeightInfo::report_unrunnable(),
+			})
+		})
+	}
+
 	/// `request`, if `who` is its executor and it still waits for a result.
 	pub(crate) fn awaiting_result(
 		who: &T::AccountId,

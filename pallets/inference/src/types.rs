@@ -5,10 +5,14 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::Get, BoundedVec};
 use scale_info::TypeInfo;
-use veritas_primitives::model::ModelId;
 pub use veritas_primitives::{
 	inference::RequestStatus,
 	request::{Request, ResultCommitment, Settled},
+};
+use veritas_primitives::{
+	inference::{OutputBytes, UnrunnableReason},
+	model::{Cid, Digest, ModelId},
+	settlement::RequestId,
 };
 
 /// Whether an executor takes new requests.
@@ -38,4 +42,30 @@ pub struct Executor<Balance, BlockNumber, MaxModels: Get<u32>> {
 	/// Accepted results count up; missed deadlines and frauds count down.
 	pub reputation: i32,
 	pub status: ExecutorStatus<BlockNumber>,
+}
+
+/// One answer of an executor in [`crate::Pallet::submit_answers`]: its
+/// result for a request, or its report that the request cannot be run.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum Answer {
+	/// As [`crate::Pallet::submit_result`].
+	Result {
+		request: RequestId,
+		output: OutputBytes,
+		output_digest: Digest,
+		proof_cid: Cid,
+		proof_digest: Digest,
+	},
+	/// As [`crate::Pallet::report_unrunnable`].
+	Unrunnable { request: RequestId, reason: UnrunnableReason },
+}
+
+impl Answer {
+	/// The request it answers.
+	pub fn request(&self) -> RequestId {
+		match self {
+			Self::Result { request, .. } | Self::Unrunnable { request, .. } => *request,
+		}
+	}
 }

@@ -477,9 +477,9 @@ fn every_stage_a_block_ends_is_charged_by_its_benchmark() {
 	});
 }
 
-/// An attestation is charged for deciding a dispute (slashing the first
-/// round's wrong side), and refunded to a quorum's settlement in a first
-/// round, where no vote is slashed.
+/// An attestation is charged for what it did: recording a vote in a round
+/// it leaves open, ending a first round by the votes it holds, or deciding a
+/// dispute (slashing the first round's wrong side).
 #[test]
 fn an_attestation_pays_for_a_dispute_only_in_one() {
 	run_test(|| {
@@ -490,16 +490,18 @@ fn an_attestation_pays_for_a_dispute_only_in_one() {
 				.actual_weight
 				.expect("an actual weight")
 		};
-		assert_eq!(charged(first[0], Attestation::Mismatch, [9; 32]), <() as WeightInfo>::attest());
+		let recorded = <() as WeightInfo>::attest_open_round();
+		assert_eq!(charged(first[0], Attestation::Mismatch, [9; 32]), recorded);
 		assert_eq!(
 			charged(first[1], Attestation::Mismatch, [9; 32]),
-			<() as WeightInfo>::attest(),
-			"escalating is a first round's work"
+			<() as WeightInfo>::attest(2),
+			"escalating is a first round's work, by its two votes"
 		);
 		assert_eq!(stage(1), Stage::SelectingDispute);
 		let dispute = open_round_with(1, 3);
+		assert_eq!(charged(dispute[0], Attestation::Mismatch, [9; 32]), recorded);
 		assert_eq!(
-			charged(dispute[0], Attestation::Mismatch, [9; 32]),
+			charged(dispute[1], Attestation::Mismatch, [9; 32]),
 			<() as WeightInfo>::attest_deciding_dispute()
 		);
 	});

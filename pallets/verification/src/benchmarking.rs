@@ -225,13 +225,14 @@ mod benchmarks {
 		);
 	}
 
-	/// The attestation that completes the largest quorum: its VRF proof is
-	/// checked, the request is settled and every member paid.
+	/// `n`: the votes of the round the attestation settles, its own
+	/// included. It completes a quorum of `n`: its VRF proof is checked, the
+	/// request is settled and every member paid.
 	#[benchmark]
-	fn attest() {
+	fn attest(n: Linear<2, { MAX_COMMITTEE_SIZE as u32 }>) {
 		let (others, sure) = full_list::<T>();
-		let size = usize::from(largest_committee::<T>());
-		let request = submitted::<T>(0, quorum_of_all::<T>());
+		let size = n.min(largest_committee::<T>().into()) as usize;
+		let request = submitted::<T>(0, quorum_of::<T>(size as u8));
 		next_block::<T>();
 		let digest = Verifications::<T>::get(request).expect("verifying").output_digest;
 		cast::<T>(request, &others[..size - 1], Attestation::Match, digest);
@@ -239,6 +240,22 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(sure), request, Attestation::Match, digest, proof);
 		assert!(!Verifications::<T>::contains_key(request));
+	}
+
+	/// An attestation that leaves its round open: one match short of the
+	/// largest quorum, its VRF proof is checked and its vote recorded.
+	#[benchmark]
+	fn attest_open_round() {
+		let (others, sure) = full_list::<T>();
+		let size = usize::from(largest_committee::<T>());
+		let request = submitted::<T>(0, quorum_of_all::<T>());
+		next_block::<T>();
+		let digest = Verifications::<T>::get(request).expect("verifying").output_digest;
+		cast::<T>(request, &others[..size - 2], Attestation::Match, digest);
+		let proof = proof::<T>(&sure, request);
+		#[extrinsic_call]
+		attest(RawOrigin::Signed(sure.clone()), request, Attestation::Match, digest, proof);
+		assert!(Verifications::<T>::get(request).expect("open").has_voted(&sure));
 	}
 
 	/// `n`: rounds of the largest quorum open in one block, each summing the

@@ -99,6 +99,8 @@ pub use pallet::*;
 
 #[cfg(test)]
 mod attack_tests;
+#[cfg(test)]
+mod batch_tests;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(any(feature = "try-runtime", feature = "std"))]
@@ -280,6 +282,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxDuePerBlock: Get<u32>;
 
+		/// The most attestations one [`Pallet::attest_many`] carries.
+		#[pallet::constant]
+		type MaxAttestationsPerBatch: Get<u32>;
+
 		/// Weights of this pallet's calls and hook, from its benchmarks.
 		type WeightInfo: WeightInfo;
 
@@ -353,6 +359,13 @@ pub mod pallet {
 			request: RequestId,
 			verifier: T::AccountId,
 			attestation: Attestation,
+		},
+		/// One attestation of an [`Pallet::attest_many`] batch was refused,
+		/// for `error`; it changed nothing, and the batch's others stand on
+		/// their own.
+		AttestationRefused {
+			request: RequestId,
+			error: DispatchError,
 		},
 		/// The first round did not accept; a dispute opens on the next block.
 		Escalated {
@@ -460,6 +473,12 @@ pub mod pallet {
 		/// Under `Exact`, a verdict must agree with the digests: `Match` for
 		/// the executor's digest, `Mismatch` for any other.
 		VerdictContradictsDigest,
+		/// A batch carries no attestations.
+		EmptyBatch,
+		/// The attestation would cost more than its batch's declared bound:
+		/// its round holds more votes, or the batch has more dispute
+		/// attestations than it declared.
+		BeyondBatchBound,
 		/// Every due list from the block asked for to
 		/// [`rounds::MAX_DUE_SPILL`] blocks later is full.
 		TooManyDue,
@@ -636,7 +655,7 @@ pub mod pallet {
 		/// dispute, the dearest case; refunded to a quorum's settlement in a
 		/// first round.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::attest().max(T::WeightInfo::attest_deciding_dispute()))]
+		#[pallet::weight(Pallet::<T>::most_to_attest())]
 		pub fn attest(
 			origin: OriginFor<T>,
 			request: RequestId,
@@ -645,35 +664,46 @@ pub mod pallet {
 			proof: SortitionProof,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let mut record = Verifications::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(record.stage.is_round() && now <= record.due, Error::<T>::AttestationClosed);
-			// Only a dispute's verdict slashes voters: a first round's
-			// attestation pays for a quorum's settlement at most.
-			let weight = match record.stage {
-				Stage::Dispute => T::WeightInfo::attest_deciding_dispute(),
-				_ => T::WeightInfo::attest(),
-			};
-			ensure!(who != record.executor, Error::<T>::OwnResult);
-			ensure!(!record.has_voted(&who), Error::<T>::AlreadyAttested);
-			ensure!(!record.sat_in_first_round(&who), Error::<T>::SatInFirstRound);
-			Self::check_selected(&who, request, &record, &proof)?;
-			let says_match_or_not = !matches!(attestation, Attestation::Unrunnable(_));
-			if record.comparison == ComparisonRule::Exact && says_match_or_not {
-				let same = output_digest == record.output_digest;
-				ensure!(
-					same == (attestation == Attestation::Match),
-					Error::<T>::VerdictContradictsDigest
-				);
+			let finding = Finding { request, attestation, output_digest, proof };
+			let mut unbounded = BatchBound::NONE;
+			Ok(Some(Self::take_attestation(&who, finding, &mut unbounded)?).into())
+		}
+
+		/// Many attestations of one verifier in one transaction, so that a
+		/// busy verifier pays one transaction's overhead a block instead of
+		/// one a round. Each is judged alone, as [`Pallet::attest`] would: one
+		/// that is refused changes nothing (its error is in an
+		/// [`Event::AttestationRefused`]) and does not stop the others.
+		///
+		/// Charged by `bound`: each first-round attestation as settling a
+		/// round of `bound.largest_round` votes, each of `bound.disputes` as
+		/// deciding a dispute; an attestation beyond the bound is refused
+		/// with [`Error::BeyondBatchBound`]. Refunded to what each one cost.
+		#[pallet::call_index(6)]
+		#[pallet::weight(Pallet::<T>::batch_weight(findings.len(), *bound))]
+		pub fn attest_many(
+			origin: OriginFor<T>,
+			findings: BoundedVec<Finding, T::MaxAttestationsPerBatch>,
+			bound: BatchBound,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			ensure!(!findings.is_empty(), Error::<T>::EmptyBatch);
+			let mut left = bound;
+			let mut used = Weight::zero();
+			for finding in findings {
+				let request = finding.request;
+				let judged = frame_support::storage::with_storage_layer(|| {
+					Self::take_attestation(&who, finding, &mut left)
+				});
+				used.saturating_accrue(match judged {
+					Ok(weight) => weight,
+					Err(error) => {
+						Self::deposit_event(Event::AttestationRefused { request, error });
+						T::WeightInfo::attest_open_round()
+					},
+				});
 			}
-			record
-				.votes
-				.try_push(Vote { verifier: who.clone(), attestation, output_digest })
-				.map_err(|_| Error::<T>::RoundFull)?;
-			Self::count_open_vote(&who, true);
-			Self::deposit_event(Event::Attested { request, verifier: who, attestation });
-			Self::tally(request, record, now, false)?;
-			Ok(Some(weight).into())
+			Ok(Some(used).into())
 		}
 
 		/// Ends the current stage of a verification whose due block has
@@ -696,6 +726,71 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
+	/// What one attestation may cost at most: settling the largest round,
+	/// or deciding a dispute.
+	pub(crate) fn most_to_attest() -> Weight {
+		T::WeightInfo::attest(MAX_VOTES)
+			.max(T::WeightInfo::attest_open_round())
+			.max(T::WeightInfo::attest_deciding_dispute())
+	}
+
+	/// What an [`Pallet::attest_many`] batch of `count` attestations is
+	/// charged under `bound`.
+	pub(crate) fn batch_weight(count: usize, bound: BatchBound) -> Weight {
+		let count = count as u64;
+		let disputes = u64::from(bound.disputes).min(count);
+		let first_round = T::WeightInfo::attest(bound.largest_round.into())
+			.max(T::WeightInfo::attest_open_round());
+		first_round
+			.saturating_mul(count.saturating_sub(disputes))
+			.saturating_add(T::WeightInfo::attest_deciding_dispute().saturating_mul(disputes))
+	}
+
+	/// Takes `who`'s attestation: checks that it may attest in the round
+	/// (selected by its VRF, not the executor, not yet voted) and within
+	/// `bound`, records the vote and tallies the round, which may settle
+	/// the request. Returns what it cost: a dispute's verdict, a first
+	/// round's settlement by the votes it pays, or recording a vote.
+	fn take_attestation(
+		who: &T::AccountId,
+		finding: Finding,
+		bound: &mut BatchBound,
+	) -> Result<Weight, DispatchError> {
+		let Finding { request, attestation, output_digest, proof } = finding;
+		let mut record = Verifications::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(record.stage.is_round() && now <= record.due, Error::<T>::AttestationClosed);
+		let stage = record.stage;
+		ensure!(bound.take(stage, record.votes.len()), Error::<T>::BeyondBatchBound);
+		ensure!(who != &record.executor, Error::<T>::OwnResult);
+		ensure!(!record.has_voted(who), Error::<T>::AlreadyAttested);
+		ensure!(!record.sat_in_first_round(who), Error::<T>::SatInFirstRound);
+		Self::check_selected(who, request, &record, &proof)?;
+		let says_match_or_not = !matches!(attestation, Attestation::Unrunnable(_));
+		if record.comparison == ComparisonRule::Exact && says_match_or_not {
+			let same = output_digest == record.output_digest;
+			ensure!(
+				same == (attestation == Attestation::Match),
+				Error::<T>::VerdictContradictsDigest
+			);
+		}
+		record
+			.votes
+			.try_push(Vote { verifier: who.clone(), attestation, output_digest })
+			.map_err(|_| Error::<T>::RoundFull)?;
+		Self::count_open_vote(who, true);
+		Self::deposit_event(Event::Attested { request, verifier: who.clone(), attestation });
+		let votes = record.votes.len() as u32;
+		Self::tally(request, record, now, false)?;
+		let still_open =
+			Verifications::<T>::get(request).is_some_and(|record| record.stage == stage);
+		Ok(match stage {
+			_ if still_open => T::WeightInfo::attest_open_round(),
+			Stage::Dispute => T::WeightInfo::attest_deciding_dispute(),
+			_ => T::WeightInfo::attest(votes),
+		})
+	}
+
 	/// A result under verification, as the runtime API shows it.
 	pub fn view(
 		request: RequestId,

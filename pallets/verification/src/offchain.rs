@@ -8,8 +8,9 @@
 //! 1. if the node's engine has no check for it, hands one over: the model's
 //!    files and digests, the request's input and parameters, the model's
 //!    comparison rule, and the executor's output as committed on-chain;
-//! 2. once the engine has a finding, signs and submits [`Call::attest`],
-//!    with the VRF proof that the key sits in the round;
+//! 2. once the engine has a finding, attests it with the VRF proof that the
+//!    key sits in the round: all of a key's findings of a block go in one
+//!    [`Call::attest_many`] transaction;
 //! 3. if the engine could not run the request at all (a file did not match
 //!    its digest, the input does not suit the model, the model would not
 //!    load or run), logs why and attests `Unrunnable` with the reason's
@@ -33,6 +34,7 @@
 
 use alloc::vec::Vec;
 use codec::Encode;
+use frame_support::traits::Get;
 use frame_system::{
 	offchain::{Account, SendSignedTransaction, Signer},
 	pallet_prelude::BlockNumberFor,
@@ -42,18 +44,20 @@ use veritas_primitives::{
 	host::{veritas_engine, CheckJob, JobFailure, JobKey, JobStatus, ModelSpec, SubmitOutcome},
 	inference::{Attestation, RequestInspect, UnrunnableReason},
 	model::ModelInspect,
-	offchain::{WorkRecord, FETCH_ATTEMPTS},
+	offchain::{send_batch, WorkRecord, FETCH_ATTEMPTS},
 	settlement::RequestId,
 };
 
 use veritas_primitives::sortition::SortitionProof;
 
-use crate::{Call, Config, Pallet, Verifications};
+use crate::{BatchBound, Call, Config, Finding, Pallet, Verifications};
 
 const LOG_TARGET: &str = "runtime::verification::verifier";
 
-/// The most rounds one verifier key handles per block.
-pub const MAX_SEATS_PER_RUN: usize = 16;
+/// The most rounds one verifier key handles per block: a batch's worth.
+fn max_seats_per_run<T: Config>() -> usize {
+	T::MaxAttestationsPerBatch::get() as usize
+}
 
 /// Blocks after which an attestation that has not landed is sent again.
 pub const RESUBMIT_AFTER: u32 = 10;
@@ -82,12 +86,22 @@ pub fn run_verifier<T: Config>(now: BlockNumberFor<T>) {
 				.filter_map(|(request, record)| {
 					Some((*request, Pallet::<T>::selection_proof(&account.id, *request, record)?))
 				})
-				.take(MAX_SEATS_PER_RUN)
+				.take(max_seats_per_run::<T>())
 				.collect::<Vec<_>>()
 		};
-		for (request, proof) in selected(&open) {
-			check_seat::<T>(&account, request, proof, now);
+		let mut findings: Vec<_> = selected(&open)
+			.into_iter()
+			.filter_map(|(request, proof)| check_seat::<T>(&account, request, proof, now))
+			.collect();
+		// A batch is charged by its bound before it runs: one that could
+		// not fit in a block would never be included. What does not fit in
+		// a quarter of a block's normal weight waits for the next block.
+		let mut bound = batch_bound::<T>(&findings, &open);
+		while Pallet::<T>::batch_weight(findings.len(), bound).any_gt(batch_budget::<T>()) {
+			findings.pop();
+			bound = batch_bound::<T>(&findings, &open);
 		}
+		attest::<T>(&account, findings, bound, now);
 		for (request, _) in selected(&upcoming) {
 			start_early::<T>(request);
 		}
@@ -104,25 +118,36 @@ fn start_early<T: Config>(request: RequestId) {
 	}
 }
 
+/// `account`'s finding on `request`, where it sits, once the engine has
+/// one; hands the check over if the engine has none.
 fn check_seat<T: Config>(
 	account: &Account<T>,
 	request: RequestId,
 	proof: SortitionProof,
 	now: BlockNumberFor<T>,
-) {
-	let Some(job) = check_job::<T>(request) else { return };
+) -> Option<(WorkRecord, Finding)> {
+	let job = check_job::<T>(request)?;
 	// Keyed by what the finding depends on, so that a check made on one fork
 	// is never posted for another request with this id on a sibling fork.
 	let key = job.key();
 	// Two keys of one node may sit in one committee: each attests once.
 	let record = WorkRecord::new(&(b"verifier", &account.id).encode(), &key);
 	if record.is_handled(now, RESUBMIT_AFTER.into()) {
-		return;
+		return None;
 	}
 	let reported = job.reported;
+	let finding = |(attestation, output_digest): (Attestation, [u8; 32])| {
+		Some((
+			record.clone(),
+			Finding { request, attestation, output_digest, proof: proof.clone() },
+		))
+	};
 	match veritas_engine::check_status(key) {
-		JobStatus::Unknown => hand_over(key, job),
-		JobStatus::Queued | JobStatus::Running => {},
+		JobStatus::Unknown => {
+			hand_over(key, job);
+			None
+		},
+		JobStatus::Queued | JobStatus::Running => None,
 		// The executor said nobody serves the files or the input; after as
 		// many tries as it made, this verifier agrees.
 		JobStatus::Failed(JobFailure::Unavailable(_))
@@ -131,14 +156,13 @@ fn check_seat<T: Config>(
 		{
 			let reason = UnrunnableReason::Unavailable;
 			log::warn!(target: LOG_TARGET, "{key}: nothing to fetch, as the executor reported");
-			let finding = (Attestation::Match, reason.digest());
-			attest::<T>(account, &record, request, finding, proof, now)
+			finding((Attestation::Match, reason.digest()))
 		},
-		JobStatus::Failed(JobFailure::Unavailable(_)) => hand_over(key, job),
-		JobStatus::Done(receipt) => {
-			let finding = (receipt.attestation, receipt.output_digest);
-			attest::<T>(account, &record, request, finding, proof, now)
+		JobStatus::Failed(JobFailure::Unavailable(_)) => {
+			hand_over(key, job);
+			None
 		},
+		JobStatus::Done(receipt) => finding((receipt.attestation, receipt.output_digest)),
 		JobStatus::Failed(failure) => match reported {
 			// The executor reported it could not run the request, and neither
 			// can this verifier: the report stands.
@@ -148,8 +172,7 @@ fn check_seat<T: Config>(
 					"{key}: cannot run it either, agreeing with the executor's report: {}",
 					failure.describe()
 				);
-				let finding = (Attestation::Match, reason.digest());
-				attest::<T>(account, &record, request, finding, proof, now)
+				finding((Attestation::Match, reason.digest()))
 			},
 			None => {
 				log::error!(
@@ -157,26 +180,60 @@ fn check_seat<T: Config>(
 					"{key}: cannot run it, attesting so: {}",
 					failure.describe()
 				);
-				let finding = (Attestation::Unrunnable(failure.reason()), [0; 32]);
-				attest::<T>(account, &record, request, finding, proof, now)
+				finding((Attestation::Unrunnable(failure.reason()), [0; 32]))
 			},
 		},
 	}
 }
 
-/// Signs and sends `account`'s attestation of its finding (the attestation
-/// and its own output's digest), once per claim of `record`.
+/// The most one batch may be charged: a quarter of a block's normal
+/// weight, so that every busy verifier's batch fits beside the others.
+fn batch_budget<T: Config>() -> frame_support::weights::Weight {
+	let weights = <T as frame_system::Config>::BlockWeights::get();
+	let normal = weights.get(frame_support::dispatch::DispatchClass::Normal);
+	normal.max_total.unwrap_or(weights.max_block) / 4
+}
+
+/// What a batch of `findings` on the `open` rounds may cost: the most votes
+/// any of its first rounds can hold when it ends, and its disputes.
+fn batch_bound<T: Config>(
+	findings: &[(WorkRecord, Finding)],
+	open: &[(RequestId, crate::VerificationOf<T>)],
+) -> BatchBound {
+	let mut bound = BatchBound::default();
+	for (_, finding) in findings {
+		let Some((_, record)) = open.iter().find(|(request, _)| *request == finding.request) else {
+			continue;
+		};
+		match record.stage {
+			crate::Stage::Dispute => bound.disputes = bound.disputes.saturating_add(1),
+			_ => bound.largest_round = bound.largest_round.max(record.most_votes()),
+		}
+	}
+	bound
+}
+
+/// Signs `account`'s findings and sends them in one [`Call::attest_many`]
+/// transaction under `bound`, each claimed once (`send_batch`).
 fn attest<T: Config>(
 	account: &Account<T>,
-	record: &WorkRecord,
-	request: RequestId,
-	(attestation, output_digest): (Attestation, [u8; 32]),
-	proof: SortitionProof,
+	findings: Vec<(WorkRecord, Finding)>,
+	bound: BatchBound,
 	now: BlockNumberFor<T>,
 ) {
-	let call = Call::<T>::attest { request, attestation, output_digest, proof };
-	let what = alloc::format!("request {request}: attestation {attestation:?}");
-	record.send_once(now, RESUBMIT_AFTER.into(), (LOG_TARGET, &what), || {
+	if findings.is_empty() {
+		return;
+	}
+	let what = alloc::format!(
+		"attestations on requests {:?}",
+		findings
+			.iter()
+			.map(|(_, finding)| (finding.request, finding.attestation))
+			.collect::<Vec<_>>()
+	);
+	send_batch(findings, now, RESUBMIT_AFTER.into(), (LOG_TARGET, &what), |findings| {
+		let Ok(findings) = findings.try_into() else { return false };
+		let call = Call::<T>::attest_many { findings, bound };
 		let sent = Signer::<T, T::VerifierAuthority>::all_accounts()
 			.with_filter(alloc::vec![account.public.clone()])
 			.send_signed_transaction(|_| call.clone());

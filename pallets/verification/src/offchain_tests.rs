@@ -20,23 +20,53 @@ use veritas_primitives::{
 	model::{ComparisonRule, TaskKind},
 };
 
-use crate::{mock::*, Call, Verifications};
+use crate::{mock::*, BatchBound, Call, Finding, Verifications};
+
+/// The test transaction pool, as the verifier's worker fills it.
+struct Pool(Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>);
+
+impl Pool {
+	/// The findings of each transaction in the pool, in order, with its
+	/// signer and bound.
+	fn batches(&self) -> Vec<(AccountId, Vec<Finding>, BatchBound)> {
+		pooled_calls(&self.0.read())
+			.into_iter()
+			.map(|(signer, call)| match call {
+				RuntimeCall::Verification(Call::attest_many { findings, bound }) => {
+					(signer, findings.into_inner(), bound)
+				},
+				other => panic!("not a batch of attestations: {other:?}"),
+			})
+			.collect()
+	}
+
+	/// Each attestation in the pool, as the `attest` it stands for.
+	fn attestations(&self) -> Vec<(AccountId, Call<Test>)> {
+		self.batches()
+			.into_iter()
+			.flat_map(|(signer, findings, _)| {
+				findings.into_iter().map(
+					move |Finding { request, attestation, output_digest, proof }| {
+						(signer, Call::attest { request, attestation, output_digest, proof })
+					},
+				)
+			})
+			.collect()
+	}
+}
 
 /// Runs `test` on a chain where request 1's quorum(2, 3) round is open with
-/// three verifiers selected, with a stand-in engine and a test pool; `test`
-/// gets the engine and a reader of the pool's attestations (signer, call).
-fn with_worker(test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Call<Test>)>)) {
-	with_submitted_result(|engine, attestations| {
+/// three verifiers selected, with a stand-in engine and a test pool.
+fn with_worker(test: impl FnOnce(&StandInEngine, &Pool)) {
+	with_submitted_result(|engine, pool| {
 		open_round_with(1, 3);
-		test(engine, attestations);
+		test(engine, pool);
 	});
 }
 
 /// As [`with_worker`], with request 1's result just submitted: its round
 /// opens on the next block.
-fn with_submitted_result(
-	test: impl FnOnce(&StandInEngine, &dyn Fn() -> Vec<(AccountId, Call<Test>)>),
-) {
+fn with_submitted_result(test: impl FnOnce(&StandInEngine, &Pool)) {
 	let mut ext = new_test_ext_with_verifiers();
 	let (offchain, _) = TestOffchainExt::new();
 	let (pool, pool_state) = TestTransactionPoolExt::new();
@@ -49,16 +79,7 @@ fn with_submitted_result(
 		let output = InferenceOutput::Regression(F32Bits::from(0.5)).encode();
 		TestInference::insert_request(1, request_to_check(output, None));
 		submit(1, EXECUTOR, quorum(2, 3));
-		let attestations = || {
-			pooled_calls(&pool_state.read())
-				.into_iter()
-				.map(|(signer, call)| match call {
-					RuntimeCall::Verification(call) => (signer, call),
-					other => panic!("not an attestation: {other:?}"),
-				})
-				.collect()
-		};
-		test(&engine, &attestations);
+		test(&engine, &Pool(pool_state));
 	});
 }
 
@@ -82,7 +103,7 @@ fn run_worker_at(block: u64) {
 
 #[test]
 fn a_seated_key_checks_then_attests_once() {
-	with_worker(|engine, attestations| {
+	with_worker(|engine, pool| {
 		let member = selected(1)[0];
 		UintAuthorityId::set_all_keys([member]);
 		run_worker_at(2);
@@ -94,7 +115,7 @@ fn a_seated_key_checks_then_attests_once() {
 			InferenceOutput::Regression(F32Bits::from(0.5)).encode()
 		);
 		assert_eq!(jobs[0].model.task, TaskKind::TabularRegression { inputs: 1 });
-		assert!(attestations().is_empty());
+		assert!(pool.attestations().is_empty());
 
 		engine.set_check(
 			1,
@@ -105,7 +126,7 @@ fn a_seated_key_checks_then_attests_once() {
 		);
 		run_worker_at(3);
 		run_worker_at(4);
-		let sent = attestations();
+		let sent = pool.attestations();
 		assert_eq!(sent.len(), 1, "attested once");
 		let (signer, call) = sent[0].clone();
 		assert_eq!(signer, member);
@@ -123,7 +144,7 @@ fn a_seated_key_checks_then_attests_once() {
 /// attests nothing: only the keys of the node that are selected work.
 #[test]
 fn only_the_selected_keys_of_the_node_check_and_attest() {
-	with_worker(|engine, attestations| {
+	with_worker(|engine, pool| {
 		let outsiders = not_selected(1);
 		assert_eq!(outsiders.len(), 2);
 		UintAuthorityId::set_all_keys(outsiders);
@@ -137,13 +158,13 @@ fn only_the_selected_keys_of_the_node_check_and_attest() {
 		run_worker_at(2);
 		run_worker_at(3);
 		assert!(engine.check_jobs().is_empty());
-		assert!(attestations().is_empty());
+		assert!(pool.attestations().is_empty());
 	});
 }
 
 #[test]
 fn every_selected_key_of_the_node_attests() {
-	with_worker(|engine, attestations| {
+	with_worker(|engine, pool| {
 		let committee = selected(1);
 		UintAuthorityId::set_all_keys(committee[..2].to_vec());
 		engine.set_check(
@@ -154,7 +175,7 @@ fn every_selected_key_of_the_node_attests() {
 			}),
 		);
 		run_worker_at(2);
-		let signers: Vec<AccountId> = attestations().into_iter().map(|(who, _)| who).collect();
+		let signers: Vec<AccountId> = pool.attestations().into_iter().map(|(who, _)| who).collect();
 		assert_eq!(signers, committee[..2].to_vec());
 	});
 }
@@ -166,7 +187,7 @@ fn a_request_the_engine_cannot_run_is_attested_unrunnable_once() {
 		(JobFailure::BadInput(b"not UTF-8".to_vec()), UnrunnableReason::BadInput),
 		(JobFailure::Engine(b"allocation refused".to_vec()), UnrunnableReason::ModelFailed),
 	] {
-		with_worker(|engine, attestations| {
+		with_worker(|engine, pool| {
 			let member = selected(1)[0];
 			UintAuthorityId::set_all_keys([member, SPARE]);
 			run_worker_at(2);
@@ -181,7 +202,7 @@ fn a_request_the_engine_cannot_run_is_attested_unrunnable_once() {
 				}),
 			);
 			run_worker_at(4);
-			let sent = attestations();
+			let sent = pool.attestations();
 			assert_eq!(sent.len(), 1, "{failure:?}");
 			assert_eq!(sent[0].0, member);
 			assert!(matches!(
@@ -207,7 +228,7 @@ fn a_request_the_engine_cannot_run_is_attested_unrunnable_once() {
 /// be a vote against the wrong answer.
 #[test]
 fn a_finding_on_one_fork_is_never_attested_on_another() {
-	with_worker(|engine, attestations| {
+	with_worker(|engine, pool| {
 		let member = selected(1)[0];
 		UintAuthorityId::set_all_keys([member]);
 		run_worker_at(2);
@@ -225,7 +246,7 @@ fn a_finding_on_one_fork_is_never_attested_on_another() {
 			request_to_check(InferenceOutput::Regression(F32Bits::from(0.9)).encode(), None);
 		TestInference::insert_request(1, on_fork_b.clone());
 		run_worker_at(3);
-		assert!(attestations().is_empty(), "fork A's finding attested on fork B");
+		assert!(pool.attestations().is_empty(), "fork A's finding attested on fork B");
 		let jobs = engine.check_jobs();
 		assert_eq!(jobs.len(), 2);
 		assert_eq!(jobs[1].claimed_output, on_fork_b.output);
@@ -240,7 +261,8 @@ fn a_finding_on_one_fork_is_never_attested_on_another() {
 			}),
 		);
 		run_worker_at(4);
-		let sent: Vec<Attestation> = attestations()
+		let sent: Vec<Attestation> = pool
+			.attestations()
 			.into_iter()
 			.map(|(_, call)| match call {
 				Call::attest { attestation, .. } => attestation,
@@ -261,7 +283,7 @@ fn reported(reason: UnrunnableReason) {
 /// digest); if it runs, it attests a mismatch.
 #[test]
 fn a_report_is_checked_by_running_the_request() {
-	with_worker(|engine, attestations| {
+	with_worker(|engine, pool| {
 		let member = selected(1)[0];
 		UintAuthorityId::set_all_keys([member]);
 		reported(UnrunnableReason::BadInput);
@@ -270,12 +292,12 @@ fn a_report_is_checked_by_running_the_request() {
 		engine.set_check(1, JobStatus::Failed(JobFailure::BadInput(b"not a number".to_vec())));
 		run_worker_at(3);
 		assert!(matches!(
-			attestations()[..],
+			pool.attestations()[..],
 			[(signer, Call::attest { request: 1, attestation: Attestation::Match, output_digest, .. })]
 				if signer == member && output_digest == UnrunnableReason::BadInput.digest()
 		));
 	});
-	with_worker(|engine, attestations| {
+	with_worker(|engine, pool| {
 		let member = selected(1)[0];
 		UintAuthorityId::set_all_keys([member]);
 		reported(UnrunnableReason::ModelFailed);
@@ -290,7 +312,7 @@ fn a_report_is_checked_by_running_the_request() {
 		);
 		run_worker_at(3);
 		assert!(matches!(
-			attestations()[..],
+			pool.attestations()[..],
 			[(_, Call::attest { attestation: Attestation::Mismatch, .. })]
 		));
 	});
@@ -300,7 +322,7 @@ fn a_report_is_checked_by_running_the_request() {
 /// executor did before it agrees, and a fetch that works settles it.
 #[test]
 fn a_report_of_nothing_to_fetch_is_agreed_only_after_as_many_tries() {
-	with_worker(|engine, attestations| {
+	with_worker(|engine, pool| {
 		let member = selected(1)[0];
 		UintAuthorityId::set_all_keys([member]);
 		reported(UnrunnableReason::Unavailable);
@@ -309,12 +331,12 @@ fn a_report_of_nothing_to_fetch_is_agreed_only_after_as_many_tries() {
 		for block in 3..2 + FETCH_ATTEMPTS as u64 {
 			engine.set_check(1, down.clone());
 			run_worker_at(block);
-			assert!(attestations().is_empty(), "agreed after {} tries", block - 2);
+			assert!(pool.attestations().is_empty(), "agreed after {} tries", block - 2);
 		}
 		engine.set_check(1, down);
 		run_worker_at(2 + FETCH_ATTEMPTS as u64);
 		assert!(matches!(
-			attestations()[..],
+			pool.attestations()[..],
 			[(_, Call::attest { attestation: Attestation::Match, output_digest, .. })]
 				if output_digest == UnrunnableReason::Unavailable.digest()
 		));
@@ -326,7 +348,7 @@ fn a_report_of_nothing_to_fetch_is_agreed_only_after_as_many_tries() {
 /// soon as the round is open, with the proof that the open round accepts.
 #[test]
 fn a_selected_key_starts_checking_a_block_before_its_round_opens() {
-	with_submitted_result(|engine, attestations| {
+	with_submitted_result(|engine, pool| {
 		let record = Verifications::<Test>::get(1).expect("waiting for its round");
 		let upcoming =
 			Verification::upcoming_round(1, &record, 2).expect("a round opens at block 2");
@@ -346,16 +368,55 @@ fn a_selected_key_starts_checking_a_block_before_its_round_opens() {
 			}),
 		);
 		run_worker_at(1);
-		assert!(attestations().is_empty(), "no attestation before the round");
+		assert!(pool.attestations().is_empty(), "no attestation before the round");
 
 		run_to(2);
 		let opened = Verifications::<Test>::get(1).expect("verifying");
 		assert_eq!(opened.sortition, upcoming.sortition, "the round opened as foreseen");
 		run_worker_at(2);
-		let sent = attestations();
+		let sent = pool.attestations();
 		assert_eq!(sent.len(), 1);
 		let (_, call) = sent[0].clone();
 		call.dispatch_bypass_filter(RuntimeOrigin::signed(member)).expect("the attestation lands");
 		assert_eq!(engine.check_jobs().len(), 1, "checked once");
+	});
+}
+
+/// A key selected in several rounds attests all its findings of a block in
+/// one transaction, and the chain takes each.
+#[test]
+fn a_key_in_several_rounds_attests_them_in_one_transaction() {
+	with_submitted_result(|engine, pool| {
+		let output = InferenceOutput::Regression(F32Bits::from(0.5)).encode();
+		TestInference::insert_request(2, request_to_check(output, None));
+		submit(2, EXECUTOR, quorum(2, 3));
+		let in_both = || selected(1).into_iter().find(|who| selected(2).contains(who));
+		open_round_where(1, || in_both().is_some());
+		let member = in_both().expect("selected in both rounds");
+		UintAuthorityId::set_all_keys([member]);
+		let done = JobStatus::Done(CheckReceipt {
+			attestation: Attestation::Match,
+			output_digest: OUTPUT,
+		});
+		engine.set_check(1, done.clone());
+		engine.set_check(2, done);
+		let now = System::block_number();
+		run_worker_at(now);
+		run_worker_at(now + 1);
+		let batches = pool.batches();
+		assert_eq!(batches.len(), 1, "one transaction");
+		let (signer, findings, bound) = &batches[0];
+		assert_eq!(*signer, member);
+		assert_eq!(*bound, BatchBound { largest_round: 3, disputes: 0 }, "quorum(2, 3) rounds");
+		let mut requests: Vec<u64> = findings.iter().map(|finding| finding.request).collect();
+		requests.sort();
+		assert_eq!(requests, vec![1, 2]);
+		System::set_block_number(now);
+		let findings = findings.clone().try_into().expect("fits");
+		let call = Call::<Test>::attest_many { findings, bound: *bound };
+		call.dispatch_bypass_filter(RuntimeOrigin::signed(member)).expect("the batch lands");
+		for request in [1, 2] {
+			assert!(Verifications::<Test>::get(request).expect("open").has_voted(&member));
+		}
 	});
 }

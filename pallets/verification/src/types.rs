@@ -132,6 +132,20 @@ impl<AccountId: PartialEq, Balance, BlockNumber> Verification<AccountId, Balance
 		self.first_round.iter().any(|vote| &vote.verifier == who)
 	}
 
+	/// The most votes the current round holds when an attestation ends it,
+	/// that attestation's included: a first round ends as soon as `k`
+	/// match or more than `expected − k` do not, so by `max(expected, k)`
+	/// votes. (A dispute is bounded by its count instead: see
+	/// [`BatchBound`].)
+	pub fn most_votes(&self) -> u8 {
+		let expected = self.sortition.as_ref().map_or(0, |sortition| sortition.expected);
+		let k = match self.stage {
+			Stage::Quorum { k } => k,
+			_ => expected / 2 + 1,
+		};
+		expected.max(k)
+	}
+
 	/// The number of the current round in its sortition input: 0 for a
 	/// first round, 1 for a dispute, and one more for each of its redraws.
 	pub fn round_number(&self) -> u8 {
@@ -148,4 +162,48 @@ impl<AccountId: PartialEq, Balance, BlockNumber> Verification<AccountId, Balance
 pub enum SlashReason {
 	/// It attested against the side a decided dispute upheld.
 	AgainstMajority,
+}
+
+/// One attestation in [`crate::Pallet::attest_many`], with the arguments of
+/// [`crate::Pallet::attest`].
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct Finding {
+	pub request: veritas_primitives::settlement::RequestId,
+	pub attestation: Attestation,
+	pub output_digest: Digest,
+	pub proof: veritas_primitives::sortition::SortitionProof,
+}
+
+/// What an [`crate::Pallet::attest_many`] batch may cost, declared by its
+/// sender (witness data, as `pallet_collective::close` takes its proposal's
+/// weight bound): the most votes a first round it attests in may hold,
+/// its own included, and how many of its attestations are in disputes. An
+/// attestation beyond these is refused, so that a batch never costs more
+/// than it paid for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct BatchBound {
+	pub largest_round: u8,
+	pub disputes: u8,
+}
+
+impl BatchBound {
+	/// No bound: for a single attestation, charged for the dearest case.
+	pub const NONE: Self = Self { largest_round: u8::MAX, disputes: u8::MAX };
+
+	/// Takes what attesting in `stage` with `votes` cast already costs
+	/// from the bound; whether it was within it.
+	pub fn take(&mut self, stage: Stage, votes: usize) -> bool {
+		match stage {
+			Stage::Dispute => match self.disputes.checked_sub(1) {
+				Some(left) => {
+					self.disputes = left;
+					true
+				},
+				None => false,
+			},
+			_ => votes < usize::from(self.largest_round),
+		}
+	}
 }

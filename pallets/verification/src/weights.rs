@@ -18,7 +18,8 @@ pub trait WeightInfo {
 	fn unregister_verifier() -> Weight;
 	fn withdraw_stake() -> Weight;
 	fn challenge() -> Weight;
-	fn attest() -> Weight;
+	fn attest(n: u32) -> Weight;
+	fn attest_open_round() -> Weight;
 	fn on_initialize(n: u32) -> Weight;
 	fn on_initialize_round_ends(n: u32) -> Weight;
 	fn on_initialize_verdicts(n: u32) -> Weight;
@@ -41,8 +42,8 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	pub fn register_verifier(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `56358`, estimated `54735` bytes.
-		// Minimum execution time: 157_525_000 picoseconds.
-		Weight::from_parts(203_804_000, 54735)
+		// Minimum execution time: 178_516_000 picoseconds.
+		Weight::from_parts(203_433_000, 54735)
 			.saturating_add(db.reads(5))
 			.saturating_add(db.writes(5))
 	}
@@ -53,8 +54,8 @@ mod measured {
 	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(53250), added: 53745, mode: `MaxEncodedLen`)
 	pub fn unregister_verifier(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `54555`, estimated `54735` bytes.
-		// Minimum execution time: 81_521_000 picoseconds.
-		Weight::from_parts(90_014_000, 54735)
+		// Minimum execution time: 74_522_000 picoseconds.
+		Weight::from_parts(84_907_000, 54735)
 			.saturating_add(db.reads(2))
 			.saturating_add(db.writes(2))
 	}
@@ -67,8 +68,8 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `594`, estimated `3640` bytes.
-		// Minimum execution time: 43_755_000 picoseconds.
-		Weight::from_parts(46_740_000, 3640)
+		// Minimum execution time: 44_106_000 picoseconds.
+		Weight::from_parts(47_911_000, 3640)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
@@ -85,8 +86,8 @@ mod measured {
 	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	pub fn challenge(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `55435`, estimated `54735` bytes.
-		// Minimum execution time: 129_644_000 picoseconds.
-		Weight::from_parts(160_189_000, 54735)
+		// Minimum execution time: 143_184_000 picoseconds.
+		Weight::from_parts(163_164_000, 54735)
 			.saturating_add(db.reads(6))
 			.saturating_add(db.writes(5))
 	}
@@ -110,19 +111,36 @@ mod measured {
 	/// Storage: `Inference::OpenRequests` (r:1 w:1)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queue` (r:1 w:1)
-	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PruningRange` (r:1 w:1)
 	/// Proof: `Inference::PruningRange` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Pruning` (r:0 w:1)
 	/// Proof: `Inference::Pruning` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	pub fn attest(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `29504`, estimated `92095` bytes.
-		// Minimum execution time: 2_086_233_000 picoseconds.
-		Weight::from_parts(2_216_257_000, 92095)
-			.saturating_add(db.reads(76))
-			.saturating_add(db.writes(78))
+	/// Component `n` ranges over `[2, 32]`.
+	pub fn attest(db: RuntimeDbWeight, n: u32) -> Weight {
+		// Proof size: measured `6370`, estimated `24502` bytes.
+		// Minimum execution time: 751_782_000 picoseconds.
+		Weight::from_parts(642_180_616, 24502)
+			.saturating_add(Weight::from_parts(50_432_735, 0).saturating_mul(n as u64))
+			.saturating_add(db.reads(12))
+			.saturating_add(db.reads((2 as u64).saturating_mul(n as u64)))
+			.saturating_add(db.writes(14))
+			.saturating_add(db.writes((2 as u64).saturating_mul(n as u64)))
+			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(n as u64))
+	}
+
+	/// Storage: `Verification::Verifications` (r:1 w:1)
+	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(8676), added: 11151, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Verifiers` (r:1 w:1)
+	/// Proof: `Verification::Verifiers` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	pub fn attest_open_round(db: RuntimeDbWeight) -> Weight {
+		// Proof size: measured `3415`, estimated `12141` bytes.
+		// Minimum execution time: 411_794_000 picoseconds.
+		Weight::from_parts(447_027_000, 12141)
+			.saturating_add(db.reads(2))
+			.saturating_add(db.writes(2))
 	}
 
 	/// Storage: `Verification::Due` (r:2 w:2)
@@ -138,9 +156,9 @@ mod measured {
 	/// Component `n` ranges over `[0, 24]`.
 	pub fn on_initialize(db: RuntimeDbWeight, n: u32) -> Weight {
 		// Proof size: measured `53509`, estimated `54735` bytes.
-		// Minimum execution time: 12_869_000 picoseconds.
-		Weight::from_parts(90_838_082, 54735)
-			.saturating_add(Weight::from_parts(29_981_499, 0).saturating_mul(n as u64))
+		// Minimum execution time: 12_309_000 picoseconds.
+		Weight::from_parts(47_447_488, 54735)
+			.saturating_add(Weight::from_parts(30_798_189, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(4))
 			.saturating_add(db.reads((1 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(2))
@@ -155,9 +173,9 @@ mod measured {
 	/// Component `n` ranges over `[0, 24]`.
 	pub fn on_initialize_round_ends(db: RuntimeDbWeight, n: u32) -> Weight {
 		// Proof size: measured `135`, estimated `5777` bytes.
-		// Minimum execution time: 7_832_000 picoseconds.
-		Weight::from_parts(33_368_715, 5777)
-			.saturating_add(Weight::from_parts(11_680_175, 0).saturating_mul(n as u64))
+		// Minimum execution time: 10_025_000 picoseconds.
+		Weight::from_parts(44_826_895, 5777)
+			.saturating_add(Weight::from_parts(12_828_819, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(2))
 			.saturating_add(db.reads((1 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(2))
@@ -184,7 +202,7 @@ mod measured {
 	/// Storage: `Inference::OpenRequests` (r:24 w:24)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queue` (r:1 w:1)
-	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PruningRange` (r:1 w:1)
 	/// Proof: `Inference::PruningRange` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Pruning` (r:0 w:24)
@@ -193,10 +211,10 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 24]`.
 	pub fn on_initialize_verdicts(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `26691`, estimated `4503` bytes.
-		// Minimum execution time: 9_203_000 picoseconds.
-		Weight::from_parts(135_926_739, 4503)
-			.saturating_add(Weight::from_parts(480_942_613, 0).saturating_mul(n as u64))
+		// Proof size: measured `26659`, estimated `7575` bytes.
+		// Minimum execution time: 10_045_000 picoseconds.
+		Weight::from_parts(330_049_913, 7575)
+			.saturating_add(Weight::from_parts(506_557_478, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((46 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(3))
@@ -225,7 +243,7 @@ mod measured {
 	/// Storage: `Inference::OpenRequests` (r:1 w:1)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queue` (r:1 w:1)
-	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PruningRange` (r:1 w:1)
 	/// Proof: `Inference::PruningRange` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Pruning` (r:0 w:1)
@@ -234,8 +252,8 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn attest_deciding_dispute(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `95444`, estimated `97301` bytes.
-		// Minimum execution time: 2_701_611_000 picoseconds.
-		Weight::from_parts(2_854_249_000, 97301)
+		// Minimum execution time: 2_798_937_000 picoseconds.
+		Weight::from_parts(2_904_044_000, 97301)
 			.saturating_add(db.reads(114))
 			.saturating_add(db.writes(116))
 	}
@@ -246,8 +264,8 @@ mod measured {
 	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	pub fn advance(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `2316`, estimated `12141` bytes.
-		// Minimum execution time: 44_536_000 picoseconds.
-		Weight::from_parts(55_913_000, 12141)
+		// Minimum execution time: 46_399_000 picoseconds.
+		Weight::from_parts(53_660_000, 12141)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
@@ -269,8 +287,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn challenge() -> Weight {
 		measured::challenge(T::DbWeight::get())
 	}
-	fn attest() -> Weight {
-		measured::attest(T::DbWeight::get())
+	fn attest(n: u32) -> Weight {
+		measured::attest(T::DbWeight::get(), n)
+	}
+	fn attest_open_round() -> Weight {
+		measured::attest_open_round(T::DbWeight::get())
 	}
 	fn on_initialize(n: u32) -> Weight {
 		measured::on_initialize(T::DbWeight::get(), n)
@@ -303,8 +324,11 @@ impl WeightInfo for () {
 	fn challenge() -> Weight {
 		measured::challenge(RocksDbWeight::get())
 	}
-	fn attest() -> Weight {
-		measured::attest(RocksDbWeight::get())
+	fn attest(n: u32) -> Weight {
+		measured::attest(RocksDbWeight::get(), n)
+	}
+	fn attest_open_round() -> Weight {
+		measured::attest_open_round(RocksDbWeight::get())
 	}
 	fn on_initialize(n: u32) -> Weight {
 		measured::on_initialize(RocksDbWeight::get(), n)
