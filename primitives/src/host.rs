@@ -293,16 +293,70 @@ pub trait VeritasSortition {
 		public: PassPointerAndReadCopy<[u8; 32], 32>,
 		input: PassFatPointerAndDecode<crate::sortition::SortitionInput>,
 	) -> AllocateAndReturnByCodec<Option<crate::sortition::SortitionProof>> {
+		if let Some(proof) = proofs::made(&public, &input) {
+			return Some(proof);
+		}
 		let keystore = self.extension::<sp_keystore::KeystoreExt>()?;
-		keystore
+		let proof: crate::sortition::SortitionProof = keystore
 			.sr25519_vrf_sign(
 				crate::keys::VERIFIER_KEY_TYPE,
 				&sp_core::sr25519::Public::from_raw(public),
 				&input.transcript().into_sign_data(),
 			)
 			.ok()
-			.flatten()
-			.map(Into::into)
+			.flatten()?
+			.into();
+		proofs::keep(public, input, proof.clone());
+		Some(proof)
+	}
+}
+
+/// The VRF proofs this node made, newest kept. A verifier's worker asks for
+/// its proof in every open round on every block until it attests; the
+/// keystore derives the key from its phrase for each (thousands of hash
+/// rounds), so each round's proof is made once. Any valid proof will do, so
+/// a kept one is as good as a new one.
+#[cfg(not(substrate_runtime))]
+mod proofs {
+	use std::{
+		collections::{HashMap, VecDeque},
+		sync::{LazyLock, Mutex},
+	};
+
+	use crate::sortition::{SortitionInput, SortitionProof};
+
+	/// A few blocks of a busy node's rounds, for each of several keys
+	/// (about 10 MiB at most).
+	const KEPT: usize = 65_536;
+
+	type Key = ([u8; 32], SortitionInput);
+
+	#[derive(Default)]
+	struct Kept {
+		proofs: HashMap<Key, SortitionProof>,
+		order: VecDeque<Key>,
+	}
+
+	static KEPT_PROOFS: LazyLock<Mutex<Kept>> = LazyLock::new(Default::default);
+
+	fn kept() -> std::sync::MutexGuard<'static, Kept> {
+		KEPT_PROOFS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+	}
+
+	pub fn made(public: &[u8; 32], input: &SortitionInput) -> Option<SortitionProof> {
+		kept().proofs.get(&(*public, *input)).cloned()
+	}
+
+	pub fn keep(public: [u8; 32], input: SortitionInput, proof: SortitionProof) {
+		let mut kept = kept();
+		if kept.proofs.insert((public, input), proof).is_none() {
+			kept.order.push_back((public, input));
+		}
+		while kept.order.len() > KEPT {
+			if let Some(oldest) = kept.order.pop_front() {
+				kept.proofs.remove(&oldest);
+			}
+		}
 	}
 }
 

@@ -36,7 +36,7 @@ const OUTPUT_CONTEXT: &[u8] = b"veritas/committee/output";
 /// What one verifier's VRF is evaluated on for one round: the round's seed,
 /// the request and the round's number (0 for a first round, 1 for a
 /// dispute). A proof for another request, round or seed does not verify.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Encode, Decode, TypeInfo)]
 pub struct SortitionInput {
 	pub seed: [u8; 32],
 	pub request: RequestId,

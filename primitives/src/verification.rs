@@ -33,6 +33,16 @@ pub enum VerificationStage {
 
 impl VerificationStage {
 	/// Whether a round is open for attestations.
+	/// Whether the stage waits for its round (or window) to open.
+	pub fn is_selecting(&self) -> bool {
+		matches!(
+			self,
+			VerificationStage::Selecting
+				| VerificationStage::SelectingChallenge
+				| VerificationStage::SelectingDispute
+		)
+	}
+
 	pub fn is_round(&self) -> bool {
 		matches!(
 			self,

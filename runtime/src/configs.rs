@@ -387,6 +387,10 @@ impl pallet_verification::Config for Runtime {
 	// `every_hook_at_its_worst_fits_beside_the_normal_transactions`); more
 	// spill over to the next blocks.
 	type MaxDuePerBlock = ConstU32<24>;
+	// Opening a round sums the eligible stake (about 0.16 ms with the
+	// database's costs): 512 a block, three blocks of a 50-a-second load,
+	// take 80 ms of the hooks' share.
+	type MaxOpeningPerBlock = ConstU32<512>;
 	// A verifier's attestations of a block in one transaction: 128 on
 	// quorum(2, 3) rounds take less than a third of a block's normal weight
 	// (`a_full_batch_fits_in_a_third_of_a_block`); the worker sends fewer

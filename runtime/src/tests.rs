@@ -568,10 +568,15 @@ fn every_hook_at_its_worst_fits_beside_the_normal_transactions() {
 	let left_for_hooks = weights.max_block.saturating_sub(normal);
 
 	let due: u32 = <Runtime as pallet_verification::Config>::MaxDuePerBlock::get();
+	let opening: u32 = <Runtime as pallet_verification::Config>::MaxOpeningPerBlock::get();
+	let open = pallet_verification::Pallet::<Runtime>::weight_to_advance(
+		pallet_verification::Stage::Selecting,
+	);
 	let verifications = <Runtime as pallet_verification::Config>::WeightInfo::on_initialize(0)
 		.saturating_add(
 			pallet_verification::Pallet::<Runtime>::most_to_advance().saturating_mul(due.into()),
-		);
+		)
+		.saturating_add(open.saturating_mul(opening.into()));
 	let feeds: u32 = <Runtime as pallet_oracle::Config>::MaxFeeds::get();
 	let oracle = <Runtime as pallet_oracle::Config>::WeightInfo::on_initialize(feeds);
 	let hooks = verifications.saturating_add(oracle).saturating_add(weights.base_block);

@@ -291,6 +291,8 @@ console.log(JSON.stringify({
   submitting_seconds: round2((lastSubmission - firstSubmission) / 1000),
   settled_per_second: span ? round2(settled.length / span) : null,
   latency_blocks: { p50: percentile(blocks, 0.5), p90: percentile(blocks, 0.9), max: blocks.at(-1) ?? null },
+  latency_histogram_blocks: Object.fromEntries(
+    [...new Set(blocks)].map((value) => [value, blocks.filter((b) => b === value).length])),
   latency_seconds: { p50: round2(percentile(seconds, 0.5)), p90: round2(percentile(seconds, 0.9)), max: round2(seconds.at(-1) ?? null) },
   mean_blocks_by_stage: stages,
   blocks: loaded.length,

@@ -20,7 +20,8 @@
 #
 # The requests come from A accounts (default 6) derived from //Bob
 # (scripts/bench/load.mjs, over @polkadot/api). Prints one JSON line: see
-# load.mjs for its fields, and docs/performance.md for the figures.
+# load.mjs for its fields, and docs/performance.md for the figures. With
+# KEEP_LOG=FILE the node's log is kept there.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 cd "$VERITAS_ROOT"
@@ -43,10 +44,16 @@ case " ${load[*]} " in *" --rate "* | *" --burst "*) ;; *) load+=(--rate 20) ;; 
 
 client=$(bash scripts/dapp-client.sh install | tail -n 1)
 
+# Small models go faster as many one-thread jobs side by side; a language
+# model with every thread in one job.
+engine=(--inference-threads 1 --engine-workers "$(nproc)")
 case "$MODEL" in
 	mlp) input=(--features "28,0.62,590,45,1,1") ;;
 	minilm) input=(--text "A man is eating food.") ;;
-	smollm2) input=(--text "What is the capital of France?" --max-new-tokens 32) ;;
+	smollm2)
+		input=(--text "What is the capital of France?" --max-new-tokens 32)
+		engine=()
+		;;
 	*) input=() ;;
 esac
 
@@ -65,6 +72,9 @@ workdir=$(mktemp -d)
 node_pid=""
 cleanup() {
 	stop_process "$node_pid"
+	if [ -n "${KEEP_LOG:-}" ]; then
+		cp "$workdir/node.log" "$KEEP_LOG"
+	fi
 	rm -rf "$workdir"
 }
 trap cleanup EXIT
@@ -75,7 +85,7 @@ veritas() {
 }
 
 "$(node_binary)" --dev --base-path "$workdir/node" --rpc-port "$port" --no-mdns \
-	--no-telemetry --listen-addr /ip4/127.0.0.1/tcp/0 \
+	--no-telemetry --listen-addr /ip4/127.0.0.1/tcp/0 "${engine[@]}" \
 	2>"$workdir/node.log" &
 node_pid=$!
 wait_for_rpc "$HTTP" "$node_pid" "$workdir/node.log"

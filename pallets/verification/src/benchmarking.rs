@@ -261,7 +261,7 @@ mod benchmarks {
 	/// `n`: rounds of the largest quorum open in one block, each summing the
 	/// eligible stake of a full list.
 	#[benchmark]
-	fn on_initialize(n: Linear<0, { T::MaxDuePerBlock::get() }>) {
+	fn on_initialize(n: Linear<0, { T::MaxOpeningPerBlock::get().min(64) }>) {
 		full_list::<T>();
 		let requests: Vec<RequestId> =
 			(0..n).map(|index| submitted::<T>(index, quorum_of_all::<T>())).collect();

@@ -8,7 +8,7 @@ use frame_support::ensure;
 use veritas_primitives::settlement::{Bond, Settlement};
 
 use crate::{
-	ActiveVerifiers, Config, Due, Pallet, Stage, Verifications, VerifierStatus, Verifiers,
+	ActiveVerifiers, Config, Due, Opening, Pallet, Stage, Verifications, VerifierStatus, Verifiers,
 };
 
 impl<T: Config> Pallet<T> {
@@ -25,10 +25,11 @@ impl<T: Config> Pallet<T> {
 		let active = ActiveVerifiers::<T>::get();
 		let mut open_votes: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		for (request, record) in Verifications::<T>::iter() {
-			ensure!(
-				Due::<T>::get(record.due).contains(&request),
-				"a verification off the due list"
-			);
+			let listed = match record.stage.is_selecting() {
+				true => Opening::<T>::get(record.due).contains(&request),
+				false => Due::<T>::get(record.due).contains(&request),
+			};
+			ensure!(listed, "a verification off its due or opening list");
 			ensure!(
 				record.stage.is_round() == record.sortition.is_some(),
 				"a round without a sortition, or a sortition outside a round"

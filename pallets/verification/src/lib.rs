@@ -278,9 +278,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type WrongAttestationSlash: Get<Perbill>;
 
-		/// The most verifications that may fall due in one block.
+		/// The most verifications whose stage may end in one block (a
+		/// round's deadline, a window's end).
 		#[pallet::constant]
 		type MaxDuePerBlock: Get<u32>;
+
+		/// The most rounds (or windows) that may open in one block. Opening
+		/// one costs far less than ending one, so a block opens many more.
+		#[pallet::constant]
+		type MaxOpeningPerBlock: Get<u32>;
 
 		/// The most attestations one [`Pallet::attest_many`] carries.
 		#[pallet::constant]
@@ -320,6 +326,17 @@ pub mod pallet {
 		Twox64Concat,
 		BlockNumberFor<T>,
 		BoundedVec<RequestId, T::MaxDuePerBlock>,
+		ValueQuery,
+	>;
+
+	/// Verifications whose round (or window) opens in a given block: the
+	/// block after the result or the vote that asked for it.
+	#[pallet::storage]
+	pub type Opening<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<RequestId, T::MaxOpeningPerBlock>,
 		ValueQuery,
 	>;
 
@@ -517,9 +534,10 @@ pub mod pallet {
 		/// `MaxDuePerBlock` bounds the total, and the runtime checks that
 		/// the bound fits in a block.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let opening = Opening::<T>::take(now);
 			let due = Due::<T>::take(now);
 			let mut weight = T::WeightInfo::on_initialize(0);
-			for request in due {
+			for request in opening.into_iter().chain(due) {
 				let advanced = Self::on_due(request, now);
 				weight.saturating_accrue(match advanced {
 					Some(stage) => Self::weight_to_advance(stage),
@@ -543,6 +561,7 @@ pub mod pallet {
 				);
 			}
 			assert!(T::MaxDuePerBlock::get() > 0, "a block must take due verifications");
+			assert!(T::MaxOpeningPerBlock::get() > 0, "a block must open rounds");
 			assert!(T::AttestationPeriod::get() > Zero::zero(), "a round lasts at least a block");
 			assert!(T::MinVerifierStake::get() > Zero::zero(), "a verifier must stake something");
 			assert!(T::MaxVerifiers::get() > 0, "the eligible list must hold someone");
@@ -639,7 +658,7 @@ pub mod pallet {
 			};
 			ensure!(Self::eligible(&record, now).1 > 0, Error::<T>::NoVerifiersAvailable);
 			T::Settlement::hold(&who, Bond::ChallengeBond, bond)?;
-			Self::unschedule(request, record.due);
+			Self::unschedule(request, record.due, record.stage);
 			record.challenger = Some((who.clone(), bond));
 			record.stage = Stage::SelectingChallenge;
 			record.due = Self::schedule_next_block(request, now)?;
@@ -717,7 +736,7 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(record.due <= now, Error::<T>::NotDue);
 			let stage = record.stage;
-			Self::unschedule(request, record.due);
+			Self::unschedule(request, record.due, stage);
 			record.due = now;
 			Self::advance_stage(request, record, now)?;
 			Ok(Some(T::WeightInfo::advance().saturating_add(Self::weight_to_advance(stage))).into())

@@ -231,6 +231,7 @@ impl pallet_verification::Config for Test {
 	type SampledChallengeBond = ConstU128<SAMPLED_BOND>;
 	type WrongAttestationSlash = WrongAttestationSlash;
 	type MaxDuePerBlock = ConstU32<4>;
+	type MaxOpeningPerBlock = ConstU32<4>;
 	type MaxAttestationsPerBatch = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

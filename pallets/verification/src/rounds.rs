@@ -31,7 +31,7 @@ use veritas_primitives::{
 };
 
 use crate::{
-	sortition, ActiveVerifiers, Config, Due, Error, Event, Pallet, SlashReason, Stage,
+	sortition, ActiveVerifiers, Config, Due, Error, Event, Opening, Pallet, SlashReason, Stage,
 	VerificationOf, Verifications, VerifierStatus, Verifiers, WeightInfo,
 };
 
@@ -72,9 +72,32 @@ impl<T: Config> Pallet<T> {
 		request: RequestId,
 		at: BlockNumberFor<T>,
 	) -> Result<BlockNumberFor<T>, DispatchError> {
+		Self::push_to_first_with_room(at, |block| {
+			Due::<T>::try_mutate(block, |due| due.try_push(request)).is_ok()
+		})
+	}
+
+	/// Adds `request` to the opening list of the block after `now` (or the
+	/// first after it with room): where every round's opening goes, so that
+	/// its seed is one nobody could know when asking for it.
+	pub(crate) fn schedule_next_block(
+		request: RequestId,
+		now: BlockNumberFor<T>,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		Self::push_to_first_with_room(now.saturating_add(1u32.into()), |block| {
+			Opening::<T>::try_mutate(block, |opening| opening.try_push(request)).is_ok()
+		})
+	}
+
+	/// Runs `push` on block `at` and on the blocks after it, at most
+	/// [`MAX_DUE_SPILL`] later, until one has room: the block it landed in.
+	fn push_to_first_with_room(
+		at: BlockNumberFor<T>,
+		push: impl Fn(BlockNumberFor<T>) -> bool,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
 		let mut block = at;
 		for _ in 0..=MAX_DUE_SPILL {
-			if Due::<T>::try_mutate(block, |due| due.try_push(request)).is_ok() {
+			if push(block) {
 				return Ok(block);
 			}
 			block = block.saturating_add(1u32.into());
@@ -82,19 +105,12 @@ impl<T: Config> Pallet<T> {
 		Err(Error::<T>::TooManyDue.into())
 	}
 
-	/// [`Self::schedule`] from the block after `now`: where every round's
-	/// opening goes, so that its seed is one nobody could know when asking
-	/// for it.
-	pub(crate) fn schedule_next_block(
-		request: RequestId,
-		now: BlockNumberFor<T>,
-	) -> Result<BlockNumberFor<T>, DispatchError> {
-		Self::schedule(request, now.saturating_add(1u32.into()))
-	}
-
-	/// Takes `request` off the block `at`'s due list.
-	pub(crate) fn unschedule(request: RequestId, at: BlockNumberFor<T>) {
-		Due::<T>::mutate(at, |due| due.retain(|due| *due != request));
+	/// Takes `request`, in `stage`, off the list of block `at` it is on.
+	pub(crate) fn unschedule(request: RequestId, at: BlockNumberFor<T>, stage: Stage) {
+		match stage.is_selecting() {
+			true => Opening::<T>::mutate(at, |opening| opening.retain(|due| *due != request)),
+			false => Due::<T>::mutate(at, |due| due.retain(|due| *due != request)),
+		}
 	}
 
 	/// Handles a verification whose stage ends now. Each runs in its own
@@ -113,7 +129,11 @@ impl<T: Config> Pallet<T> {
 		let outcome = with_storage_layer(|| Self::advance_stage(request, record, now));
 		if let Err(error) = outcome {
 			log::error!(target: LOG_TARGET, "request {request}: could not advance: {error:?}");
-			let retry = Self::schedule_next_block(request, now);
+			let next = now.saturating_add(1u32.into());
+			let retry = match stage.is_selecting() {
+				true => Self::schedule_next_block(request, now),
+				false => Self::schedule(request, next),
+			};
 			if let (Ok(at), Some(mut record)) = (retry, Verifications::<T>::get(request)) {
 				record.due = at;
 				Verifications::<T>::insert(request, record);
@@ -450,7 +470,7 @@ impl<T: Config> Pallet<T> {
 	/// Takes the deadline of a round that ended early off the due list.
 	fn close_round(request: RequestId, record: &VerificationOf<T>, now: BlockNumberFor<T>) {
 		if record.due != now {
-			Self::unschedule(request, record.due);
+			Self::unschedule(request, record.due, record.stage);
 		}
 	}
 

@@ -10,7 +10,8 @@ use frame_support::{
 use veritas_primitives::inference::{Attestation, Verdict};
 
 use crate::{
-	mock::*, Due, Error, Event, SlashReason, Stage, Verifications, VerifierStatus, Verifiers,
+	mock::*, Due, Error, Event, Opening, SlashReason, Stage, Verifications, VerifierStatus,
+	Verifiers,
 };
 
 fn attest_call(
@@ -538,10 +539,11 @@ fn a_result_is_verified_once_and_due_lists_are_bounded() {
 		for request in 2..5 {
 			submit(request, EXECUTOR, quorum(2, 3));
 		}
-		// Four fall due in block 2 already: a fifth spills over to block 3.
+		// Four open in block 2 already: a fifth spills over to block 3.
 		submit(5, EXECUTOR, quorum(2, 3));
-		assert_eq!(Due::<Test>::get(2).len(), 4);
-		assert_eq!(Due::<Test>::get(3).into_inner(), vec![5]);
+		assert_eq!(Opening::<Test>::get(2).len(), 4);
+		assert_eq!(Opening::<Test>::get(3).into_inner(), vec![5]);
+		assert!(Due::<Test>::get(2).is_empty(), "openings leave the due list to ends");
 		run_to(3);
 		for request in 1..=5 {
 			assert_eq!(stage(request), Stage::Quorum { k: 2 });
