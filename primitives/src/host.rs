@@ -293,21 +293,22 @@ pub trait VeritasSortition {
 		public: PassPointerAndReadCopy<[u8; 32], 32>,
 		input: PassFatPointerAndDecode<crate::sortition::SortitionInput>,
 	) -> AllocateAndReturnByCodec<Option<crate::sortition::SortitionProof>> {
-		if let Some(proof) = proofs::made(&public, &input) {
-			return Some(proof);
-		}
-		let keystore = self.extension::<sp_keystore::KeystoreExt>()?;
-		let proof: crate::sortition::SortitionProof = keystore
-			.sr25519_vrf_sign(
-				crate::keys::VERIFIER_KEY_TYPE,
-				&sp_core::sr25519::Public::from_raw(public),
-				&input.transcript().into_sign_data(),
-			)
-			.ok()
-			.flatten()?
-			.into();
-		proofs::keep(public, input, proof.clone());
-		Some(proof)
+		proofs::prove(*self, public, input).map(|(proof, _)| proof)
+	}
+
+	/// The proof of `public`'s VRF over `input` if its output falls under
+	/// `threshold` (little-endian): whether the key sits in the round,
+	/// decided natively. A verifier's worker asks this of every open round
+	/// on every block; checking its own proof in the runtime, as the chain
+	/// checks others', cost it more than the block.
+	fn selected_proof(
+		&mut self,
+		public: PassPointerAndReadCopy<[u8; 32], 32>,
+		input: PassFatPointerAndDecode<crate::sortition::SortitionInput>,
+		threshold: PassPointerAndReadCopy<[u8; 16], 16>,
+	) -> AllocateAndReturnByCodec<Option<crate::sortition::SortitionProof>> {
+		let (proof, output) = proofs::prove(*self, public, input)?;
+		crate::sortition::is_selected(output, u128::from_le_bytes(threshold)).then_some(proof)
 	}
 }
 
@@ -323,6 +324,8 @@ mod proofs {
 		sync::{LazyLock, Mutex},
 	};
 
+	use sp_externalities::{Externalities, ExternalitiesExt};
+
 	use crate::sortition::{SortitionInput, SortitionProof};
 
 	/// A few blocks of a busy node's rounds, for each of several keys
@@ -333,7 +336,7 @@ mod proofs {
 
 	#[derive(Default)]
 	struct Kept {
-		proofs: HashMap<Key, SortitionProof>,
+		proofs: HashMap<Key, (SortitionProof, u128)>,
 		order: VecDeque<Key>,
 	}
 
@@ -343,13 +346,30 @@ mod proofs {
 		KEPT_PROOFS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 	}
 
-	pub fn made(public: &[u8; 32], input: &SortitionInput) -> Option<SortitionProof> {
-		kept().proofs.get(&(*public, *input)).cloned()
-	}
-
-	pub fn keep(public: [u8; 32], input: SortitionInput, proof: SortitionProof) {
+	/// The keystore's proof of `public`'s VRF over `input`, with its
+	/// output's bits: kept from an earlier call, or made now.
+	pub fn prove(
+		mut externalities: &mut dyn Externalities,
+		public: [u8; 32],
+		input: SortitionInput,
+	) -> Option<(SortitionProof, u128)> {
+		if let Some(made) = kept().proofs.get(&(public, input)) {
+			return Some(*made);
+		}
+		let keystore = externalities.extension::<sp_keystore::KeystoreExt>()?;
+		let key = sp_core::sr25519::Public::from_raw(public);
+		let signature = keystore
+			.sr25519_vrf_sign(
+				crate::keys::VERIFIER_KEY_TYPE,
+				&key,
+				&input.transcript().into_sign_data(),
+			)
+			.ok()
+			.flatten()?;
+		let output = crate::sortition::output(&key, &input, &signature.pre_output)?;
+		let made = (signature.into(), output);
 		let mut kept = kept();
-		if kept.proofs.insert((public, input), proof).is_none() {
+		if kept.proofs.insert((public, input), made).is_none() {
 			kept.order.push_back((public, input));
 		}
 		while kept.order.len() > KEPT {
@@ -357,6 +377,7 @@ mod proofs {
 				kept.proofs.remove(&oldest);
 			}
 		}
+		Some(made)
 	}
 }
 

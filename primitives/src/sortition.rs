@@ -94,12 +94,22 @@ pub fn verify(
 ) -> Option<u128> {
 	use sp_core::crypto::VrfPublic;
 	let signature = proof.signature()?;
-	let transcript = input.transcript();
-	if !public.vrf_verify(&transcript.clone().into_sign_data(), &signature) {
+	if !public.vrf_verify(&input.transcript().into_sign_data(), &signature) {
 		return None;
 	}
+	output(public, input, &signature.pre_output)
+}
+
+/// The 128 bits compared with a threshold, from a pre-output this node made
+/// itself: [`verify`] without checking the proof, which only the chain
+/// needs to.
+pub fn output(
+	public: &sr25519::Public,
+	input: &SortitionInput,
+	pre_output: &sr25519::vrf::VrfPreOutput,
+) -> Option<u128> {
 	let bytes: [u8; 16] =
-		public.make_bytes(OUTPUT_CONTEXT, &transcript, &signature.pre_output).ok()?;
+		public.make_bytes(OUTPUT_CONTEXT, &input.transcript(), pre_output).ok()?;
 	Some(u128::from_le_bytes(bytes))
 }
 
@@ -143,6 +153,16 @@ pub trait SortitionKey<AccountId> {
 	/// `who`'s proof over `input`, when this node's keystore holds its key:
 	/// for off-chain workers.
 	fn prove(who: &AccountId, input: &SortitionInput) -> Option<SortitionProof>;
+
+	/// As [`Self::prove`], only when the output falls under `threshold`.
+	fn prove_if_selected(
+		who: &AccountId,
+		input: &SortitionInput,
+		threshold: u128,
+	) -> Option<SortitionProof> {
+		let proof = Self::prove(who, input)?;
+		is_selected(Self::verify(who, input, &proof)?, threshold).then_some(proof)
+	}
 }
 
 /// Accounts that are sr25519 public keys (as Veritas's are), with the
@@ -158,6 +178,15 @@ impl<AccountId: AsRef<[u8]>> SortitionKey<AccountId> for Sr25519Accounts {
 	fn prove(who: &AccountId, input: &SortitionInput) -> Option<SortitionProof> {
 		let raw: [u8; 32] = who.as_ref().try_into().ok()?;
 		crate::host::veritas_sortition::prove(raw, *input)
+	}
+
+	fn prove_if_selected(
+		who: &AccountId,
+		input: &SortitionInput,
+		threshold: u128,
+	) -> Option<SortitionProof> {
+		let raw: [u8; 32] = who.as_ref().try_into().ok()?;
+		crate::host::veritas_sortition::selected_proof(raw, *input, threshold.to_le_bytes())
 	}
 }
 
@@ -268,5 +297,42 @@ mod tests {
 		// Stakes of 12-decimal tokens do not overflow.
 		let huge = 10u128.pow(30);
 		assert_eq!(threshold(huge, 4 * huge, 1), u128::MAX / 4);
+	}
+
+	/// What a verifier's worker asks its node: the proof only where the
+	/// key's output falls under the threshold, made with the keystore's key,
+	/// and nothing for a key the keystore does not hold.
+	#[test]
+	fn the_node_proves_only_the_rounds_its_key_sits_in() {
+		use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+		let keystore = MemoryKeystore::new();
+		let public =
+			keystore.sr25519_generate_new(crate::keys::VERIFIER_KEY_TYPE, None).expect("a key");
+		let mut ext = sp_io::TestExternalities::default();
+		ext.register_extension(KeystoreExt::new(keystore));
+		ext.execute_with(|| {
+			let ask = |threshold: u128| {
+				crate::host::veritas_sortition::selected_proof(
+					public.0,
+					input(),
+					threshold.to_le_bytes(),
+				)
+			};
+			let proof = ask(u128::MAX).expect("certainty selects");
+			let output = verify(&public, &input(), &proof).expect("the keystore's proof verifies");
+			assert_eq!(ask(output), None, "an output not under the threshold");
+			assert_eq!(ask(output.saturating_add(1)), Some(proof), "kept, and under it");
+			assert_eq!(ask(0), None);
+			let stranger = pair(3).public();
+			assert_eq!(
+				crate::host::veritas_sortition::selected_proof(
+					stranger.0,
+					input(),
+					u128::MAX.to_le_bytes()
+				),
+				None,
+				"a key the keystore does not hold"
+			);
+		});
 	}
 }

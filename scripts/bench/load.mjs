@@ -137,6 +137,8 @@ const requests = new Map();
 const refused = [];
 // Requests included but failed, by error.
 const failed = {};
+// Answers and attestations refused inside their batches, by error.
+const batchRefusals = {};
 let submitted = 0;
 let firstSubmission = null;
 
@@ -202,6 +204,15 @@ async function follow(header) {
       const extrinsic = phase.isApplyExtrinsic ? hashes[phase.asApplyExtrinsic.toNumber()] : null;
       if (!submittedAt.has(extrinsic)) continue;
       requests.set(request, { submittedAt: submittedAt.get(extrinsic), created: number, rounds: [], attested: [] });
+      continue;
+    }
+    if (['AnswerRefused', 'AttestationRefused'].includes(event.method)) {
+      const error = data.error;
+      const name = error.isModule
+        ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(error.asModule))
+        : error.toString();
+      const key = `${event.method}: ${name}`;
+      batchRefusals[key] = (batchRefusals[key] ?? 0) + 1;
       continue;
     }
     const record = requests.get(request);
@@ -285,6 +296,7 @@ console.log(JSON.stringify({
   refused_by_pool: refused.length,
   refusals: [...new Set(refused)].slice(0, 3),
   failed_in_block: failed,
+  refused_in_batches: batchRefusals,
   created: records.length,
   settled: settled.length,
   outcomes,

@@ -58,9 +58,10 @@ const LOG_TARGET: &str = "runtime::inference::executor";
 /// The worker's name in its off-chain records.
 const ROLE: &[u8] = b"executor";
 
-/// Blocks after which a submitted result that has not landed is submitted
-/// again.
-pub const RESUBMIT_AFTER: u32 = 10;
+/// Blocks after which an answer that has not landed is sent again: its
+/// transaction was dropped, or lost its nonce to another run's. Sending one
+/// twice costs an item refused in its batch, so the wait is short.
+pub const RESUBMIT_AFTER: u32 = 4;
 
 /// How long, in milliseconds, a run waits for the jobs it handed over (or
 /// found running) to finish, so that a quick job's result goes out in the

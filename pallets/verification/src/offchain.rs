@@ -39,7 +39,10 @@ use frame_system::{
 	offchain::{Account, SendSignedTransaction, Signer},
 	pallet_prelude::BlockNumberFor,
 };
-use sp_runtime::traits::{One, Saturating};
+use sp_runtime::{
+	traits::{One, Saturating},
+	SaturatedConversion,
+};
 use veritas_primitives::{
 	host::{veritas_engine, CheckJob, JobFailure, JobKey, JobStatus, ModelSpec, SubmitOutcome},
 	inference::{Attestation, RequestInspect, UnrunnableReason},
@@ -59,8 +62,10 @@ fn max_seats_per_run<T: Config>() -> usize {
 	T::MaxAttestationsPerBatch::get() as usize
 }
 
-/// Blocks after which an attestation that has not landed is sent again.
-pub const RESUBMIT_AFTER: u32 = 10;
+/// Blocks after which an attestation that has not landed is sent again: its
+/// transaction was dropped, or lost its nonce to another run's. Sending one
+/// twice costs an item refused in its batch, so the wait is short.
+pub const RESUBMIT_AFTER: u32 = 4;
 
 /// Runs the verifiers' work for block `now`.
 pub fn run_verifier<T: Config>(now: BlockNumberFor<T>) {
@@ -225,7 +230,8 @@ fn attest<T: Config>(
 		return;
 	}
 	let what = alloc::format!(
-		"attestations on requests {:?}",
+		"attestations at block {} on requests {:?}",
+		now.saturated_into::<u64>(),
 		findings
 			.iter()
 			.map(|(_, finding)| (finding.request, finding.attestation))

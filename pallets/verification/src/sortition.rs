@@ -91,6 +91,21 @@ impl<T: Config> Pallet<T> {
 		record: &VerificationOf<T>,
 		proof: &SortitionProof,
 	) -> DispatchResult {
+		let (input, threshold) = Self::seat(who, request, record)?;
+		let output =
+			T::SortitionKey::verify(who, &input, proof).ok_or(Error::<T>::InvalidSortitionProof)?;
+		ensure!(sortition::is_selected(output, threshold), Error::<T>::NotSelected);
+		Ok(())
+	}
+
+	/// What `who`'s VRF is evaluated on in `record`'s round, and the
+	/// threshold its output must fall under to sit in it; an error if it
+	/// may not sit at all.
+	fn seat(
+		who: &T::AccountId,
+		request: RequestId,
+		record: &VerificationOf<T>,
+	) -> Result<(SortitionInput, u128), DispatchError> {
 		let round = record.sortition.ok_or(Error::<T>::AttestationClosed)?;
 		let verifier = Verifiers::<T>::get(who).ok_or(Error::<T>::NotVerifier)?;
 		ensure!(
@@ -98,8 +113,6 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NotEligible
 		);
 		let input = SortitionInput { seed: round.seed, request, round: record.round_number() };
-		let output =
-			T::SortitionKey::verify(who, &input, proof).ok_or(Error::<T>::InvalidSortitionProof)?;
 		// A stake only falls after the seed is fixed (by slashes), so the
 		// current one never raises a verifier's chance.
 		let threshold = sortition::threshold(
@@ -107,8 +120,7 @@ impl<T: Config> Pallet<T> {
 			round.total_stake.unique_saturated_into(),
 			round.expected,
 		);
-		ensure!(sortition::is_selected(output, threshold), Error::<T>::NotSelected);
-		Ok(())
+		Ok((input, threshold))
 	}
 
 	/// The round `record`, waiting in a `Selecting` stage, will open at
@@ -140,10 +152,8 @@ impl<T: Config> Pallet<T> {
 		request: RequestId,
 		record: &VerificationOf<T>,
 	) -> Option<SortitionProof> {
-		let round = record.sortition?;
-		let input = SortitionInput { seed: round.seed, request, round: record.round_number() };
-		let proof = T::SortitionKey::prove(who, &input)?;
-		Self::check_selected(who, request, record, &proof).ok().map(|()| proof)
+		let (input, threshold) = Self::seat(who, request, record).ok()?;
+		T::SortitionKey::prove_if_selected(who, &input, threshold)
 	}
 }
 
