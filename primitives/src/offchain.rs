@@ -140,6 +140,28 @@ where
 	}
 }
 
+/// How long a worker's run may hold its lock before another run may take
+/// it anyway (a run that died, say): longer than any run takes.
+pub const RUN_LOCK_MS: u64 = 60_000;
+
+/// Runs `run` unless a run of the same `role` is still going, and says
+/// whether it ran. A node starts a worker run for every block it imports;
+/// a run that outlasts its block would otherwise overlap the next one, and
+/// two runs signing with one key read the same nonce, so that one's
+/// transaction is dropped. A skipped block's work is done by the next run:
+/// nothing a worker does belongs to one block only.
+pub fn one_run_at_a_time(role: &[u8], run: impl FnOnce()) -> bool {
+	use sp_runtime::offchain::{
+		storage_lock::{StorageLock, Time},
+		Duration,
+	};
+	let key = (b"veritas/lock/", role).encode();
+	let mut lock = StorageLock::<Time>::with_deadline(&key, Duration::from_millis(RUN_LOCK_MS));
+	let Ok(_guard) = lock.try_lock() else { return false };
+	run();
+	true
+}
+
 /// How many times a worker tries to fetch a job's files and input before it
 /// says nobody serves them.
 pub const FETCH_ATTEMPTS: u32 = 3;
@@ -242,4 +264,32 @@ macro_rules! impl_mock_signing {
 			type GenericSignature = sp_runtime::testing::TestSignature;
 		}
 	};
+}
+
+#[cfg(test)]
+mod tests {
+	use sp_core::offchain::{testing::TestOffchainExt, OffchainDbExt, OffchainWorkerExt};
+
+	use super::*;
+
+	/// A run that starts while another of its role is going is skipped;
+	/// once that one ends, the next runs. Roles do not hold each other up.
+	#[test]
+	fn overlapping_runs_are_skipped() {
+		let (offchain, _) = TestOffchainExt::new();
+		let mut ext = sp_io::TestExternalities::default();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		ext.execute_with(|| {
+			let (mut overlapping, mut other_role) = (None, None);
+			let first = one_run_at_a_time(b"verifier", || {
+				overlapping = Some(one_run_at_a_time(b"verifier", || {}));
+				other_role = Some(one_run_at_a_time(b"executor", || {}));
+			});
+			assert!(first);
+			assert_eq!(overlapping, Some(false), "skipped while the first runs");
+			assert_eq!(other_role, Some(true));
+			assert!(one_run_at_a_time(b"verifier", || {}), "the lock is given back");
+		});
+	}
 }

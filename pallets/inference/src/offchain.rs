@@ -47,7 +47,7 @@ use veritas_primitives::{
 	},
 	inference::OutputBytes,
 	model::{Cid, ModelInspect},
-	offchain::{send_batch, WorkRecord, FETCH_ATTEMPTS},
+	offchain::{one_run_at_a_time, send_batch, WorkRecord, FETCH_ATTEMPTS},
 	settlement::RequestId,
 };
 
@@ -77,6 +77,13 @@ const POLL_MS: u64 = 10;
 /// result and report ready, including those of jobs that finish within
 /// [`WAIT_FOR_JOBS_MS`].
 pub fn run_executor<T: Config>(now: BlockNumberFor<T>) {
+	// Unless the run of an earlier block is still going: it covers this one.
+	if !one_run_at_a_time(b"executor", || execute_at::<T>(now)) {
+		log::debug!(target: LOG_TARGET, "an earlier run is still going; it covers this block");
+	}
+}
+
+fn execute_at<T: Config>(now: BlockNumberFor<T>) {
 	let accounts: Vec<_> = Signer::<T, T::ExecutorAuthority>::keystore_accounts().collect();
 	let give_up_at = sp_io::offchain::timestamp().add(Duration::from_millis(WAIT_FOR_JOBS_MS));
 	for account in accounts {

@@ -47,7 +47,7 @@ use veritas_primitives::{
 	host::{veritas_engine, CheckJob, JobFailure, JobKey, JobStatus, ModelSpec, SubmitOutcome},
 	inference::{Attestation, RequestInspect, UnrunnableReason},
 	model::ModelInspect,
-	offchain::{send_batch, WorkRecord, FETCH_ATTEMPTS},
+	offchain::{one_run_at_a_time, send_batch, WorkRecord, FETCH_ATTEMPTS},
 	settlement::RequestId,
 };
 
@@ -67,8 +67,15 @@ fn max_seats_per_run<T: Config>() -> usize {
 /// twice costs an item refused in its batch, so the wait is short.
 pub const RESUBMIT_AFTER: u32 = 4;
 
-/// Runs the verifiers' work for block `now`.
+/// Runs the verifiers' work for block `now`, unless the run of an earlier
+/// block is still going (`one_run_at_a_time`).
 pub fn run_verifier<T: Config>(now: BlockNumberFor<T>) {
+	if !one_run_at_a_time(b"verifier", || verify_at::<T>(now)) {
+		log::debug!(target: LOG_TARGET, "an earlier run is still going; it covers this block");
+	}
+}
+
+fn verify_at<T: Config>(now: BlockNumberFor<T>) {
 	let accounts: Vec<_> = Signer::<T, T::VerifierAuthority>::keystore_accounts().collect();
 	if accounts.is_empty() {
 		return;

@@ -42,8 +42,8 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	pub fn register_verifier(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `56358`, estimated `54735` bytes.
-		// Minimum execution time: 178_516_000 picoseconds.
-		Weight::from_parts(203_433_000, 54735)
+		// Minimum execution time: 176_353_000 picoseconds.
+		Weight::from_parts(204_385_000, 54735)
 			.saturating_add(db.reads(5))
 			.saturating_add(db.writes(5))
 	}
@@ -54,8 +54,8 @@ mod measured {
 	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(53250), added: 53745, mode: `MaxEncodedLen`)
 	pub fn unregister_verifier(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `54555`, estimated `54735` bytes.
-		// Minimum execution time: 74_522_000 picoseconds.
-		Weight::from_parts(84_907_000, 54735)
+		// Minimum execution time: 59_780_000 picoseconds.
+		Weight::from_parts(83_144_000, 54735)
 			.saturating_add(db.reads(2))
 			.saturating_add(db.writes(2))
 	}
@@ -68,8 +68,8 @@ mod measured {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `594`, estimated `3640` bytes.
-		// Minimum execution time: 44_106_000 picoseconds.
-		Weight::from_parts(47_911_000, 3640)
+		// Minimum execution time: 43_865_000 picoseconds.
+		Weight::from_parts(46_239_000, 3640)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
@@ -82,12 +82,14 @@ mod measured {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
-	/// Storage: `Verification::Due` (r:2 w:2)
+	/// Storage: `Verification::Due` (r:1 w:1)
 	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Opening` (r:1 w:1)
+	/// Proof: `Verification::Opening` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	pub fn challenge(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `55435`, estimated `54735` bytes.
-		// Minimum execution time: 143_184_000 picoseconds.
-		Weight::from_parts(163_164_000, 54735)
+		// Minimum execution time: 101_402_000 picoseconds.
+		Weight::from_parts(124_395_000, 54735)
 			.saturating_add(db.reads(6))
 			.saturating_add(db.writes(5))
 	}
@@ -120,10 +122,10 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[2, 32]`.
 	pub fn attest(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `6370`, estimated `24502` bytes.
-		// Minimum execution time: 751_782_000 picoseconds.
-		Weight::from_parts(642_180_616, 24502)
-			.saturating_add(Weight::from_parts(50_432_735, 0).saturating_mul(n as u64))
+		// Proof size: measured `6116`, estimated `24502` bytes.
+		// Minimum execution time: 674_727_000 picoseconds.
+		Weight::from_parts(687_655_856, 24502)
+			.saturating_add(Weight::from_parts(39_061_717, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(12))
 			.saturating_add(db.reads((2 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(14))
@@ -137,15 +139,17 @@ mod measured {
 	/// Proof: `Verification::Verifiers` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	pub fn attest_open_round(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `3415`, estimated `12141` bytes.
-		// Minimum execution time: 411_794_000 picoseconds.
-		Weight::from_parts(447_027_000, 12141)
+		// Minimum execution time: 361_049_000 picoseconds.
+		Weight::from_parts(403_232_000, 12141)
 			.saturating_add(db.reads(2))
 			.saturating_add(db.writes(2))
 	}
 
-	/// Storage: `Verification::Due` (r:2 w:2)
+	/// Storage: `Verification::Opening` (r:1 w:1)
+	/// Proof: `Verification::Opening` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Due` (r:4 w:3)
 	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
-	/// Storage: `Verification::Verifications` (r:24 w:24)
+	/// Storage: `Verification::Verifications` (r:64 w:64)
 	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(8676), added: 11151, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::ActiveVerifiers` (r:1 w:0)
 	/// Proof: `Verification::ActiveVerifiers` (`max_values`: Some(1), `max_size`: Some(53250), added: 53745, mode: `MaxEncodedLen`)
@@ -153,36 +157,40 @@ mod measured {
 	/// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
 	/// Storage: `Babe::Randomness` (r:1 w:0)
 	/// Proof: `Babe::Randomness` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Component `n` ranges over `[0, 24]`.
+	/// Component `n` ranges over `[0, 64]`.
 	pub fn on_initialize(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `53509`, estimated `54735` bytes.
-		// Minimum execution time: 12_309_000 picoseconds.
-		Weight::from_parts(47_447_488, 54735)
-			.saturating_add(Weight::from_parts(30_798_189, 0).saturating_mul(n as u64))
-			.saturating_add(db.reads(4))
+		// Proof size: measured `54023`, estimated `54735` bytes.
+		// Minimum execution time: 13_750_000 picoseconds.
+		Weight::from_parts(49_284_112, 54735)
+			.saturating_add(Weight::from_parts(30_208_805, 0).saturating_mul(n as u64))
+			.saturating_add(db.reads(5))
 			.saturating_add(db.reads((1 as u64).saturating_mul(n as u64)))
-			.saturating_add(db.writes(2))
+			.saturating_add(db.writes(1))
 			.saturating_add(db.writes((1 as u64).saturating_mul(n as u64)))
 			.saturating_add(Weight::from_parts(0, 11151).saturating_mul(n as u64))
 	}
 
-	/// Storage: `Verification::Due` (r:2 w:2)
+	/// Storage: `Verification::Opening` (r:2 w:1)
+	/// Proof: `Verification::Opening` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Due` (r:1 w:1)
 	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Verifications` (r:24 w:24)
 	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(8676), added: 11151, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 24]`.
 	pub fn on_initialize_round_ends(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `135`, estimated `5777` bytes.
-		// Minimum execution time: 10_025_000 picoseconds.
-		Weight::from_parts(44_826_895, 5777)
-			.saturating_add(Weight::from_parts(12_828_819, 0).saturating_mul(n as u64))
-			.saturating_add(db.reads(2))
+		// Proof size: measured `135`, estimated `12752` bytes.
+		// Minimum execution time: 10_315_000 picoseconds.
+		Weight::from_parts(38_423_178, 12752)
+			.saturating_add(Weight::from_parts(12_121_793, 0).saturating_mul(n as u64))
+			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((1 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(2))
 			.saturating_add(db.writes((1 as u64).saturating_mul(n as u64)))
 			.saturating_add(Weight::from_parts(0, 11151).saturating_mul(n as u64))
 	}
 
+	/// Storage: `Verification::Opening` (r:1 w:0)
+	/// Proof: `Verification::Opening` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Due` (r:1 w:1)
 	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Verifications` (r:24 w:24)
@@ -211,11 +219,11 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 24]`.
 	pub fn on_initialize_verdicts(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `26659`, estimated `7575` bytes.
-		// Minimum execution time: 10_045_000 picoseconds.
-		Weight::from_parts(330_049_913, 7575)
-			.saturating_add(Weight::from_parts(506_557_478, 0).saturating_mul(n as u64))
-			.saturating_add(db.reads(3))
+		// Proof size: measured `26666`, estimated `7575` bytes.
+		// Minimum execution time: 11_738_000 picoseconds.
+		Weight::from_parts(78_408_586, 7575)
+			.saturating_add(Weight::from_parts(493_979_769, 0).saturating_mul(n as u64))
+			.saturating_add(db.reads(4))
 			.saturating_add(db.reads((46 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(3))
 			.saturating_add(db.writes((48 as u64).saturating_mul(n as u64)))
@@ -252,20 +260,22 @@ mod measured {
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn attest_deciding_dispute(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `95444`, estimated `97301` bytes.
-		// Minimum execution time: 2_798_937_000 picoseconds.
-		Weight::from_parts(2_904_044_000, 97301)
+		// Minimum execution time: 2_661_762_000 picoseconds.
+		Weight::from_parts(2_828_752_000, 97301)
 			.saturating_add(db.reads(114))
 			.saturating_add(db.writes(116))
 	}
 
 	/// Storage: `Verification::Verifications` (r:1 w:1)
 	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(8676), added: 11151, mode: `MaxEncodedLen`)
-	/// Storage: `Verification::Due` (r:2 w:2)
+	/// Storage: `Verification::Due` (r:1 w:1)
 	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Opening` (r:1 w:1)
+	/// Proof: `Verification::Opening` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	pub fn advance(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `2316`, estimated `12141` bytes.
-		// Minimum execution time: 46_399_000 picoseconds.
-		Weight::from_parts(53_660_000, 12141)
+		// Minimum execution time: 42_003_000 picoseconds.
+		Weight::from_parts(56_855_000, 12141)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
