@@ -77,43 +77,51 @@ const POLL_MS: u64 = 10;
 /// result and report ready, including those of jobs that finish within
 /// [`WAIT_FOR_JOBS_MS`].
 pub fn run_executor<T: Config>(now: BlockNumberFor<T>) {
-	// Unless the run of an earlier block is still going: it covers this one.
-	if !one_run_at_a_time(b"executor", || execute_at::<T>(now)) {
-		log::debug!(target: LOG_TARGET, "an earlier run is still going; it covers this block");
-	}
-}
-
-fn execute_at<T: Config>(now: BlockNumberFor<T>) {
 	let accounts: Vec<_> = Signer::<T, T::ExecutorAuthority>::keystore_accounts().collect();
 	let give_up_at = sp_io::offchain::timestamp().add(Duration::from_millis(WAIT_FOR_JOBS_MS));
 	for account in accounts {
-		let bound = T::MaxAnswersPerBatch::get() as usize;
-		let mut answers = Vec::new();
-		let mut running = Vec::new();
-		// Work already handled (an answer in flight) does not count against
-		// the bound, so a backlog of it cannot starve the rest.
-		for request in PendingWork::<T>::iter_key_prefix(&account.id) {
-			if answers.len() + running.len() >= bound {
-				break;
-			}
-			let Some(job) = job_for::<T>(&account.id, request, now) else { continue };
-			// Everything below is keyed by what the result depends on, not by
-			// the request id alone: on a sibling fork the same id may be
-			// another request.
-			let key = job.key();
-			let record = WorkRecord::new(ROLE, &key);
-			if record.is_handled(now, RESUBMIT_AFTER.into()) {
-				continue;
-			}
-			match step(request, &record, job) {
-				Step::Answer(answer) => answers.push((record, answer)),
-				Step::Wait => running.push((request, key, record)),
-				Step::Later => {},
-			}
+		// Unless the run of an earlier block is still busy with this key:
+		// two runs signing with one key would race on its nonce.
+		let role = (ROLE, &account.id).encode();
+		if !one_run_at_a_time(&role, || answer_as::<T>(&account, give_up_at, now)) {
+			log::debug!(target: LOG_TARGET, "an earlier run is still busy with a key");
 		}
-		wait_for_jobs(&mut running, &mut answers, give_up_at);
-		send_answers::<T>(&account, answers, now);
 	}
+}
+
+/// `account`'s work: one batch of every answer ready, including those of
+/// jobs that finish by `give_up_at`.
+fn answer_as<T: Config>(
+	account: &Account<T>,
+	give_up_at: sp_runtime::offchain::Timestamp,
+	now: BlockNumberFor<T>,
+) {
+	let bound = T::MaxAnswersPerBatch::get() as usize;
+	let mut answers = Vec::new();
+	let mut running = Vec::new();
+	// Work already handled (an answer in flight) does not count against
+	// the bound, so a backlog of it cannot starve the rest.
+	for request in PendingWork::<T>::iter_key_prefix(&account.id) {
+		if answers.len() + running.len() >= bound {
+			break;
+		}
+		let Some(job) = job_for::<T>(&account.id, request, now) else { continue };
+		// Everything below is keyed by what the result depends on, not by
+		// the request id alone: on a sibling fork the same id may be
+		// another request.
+		let key = job.key();
+		let record = WorkRecord::new(ROLE, &key);
+		if record.is_handled(now, RESUBMIT_AFTER.into()) {
+			continue;
+		}
+		match step(request, &record, job) {
+			Step::Answer(answer) => answers.push((record, answer)),
+			Step::Wait => running.push((request, key, record)),
+			Step::Later => {},
+		}
+	}
+	wait_for_jobs(&mut running, &mut answers, give_up_at);
+	send_answers::<T>(account, answers, now);
 }
 
 /// What a run does with one request.

@@ -67,15 +67,10 @@ fn max_seats_per_run<T: Config>() -> usize {
 /// twice costs an item refused in its batch, so the wait is short.
 pub const RESUBMIT_AFTER: u32 = 4;
 
-/// Runs the verifiers' work for block `now`, unless the run of an earlier
-/// block is still going (`one_run_at_a_time`).
+/// Runs the verifiers' work for block `now`: each key's, unless the run of
+/// an earlier block is still busy with that key (`one_run_at_a_time`), so
+/// that overlapping runs share the keys out instead of racing on them.
 pub fn run_verifier<T: Config>(now: BlockNumberFor<T>) {
-	if !one_run_at_a_time(b"verifier", || verify_at::<T>(now)) {
-		log::debug!(target: LOG_TARGET, "an earlier run is still going; it covers this block");
-	}
-}
-
-fn verify_at<T: Config>(now: BlockNumberFor<T>) {
 	let accounts: Vec<_> = Signer::<T, T::VerifierAuthority>::keystore_accounts().collect();
 	if accounts.is_empty() {
 		return;
@@ -91,33 +86,51 @@ fn verify_at<T: Config>(now: BlockNumberFor<T>) {
 		}
 	}
 	for account in accounts {
-		let selected = |rounds: &[(RequestId, crate::VerificationOf<T>)]| {
-			rounds
-				.iter()
-				.filter(|(_, record)| !record.has_voted(&account.id))
-				.filter_map(|(request, record)| {
-					Some((*request, Pallet::<T>::selection_proof(&account.id, *request, record)?))
-				})
-				.take(max_seats_per_run::<T>())
-				.collect::<Vec<_>>()
-		};
-		let mut findings: Vec<_> = selected(&open)
-			.into_iter()
-			.filter_map(|(request, proof)| check_seat::<T>(&account, request, proof, now))
-			.collect();
-		// A batch is charged by its bound before it runs: one that could
-		// not fit in a block would never be included. What does not fit in
-		// a quarter of a block's normal weight waits for the next block.
-		let mut bound = batch_bound::<T>(&findings, &open);
-		while Pallet::<T>::batch_weight(findings.len(), bound).any_gt(batch_budget::<T>()) {
-			findings.pop();
-			bound = batch_bound::<T>(&findings, &open);
-		}
-		attest::<T>(&account, findings, bound, now);
-		for (request, _) in selected(&upcoming) {
-			start_early::<T>(request);
+		let role = (b"verifier", &account.id).encode();
+		if !one_run_at_a_time(&role, || attest_as::<T>(&account, &open, &upcoming, now)) {
+			log::debug!(target: LOG_TARGET, "an earlier run is still busy with a key");
 		}
 	}
+}
+
+/// `account`'s work on the `open` rounds and those `upcoming`: checks where
+/// it sits, and one batch of the findings ready.
+fn attest_as<T: Config>(
+	account: &Account<T>,
+	open: &[(RequestId, crate::VerificationOf<T>)],
+	upcoming: &[(RequestId, crate::VerificationOf<T>)],
+	now: BlockNumberFor<T>,
+) {
+	// Seats whose finding is in flight, or whose check runs, do not count
+	// against the batch: a backlog of them cannot crowd out new work.
+	let mut findings: Vec<_> = seats::<T>(account, open)
+		.filter_map(|(request, proof)| check_seat::<T>(account, request, proof, now))
+		.take(max_seats_per_run::<T>())
+		.collect();
+	// A batch is charged by its bound before it runs: one that could not
+	// fit in a block would never be included. What does not fit in a
+	// quarter of a block's normal weight waits for the next block.
+	let mut bound = batch_bound::<T>(&findings, open);
+	while Pallet::<T>::batch_weight(findings.len(), bound).any_gt(batch_budget::<T>()) {
+		findings.pop();
+		bound = batch_bound::<T>(&findings, open);
+	}
+	attest::<T>(account, findings, bound, now);
+	for (request, _) in seats::<T>(account, upcoming).take(max_seats_per_run::<T>()) {
+		start_early::<T>(request);
+	}
+}
+
+/// The `rounds` `account` sits in and has not attested in, with its proofs.
+fn seats<'a, T: Config>(
+	account: &'a Account<T>,
+	rounds: &'a [(RequestId, crate::VerificationOf<T>)],
+) -> impl Iterator<Item = (RequestId, SortitionProof)> + 'a {
+	rounds.iter().filter(|(_, record)| !record.has_voted(&account.id)).filter_map(
+		|(request, record)| {
+			Some((*request, Pallet::<T>::selection_proof(&account.id, *request, record)?))
+		},
+	)
 }
 
 /// Hands `request`'s check to the engine before its round opens, unless
