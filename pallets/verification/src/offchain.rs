@@ -162,10 +162,7 @@ fn check_seat<T: Config>(
 	}
 	let reported = job.reported;
 	let finding = |(attestation, output_digest): (Attestation, [u8; 32])| {
-		Some((
-			record.clone(),
-			Finding { request, attestation, output_digest, proof: proof.clone() },
-		))
+		Some((record.clone(), Finding { request, attestation, output_digest, proof }))
 	};
 	match veritas_engine::check_status(key) {
 		JobStatus::Unknown => {
