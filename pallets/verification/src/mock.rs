@@ -231,7 +231,9 @@ impl pallet_verification::Config for Test {
 	type SampledChallengeBond = ConstU128<SAMPLED_BOND>;
 	type WrongAttestationSlash = WrongAttestationSlash;
 	type MaxDuePerBlock = ConstU32<4>;
-	type MaxOpeningPerBlock = ConstU32<4>;
+	// More than a batch: a test opens more rounds in a block than a key
+	// attests in one transaction.
+	type MaxOpeningPerBlock = ConstU32<8>;
 	type MaxAttestationsPerBatch = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -420,3 +420,47 @@ fn a_key_in_several_rounds_attests_them_in_one_transaction() {
 		}
 	});
 }
+
+/// A key's findings in flight (sent, not yet landed) do not count against
+/// its next batch: the rounds behind them are attested on the next block,
+/// not starved by them.
+#[test]
+fn findings_in_flight_do_not_crowd_out_new_ones() {
+	with_submitted_result(|engine, pool| {
+		let bound: u32 = <<Test as crate::Config>::MaxAttestationsPerBatch as frame_support::traits::Get<u32>>::get();
+		let requests: Vec<u64> = (1..=u64::from(bound) + 2).collect();
+		let output = InferenceOutput::Regression(F32Bits::from(0.5)).encode();
+		for request in &requests[1..] {
+			TestInference::insert_request(*request, request_to_check(output.clone(), None));
+			submit(*request, EXECUTOR, quorum(2, 3));
+		}
+		let in_all = || {
+			selected(1).into_iter().find(|who| requests.iter().all(|r| selected(*r).contains(who)))
+		};
+		open_round_where(1, || in_all().is_some());
+		let member = in_all().expect("selected in every round");
+		UintAuthorityId::set_all_keys([member]);
+		for request in &requests {
+			engine.set_check(
+				*request,
+				JobStatus::Done(CheckReceipt {
+					attestation: Attestation::Match,
+					output_digest: OUTPUT,
+				}),
+			);
+		}
+		let now = System::block_number();
+		run_worker_at(now);
+		// A full batch went out and has not landed; the rest go in the next.
+		run_worker_at(now + 1);
+		let batches = pool.batches();
+		assert_eq!(batches.len(), 2);
+		assert_eq!(batches[0].1.len() as u32, bound);
+		let mut attested: Vec<u64> = batches
+			.iter()
+			.flat_map(|(_, findings, _)| findings.iter().map(|f| f.request))
+			.collect();
+		attested.sort();
+		assert_eq!(attested, requests, "every round once");
+	});
+}

@@ -536,16 +536,20 @@ fn a_result_is_verified_once_and_due_lists_are_bounded() {
 			},
 		);
 		assert_eq!(again, Err(Error::<Test>::AlreadyVerifying.into()));
-		for request in 2..5 {
+		let opening: u32 =
+			<<Test as crate::Config>::MaxOpeningPerBlock as frame_support::traits::Get<u32>>::get();
+		let last = u64::from(opening) + 1;
+		for request in 2..last {
 			submit(request, EXECUTOR, quorum(2, 3));
 		}
-		// Four open in block 2 already: a fifth spills over to block 3.
-		submit(5, EXECUTOR, quorum(2, 3));
-		assert_eq!(Opening::<Test>::get(2).len(), 4);
-		assert_eq!(Opening::<Test>::get(3).into_inner(), vec![5]);
+		// A block's worth open in block 2 already: one more spills over to
+		// block 3.
+		submit(last, EXECUTOR, quorum(2, 3));
+		assert_eq!(Opening::<Test>::get(2).len() as u32, opening);
+		assert_eq!(Opening::<Test>::get(3).into_inner(), vec![last]);
 		assert!(Due::<Test>::get(2).is_empty(), "openings leave the due list to ends");
 		run_to(3);
-		for request in 1..=5 {
+		for request in 1..=last {
 			assert_eq!(stage(request), Stage::Quorum { k: 2 });
 		}
 	});
