@@ -15,6 +15,9 @@ impl<T: Config> Pallet<T> {
 	/// the model's current terms, with probability proportional to its
 	/// stake, never the requester itself.
 	///
+	/// Returns the executor, if any, and how many executors serve the model
+	/// (what the draw read).
+	///
 	/// The draw comes from [`Config::Randomness`] mixed with the request id:
 	/// the requester cannot choose it. Veritas's runtime gives it the VRF
 	/// output of the block that includes the request, which did not exist
@@ -25,9 +28,11 @@ impl<T: Config> Pallet<T> {
 		model: ModelId,
 		request: RequestId,
 		requester: &T::AccountId,
-	) -> Option<T::AccountId> {
+	) -> (Option<T::AccountId>, u32) {
 		let current = T::Models::terms(model);
-		let candidates: alloc::vec::Vec<(T::AccountId, u128)> = ModelExecutors::<T>::get(model)
+		let serving = ModelExecutors::<T>::get(model);
+		let read = serving.len() as u32;
+		let candidates: alloc::vec::Vec<(T::AccountId, u128)> = serving
 			.into_iter()
 			.filter(|(who, accepted)| who != requester && *accepted == current)
 			.filter_map(|(who, _)| {
@@ -39,7 +44,7 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		let total = candidates.iter().fold(0u128, |sum, (_, stake)| sum.saturating_add(*stake));
 		if total == 0 {
-			return None;
+			return (None, read);
 		}
 
 		let (seed, _) = T::Randomness::random(&(b"veritas/assign", request).encode());
@@ -48,10 +53,10 @@ impl<T: Config> Pallet<T> {
 		) % total;
 		for (who, stake) in candidates {
 			if draw < stake {
-				return Some(who);
+				return (Some(who), read);
 			}
 			draw -= stake;
 		}
-		None
+		(None, read)
 	}
 }

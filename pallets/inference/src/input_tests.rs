@@ -35,6 +35,8 @@ fn request(model: u64, input: RequestInput) -> sp_runtime::DispatchResult {
 		FEE,
 		System::block_number() + 10,
 	)
+	.map(|_| ())
+	.map_err(|error| error.error)
 }
 
 fn register_executor() {

@@ -625,7 +625,8 @@ pub mod pallet {
 
 		/// Requests an inference of `model` on `input`, paying at most
 		/// `max_fee` (held in escrow until the request settles), with a result
-		/// due by block `deadline`.
+		/// due by block `deadline`. Charged for drawing among the most
+		/// executors a model may have; refunded to those it has.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::request_inference(T::MaxExecutorsPerModel::get()))]
 		pub fn request_inference(
@@ -635,7 +636,7 @@ pub mod pallet {
 			params: InferenceParams,
 			max_fee: BalanceOf<T>,
 			deadline: BlockNumberFor<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let requester = ensure_signed(origin)?;
 			let record = T::Models::model(model).ok_or(Error::<T>::UnknownModel)?;
 			let quote = Self::quote_for(&record, &params)?;
@@ -653,8 +654,8 @@ pub mod pallet {
 
 			let request = NextRequestId::<T>::get();
 			NextRequestId::<T>::put(request.checked_add(1).ok_or(Error::<T>::IdsExhausted)?);
-			let executor = Self::choose_executor(model, request, &requester)
-				.ok_or(Error::<T>::NoExecutorAvailable)?;
+			let (executor, drawn_among) = Self::choose_executor(model, request, &requester);
+			let executor = executor.ok_or(Error::<T>::NoExecutorAvailable)?;
 			Queue::<T>::try_mutate(deadline, |queue| queue.try_push(request))
 				.map_err(|_| Error::<T>::QueueFull)?;
 			T::Settlement::escrow(request, &requester, max_fee)
@@ -697,7 +698,7 @@ pub mod pallet {
 				max_fee,
 				deadline,
 			});
-			Ok(())
+			Ok(Some(T::WeightInfo::request_inference(drawn_among)).into())
 		}
 
 		/// Cancels a request that has no result yet. The requester pays the

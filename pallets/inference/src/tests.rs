@@ -69,6 +69,8 @@ pub(crate) fn try_request(
 		fee,
 		System::block_number() + 10,
 	)
+	.map(|_| ())
+	.map_err(|error| error.error)
 }
 
 /// Makes an embedding request due in 10 blocks and returns its id.
@@ -949,6 +951,8 @@ proptest! {
 							fee,
 							System::block_number() + due_in,
 						)
+						.map(|_| ())
+						.map_err(|error| error.error)
 					},
 					Step::Submit { pick: index, tokens } => match pick(index)
 						.and_then(|id| Requests::<Test>::get(id).map(|r| (id, r)))
@@ -994,4 +998,30 @@ proptest! {
 			}
 		});
 	}
+}
+
+/// A request is charged for drawing among the most executors a model may
+/// have, and refunded to those the model has.
+#[test]
+fn a_request_pays_for_the_executors_its_model_has() {
+	use crate::WeightInfo as _;
+	run_test(|| {
+		register(EXECUTOR, STAKE, &[EMBEDDING_MODEL], 4);
+		register(OTHER_EXECUTOR, STAKE, &[EMBEDDING_MODEL], 4);
+		let info = Inference::request_inference(
+			RuntimeOrigin::signed(REQUESTER),
+			EMBEDDING_MODEL,
+			text(b"A man is eating food."),
+			embedding_params(),
+			FEE,
+			System::block_number() + 10,
+		)
+		.expect("requested");
+		let weights = <Test as crate::Config>::WeightInfo::request_inference;
+		assert_eq!(info.actual_weight, Some(weights(2)));
+		let most: u32 =
+			<<Test as crate::Config>::MaxExecutorsPerModel as frame_support::traits::Get<u32>>::get(
+			);
+		assert!(weights(2).all_lt(weights(most)));
+	});
 }
