@@ -160,7 +160,6 @@ async function submitOne(index, head) {
 // Block usage while the load runs.
 const usage = [];
 let lastBlock = null;
-let followed = 0;
 
 async function follow(header) {
   const number = header.number.toNumber();
@@ -172,7 +171,6 @@ async function follow(header) {
   ]);
   const time = Date.now();
   lastBlock = number;
-  followed += 1;
   const extrinsics = block.block.extrinsics;
   const hashes = extrinsics.map((extrinsic) => extrinsic.hash.toHex());
   const length = extrinsics.reduce((total, extrinsic) => total + extrinsic.encodedLength, 0);

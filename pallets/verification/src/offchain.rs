@@ -102,22 +102,33 @@ fn attest_as<T: Config>(
 	now: BlockNumberFor<T>,
 ) {
 	// Seats whose finding is in flight, or whose check runs, do not count
-	// against the batch: a backlog of them cannot crowd out new work.
-	let mut findings: Vec<_> = seats::<T>(account, open)
-		.filter_map(|(request, proof)| check_seat::<T>(account, request, proof, now))
-		.take(max_seats_per_run::<T>())
-		.collect();
-	// A batch is charged by its bound before it runs: one that could not
-	// fit in a block would never be included. What does not fit in a
-	// quarter of a block's normal weight waits for the next block.
-	let mut bound = batch_bound::<T>(&findings, open);
-	while Pallet::<T>::batch_weight(findings.len(), bound).any_gt(batch_budget::<T>()) {
-		findings.pop();
-		bound = batch_bound::<T>(&findings, open);
+	// against the batch: a backlog of them cannot crowd out new work. A
+	// batch is charged by its bound before it runs, and one that could not
+	// fit in a block would never be included: it takes findings while it is
+	// charged at most a quarter of a block's normal weight, and leaves the
+	// rest to the next block.
+	let (mut findings, mut bound) = (Vec::new(), BatchBound::default());
+	for (request, record, proof) in seats::<T>(account, open) {
+		if findings.len() >= max_seats_per_run::<T>() {
+			break;
+		}
+		let Some(finding) = check_seat::<T>(account, request, record, proof, now) else {
+			continue;
+		};
+		let mut wider = bound;
+		match record.stage {
+			crate::Stage::Dispute => wider.disputes = wider.disputes.saturating_add(1),
+			_ => wider.largest_round = wider.largest_round.max(record.most_votes()),
+		}
+		if Pallet::<T>::batch_weight(findings.len() + 1, wider).any_gt(batch_budget::<T>()) {
+			break;
+		}
+		findings.push(finding);
+		bound = wider;
 	}
 	attest::<T>(account, findings, bound, now);
-	for (request, _) in seats::<T>(account, upcoming).take(max_seats_per_run::<T>()) {
-		start_early::<T>(request);
+	for (request, record, _) in seats::<T>(account, upcoming).take(max_seats_per_run::<T>()) {
+		start_early::<T>(request, record);
 	}
 }
 
@@ -125,18 +136,18 @@ fn attest_as<T: Config>(
 fn seats<'a, T: Config>(
 	account: &'a Account<T>,
 	rounds: &'a [(RequestId, crate::VerificationOf<T>)],
-) -> impl Iterator<Item = (RequestId, SortitionProof)> + 'a {
+) -> impl Iterator<Item = (RequestId, &'a crate::VerificationOf<T>, SortitionProof)> + 'a {
 	rounds.iter().filter(|(_, record)| !record.has_voted(&account.id)).filter_map(
 		|(request, record)| {
-			Some((*request, Pallet::<T>::selection_proof(&account.id, *request, record)?))
+			Some((*request, record, Pallet::<T>::selection_proof(&account.id, *request, record)?))
 		},
 	)
 }
 
 /// Hands `request`'s check to the engine before its round opens, unless
 /// the engine already has it: the attestation waits for the round.
-fn start_early<T: Config>(request: RequestId) {
-	let Some(job) = check_job::<T>(request) else { return };
+fn start_early<T: Config>(request: RequestId, record: &crate::VerificationOf<T>) {
+	let Some(job) = check_job::<T>(request, record) else { return };
 	let key = job.key();
 	if veritas_engine::check_status(key) == JobStatus::Unknown {
 		hand_over(key, job);
@@ -148,10 +159,11 @@ fn start_early<T: Config>(request: RequestId) {
 fn check_seat<T: Config>(
 	account: &Account<T>,
 	request: RequestId,
+	verification: &crate::VerificationOf<T>,
 	proof: SortitionProof,
 	now: BlockNumberFor<T>,
 ) -> Option<(WorkRecord, Finding)> {
-	let job = check_job::<T>(request)?;
+	let job = check_job::<T>(request, verification)?;
 	// Keyed by what the finding depends on, so that a check made on one fork
 	// is never posted for another request with this id on a sibling fork.
 	let key = job.key();
@@ -216,25 +228,6 @@ fn batch_budget<T: Config>() -> frame_support::weights::Weight {
 	normal.max_total.unwrap_or(weights.max_block) / 4
 }
 
-/// What a batch of `findings` on the `open` rounds may cost: the most votes
-/// any of its first rounds can hold when it ends, and its disputes.
-fn batch_bound<T: Config>(
-	findings: &[(WorkRecord, Finding)],
-	open: &[(RequestId, crate::VerificationOf<T>)],
-) -> BatchBound {
-	let mut bound = BatchBound::default();
-	for (_, finding) in findings {
-		let Some((_, record)) = open.iter().find(|(request, _)| *request == finding.request) else {
-			continue;
-		};
-		match record.stage {
-			crate::Stage::Dispute => bound.disputes = bound.disputes.saturating_add(1),
-			_ => bound.largest_round = bound.largest_round.max(record.most_votes()),
-		}
-	}
-	bound
-}
-
 /// Signs `account`'s findings and sends them in one [`Call::attest_many`]
 /// transaction under `bound`, each claimed once (`send_batch`).
 fn attest<T: Config>(
@@ -278,9 +271,8 @@ fn hand_over(key: JobKey, job: CheckJob) {
 	}
 }
 
-/// What the engine needs to check `request`'s result.
-fn check_job<T: Config>(request: RequestId) -> Option<CheckJob> {
-	let verification = Verifications::<T>::get(request)?;
+/// What the engine needs to check `request`'s result, under `record`.
+fn check_job<T: Config>(request: RequestId, record: &crate::VerificationOf<T>) -> Option<CheckJob> {
 	let Some(submitted) = T::Requests::request_to_check(request) else {
 		log::error!(target: LOG_TARGET, "request {request}: its result is gone");
 		return None;
@@ -300,7 +292,7 @@ fn check_job<T: Config>(request: RequestId) -> Option<CheckJob> {
 		},
 		input: submitted.input,
 		params: submitted.params,
-		comparison: verification.comparison,
+		comparison: record.comparison,
 		claimed_output: submitted.output,
 		reported: submitted.reported,
 	})
