@@ -574,17 +574,28 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 		deadline: head + args.deadline_blocks,
 	});
 	let included = chain.submit(call, signer).await?;
-	let request = included
+	let (request, place) = included
 		.events
 		.iter()
 		.find_map(|event| match event {
 			RuntimeEvent::Inference(pallet_inference::Event::RequestCreated {
 				request, ..
-			}) => Some(*request),
+			}) => Some((*request, None)),
+			RuntimeEvent::Inference(pallet_inference::Event::RequestWaiting {
+				request,
+				place,
+				..
+			}) => Some((*request, Some(*place))),
 			_ => None,
 		})
 		.ok_or("requested, but the chain reported no request id")?;
 	eprintln!("request {request}: up to {} in escrow", vrt(max_fee));
+	if let Some(place) = place {
+		eprintln!(
+			"request {request}: every executor is busy; it waits with {place} ahead of it, and \
+			 is refunded in full if no executor is free in time"
+		);
+	}
 	let Some(wait) = args.wait else {
 		println!("{request}");
 		return Ok(());

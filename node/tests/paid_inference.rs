@@ -65,7 +65,7 @@ async fn a_request_is_served_and_paid_on_a_live_node() {
 	})
 	.await;
 	let assigned = request(&node, 0).await.expect("stored");
-	assert_eq!(assigned.executor, executor.to_account_id());
+	assert_eq!(assigned.executor, Some(executor.to_account_id()));
 	assert_eq!(assigned.status, RequestStatus::Assigned);
 	let dapp_before_result = node.free_balance(&dapp.to_account_id()).await;
 

@@ -102,7 +102,7 @@ async fn an_executor_on_a_node_that_is_not_a_validator_serves_requests() {
 	.await;
 	// Bob's key is in the remote node's keystore only: it served the request.
 	let request = dev.storage::<RequestRecord>(&key).await.expect("stored");
-	assert_eq!(request.executor, bob.to_account_id());
+	assert_eq!(request.executor, Some(bob.to_account_id()));
 	// The remote node is a full node, not an authority.
 	let roles = remote.call("system_nodeRoles", params![]).await.expect("roles");
 	assert_eq!(roles, serde_json::json!(["Full"]), "{roles}");

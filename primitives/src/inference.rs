@@ -203,6 +203,11 @@ pub enum RequestStatus {
 	/// Too few verifiers answered its dispute for a verdict; refunded less
 	/// the fees of those who did, nobody paid for the result or slashed.
 	Unverified,
+	/// Every executor of the model was busy: it waits in the model's
+	/// waiting line, first come first served, and is assigned as capacity
+	/// frees. Refunded in full if it leaves the line unassigned (its
+	/// deadline too near, the model's terms changed, or cancelled).
+	Waiting,
 }
 
 impl RequestStatus {
@@ -427,6 +432,9 @@ pub enum FeeEstimateError {
 
 sp_api::decl_runtime_apis! {
 	/// What dApps ask the runtime about inference, through the node's RPC.
+	///
+	/// Version 2 adds `waiting_place`.
+	#[api_version(2)]
 	pub trait InferenceApi<AccountId, Balance, BlockNumber> where
 		AccountId: codec::Codec,
 		Balance: codec::Codec,
@@ -452,6 +460,11 @@ sp_api::decl_runtime_apis! {
 
 		/// A result under verification: stage, committee, attestations.
 		fn verification(request: RequestId) -> Option<crate::verification::VerificationView<AccountId, BlockNumber>>;
+
+		/// A waiting request's place in its model's waiting line: how many
+		/// requests are ahead of it (0 for the next to be assigned).
+		#[api_version(2)]
+		fn waiting_place(request: RequestId) -> Option<u32>;
 	}
 }
 

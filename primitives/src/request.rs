@@ -52,7 +52,9 @@ pub enum Settled<Balance> {
 pub struct Request<AccountId, Balance, BlockNumber> {
 	pub requester: AccountId,
 	pub model: ModelId,
-	pub executor: AccountId,
+	/// The executor it is assigned to; `None` while it waits in its model's
+	/// waiting line for an executor with spare capacity.
+	pub executor: Option<AccountId>,
 	/// The model's owner when the request was made: it gets the royalty.
 	pub publisher: AccountId,
 	/// What the model runs on. A feed input is recorded resolved, as

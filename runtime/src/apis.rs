@@ -316,6 +316,10 @@ impl_runtime_apis! {
 		) -> Option<veritas_primitives::verification::VerificationView<AccountId, BlockNumber>> {
 			Verification::view(request)
 		}
+
+		fn waiting_place(request: veritas_primitives::settlement::RequestId) -> Option<u32> {
+			pallet_inference::Pallet::<Runtime>::waiting_place(request)
+		}
 	}
 
 	impl veritas_primitives::oracle::OracleApi<Block, AccountId, Balance, BlockNumber> for Runtime {

@@ -329,6 +329,12 @@ impl pallet_inference::Config for Runtime {
 	// A burst of requests made in one block shares its deadline block: 512
 	// (4 KiB a block's list) takes three blocks of a 50-a-second load.
 	type MaxRequestsPerBlock = ConstU32<512>;
+	// Twenty seconds of a 50-a-second load per model may wait for capacity
+	// (12 KiB a line); the runtime's hook-budget test holds the start of a
+	// block serving 256 places among 16 lines to its share of the block.
+	type MaxWaitingPerModel = ConstU32<1024>;
+	type MaxWaitingModels = ConstU32<16>;
+	type MaxAssignedPerBlock = ConstU32<256>;
 	// An executor never holds more open requests than its capacity, so one
 	// batch a block answers all of them; at the longest outputs (16 KiB) a
 	// full batch is 27% of a block's length

@@ -144,6 +144,7 @@ pub type Migrations = (
 	pallet_models::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_inference::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_inference::migrations::v3::MigrateV2ToV3<Runtime>,
+	pallet_inference::migrations::v4::MigrateV3ToV4<Runtime>,
 	pallet_oracle::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_verification::migrations::v2::MigrateV1ToV2<Runtime>,
 );

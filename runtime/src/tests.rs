@@ -305,7 +305,7 @@ fn a_request_is_served_verified_and_paid_end_to_end() {
 		request_embedding(requester, 0, b"A man is eating food.", 20);
 		let max_fee = MAX_FEE;
 		let request = pallet_inference::Requests::<Runtime>::get(0).expect("request 0");
-		assert_eq!(request.executor, executor.to_account_id());
+		assert_eq!(request.executor, Some(executor.to_account_id()));
 
 		let publisher_before = Balances::free_balance(publisher.to_account_id());
 		let executor_before = Balances::free_balance(executor.to_account_id());
@@ -441,7 +441,8 @@ fn genesis_records_every_pallets_storage_version() {
 		// tombstones and the terms executors accepted).
 		let versions = [
 			(Models::on_chain_storage_version(), Models::in_code_storage_version(), 3),
-			(Inference::on_chain_storage_version(), Inference::in_code_storage_version(), 3),
+			// And once more: a request may wait without an executor.
+			(Inference::on_chain_storage_version(), Inference::in_code_storage_version(), 4),
 			// Private sortition instead of drawn committees.
 			(Verification::on_chain_storage_version(), Verification::in_code_storage_version(), 2),
 			(Settlement::on_chain_storage_version(), Settlement::in_code_storage_version(), 1),
@@ -554,9 +555,10 @@ fn stuffing_blocks_raises_fees_and_censoring_a_window_has_a_price() {
 /// The hooks that run before any transaction, each at its worst and all in
 /// one block, leave the normal transactions their share: a block whose
 /// verifications all end at their dearest stage (every member of the
-/// largest committees slashed, then a verdict paying them) and whose feeds'
-/// rounds all end slashing every data node is charged for all of it, and
-/// still fits in what operational and mandatory work may use.
+/// largest committees slashed, then a verdict paying them), whose feeds'
+/// rounds all end slashing every data node, and whose waiting lines are all
+/// served as far as a block allows is charged for all of it, and still fits
+/// in what operational and mandatory work may use.
 #[test]
 fn every_hook_at_its_worst_fits_beside_the_normal_transactions() {
 	use frame_support::{dispatch::DispatchClass, traits::Get};
@@ -579,7 +581,11 @@ fn every_hook_at_its_worst_fits_beside_the_normal_transactions() {
 		.saturating_add(open.saturating_mul(opening.into()));
 	let feeds: u32 = <Runtime as pallet_oracle::Config>::MaxFeeds::get();
 	let oracle = <Runtime as pallet_oracle::Config>::WeightInfo::on_initialize(feeds);
-	let hooks = verifications.saturating_add(oracle).saturating_add(weights.base_block);
+	let waiting_lines = pallet_inference::Pallet::<Runtime>::most_to_assign();
+	let hooks = verifications
+		.saturating_add(oracle)
+		.saturating_add(waiting_lines)
+		.saturating_add(weights.base_block);
 	assert!(
 		hooks.all_lte(left_for_hooks),
 		"the hooks may take {hooks:?}, the block leaves them {left_for_hooks:?}"

@@ -16,7 +16,8 @@
 // It follows the best chain block by block (not finality: a dev node
 // finalizes a block or two later) and reads each block's events: when a
 // request was created, when its result came, when its rounds opened, when
-// it was attested and when it settled. It prints one JSON line: submitted,
+// it was attested and when it settled (and, for a request that found every
+// executor busy, how long it waited in its model's line). It prints one JSON line: submitted,
 // created, settled, outcomes, settled/s, latency percentiles in blocks (from
 // the request's block) and seconds (from submission), the mean blocks spent
 // in each stage, and the block weight and length the load used.
@@ -32,6 +33,7 @@ const OUTCOMES = {
   RequestUnverified: 'unverified',
   RequestExpired: 'expired',
   RequestCancelled: 'cancelled',
+  RequestLeftLine: 'left_line_unassigned',
 };
 const VRT = 10n ** 12n;
 
@@ -198,10 +200,15 @@ async function follow(header) {
       continue;
     }
     const request = data.request?.toNumber?.();
-    if (event.section === 'inference' && event.method === 'RequestCreated') {
+    // A request is created assigned, or waiting in its model's line for an
+    // executor with room (`RequestAssigned` when it gets one).
+    if (event.section === 'inference' && ['RequestCreated', 'RequestWaiting'].includes(event.method)) {
       const extrinsic = phase.isApplyExtrinsic ? hashes[phase.asApplyExtrinsic.toNumber()] : null;
       if (!submittedAt.has(extrinsic)) continue;
-      requests.set(request, { submittedAt: submittedAt.get(extrinsic), created: number, rounds: [], attested: [] });
+      const waited = event.method === 'RequestWaiting';
+      requests.set(request, {
+        submittedAt: submittedAt.get(extrinsic), created: number, assigned: waited ? undefined : number, waited, rounds: [], attested: [],
+      });
       continue;
     }
     if (['AnswerRefused', 'AttestationRefused'].includes(event.method)) {
@@ -215,7 +222,9 @@ async function follow(header) {
     }
     const record = requests.get(request);
     if (!record) continue;
-    if (event.section === 'inference' && ['ResultSubmitted', 'UnrunnableReported'].includes(event.method)) {
+    if (event.section === 'inference' && event.method === 'RequestAssigned') {
+      record.assigned = number;
+    } else if (event.section === 'inference' && ['ResultSubmitted', 'UnrunnableReported'].includes(event.method)) {
       record.result ??= number;
     } else if (event.section === 'verification' && event.method === 'RoundOpened') {
       record.rounds.push(number);
@@ -275,7 +284,8 @@ const seconds = settled.map((record) => (record.settledAt - record.submittedAt) 
 const lastSettlement = Math.max(...settled.map((record) => record.settledAt));
 const span = settled.length ? (lastSettlement - firstSubmission) / 1000 : null;
 const stages = {
-  created_to_result: round2(mean(settled.filter((r) => r.result).map((r) => r.result - r.created))),
+  waiting_for_executor: round2(mean(settled.filter((r) => r.waited && r.assigned).map((r) => r.assigned - r.created))),
+  assigned_to_result: round2(mean(settled.filter((r) => r.result).map((r) => r.result - r.assigned))),
   result_to_round: round2(mean(settled.filter((r) => r.result && r.rounds.length).map((r) => r.rounds[0] - r.result))),
   round_to_attested: round2(mean(settled.filter((r) => r.rounds.length && r.attested.length).map((r) => r.attested[0] - r.rounds[0]))),
   attested_to_settled: round2(mean(settled.filter((r) => r.attested.length).map((r) => r.settled - r.attested[0]))),
@@ -296,6 +306,7 @@ console.log(JSON.stringify({
   failed_in_block: failed,
   refused_in_batches: batchRefusals,
   created: records.length,
+  waited_for_an_executor: records.filter((record) => record.waited).length,
   settled: settled.length,
   outcomes,
   submitting_seconds: round2((lastSubmission - firstSubmission) / 1000),

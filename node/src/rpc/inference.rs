@@ -24,7 +24,7 @@ use sp_core::traits::SpawnNamed;
 use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
 use veritas_engine::{proof::ProofDocument, ModelStore};
 use veritas_primitives::{
-	inference::{FeeEstimateError, InferenceApi, InferenceOutput, InferenceParams},
+	inference::{FeeEstimateError, InferenceApi, InferenceOutput, InferenceParams, RequestStatus},
 	model::{ModelId, ModelRecord, ModelStatus, TaskKind},
 	request::{Request, Settled},
 	settlement::{FeeQuote, RequestId},
@@ -82,7 +82,8 @@ pub trait InferenceRpc {
 	) -> RpcResult<Value>;
 
 	/// A request: status, executor, result, digests, proof CID, verification
-	/// (committee and attestations) and payouts.
+	/// (committee and attestations) and payouts. A request waiting for an
+	/// executor has none, and `waitingPlace` says how many wait ahead of it.
 	#[method(name = "getRequest", blocking)]
 	fn get_request(&self, request: RequestId) -> RpcResult<Value>;
 
@@ -225,7 +226,13 @@ where
 		let record = request_at(&*self.client, best, request)?
 			.ok_or_else(|| error(codes::UNKNOWN_REQUEST, format!("no request {request}")))?;
 		let verification = read(&*self.client, best, |api, at| api.verification(at, request))?;
-		Ok(request_json(request, &record, verification.as_ref()))
+		let mut json = request_json(request, &record, verification.as_ref());
+		if record.status == RequestStatus::Waiting {
+			// A runtime from before waiting lines has no answer: no place.
+			json["waitingPlace"] =
+				json!(self.client.runtime_api().waiting_place(best, request).ok().flatten());
+		}
+		Ok(json)
 	}
 
 	fn get_proof(&self, request: RequestId) -> RpcResult<Value> {
@@ -505,7 +512,7 @@ fn request_json(
 		"status": record.status,
 		"model": record.model,
 		"requester": record.requester.to_string(),
-		"executor": record.executor.to_string(),
+		"executor": record.executor.as_ref().map(|who| who.to_string()),
 		"maxFee": record.max_fee.to_string(),
 		"params": record.params,
 		"created": record.created,

@@ -55,7 +55,7 @@ fn a_batch_takes_each_good_answer_and_refuses_each_bad_one_alone() {
 		.expect("registers");
 		let others = loop {
 			let request = request();
-			if Requests::<Test>::get(request).expect("made").executor == OTHER_EXECUTOR {
+			if Requests::<Test>::get(request).expect("made").executor == Some(OTHER_EXECUTOR) {
 				break request;
 			}
 		};
@@ -100,7 +100,7 @@ fn a_batch_takes_each_good_answer_and_refuses_each_bad_one_alone() {
 			let record = Requests::<Test>::get(refused).expect("kept");
 			assert_eq!(record.status, RequestStatus::Assigned);
 			assert!(record.result.is_none());
-			assert!(PendingWork::<Test>::contains_key(record.executor, refused));
+			assert!(PendingWork::<Test>::contains_key(record.executor.expect("assigned"), refused));
 		}
 		// Nothing moved money for the executor but what the answers settled.
 		assert!(free(EXECUTOR) >= before);

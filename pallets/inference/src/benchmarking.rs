@@ -56,6 +56,28 @@ fn executors<T: Config>(model: ModelId, count: u32) -> T::AccountId {
 	first.expect("at least one executor")
 }
 
+/// Marks every executor of `model` as full (`busy`) or as having all its
+/// places free, without making requests: what the waiting line sees.
+fn set_busy<T: Config>(model: ModelId, busy: bool) {
+	for (who, _) in ModelExecutors::<T>::get(model) {
+		Executors::<T>::mutate(&who, |maybe| {
+			if let Some(executor) = maybe {
+				executor.open = if busy { executor.capacity } else { 0 };
+			}
+		});
+	}
+}
+
+/// `count` requests of `model` waiting in its line, behind executors all
+/// busy.
+fn waiting<T: Config>(model: ModelId, count: u32) -> Vec<RequestId> {
+	set_busy::<T>(model, true);
+	let requester = funded::<T>("requester", 0);
+	let ids: Vec<RequestId> = (0..count).map(|_| request::<T>(&requester, model)).collect();
+	assert_eq!(WaitingLines::<T>::get(model).len() as u32, count);
+	ids
+}
+
 fn largest_input() -> RequestInput {
 	RequestInput::Inline(
 		alloc::vec![b'a'; veritas_primitives::inference::MAX_INLINE_INPUT_LENGTH as usize]
@@ -169,6 +191,72 @@ mod benchmarks {
 		assert!(Requests::<T>::contains_key(0));
 	}
 
+	/// `e`: executors serving the model, each read and found busy before
+	/// the request takes the last place in the model's line.
+	#[benchmark]
+	fn request_waiting(e: Linear<1, { T::MaxExecutorsPerModel::get() }>) {
+		let model = models::<T>(1)[0];
+		executors::<T>(model, e);
+		set_busy::<T>(model, true);
+		let requester = funded::<T>("requester", 0);
+		let deadline =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::MaxDeadline::get());
+		let fee = BalanceOf::<T>::max_value() / 1_000_000u32.into();
+		#[extrinsic_call]
+		request_inference(
+			RawOrigin::Signed(requester),
+			model,
+			largest_input(),
+			params(),
+			fee,
+			deadline,
+		);
+		assert_eq!(Requests::<T>::get(0).map(|r| r.status), Some(RequestStatus::Waiting));
+	}
+
+	/// `e`: executors serving the model, read once; `n`: waiting requests,
+	/// each drawn an executor and assigned.
+	#[benchmark]
+	fn assign_waiting(
+		e: Linear<1, { T::MaxExecutorsPerModel::get() }>,
+		n: Linear<1, { T::MaxCapacity::get().min(T::MaxAssignedPerBlock::get()) }>,
+	) {
+		let model = models::<T>(1)[0];
+		executors::<T>(model, e);
+		let ids = waiting::<T>(model, n);
+		set_busy::<T>(model, false);
+		let now = frame_system::Pallet::<T>::block_number();
+		#[block]
+		{
+			Pallet::<T>::assign_waiting(now);
+		}
+		for id in ids {
+			assert_eq!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Assigned));
+		}
+		assert!(WaitingModels::<T>::get().is_empty());
+	}
+
+	/// `n`: waiting requests whose deadline came too near, each refunded in
+	/// full and closed.
+	#[benchmark]
+	fn drop_waiting(n: Linear<1, { T::MaxAssignedPerBlock::get() }>) {
+		let model = models::<T>(1)[0];
+		executors::<T>(model, 1);
+		let ids = waiting::<T>(model, n);
+		// A block before the deadline: too near to run, and each request
+		// still gives its deadline slot back (the dearer close).
+		let now = frame_system::Pallet::<T>::block_number()
+			.saturating_add(T::MaxDeadline::get())
+			.saturating_sub(1u32.into());
+		#[block]
+		{
+			Pallet::<T>::assign_waiting(now);
+		}
+		for id in ids {
+			assert_eq!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Expired));
+		}
+	}
+
 	#[benchmark]
 	fn cancel_request() {
 		let model = models::<T>(1)[0];
@@ -258,7 +346,7 @@ mod benchmarks {
 		for id in ids {
 			let record = Requests::<T>::get(id).expect("kept");
 			assert_eq!(record.status, RequestStatus::Expired);
-			let executor = Executors::<T>::get(&record.executor).expect("kept");
+			let executor = record.executor.and_then(|who| Executors::<T>::get(&who)).expect("kept");
 			assert!(matches!(executor.status, ExecutorStatus::Unbonding { .. }));
 		}
 		for model in all_models {

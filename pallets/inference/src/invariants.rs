@@ -10,7 +10,7 @@ use veritas_primitives::{
 
 use crate::{
 	Config, ExecutorStatus, Executors, ModelExecutors, NextRequestId, OpenRequests, Pallet,
-	PendingWork, Pruning, PruningRange, RequestStatus, Requests,
+	PendingWork, Pruning, PruningRange, RequestStatus, Requests, WaitingLines, WaitingModels,
 };
 
 impl<T: Config> Pallet<T> {
@@ -19,6 +19,10 @@ impl<T: Config> Pallet<T> {
 	///   and pending work names only such requests;
 	/// - each model's open count and each executor's open count equal the
 	///   unsettled requests they have;
+	/// - a request has an executor unless it is waiting (or left the line
+	///   unassigned or cancelled from it), and every waiting request has a
+	///   place in its model's line; the models with a line are listed once
+	///   each, and only they;
 	/// - a model's executor list names only active executors serving it;
 	/// - every active executor is listed by each model it serves, with terms
 	///   at a revision the model has reached;
@@ -37,21 +41,43 @@ impl<T: Config> Pallet<T> {
 		let mut open_by_executor: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		for (id, request) in Requests::<T>::iter() {
 			ensure!(id < next, "request id at or above NextRequestId");
-			let waiting = request.status == RequestStatus::Assigned;
+			let in_line = request.status == RequestStatus::Waiting;
 			ensure!(
-				PendingWork::<T>::contains_key(&request.executor, id) == waiting,
-				"pending work disagrees with a request's status"
+				in_line == request.executor.is_none() || request.status.is_final(),
+				"a request under way without an executor, or a waiting one with one"
 			);
+			if in_line {
+				ensure!(
+					WaitingLines::<T>::get(request.model).iter().any(|(queued, _)| *queued == id),
+					"a waiting request has no place in its model's line"
+				);
+			}
+			let awaiting_result = request.status == RequestStatus::Assigned;
+			let pending = request
+				.executor
+				.as_ref()
+				.is_some_and(|executor| PendingWork::<T>::contains_key(executor, id));
+			ensure!(pending == awaiting_result, "pending work disagrees with a request's status");
 			if request.status.is_final() {
 				ensure!(to_prune.contains(&id), "a settled request is not queued for pruning");
 			} else {
 				*open_by_model.entry(request.model).or_default() += 1;
-				*open_by_executor.entry(request.executor.clone()).or_default() += 1;
+				if let Some(executor) = request.executor {
+					*open_by_executor.entry(executor).or_default() += 1;
+				}
 			}
 		}
 		for (executor, id, ()) in PendingWork::<T>::iter() {
 			let request = Requests::<T>::get(id).ok_or("pending work names a missing request")?;
-			ensure!(request.executor == executor, "pending work under the wrong executor");
+			ensure!(request.executor == Some(executor), "pending work under the wrong executor");
+		}
+		let with_lines = WaitingModels::<T>::get();
+		for (index, model) in with_lines.iter().enumerate() {
+			ensure!(!with_lines[..index].contains(model), "a model's line is listed twice");
+			ensure!(WaitingLines::<T>::decode_len(model).unwrap_or(0) > 0, "an empty line listed");
+		}
+		for (model, _) in WaitingLines::<T>::iter() {
+			ensure!(with_lines.contains(&model), "a model's waiting line is not listed");
 		}
 		for (model, count) in OpenRequests::<T>::iter() {
 			ensure!(

@@ -92,6 +92,7 @@
 
 extern crate alloc;
 
+pub use assignment::LeftUnassigned;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -127,6 +128,8 @@ mod terms_tests;
 #[cfg(test)]
 mod tests;
 mod types;
+#[cfg(test)]
+mod waiting_tests;
 pub mod weights;
 
 use frame_support::{
@@ -190,7 +193,7 @@ pub mod pallet {
 
 	/// The layout of this pallet's storage; a change to a stored record
 	/// bumps it and comes with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -254,6 +257,18 @@ pub mod pallet {
 		/// The most requests whose deadline (or pruning) falls in one block.
 		#[pallet::constant]
 		type MaxRequestsPerBlock: Get<u32>;
+
+		/// The most requests one model's waiting line holds.
+		#[pallet::constant]
+		type MaxWaitingPerModel: Get<u32>;
+
+		/// The most models with requests waiting at once.
+		#[pallet::constant]
+		type MaxWaitingModels: Get<u32>;
+
+		/// The most places of the waiting lines served in one block.
+		#[pallet::constant]
+		type MaxAssignedPerBlock: Get<u32>;
 
 		/// The most answers one [`Pallet::submit_answers`] carries.
 		#[pallet::constant]
@@ -328,6 +343,25 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// Each model's waiting line, first come first served: requests that
+	/// found every executor busy, each with the revision of the model's
+	/// terms it was made under (`assignment.rs`). A place whose request was
+	/// cancelled or expired meanwhile is given up when the line reaches it.
+	#[pallet::storage]
+	pub type WaitingLines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		ModelId,
+		BoundedVec<(RequestId, TermsRevision), T::MaxWaitingPerModel>,
+		ValueQuery,
+	>;
+
+	/// The models whose waiting lines are not empty, served in this order
+	/// at the start of each block.
+	#[pallet::storage]
+	pub type WaitingModels<T: Config> =
+		StorageValue<_, BoundedVec<ModelId, T::MaxWaitingModels>, ValueQuery>;
+
 	/// The first block whose queue has not been fully swept.
 	#[pallet::storage]
 	pub type SweepCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
@@ -358,6 +392,21 @@ pub mod pallet {
 		/// `error`; it changed nothing, and the batch's other answers stand
 		/// on their own.
 		AnswerRefused { request: RequestId, error: DispatchError },
+		/// A request was made and found every executor of its model busy: it
+		/// waits in the model's line with `place` requests ahead of it.
+		RequestWaiting {
+			request: RequestId,
+			requester: T::AccountId,
+			model: ModelId,
+			max_fee: BalanceOf<T>,
+			deadline: BlockNumberFor<T>,
+			place: u32,
+		},
+		/// A waiting request reached the head of its line and was assigned.
+		RequestAssigned { request: RequestId, executor: T::AccountId },
+		/// A waiting request left its line unassigned, for `reason`, and was
+		/// refunded in full.
+		RequestLeftLine { request: RequestId, reason: LeftUnassigned, refund: BalanceOf<T> },
 		/// A request was made and assigned.
 		RequestCreated {
 			request: RequestId,
@@ -447,8 +496,14 @@ pub mod pallet {
 		BadDeadline,
 		/// `max_fee` does not cover the fee.
 		FeeTooLow,
-		/// No executor serving the model has spare capacity.
+		/// No executor (other than the requester) serves the model under its
+		/// current terms.
 		NoExecutorAvailable,
+		/// Every executor of the model is busy and its waiting line is full
+		/// (or as many models as the chain allows already have lines).
+		WaitingLineFull,
+		/// The request has no executor yet: it is waiting.
+		NotAssigned,
 		/// Too many requests already have this deadline: choose another block.
 		QueueFull,
 		/// No request has this id.
@@ -507,6 +562,10 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::assign_waiting(now)
+		}
+
 		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
 			Self::sweep(now, remaining)
 		}
@@ -521,6 +580,7 @@ pub mod pallet {
 			assert!(T::MaxCapacity::get() > 0, "an executor must be able to take a request");
 			assert!(T::MinExecutorStake::get() > Zero::zero(), "an executor must stake something");
 			assert!(T::MaxRequestsPerBlock::get() > 0, "a deadline block must take a request");
+			assert!(T::MaxAssignedPerBlock::get() > 0, "waiting lines must move");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -625,10 +685,15 @@ pub mod pallet {
 
 		/// Requests an inference of `model` on `input`, paying at most
 		/// `max_fee` (held in escrow until the request settles), with a result
-		/// due by block `deadline`. Charged for drawing among the most
+		/// due by block `deadline`. When every executor of the model is busy,
+		/// the request waits in the model's line and is assigned as capacity
+		/// frees (`assignment.rs`). Charged for drawing among the most
 		/// executors a model may have; refunded to those it has.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::request_inference(T::MaxExecutorsPerModel::get()))]
+		#[pallet::weight(
+			T::WeightInfo::request_inference(T::MaxExecutorsPerModel::get())
+				.max(T::WeightInfo::request_waiting(T::MaxExecutorsPerModel::get()))
+		)]
 		pub fn request_inference(
 			origin: OriginFor<T>,
 			model: ModelId,
@@ -654,42 +719,56 @@ pub mod pallet {
 
 			let request = NextRequestId::<T>::get();
 			NextRequestId::<T>::put(request.checked_add(1).ok_or(Error::<T>::IdsExhausted)?);
-			let (executor, drawn_among) = Self::choose_executor(model, request, &requester);
-			let executor = executor.ok_or(Error::<T>::NoExecutorAvailable)?;
+			// Nobody overtakes a waiting line: capacity freed during a block
+			// goes to its head at the next block's start.
+			let (executor, listed) = if WaitingLines::<T>::decode_len(model).unwrap_or(0) > 0 {
+				(None, 0)
+			} else {
+				let mut candidates = Self::candidates(model);
+				ensure!(candidates.anyone_but(&requester), Error::<T>::NoExecutorAvailable);
+				(Self::draw(&mut candidates, request, &requester), candidates.listed)
+			};
 			Queue::<T>::try_mutate(deadline, |queue| queue.try_push(request))
 				.map_err(|_| Error::<T>::QueueFull)?;
 			T::Settlement::escrow(request, &requester, max_fee)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 
-			Executors::<T>::mutate(&executor, |maybe| {
-				if let Some(executor) = maybe {
-					executor.open = executor.open.saturating_add(1);
-				}
-			});
 			OpenRequests::<T>::mutate(model, |open| *open = open.saturating_add(1));
-			PendingWork::<T>::insert(&executor, request, ());
-			Requests::<T>::insert(
-				request,
-				Request {
-					requester: requester.clone(),
+			let mut record = Request {
+				requester: requester.clone(),
+				model,
+				executor: None,
+				publisher: record.owner,
+				input,
+				feed,
+				params,
+				max_fee,
+				pricing: record.pricing,
+				policy: record.policy,
+				task: record.task,
+				created: now,
+				deadline,
+				status: RequestStatus::Assigned,
+				result: None,
+				settled: None,
+				finished_at: None,
+			};
+			let Some(executor) = executor else {
+				let place = Self::join_line(model, request, T::Models::terms(model))?;
+				record.status = RequestStatus::Waiting;
+				Requests::<T>::insert(request, record);
+				Self::deposit_event(Event::RequestWaiting {
+					request,
+					requester,
 					model,
-					executor: executor.clone(),
-					publisher: record.owner,
-					input,
-					feed,
-					params,
 					max_fee,
-					pricing: record.pricing,
-					policy: record.policy,
-					task: record.task,
-					created: now,
 					deadline,
-					status: RequestStatus::Assigned,
-					result: None,
-					settled: None,
-					finished_at: None,
-				},
-			);
+					place,
+				});
+				return Ok(Some(T::WeightInfo::request_waiting(listed)).into());
+			};
+			Self::assign(request, &mut record, executor.clone());
+			Requests::<T>::insert(request, record);
 			Self::deposit_event(Event::RequestCreated {
 				request,
 				requester,
@@ -698,12 +777,14 @@ pub mod pallet {
 				max_fee,
 				deadline,
 			});
-			Ok(Some(T::WeightInfo::request_inference(drawn_among)).into())
+			Ok(Some(T::WeightInfo::request_inference(listed)).into())
 		}
 
 		/// Cancels a request that has no result yet. The requester pays the
 		/// model's price for it (for the most tokens it asked for) as if it
-		/// had been accepted unverified, and gets the rest back.
+		/// had been accepted unverified, and gets the rest back. A request
+		/// still waiting for an executor is refunded in full: nobody has
+		/// seen it.
 		///
 		/// Why not free: the executor may have started, and its result may
 		/// already sit in the transaction pool, output in clear; a free cancel
@@ -716,16 +797,19 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let mut record = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
 			ensure!(record.requester == who, Error::<T>::NotRequester);
+			if record.status == RequestStatus::Waiting {
+				let refund = T::Settlement::refund(request)?;
+				let settled = Some(Settled::Refunded(refund));
+				Self::close(request, &mut record, RequestStatus::Cancelled, settled);
+				Self::deposit_event(Event::RequestCancelled { request, refund });
+				return Ok(());
+			}
 			ensure!(record.status == RequestStatus::Assigned, Error::<T>::NotAwaitingResult);
 
+			let executor = Self::assigned_executor(&record)?;
 			let price = Self::model_cost(&record.pricing, record.params.max_new_tokens);
-			let payouts = T::Settlement::pay_accepted(
-				request,
-				&record.executor,
-				&record.publisher,
-				price,
-				&[],
-			)?;
+			let payouts =
+				T::Settlement::pay_accepted(request, &executor, &record.publisher, price, &[])?;
 			Self::close(
 				request,
 				&mut record,

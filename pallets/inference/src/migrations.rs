@@ -1,11 +1,62 @@
 //! Storage migrations.
 
+use alloc::vec::Vec;
+use codec::{Decode, Encode, EncodeLike, Input, Output};
+use veritas_primitives::{model::ModelId, settlement::RequestId};
+
+use crate::{Config, Pallet};
+
+/// A stored value's bytes as they are, for migrations that move a field
+/// without restating every field of a record.
+pub struct Raw(pub Vec<u8>);
+
+impl Encode for Raw {
+	fn size_hint(&self) -> usize {
+		self.0.len()
+	}
+
+	fn encode_to<W: Output + ?Sized>(&self, dest: &mut W) {
+		dest.write(&self.0)
+	}
+}
+
+impl EncodeLike for Raw {}
+
+impl Decode for Raw {
+	fn decode<I: Input>(input: &mut I) -> Result<Self, codec::Error> {
+		let length = input.remaining_len()?.ok_or("a stored value has a known length")?;
+		let mut bytes = alloc::vec![0; length];
+		input.read(&mut bytes)?;
+		Ok(Self(bytes))
+	}
+}
+
+/// Stored items read and written as bytes (an alias takes its storage's
+/// name from its own).
+pub mod raw {
+	use super::*;
+
+	/// [`crate::Requests`], as bytes.
+	#[frame_support::storage_alias]
+	pub type Requests<T: Config> =
+		StorageMap<Pallet<T>, frame_support::Twox64Concat, RequestId, Raw>;
+}
+
+/// Where a stored request's executor starts: after its requester and its
+/// model, which no version has changed.
+fn executor_at<T: Config>(bytes: &[u8]) -> Option<usize> {
+	let mut rest = bytes;
+	T::AccountId::decode(&mut rest).ok()?;
+	ModelId::decode(&mut rest).ok()?;
+	Some(bytes.len() - rest.len())
+}
+
 /// Version 2: a request's policy carries the model's minimum deadline, and
 /// its result may be the executor's report that it could not run it.
 /// Requests stored before get the chain's `MinDeadline` (what they were held
 /// to) and results that are not reports.
 pub mod v2 {
-	use codec::Decode;
+	use codec::{Decode, Encode};
 	use frame_support::{
 		migrations::VersionedMigration,
 		traits::{Get, UncheckedOnRuntimeUpgrade},
@@ -19,7 +70,8 @@ pub mod v2 {
 		request::{Request, ResultCommitment, Settled},
 	};
 
-	use crate::{BalanceOf, Config, Pallet, Requests};
+	use super::{executor_at, raw, Raw};
+	use crate::{BalanceOf, Config, Pallet};
 
 	/// A result as version 1 stored it.
 	#[derive(Decode)]
@@ -64,12 +116,13 @@ pub mod v2 {
 		fn on_runtime_upgrade() -> Weight {
 			let shortest = T::MinDeadline::get();
 			let mut count = 0u64;
-			Requests::<T>::translate::<RequestV1Of<T>, _>(|_, old| {
+			raw::Requests::<T>::translate::<RequestV1Of<T>, _>(|_, old| {
 				count += 1;
-				Some(Request {
+				// Version 3's layout: today's, with the executor not optional.
+				let request = Request {
 					requester: old.requester,
 					model: old.model,
-					executor: old.executor,
+					executor: Some(old.executor),
 					publisher: old.publisher,
 					input: old.input,
 					feed: old.feed,
@@ -92,7 +145,10 @@ pub mod v2 {
 					}),
 					settled: old.settled,
 					finished_at: old.finished_at,
-				})
+				};
+				let mut bytes = request.encode();
+				bytes.remove(executor_at::<T>(&bytes)?);
+				Some(Raw(bytes))
 			});
 			T::DbWeight::get().reads_writes(count, count)
 		}
@@ -148,6 +204,46 @@ pub mod v3 {
 		2,
 		3,
 		AcceptServedTerms<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 4: a request's executor is optional, `None` while the request
+/// waits in its model's waiting line. Every request stored before was
+/// assigned when it was made: its executor becomes `Some`, every other
+/// byte stays as it was.
+pub mod v4 {
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+
+	use super::{executor_at, raw, Raw};
+	use crate::{Config, Pallet};
+
+	/// Marks every stored request's executor as present.
+	pub struct OptionalExecutor<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for OptionalExecutor<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut count = 0u64;
+			raw::Requests::<T>::translate::<Raw, _>(|_, Raw(mut bytes)| {
+				count += 1;
+				// `Some`'s tag, ahead of the account.
+				bytes.insert(executor_at::<T>(&bytes)?, 1);
+				Some(Raw(bytes))
+			});
+			T::DbWeight::get().reads_writes(count, count)
+		}
+	}
+
+	/// The migration from version 3, run once.
+	pub type MigrateV3ToV4<T> = VersionedMigration<
+		3,
+		4,
+		OptionalExecutor<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

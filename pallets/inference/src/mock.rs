@@ -220,6 +220,9 @@ impl pallet_inference::Config for Test {
 	type MaxDeadline = ConstU64<100>;
 	type MaxRequestsPerBlock = ConstU32<4>;
 	// Below the capacity, so that a test can fill a batch and still request.
+	type MaxWaitingPerModel = ConstU32<3>;
+	type MaxWaitingModels = ConstU32<2>;
+	type MaxAssignedPerBlock = ConstU32<3>;
 	type MaxAnswersPerBatch = ConstU32<4>;
 	type ExpirySlash = ExpirySlash;
 	type FraudSlash = FraudSlash;

@@ -231,7 +231,7 @@ fn job_for<T: Config>(
 	now: BlockNumberFor<T>,
 ) -> Option<ExecutionJob> {
 	let record = Requests::<T>::get(request)?;
-	if &record.executor != executor
+	if record.executor.as_ref() != Some(executor)
 		|| record.status != RequestStatus::Assigned
 		|| now > record.deadline
 	{

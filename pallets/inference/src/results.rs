@@ -46,7 +46,7 @@ impl<T: Config> Pallet<T> {
 					submitted_at: now,
 					reported: None,
 				};
-				Self::verify(request, record, commitment)
+				Self::verify(request, who, record, commitment)
 			},
 			Answer::Unrunnable { request, reason } => {
 				let record = Self::awaiting_result(who, request)?;
@@ -64,7 +64,7 @@ impl<T: Config> Pallet<T> {
 					submitted_at: now,
 					reported: Some(reason),
 				};
-				Self::verify(request, record, commitment)
+				Self::verify(request, who, record, commitment)
 			},
 		}
 	}
@@ -86,29 +86,30 @@ impl<T: Config> Pallet<T> {
 		request: RequestId,
 	) -> Result<RequestOf<T>, DispatchError> {
 		let record = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
-		ensure!(&record.executor == who, Error::<T>::NotAssignedExecutor);
+		ensure!(record.executor.as_ref() == Some(who), Error::<T>::NotAssignedExecutor);
 		ensure!(record.status == RequestStatus::Assigned, Error::<T>::NotAwaitingResult);
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now <= record.deadline, Error::<T>::DeadlinePassed);
 		Ok(record)
 	}
 
-	/// Records the executor's `commitment` and hands it to verification,
+	/// Records `executor`'s `commitment` and hands it to verification,
 	/// which may accept it at once.
 	pub(crate) fn verify(
 		request: RequestId,
+		executor: &T::AccountId,
 		mut record: RequestOf<T>,
 		commitment: ResultCommitment<BlockNumberFor<T>>,
 	) -> DispatchResult {
 		let output_digest = commitment.output_digest;
-		PendingWork::<T>::remove(&record.executor, request);
+		PendingWork::<T>::remove(executor, request);
 		record.status = RequestStatus::Submitted;
 		record.result = Some(commitment);
 		Requests::<T>::insert(request, &record);
 		let submitted = SubmittedResult {
 			request,
 			model: record.model,
-			executor: record.executor.clone(),
+			executor: executor.clone(),
 			policy: record.policy,
 			output_digest,
 		};

@@ -25,15 +25,16 @@ impl<T: Config> Pallet<T> {
 		if record.result.as_ref().is_some_and(|result| result.reported.is_some()) {
 			return Self::settle_unrunnable(request, record, verifiers, true);
 		}
+		let executor = Self::assigned_executor(&record)?;
 		let (model_cost, covered) = Self::result_cost(&record, &verifiers);
 		let payouts = T::Settlement::pay_accepted(
 			request,
-			&record.executor,
+			&executor,
 			&record.publisher,
 			model_cost,
 			&verifiers[..covered],
 		)?;
-		Executors::<T>::mutate(&record.executor, |maybe| {
+		Executors::<T>::mutate(&executor, |maybe| {
 			if let Some(executor) = maybe {
 				executor.reputation = executor.reputation.saturating_add(1);
 			}
@@ -96,8 +97,9 @@ impl<T: Config> Pallet<T> {
 		reported: bool,
 		status: RequestStatus,
 	) -> DispatchResult {
+		let executor = Self::assigned_executor(&record)?;
 		let (model_cost, covered) = Self::result_cost(&record, &verifiers);
-		let time = reported.then_some((&record.executor, record.pricing.per_request));
+		let time = reported.then_some((&executor, record.pricing.per_request));
 		let payouts =
 			T::Settlement::pay_unrunnable(request, model_cost, &verifiers[..covered], time)?;
 		Self::close(request, &mut record, status, Some(Settled::Paid(payouts)));
@@ -111,16 +113,17 @@ impl<T: Config> Pallet<T> {
 		challenger: Option<T::AccountId>,
 		verifiers: alloc::vec::Vec<T::AccountId>,
 	) -> DispatchResult {
-		let stake = T::Settlement::held(&record.executor, Bond::ExecutorStake);
+		let executor = Self::assigned_executor(&record)?;
+		let stake = T::Settlement::held(&executor, Bond::ExecutorStake);
 		let slash = T::FraudSlash::get() * stake;
 		let payouts = T::Settlement::punish_fraud(
 			request,
-			&record.executor,
+			&executor,
 			slash,
 			challenger.as_ref(),
 			&verifiers,
 		)?;
-		Self::penalise(&record.executor, payouts.slashed);
+		Self::penalise(&executor, payouts.slashed);
 		Self::close(request, &mut record, RequestStatus::Rejected, Some(Settled::Fraud(payouts)));
 		Self::deposit_event(Event::RequestRejected { request });
 		Ok(())
@@ -140,8 +143,13 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The executor a request under way was assigned to.
+	pub(crate) fn assigned_executor(record: &RequestOf<T>) -> Result<T::AccountId, DispatchError> {
+		record.executor.clone().ok_or_else(|| Error::<T>::NotAssigned.into())
+	}
+
 	/// Marks a request final: it no longer counts as open for its executor
-	/// and model, and it is queued for pruning.
+	/// (if it had one) and model, and it is queued for pruning.
 	pub(crate) fn close(
 		request: RequestId,
 		record: &mut RequestOf<T>,
@@ -149,12 +157,14 @@ impl<T: Config> Pallet<T> {
 		settled: Option<Settled<BalanceOf<T>>>,
 	) {
 		let now = frame_system::Pallet::<T>::block_number();
-		PendingWork::<T>::remove(&record.executor, request);
-		Executors::<T>::mutate(&record.executor, |maybe| {
-			if let Some(executor) = maybe {
-				executor.open = executor.open.saturating_sub(1);
-			}
-		});
+		if let Some(executor) = &record.executor {
+			PendingWork::<T>::remove(executor, request);
+			Executors::<T>::mutate(executor, |maybe| {
+				if let Some(executor) = maybe {
+					executor.open = executor.open.saturating_sub(1);
+				}
+			});
+		}
 		OpenRequests::<T>::mutate_exists(record.model, |open| {
 			*open = open.map(|count| count.saturating_sub(1)).filter(|count| *count > 0);
 		});

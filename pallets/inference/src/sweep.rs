@@ -8,8 +8,8 @@ use sp_runtime::traits::Saturating;
 use veritas_primitives::settlement::{Beneficiary, Bond, RequestId, Settlement};
 
 use crate::{
-	Config, Event, Pallet, Pruning, PruningRange, Queue, RequestStatus, Requests, Settled,
-	SweepCursor, WeightInfo,
+	Config, Event, LeftUnassigned, Pallet, Pruning, PruningRange, Queue, RequestStatus, Requests,
+	Settled, SweepCursor, WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
@@ -85,23 +85,24 @@ impl<T: Config> Pallet<T> {
 		used
 	}
 
-	/// Expires a request whose deadline passed without a result, or prunes a
-	/// settled request whose retention ended. Anything else (a result being
-	/// verified) is left alone: verification settles it and queues it again.
+	/// Expires a request whose deadline passed without a result (or without
+	/// an executor), or prunes a settled request whose retention ended.
+	/// Anything else (a result being verified) is left alone: verification
+	/// settles it and queues it again.
 	fn visit(request: RequestId, now: BlockNumberFor<T>) {
 		let Some(mut record) = Requests::<T>::get(request) else { return };
 		match record.status {
 			RequestStatus::Assigned if record.deadline <= now => {
+				let Some(executor) = record.executor.clone() else { return };
 				let refund = T::Settlement::refund(request).unwrap_or_default();
-				let stake = T::Settlement::held(&record.executor, Bond::ExecutorStake);
+				let stake = T::Settlement::held(&executor, Bond::ExecutorStake);
 				let slashed = T::Settlement::slash(
-					&record.executor,
+					&executor,
 					Bond::ExecutorStake,
 					T::ExpirySlash::get() * stake,
 					Beneficiary::Treasury,
 				);
-				Self::penalise(&record.executor, slashed);
-				let executor = record.executor.clone();
+				Self::penalise(&executor, slashed);
 				Self::close(
 					request,
 					&mut record,
@@ -109,6 +110,10 @@ impl<T: Config> Pallet<T> {
 					Some(Settled::Refunded(refund)),
 				);
 				Self::deposit_event(Event::RequestExpired { request, executor, slashed });
+			},
+			// Still waiting at its deadline: no executor ever had it.
+			RequestStatus::Waiting if record.deadline <= now => {
+				Self::leave_unassigned(request, &mut record, LeftUnassigned::DeadlineTooNear);
 			},
 			// Requests queued for pruning here before the pruning queue existed.
 			status if status.is_final() => {

@@ -52,7 +52,7 @@ fn a_price_cut_after_joining_binds_no_executor_that_did_not_accept_it() {
 			})));
 		let after = request_embedding(FEE);
 		assert_eq!(price_of(after).per_request, 0);
-		assert_eq!(Requests::<Test>::get(after).expect("stored").executor, EXECUTOR);
+		assert_eq!(Requests::<Test>::get(after).expect("stored").executor, Some(EXECUTOR));
 	});
 }
 
@@ -76,7 +76,7 @@ fn a_change_placed_ahead_of_a_registration_is_not_accepted_by_it() {
 		register(OTHER_EXECUTOR, STAKE, &[EMBEDDING_MODEL], 4);
 		assert_eq!(Inference::accepted_terms(&OTHER_EXECUTOR, EMBEDDING_MODEL), Some(1));
 		let request = request_embedding(FEE);
-		assert_eq!(Requests::<Test>::get(request).expect("stored").executor, OTHER_EXECUTOR);
+		assert_eq!(Requests::<Test>::get(request).expect("stored").executor, Some(OTHER_EXECUTOR));
 	});
 }
 
@@ -91,7 +91,7 @@ fn only_executors_that_accepted_the_current_terms_are_drawn() {
 		assert_ok!(accept(EXECUTOR, EMBEDDING_MODEL, 1));
 		for _ in 0..4 {
 			let request = request_embedding(FEE);
-			assert_eq!(Requests::<Test>::get(request).expect("stored").executor, EXECUTOR);
+			assert_eq!(Requests::<Test>::get(request).expect("stored").executor, Some(EXECUTOR));
 		}
 	});
 }

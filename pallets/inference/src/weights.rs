@@ -19,6 +19,9 @@ pub trait WeightInfo {
 	fn unregister_executor(m: u32) -> Weight;
 	fn withdraw_stake() -> Weight;
 	fn request_inference(e: u32) -> Weight;
+	fn request_waiting(e: u32) -> Weight;
+	fn assign_waiting(e: u32, n: u32) -> Weight;
+	fn drop_waiting(n: u32) -> Weight;
 	fn cancel_request() -> Weight;
 	fn submit_result(o: u32) -> Weight;
 	fn report_unrunnable() -> Weight;
@@ -31,6 +34,25 @@ pub trait WeightInfo {
 /// parameter so that both implementations below share them.
 mod measured {
 	use super::*;
+
+	pub fn request_waiting(db: RuntimeDbWeight, e: u32) -> Weight {
+		request_inference(db, e).saturating_add(db.reads_writes(2, 2))
+	}
+
+	pub fn assign_waiting(db: RuntimeDbWeight, e: u32, n: u32) -> Weight {
+		Weight::from_parts(20_000_000, 3675)
+			.saturating_add(Weight::from_parts(5_000_000, 2685).saturating_mul(e as u64))
+			.saturating_add(Weight::from_parts(20_000_000, 5000).saturating_mul(n as u64))
+			.saturating_add(db.reads(4 + e as u64 + 2 * n as u64))
+			.saturating_add(db.writes(1 + 3 * n as u64))
+	}
+
+	pub fn drop_waiting(db: RuntimeDbWeight, n: u32) -> Weight {
+		Weight::from_parts(20_000_000, 3675)
+			.saturating_add(Weight::from_parts(60_000_000, 8000).saturating_mul(n as u64))
+			.saturating_add(db.reads(4 + 6 * n as u64))
+			.saturating_add(db.writes(1 + 6 * n as u64))
+	}
 
 	/// Storage: `Inference::Executors` (r:1 w:1)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
@@ -307,6 +329,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn request_inference(e: u32) -> Weight {
 		measured::request_inference(T::DbWeight::get(), e)
 	}
+	fn request_waiting(e: u32) -> Weight {
+		measured::request_waiting(T::DbWeight::get(), e)
+	}
+	fn assign_waiting(e: u32, n: u32) -> Weight {
+		measured::assign_waiting(T::DbWeight::get(), e, n)
+	}
+	fn drop_waiting(n: u32) -> Weight {
+		measured::drop_waiting(T::DbWeight::get(), n)
+	}
 	fn cancel_request() -> Weight {
 		measured::cancel_request(T::DbWeight::get())
 	}
@@ -343,6 +374,15 @@ impl WeightInfo for () {
 	}
 	fn request_inference(e: u32) -> Weight {
 		measured::request_inference(RocksDbWeight::get(), e)
+	}
+	fn request_waiting(e: u32) -> Weight {
+		measured::request_waiting(RocksDbWeight::get(), e)
+	}
+	fn assign_waiting(e: u32, n: u32) -> Weight {
+		measured::assign_waiting(RocksDbWeight::get(), e, n)
+	}
+	fn drop_waiting(n: u32) -> Weight {
+		measured::drop_waiting(RocksDbWeight::get(), n)
 	}
 	fn cancel_request() -> Weight {
 		measured::cancel_request(RocksDbWeight::get())
