@@ -283,6 +283,14 @@ const blocks = settled.map((record) => record.settled - record.created).sort((a,
 const seconds = settled.map((record) => (record.settledAt - record.submittedAt) / 1000).sort((a, b) => a - b);
 const lastSettlement = Math.max(...settled.map((record) => record.settledAt));
 const span = settled.length ? (lastSettlement - firstSubmission) / 1000 : null;
+// The rate the pipeline keeps up while loaded: settlements from the moment
+// the first requests could have settled (a quarter of the way in, at least
+// 15 s) to the last submission, over that window. The tail of slow rounds
+// after the load ends does not count against it.
+const warmup = Math.max(15_000, (lastSubmission - firstSubmission) / 4);
+const windowStart = firstSubmission + warmup;
+const windowSeconds = (lastSubmission - windowStart) / 1000;
+const settledInWindow = settled.filter((r) => r.settledAt >= windowStart && r.settledAt <= lastSubmission).length;
 const stages = {
   waiting_for_executor: round2(mean(settled.filter((r) => r.waited && r.assigned).map((r) => r.assigned - r.created))),
   assigned_to_result: round2(mean(settled.filter((r) => r.result).map((r) => r.result - r.assigned))),
@@ -311,6 +319,7 @@ console.log(JSON.stringify({
   outcomes,
   submitting_seconds: round2((lastSubmission - firstSubmission) / 1000),
   settled_per_second: span ? round2(settled.length / span) : null,
+  settled_per_second_while_loaded: windowSeconds > 0 ? round2(settledInWindow / windowSeconds) : null,
   latency_blocks: { p50: percentile(blocks, 0.5), p90: percentile(blocks, 0.9), max: blocks.at(-1) ?? null },
   latency_histogram_blocks: Object.fromEntries(
     [...new Set(blocks)].map((value) => [value, blocks.filter((b) => b === value).length])),
