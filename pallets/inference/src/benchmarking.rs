@@ -19,9 +19,9 @@ use super::*;
 
 const GENERATION: TaskKind = TaskKind::TextGeneration { max_context: 2048, max_new_tokens: 64 };
 
-/// An account with plenty: a hundred-thousandth of the largest balance, so
+/// An account with plenty: a hundred-thousandth of the largest balance (so
 /// that the thousand-odd accounts of the largest sweep do not overflow the
-/// total issuance.
+/// total issuance), enough for ten thousand requests' fees.
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
 	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 100_000u32.into());
@@ -102,7 +102,7 @@ fn request<T: Config>(requester: &T::AccountId, model: ModelId) -> RequestId {
 		model,
 		largest_input(),
 		params(),
-		BalanceOf::<T>::max_value() / 1_000_000u32.into(),
+		BalanceOf::<T>::max_value() / 1_000_000_000u32.into(),
 		deadline,
 	)
 	.expect("requests");
@@ -188,7 +188,7 @@ mod benchmarks {
 		let requester = funded::<T>("requester", 0);
 		let deadline =
 			frame_system::Pallet::<T>::block_number().saturating_add(T::MaxDeadline::get());
-		let fee = BalanceOf::<T>::max_value() / 1_000_000u32.into();
+		let fee = BalanceOf::<T>::max_value() / 1_000_000_000u32.into();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), model, largest_input(), params(), fee, deadline);
 		assert!(Requests::<T>::contains_key(0));
@@ -204,7 +204,7 @@ mod benchmarks {
 		let requester = funded::<T>("requester", 0);
 		let deadline =
 			frame_system::Pallet::<T>::block_number().saturating_add(T::MaxDeadline::get());
-		let fee = BalanceOf::<T>::max_value() / 1_000_000u32.into();
+		let fee = BalanceOf::<T>::max_value() / 1_000_000_000u32.into();
 		#[extrinsic_call]
 		request_inference(
 			RawOrigin::Signed(requester),
