@@ -334,7 +334,12 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 					 no request will run or be checked"
 				);
 			}
-			let engine = crate::engine_host::EngineHost::start(role.engine)
+			let metrics = config
+				.prometheus_registry()
+				.map(crate::engine_host::metrics::EngineMetrics::register)
+				.transpose()
+				.map_err(|error| ServiceError::Other(format!("the engine's metrics: {error}")))?;
+			let engine = crate::engine_host::EngineHost::start(role.engine, metrics)
 				.map_err(|error| ServiceError::Other(format!("starting the engine: {error}")))?;
 			let engine: Arc<dyn veritas_primitives::host::InferenceHost> = engine;
 			Some(engine)

@@ -75,7 +75,7 @@ async fn dev_node_produces_finalizes_and_accepts_transactions() {
 	.await;
 
 	// 4. Prometheus serves the node's metrics on loopback.
-	let metrics = http_get(node.ports.prometheus, "/metrics").await;
+	let metrics = node.metrics().await;
 	assert!(metrics.contains("substrate_block_height"), "metrics are served");
 
 	// 5. SIGTERM stops the node cleanly.
@@ -138,17 +138,4 @@ async fn a_registered_model_gets_a_fee_estimate_from_the_runtime_api() {
 	assert_eq!(quote.verification, 3 * VRT / 5);
 	assert_eq!(quote.protocol, VRT / 20);
 	assert_eq!(quote.total, VRT + 3 * VRT / 5 + VRT / 20);
-}
-
-/// A plain HTTP GET on loopback, returning the body.
-async fn http_get(port: u16, path: &str) -> String {
-	use tokio::io::{AsyncReadExt, AsyncWriteExt};
-	let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-		.await
-		.expect("the port accepts connections");
-	let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-	stream.write_all(request.as_bytes()).await.expect("request is sent");
-	let mut response = String::new();
-	stream.read_to_string(&mut response).await.expect("response is read");
-	response
 }

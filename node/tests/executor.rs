@@ -141,6 +141,18 @@ async fn the_executor_serves_a_request(
 		node.free_balance(&bob).await,
 		bob_before + VRT - VRT / 10 - VRT / 10 / 20 - verifiers
 	);
+
+	// The engine's metrics saw the execution and the verifiers' checks.
+	let metrics = node.metrics().await;
+	for line in [
+		r#"veritas_engine_jobs_total{kind="execute",outcome="done"}"#,
+		r#"veritas_engine_jobs_total{kind="check",outcome="done"}"#,
+		r#"veritas_engine_checks_total{attestation="match"}"#,
+		r#"veritas_engine_job_seconds_count{kind="execute",model="0"}"#,
+		"veritas_engine_queued_jobs 0",
+	] {
+		assert!(metrics.contains(line), "{line} missing from the node's metrics");
+	}
 }
 
 #[tokio::test(flavor = "multi_thread")]

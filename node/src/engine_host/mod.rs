@@ -19,6 +19,7 @@
 //! job was given, so one request id on two forks is two jobs.
 
 pub mod child;
+pub mod metrics;
 pub mod process;
 
 use std::{
@@ -27,7 +28,7 @@ use std::{
 		mpsc::{sync_channel, Receiver, SyncSender, TrySendError},
 		Arc, Mutex, MutexGuard,
 	},
-	time::Duration,
+	time::{Duration, Instant},
 };
 
 use veritas_engine::digest::to_hex;
@@ -37,6 +38,7 @@ use veritas_primitives::host::{
 };
 use veritas_worker::process::{Job, Report};
 
+use metrics::{EngineMetrics, JobKind};
 use process::{EngineProcess, WorkerSettings};
 
 /// How many finished jobs of each kind the engine remembers for workers to
@@ -98,10 +100,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 	mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The job books the engine thread and the host functions share.
+/// The job books the engine thread and the host functions share, and the
+/// metrics (when the node has a Prometheus registry).
 struct Shared {
 	executions: Mutex<JobBook<ExecutionReceipt>>,
 	checks: Mutex<JobBook<CheckReceipt>>,
+	metrics: Option<EngineMetrics>,
 }
 
 /// The engine behind the host functions.
@@ -112,9 +116,13 @@ pub struct EngineHost {
 
 impl EngineHost {
 	/// Starts the engine threads; each one's worker process starts with
-	/// its first job.
-	pub fn start(settings: EngineSettings) -> std::io::Result<Arc<Self>> {
-		let shared = Arc::new(Shared { executions: JobBook::new(), checks: JobBook::new() });
+	/// its first job. Its metrics go in `metrics`, when given.
+	pub fn start(
+		settings: EngineSettings,
+		metrics: Option<EngineMetrics>,
+	) -> std::io::Result<Arc<Self>> {
+		let shared =
+			Arc::new(Shared { executions: JobBook::new(), checks: JobBook::new(), metrics });
 		let (sender, receiver) = sync_channel(settings.queue_length.max(1));
 		let receiver = Arc::new(Mutex::new(receiver));
 		for index in 0..settings.workers.max(1) {
@@ -131,6 +139,7 @@ impl EngineHost {
 	fn submit<Receipt: Clone>(
 		&self,
 		book: &Mutex<JobBook<Receipt>>,
+		kind: JobKind,
 		key: JobKey,
 		job: Job,
 	) -> SubmitOutcome {
@@ -141,13 +150,20 @@ impl EngineHost {
 		// Recorded before sending, so that the engine thread's Running is
 		// never overwritten by this Queued.
 		book.set(key, JobStatus::Queued);
+		let metrics = self.shared.metrics.as_ref();
+		// Counted before sending, so that an engine thread taking the job at
+		// once never takes the count below zero.
+		metrics.inspect(|metrics| metrics.queued());
 		match self.sender.try_send((key, job)) {
 			Ok(()) => SubmitOutcome::Queued,
 			Err(error) => {
 				book.status.remove(&key);
-				match error {
-					TrySendError::Full(_) => SubmitOutcome::Busy,
-					TrySendError::Disconnected(_) => SubmitOutcome::NoEngine,
+				let busy = matches!(error, TrySendError::Full(_));
+				metrics.inspect(|metrics| metrics.unqueued(kind, busy));
+				if busy {
+					SubmitOutcome::Busy
+				} else {
+					SubmitOutcome::NoEngine
 				}
 			},
 		}
@@ -156,7 +172,7 @@ impl EngineHost {
 
 impl InferenceHost for EngineHost {
 	fn submit_execution(&self, job: ExecutionJob) -> SubmitOutcome {
-		self.submit(&self.shared.executions, job.key(), Job::Execute(job))
+		self.submit(&self.shared.executions, JobKind::Execute, job.key(), Job::Execute(job))
 	}
 
 	fn execution_status(&self, key: JobKey) -> ExecutionStatus {
@@ -164,7 +180,7 @@ impl InferenceHost for EngineHost {
 	}
 
 	fn submit_check(&self, job: CheckJob) -> SubmitOutcome {
-		self.submit(&self.shared.checks, job.key(), Job::Check(job))
+		self.submit(&self.shared.checks, JobKind::Check, job.key(), Job::Check(job))
 	}
 
 	fn check_status(&self, key: JobKey) -> CheckStatus {
@@ -182,6 +198,12 @@ fn run_jobs(
 	loop {
 		let next = lock(&receiver).recv();
 		let Ok((key, job)) = next else { return };
+		let metrics = books.metrics.as_ref();
+		metrics.inspect(|metrics| metrics.started());
+		let started = Instant::now();
+		let timed = |kind, model, failure: Option<&JobFailure>| {
+			metrics.inspect(|metrics| metrics.finished(kind, model, started.elapsed(), failure));
+		};
 		match &job {
 			Job::Execute(execution) => {
 				lock(&books.executions).set(key, JobStatus::Running);
@@ -190,6 +212,7 @@ fn run_jobs(
 					Ok(other) => Err(unexpected(other)),
 					Err(failure) => Err(failure),
 				};
+				timed(JobKind::Execute, execution.model.model, outcome.as_ref().err());
 				let status = finished(key, outcome, |receipt| {
 					format!(
 						"ran model {}, output {}",
@@ -199,13 +222,17 @@ fn run_jobs(
 				});
 				lock(&books.executions).set(key, status);
 			},
-			Job::Check(_) => {
+			Job::Check(check) => {
 				lock(&books.checks).set(key, JobStatus::Running);
 				let outcome = match worker.run(&job) {
 					Ok(Report::Checked(outcome)) => outcome,
 					Ok(other) => Err(unexpected(other)),
 					Err(failure) => Err(failure),
 				};
+				timed(JobKind::Check, check.model.model, outcome.as_ref().err());
+				if let (Some(metrics), Ok(receipt)) = (metrics, &outcome) {
+					metrics.checked(&receipt.attestation);
+				}
 				let status = finished(key, outcome, |receipt| {
 					format!("checked the executor's output: {:?}", receipt.attestation)
 				});

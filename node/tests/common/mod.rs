@@ -86,6 +86,19 @@ pub struct Node {
 }
 
 impl Node {
+	/// What the node's Prometheus endpoint serves (`/metrics`, in text).
+	pub async fn metrics(&self) -> String {
+		use tokio::io::{AsyncReadExt, AsyncWriteExt};
+		let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.ports.prometheus))
+			.await
+			.expect("the Prometheus port accepts connections");
+		let request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+		stream.write_all(request.as_bytes()).await.expect("request is sent");
+		let mut response = String::new();
+		stream.read_to_string(&mut response).await.expect("response is read");
+		response
+	}
+
 	/// Starts `veritas-node` with `args`, on free loopback ports, logging to
 	/// `log_dir/<name>.log`.
 	pub fn start(name: &str, args: &[&str], log_dir: &Path) -> Self {

@@ -35,25 +35,6 @@ pub trait WeightInfo {
 mod measured {
 	use super::*;
 
-	pub fn request_waiting(db: RuntimeDbWeight, e: u32) -> Weight {
-		request_inference(db, e).saturating_add(db.reads_writes(2, 2))
-	}
-
-	pub fn assign_waiting(db: RuntimeDbWeight, e: u32, n: u32) -> Weight {
-		Weight::from_parts(20_000_000, 3675)
-			.saturating_add(Weight::from_parts(5_000_000, 2685).saturating_mul(e as u64))
-			.saturating_add(Weight::from_parts(20_000_000, 5000).saturating_mul(n as u64))
-			.saturating_add(db.reads(4 + e as u64 + 2 * n as u64))
-			.saturating_add(db.writes(1 + 3 * n as u64))
-	}
-
-	pub fn drop_waiting(db: RuntimeDbWeight, n: u32) -> Weight {
-		Weight::from_parts(20_000_000, 3675)
-			.saturating_add(Weight::from_parts(60_000_000, 8000).saturating_mul(n as u64))
-			.saturating_add(db.reads(4 + 6 * n as u64))
-			.saturating_add(db.writes(1 + 6 * n as u64))
-	}
-
 	/// Storage: `Inference::Executors` (r:1 w:1)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Models` (r:16 w:0)
@@ -70,10 +51,10 @@ mod measured {
 	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn register_executor(db: RuntimeDbWeight, m: u32) -> Weight {
-		// Proof size: measured `296`, estimated `3675` bytes.
-		// Minimum execution time: 53_209_000 picoseconds.
-		Weight::from_parts(48_839_716, 3675)
-			.saturating_add(Weight::from_parts(7_531_842, 0).saturating_mul(m as u64))
+		// Proof size: measured `361`, estimated `3675` bytes.
+		// Minimum execution time: 53_009_000 picoseconds.
+		Weight::from_parts(50_590_679, 3675)
+			.saturating_add(Weight::from_parts(7_839_787, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((4 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -97,10 +78,10 @@ mod measured {
 	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn update_executor(db: RuntimeDbWeight, m: u32) -> Weight {
-		// Proof size: measured `429`, estimated `3675` bytes.
-		// Minimum execution time: 60_761_000 picoseconds.
-		Weight::from_parts(51_560_629, 3675)
-			.saturating_add(Weight::from_parts(11_078_734, 0).saturating_mul(m as u64))
+		// Proof size: measured `529`, estimated `3675` bytes.
+		// Minimum execution time: 64_837_000 picoseconds.
+		Weight::from_parts(55_700_279, 3675)
+			.saturating_add(Weight::from_parts(11_871_276, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.reads((5 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(3))
@@ -115,9 +96,9 @@ mod measured {
 	/// Component `m` ranges over `[1, 16]`.
 	pub fn unregister_executor(db: RuntimeDbWeight, m: u32) -> Weight {
 		// Proof size: measured `141`, estimated `3675` bytes.
-		// Minimum execution time: 12_598_000 picoseconds.
-		Weight::from_parts(9_780_632, 3675)
-			.saturating_add(Weight::from_parts(3_097_276, 0).saturating_mul(m as u64))
+		// Minimum execution time: 13_490_000 picoseconds.
+		Weight::from_parts(10_409_709, 3675)
+			.saturating_add(Weight::from_parts(3_368_767, 0).saturating_mul(m as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((1 as u64).saturating_mul(m as u64)))
 			.saturating_add(db.writes(1))
@@ -132,9 +113,9 @@ mod measured {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	pub fn withdraw_stake(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `392`, estimated `3675` bytes.
-		// Minimum execution time: 40_020_000 picoseconds.
-		Weight::from_parts(41_552_000, 3675)
+		// Proof size: measured `492`, estimated `3675` bytes.
+		// Minimum execution time: 43_124_000 picoseconds.
+		Weight::from_parts(45_748_000, 3675)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(3))
 	}
@@ -143,16 +124,22 @@ mod measured {
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::NextRequestId` (r:1 w:1)
 	/// Proof: `Inference::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::WaitingLines` (r:1 w:0)
+	/// Proof: `Inference::WaitingLines` (`max_values`: None, `max_size`: Some(12306), added: 14781, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Terms` (r:1 w:0)
 	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelExecutors` (r:1 w:0)
 	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Executors` (r:64 w:1)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
-	/// Storage: `System::ParentHash` (r:1 w:0)
-	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::Initialized` (r:1 w:0)
+	/// Proof: `Babe::Initialized` (`max_values`: Some(1), `max_size`: Some(110), added: 605, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::AuthorVrfRandomness` (r:1 w:0)
+	/// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::Randomness` (r:1 w:0)
+	/// Proof: `Babe::Randomness` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queue` (r:1 w:1)
-	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Escrows` (r:1 w:1)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -164,21 +151,141 @@ mod measured {
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:0 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21038), added: 23513, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 64]`.
 	pub fn request_inference(db: RuntimeDbWeight, e: u32) -> Weight {
-		// Proof size: measured `803`, estimated `5787` bytes.
-		// Minimum execution time: 70_815_000 picoseconds.
-		Weight::from_parts(73_680_105, 5787)
-			.saturating_add(Weight::from_parts(2_961_463, 0).saturating_mul(e as u64))
-			.saturating_add(db.reads(10))
+		// Proof size: measured `1050`, estimated `15771` bytes.
+		// Minimum execution time: 83_986_000 picoseconds.
+		Weight::from_parts(87_968_104, 15771)
+			.saturating_add(Weight::from_parts(3_338_318, 0).saturating_mul(e as u64))
+			.saturating_add(db.reads(13))
 			.saturating_add(db.reads((1 as u64).saturating_mul(e as u64)))
 			.saturating_add(db.writes(9))
 			.saturating_add(Weight::from_parts(0, 2685).saturating_mul(e as u64))
 	}
 
+	/// Storage: `Models::Models` (r:1 w:0)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::NextRequestId` (r:1 w:1)
+	/// Proof: `Inference::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::WaitingLines` (r:1 w:1)
+	/// Proof: `Inference::WaitingLines` (`max_values`: None, `max_size`: Some(12306), added: 14781, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Terms` (r:1 w:0)
+	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ModelExecutors` (r:1 w:0)
+	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Executors` (r:64 w:0)
+	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::Initialized` (r:1 w:0)
+	/// Proof: `Babe::Initialized` (`max_values`: Some(1), `max_size`: Some(110), added: 605, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::AuthorVrfRandomness` (r:1 w:0)
+	/// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::Randomness` (r:1 w:0)
+	/// Proof: `Babe::Randomness` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Queue` (r:1 w:1)
+	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::Escrows` (r:1 w:1)
+	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::OpenRequests` (r:1 w:1)
+	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::WaitingModels` (r:1 w:1)
+	/// Proof: `Inference::WaitingModels` (`max_values`: Some(1), `max_size`: Some(129), added: 624, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Requests` (r:0 w:1)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21038), added: 23513, mode: `MaxEncodedLen`)
+	/// Component `e` ranges over `[1, 64]`.
+	pub fn request_waiting(db: RuntimeDbWeight, e: u32) -> Weight {
+		// Proof size: measured `1050`, estimated `15771` bytes.
+		// Minimum execution time: 83_534_000 picoseconds.
+		Weight::from_parts(85_623_198, 15771)
+			.saturating_add(Weight::from_parts(3_354_535, 0).saturating_mul(e as u64))
+			.saturating_add(db.reads(14))
+			.saturating_add(db.reads((1 as u64).saturating_mul(e as u64)))
+			.saturating_add(db.writes(9))
+			.saturating_add(Weight::from_parts(0, 2685).saturating_mul(e as u64))
+	}
+
+	/// Storage: `Inference::WaitingModels` (r:1 w:1)
+	/// Proof: `Inference::WaitingModels` (`max_values`: Some(1), `max_size`: Some(129), added: 624, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::WaitingLines` (r:1 w:1)
+	/// Proof: `Inference::WaitingLines` (`max_values`: None, `max_size`: Some(12306), added: 14781, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Terms` (r:1 w:0)
+	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Models` (r:1 w:0)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Requests` (r:64 w:64)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21038), added: 23513, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ModelExecutors` (r:1 w:0)
+	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Executors` (r:64 w:43)
+	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::Initialized` (r:1 w:0)
+	/// Proof: `Babe::Initialized` (`max_values`: Some(1), `max_size`: Some(110), added: 605, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::AuthorVrfRandomness` (r:1 w:0)
+	/// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::Randomness` (r:1 w:0)
+	/// Proof: `Babe::Randomness` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::PendingWork` (r:0 w:64)
+	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Component `e` ranges over `[1, 64]`.
+	/// Component `n` ranges over `[1, 64]`.
+	pub fn assign_waiting(db: RuntimeDbWeight, e: u32, n: u32) -> Weight {
+		// Proof size: measured `4951`, estimated `15771` bytes.
+		// Minimum execution time: 252_837_000 picoseconds.
+		Weight::from_parts(254_430_000, 15771)
+			.saturating_add(Weight::from_parts(1_272_252, 0).saturating_mul(e as u64))
+			.saturating_add(Weight::from_parts(11_537_132, 0).saturating_mul(n as u64))
+			.saturating_add(db.reads(8))
+			.saturating_add(db.reads((1 as u64).saturating_mul(e as u64)))
+			.saturating_add(db.reads((1 as u64).saturating_mul(n as u64)))
+			.saturating_add(db.writes(5))
+			.saturating_add(db.writes((2 as u64).saturating_mul(n as u64)))
+			.saturating_add(Weight::from_parts(0, 2685).saturating_mul(e as u64))
+			.saturating_add(Weight::from_parts(0, 23513).saturating_mul(n as u64))
+	}
+
+	/// Storage: `Inference::WaitingModels` (r:1 w:1)
+	/// Proof: `Inference::WaitingModels` (`max_values`: Some(1), `max_size`: Some(129), added: 624, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::WaitingLines` (r:1 w:1)
+	/// Proof: `Inference::WaitingLines` (`max_values`: None, `max_size`: Some(12306), added: 14781, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Terms` (r:1 w:0)
+	/// Proof: `Models::Terms` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Models::Models` (r:1 w:0)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(570), added: 3045, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Requests` (r:256 w:256)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21038), added: 23513, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::Escrows` (r:256 w:256)
+	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::OpenRequests` (r:1 w:1)
+	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Queue` (r:1 w:1)
+	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::PruningRange` (r:1 w:1)
+	/// Proof: `Inference::PruningRange` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Pruning` (r:0 w:256)
+	/// Proof: `Inference::Pruning` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Component `n` ranges over `[1, 256]`.
+	pub fn drop_waiting(db: RuntimeDbWeight, n: u32) -> Weight {
+		// Proof size: measured `5216`, estimated `15771` bytes.
+		// Minimum execution time: 70_846_000 picoseconds.
+		Weight::from_parts(72_288_000, 15771)
+			.saturating_add(Weight::from_parts(46_170_390, 0).saturating_mul(n as u64))
+			.saturating_add(db.reads(9))
+			.saturating_add(db.reads((2 as u64).saturating_mul(n as u64)))
+			.saturating_add(db.writes(7))
+			.saturating_add(db.writes((3 as u64).saturating_mul(n as u64)))
+			.saturating_add(Weight::from_parts(0, 23513).saturating_mul(n as u64))
+	}
+
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21038), added: 23513, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::Escrows` (r:1 w:1)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:4 w:4)
@@ -190,7 +297,7 @@ mod measured {
 	/// Storage: `Inference::OpenRequests` (r:1 w:1)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queue` (r:1 w:1)
-	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PruningRange` (r:1 w:1)
 	/// Proof: `Inference::PruningRange` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Pruning` (r:0 w:1)
@@ -198,43 +305,43 @@ mod measured {
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn cancel_request(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `5397`, estimated `24502` bytes.
-		// Minimum execution time: 159_959_000 picoseconds.
-		Weight::from_parts(163_694_000, 24502)
+		// Proof size: measured `5497`, estimated `24503` bytes.
+		// Minimum execution time: 171_426_000 picoseconds.
+		Weight::from_parts(179_759_000, 24503)
 			.saturating_add(db.reads(11))
 			.saturating_add(db.writes(13))
 	}
 
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21038), added: 23513, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Verifications` (r:1 w:1)
-	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5420), added: 7895, mode: `MaxEncodedLen`)
-	/// Storage: `Verification::Due` (r:1 w:1)
-	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(8676), added: 11151, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Opening` (r:1 w:1)
+	/// Proof: `Verification::Opening` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `o` ranges over `[400, 16384]`.
 	pub fn submit_result(db: RuntimeDbWeight, o: u32) -> Weight {
-		// Proof size: measured `4503`, estimated `24502` bytes.
-		// Minimum execution time: 20_781_000 picoseconds.
-		Weight::from_parts(21_328_447, 24502)
-			.saturating_add(Weight::from_parts(1_494, 0).saturating_mul(o as u64))
+		// Proof size: measured `4574`, estimated `24503` bytes.
+		// Minimum execution time: 22_784_000 picoseconds.
+		Weight::from_parts(23_266_695, 24503)
+			.saturating_add(Weight::from_parts(1_612, 0).saturating_mul(o as u64))
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(4))
 	}
 
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21038), added: 23513, mode: `MaxEncodedLen`)
 	/// Storage: `Verification::Verifications` (r:1 w:1)
-	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(5420), added: 7895, mode: `MaxEncodedLen`)
-	/// Storage: `Verification::Due` (r:1 w:1)
-	/// Proof: `Verification::Due` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Proof: `Verification::Verifications` (`max_values`: None, `max_size`: Some(8676), added: 11151, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Opening` (r:1 w:1)
+	/// Proof: `Verification::Opening` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PendingWork` (r:0 w:1)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	pub fn report_unrunnable(db: RuntimeDbWeight) -> Weight {
-		// Proof size: measured `4503`, estimated `24502` bytes.
-		// Minimum execution time: 18_778_000 picoseconds.
-		Weight::from_parts(19_930_000, 24502)
+		// Proof size: measured `4574`, estimated `24503` bytes.
+		// Minimum execution time: 20_470_000 picoseconds.
+		Weight::from_parts(21_622_000, 24503)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(4))
 	}
@@ -247,8 +354,8 @@ mod measured {
 	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
 	pub fn accept_terms(db: RuntimeDbWeight) -> Weight {
 		// Proof size: measured `3257`, estimated `5787` bytes.
-		// Minimum execution time: 21_041_000 picoseconds.
-		Weight::from_parts(22_143_000, 5787)
+		// Minimum execution time: 22_814_000 picoseconds.
+		Weight::from_parts(24_306_000, 5787)
 			.saturating_add(db.reads(3))
 			.saturating_add(db.writes(1))
 	}
@@ -256,33 +363,33 @@ mod measured {
 	/// Storage: `Inference::SweepCursor` (r:1 w:1)
 	/// Proof: `Inference::SweepCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Queue` (r:1 w:1)
-	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Requests` (r:128 w:128)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
-	/// Storage: `Settlement::Escrows` (r:128 w:128)
+	/// Proof: `Inference::Queue` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Requests` (r:512 w:512)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21038), added: 23513, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::Escrows` (r:512 w:512)
 	/// Proof: `Settlement::Escrows` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:257 w:257)
+	/// Storage: `System::Account` (r:1025 w:1025)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:256 w:256)
+	/// Storage: `Balances::Holds` (r:1024 w:1024)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Executors` (r:128 w:128)
+	/// Storage: `Inference::Executors` (r:512 w:512)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ModelExecutors` (r:2048 w:2048)
+	/// Storage: `Inference::ModelExecutors` (r:8192 w:8192)
 	/// Proof: `Inference::ModelExecutors` (`max_values`: None, `max_size`: Some(2322), added: 4797, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::OpenRequests` (r:128 w:128)
+	/// Storage: `Inference::OpenRequests` (r:512 w:512)
 	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::PruningRange` (r:1 w:1)
 	/// Proof: `Inference::PruningRange` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Pruning` (r:0 w:128)
+	/// Storage: `Inference::Pruning` (r:0 w:512)
 	/// Proof: `Inference::Pruning` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::PendingWork` (r:0 w:128)
+	/// Storage: `Inference::PendingWork` (r:0 w:512)
 	/// Proof: `Inference::PendingWork` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Component `n` ranges over `[1, 128]`.
+	/// Component `n` ranges over `[1, 512]`.
 	pub fn sweep(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `601`, estimated `4503` bytes.
-		// Minimum execution time: 155_892_000 picoseconds.
-		Weight::from_parts(156_143_000, 4503)
-			.saturating_add(Weight::from_parts(153_086_612, 0).saturating_mul(n as u64))
+		// Proof size: measured `684`, estimated `7575` bytes.
+		// Minimum execution time: 176_524_000 picoseconds.
+		Weight::from_parts(178_566_000, 7575)
+			.saturating_add(Weight::from_parts(232_704_214, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(4))
 			.saturating_add(db.reads((24 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(4))
@@ -295,18 +402,18 @@ mod measured {
 	/// Storage: `Inference::Pruning` (r:64 w:64)
 	/// Proof: `Inference::Pruning` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:64 w:64)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21037), added: 23512, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(21038), added: 23513, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 64]`.
 	pub fn prune(db: RuntimeDbWeight, n: u32) -> Weight {
-		// Proof size: measured `4560`, estimated `1501` bytes.
-		// Minimum execution time: 1_932_000 picoseconds.
-		Weight::from_parts(1_812_325, 1501)
-			.saturating_add(Weight::from_parts(7_806_878, 0).saturating_mul(n as u64))
+		// Proof size: measured `4561`, estimated `1501` bytes.
+		// Minimum execution time: 1_982_000 picoseconds.
+		Weight::from_parts(2_083_000, 1501)
+			.saturating_add(Weight::from_parts(8_503_027, 0).saturating_mul(n as u64))
 			.saturating_add(db.reads(1))
 			.saturating_add(db.reads((2 as u64).saturating_mul(n as u64)))
 			.saturating_add(db.writes(1))
 			.saturating_add(db.writes((2 as u64).saturating_mul(n as u64)))
-			.saturating_add(Weight::from_parts(0, 23512).saturating_mul(n as u64))
+			.saturating_add(Weight::from_parts(0, 23513).saturating_mul(n as u64))
 	}
 }
 

@@ -1,0 +1,212 @@
+//! The engine's Prometheus metrics, in the node's registry (served with the
+//! node's own at `--prometheus-port`, `/metrics`):
+//!
+//! | Metric | Labels | What |
+//! |---|---|---|
+//! | `veritas_engine_queued_jobs` | | jobs waiting for an engine thread |
+//! | `veritas_engine_running_jobs` | | jobs an engine thread is running |
+//! | `veritas_engine_jobs_total` | `kind`, `outcome` | finished jobs: `execute` or `check`; `done`, or the failure (`digest_mismatch`, `unavailable`, `bad_input`, `engine`) |
+//! | `veritas_engine_refused_jobs_total` | `kind`, `reason` | jobs not taken: `busy` (the queue was full) or `no_engine` |
+//! | `veritas_engine_job_seconds` | `kind`, `model` | how long finished jobs took, from an engine thread taking them to their receipt |
+//! | `veritas_engine_checks_total` | `attestation` | a verifier's findings: `match`, `mismatch`, `unrunnable` |
+
+use std::time::Duration;
+
+use substrate_prometheus_endpoint::{
+	exponential_buckets, register, CounterVec, Gauge, HistogramOpts, HistogramVec, Opts,
+	PrometheusError, Registry, U64,
+};
+use veritas_primitives::{host::JobFailure, inference::Attestation, model::ModelId};
+
+/// What kind of job: an executor's or a verifier's.
+#[derive(Clone, Copy)]
+pub enum JobKind {
+	Execute,
+	Check,
+}
+
+impl JobKind {
+	fn label(self) -> &'static str {
+		match self {
+			JobKind::Execute => "execute",
+			JobKind::Check => "check",
+		}
+	}
+}
+
+/// The engine's metrics.
+#[derive(Clone)]
+pub struct EngineMetrics {
+	queued: Gauge<U64>,
+	running: Gauge<U64>,
+	jobs: CounterVec<U64>,
+	refused: CounterVec<U64>,
+	duration: HistogramVec,
+	checks: CounterVec<U64>,
+}
+
+impl EngineMetrics {
+	/// Registers the metrics in `registry`.
+	pub fn register(registry: &Registry) -> Result<Self, PrometheusError> {
+		Ok(Self {
+			queued: register(
+				Gauge::new("veritas_engine_queued_jobs", "Jobs waiting for an engine thread")?,
+				registry,
+			)?,
+			running: register(
+				Gauge::new("veritas_engine_running_jobs", "Jobs an engine thread is running")?,
+				registry,
+			)?,
+			jobs: register(
+				CounterVec::new(
+					Opts::new("veritas_engine_jobs_total", "Finished jobs, by kind and outcome"),
+					&["kind", "outcome"],
+				)?,
+				registry,
+			)?,
+			refused: register(
+				CounterVec::new(
+					Opts::new(
+						"veritas_engine_refused_jobs_total",
+						"Jobs the engine did not take, by kind and reason",
+					),
+					&["kind", "reason"],
+				)?,
+				registry,
+			)?,
+			duration: register(
+				HistogramVec::new(
+					HistogramOpts::new(
+						"veritas_engine_job_seconds",
+						"How long finished jobs took, by kind and model",
+					)
+					// 1 ms to about 2 minutes: an MLP to a language model's
+					// first run with its files fetched.
+					.buckets(exponential_buckets(0.001, 2.0, 18)?),
+					&["kind", "model"],
+				)?,
+				registry,
+			)?,
+			checks: register(
+				CounterVec::new(
+					Opts::new(
+						"veritas_engine_checks_total",
+						"A verifier's findings, by attestation",
+					),
+					&["attestation"],
+				)?,
+				registry,
+			)?,
+		})
+	}
+
+	/// A job was queued.
+	pub fn queued(&self) {
+		self.queued.inc();
+	}
+
+	/// A job counted as queued was not taken after all: the queue was full
+	/// (`busy`) or the engine is gone.
+	pub fn unqueued(&self, kind: JobKind, busy: bool) {
+		self.queued.dec();
+		let reason = if busy { "busy" } else { "no_engine" };
+		self.refused.with_label_values(&[kind.label(), reason]).inc();
+	}
+
+	/// An engine thread took a queued job.
+	pub fn started(&self) {
+		self.queued.dec();
+		self.running.inc();
+	}
+
+	/// An engine thread finished a job of `model` in `took`, with `failure`
+	/// if it failed.
+	pub fn finished(
+		&self,
+		kind: JobKind,
+		model: ModelId,
+		took: Duration,
+		failure: Option<&JobFailure>,
+	) {
+		self.running.dec();
+		let outcome = match failure {
+			None => "done",
+			Some(JobFailure::DigestMismatch(_)) => "digest_mismatch",
+			Some(JobFailure::Unavailable(_)) => "unavailable",
+			Some(JobFailure::BadInput(_)) => "bad_input",
+			Some(JobFailure::Engine(_)) => "engine",
+		};
+		self.jobs.with_label_values(&[kind.label(), outcome]).inc();
+		self.duration
+			.with_label_values(&[kind.label(), &model.to_string()])
+			.observe(took.as_secs_f64());
+	}
+
+	/// A check found `attestation`.
+	pub fn checked(&self, attestation: &Attestation) {
+		let label = match attestation {
+			Attestation::Match => "match",
+			Attestation::Mismatch => "mismatch",
+			Attestation::Unrunnable(_) => "unrunnable",
+		};
+		self.checks.with_label_values(&[label]).inc();
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use substrate_prometheus_endpoint::prometheus::{Encoder, TextEncoder};
+	use veritas_primitives::inference::UnrunnableReason;
+
+	use super::*;
+
+	fn scrape(registry: &Registry) -> String {
+		let mut text = Vec::new();
+		TextEncoder::new().encode(&registry.gather(), &mut text).expect("encodes");
+		String::from_utf8(text).expect("text")
+	}
+
+	#[test]
+	fn jobs_are_counted_by_kind_and_outcome_and_timed_by_model() {
+		let registry = Registry::new();
+		let metrics = EngineMetrics::register(&registry).expect("registers");
+		for _ in 0..4 {
+			metrics.queued();
+		}
+		metrics.unqueued(JobKind::Execute, true);
+		metrics.started();
+		metrics.started();
+		metrics.finished(JobKind::Execute, 7, Duration::from_millis(3), None);
+		metrics.finished(
+			JobKind::Check,
+			7,
+			Duration::from_secs(2),
+			Some(&JobFailure::Unavailable(b"down".to_vec())),
+		);
+		metrics.checked(&Attestation::Match);
+		metrics.checked(&Attestation::Unrunnable(UnrunnableReason::BadInput));
+
+		let text = scrape(&registry);
+		for line in [
+			"veritas_engine_queued_jobs 1",
+			"veritas_engine_running_jobs 0",
+			r#"veritas_engine_jobs_total{kind="execute",outcome="done"} 1"#,
+			r#"veritas_engine_jobs_total{kind="check",outcome="unavailable"} 1"#,
+			r#"veritas_engine_refused_jobs_total{kind="execute",reason="busy"} 1"#,
+			r#"veritas_engine_job_seconds_count{kind="execute",model="7"} 1"#,
+			r#"veritas_engine_job_seconds_bucket{kind="execute",model="7",le="0.004"} 1"#,
+			r#"veritas_engine_job_seconds_bucket{kind="check",model="7",le="1.024"} 0"#,
+			r#"veritas_engine_checks_total{attestation="match"} 1"#,
+			r#"veritas_engine_checks_total{attestation="unrunnable"} 1"#,
+		] {
+			assert!(text.contains(line), "{line} missing from:\n{text}");
+		}
+	}
+
+	#[test]
+	fn registering_twice_in_one_registry_is_an_error_not_a_panic() {
+		let registry = Registry::new();
+		EngineMetrics::register(&registry).expect("registers");
+		assert!(EngineMetrics::register(&registry).is_err());
+	}
+}
