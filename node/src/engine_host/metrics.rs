@@ -1,5 +1,6 @@
 //! The engine's Prometheus metrics, in the node's registry (served with the
-//! node's own at `--prometheus-port`, `/metrics`):
+//! node's own at `--prometheus-port`, `/metrics`, and like them labelled with
+//! the chain):
 //!
 //! | Metric | Labels | What |
 //! |---|---|---|
