@@ -36,10 +36,13 @@ impl Chain {
 			.build(&http_url)
 			.map_err(|e| format!("bad node URL {url}: {e}"))?;
 		let mut chain = Self { http, url: http_url, is_development: false };
+		// The transport's own words (refused, timed out, not JSON-RPC) say
+		// what to fix.
 		let kind: Value = chain
-			.call("system_chainType", rpc_params![])
+			.http
+			.request("system_chainType", rpc_params![])
 			.await
-			.map_err(|_| format!("node unreachable at {url}"))?;
+			.map_err(|error| format!("node unreachable at {url}: {}", cause(&error)))?;
 		chain.is_development = kind == "Development";
 		Ok(chain)
 	}
@@ -171,4 +174,19 @@ pub fn hex(bytes: &[u8]) -> String {
 
 pub fn unhex(text: &str) -> Result<Vec<u8>, String> {
 	veritas_engine::proof::from_hex(text)
+}
+
+/// An error and each error beneath it, innermost last, without repeats: a
+/// transport error's own message rarely names the socket's.
+fn cause(error: &(dyn std::error::Error + 'static)) -> String {
+	let mut words: Vec<String> = Vec::new();
+	let mut next = Some(error);
+	while let Some(error) = next {
+		let said = error.to_string();
+		if !words.iter().any(|earlier| earlier.contains(&said)) {
+			words.push(said);
+		}
+		next = error.source();
+	}
+	words.join(": ")
 }
