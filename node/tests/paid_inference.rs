@@ -2,6 +2,8 @@
 //! transactions through the pool: a publisher registers a model, an executor
 //! registers, a dApp requests, the executor submits a result, and the chain
 //! pays the publisher its royalty and refunds the dApp what it did not spend.
+//! The executor takes one request at a time: a second request waits in the
+//! model's line, and is assigned once the first settles.
 //! The model's files are made up, so no verifier could re-run it: its
 //! policy is optimistic, and the result stands once a short window passes
 //! unchallenged.
@@ -47,7 +49,7 @@ async fn a_request_is_served_and_paid_on_a_live_node() {
 		name: veritas_primitives::model::ModelName::truncate_from(b"made-up-minilm".to_vec()),
 		spec,
 	});
-	common::register_model_and_executor(&node, register, publisher, executor, 2).await;
+	common::register_model_and_executor(&node, register, publisher, executor, 1).await;
 	let publisher_before = node.free_balance(&publisher.to_account_id()).await;
 
 	// The dApp asks for an embedding, paying at most 2 VRT.
@@ -59,7 +61,7 @@ async fn a_request_is_served_and_paid_on_a_live_node() {
 		max_fee: 2 * VRT,
 		deadline: head + 100,
 	});
-	node.sign_and_submit(ask, dapp).await.expect("request");
+	node.sign_and_submit(ask.clone(), dapp).await.expect("request");
 	node.wait_for("the request to be assigned", Duration::from_secs(30), || async {
 		request(&node, 0).await.is_some()
 	})
@@ -67,6 +69,20 @@ async fn a_request_is_served_and_paid_on_a_live_node() {
 	let assigned = request(&node, 0).await.expect("stored");
 	assert_eq!(assigned.executor, Some(executor.to_account_id()));
 	assert_eq!(assigned.status, RequestStatus::Assigned);
+
+	// The executor's one place is taken: a second request waits, with no
+	// executor, first in the model's line.
+	node.sign_and_submit(ask, dapp).await.expect("second request");
+	node.wait_for("the second request to be made", Duration::from_secs(30), || async {
+		request(&node, 1).await.is_some()
+	})
+	.await;
+	let waiting = request(&node, 1).await.expect("stored");
+	assert_eq!((waiting.status, waiting.executor), (RequestStatus::Waiting, None));
+	let seen = node.call("inference_getRequest", params![1]).await.expect("served");
+	assert_eq!(seen["status"], "Waiting");
+	assert_eq!(seen["executor"], serde_json::Value::Null);
+	assert_eq!(seen["waitingPlace"], 0);
 	let dapp_before_result = node.free_balance(&dapp.to_account_id()).await;
 
 	// The executor answers with a result whose digest matches.
@@ -83,6 +99,13 @@ async fn a_request_is_served_and_paid_on_a_live_node() {
 		request(&node, 0).await.is_some_and(|r| r.status == RequestStatus::Accepted)
 	})
 	.await;
+
+	// Its place went to the second request at the start of a later block.
+	node.wait_for("the waiting request to be assigned", Duration::from_secs(30), || async {
+		request(&node, 1).await.is_some_and(|r| r.status == RequestStatus::Assigned)
+	})
+	.await;
+	assert_eq!(request(&node, 1).await.expect("stored").executor, Some(executor.to_account_id()));
 
 	// 1 VRT model price: 10% royalty to the publisher, 5% to the treasury;
 	// an optimistic policy pays no verifier, so 2 - 1 - 0.05 VRT comes back
