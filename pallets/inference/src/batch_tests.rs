@@ -7,7 +7,8 @@ use veritas_primitives::inference::{OutputBytes, UnrunnableReason};
 use crate::{
 	mock::*,
 	tests::{
-		embedding_output, free, proof_cid, register, request_embedding, run_to, submit, FEE, STAKE,
+		embedding_output, free, proof_cid, register, request_embedding, request_on_its_own_block,
+		submit, FEE, STAKE,
 	},
 	Answer, Call, Error, Event, PendingWork, RequestStatus, Requests, WeightInfo,
 };
@@ -15,12 +16,6 @@ use crate::{
 fn result(request: u64, output: OutputBytes) -> Answer {
 	let output_digest = sp_io::hashing::blake2_256(&output);
 	Answer::Result { request, output, output_digest, proof_cid: proof_cid(), proof_digest: [9; 32] }
-}
-
-/// A request on a block of its own, so that no deadline block fills.
-fn request() -> u64 {
-	run_to(System::block_number() + 1);
-	request_embedding(FEE)
 }
 
 fn submit_answers(executor: AccountId, answers: Vec<Answer>) -> sp_runtime::DispatchResult {
@@ -44,7 +39,7 @@ fn refusals() -> Vec<(u64, sp_runtime::DispatchError)> {
 fn a_batch_takes_each_good_answer_and_refuses_each_bad_one_alone() {
 	run_test(|| {
 		register(EXECUTOR, STAKE, &[EMBEDDING_MODEL], 8);
-		let [good, unrunnable, tampered, twice] = [(); 4].map(|_| request());
+		let [good, unrunnable, tampered, twice] = [(); 4].map(|_| request_on_its_own_block());
 		// A request assigned to someone else.
 		crate::Pallet::<Test>::register_executor(
 			RuntimeOrigin::signed(OTHER_EXECUTOR),
@@ -54,7 +49,7 @@ fn a_batch_takes_each_good_answer_and_refuses_each_bad_one_alone() {
 		)
 		.expect("registers");
 		let others = loop {
-			let request = request();
+			let request = request_on_its_own_block();
 			if Requests::<Test>::get(request).expect("made").executor == Some(OTHER_EXECUTOR) {
 				break request;
 			}

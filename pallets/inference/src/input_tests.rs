@@ -17,7 +17,7 @@ fn reading(value: i128, decimals: u8, updated_at: BlockNumber) -> FeedReading<Bl
 	FeedReading { value, decimals, round: 3, updated_at, reporters: 2 }
 }
 
-fn features(values: &[f32]) -> InlineInput {
+pub(crate) fn features(values: &[f32]) -> InlineInput {
 	let values: Vec<F32Bits> = values.iter().copied().map(F32Bits::from).collect();
 	InlineInput::truncate_from(values.encode())
 }
@@ -26,7 +26,8 @@ fn feed_input(features: InlineInput, position: u16, max_age_blocks: u32) -> Requ
 	RequestInput::Feed { feed_id: FEED, max_age_blocks, features, position }
 }
 
-fn request(model: u64, input: RequestInput) -> sp_runtime::DispatchResult {
+/// The requester asks `model` about `input`, due in 10 blocks.
+pub(crate) fn request(model: u64, input: RequestInput) -> sp_runtime::DispatchResult {
 	Inference::request_inference(
 		RuntimeOrigin::signed(REQUESTER),
 		model,

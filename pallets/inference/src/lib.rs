@@ -734,7 +734,8 @@ pub mod pallet {
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 
 			OpenRequests::<T>::mutate(model, |open| *open = open.saturating_add(1));
-			let mut record = Request {
+			// Without an executor until one is assigned, here or from the line.
+			let mut made = Request {
 				requester: requester.clone(),
 				model,
 				executor: None,
@@ -748,15 +749,14 @@ pub mod pallet {
 				task: record.task,
 				created: now,
 				deadline,
-				status: RequestStatus::Assigned,
+				status: RequestStatus::Waiting,
 				result: None,
 				settled: None,
 				finished_at: None,
 			};
 			let Some(executor) = executor else {
 				let place = Self::join_line(model, request, T::Models::terms(model))?;
-				record.status = RequestStatus::Waiting;
-				Requests::<T>::insert(request, record);
+				Requests::<T>::insert(request, made);
 				Self::deposit_event(Event::RequestWaiting {
 					request,
 					requester,
@@ -767,8 +767,8 @@ pub mod pallet {
 				});
 				return Ok(Some(T::WeightInfo::request_waiting(listed)).into());
 			};
-			Self::assign(request, &mut record, executor.clone());
-			Requests::<T>::insert(request, record);
+			Self::assign(request, &mut made, executor.clone());
+			Requests::<T>::insert(request, made);
 			Self::deposit_event(Event::RequestCreated {
 				request,
 				requester,

@@ -80,6 +80,13 @@ pub(crate) fn request_embedding(fee: Balance) -> u64 {
 	id
 }
 
+/// An embedding request on a block of its own, so that no deadline block
+/// fills.
+pub(crate) fn request_on_its_own_block() -> u64 {
+	run_to(System::block_number() + 1);
+	request_embedding(FEE)
+}
+
 pub(crate) fn embedding_output() -> OutputBytes {
 	let output = InferenceOutput::Embedding(vec![F32Bits::from(0.6), F32Bits::from(0.8)]);
 	output.encode().try_into().expect("fits")

@@ -8,15 +8,16 @@ use frame_support::{
 	traits::{Get, Hooks},
 };
 use veritas_primitives::{
-	inference::{F32Bits, InferenceParams, RequestInput},
+	inference::RequestInput,
 	model::{ModelStatus, Pricing},
 };
 
 use crate::{
+	input_tests::{features, request},
 	mock::*,
 	tests::{
-		embedding_output, escrowed, free, generation_params, register, request_embedding, run_to,
-		submit, try_request, FEE, STAKE,
+		embedding_output, escrowed, free, generation_params, register, request_embedding,
+		request_on_its_own_block, run_to, submit, try_request, FEE, STAKE,
 	},
 	Error, Event, LeftUnassigned, PendingWork, RequestStatus, Requests, WaitingLines,
 	WaitingModels, WeightInfo,
@@ -38,13 +39,6 @@ fn inference_events() -> Vec<Event<Test>> {
 
 fn next_block() {
 	run_to(System::block_number() + 1);
-}
-
-/// An embedding request on a block of its own, so that no deadline block
-/// fills.
-fn ask() -> u64 {
-	next_block();
-	request_embedding(FEE)
 }
 
 /// An executor of the embedding model with one place, taken by a request.
@@ -127,7 +121,7 @@ fn the_lines_are_bounded() {
 		let _ = busy_executor();
 		let per_model: u32 = <Test as crate::Config>::MaxWaitingPerModel::get();
 		for _ in 0..per_model {
-			let _ = ask();
+			let _ = request_on_its_own_block();
 		}
 		next_block();
 		let before = (free(REQUESTER), crate::NextRequestId::<Test>::get());
@@ -149,21 +143,9 @@ fn the_lines_are_bounded() {
 			WaitingModels::<Test>::get().into_inner(),
 			vec![EMBEDDING_MODEL, GENERATION_MODEL]
 		);
-		let features: Vec<F32Bits> = [1.0f32, 2.0, 3.0].into_iter().map(F32Bits::from).collect();
-		let tabular = || {
-			Inference::request_inference(
-				RuntimeOrigin::signed(REQUESTER),
-				TABULAR_MODEL,
-				RequestInput::Inline(features.encode().try_into().expect("fits")),
-				InferenceParams::default(),
-				FEE,
-				System::block_number() + 10,
-			)
-			.map(|_| ())
-			.map_err(|error| error.error)
-		};
+		let tabular = RequestInput::Inline(features(&[1.0, 2.0, 3.0]));
 		// The executor's one place went to the generation model's request.
-		assert_noop!(tabular(), Error::<Test>::WaitingLineFull);
+		assert_noop!(request(TABULAR_MODEL, tabular), Error::<Test>::WaitingLineFull);
 	});
 }
 
@@ -172,7 +154,7 @@ fn at_most_max_assigned_per_block_places_are_served_in_a_block() {
 	run_test(|| {
 		let first = busy_executor();
 		let budget: u32 = <Test as crate::Config>::MaxAssignedPerBlock::get();
-		let waiting: Vec<u64> = (0..budget).map(|_| ask()).collect();
+		let waiting: Vec<u64> = (0..budget).map(|_| request_on_its_own_block()).collect();
 		register(OTHER_EXECUTOR, STAKE, &[crate::mock::GENERATION_MODEL], 1);
 		let generation = crate::NextRequestId::<Test>::get();
 		for _ in 0..2 {
