@@ -37,9 +37,10 @@ step() {
 	fi
 }
 
-# The veritas-node binary of the debug build.
+# The veritas-node binary: the debug build, or the one NODE_PROFILE names
+# (release for benchmarks that measure the node an operator runs).
 node_binary() {
-	printf '%s/debug/veritas-node' "$CARGO_TARGET_DIR"
+	printf '%s/%s/veritas-node' "$CARGO_TARGET_DIR" "${NODE_PROFILE:-debug}"
 }
 
 # Keeps the shared target directory from filling the disk: every change to

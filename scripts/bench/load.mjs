@@ -20,7 +20,8 @@
 // executor busy, how long it waited in its model's line). It prints one JSON line: submitted,
 // created, settled, outcomes, settled/s, latency percentiles in blocks (from
 // the request's block) and seconds (from submission), the mean blocks spent
-// in each stage, and the block weight and length the load used.
+// in each stage, the block weight and length the load used, and for a
+// generation load the tokens generated and their rate.
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
@@ -298,6 +299,26 @@ const stages = {
   round_to_attested: round2(mean(settled.filter((r) => r.rounds.length && r.attested.length).map((r) => r.attested[0] - r.rounds[0]))),
   attested_to_settled: round2(mean(settled.filter((r) => r.attested.length).map((r) => r.settled - r.attested[0]))),
 };
+// For a generation load, the tokens the settled results generated (their
+// commitments stay on-chain for the retention period), and their rate over
+// the span of the run.
+let generation = null;
+if (args.maxNewTokens > 0 && settled.length) {
+  let tokens = 0;
+  for (const [id, record] of requests) {
+    if (record.settled === undefined) continue;
+    const stored = await api.query.inference.requests(id);
+    if (stored.isSome && stored.unwrap().result.isSome) {
+      tokens += stored.unwrap().result.unwrap().generatedTokens.toNumber();
+    }
+  }
+  generation = {
+    generated_tokens: tokens,
+    tokens_per_request: round2(tokens / settled.length),
+    settled_tokens_per_second: span ? round2(tokens / span) : null,
+  };
+}
+
 const loaded = usage.filter((block) => block.number > startBlock);
 const maximum = api.consts.system.blockWeights.maxBlock.refTime.toBigInt();
 const maxLength = api.consts.system.blockLength.max.normal.toNumber();
@@ -325,6 +346,7 @@ console.log(JSON.stringify({
     [...new Set(blocks)].map((value) => [value, blocks.filter((b) => b === value).length])),
   latency_seconds: { p50: round2(percentile(seconds, 0.5)), p90: round2(percentile(seconds, 0.9)), max: round2(seconds.at(-1) ?? null) },
   mean_blocks_by_stage: stages,
+  generation,
   blocks: loaded.length,
   block_usage: {
     mean_normal_weight_share: round2(mean(loaded.map((b) => Number(b.normalRefTime) / Number(maximum)))),

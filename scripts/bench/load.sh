@@ -2,7 +2,7 @@
 # Throughput and latency under load: how many inference requests a chain
 # settles per second, how many blocks each takes, and where they go.
 #
-#   scripts/bench/load.sh MODEL [LOAD] [--accounts A] [--executors E] [--url WS_URL]
+#   scripts/bench/load.sh MODEL [LOAD] [--accounts A] [--executors E] [--release] [--url WS_URL]
 #
 #   MODEL  mlp       the loan-risk MLP, Quorum(2, 3), MaxAbs(1000)
 #          minilm    all-MiniLM-L6-v2 embeddings, Quorum(2, 3), Cosine(1000)
@@ -18,6 +18,11 @@
 # node's keystore. With --url it uses a running chain where the model
 # is published and served: MODEL is then the model's id.
 #
+# --release runs the node's release build, as an operator runs it (the
+# first build takes a while); without it, the debug build the tests use,
+# whose unoptimised node-side code (hashing, signing, block building)
+# costs it about half its throughput.
+#
 # The requests come from A accounts (default 6) derived from //Bob
 # (scripts/bench/load.mjs, over @polkadot/api). Prints one JSON line: see
 # load.mjs for its fields, and docs/performance.md for the figures. With
@@ -26,7 +31,7 @@ set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 cd "$VERITAS_ROOT"
 
-MODEL="${1:?usage: load.sh mlp|minilm|smollm2|MODEL_ID [--rate R --seconds S | --burst B --bursts K] [--accounts A] [--executors E] [--url WS_URL]}"
+MODEL="${1:?usage: load.sh mlp|minilm|smollm2|MODEL_ID [--rate R --seconds S | --burst B --bursts K] [--accounts A] [--executors E] [--release] [--url WS_URL]}"
 shift
 load=()
 url=""
@@ -35,6 +40,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 		--url) url=$2; shift 2 ;;
 		--executors) executors=$2; shift 2 ;;
+		--release) NODE_PROFILE=release; shift ;;
 		--rate | --seconds | --burst | --bursts | --accounts) load+=("$1" "$2"); shift 2 ;;
 		*) echo "load.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -51,7 +57,7 @@ case "$MODEL" in
 	mlp) input=(--features "28,0.62,590,45,1,1") ;;
 	minilm) input=(--text "A man is eating food.") ;;
 	smollm2)
-		input=(--text "What is the capital of France?" --max-new-tokens 32)
+		input=(--text "Write a long story about the sea." --max-new-tokens 32)
 		engine=()
 		;;
 	*) input=() ;;
@@ -64,7 +70,12 @@ if [ -n "$url" ]; then
 fi
 [ ${#input[@]} -gt 0 ] || { echo "load.sh: MODEL is mlp, minilm or smollm2" >&2; exit 2; }
 
-step "build veritas-node and veritas" cargo build -p veritas-node -p veritas-cli --quiet
+step "build veritas" cargo build -p veritas-cli --quiet
+if [ "${NODE_PROFILE:-debug}" = release ]; then
+	step "build veritas-node (release)" cargo build --release -p veritas-node --quiet
+else
+	step "build veritas-node" cargo build -p veritas-node --quiet
+fi
 
 port=$(free_port)
 HTTP="http://127.0.0.1:$port"
@@ -109,5 +120,5 @@ case "$MODEL" in
 esac
 veritas --suri //Alice executor register --models "$model" --stake 1000 --capacity 64 >/dev/null
 
-node "$client/load.mjs" --url "ws://127.0.0.1:$port" --model "$model" --label "$MODEL" \
+node "$client/load.mjs" --url "ws://127.0.0.1:$port" --model "$model" --label "$MODEL, ${NODE_PROFILE:-debug} node" \
 	--executors "$executors" "${input[@]}" "${load[@]}"
