@@ -5,7 +5,8 @@
 #   scripts/setup.sh
 #
 # It installs the C/C++ toolchain pieces the node's dependencies build with
-# (clang, lld, protobuf), and the Rust target and sources for the WASM runtime.
+# (clang, lld, protobuf), the Rust target and sources for the WASM runtime,
+# and cargo-nextest.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -59,9 +60,21 @@ add_rust_src() {
 	fi
 }
 
+# The node tests run under cargo-nextest (one process per test, several at
+# once). Toolchains here usually carry it; otherwise it is built from
+# crates.io once.
+add_nextest() {
+	if cargo nextest --version >/dev/null 2>&1; then
+		echo "    $(cargo nextest --version | head -n 1)"
+	else
+		cargo install --locked cargo-nextest
+	fi
+}
+
 step "apt packages (${APT_PACKAGES[*]})" install_apt_packages
 step "rustup and cargo on PATH" check_rustup
 step "Rust target wasm32v1-none (the runtime's WASM)" add_wasm_target
 step "Rust component rust-src (builds core for wasm32v1-none)" add_rust_src
+step "cargo-nextest (runs the node tests)" add_nextest
 mkdir -p "$CARGO_TARGET_DIR"
 echo "Setup done. Builds go to $CARGO_TARGET_DIR"

@@ -16,7 +16,8 @@
 #    requests from the embedded store and from the IPFS daemon; verifiers
 #    catching cheating executors; data nodes reporting a feed from a JSON
 #    source on loopback, and a request scored on it; a four-validator
-#    network).
+#    network), under cargo-nextest: one process per test, several at once
+#    (.config/nextest.toml), since they mostly wait for blocks.
 #
 # Nodes and the IPFS daemon started here are stopped when the tests end,
 # pass or fail.
@@ -45,6 +46,10 @@ start_ipfs() {
 
 step "set-up" bash scripts/setup.sh
 step "prune stale binaries from the build cache" prune_build_cache
+# Test steps select their tests within --workspace rather than with -p, so
+# that every crate keeps the workspace's one feature set and the binaries
+# built here are the ones they run (a -p build resolves features anew and
+# builds another copy of the crates it reaches).
 step "build (node, runtime WASM, tests)" cargo test --workspace --no-run --quiet
 step "build the veritas command line" cargo build -p veritas-cli --quiet
 step "unit and runtime tests (cargo test --workspace)" cargo test --workspace
@@ -64,11 +69,11 @@ fetch_models() {
 }
 step "real weights (MiniLM, SmolLM2) fetched and digest-checked" fetch_models
 step "engine on real weights (MiniLM, SmolLM2)" \
-	cargo test -p veritas-engine --test real_models
+	cargo test --workspace --test real_models
 step "IPFS daemon (js-ipfs, Kubo RPC API) installed" bash scripts/ipfs.sh install
 step "IPFS daemon started on loopback" start_ipfs
 step "model store against a real IPFS daemon" \
-	cargo test -p veritas-engine --test ipfs -- --ignored
+	cargo test --workspace --test ipfs -- --ignored
 # A JavaScript dApp (@polkadot/api) for the node tests to run.
 install_dapp_client() {
 	VERITAS_DAPP_CLIENT=$(bash scripts/dapp-client.sh install | tail -n 1) || return 1
@@ -76,6 +81,6 @@ install_dapp_client() {
 }
 step "dApp client (@polkadot/api) installed" install_dapp_client
 step "node tests: dev chain, executor (embedded store, IPFS, on a node of its own), RPC, the veritas CLI, @polkadot/api and subxt clients, verification against cheats, data feeds, four validators" \
-	cargo test -p veritas-node --tests -- --ignored --test-threads=1
+	cargo nextest run --workspace --run-ignored only -E 'package(veritas-node)'
 
 echo "scripts/test.sh passed in $(( $(date +%s) - started )) s"

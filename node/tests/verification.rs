@@ -16,6 +16,9 @@
 //!    made-up output unpaid.
 //! 6. No funds are created or lost: total issuance falls by exactly the
 //!    transaction fees the chain reports.
+//!
+//! The scenarios are grouped into four tests, each on a node of its own, so
+//! that they run side by side; each ends with the issuance check (6).
 
 #[macro_use]
 mod common;
@@ -94,6 +97,14 @@ async fn wait_until_final(node: &Node, id: u64) -> RequestRecord {
 	})
 	.await;
 	request(node, id).await.expect("kept")
+}
+
+/// Waits until the executor's result for `id` has landed.
+async fn wait_for_result(node: &Node, id: u64) {
+	node.wait_for("the result to land", Duration::from_secs(30), || async {
+		request(node, id).await.is_some_and(|r| r.status == RequestStatus::Submitted)
+	})
+	.await;
 }
 
 /// The total issuance at the end of block `number`.
@@ -222,54 +233,69 @@ fn assert_accepted(record: &RequestRecord, paid_verifiers: u32) {
 	}
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "starts a real node; run by scripts/test.sh"]
-async fn cheats_are_caught_and_honest_executors_paid() {
-	let dir = TempDir::new("verification");
-	let base = dir.path().join("base");
-	let store = EmbeddedStore::open(base.join("model-store")).expect("the store opens");
-	let base_arg = base.to_string_lossy().into_owned();
-	let node = Node::start("verification", &["--dev", "--base-path", &base_arg], dir.path());
-	let start = node.best_number().await;
+/// A dev node where Alice published the loan-risk model under three
+/// policies (model 0: Quorum(2, 3) with MaxAbs, 1: Quorum(2, 3) with Cosine,
+/// 2: Optimistic with MaxAbs) and, given its GGUF file, SmolLM2 (model 3),
+/// all served by Bob. Each scenario has a node of its own, so that they run
+/// side by side.
+struct Setup {
+	chain: Chain,
+	store: EmbeddedStore,
+	weights: Vec<u8>,
+	config: Vec<u8>,
+	/// The loan-risk model's true output on [`APPLICANT`].
+	honest: Output,
+	/// The block the node started from, for the issuance check.
+	start: u32,
+	// Last, so that the node stops before its directory goes.
+	_dir: TempDir,
+}
 
-	// Three versions of the loan-risk model's policy, and SmolLM2 if fetched.
-	let weights = fixture("model.safetensors");
-	let config = fixture("config.json");
-	let files = ModelFiles {
-		weights: file_ref(&store, &weights),
-		config: Some(file_ref(&store, &config)),
-		tokenizer: None,
-	};
-	let tolerance = Tolerance(1_000);
-	let specs = [
-		(
-			"loan-risk-maxabs",
-			VerificationPolicy::Quorum { k: 2, n: 3 },
-			ComparisonRule::MaxAbs(tolerance),
-		),
-		(
-			"loan-risk-cosine",
-			VerificationPolicy::Quorum { k: 2, n: 3 },
-			ComparisonRule::Cosine(tolerance),
-		),
-		(
-			"loan-risk-optimistic",
-			VerificationPolicy::Optimistic { window_blocks: 40, challenge_bond: CHALLENGE_BOND },
-			ComparisonRule::MaxAbs(tolerance),
-		),
-	];
-	for (name, verification, comparison) in specs {
-		let spec = loan_risk_spec(files.clone(), verification, comparison);
-		node.sign_and_submit(register(name, spec), PUBLISHER).await.expect("registered");
-	}
-	let smollm2 = std::env::var_os("VERITAS_MODELS")
-		.map(|dir| Path::new(&dir).join("smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf"));
-	let generation = match smollm2.as_deref().filter(|path| path.exists()) {
-		Some(path) => {
-			let gguf = std::fs::read(path).expect("SmolLM2 readable");
+impl Setup {
+	async fn new(name: &str, smollm2: Option<&[u8]>) -> Self {
+		let dir = TempDir::new(name);
+		let base = dir.path().join("base");
+		let store = EmbeddedStore::open(base.join("model-store")).expect("the store opens");
+		let base_arg = base.to_string_lossy().into_owned();
+		let node = Node::start(name, &["--dev", "--base-path", &base_arg], dir.path());
+		let start = node.best_number().await;
+
+		let weights = fixture("model.safetensors");
+		let config = fixture("config.json");
+		let files = ModelFiles {
+			weights: file_ref(&store, &weights),
+			config: Some(file_ref(&store, &config)),
+			tokenizer: None,
+		};
+		let tolerance = Tolerance(1_000);
+		let specs = [
+			(
+				"loan-risk-maxabs",
+				VerificationPolicy::Quorum { k: 2, n: 3 },
+				ComparisonRule::MaxAbs(tolerance),
+			),
+			(
+				"loan-risk-cosine",
+				VerificationPolicy::Quorum { k: 2, n: 3 },
+				ComparisonRule::Cosine(tolerance),
+			),
+			(
+				"loan-risk-optimistic",
+				VerificationPolicy::Optimistic {
+					window_blocks: 40,
+					challenge_bond: CHALLENGE_BOND,
+				},
+				ComparisonRule::MaxAbs(tolerance),
+			),
+		];
+		for (name, verification, comparison) in specs {
+			let spec = loan_risk_spec(files.clone(), verification, comparison);
+			node.sign_and_submit(register(name, spec), PUBLISHER).await.expect("registered");
+		}
+		if let Some(gguf) = smollm2 {
 			let spec = pallet_models::ModelSpec {
 				files: ModelFiles {
-					weights: file_ref(&store, &gguf),
+					weights: file_ref(&store, gguf),
 					config: None,
 					tokenizer: None,
 				},
@@ -284,46 +310,55 @@ async fn cheats_are_caught_and_honest_executors_paid() {
 				},
 			};
 			node.sign_and_submit(register("smollm2", spec), PUBLISHER).await.expect("registered");
-			Some(veritas_engine::generation::TextGenerator::load(&gguf).expect("SmolLM2 loads"))
-		},
-		None => {
-			eprintln!("the truncated-generation case is skipped: VERITAS_MODELS has no SmolLM2");
-			None
-		},
-	};
-	let models: Vec<ModelId> = if generation.is_some() { vec![0, 1, 2, 3] } else { vec![0, 1, 2] };
-	let last_model = pallet_models::Models::<Runtime>::hashed_key_for(*models.last().unwrap());
-	node.wait_for("the models", Duration::from_secs(30), || async {
-		node.storage::<pallet_models::ModelRecordOf<Runtime>>(&last_model).await.is_some()
-	})
-	.await;
+		}
+		let models: Vec<ModelId> = if smollm2.is_some() { vec![0, 1, 2, 3] } else { vec![0, 1, 2] };
+		let last_model =
+			pallet_models::Models::<Runtime>::hashed_key_for(models.len() as ModelId - 1);
+		node.wait_for("the models", Duration::from_secs(30), || async {
+			node.storage::<pallet_models::ModelRecordOf<Runtime>>(&last_model).await.is_some()
+		})
+		.await;
 
-	// Bob serves every model; the node's four verifier keys register.
-	let serve = RuntimeCall::Inference(pallet_inference::Call::register_executor {
-		stake: 1_000 * VRT,
-		models: models.clone().try_into().expect("fits"),
-		capacity: 8,
-	});
-	node.sign_and_submit(serve, EXECUTOR).await.expect("executor registered");
-	let mut chain = Chain { node, next_request: 0 };
+		// Bob serves every model; the node's four verifier keys register.
+		let serve = RuntimeCall::Inference(pallet_inference::Call::register_executor {
+			stake: 1_000 * VRT,
+			models: models.try_into().expect("fits"),
+			capacity: 8,
+		});
+		node.sign_and_submit(serve, EXECUTOR).await.expect("executor registered");
 
-	let honest = Mlp::load(MlpConfig::from_json(&config).expect("config"), weights.clone())
-		.expect("loads")
-		.run(Input::Numbers(&APPLICANT), &RunParams::default())
-		.expect("runs");
-	let probabilities = honest.numbers().expect("numbers");
+		let honest = Mlp::load(MlpConfig::from_json(&config).expect("config"), weights.clone())
+			.expect("loads")
+			.run(Input::Numbers(&APPLICANT), &RunParams::default())
+			.expect("runs");
+		let chain = Chain { node, next_request: 0 };
+		Self { chain, store, weights, config, honest, start, _dir: dir }
+	}
 
-	// 1. Honest, Quorum(2, 3): accepted, at least two verifiers paid.
-	let id = chain.ask_and_answer(0, features(), InferenceParams::default(), &honest).await;
+	/// No funds were created or lost: every transfer only moved funds, so
+	/// the issuance fell by exactly the transaction fees the chain reports.
+	async fn assert_only_fees_burned(&self) {
+		let node = &self.chain.node;
+		let end = node.best_number().await;
+		let burned = total_issuance(node, self.start).await - total_issuance(node, end).await;
+		let fees = fees_paid(node, self.start + 1, end).await;
+		assert!(fees > 0);
+		assert_eq!(burned, fees, "only fees were burned");
+	}
+}
+
+/// 1 and 3: honest results, exact or off by a summation order's worth, are
+/// accepted under MaxAbs and Cosine, and the verifiers paid.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn honest_results_are_accepted_and_the_verifiers_paid() {
+	let mut setup = Setup::new("verification-honest", None).await;
+	let chain = &mut setup.chain;
+
+	let id = chain.ask_and_answer(0, features(), InferenceParams::default(), &setup.honest).await;
 	assert_accepted(&wait_until_final(&chain.node, id).await, 2);
 
-	// 2a. Changed bytes, Quorum: the committee disagrees, a dispute proves it.
-	let changed = Output::classification(&[probabilities[1], probabilities[0]]);
-	let id = chain.ask_and_answer(0, features(), InferenceParams::default(), &changed).await;
-	assert_fraud(&wait_until_final(&chain.node, id).await, false);
-
-	// 3. Floats off by a summation order's worth: accepted under MaxAbs and
-	//    Cosine.
+	let probabilities = setup.honest.numbers().expect("numbers");
 	let noisy = Output::Classification(
 		probabilities.iter().map(|p| EngineF32::from(p * (1.0 + 2e-6))).collect(),
 	);
@@ -331,63 +366,31 @@ async fn cheats_are_caught_and_honest_executors_paid() {
 		let id = chain.ask_and_answer(model, features(), InferenceParams::default(), &noisy).await;
 		assert_accepted(&wait_until_final(&chain.node, id).await, 2);
 	}
+	setup.assert_only_fees_burned().await;
+}
 
-	// 2b. Another version's output, Optimistic: a challenge catches it.
-	let other = Mlp::load(MlpConfig::from_json(&config).expect("config"), other_version(&weights))
-		.expect("the other version loads")
-		.run(Input::Numbers(&APPLICANT), &RunParams::default())
-		.expect("runs");
-	assert_ne!(other, honest);
-	let id = chain.ask_and_answer(2, features(), InferenceParams::default(), &other).await;
-	chain
-		.node
-		.wait_for("the result to land", Duration::from_secs(30), || async {
-			request(&chain.node, id).await.is_some_and(|r| r.status == RequestStatus::Submitted)
-		})
-		.await;
-	let challenge = RuntimeCall::Verification(pallet_verification::Call::challenge { request: id });
-	chain.node.sign_and_submit(challenge, CHALLENGER).await.expect("challenged");
-	assert_fraud(&wait_until_final(&chain.node, id).await, true);
+/// 2a and 5: changed output bytes under Quorum are caught by the committee
+/// and proven in a dispute; a request nobody can run (its stored input does
+/// not match its digest) ends `Unrunnable` without slashing a verifier.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn a_changed_output_is_slashed_and_an_unrunnable_request_slashes_nobody() {
+	let mut setup = Setup::new("verification-changed", None).await;
+	let chain = &mut setup.chain;
 
-	// 4. A false challenge of an honest result loses its bond.
-	let id = chain.ask_and_answer(2, features(), InferenceParams::default(), &honest).await;
-	chain
-		.node
-		.wait_for("the result to land", Duration::from_secs(30), || async {
-			request(&chain.node, id).await.is_some_and(|r| r.status == RequestStatus::Submitted)
-		})
-		.await;
-	let challenger_before = chain.node.free_balance(&CHALLENGER.to_account_id()).await;
-	let challenge = RuntimeCall::Verification(pallet_verification::Call::challenge { request: id });
-	chain.node.sign_and_submit(challenge, CHALLENGER).await.expect("challenged");
-	let settled = wait_until_final(&chain.node, id).await;
-	assert_eq!(settled.status, RequestStatus::Accepted);
-	let lost = challenger_before - chain.node.free_balance(&CHALLENGER.to_account_id()).await;
-	assert!((CHALLENGE_BOND..CHALLENGE_BOND + VRT / 10).contains(&lost), "lost {lost}");
+	let probabilities = setup.honest.numbers().expect("numbers");
+	let changed = Output::classification(&[probabilities[1], probabilities[0]]);
+	let id = chain.ask_and_answer(0, features(), InferenceParams::default(), &changed).await;
+	assert_fraud(&wait_until_final(&chain.node, id).await, false);
 
-	// 2c. A truncated generation, Quorum with TokenTopK.
-	if let Some(generator) = generation {
-		let params = InferenceParams { max_new_tokens: 24, ..Default::default() };
-		let run = RunParams { max_new_tokens: 24, ..Default::default() };
-		let tokens =
-			generator.generate("Write a long story about the sea.", &run).expect("generates");
-		assert!(tokens.len() > 8, "a long answer to cut");
-		let cut = &tokens[..tokens.len() / 2];
-		let text = generator.decode(cut).expect("decodes").into_bytes();
-		let truncated = Output::Generation { tokens: cut.to_vec(), text };
-		let prompt = "Write a long story about the sea.".as_bytes().to_vec();
-		let id = chain.ask_and_answer(3, prompt, params, &truncated).await;
-		assert_fraud(&wait_until_final(&chain.node, id).await, false);
-	}
-
-	// 5. An input nobody can run: the bytes stored under its CID are not the
-	//    ones its digest names. Bob answers anyway; the verifiers cannot run
-	//    it and say so, and are not slashed for it.
-	let mut unrunnable_input = file_ref(&store, &features());
+	// The bytes stored under the input's CID are not the ones its digest
+	// names. Bob answers anyway; the verifiers cannot run it and say so, and
+	// are not slashed for it.
+	let mut unrunnable_input = file_ref(&setup.store, &features());
 	unrunnable_input.digest = [0xee; 32];
 	let stakes_before = verifier_stakes(&chain.node).await;
 	let input = RequestInput::Stored(unrunnable_input);
-	let id = chain.ask_for_input(0, input, InferenceParams::default(), &honest).await;
+	let id = chain.ask_for_input(0, input, InferenceParams::default(), &setup.honest).await;
 	let settled = wait_until_final(&chain.node, id).await;
 	assert_eq!(settled.status, RequestStatus::Unrunnable);
 	match &settled.settled {
@@ -398,11 +401,67 @@ async fn cheats_are_caught_and_honest_executors_paid() {
 		other => panic!("paid to the verifiers, not {other:?}"),
 	}
 	assert_eq!(verifier_stakes(&chain.node).await, stakes_before, "no verifier slashed");
+	setup.assert_only_fees_burned().await;
+}
 
-	// 6. Every transfer only moved funds: the issuance fell by the fees.
-	let end = chain.node.best_number().await;
-	let burned = total_issuance(&chain.node, start).await - total_issuance(&chain.node, end).await;
-	let fees = fees_paid(&chain.node, start + 1, end).await;
-	assert!(fees > 0);
-	assert_eq!(burned, fees, "only fees were burned");
+/// 2b and 4, Optimistic: a challenge catches another model version's
+/// output; a challenge of an honest result loses its bond.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn challenges_catch_another_version_and_a_false_one_loses_its_bond() {
+	let mut setup = Setup::new("verification-challenge", None).await;
+	let chain = &mut setup.chain;
+
+	let other = Mlp::load(
+		MlpConfig::from_json(&setup.config).expect("config"),
+		other_version(&setup.weights),
+	)
+	.expect("the other version loads")
+	.run(Input::Numbers(&APPLICANT), &RunParams::default())
+	.expect("runs");
+	assert_ne!(other, setup.honest);
+	let id = chain.ask_and_answer(2, features(), InferenceParams::default(), &other).await;
+	wait_for_result(&chain.node, id).await;
+	let challenge = RuntimeCall::Verification(pallet_verification::Call::challenge { request: id });
+	chain.node.sign_and_submit(challenge, CHALLENGER).await.expect("challenged");
+	assert_fraud(&wait_until_final(&chain.node, id).await, true);
+
+	let id = chain.ask_and_answer(2, features(), InferenceParams::default(), &setup.honest).await;
+	wait_for_result(&chain.node, id).await;
+	let challenger_before = chain.node.free_balance(&CHALLENGER.to_account_id()).await;
+	let challenge = RuntimeCall::Verification(pallet_verification::Call::challenge { request: id });
+	chain.node.sign_and_submit(challenge, CHALLENGER).await.expect("challenged");
+	let settled = wait_until_final(&chain.node, id).await;
+	assert_eq!(settled.status, RequestStatus::Accepted);
+	let lost = challenger_before - chain.node.free_balance(&CHALLENGER.to_account_id()).await;
+	assert!((CHALLENGE_BOND..CHALLENGE_BOND + VRT / 10).contains(&lost), "lost {lost}");
+	setup.assert_only_fees_burned().await;
+}
+
+/// 2c: a truncated generation of the real SmolLM2 under Quorum with
+/// TokenTopK is caught, when `VERITAS_MODELS` has SmolLM2.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn a_truncated_generation_is_caught() {
+	let smollm2 = std::env::var_os("VERITAS_MODELS")
+		.map(|dir| Path::new(&dir).join("smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf"));
+	let Some(path) = smollm2.as_deref().filter(|path| path.exists()) else {
+		eprintln!("skipped: VERITAS_MODELS has no SmolLM2");
+		return;
+	};
+	let gguf = std::fs::read(path).expect("SmolLM2 readable");
+	let mut setup = Setup::new("verification-generation", Some(&gguf)).await;
+	let generator = veritas_engine::generation::TextGenerator::load(&gguf).expect("SmolLM2 loads");
+
+	let params = InferenceParams { max_new_tokens: 24, ..Default::default() };
+	let run = RunParams { max_new_tokens: 24, ..Default::default() };
+	let tokens = generator.generate("Write a long story about the sea.", &run).expect("generates");
+	assert!(tokens.len() > 8, "a long answer to cut");
+	let cut = &tokens[..tokens.len() / 2];
+	let text = generator.decode(cut).expect("decodes").into_bytes();
+	let truncated = Output::Generation { tokens: cut.to_vec(), text };
+	let prompt = "Write a long story about the sea.".as_bytes().to_vec();
+	let id = setup.chain.ask_and_answer(3, prompt, params, &truncated).await;
+	assert_fraud(&wait_until_final(&setup.chain.node, id).await, false);
+	setup.assert_only_fees_burned().await;
 }
