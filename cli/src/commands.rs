@@ -3,7 +3,7 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use jsonrpsee::{core::client::SubscriptionClientT, rpc_params, ws_client::WsClientBuilder};
-use serde_json::Value;
+use serde_json::{json, Value};
 use sp_core::{sr25519, Pair};
 use veritas_engine::{
 	store::{embedded::EmbeddedStore, ipfs::IpfsStore},
@@ -21,6 +21,7 @@ use veritas_runtime::{RuntimeCall, RuntimeEvent};
 
 use crate::{
 	chain::Chain,
+	output::{amount, Report},
 	parse::{self, vrt},
 	Cli, Command, ExecutorCommand, ModelCommand, VerifierCommand,
 };
@@ -161,7 +162,7 @@ pub enum Wait {
 	Finalized,
 }
 
-pub async fn run(cli: Cli) -> Result<(), String> {
+pub async fn run(cli: Cli) -> Result<Report, String> {
 	let chain = Chain::connect(&cli.url).await?;
 	// A development chain's keys are public and its funds play money;
 	// nowhere else does anything sign with a well-known key by default.
@@ -179,8 +180,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 		Command::Model(ModelCommand::Show { model }) => {
 			let mut record: Value = chain.call("inference_getModel", rpc_params![model]).await?;
 			record["terms"] = model_terms(&chain, model).await?.into();
-			println!("{}", pretty(&record));
-			Ok(())
+			Ok(Report::document(record))
 		},
 		Command::Model(ModelCommand::SetPrice { model, price, price_per_token }) => {
 			let pricing = veritas_primitives::model::Pricing {
@@ -190,16 +190,26 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 			let call = RuntimeCall::Models(pallet_models::Call::set_price { model, pricing });
 			chain.submit(call, &signer()?).await?;
 			let terms = model_terms(&chain, model).await?;
-			println!(
-				"model {model} now costs {}; its terms are at revision {terms}",
-				vrt(pricing.per_request)
-			);
-			Ok(())
+			Ok(Report::new(
+				json!({
+					"model": model,
+					"price": {
+						"perRequest": amount(pricing.per_request),
+						"perOutputToken": amount(pricing.per_output_token),
+					},
+					"terms": terms,
+				}),
+				format!(
+					"model {model} now costs {}; its terms are at revision {terms}",
+					vrt(pricing.per_request)
+				),
+			))
 		},
 		Command::Infer(args) => infer(&chain, &signer()?, args).await,
 		Command::Executor(ExecutorCommand::Register(args)) => {
+			let stake = parse::amount(&args.stake)?;
 			let call = RuntimeCall::Inference(pallet_inference::Call::register_executor {
-				stake: parse::amount(&args.stake)?,
+				stake,
 				models: args
 					.models
 					.clone()
@@ -207,9 +217,17 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 					.map_err(|_| "too many models for one executor".to_string())?,
 				capacity: args.capacity,
 			});
-			chain.submit(call, &signer()?).await?;
-			println!("registered as the executor of models {:?}", args.models);
-			Ok(())
+			let signer = signer()?;
+			chain.submit(call, &signer).await?;
+			Ok(Report::new(
+				json!({
+					"executor": AccountId::from(signer.public()).to_string(),
+					"models": args.models,
+					"stake": amount(stake),
+					"capacity": args.capacity,
+				}),
+				format!("registered as the executor of models {:?}", args.models),
+			))
 		},
 		Command::Executor(ExecutorCommand::Status { account }) => {
 			let account = parse::account_or_signer(account.as_deref(), signer)?;
@@ -226,8 +244,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 			let call =
 				RuntimeCall::Inference(pallet_inference::Call::accept_terms { model, terms });
 			chain.submit(call, &signer()?).await?;
-			println!("accepted revision {terms} of model {model}'s terms");
-			Ok(())
+			Ok(Report::new(
+				json!({ "model": model, "terms": terms }),
+				format!("accepted revision {terms} of model {model}'s terms"),
+			))
 		},
 		Command::Feed(command) => crate::oracle::feed(&chain, signer, command).await,
 		Command::DataNode(command) => crate::oracle::data_node(&chain, signer, command).await,
@@ -236,6 +256,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 			crate::verify::verify(&chain, args.request, store).await
 		},
 		Command::Balance { accounts } => {
+			let (mut balances, mut lines) = (Vec::new(), Vec::new());
 			for name in accounts {
 				let account = account_named(&name)?;
 				let key =
@@ -247,17 +268,33 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 					>,
 				> = chain.storage(&key).await?;
 				let data = info.map(|info| info.data).unwrap_or_default();
-				println!("{name:<10} free {:>22}  held {:>18}", vrt(data.free), vrt(data.reserved));
+				lines.push(format!(
+					"{name:<10} free {:>22}  held {:>18}",
+					vrt(data.free),
+					vrt(data.reserved)
+				));
+				balances.push(json!({
+					"name": name,
+					"account": account.to_string(),
+					"free": amount(data.free),
+					"held": amount(data.reserved),
+				}));
 			}
-			Ok(())
+			Ok(Report::new(json!({ "balances": balances }), lines.join("\n")))
 		},
 		Command::Verifier(VerifierCommand::Register { stake }) => {
-			let call = RuntimeCall::Verification(pallet_verification::Call::register_verifier {
-				stake: parse::amount(&stake)?,
-			});
-			chain.submit(call, &signer()?).await?;
-			println!("registered as a verifier");
-			Ok(())
+			let stake = parse::amount(&stake)?;
+			let call =
+				RuntimeCall::Verification(pallet_verification::Call::register_verifier { stake });
+			let signer = signer()?;
+			chain.submit(call, &signer).await?;
+			Ok(Report::new(
+				json!({
+					"verifier": AccountId::from(signer.public()).to_string(),
+					"stake": amount(stake),
+				}),
+				"registered as a verifier",
+			))
 		},
 		Command::Verifier(VerifierCommand::Status { account }) => {
 			let account = parse::account_or_signer(account.as_deref(), signer)?;
@@ -335,10 +372,6 @@ fn key(suri: &str) -> Result<sr25519::Pair, String> {
 	sr25519::Pair::from_string(suri.trim(), None).map_err(|e| format!("bad key: {e:?}"))
 }
 
-fn pretty(value: &Value) -> String {
-	serde_json::to_string_pretty(value).unwrap_or_default()
-}
-
 /// A model directory's files by role, and what they make.
 struct ModelDir {
 	files: Vec<(&'static str, Vec<u8>)>,
@@ -379,7 +412,11 @@ fn model_files(dir: &PathBuf) -> Result<ModelDir, String> {
 	})
 }
 
-async fn publish(chain: &Chain, signer: &sr25519::Pair, args: PublishArgs) -> Result<(), String> {
+async fn publish(
+	chain: &Chain,
+	signer: &sr25519::Pair,
+	args: PublishArgs,
+) -> Result<Report, String> {
 	let task = parse::task(&args.task)?;
 	let store = open_store(&args.ipfs_api, &args.store)?;
 	let ModelDir { files, format, architecture } = model_files(&args.dir)?;
@@ -428,13 +465,15 @@ async fn publish(chain: &Chain, signer: &sr25519::Pair, args: PublishArgs) -> Re
 		RuntimeEvent::Models(pallet_models::Event::ModelRegistered { model, .. }) => Some(*model),
 		_ => None,
 	});
-	match model {
-		Some(model) => {
-			println!("{model}");
-			Ok(())
-		},
-		None => Err("registered, but the chain reported no model id".into()),
-	}
+	let model = model.ok_or("registered, but the chain reported no model id")?;
+	let files: serde_json::Map<String, Value> = refs
+		.iter()
+		.map(|(role, file)| {
+			let cid = String::from_utf8_lossy(&file.cid[..]).into_owned();
+			(role.to_string(), json!({ "cid": cid, "size": file.size }))
+		})
+		.collect();
+	Ok(Report::new(json!({ "model": model, "files": files }), model.to_string()))
 }
 
 fn default_rule(
@@ -448,25 +487,26 @@ fn default_rule(
 	}
 }
 
-async fn list(chain: &Chain, args: ListArgs) -> Result<(), String> {
+async fn list(chain: &Chain, args: ListArgs) -> Result<Report, String> {
 	let page: Value =
 		chain.call("inference_listModels", rpc_params![0, 100, args.task, args.status]).await?;
 	let models = page["models"].as_array().cloned().unwrap_or_default();
+	let mut lines = Vec::new();
 	if models.is_empty() {
-		println!("no models");
+		lines.push("no models".to_string());
 	}
-	for model in models {
+	for model in &models {
 		let price = model["price"]["perRequest"].as_str().and_then(|p| p.parse().ok()).unwrap_or(0);
-		println!(
+		lines.push(format!(
 			"{:>4}  {:<15} {:<10} {:>14}  {}",
 			model["id"],
 			model["task"].as_str().unwrap_or_default(),
 			format!("{}", model["status"]).trim_matches('"'),
 			vrt(price),
 			model["files"]["weights"]["cid"].as_str().unwrap_or_default(),
-		);
+		));
 	}
-	Ok(())
+	Ok(Report::new(json!({ "models": models }), lines.join("\n")))
 }
 
 /// The revision of `model`'s terms: how many times its price or policy
@@ -476,17 +516,21 @@ async fn model_terms(chain: &Chain, model: u64) -> Result<u32, String> {
 	Ok(chain.storage(&key).await?.unwrap_or(0))
 }
 
-async fn executor_status(chain: &Chain, account: &AccountId) -> Result<(), String> {
+async fn executor_status(chain: &Chain, account: &AccountId) -> Result<Report, String> {
 	let key = pallet_inference::Executors::<veritas_runtime::Runtime>::hashed_key_for(account);
 	let executor: Option<pallet_inference::ExecutorOf<veritas_runtime::Runtime>> =
 		chain.storage(&key).await?;
 	let executor = executor.ok_or_else(|| format!("{account} is not an executor"))?;
-	println!("executor    {account}");
-	println!("stake       {}", vrt(executor.stake));
-	println!("models      {:?}", executor.models.to_vec());
+	let mut lines = vec![
+		format!("executor    {account}"),
+		format!("stake       {}", vrt(executor.stake)),
+		format!("models      {:?}", executor.models.to_vec()),
+	];
+	let mut models = Vec::new();
 	// An unbonding executor serves nothing new, under any terms.
 	let active = executor.status == pallet_inference::ExecutorStatus::Active;
-	for model in executor.models.iter().copied().filter(|_| active) {
+	for model in executor.models.iter().copied() {
+		let current = model_terms(chain, model).await?;
 		let key =
 			pallet_inference::ModelExecutors::<veritas_runtime::Runtime>::hashed_key_for(model);
 		let listed: Option<Vec<(AccountId, u32)>> = chain.storage(&key).await?;
@@ -495,38 +539,68 @@ async fn executor_status(chain: &Chain, account: &AccountId) -> Result<(), Strin
 			.into_iter()
 			.find(|(executor, _)| executor == account)
 			.map(|(_, terms)| terms);
-		let current = model_terms(chain, model).await?;
-		match accepted {
-			Some(accepted) if accepted == current => {
-				println!("  model {model:<5} terms revision {current} accepted")
-			},
-			_ => println!(
+		let current_accepted = active && accepted == Some(current);
+		models.push(json!({
+			"model": model,
+			"terms": current,
+			"acceptedTerms": accepted,
+			"assigned": current_accepted,
+		}));
+		if !active {
+			continue;
+		}
+		lines.push(match current_accepted {
+			true => format!("  model {model:<5} terms revision {current} accepted"),
+			false => format!(
 				"  model {model:<5} terms changed to revision {current}: not assigned until \
 				 `veritas executor accept-terms {model} --terms {current}`"
 			),
-		}
+		});
 	}
-	println!("capacity    {} ({} open)", executor.capacity, executor.open);
-	println!("reputation  {}", executor.reputation);
-	println!("status      {:?}", executor.status);
-	Ok(())
+	lines.push(format!("capacity    {} ({} open)", executor.capacity, executor.open));
+	lines.push(format!("reputation  {}", executor.reputation));
+	lines.push(format!("status      {:?}", executor.status));
+	Ok(Report::new(
+		json!({
+			"executor": account.to_string(),
+			"stake": amount(executor.stake),
+			"models": models,
+			"capacity": executor.capacity,
+			"open": executor.open,
+			"reputation": executor.reputation,
+			"status": format!("{:?}", executor.status),
+		}),
+		lines.join("\n"),
+	))
 }
 
-async fn verifier_status(chain: &Chain, account: &AccountId) -> Result<(), String> {
+async fn verifier_status(chain: &Chain, account: &AccountId) -> Result<Report, String> {
 	let key = pallet_verification::Verifiers::<veritas_runtime::Runtime>::hashed_key_for(account);
 	let verifier: Option<pallet_verification::VerifierOf<veritas_runtime::Runtime>> =
 		chain.storage(&key).await?;
 	let verifier = verifier.ok_or_else(|| format!("{account} is not a verifier"))?;
-	println!("verifier       {account}");
-	println!("stake          {}", vrt(verifier.stake));
-	println!("reputation     {}", verifier.reputation);
-	println!("status         {:?}", verifier.status);
-	println!("sits from      block {}", verifier.eligible_from);
-	println!("open votes     {}", verifier.open_votes);
-	Ok(())
+	let text = [
+		format!("verifier       {account}"),
+		format!("stake          {}", vrt(verifier.stake)),
+		format!("reputation     {}", verifier.reputation),
+		format!("status         {:?}", verifier.status),
+		format!("sits from      block {}", verifier.eligible_from),
+		format!("open votes     {}", verifier.open_votes),
+	];
+	Ok(Report::new(
+		json!({
+			"verifier": account.to_string(),
+			"stake": amount(verifier.stake),
+			"reputation": verifier.reputation,
+			"status": format!("{:?}", verifier.status),
+			"eligibleFrom": verifier.eligible_from,
+			"openVotes": verifier.open_votes,
+		}),
+		text.join("\n"),
+	))
 }
 
-async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result<(), String> {
+async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result<Report, String> {
 	let model: Value = chain.call("inference_getModel", rpc_params![args.model]).await?;
 	let task = model["task"].as_str().unwrap_or_default().to_string();
 	let input = parse::input(&args.input, &task)?;
@@ -597,8 +671,10 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 		);
 	}
 	let Some(wait) = args.wait else {
-		println!("{request}");
-		return Ok(());
+		return Ok(Report::new(
+			json!({ "request": request, "maxFee": amount(max_fee), "waitingPlace": place }),
+			request.to_string(),
+		));
 	};
 	let ws = WsClientBuilder::default()
 		.build(chain.ws_url())
@@ -632,48 +708,55 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 		}
 	}
 	let settled: Value = chain.call("inference_getRequest", rpc_params![request]).await?;
-	print_result(&settled);
-	Ok(())
+	let text = result_lines(&settled).join("\n");
+	Ok(Report::new(settled, text))
 }
 
-fn print_result(request: &Value) {
-	println!("request     {}", request["id"]);
-	println!("status      {}", request["status"].as_str().unwrap_or_default());
+/// A settled request (`inference_getRequest`'s answer), for people.
+fn result_lines(request: &Value) -> Vec<String> {
+	let mut lines = vec![
+		format!("request     {}", request["id"]),
+		format!("status      {}", request["status"].as_str().unwrap_or_default()),
+	];
 	if let Some(display) = request["feed"]["reading"]["display"].as_str() {
-		println!(
+		lines.push(format!(
 			"feed        {} = {display} (round {}), feature {}",
 			request["feed"]["feed"],
 			request["feed"]["reading"]["round"],
 			request["feed"]["position"]
-		);
+		));
 	}
 	let result = &request["result"];
 	let output = &result["output"];
 	if let Some(values) = output["embedding"].as_array() {
 		let head: Vec<String> =
 			values.iter().take(4).map(|v| format!("{:.4}", v.as_f64().unwrap_or(0.0))).collect();
-		println!("output      embedding of {} floats [{}, …]", values.len(), head.join(", "));
+		lines.push(format!(
+			"output      embedding of {} floats [{}, …]",
+			values.len(),
+			head.join(", ")
+		));
 	} else if let Some(values) = output["classification"].as_array() {
 		let probabilities: Vec<String> =
 			values.iter().map(|v| format!("{:.4}", v.as_f64().unwrap_or(0.0))).collect();
-		println!("output      class probabilities [{}]", probabilities.join(", "));
+		lines.push(format!("output      class probabilities [{}]", probabilities.join(", ")));
 	} else if !output["regression"].is_null() {
-		println!("output      {}", output["regression"]);
+		lines.push(format!("output      {}", output["regression"]));
 	} else if let Some(text) = output["generation"]["text"].as_str() {
-		println!("output      {text:?}");
+		lines.push(format!("output      {text:?}"));
 	}
 	if !result.is_null() {
-		println!("digest      {}", result["outputDigest"].as_str().unwrap_or_default());
-		println!(
+		lines.push(format!("digest      {}", result["outputDigest"].as_str().unwrap_or_default()));
+		lines.push(format!(
 			"proof       {} ({})",
 			result["proofCid"].as_str().unwrap_or_default(),
 			result["proofDigest"].as_str().unwrap_or_default()
-		);
+		));
 	}
 	let settlement = &request["settlement"];
 	let amount = |value: &Value| vrt(value.as_str().and_then(|v| v.parse().ok()).unwrap_or(0));
 	if let Some(paid) = settlement.get("paid") {
-		println!(
+		lines.push(format!(
 			"paid        executor {}, royalty {}, {} verifier(s) {} each, treasury {}, refund {}",
 			amount(&paid["executor"]),
 			amount(&paid["royalty"]),
@@ -681,14 +764,15 @@ fn print_result(request: &Value) {
 			amount(&paid["perVerifier"]),
 			amount(&paid["treasury"]),
 			amount(&paid["refund"]),
-		);
+		));
 	} else if let Some(fraud) = settlement.get("fraud") {
-		println!(
+		lines.push(format!(
 			"fraud       executor slashed {}, requester refunded {}",
 			amount(&fraud["slashed"]),
 			amount(&fraud["refund"])
-		);
+		));
 	} else if let Some(refunded) = settlement.get("refunded") {
-		println!("refunded    {}", amount(refunded));
+		lines.push(format!("refunded    {}", amount(refunded)));
 	}
+	lines
 }

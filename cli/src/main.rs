@@ -4,11 +4,13 @@
 //! inferences and follow them to their verdict (`infer`), operators
 //! register executors, verifiers and data nodes, and anyone creates data
 //! feeds (`feed create`). Every failure is one line on stderr
-//! and a non-zero exit.
+//! and a non-zero exit. Every command prints its answer as lines for people
+//! or, with `--output json`, as one JSON document for scripts.
 
 mod chain;
 mod commands;
 mod oracle;
+mod output;
 mod parse;
 mod verify;
 
@@ -27,6 +29,11 @@ pub struct Cli {
 	/// on a development chain, where it is `//Alice` unless given.
 	#[arg(long, global = true, env = "VERITAS_SURI")]
 	pub suri: Option<String>,
+
+	/// How to print the answer: lines for people, or one JSON document for
+	/// scripts (amounts in the chain's smallest unit, as strings).
+	#[arg(long, global = true, value_enum, default_value_t, env = "VERITAS_OUTPUT")]
+	pub output: output::Format,
 
 	#[command(subcommand)]
 	pub command: Command,
@@ -143,8 +150,15 @@ pub enum VerifierCommand {
 #[tokio::main]
 async fn main() {
 	let cli = Cli::parse();
-	if let Err(error) = commands::run(cli).await {
-		eprintln!("error: {error}");
-		std::process::exit(1);
+	let format = cli.output;
+	match commands::run(cli).await {
+		Ok(report) => {
+			report.print(format);
+			std::process::exit(report.exit_status);
+		},
+		Err(error) => {
+			eprintln!("{}", output::render_error(&error, format));
+			std::process::exit(1);
+		},
 	}
 }

@@ -2,12 +2,12 @@
 //! that report them.
 
 use jsonrpsee::rpc_params;
-use serde_json::Value;
-use sp_core::sr25519;
+use serde_json::{json, Value};
+use sp_core::{sr25519, Pair};
 use veritas_primitives::oracle::{FeedId, FeedName, JsonPath, SourceUrl};
 use veritas_runtime::{RuntimeCall, RuntimeEvent};
 
-use crate::{chain::Chain, parse};
+use crate::{chain::Chain, output::Report, parse};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum FeedCommand {
@@ -80,7 +80,7 @@ pub async fn feed(
 	chain: &Chain,
 	signer: impl Fn() -> Result<sr25519::Pair, String>,
 	command: FeedCommand,
-) -> Result<(), String> {
+) -> Result<Report, String> {
 	match command {
 		FeedCommand::Create(args) => {
 			let call = RuntimeCall::Oracle(pallet_oracle::Call::create_feed {
@@ -102,35 +102,39 @@ pub async fn feed(
 					_ => None,
 				})
 				.ok_or("created, but the chain reported no feed id")?;
-			println!("{feed}");
-			Ok(())
+			Ok(Report::new(json!({ "feed": feed }), feed.to_string()))
 		},
 		FeedCommand::List => {
 			let feeds: Value = chain.call("oracle_listFeeds", rpc_params![]).await?;
+			let mut lines = Vec::new();
 			for feed in feeds.as_array().into_iter().flatten() {
 				let latest = &feed["latest"];
 				let value = match latest["display"].as_str() {
 					Some(display) => format!("{display} (round {})", latest["round"]),
 					None => "no value yet".into(),
 				};
-				println!(
+				lines.push(format!(
 					"{:>4}  {:<32} {value}",
 					feed["id"],
 					feed["name"].as_str().unwrap_or_default()
-				);
+				));
 			}
-			Ok(())
+			if lines.is_empty() {
+				lines.push("no feeds".to_string());
+			}
+			Ok(Report::new(json!({ "feeds": feeds }), lines.join("\n")))
 		},
 		FeedCommand::Show { feed } => {
 			let record: Value = chain.call("oracle_getFeed", rpc_params![feed]).await?;
-			println!("{}", serde_json::to_string_pretty(&record).unwrap_or_default());
-			Ok(())
+			Ok(Report::document(record))
 		},
 		FeedCommand::Retire { feed } => {
 			let call = RuntimeCall::Oracle(pallet_oracle::Call::retire_feed { feed });
 			chain.submit(call, &signer()?).await?;
-			println!("feed {feed} retired");
-			Ok(())
+			Ok(Report::new(
+				json!({ "feed": feed, "retired": true }),
+				format!("feed {feed} retired"),
+			))
 		},
 	}
 }
@@ -139,22 +143,29 @@ pub async fn data_node(
 	chain: &Chain,
 	signer: impl Fn() -> Result<sr25519::Pair, String>,
 	command: DataNodeCommand,
-) -> Result<(), String> {
-	let (call, done) = match command {
+) -> Result<Report, String> {
+	// The call, what it did in a word (for scripts), and in a sentence.
+	let (call, action, done) = match command {
 		DataNodeCommand::Register { stake } => (
 			pallet_oracle::Call::register_data_node { stake: parse::amount(&stake)? },
+			"registered",
 			"registered as a data node",
 		),
 		DataNodeCommand::Serve { feeds } => (
 			pallet_oracle::Call::serve_feeds {
 				feeds: feeds.try_into().map_err(|_| "more feeds than exist".to_string())?,
 			},
+			"serving",
 			"serving the feeds listed, and no other",
 		),
-		DataNodeCommand::Unregister => {
-			(pallet_oracle::Call::unregister_data_node {}, "unbonding: no more reports")
+		DataNodeCommand::Unregister => (
+			pallet_oracle::Call::unregister_data_node {},
+			"unbonding",
+			"unbonding: no more reports",
+		),
+		DataNodeCommand::Withdraw => {
+			(pallet_oracle::Call::withdraw_stake {}, "withdrawn", "stake withdrawn")
 		},
-		DataNodeCommand::Withdraw => (pallet_oracle::Call::withdraw_stake {}, "stake withdrawn"),
 		DataNodeCommand::Status { account } => {
 			let account = parse::account_or_signer(account.as_deref(), signer)?;
 			let node: Value =
@@ -162,13 +173,13 @@ pub async fn data_node(
 			if node.is_null() {
 				return Err(format!("{account} is not a data node"));
 			}
-			println!("{}", serde_json::to_string_pretty(&node).unwrap_or_default());
-			return Ok(());
+			return Ok(Report::document(node));
 		},
 	};
-	chain.submit(RuntimeCall::Oracle(call), &signer()?).await?;
-	println!("{done}");
-	Ok(())
+	let signer = signer()?;
+	chain.submit(RuntimeCall::Oracle(call), &signer).await?;
+	let account = veritas_primitives::AccountId::from(signer.public()).to_string();
+	Ok(Report::new(json!({ "dataNode": account, "action": action }), done))
 }
 
 /// `text` as a bounded on-chain string, or which flag is too long.

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use codec::Decode;
 use jsonrpsee::rpc_params;
-use serde_json::Value;
+use serde_json::{json, Value};
 use sp_core::H256;
 use sp_runtime::traits::BlakeTwo256;
 use sp_state_machine::{read_proof_check, StorageProof};
@@ -30,7 +30,10 @@ use veritas_primitives::{
 };
 use veritas_runtime::Runtime;
 
-use crate::chain::{unhex, Chain};
+use crate::{
+	chain::{unhex, Chain},
+	output::Report,
+};
 
 /// The exit status of a mismatch, for scripts.
 const MISMATCH_EXIT: i32 = 3;
@@ -64,7 +67,7 @@ pub async fn verify(
 	chain: &Chain,
 	request: RequestId,
 	store: Arc<dyn ModelStore>,
-) -> Result<(), String> {
+) -> Result<Report, String> {
 	let finalized: H256 = chain.call("chain_getFinalizedHead", rpc_params![]).await?;
 	let header: Value = chain.call("chain_getHeader", rpc_params![finalized]).await?;
 	let root: H256 = serde_json::from_value(header["stateRoot"].clone())
@@ -82,19 +85,24 @@ pub async fn verify(
 	let model: ModelRecord<AccountId, Balance, BlockNumber> = proven(chain, finalized, root, &key)
 		.await?
 		.ok_or_else(|| format!("model {} is not in the finalized state", record.model))?;
-	println!(
+	let mut lines = vec![format!(
 		"chain       request {request} and model {} proven against the state root of finalized block {number}",
 		record.model
-	);
+	)];
 
-	match result.reported {
+	let proof_cid = match result.reported {
 		// A report has no proof document: re-running the request is the
 		// whole check.
 		Some(reason) => {
-			println!("report      the executor reported it cannot run this: {reason:?}")
+			lines.push(format!("report      the executor reported it cannot run this: {reason:?}"));
+			None
 		},
-		None => check_proof(chain, request, result).await?,
-	}
+		None => {
+			let cid = check_proof(chain, request, result).await?;
+			lines.push(format!("proof       {cid} matches its on-chain digest"));
+			Some(cid)
+		},
+	};
 
 	let worker = veritas_worker::Worker {
 		store,
@@ -118,27 +126,39 @@ pub async fn verify(
 		reported: result.reported,
 	};
 	let receipt = veritas_worker::check(&worker, &job).map_err(|failure| failure.describe())?;
-	match receipt.attestation {
-		Attestation::Match => {
-			println!("Match");
-			Ok(())
-		},
-		Attestation::Mismatch => {
-			println!("Mismatch");
-			std::process::exit(MISMATCH_EXIT);
-		},
+	let verdict = match receipt.attestation {
+		Attestation::Match => "Match",
+		Attestation::Mismatch => "Mismatch",
 		Attestation::Unrunnable(reason) => {
-			Err(format!("the request cannot be run here: {reason:?}"))
+			return Err(format!("the request cannot be run here: {reason:?}"))
 		},
-	}
+	};
+	lines.push(verdict.to_string());
+	let report = Report::new(
+		json!({
+			"request": request,
+			"model": record.model,
+			"finalizedBlock": number,
+			"stateRoot": format!("{root:?}"),
+			"proofCid": proof_cid,
+			"reported": result.reported.map(|reason| format!("{reason:?}")),
+			"verdict": verdict,
+		}),
+		lines.join("\n"),
+	);
+	Ok(match receipt.attestation {
+		Attestation::Mismatch => report.with_exit_status(MISMATCH_EXIT),
+		_ => report,
+	})
 }
 
-/// Checks the proof document the node serves against the result's digests.
+/// Checks the proof document the node serves against the result's digests,
+/// and returns its CID.
 async fn check_proof(
 	chain: &Chain,
 	request: RequestId,
 	result: &veritas_primitives::request::ResultCommitment<BlockNumber>,
-) -> Result<(), String> {
+) -> Result<String, String> {
 	let proof: Value = chain.call("inference_getProof", rpc_params![request]).await?;
 	let document: ProofDocument = serde_json::from_value(proof["document"].clone())
 		.map_err(|e| format!("not a proof document: {e}"))?;
@@ -148,9 +168,5 @@ async fn check_proof(
 	if document.output_digest != to_hex(&result.output_digest) || !document.is_consistent() {
 		return Err("the proof document's output is not the one on-chain".into());
 	}
-	println!(
-		"proof       {} matches its on-chain digest",
-		proof["cid"].as_str().unwrap_or_default()
-	);
-	Ok(())
+	Ok(proof["cid"].as_str().unwrap_or_default().to_string())
 }

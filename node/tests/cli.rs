@@ -35,6 +35,12 @@ fn stdout(output: &Output) -> String {
 	String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// What a command printed with `--output json`.
+fn json_of(output: &Output) -> serde_json::Value {
+	serde_json::from_slice(&output.stdout)
+		.unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(output), stderr(output)))
+}
+
 fn stderr(output: &Output) -> String {
 	String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -90,6 +96,28 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	let status = veritas(args(&url, "//Alice", &["executor", "status"])).await;
 	assert!(stdout(&status).contains("100 VRT"), "{}", stdout(&status));
 
+	// The same answers for scripts: one JSON document each, amounts in the
+	// smallest unit as strings.
+	let listed =
+		json_of(&veritas(args(&url, "//Alice", &["model", "list", "--output", "json"])).await);
+	assert_eq!(listed["models"][0]["id"], 0, "{listed}");
+	let status =
+		json_of(&veritas(args(&url, "//Alice", &["executor", "status", "--output", "json"])).await);
+	assert_eq!(status["stake"], "100000000000000", "{status}");
+	assert_eq!(status["models"][0]["model"], 0, "{status}");
+	assert_eq!(status["models"][0]["assigned"], true, "{status}");
+	let balances = json_of(
+		&veritas(args(&url, "//Bob", &["balance", "//Bob", "treasury", "--output", "json"])).await,
+	);
+	assert_eq!(balances["balances"][0]["name"], "//Bob", "{balances}");
+	let free: u128 = balances["balances"][0]["free"].as_str().and_then(|f| f.parse().ok()).unwrap();
+	assert!(free > 0, "{balances}");
+	let unknown = veritas(args(&url, "//Bob", &["model", "show", "9", "--output", "json"])).await;
+	assert!(!unknown.status.success());
+	assert!(unknown.stdout.is_empty(), "nothing on stdout when it fails");
+	let error: serde_json::Value = serde_json::from_slice(&unknown.stderr).expect("JSON error");
+	assert_eq!(error["error"], "no model 9");
+
 	let inferred = veritas(args(
 		&url,
 		"//Bob",
@@ -108,6 +136,10 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	// only two epochs (400 blocks) later.
 	let genesis = veritas(args(&url, "//Charlie", &["verifier", "status"])).await;
 	assert!(stdout(&genesis).contains("sits from      block 0"), "{}", stdout(&genesis));
+	let genesis = json_of(
+		&veritas(args(&url, "//Charlie", &["verifier", "status", "--output", "json"])).await,
+	);
+	assert_eq!(genesis["eligibleFrom"], 0, "{genesis}");
 	let again = veritas(args(&url, "//Charlie", &["verifier", "register", "--stake", "100"])).await;
 	assert!(!again.status.success());
 	assert!(stderr(&again).contains("AlreadyRegistered"), "{}", stderr(&again));
@@ -242,10 +274,22 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	let served = veritas(args(
 		&url,
 		"//Bob",
-		&["infer", "--model", "0", "--input", "28,0.62,590,45,1,1", "--wait", "best"],
+		&[
+			"infer",
+			"--model",
+			"0",
+			"--input",
+			"28,0.62,590,45,1,1",
+			"--wait",
+			"best",
+			"--output",
+			"json",
+		],
 	))
 	.await;
-	assert!(stdout(&served).contains("Accepted"), "{}\n{}", stdout(&served), stderr(&served));
+	let settled = json_of(&served);
+	assert_eq!(settled["status"], "Accepted", "{settled}");
+	assert_eq!(settled["result"]["output"]["classification"].as_array().map(Vec::len), Some(2));
 	assert!(
 		!stderr(&served).contains("Accepted, finalized"),
 		"--wait best stops at the best block"
