@@ -106,7 +106,7 @@ async fn the_executor_serves_a_request(
 
 	// The chain holds what the engine computes from the same files.
 	let config = MlpConfig::from_json(&config).expect("the fixture config reads");
-	let model = Mlp::load(config, weights).expect("the fixture model loads");
+	let model = Mlp::load(config, weights.clone()).expect("the fixture model loads");
 	let expected =
 		model.run(Input::Numbers(&APPLICANT), &RunParams::default()).expect("the model runs");
 	assert_eq!(result.output.to_vec(), expected.canonical_bytes());
@@ -151,6 +151,9 @@ async fn the_executor_serves_a_request(
 		("veritas_engine_checks_total", &[r#"attestation="match""#]),
 		("veritas_engine_job_seconds_count", &[r#"kind="execute""#, r#"model="0""#]),
 		("veritas_engine_queued_jobs", &[]),
+		// Each engine worker's first job fetches the model and loads it.
+		("veritas_engine_model_cache_total", &[r#"result="miss""#]),
+		("veritas_engine_model_cache_bytes", &[r#"worker=""#]),
 	] {
 		let found = metrics.lines().any(|line| {
 			line.strip_prefix(name).is_some_and(|rest| rest.starts_with(['{', ' ']))
@@ -158,6 +161,12 @@ async fn the_executor_serves_a_request(
 		});
 		assert!(found, "{name} {labels:?} missing from the node's metrics:\n{metrics}");
 	}
+	let read: f64 = metrics
+		.lines()
+		.find_map(|line| line.strip_prefix("veritas_engine_store_read_bytes_total"))
+		.and_then(|rest| rest.rsplit(' ').next()?.parse().ok())
+		.unwrap_or_else(|| panic!("no store bytes in the node's metrics:\n{metrics}"));
+	assert!(read >= weights.len() as f64, "the model's weights were read from the store: {read}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

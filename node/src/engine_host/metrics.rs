@@ -10,14 +10,22 @@
 //! | `veritas_engine_refused_jobs_total` | `kind`, `reason` | jobs not taken: `busy` (the queue was full) or `no_engine` |
 //! | `veritas_engine_job_seconds` | `kind`, `model` | how long finished jobs took, from an engine thread taking them to their receipt |
 //! | `veritas_engine_checks_total` | `attestation` | a verifier's findings: `match`, `mismatch`, `unrunnable` |
+//! | `veritas_engine_model_cache_total` | `result` | jobs whose model was loaded in their worker's cache already (`hit`) or had to be fetched and loaded (`miss`) |
+//! | `veritas_engine_model_cache_bytes` | `worker` | bytes of loaded models each engine worker's cache holds (as its latest job began) |
+//! | `veritas_engine_store_read_bytes_total` | | bytes read from the model store: stored inputs, and model files on a cache miss |
+//!
+//! The store's failures are jobs' outcomes: `unavailable` (it did not
+//! answer, or had no such file) and `digest_mismatch` (it served other
+//! bytes).
 
 use std::time::Duration;
 
 use substrate_prometheus_endpoint::{
-	exponential_buckets, register, CounterVec, Gauge, HistogramOpts, HistogramVec, Opts,
-	PrometheusError, Registry, U64,
+	exponential_buckets, register, Counter, CounterVec, Gauge, GaugeVec, HistogramOpts,
+	HistogramVec, Opts, PrometheusError, Registry, U64,
 };
 use veritas_primitives::{host::JobFailure, inference::Attestation, model::ModelId};
+use veritas_worker::Fetched;
 
 /// What kind of job: an executor's or a verifier's.
 #[derive(Clone, Copy)]
@@ -44,6 +52,9 @@ pub struct EngineMetrics {
 	refused: CounterVec<U64>,
 	duration: HistogramVec,
 	checks: CounterVec<U64>,
+	cache: CounterVec<U64>,
+	cache_bytes: GaugeVec<U64>,
+	store_bytes: Counter<U64>,
 }
 
 impl EngineMetrics {
@@ -98,7 +109,42 @@ impl EngineMetrics {
 				)?,
 				registry,
 			)?,
+			cache: register(
+				CounterVec::new(
+					Opts::new(
+						"veritas_engine_model_cache_total",
+						"Jobs whose model was in their worker's cache (hit) or not (miss)",
+					),
+					&["result"],
+				)?,
+				registry,
+			)?,
+			cache_bytes: register(
+				GaugeVec::new(
+					Opts::new(
+						"veritas_engine_model_cache_bytes",
+						"Bytes of loaded models each engine worker's cache holds",
+					),
+					&["worker"],
+				)?,
+				registry,
+			)?,
+			store_bytes: register(
+				Counter::new(
+					"veritas_engine_store_read_bytes_total",
+					"Bytes read from the model store: stored inputs, and model files on a miss",
+				)?,
+				registry,
+			)?,
 		})
+	}
+
+	/// Engine worker `worker`'s job took `what` from the store and its cache.
+	pub fn fetched(&self, worker: usize, what: Fetched) {
+		let result = if what.cache_hit { "hit" } else { "miss" };
+		self.cache.with_label_values(&[result]).inc();
+		self.cache_bytes.with_label_values(&[&worker.to_string()]).set(what.cache_bytes);
+		self.store_bytes.inc_by(what.store_bytes);
 	}
 
 	/// A job was queued.
@@ -186,6 +232,9 @@ mod tests {
 		);
 		metrics.checked(&Attestation::Match);
 		metrics.checked(&Attestation::Unrunnable(UnrunnableReason::BadInput));
+		metrics.fetched(0, Fetched { cache_hit: false, store_bytes: 1000, cache_bytes: 0 });
+		metrics.fetched(0, Fetched { cache_hit: true, store_bytes: 24, cache_bytes: 4096 });
+		metrics.fetched(1, Fetched { cache_hit: true, store_bytes: 0, cache_bytes: 512 });
 
 		let text = scrape(&registry);
 		for line in [
@@ -199,6 +248,11 @@ mod tests {
 			r#"veritas_engine_job_seconds_bucket{kind="check",model="7",le="1.024"} 0"#,
 			r#"veritas_engine_checks_total{attestation="match"} 1"#,
 			r#"veritas_engine_checks_total{attestation="unrunnable"} 1"#,
+			r#"veritas_engine_model_cache_total{result="hit"} 2"#,
+			r#"veritas_engine_model_cache_total{result="miss"} 1"#,
+			r#"veritas_engine_model_cache_bytes{worker="0"} 4096"#,
+			r#"veritas_engine_model_cache_bytes{worker="1"} 512"#,
+			"veritas_engine_store_read_bytes_total 1024",
 		] {
 			assert!(text.contains(line), "{line} missing from:\n{text}");
 		}

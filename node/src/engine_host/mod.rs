@@ -130,7 +130,7 @@ impl EngineHost {
 			let worker = EngineProcess::new(settings.worker.clone());
 			std::thread::Builder::new()
 				.name(format!("veritas-engine-{index}"))
-				.spawn(move || run_jobs(books, worker, receiver))?;
+				.spawn(move || run_jobs(index, books, worker, receiver))?;
 		}
 		Ok(Arc::new(Self { shared, sender }))
 	}
@@ -188,9 +188,11 @@ impl InferenceHost for EngineHost {
 	}
 }
 
-/// One engine thread: takes the next queued job (the queue's lock is held
-/// only while waiting for one) and runs it in its own worker process.
+/// One engine thread, the `index`th: takes the next queued job (the queue's
+/// lock is held only while waiting for one) and runs it in its own worker
+/// process.
 fn run_jobs(
+	index: usize,
 	books: Arc<Shared>,
 	mut worker: EngineProcess,
 	receiver: Arc<Mutex<Receiver<(JobKey, Job)>>>,
@@ -204,10 +206,15 @@ fn run_jobs(
 		let timed = |kind, model, failure: Option<&JobFailure>| {
 			metrics.inspect(|metrics| metrics.finished(kind, model, started.elapsed(), failure));
 		};
+		let mut fetched = |what| {
+			if let Some(metrics) = metrics {
+				metrics.fetched(index, what);
+			}
+		};
 		match &job {
 			Job::Execute(execution) => {
 				lock(&books.executions).set(key, JobStatus::Running);
-				let outcome = match worker.run(&job) {
+				let outcome = match worker.run(&job, &mut fetched) {
 					Ok(Report::Executed(outcome)) => outcome,
 					Ok(other) => Err(unexpected(other)),
 					Err(failure) => Err(failure),
@@ -224,7 +231,7 @@ fn run_jobs(
 			},
 			Job::Check(check) => {
 				lock(&books.checks).set(key, JobStatus::Running);
-				let outcome = match worker.run(&job) {
+				let outcome = match worker.run(&job, &mut fetched) {
 					Ok(Report::Checked(outcome)) => outcome,
 					Ok(other) => Err(unexpected(other)),
 					Err(failure) => Err(failure),

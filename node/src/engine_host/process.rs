@@ -12,7 +12,10 @@ use std::{
 };
 
 use veritas_primitives::host::JobFailure;
-use veritas_worker::process::{read_message, write_message, Job, Report};
+use veritas_worker::{
+	process::{read_message, write_message, Job, Report},
+	Fetched,
+};
 
 use super::{child::EngineWorkerCmd, LOG_TARGET};
 
@@ -56,11 +59,16 @@ impl EngineProcess {
 	}
 
 	/// Runs `job` in the worker and returns its report (`Executed` or
-	/// `Checked`). A worker that dies or overruns is killed and the job
+	/// `Checked`), showing `fetched` what the job took from the store and
+	/// the model cache once it has. A worker that dies or overruns is killed and the job
 	/// fails: as `Unavailable` (tried again later) if fetching overran, which
 	/// is the store's doing; as `Engine` if loading or running overran, or
 	/// if the worker died, which a job's files or size cause.
-	pub fn run(&mut self, job: &Job) -> Result<Report, JobFailure> {
+	pub fn run(
+		&mut self,
+		job: &Job,
+		fetched: &mut dyn FnMut(Fetched),
+	) -> Result<Report, JobFailure> {
 		self.send(job)?;
 		let mut phase = Phase::Fetching;
 		let mut deadline = Instant::now() + self.settings.fetch_time_limit;
@@ -69,7 +77,8 @@ impl EngineProcess {
 				return Err(JobFailure::Engine(b"the engine worker is gone".to_vec()));
 			};
 			match running.reports.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-				Ok(Report::Fetched) => {
+				Ok(Report::Fetched(what)) => {
+					fetched(what);
 					phase = Phase::Running;
 					deadline = Instant::now() + self.settings.job_time_limit;
 				},
@@ -284,13 +293,13 @@ mod tests {
 		let dir = temporary_dir("silent");
 		let mut process = EngineProcess::new(settings(script(&dir, "silent", "exec sleep 60")));
 		let started = Instant::now();
-		let failure = process.run(&job()).expect_err("no answer");
+		let failure = process.run(&job(), &mut |_| {}).expect_err("no answer");
 		assert!(started.elapsed() < Duration::from_secs(10));
 		assert!(matches!(failure, JobFailure::Unavailable(_)), "{}", text(&failure));
 		assert!(text(&failure).contains("took longer"), "{}", text(&failure));
 		assert!(process.running.is_none(), "the worker was stopped");
 		// The next job starts a new worker.
-		process.run(&job()).expect_err("no answer");
+		process.run(&job(), &mut |_| {}).expect_err("no answer");
 		assert_eq!(process.started, 2);
 		let _ = std::fs::remove_dir_all(dir);
 	}
@@ -299,9 +308,12 @@ mod tests {
 	fn a_model_that_runs_past_the_limit_fails_as_unrunnable() {
 		let dir = temporary_dir("slow");
 		// Reads the job, reports its files fetched, then never finishes.
-		let body = "head -c 4 >/dev/null; printf '\\001\\000\\000\\000\\000'; exec sleep 60";
+		let body = "head -c 4 >/dev/null; printf '\\022\\000\\000\\000'; head -c 18 /dev/zero; exec sleep 60";
 		let mut process = EngineProcess::new(settings(script(&dir, "slow", body)));
-		let failure = process.run(&job()).expect_err("past the limit");
+		let mut reported = Vec::new();
+		let failure =
+			process.run(&job(), &mut |fetched| reported.push(fetched)).expect_err("past the limit");
+		assert_eq!(reported, vec![Fetched::default()], "what the fetch report said is passed on");
 		assert!(matches!(failure, JobFailure::Engine(_)), "{}", text(&failure));
 		assert!(text(&failure).contains("took longer than"), "{}", text(&failure));
 		let _ = std::fs::remove_dir_all(dir);
@@ -310,10 +322,10 @@ mod tests {
 	#[test]
 	fn a_worker_that_aborts_fails_its_job_and_a_new_one_starts() {
 		let dir = temporary_dir("abort");
-		let body = "head -c 4 >/dev/null; printf '\\001\\000\\000\\000\\000'; kill -ABRT $$";
+		let body = "head -c 4 >/dev/null; printf '\\022\\000\\000\\000'; head -c 18 /dev/zero; kill -ABRT $$";
 		let mut process = EngineProcess::new(settings(script(&dir, "abort", body)));
 		for run in 1..=3 {
-			let failure = process.run(&job()).expect_err("aborted");
+			let failure = process.run(&job(), &mut |_| {}).expect_err("aborted");
 			assert!(matches!(failure, JobFailure::Engine(_)), "{}", text(&failure));
 			assert!(text(&failure).contains("signal 6"), "{}", text(&failure));
 			assert_eq!(process.started, run);
@@ -326,7 +338,7 @@ mod tests {
 		let dir = temporary_dir("garbage");
 		let body = "head -c 4 >/dev/null; printf '\\377\\377\\377\\377'; exec sleep 60";
 		let mut process = EngineProcess::new(settings(script(&dir, "garbage", body)));
-		let failure = process.run(&job()).expect_err("garbage");
+		let failure = process.run(&job(), &mut |_| {}).expect_err("garbage");
 		assert!(text(&failure).contains("engine worker"), "{}", text(&failure));
 		assert!(process.running.is_none());
 		let _ = std::fs::remove_dir_all(dir);
@@ -335,7 +347,7 @@ mod tests {
 	#[test]
 	fn a_missing_worker_binary_fails_the_job_not_the_node() {
 		let mut process = EngineProcess::new(settings("/nonexistent/veritas-node".into()));
-		let failure = process.run(&job()).expect_err("no binary");
+		let failure = process.run(&job(), &mut |_| {}).expect_err("no binary");
 		assert!(text(&failure).contains("starting the engine worker"), "{}", text(&failure));
 	}
 }

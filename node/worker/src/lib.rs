@@ -65,6 +65,19 @@ fn engine_failure(error: impl ToString) -> JobFailure {
 	JobFailure::Engine(error.to_string().into_bytes())
 }
 
+/// What a job took from the store and the model cache before it ran: what
+/// the node's metrics count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, codec::Encode, codec::Decode)]
+pub struct Fetched {
+	/// The model was loaded in this worker's cache already.
+	pub cache_hit: bool,
+	/// Bytes read from the store: the input if it is stored, and the
+	/// model's files when it was not cached.
+	pub store_bytes: u64,
+	/// Bytes of loaded models this worker's cache held when the job began.
+	pub cache_bytes: u64,
+}
+
 /// A model ready to run on a request's input.
 struct Prepared {
 	model: std::sync::Arc<dyn Model>,
@@ -78,8 +91,9 @@ fn prepare(
 	shared: &Worker,
 	spec: &ModelSpec,
 	input: &RequestInput,
-	fetched: &mut dyn FnMut(),
+	fetched: &mut dyn FnMut(Fetched),
 ) -> Result<Prepared, JobFailure> {
+	let store_bytes = std::cell::Cell::new(0u64);
 	let fetch = |file: &FileRef| -> Result<Vec<u8>, JobFailure> {
 		let cid = String::from_utf8_lossy(&file.cid).into_owned();
 		if file.size > shared.max_file_bytes {
@@ -91,7 +105,9 @@ fn prepare(
 				.into_bytes(),
 			));
 		}
-		shared.store.fetch(&cid, &file.digest, file.size).map_err(store_failure)
+		let bytes = shared.store.fetch(&cid, &file.digest, file.size).map_err(store_failure)?;
+		store_bytes.set(store_bytes.get().saturating_add(bytes.len() as u64));
+		Ok(bytes)
 	};
 	let started = Instant::now();
 	let input = match input {
@@ -109,9 +125,10 @@ fn prepare(
 	// Files are fetched only when the model is not cached; the cache key is
 	// the digest of all of the model's file digests.
 	let key = blake2_256(&spec.files.iter().flat_map(|file| file.digest).collect::<Vec<u8>>());
+	let cache_bytes = shared.cache.used_bytes() as u64;
 	let model = match shared.cache.get(&key) {
 		Some(model) => {
-			fetched();
+			fetched(Fetched { cache_hit: true, store_bytes: store_bytes.get(), cache_bytes });
 			model
 		},
 		None => {
@@ -120,7 +137,7 @@ fn prepare(
 				config: spec.files.config.as_ref().map(fetch).transpose()?,
 				tokenizer: spec.files.tokenizer.as_ref().map(fetch).transpose()?,
 			};
-			fetched();
+			fetched(Fetched { cache_hit: false, store_bytes: store_bytes.get(), cache_bytes });
 			let loading = Instant::now();
 			let model = load(architecture(spec.architecture), files, shared.cache.capacity_bytes())
 				.map_err(engine_failure)?;
@@ -181,14 +198,14 @@ fn run_failure(error: EngineError) -> JobFailure {
 
 /// Runs an executor's job: the output, and a proof document in the store.
 pub fn execute(shared: &Worker, job: &ExecutionJob) -> Result<ExecutionReceipt, JobFailure> {
-	execute_observed(shared, job, &mut || {})
+	execute_observed(shared, job, &mut |_| {})
 }
 
 /// [`execute`], calling `fetched` once the files and input are in memory.
 fn execute_observed(
 	shared: &Worker,
 	job: &ExecutionJob,
-	fetched: &mut dyn FnMut(),
+	fetched: &mut dyn FnMut(Fetched),
 ) -> Result<ExecutionReceipt, JobFailure> {
 	let spec = &job.model;
 	let Prepared { model, input, mut timings } = prepare(shared, spec, &job.input, fetched)?;
@@ -241,14 +258,14 @@ fn execute_observed(
 /// Runs a verifier's job: re-runs the request (or, under `TokenTopK`,
 /// checks the executor's tokens in one pass) and compares under the rule.
 pub fn check(shared: &Worker, job: &CheckJob) -> Result<CheckReceipt, JobFailure> {
-	check_observed(shared, job, &mut || {})
+	check_observed(shared, job, &mut |_| {})
 }
 
 /// [`check`], calling `fetched` once the files and input are in memory.
 fn check_observed(
 	shared: &Worker,
 	job: &CheckJob,
-	fetched: &mut dyn FnMut(),
+	fetched: &mut dyn FnMut(Fetched),
 ) -> Result<CheckReceipt, JobFailure> {
 	let Prepared { model, input, .. } = prepare(shared, &job.model, &job.input, fetched)?;
 	if let Some(reason) = job.reported {

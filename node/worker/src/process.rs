@@ -14,7 +14,8 @@
 //! The messages are SCALE-encoded, each after its length (four bytes, little
 //! endian). The node sends a [`Job`]; the worker answers
 //! [`Report::Fetched`] once the job's files and input are in memory (so the
-//! node can tell a slow fetch from a slow model), then the job's outcome.
+//! node can tell a slow fetch from a slow model, and count what the store
+//! and the model cache served), then the job's outcome.
 
 use std::{
 	io::{self, Read, Write},
@@ -26,7 +27,7 @@ use veritas_primitives::host::{
 	CheckJob, CheckReceipt, ExecutionJob, ExecutionReceipt, JobFailure,
 };
 
-use crate::Worker;
+use crate::{Fetched, Worker};
 
 /// The largest message either side accepts: far above any job or receipt
 /// (outputs and inline inputs are bounded by the chain in kilobytes).
@@ -44,7 +45,7 @@ pub enum Job {
 pub enum Report {
 	/// The files and the input are fetched and checked; loading and running
 	/// come next.
-	Fetched,
+	Fetched(Fetched),
 	/// An executor's job ended.
 	Executed(Result<ExecutionReceipt, JobFailure>),
 	/// A verifier's job ended.
@@ -90,9 +91,9 @@ pub fn read_message<T: Decode>(input: &mut impl Read) -> io::Result<Option<T>> {
 /// engine failure; the worker goes on with the next.
 pub fn serve(worker: &Worker, input: &mut impl Read, output: &mut impl Write) -> io::Result<()> {
 	while let Some(job) = read_message::<Job>(input)? {
-		let mut fetched = || {
+		let mut fetched = |what: Fetched| {
 			// A node that stopped listening ends the loop at the next write.
-			let _ = write_message(output, &Report::Fetched);
+			let _ = write_message(output, &Report::Fetched(what));
 		};
 		let report = match job {
 			Job::Execute(job) => {
@@ -126,11 +127,15 @@ mod tests {
 	#[test]
 	fn messages_round_trip_and_end_cleanly() {
 		let mut stream = Vec::new();
-		write_message(&mut stream, &Report::Fetched).expect("written");
+		let fetched = Fetched { cache_hit: true, store_bytes: 12, cache_bytes: 1 << 20 };
+		write_message(&mut stream, &Report::Fetched(fetched)).expect("written");
 		write_message(&mut stream, &Report::Checked(Err(JobFailure::BadInput(b"x".to_vec()))))
 			.expect("written");
 		let mut reading = &stream[..];
-		assert_eq!(read_message::<Report>(&mut reading).expect("read"), Some(Report::Fetched));
+		assert_eq!(
+			read_message::<Report>(&mut reading).expect("read"),
+			Some(Report::Fetched(fetched))
+		);
 		assert_eq!(
 			read_message::<Report>(&mut reading).expect("read"),
 			Some(Report::Checked(Err(JobFailure::BadInput(b"x".to_vec()))))
