@@ -21,6 +21,7 @@
 //! alone.
 
 pub mod bert;
+pub mod block_rows;
 pub mod cache;
 pub mod compare;
 pub mod digest;

@@ -15,20 +15,27 @@
 //! matrix kernels over f32 beat per-row dot products over quantized blocks,
 //! and they batch the many rows of a teacher-forced check where quantized
 //! kernels do not (measured on SmolLM2-135M: the check went from 0.9 to 0.3
-//! of the generation time, and generation got faster too). Models whose f32
+//! of the generation time, and generation got faster too). Decoding one
+//! token at a time, though, reads every weight once per token, so their
+//! GGUF blocks are kept as well and a single position is multiplied by the
+//! blocks ([`crate::block_rows`]): the same numbers, a sixth of the bytes.
+//! Models whose f32
 //! weights would pass [`F32_WEIGHTS_LIMIT`] stay quantized. The choice
 //! depends on the file alone, so every node computes the same way.
 
 use std::io::{Read, Seek};
 
 use candle_core::{
-	quantized::{gguf_file, QMatMul, QTensor},
+	quantized::{gguf_file, GgmlDType, QMatMul, QTensor},
 	DType, Device, IndexOp, Module, Tensor,
 };
 use candle_nn::Embedding;
 use candle_transformers::quantized_nn::RmsNorm;
 
-use crate::model::EngineError;
+use crate::{
+	block_rows::{BlockFormat, BlockRows},
+	model::EngineError,
+};
 
 /// The largest model, in bytes of f32 weights, computed from f32 copies.
 pub const F32_WEIGHTS_LIMIT: usize = 1 << 30;
@@ -135,6 +142,8 @@ pub fn estimate(
 	let too_large = |what: String| EngineError::BadWeights(format!("{what} overflows"));
 	let mut elements = 0usize;
 	let mut stored = 0u64;
+	// Blocks kept beside the f32 copies, for decoding (`Projection`).
+	let mut kept_blocks = 0u64;
 	for (name, info) in &content.tensor_infos {
 		let count = info
 			.shape
@@ -153,6 +162,9 @@ pub fn estimate(
 		elements =
 			elements.checked_add(count).ok_or_else(|| too_large("the weights' size".into()))?;
 		stored = stored.saturating_add(bytes);
+		if block_format(info.ggml_dtype).is_some() {
+			kept_blocks = kept_blocks.saturating_add(bytes);
+		}
 	}
 	let f32_bytes = elements.saturating_mul(std::mem::size_of::<f32>());
 	let embedding_bytes = content
@@ -167,7 +179,8 @@ pub fn estimate(
 		true => match content.tensor_infos.contains_key("output.weight") {
 			true => f32_bytes,
 			false => f32_bytes.saturating_add(embedding_bytes),
-		},
+		}
+		.saturating_add(usize::try_from(kept_blocks).unwrap_or(usize::MAX)),
 		false => usize::try_from(stored).unwrap_or(usize::MAX).saturating_add(embedding_bytes),
 	};
 	let rotary = config
@@ -177,16 +190,49 @@ pub fn estimate(
 	Ok(LoadEstimate { f32_bytes, memory_bytes: weights.saturating_add(rotary) })
 }
 
+/// The block formats whose matrices decoding multiplies directly.
+fn block_format(dtype: GgmlDType) -> Option<BlockFormat> {
+	match dtype {
+		GgmlDType::Q4_1 => Some(BlockFormat::Q4_1),
+		GgmlDType::Q8_0 => Some(BlockFormat::Q8_0),
+		_ => None,
+	}
+}
+
+/// A weight matrix. Several positions at once (a prompt, a verifier's
+/// teacher-forced pass) multiply it as `matrix`; one position (a decoding
+/// step) multiplies its GGUF blocks, when they are kept.
+struct Projection {
+	matrix: QMatMul,
+	blocks: Option<BlockRows>,
+}
+
+impl Projection {
+	fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+		match &self.blocks {
+			Some(blocks) if x.elem_count() == blocks.columns() => {
+				let input: Vec<f32> = x.flatten_all()?.to_vec1()?;
+				let mut shape = x.dims().to_vec();
+				if let Some(last) = shape.last_mut() {
+					*last = blocks.rows();
+				}
+				Tensor::from_vec(blocks.multiply(&input), shape, x.device())
+			},
+			_ => self.matrix.forward(x),
+		}
+	}
+}
+
 struct Block {
 	attention_norm: RmsNorm,
-	query: QMatMul,
-	key: QMatMul,
-	value: QMatMul,
-	attention_output: QMatMul,
+	query: Projection,
+	key: Projection,
+	value: Projection,
+	attention_output: Projection,
 	feed_forward_norm: RmsNorm,
-	gate: QMatMul,
-	up: QMatMul,
-	down: QMatMul,
+	gate: Projection,
+	up: Projection,
+	down: Projection,
 }
 
 /// The keys and values of the positions seen so far, per block.
@@ -215,7 +261,7 @@ pub struct QuantizedLlama {
 	token_embeddings: Embedding,
 	blocks: Vec<Block>,
 	norm: RmsNorm,
-	output: QMatMul,
+	output: Projection,
 	cos: Tensor,
 	sin: Tensor,
 	vocabulary_size: usize,
@@ -247,11 +293,22 @@ impl QuantizedLlama {
 			};
 			Ok(tensor)
 		};
-		let matmul = |tensor: QTensor| -> Result<QMatMul, EngineError> {
-			Ok(match in_f32 {
-				true => QMatMul::Tensor(tensor.dequantize(&device)?),
-				false => QMatMul::from_qtensor(tensor)?,
-			})
+		// The bytes of the blocks kept beside the f32 copies.
+		let kept_blocks = std::cell::Cell::new(0usize);
+		let matmul = |tensor: QTensor| -> Result<Projection, EngineError> {
+			if !in_f32 {
+				return Ok(Projection { matrix: QMatMul::from_qtensor(tensor)?, blocks: None });
+			}
+			let blocks = match (block_format(tensor.dtype()), tensor.shape().dims2()) {
+				(Some(format), Ok((rows, columns))) => {
+					let blocks = BlockRows::new(format, rows, columns, &tensor.data()?);
+					let kept = blocks.as_ref().map_or(0, BlockRows::memory_bytes);
+					kept_blocks.set(kept_blocks.get() + kept);
+					blocks
+				},
+				_ => None,
+			};
+			Ok(Projection { matrix: QMatMul::Tensor(tensor.dequantize(&device)?), blocks })
 		};
 		let norm = |tensor: QTensor, eps: f64| {
 			RmsNorm::from_qtensor(tensor, eps).map_err(EngineError::from)
@@ -295,7 +352,7 @@ impl QuantizedLlama {
 			});
 		}
 		let (cos, sin) = rotary_tables(&config, &device)?;
-		memory_bytes += tied_copy_bytes;
+		memory_bytes += tied_copy_bytes + kept_blocks.get();
 		if !in_f32 {
 			// The embeddings are looked up from an f32 copy besides the
 			// quantized weights.
@@ -381,7 +438,7 @@ impl QuantizedLlama {
 	) -> Result<Tensor, EngineError> {
 		let (batch, length, width) = x.dims3()?;
 		let head_dim = self.config.head_dim();
-		let heads = |projection: &QMatMul, count: usize| -> Result<Tensor, EngineError> {
+		let heads = |projection: &Projection, count: usize| -> Result<Tensor, EngineError> {
 			Ok(projection
 				.forward(x)?
 				.reshape((batch, length, count, head_dim))?

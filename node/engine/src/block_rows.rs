@@ -1,0 +1,380 @@
+//! A weight matrix kept in its GGUF blocks, multiplied by one vector at a
+//! time: what decoding a token needs.
+//!
+//! A small language model is computed from f32 copies of its weights
+//! ([`crate::llama`] says why), so each generated token reads every weight
+//! as four bytes: 540 MB a token for SmolLM2-135M, where its Q4_1 blocks hold
+//! the same numbers in 96 MB. Decoding is bound by those reads. [`BlockRows`]
+//! multiplies the blocks directly, one row per output, without going
+//! through f32 copies.
+//!
+//! The numbers are the f32 copies' numbers: a block's weights dequantize
+//! exactly (`d · q + m` in f32), and the row's dot product is the same sum
+//! in another order (`d · Σ q·x + m · Σ x` per block of 32). So a decoding
+//! step differs from the verifier's batched pass over the f32 copies by
+//! rounding only, as two matrix kernels over the same f32 weights do; the
+//! generation check's tolerance is measured over exactly that
+//! (`scripts/bench/generation-checks.sh`).
+//!
+//! Two block formats, the ones llama.cpp's small quantizations use:
+//! - `Q4_1`: 20 bytes a block: `d` and `m` (f16), then 16 bytes of 4-bit
+//!   values: byte `j` holds weight `j` in its low half and `j + 16` in its
+//!   high half. Weight = `d · q + m`.
+//! - `Q8_0`: 34 bytes a block: `d` (f16), then 32 signed bytes. Weight =
+//!   `d · q`.
+//!
+//! Loading splits the blocks into their values and their scales, the
+//! scales widened to f32 once, so that the products read no f16.
+
+use half::f16;
+use rayon::prelude::*;
+
+/// Weights in a block.
+pub const BLOCK: usize = 32;
+
+/// How a matrix's blocks are stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockFormat {
+	Q4_1,
+	Q8_0,
+}
+
+impl BlockFormat {
+	/// Bytes one block of 32 weights takes in a GGUF file.
+	pub const fn block_bytes(self) -> usize {
+		match self {
+			BlockFormat::Q4_1 => 20,
+			BlockFormat::Q8_0 => 34,
+		}
+	}
+
+	/// Bytes of a block's values, without its scales.
+	const fn value_bytes(self) -> usize {
+		match self {
+			BlockFormat::Q4_1 => 16,
+			BlockFormat::Q8_0 => 32,
+		}
+	}
+}
+
+/// A `rows × columns` matrix from GGUF blocks, row by row: each block's
+/// values, and its scales as f32.
+pub struct BlockRows {
+	format: BlockFormat,
+	rows: usize,
+	columns: usize,
+	/// 16 bytes a block (two 4-bit values each) for Q4_1, 32 for Q8_0.
+	values: Vec<u8>,
+	/// Each block's `d`.
+	scales: Vec<f32>,
+	/// Each block's `m` (Q4_1; empty for Q8_0).
+	offsets: Vec<f32>,
+}
+
+/// The fewest rows a thread takes at a time: enough work to be worth a task.
+const MIN_ROWS_PER_TASK: usize = 32;
+
+impl BlockRows {
+	/// The matrix whose blocks are `data`, or `None` when the sizes do not
+	/// agree (a row must be whole blocks, and `data` exactly the blocks).
+	pub fn new(format: BlockFormat, rows: usize, columns: usize, data: &[u8]) -> Option<Self> {
+		let blocks = rows.checked_mul(columns / BLOCK)?;
+		if columns % BLOCK != 0 || data.len() != blocks.checked_mul(format.block_bytes())? {
+			return None;
+		}
+		let mut values = Vec::with_capacity(blocks * format.value_bytes());
+		let mut scales = Vec::with_capacity(blocks);
+		let mut offsets = Vec::new();
+		for block in data.chunks_exact(format.block_bytes()) {
+			scales.push(half(&block[0..2]));
+			match format {
+				BlockFormat::Q4_1 => {
+					offsets.push(half(&block[2..4]));
+					values.extend_from_slice(&block[4..20]);
+				},
+				BlockFormat::Q8_0 => values.extend_from_slice(&block[2..34]),
+			}
+		}
+		Some(Self { format, rows, columns, values, scales, offsets })
+	}
+
+	pub fn rows(&self) -> usize {
+		self.rows
+	}
+
+	pub fn columns(&self) -> usize {
+		self.columns
+	}
+
+	/// Bytes the values and scales take.
+	pub fn memory_bytes(&self) -> usize {
+		self.values.len() + (self.scales.len() + self.offsets.len()) * std::mem::size_of::<f32>()
+	}
+
+	/// Row `row`: its values, scales and offsets.
+	fn row(&self, row: usize) -> Row<'_> {
+		let blocks = self.columns / BLOCK;
+		let values = blocks * self.format.value_bytes();
+		Row {
+			format: self.format,
+			values: &self.values[row * values..(row + 1) * values],
+			scales: &self.scales[row * blocks..(row + 1) * blocks],
+			offsets: match self.format {
+				BlockFormat::Q4_1 => &self.offsets[row * blocks..(row + 1) * blocks],
+				BlockFormat::Q8_0 => &[],
+			},
+		}
+	}
+
+	/// `self · x`: one output per row. `x` must have `columns` values.
+	pub fn multiply(&self, x: &[f32]) -> Vec<f32> {
+		assert_eq!(x.len(), self.columns, "a vector as long as a row");
+		// Each block's sum of inputs, shared by every row (the `m · Σ x`
+		// term of Q4_1).
+		let block_sums: Vec<f32> =
+			x.chunks_exact(BLOCK).map(|chunk| chunk.iter().sum::<f32>()).collect();
+		// A few tasks a thread, so that one slow thread does not hold the
+		// rest back, and no more: waking threads costs a decoding step time.
+		let per_task = (self.rows / (4 * rayon::current_num_threads())).max(MIN_ROWS_PER_TASK);
+		let mut output = vec![0f32; self.rows];
+		output.par_chunks_mut(per_task).enumerate().for_each(|(task, outputs)| {
+			let first = task * per_task;
+			for (offset, out) in outputs.iter_mut().enumerate() {
+				*out = row_dot(&self.row(first + offset), x, &block_sums);
+			}
+		});
+		output
+	}
+}
+
+/// One row of a [`BlockRows`].
+struct Row<'a> {
+	format: BlockFormat,
+	values: &'a [u8],
+	scales: &'a [f32],
+	offsets: &'a [f32],
+}
+
+/// One row's blocks times `x`.
+// The AVX2 kernel is unsafe code: vector loads through raw pointers, and a
+// function compiled for features the CPU is checked for at run time.
+#[allow(unsafe_code)]
+fn row_dot(row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
+	#[cfg(target_arch = "x86_64")]
+	{
+		if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+		{
+			// SAFETY: the CPU has AVX2 and FMA, checked just above.
+			return unsafe { avx2::row_dot(row, x, block_sums) };
+		}
+	}
+	portable_row_dot(row, x, block_sums)
+}
+
+fn half(bytes: &[u8]) -> f32 {
+	f16::from_bits(u16::from_le_bytes([bytes[0], bytes[1]])).to_f32()
+}
+
+/// [`row_dot`] in plain Rust, for CPUs without AVX2.
+fn portable_row_dot(row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
+	let values = row.values.chunks_exact(row.format.value_bytes());
+	let mut total = 0f32;
+	for (index, (qs, x)) in values.zip(x.chunks_exact(BLOCK)).enumerate() {
+		match row.format {
+			BlockFormat::Q4_1 => {
+				let mut dot = 0f32;
+				for (j, &q) in qs.iter().enumerate() {
+					dot += f32::from(q & 0x0f) * x[j] + f32::from(q >> 4) * x[j + 16];
+				}
+				total += row.scales[index] * dot + row.offsets[index] * block_sums[index];
+			},
+			BlockFormat::Q8_0 => {
+				let dot: f32 = qs.iter().zip(x).map(|(&q, &x)| f32::from(q as i8) * x).sum();
+				total += row.scales[index] * dot;
+			},
+		}
+	}
+	total
+}
+
+// SIMD intrinsics are unsafe to call: each function here is entered only
+// through `row_dot`'s feature check, and reads within the slices it is given
+// (a block's values, and the 32 inputs beside them).
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod avx2 {
+	use std::arch::x86_64::*;
+
+	use super::{BlockFormat, Row, BLOCK};
+
+	/// Eight bytes (the low ones of `bytes`) as f32 lanes, unsigned.
+	#[inline]
+	#[target_feature(enable = "avx2")]
+	unsafe fn unsigned_lanes(bytes: __m128i) -> __m256 {
+		_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes))
+	}
+
+	/// Eight bytes (the low ones of `bytes`) as f32 lanes, signed.
+	#[inline]
+	#[target_feature(enable = "avx2")]
+	unsafe fn signed_lanes(bytes: __m128i) -> __m256 {
+		_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes))
+	}
+
+	/// The sum of a vector's eight lanes.
+	#[inline]
+	#[target_feature(enable = "avx2")]
+	unsafe fn sum_lanes(v: __m256) -> f32 {
+		let halves = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+		let pairs = _mm_add_ps(halves, _mm_movehl_ps(halves, halves));
+		let one = _mm_add_ss(pairs, _mm_shuffle_ps(pairs, pairs, 1));
+		_mm_cvtss_f32(one)
+	}
+
+	/// Four groups of eight lanes times the 32 inputs at `x`.
+	#[inline]
+	#[target_feature(enable = "avx2,fma")]
+	unsafe fn dot32(lanes: [__m256; 4], x: *const f32) -> __m256 {
+		let mut dot = _mm256_mul_ps(lanes[0], _mm256_loadu_ps(x));
+		dot = _mm256_fmadd_ps(lanes[1], _mm256_loadu_ps(x.add(8)), dot);
+		dot = _mm256_fmadd_ps(lanes[2], _mm256_loadu_ps(x.add(16)), dot);
+		_mm256_fmadd_ps(lanes[3], _mm256_loadu_ps(x.add(24)), dot)
+	}
+
+	/// [`super::row_dot`] with AVX2 and FMA: each block's 32 products in
+	/// four 8-lane multiply-adds, scaled by `d` into one accumulator.
+	///
+	/// # Safety
+	/// The CPU must have AVX2 and FMA; `x` must hold 32 values for each of
+	/// the row's blocks.
+	#[target_feature(enable = "avx2,fma")]
+	pub unsafe fn row_dot(row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
+		let mut scaled = _mm256_setzero_ps();
+		let mut offsets = 0f32;
+		let values = row.values.chunks_exact(row.format.value_bytes());
+		for (index, (qs, x)) in values.zip(x.chunks_exact(BLOCK)).enumerate() {
+			let lanes = match row.format {
+				BlockFormat::Q4_1 => {
+					let qs = _mm_loadu_si128(qs.as_ptr().cast());
+					let low_mask = _mm_set1_epi8(0x0f);
+					let low = _mm_and_si128(qs, low_mask);
+					let high = _mm_and_si128(_mm_srli_epi16(qs, 4), low_mask);
+					[
+						unsigned_lanes(low),
+						unsigned_lanes(_mm_srli_si128(low, 8)),
+						unsigned_lanes(high),
+						unsigned_lanes(_mm_srli_si128(high, 8)),
+					]
+				},
+				BlockFormat::Q8_0 => {
+					let first = _mm_loadu_si128(qs.as_ptr().cast());
+					let second = _mm_loadu_si128(qs.as_ptr().add(16).cast());
+					[
+						signed_lanes(first),
+						signed_lanes(_mm_srli_si128(first, 8)),
+						signed_lanes(second),
+						signed_lanes(_mm_srli_si128(second, 8)),
+					]
+				},
+			};
+			let dot = dot32(lanes, x.as_ptr());
+			scaled = _mm256_fmadd_ps(_mm256_set1_ps(row.scales[index]), dot, scaled);
+			if let Some(offset) = row.offsets.get(index) {
+				offsets += offset * block_sums[index];
+			}
+		}
+		sum_lanes(scaled) + offsets
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// A deterministic stream of bytes.
+	fn bytes(count: usize, seed: u32) -> Vec<u8> {
+		let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+		(0..count)
+			.map(|_| {
+				state ^= state << 13;
+				state ^= state >> 17;
+				state ^= state << 5;
+				state as u8
+			})
+			.collect()
+	}
+
+	/// Blocks with small scales (real ones are), as GGUF lays them out.
+	fn blocks(format: BlockFormat, count: usize, seed: u32) -> Vec<u8> {
+		let mut data = bytes(count * format.block_bytes(), seed);
+		for (index, block) in data.chunks_exact_mut(format.block_bytes()).enumerate() {
+			let d = f16::from_f32(0.01 + index as f32 * 1e-4).to_bits().to_le_bytes();
+			block[0..2].copy_from_slice(&d);
+			if format == BlockFormat::Q4_1 {
+				let m = f16::from_f32(-0.08).to_bits().to_le_bytes();
+				block[2..4].copy_from_slice(&m);
+			}
+		}
+		data
+	}
+
+	/// GGUF blocks as f32 weights, dequantized block by block.
+	fn dequantized(format: BlockFormat, data: &[u8]) -> Vec<f32> {
+		let mut weights = Vec::new();
+		for block in data.chunks_exact(format.block_bytes()) {
+			match format {
+				BlockFormat::Q4_1 => {
+					let (d, m) = (half(&block[0..2]), half(&block[2..4]));
+					let qs = &block[4..20];
+					weights.extend(qs.iter().map(|q| d * f32::from(q & 0x0f) + m));
+					weights.extend(qs.iter().map(|q| d * f32::from(q >> 4) + m));
+				},
+				BlockFormat::Q8_0 => {
+					let d = half(&block[0..2]);
+					weights.extend(block[2..34].iter().map(|&q| d * f32::from(q as i8)));
+				},
+			}
+		}
+		weights
+	}
+
+	fn input(columns: usize) -> Vec<f32> {
+		(0..columns).map(|i| ((i * 37 % 101) as f32 - 50.0) / 25.0).collect()
+	}
+
+	#[test]
+	fn blocks_multiply_as_their_f32_weights_do() {
+		for format in [BlockFormat::Q4_1, BlockFormat::Q8_0] {
+			let (rows, columns) = (70, 576);
+			let data = blocks(format, rows * columns / BLOCK, 7);
+			let matrix = BlockRows::new(format, rows, columns, &data).expect("whole blocks");
+			let x = input(columns);
+			let weights = dequantized(format, &data);
+			let product = matrix.multiply(&x);
+			let block_sums: Vec<f32> = x.chunks_exact(BLOCK).map(|c| c.iter().sum()).collect();
+			for (row, value) in product.iter().enumerate() {
+				let row_weights = &weights[row * columns..(row + 1) * columns];
+				let expected: f64 =
+					row_weights.iter().zip(&x).map(|(&w, &x)| f64::from(w) * f64::from(x)).sum();
+				let scale: f64 =
+					row_weights.iter().zip(&x).map(|(&w, &x)| f64::from((w * x).abs())).sum();
+				// Rounding of a sum of 576 f32 products, nothing more.
+				assert!(
+					(f64::from(*value) - expected).abs() <= 1e-5 * scale.max(1.0),
+					"{format:?} row {row}: {value} against {expected}"
+				);
+				// The portable path computes the same numbers.
+				let portable = portable_row_dot(&matrix.row(row), &x, &block_sums);
+				assert!((f64::from(portable) - expected).abs() <= 1e-5 * scale.max(1.0));
+			}
+		}
+	}
+
+	#[test]
+	fn sizes_that_are_not_whole_blocks_are_refused() {
+		assert!(BlockRows::new(BlockFormat::Q4_1, 2, 33, &[0; 40]).is_none());
+		assert!(BlockRows::new(BlockFormat::Q4_1, 2, 32, &[0; 39]).is_none());
+		assert!(BlockRows::new(BlockFormat::Q8_0, 2, 32, &[0; 68]).is_some());
+		assert!(BlockRows::new(BlockFormat::Q8_0, usize::MAX, 64, &[]).is_none());
+	}
+}
