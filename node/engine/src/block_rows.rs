@@ -79,7 +79,9 @@ impl BlockRows {
 	/// agree (a row must be whole blocks, and `data` exactly the blocks).
 	pub fn new(format: BlockFormat, rows: usize, columns: usize, data: &[u8]) -> Option<Self> {
 		let blocks = rows.checked_mul(columns / BLOCK)?;
-		if columns % BLOCK != 0 || data.len() != blocks.checked_mul(format.block_bytes())? {
+		if !columns.is_multiple_of(BLOCK)
+			|| data.len() != blocks.checked_mul(format.block_bytes())?
+		{
 			return None;
 		}
 		let mut values = Vec::with_capacity(blocks * format.value_bytes());
