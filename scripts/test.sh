@@ -48,10 +48,12 @@ step "set-up" bash scripts/setup.sh
 step "prune stale binaries from the build cache" prune_build_cache
 # Test steps select their tests within --workspace rather than with -p, so
 # that every crate keeps the workspace's one feature set and the binaries
-# built here are the ones they run (a -p build resolves features anew and
-# builds another copy of the crates it reaches).
-step "build (node, runtime WASM, tests)" cargo test --workspace --no-run --quiet
-step "build the veritas command line" cargo build -p veritas-cli --quiet
+# built here are the ones they run: a -p build resolves features anew and
+# builds another copy of the crates it reaches. So the veritas command line
+# (target/debug/veritas, for its own tests and the node's) is built here too,
+# not by `cargo build -p veritas-cli`, which would build the runtime again.
+step "build (node, runtime WASM, the veritas command line, tests)" \
+	cargo test --workspace --no-run --quiet
 step "unit and runtime tests (cargo test --workspace)" cargo test --workspace
 step "every pallet's try_state invariants through the runtime (try-runtime)" \
 	env SKIP_WASM_BUILD=1 cargo test -p veritas-runtime --features try-runtime --lib -- try_state invariant

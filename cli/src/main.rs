@@ -41,7 +41,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-	/// Models: publish, list, show.
+	/// Models: publish, list, show, set-price.
 	#[command(subcommand)]
 	Model(ModelCommand),
 
@@ -49,11 +49,11 @@ pub enum Command {
 	/// follow it to its verdict.
 	Infer(commands::InferArgs),
 
-	/// Executors: register, status.
+	/// Executors: register, status, accept-terms.
 	#[command(subcommand)]
 	Executor(ExecutorCommand),
 
-	/// Verifiers: register.
+	/// Verifiers: register, status.
 	#[command(subcommand)]
 	Verifier(VerifierCommand),
 
