@@ -12,6 +12,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod engine_host;
+mod role_keystore;
 mod rpc;
 mod service;
 

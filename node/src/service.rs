@@ -366,7 +366,10 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
 				runtime_api_provider: client.clone(),
 				is_validator: config.role.is_authority(),
-				keystore: Some(keystore_container.keystore()),
+				// The roles' keys sign and prove on every block: derived once.
+				keystore: Some(Arc::new(crate::role_keystore::RoleKeystore::new(
+					keystore_container.local_keystore(),
+				))),
 				offchain_db: backend.offchain_storage(),
 				transaction_pool: Some(OffchainTransactionPoolFactory::new(
 					transaction_pool.clone(),
