@@ -193,40 +193,14 @@ mod tests {
 
 	use super::*;
 
-	fn keystore() -> (tempfile_dir::Dir, Arc<LocalKeystore>) {
-		let dir = tempfile_dir::Dir::new();
-		let keystore = LocalKeystore::open(dir.path(), None).expect("opens");
-		(dir, Arc::new(keystore))
-	}
-
-	/// A directory removed when dropped.
-	mod tempfile_dir {
-		pub struct Dir(std::path::PathBuf);
-		impl Dir {
-			pub fn new() -> Self {
-				let nanos = std::time::SystemTime::now()
-					.duration_since(std::time::UNIX_EPOCH)
-					.map(|d| d.as_nanos())
-					.unwrap_or_default();
-				let path = std::env::temp_dir()
-					.join(format!("veritas-keystore-{}-{nanos}", std::process::id()));
-				std::fs::create_dir_all(&path).expect("created");
-				Self(path)
-			}
-			pub fn path(&self) -> &std::path::Path {
-				&self.0
-			}
-		}
-		impl Drop for Dir {
-			fn drop(&mut self) {
-				let _ = std::fs::remove_dir_all(&self.0);
-			}
-		}
-	}
-
 	#[test]
 	fn a_role_key_signs_and_proves_as_the_keystore_would_and_stops_once_removed() {
-		let (dir, local) = keystore();
+		let nanos = std::time::SystemTime::now()
+			.duration_since(std::time::UNIX_EPOCH)
+			.map(|since| since.as_nanos())
+			.unwrap_or_default();
+		let dir = std::env::temp_dir().join(format!("veritas-role-keystore-{nanos}"));
+		let local = Arc::new(LocalKeystore::open(&dir, None).expect("opens"));
 		let suri = format!("{DEV_PHRASE}//Charlie");
 		let pair = sr25519::Pair::from_string(&suri, None).expect("a dev key");
 		let public = pair.public();
@@ -262,9 +236,7 @@ mod tests {
 		assert_eq!(role.sr25519_sign(other, &public, b"x").expect("no error"), None);
 
 		// A key removed from the keystore signs nothing more.
-		for entry in std::fs::read_dir(dir.path()).expect("listed") {
-			std::fs::remove_file(entry.expect("an entry").path()).expect("removed");
-		}
+		std::fs::remove_dir_all(&dir).expect("removed");
 		assert_eq!(role.sr25519_sign(keys::VERIFIER_KEY_TYPE, &public, b"x").expect("ok"), None);
 	}
 }

@@ -131,15 +131,30 @@ impl EngineProcess {
 	}
 
 	fn start(&mut self) -> Result<Running, JobFailure> {
-		let mut child = Command::new(&self.settings.program)
-			.args(self.settings.command.to_args())
-			.stdin(Stdio::piped())
-			.stdout(Stdio::piped())
-			.stderr(Stdio::inherit())
-			.spawn()
-			.map_err(|error| {
-				JobFailure::Engine(format!("starting the engine worker: {error}").into_bytes())
-			})?;
+		let spawn = || {
+			Command::new(&self.settings.program)
+				.args(self.settings.command.to_args())
+				.stdin(Stdio::piped())
+				.stdout(Stdio::piped())
+				.stderr(Stdio::inherit())
+				.spawn()
+		};
+		// A program file that another process still holds open for writing
+		// (the node's binary being replaced, or a file written just before
+		// another thread forked) cannot be run for a moment: try again.
+		let mut spawned = spawn();
+		for _ in 0..10 {
+			match &spawned {
+				Err(error) if error.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+					std::thread::sleep(Duration::from_millis(20));
+					spawned = spawn();
+				},
+				_ => break,
+			}
+		}
+		let mut child = spawned.map_err(|error| {
+			JobFailure::Engine(format!("starting the engine worker: {error}").into_bytes())
+		})?;
 		let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
 			let _ = child.kill();
 			let _ = child.wait();
