@@ -23,6 +23,7 @@ use sp_core::{
 	ecdsa, ed25519, sr25519, Pair,
 };
 use sp_keystore::{Error, Keystore};
+use sp_runtime::app_crypto::{AppCrypto, AppPair};
 use veritas_primitives::keys;
 
 /// The node's keystore, keeping the derived pairs of the roles' keys.
@@ -50,28 +51,24 @@ impl RoleKeystore {
 			return Some(pair.clone());
 		}
 		let pair = match key_type {
-			keys::EXECUTOR_KEY_TYPE => self
-				.keystore
-				.key_pair::<keys::executor::Pair>(&(*public).into())
-				.ok()
-				.flatten()
-				.map(|pair| pair.into_inner()),
-			keys::VERIFIER_KEY_TYPE => self
-				.keystore
-				.key_pair::<keys::verifier::Pair>(&(*public).into())
-				.ok()
-				.flatten()
-				.map(|pair| pair.into_inner()),
-			_ => self
-				.keystore
-				.key_pair::<keys::data_node::Pair>(&(*public).into())
-				.ok()
-				.flatten()
-				.map(|pair| pair.into_inner()),
+			keys::EXECUTOR_KEY_TYPE => derive::<keys::executor::Pair>(&self.keystore, public),
+			keys::VERIFIER_KEY_TYPE => derive::<keys::verifier::Pair>(&self.keystore, public),
+			_ => derive::<keys::data_node::Pair>(&self.keystore, public),
 		}?;
 		pairs.insert((key_type, *public), pair.clone());
 		Some(pair)
 	}
+}
+
+/// The pair of `public`, an sr25519 key of `P`'s key type, from its phrase.
+fn derive<P>(keystore: &LocalKeystore, public: &sr25519::Public) -> Option<sr25519::Pair>
+where
+	P: AppPair,
+	<P as AppCrypto>::Public: From<sr25519::Public>,
+	sr25519::Pair: From<P>,
+{
+	let pair = keystore.key_pair::<P>(&(*public).into()).ok().flatten()?;
+	Some(sr25519::Pair::from(pair))
 }
 
 impl Keystore for RoleKeystore {

@@ -138,11 +138,21 @@ impl BlockRows {
 		// A few tasks a thread, so that one slow thread does not hold the
 		// rest back, and no more: waking threads costs a decoding step time.
 		let per_task = (self.rows / (4 * rayon::current_num_threads())).max(MIN_ROWS_PER_TASK);
+		// Which kernel this CPU runs, asked once for the whole product.
+		#[cfg(target_arch = "x86_64")]
+		let simd = avx2::Available::detect();
+		#[cfg(not(target_arch = "x86_64"))]
+		let simd = None::<()>;
 		let mut output = vec![0f32; self.rows];
 		output.par_chunks_mut(per_task).enumerate().for_each(|(task, outputs)| {
 			let first = task * per_task;
 			for (offset, out) in outputs.iter_mut().enumerate() {
-				*out = row_dot(&self.row(first + offset), x, &block_sums);
+				let row = self.row(first + offset);
+				*out = match simd {
+					#[cfg(target_arch = "x86_64")]
+					Some(available) => avx2::row_dot(available, &row, x, &block_sums),
+					_ => portable_row_dot(&row, x, &block_sums),
+				};
 			}
 		});
 		output
@@ -157,27 +167,11 @@ struct Row<'a> {
 	offsets: &'a [f32],
 }
 
-/// One row's blocks times `x`.
-// The AVX2 kernel is unsafe code: vector loads through raw pointers, and a
-// function compiled for features the CPU is checked for at run time.
-#[allow(unsafe_code)]
-fn row_dot(row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
-	#[cfg(target_arch = "x86_64")]
-	{
-		if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-		{
-			// SAFETY: the CPU has AVX2 and FMA, checked just above.
-			return unsafe { avx2::row_dot(row, x, block_sums) };
-		}
-	}
-	portable_row_dot(row, x, block_sums)
-}
-
 fn half(bytes: &[u8]) -> f32 {
 	f16::from_bits(u16::from_le_bytes([bytes[0], bytes[1]])).to_f32()
 }
 
-/// [`row_dot`] in plain Rust, for CPUs without AVX2.
+/// One row's blocks times `x`, in plain Rust, for CPUs without AVX2.
 fn portable_row_dot(row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
 	let values = row.values.chunks_exact(row.format.value_bytes());
 	let mut total = 0f32;
@@ -199,15 +193,35 @@ fn portable_row_dot(row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
 	total
 }
 
-// SIMD intrinsics are unsafe to call: each function here is entered only
-// through `row_dot`'s feature check, and reads within the slices it is given
-// (a block's values, and the 32 inputs beside them).
+// SIMD intrinsics are unsafe to call: the kernel is entered only with an
+// [`avx2::Available`], which only a check of the CPU's features makes, and
+// reads within the slices it is given (a block's values, and the 32 inputs
+// beside them).
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod avx2 {
 	use std::arch::x86_64::*;
 
 	use super::{BlockFormat, Row, BLOCK};
+
+	/// Proof that this CPU has AVX2 and FMA.
+	#[derive(Clone, Copy)]
+	pub struct Available(());
+
+	impl Available {
+		pub fn detect() -> Option<Self> {
+			(is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"))
+				.then_some(Self(()))
+		}
+	}
+
+	/// One row's blocks times `x`, on a CPU `_available` says has the
+	/// features the kernel is compiled for.
+	pub fn row_dot(_available: Available, row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
+		// SAFETY: `Available` is only made once the CPU's AVX2 and FMA are
+		// detected.
+		unsafe { row_dot_avx2(row, x, block_sums) }
+	}
 
 	/// Eight bytes (the low ones of `bytes`) as f32 lanes, unsigned.
 	#[inline]
@@ -243,14 +257,15 @@ mod avx2 {
 		_mm256_fmadd_ps(lanes[3], _mm256_loadu_ps(x.add(24)), dot)
 	}
 
-	/// [`super::row_dot`] with AVX2 and FMA: each block's 32 products in
-	/// four 8-lane multiply-adds, scaled by `d` into one accumulator.
+	/// [`super::portable_row_dot`] with AVX2 and FMA: each block's 32
+	/// products in four 8-lane multiply-adds, scaled by `d` into one
+	/// accumulator.
 	///
 	/// # Safety
 	/// The CPU must have AVX2 and FMA; `x` must hold 32 values for each of
 	/// the row's blocks.
 	#[target_feature(enable = "avx2,fma")]
-	pub unsafe fn row_dot(row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
+	unsafe fn row_dot_avx2(row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
 		let mut scaled = _mm256_setzero_ps();
 		let mut offsets = 0f32;
 		let values = row.values.chunks_exact(row.format.value_bytes());
