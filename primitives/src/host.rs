@@ -313,10 +313,11 @@ pub trait VeritasSortition {
 }
 
 /// The VRF proofs this node made, newest kept. A verifier's worker asks for
-/// its proof in every open round on every block until it attests; the
-/// keystore derives the key from its phrase for each (thousands of hash
-/// rounds), so each round's proof is made once. Any valid proof will do, so
-/// a kept one is as good as a new one.
+/// its proof in every open round on every block until it attests, and a VRF
+/// proof is curve arithmetic (plus, through a keystore that keeps no derived
+/// keys, thousands of hash rounds to derive the key from its phrase), so each
+/// round's proof is made once. Any valid proof will do, so a kept one is as
+/// good as a new one.
 #[cfg(not(substrate_runtime))]
 mod proofs {
 	use std::{

@@ -21,7 +21,7 @@
 # --release runs the node's release build, as an operator runs it (the
 # first build takes a while); without it, the debug build the tests use,
 # whose unoptimised node-side code (hashing, signing, block building)
-# costs it about half its throughput.
+# settles 1.3 to 2 times less (docs/performance.md).
 #
 # The requests come from A accounts (default 6) derived from //Bob
 # (scripts/bench/load.mjs, over @polkadot/api). Prints one JSON line: see

@@ -12,16 +12,16 @@
 //! so this model uses the interleaved form (`rope_i`).
 //!
 //! Small models are computed from f32 copies of their weights: on a CPU,
-//! matrix kernels over f32 beat per-row dot products over quantized blocks,
-//! and they batch the many rows of a teacher-forced check where quantized
-//! kernels do not (measured on SmolLM2-135M: the check went from 0.9 to 0.3
-//! of the generation time, and generation got faster too). Decoding one
-//! token at a time, though, reads every weight once per token, so their
-//! GGUF blocks are kept as well and a single position is multiplied by the
-//! blocks ([`crate::block_rows`]): the same numbers, a sixth of the bytes.
-//! Models whose f32
-//! weights would pass [`F32_WEIGHTS_LIMIT`] stay quantized. The choice
-//! depends on the file alone, so every node computes the same way.
+//! matrix kernels over f32 beat candle's per-row dot products over quantized
+//! blocks, and they batch the many rows of a teacher-forced check where
+//! quantized kernels do not (measured on SmolLM2-135M: the check went from
+//! 0.9 to 0.3 of the generation time, and generation got faster too).
+//! Decoding one token at a time, though, reads every weight once per token,
+//! so their GGUF blocks are kept as well and a single position is multiplied
+//! by the blocks ([`crate::block_rows`]): the same numbers, a sixth of the
+//! bytes. Models whose f32 weights would pass [`F32_WEIGHTS_LIMIT`] stay
+//! quantized. The choice depends on the file alone, so every node computes
+//! the same way.
 
 use std::io::{Read, Seek};
 
