@@ -89,3 +89,20 @@ stop_process() {
 		wait "$pid" 2>/dev/null || true
 	fi
 }
+
+# The benchmarks' Python peers live in one virtualenv in the cache. Prints
+# its path once it can import MODULES (comma-separated, as `import` takes
+# them), installing PACKAGES (pip arguments) from PyPI first if it cannot.
+#   venv=$(bench_venv 'torch, tokenizers' torch tokenizers)
+bench_venv() {
+	local modules=$1
+	shift
+	local venv="$VERITAS_CACHE/bench-venv"
+	if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import $modules" 2>/dev/null; then
+		echo "==> $* into $venv" >&2
+		[ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2
+		"$venv/bin/pip" install --quiet --upgrade pip >&2
+		CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$venv/bin/pip" install --quiet "$@" >&2
+	fi
+	printf '%s\n' "$venv"
+}

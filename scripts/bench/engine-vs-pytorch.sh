@@ -21,13 +21,7 @@ threads="${THREADS:-$(nproc)}"
 models=$(bash scripts/fetch-models.sh | tail -n 1)
 minilm="$models/all-minilm-l6-v2"
 
-venv="$VERITAS_CACHE/bench-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import torch, safetensors, tokenizers' 2>/dev/null; then
-	echo "==> PyTorch (CPU) into $venv"
-	python3 -m venv "$venv"
-	"$venv/bin/pip" install --quiet --upgrade pip
-	"$venv/bin/pip" install --quiet torch safetensors tokenizers numpy
-fi
+venv=$(bench_venv 'torch, safetensors, tokenizers' torch safetensors tokenizers numpy)
 
 echo "==> building the engine's latency example (release)"
 cargo build --quiet --release -p veritas-engine --example embedding_latency

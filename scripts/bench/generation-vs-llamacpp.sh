@@ -24,13 +24,8 @@ threads="${THREADS:-$(nproc)}"
 models=$(bash scripts/fetch-models.sh | tail -n 1)
 gguf="$models/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf"
 
-venv="$VERITAS_CACHE/bench-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import llama_cpp' 2>/dev/null; then
-	echo "==> llama.cpp (llama-cpp-python, built from its source package) into $venv"
-	[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-	"$venv/bin/pip" install --quiet --upgrade pip
-	CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$venv/bin/pip" install --quiet --no-binary llama-cpp-python llama-cpp-python
-fi
+# llama.cpp itself is compiled from llama-cpp-python's source package.
+venv=$(bench_venv llama_cpp --no-binary llama-cpp-python llama-cpp-python)
 
 echo "==> building the engine's generation-speed example (release)"
 cargo build --quiet --release -p veritas-engine --example generation_speed

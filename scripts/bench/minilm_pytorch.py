@@ -9,11 +9,12 @@ mean pooling and L2 normalisation. Prints the median latency at batch 1 and
 import json
 import math
 import sys
-import time
 
 import torch
 from safetensors.torch import load_file
 from tokenizers import Tokenizer
+
+from timing import median_ms
 
 SENTENCE = "A man is eating a piece of bread in the park on a sunny afternoon."
 
@@ -81,17 +82,6 @@ def embed(model, texts):
     summed = (x * mask[:, :, None]).sum(1)
     mean = summed / mask.sum(1, keepdim=True)
     return torch.nn.functional.normalize(mean, dim=-1)
-
-
-def median_ms(runs, run):
-    run()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return times[len(times) // 2]
 
 
 def main():

@@ -9,9 +9,10 @@ work). Prints the median over RUNS as one JSON line, like the example.
 
 import json
 import sys
-import time
 
 from llama_cpp import Llama
+
+from timing import median_ms
 
 
 def main():
@@ -22,7 +23,10 @@ def main():
     model = Llama(model_path=path, n_ctx=512, n_threads=threads, n_threads_batch=threads,
                   n_batch=512, verbose=False)
 
+    generated = 0
+
     def generate():
+        nonlocal generated
         # No reuse of an earlier run's cache: every run evaluates the prompt.
         model.reset()
         generated = 0
@@ -30,22 +34,14 @@ def main():
             generated += 1
             if generated == tokens:
                 break
-        return generated
 
-    generated = generate()  # warm-up
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        generate()
-        times.append((time.perf_counter() - started) * 1000.0)
-    times.sort()
-    median_ms = times[len(times) // 2]
+    median = median_ms(runs, generate)
     print(json.dumps({
         "engine": "llama.cpp",
         "threads": threads,
         "generated": generated,
-        "median_ms": round(median_ms, 1),
-        "tokens_per_second": round(generated * 1000.0 / median_ms, 2),
+        "median_ms": round(median, 1),
+        "tokens_per_second": round(generated * 1000.0 / median, 2),
     }))
 
 

@@ -6,24 +6,12 @@
 //! cargo run --release -p veritas-engine --example embedding_latency -- MODEL_DIR [RUNS]
 //! ```
 
-use std::time::Instant;
+mod common;
 
+use common::median_ms;
 use veritas_engine::embedding::TextEmbedder;
 
 const SENTENCE: &str = "A man is eating a piece of bread in the park on a sunny afternoon.";
-
-fn median_ms(runs: usize, mut run: impl FnMut()) -> f64 {
-	run(); // warm-up
-	let mut times: Vec<f64> = (0..runs)
-		.map(|_| {
-			let started = Instant::now();
-			run();
-			started.elapsed().as_secs_f64() * 1000.0
-		})
-		.collect();
-	times.sort_by(f64::total_cmp);
-	times[times.len() / 2]
-}
 
 fn main() {
 	let mut args = std::env::args().skip(1);

@@ -11,8 +11,9 @@
 //! forward pass and one pass per further token, as the executor's job is;
 //! loading the model is not timed.
 
-use std::time::Instant;
+mod common;
 
+use common::median_ms;
 use veritas_engine::{generation::TextGenerator, model::RunParams};
 
 const PROMPT: &str = "Write a long story about the sea.";
@@ -36,17 +37,10 @@ fn main() {
 	let prompt = model.prompt_tokens(PROMPT).expect("the prompt tokenizes");
 	// Greedy, so that every run generates the same tokens.
 	let params = RunParams { max_new_tokens: tokens, ..Default::default() };
-	let generate = || model.generate(PROMPT, &params).expect("generates");
-	let generated = generate().len(); // warm-up, and the count every run makes
-	let mut times: Vec<f64> = (0..runs)
-		.map(|_| {
-			let started = Instant::now();
-			generate();
-			started.elapsed().as_secs_f64() * 1000.0
-		})
-		.collect();
-	times.sort_by(f64::total_cmp);
-	let median_ms = times[times.len() / 2];
+	let mut generated = 0;
+	let median_ms = median_ms(runs, || {
+		generated = model.generate(PROMPT, &params).expect("generates").len();
+	});
 	println!(
 		"{{\"engine\": \"veritas\", \"threads\": {}, \"prompt_tokens\": {prompt:?}, \"generated\": {generated}, \"median_ms\": {median_ms:.1}, \"tokens_per_second\": {:.2}}}",
 		candle_core::utils::get_num_threads(),
