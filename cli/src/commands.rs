@@ -79,6 +79,12 @@ pub struct VerifyArgs {
 	/// Fetch the model's files from this embedded store directory.
 	#[arg(long, value_name = "DIR")]
 	pub store: Option<PathBuf>,
+	/// The block to follow finality from, by hash: one you know is the
+	/// chain's (from a source other than this node). By default, the genesis
+	/// block the node names, which proves the node consistent with itself
+	/// but not that its chain is the real one.
+	#[arg(long, value_name = "HASH")]
+	pub trusted_block: Option<sp_core::H256>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -253,7 +259,7 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
 		Command::DataNode(command) => crate::oracle::data_node(&chain, signer, command).await,
 		Command::Verify(args) => {
 			let store = open_store(&args.ipfs_api, &args.store)?;
-			crate::verify::verify(&chain, args.request, store).await
+			crate::verify::verify(&chain, args.request, args.trusted_block, store).await
 		},
 		Command::Balance { accounts } => {
 			let (mut balances, mut lines) = (Vec::new(), Vec::new());

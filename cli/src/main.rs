@@ -9,6 +9,7 @@
 
 mod chain;
 mod commands;
+mod light_client;
 mod oracle;
 mod output;
 mod parse;
@@ -65,11 +66,13 @@ pub enum Command {
 	#[command(subcommand)]
 	DataNode(oracle::DataNodeCommand),
 
-	/// Check a request's result without trusting the node: the request and
-	/// its model are read with a storage proof against the finalized state
-	/// root, the proof document is checked against its on-chain digest, and
-	/// the request is re-run here with the engine. Prints Match (exit 0) or
-	/// Mismatch (exit 3).
+	/// Check a request's result without trusting the node: GRANDPA finality
+	/// is followed from a trusted block (genesis by default) with the
+	/// authorities' signatures checked, the request and its model are read
+	/// with storage proofs against the proven block's state root, the proof
+	/// document is checked against its on-chain digest, and the request is
+	/// re-run here with the engine. Prints Match (exit 0), Mismatch (exit 3)
+	/// or NodeLied (exit 3).
 	Verify(commands::VerifyArgs),
 
 	/// Free and held balances of accounts: SS58 addresses, dev URIs like

@@ -1,22 +1,25 @@
 //! `veritas verify`: check a request's result trusting neither the node nor
 //! the executor.
 //!
-//! 1. The request and its model are read at the finalized block with
-//!    `state_getReadProof`, and the proof is checked here against the
-//!    block's state root: a node cannot hand back another record.
+//! 1. A light client ([`crate::light_client`]) follows GRANDPA finality from
+//!    a trusted block (genesis by default) to the newest block the node can
+//!    prove final, checking the authorities' signatures and the headers.
+//!    The request and its model are read in that block's state with storage
+//!    proofs against its state root: a node cannot hand back another record,
+//!    nor a made-up state root.
 //! 2. The proof document (from `inference_getProof`) must hash to the digest
 //!    the request records, and carry the output the chain records.
 //! 3. The request is re-run here with the engine, from the model's files
 //!    (digest-checked), and compared under the model's rule.
+//!
+//! Match exits 0. Mismatch (the executor's output is not the model's) and
+//! NodeLied (an answer of the node failed a check) exit 3.
 
 use std::sync::Arc;
 
-use codec::Decode;
 use jsonrpsee::rpc_params;
 use serde_json::{json, Value};
 use sp_core::H256;
-use sp_runtime::traits::BlakeTwo256;
-use sp_state_machine::{read_proof_check, StorageProof};
 use veritas_engine::{
 	blake2_256, cache::ModelCache, digest::to_hex, proof::ProofDocument, ModelStore,
 };
@@ -31,64 +34,66 @@ use veritas_primitives::{
 use veritas_runtime::Runtime;
 
 use crate::{
-	chain::{unhex, Chain},
+	chain::Chain,
+	light_client::{LightClient, Refusal},
 	output::Report,
 };
 
-/// The exit status of a mismatch, for scripts.
+/// The exit status of a result that does not hold, for scripts: the
+/// executor's output is not the model's, or the node's answers are false.
 const MISMATCH_EXIT: i32 = 3;
-
-/// Reads `key` at block `at`, checked against `root` with a storage proof.
-async fn proven<T: Decode>(
-	chain: &Chain,
-	at: H256,
-	root: H256,
-	key: &[u8],
-) -> Result<Option<T>, String> {
-	let proof: Value =
-		chain.call("state_getReadProof", rpc_params![vec![crate::chain::hex(key)], at]).await?;
-	let nodes = proof["proof"]
-		.as_array()
-		.ok_or("the node sent no read proof")?
-		.iter()
-		.map(|node| unhex(node.as_str().unwrap_or_default()))
-		.collect::<Result<Vec<_>, _>>()?;
-	let values = read_proof_check::<BlakeTwo256, _>(root, StorageProof::new(nodes), [key])
-		.map_err(|e| format!("the read proof does not match the finalized state root: {e}"))?;
-	values
-		.get(key)
-		.cloned()
-		.flatten()
-		.map(|bytes| T::decode(&mut &bytes[..]).map_err(|e| format!("undecodable record: {e}")))
-		.transpose()
-}
 
 pub async fn verify(
 	chain: &Chain,
 	request: RequestId,
+	trusted_block: Option<H256>,
 	store: Arc<dyn ModelStore>,
 ) -> Result<Report, String> {
-	let finalized: H256 = chain.call("chain_getFinalizedHead", rpc_params![]).await?;
-	let header: Value = chain.call("chain_getHeader", rpc_params![finalized]).await?;
-	let root: H256 = serde_json::from_value(header["stateRoot"].clone())
-		.map_err(|_| "the node sent no state root".to_string())?;
-	let number = header["number"].as_str().unwrap_or_default().to_string();
+	match check(chain, request, trusted_block, store).await {
+		Ok(report) => Ok(report),
+		Err(Refusal::Unanswered(error)) => Err(error),
+		Err(Refusal::Lie(what)) => Ok(Report::new(
+			json!({ "request": request, "verdict": "NodeLied", "lie": what }),
+			format!("NodeLied    the node's answer is false: {what}"),
+		)
+		.with_exit_status(MISMATCH_EXIT)),
+	}
+}
+
+async fn check(
+	chain: &Chain,
+	request: RequestId,
+	trusted_block: Option<H256>,
+	store: Arc<dyn ModelStore>,
+) -> Result<Report, Refusal> {
+	let client = LightClient::sync(chain, trusted_block).await?;
+	let (finalized, number, root) =
+		(client.finalized.hash, client.finalized.number(), client.finalized.header.state_root);
 
 	let key = pallet_inference::Requests::<Runtime>::hashed_key_for(request);
 	let record: Request<AccountId, Balance, BlockNumber> =
-		proven(chain, finalized, root, &key).await?.ok_or_else(|| {
+		client.read(&key).await?.ok_or_else(|| {
 			format!("request {request} is not in the finalized state (too new, or pruned)")
 		})?;
 	let result =
 		record.result.as_ref().ok_or_else(|| format!("request {request} has no result"))?;
 	let key = pallet_models::Models::<Runtime>::hashed_key_for(record.model);
-	let model: ModelRecord<AccountId, Balance, BlockNumber> = proven(chain, finalized, root, &key)
+	let model: ModelRecord<AccountId, Balance, BlockNumber> = client
+		.read(&key)
 		.await?
 		.ok_or_else(|| format!("model {} is not in the finalized state", record.model))?;
+	let trust = match trusted_block {
+		Some(hash) => format!("trusted block {hash:?}"),
+		None => "the genesis block the node names (pin it with --trusted-block)".to_string(),
+	};
 	let mut lines = vec![format!(
-		"chain       request {request} and model {} proven against the state root of finalized block {number}",
-		record.model
+		"finality    block {number} ({finalized:?}) proven final by GRANDPA authority set {}, followed from {trust}",
+		client.finalized.set.set_id
 	)];
+	lines.push(format!(
+		"chain       request {request} and model {} proven against its state root",
+		record.model
+	));
 
 	let proof_cid = match result.reported {
 		// A report has no proof document: re-running the request is the
@@ -130,7 +135,7 @@ pub async fn verify(
 		Attestation::Match => "Match",
 		Attestation::Mismatch => "Mismatch",
 		Attestation::Unrunnable(reason) => {
-			return Err(format!("the request cannot be run here: {reason:?}"))
+			return Err(format!("the request cannot be run here: {reason:?}").into())
 		},
 	};
 	lines.push(verdict.to_string());
@@ -139,6 +144,9 @@ pub async fn verify(
 			"request": request,
 			"model": record.model,
 			"finalizedBlock": number,
+			"finalizedHash": format!("{finalized:?}"),
+			"authoritySet": client.finalized.set.set_id,
+			"trustedBlock": trusted_block.map(|hash| format!("{hash:?}")),
 			"stateRoot": format!("{root:?}"),
 			"proofCid": proof_cid,
 			"reported": result.reported.map(|reason| format!("{reason:?}")),
@@ -158,15 +166,15 @@ async fn check_proof(
 	chain: &Chain,
 	request: RequestId,
 	result: &veritas_primitives::request::ResultCommitment<BlockNumber>,
-) -> Result<String, String> {
+) -> Result<String, Refusal> {
 	let proof: Value = chain.call("inference_getProof", rpc_params![request]).await?;
 	let document: ProofDocument = serde_json::from_value(proof["document"].clone())
-		.map_err(|e| format!("not a proof document: {e}"))?;
+		.map_err(|e| Refusal::Lie(format!("not a proof document: {e}")))?;
 	if blake2_256(&document.to_bytes()) != result.proof_digest {
-		return Err("the proof document does not hash to the digest on-chain".into());
+		return Err(Refusal::Lie("the proof document does not hash to the digest on-chain".into()));
 	}
 	if document.output_digest != to_hex(&result.output_digest) || !document.is_consistent() {
-		return Err("the proof document's output is not the one on-chain".into());
+		return Err(Refusal::Lie("the proof document's output is not the one on-chain".into()));
 	}
 	Ok(proof["cid"].as_str().unwrap_or_default().to_string())
 }

@@ -131,6 +131,7 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	assert!(printed.contains("class probabilities"), "{printed}");
 	assert!(printed.contains("paid"), "{printed}");
 	assert!(printed.contains("proof       bafk"), "{printed}");
+	verify_trusting_no_node(&node, &url, &store).await;
 
 	// Charlie verifies from genesis; Bob registers now and sits in rounds
 	// only two epochs (400 blocks) later.
@@ -294,4 +295,52 @@ async fn publish_serve_and_infer_from_the_command_line() {
 		!stderr(&served).contains("Accepted, finalized"),
 		"--wait best stops at the best block"
 	);
+}
+
+/// `veritas verify` on request 0 (settled and final): Match through the
+/// node and through an honest relay, from genesis and from a given trusted
+/// block; NodeLied, exit 3, through a relay that falsifies headers, storage
+/// proofs, GRANDPA justifications or proof documents.
+async fn verify_trusting_no_node(node: &Node, url: &str, store: &str) {
+	use common::lying_proxy::{Lie, LyingProxy};
+
+	let verify = |url: &str, extra: &[&str]| {
+		let mut rest = vec!["verify", "0", "--store", store, "--output", "json"];
+		rest.extend(extra);
+		args(url, "//Bob", &rest)
+	};
+	let verified = veritas(verify(url, &[])).await;
+	assert!(verified.status.success(), "{}\n{}", stderr(&verified), node.log_tail());
+	let report = json_of(&verified);
+	assert_eq!(report["verdict"], "Match", "{report}");
+	assert_eq!(report["authoritySet"], 0);
+	let (_, finalized) = node.finalized().await;
+	let proven = report["finalizedBlock"].as_u64().expect("a block number") as u32;
+	assert!(proven > 0 && proven <= finalized, "{report}");
+
+	let genesis = format!("{:?}", node.block_hash(0).await.expect("a genesis block"));
+	let trusted = veritas(verify(url, &["--trusted-block", &genesis])).await;
+	assert_eq!(json_of(&trusted)["verdict"], "Match", "{}", stderr(&trusted));
+	let unknown = format!("0x{}", "42".repeat(32));
+	let unknown = veritas(verify(url, &["--trusted-block", &unknown])).await;
+	assert_eq!(unknown.status.code(), Some(1), "a block the node lacks is no lie");
+
+	let honest = LyingProxy::start(url, Lie::None).await;
+	let relayed = veritas(verify(&honest.url, &[])).await;
+	assert_eq!(json_of(&relayed)["verdict"], "Match", "{}", stderr(&relayed));
+
+	for (lie, caught) in [
+		(Lie::HeaderStateRoot, "hashes to another"),
+		(Lie::ReadProof, "read proof does not match"),
+		(Lie::Justification, "signature does not verify"),
+		(Lie::ProofDocument, "does not hash to the digest"),
+	] {
+		let proxy = LyingProxy::start(url, lie).await;
+		let lied = veritas(verify(&proxy.url, &[])).await;
+		assert_eq!(lied.status.code(), Some(3), "{lie:?}: {}", stderr(&lied));
+		let report = json_of(&lied);
+		assert_eq!(report["verdict"], "NodeLied", "{lie:?}: {report}");
+		let said = report["lie"].as_str().unwrap_or_default();
+		assert!(said.contains(caught), "{lie:?}: {said}");
+	}
 }

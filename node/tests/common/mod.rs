@@ -16,6 +16,8 @@ use std::{
 	time::{Duration, Instant},
 };
 
+pub mod lying_proxy;
+
 use codec::{Decode, Encode};
 use jsonrpsee::{
 	core::{client::ClientT, params::ArrayParams},
