@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use codec::{Decode, Encode};
 use jsonrpsee::{
-	core::{client::ClientT, params::ArrayParams},
+	core::{client::ClientT, params::ArrayParams, ClientError},
 	http_client::{HttpClient, HttpClientBuilder},
 	rpc_params,
 };
@@ -58,10 +58,22 @@ impl Chain {
 		method: &str,
 		params: ArrayParams,
 	) -> Result<T, String> {
-		self.http.request(method, params).await.map_err(|error| match error {
-			jsonrpsee::core::ClientError::Call(call) => call.message().to_string(),
-			other => format!("{method}: {other}"),
-		})
+		self.http.request(method, params).await.map_err(|error| message(error, method))
+	}
+
+	/// The client for the node's typed methods: `veritas_rpc_api`'s
+	/// `InferenceApiClient` and `OracleApiClient` calls on it.
+	pub fn rpc(&self) -> &HttpClient {
+		&self.http
+	}
+
+	/// A typed call's answer (`chain.ask(chain.rpc().get_model(0))`); a
+	/// JSON-RPC error comes back as its message.
+	pub async fn ask<T>(
+		&self,
+		call: impl std::future::Future<Output = Result<T, ClientError>>,
+	) -> Result<T, String> {
+		call.await.map_err(|error| message(error, "the node"))
 	}
 
 	/// A storage value of the best block, decoded.
@@ -166,6 +178,14 @@ mod frame_system_events {
 	pub type EventRecord = frame_system::EventRecord<veritas_runtime::RuntimeEvent, sp_core::H256>;
 	pub use frame_system::{Event as SystemEventOf, Phase};
 	pub type SystemEvent = SystemEventOf<veritas_runtime::Runtime>;
+}
+
+/// A JSON-RPC error's own message, or what failed on the way.
+fn message(error: ClientError, method: &str) -> String {
+	match error {
+		ClientError::Call(call) => call.message().to_string(),
+		other => format!("{method}: {other}"),
+	}
 }
 
 pub fn hex(bytes: &[u8]) -> String {

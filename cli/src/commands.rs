@@ -2,7 +2,7 @@
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
-use jsonrpsee::{core::client::SubscriptionClientT, rpc_params, ws_client::WsClientBuilder};
+use jsonrpsee::{rpc_params, ws_client::WsClientBuilder};
 use serde_json::{json, Value};
 use sp_core::{sr25519, Pair};
 use veritas_engine::{
@@ -17,6 +17,7 @@ use veritas_primitives::{
 	},
 	AccountId,
 };
+use veritas_rpc_api::inference::{InferenceApiClient, Output, RequestInfo, Settlement};
 use veritas_runtime::{RuntimeCall, RuntimeEvent};
 
 use crate::{
@@ -184,7 +185,8 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
 		Command::Model(ModelCommand::Publish(args)) => publish(&chain, &signer()?, args).await,
 		Command::Model(ModelCommand::List(args)) => list(&chain, args).await,
 		Command::Model(ModelCommand::Show { model }) => {
-			let mut record: Value = chain.call("inference_getModel", rpc_params![model]).await?;
+			let record = chain.ask(chain.rpc().get_model(model)).await?;
+			let mut record = serde_json::to_value(record).map_err(|e| e.to_string())?;
 			record["terms"] = model_terms(&chain, model).await?.into();
 			Ok(Report::document(record))
 		},
@@ -494,25 +496,23 @@ fn default_rule(
 }
 
 async fn list(chain: &Chain, args: ListArgs) -> Result<Report, String> {
-	let page: Value =
-		chain.call("inference_listModels", rpc_params![0, 100, args.task, args.status]).await?;
-	let models = page["models"].as_array().cloned().unwrap_or_default();
+	let page =
+		chain.ask(chain.rpc().list_models(Some(0), Some(100), args.task, args.status)).await?;
 	let mut lines = Vec::new();
-	if models.is_empty() {
+	if page.models.is_empty() {
 		lines.push("no models".to_string());
 	}
-	for model in &models {
-		let price = model["price"]["perRequest"].as_str().and_then(|p| p.parse().ok()).unwrap_or(0);
+	for model in &page.models {
 		lines.push(format!(
 			"{:>4}  {:<15} {:<10} {:>14}  {}",
-			model["id"],
-			model["task"].as_str().unwrap_or_default(),
-			format!("{}", model["status"]).trim_matches('"'),
-			vrt(price),
-			model["files"]["weights"]["cid"].as_str().unwrap_or_default(),
+			model.id,
+			model.task,
+			format!("{:?}", model.status),
+			vrt(model.price.per_request.0),
+			model.files.weights.cid,
 		));
 	}
-	Ok(Report::new(json!({ "models": models }), lines.join("\n")))
+	Ok(Report::new(json!({ "models": page.models }), lines.join("\n")))
 }
 
 /// The revision of `model`'s terms: how many times its price or policy
@@ -607,9 +607,8 @@ async fn verifier_status(chain: &Chain, account: &AccountId) -> Result<Report, S
 }
 
 async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result<Report, String> {
-	let model: Value = chain.call("inference_getModel", rpc_params![args.model]).await?;
-	let task = model["task"].as_str().unwrap_or_default().to_string();
-	let input = parse::input(&args.input, &task)?;
+	let model = chain.ask(chain.rpc().get_model(args.model)).await?;
+	let input = parse::input(&args.input, &model.task)?;
 	let params = InferenceParams {
 		max_new_tokens: args.max_new_tokens,
 		seed: args.seed,
@@ -617,8 +616,7 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 		top_k: args.top_k,
 		top_p_thousandths: args.top_p,
 	};
-	let fee: Value = chain.call("inference_estimateFee", rpc_params![args.model, params]).await?;
-	let total: u128 = fee["total"].as_str().and_then(|t| t.parse().ok()).ok_or("no fee total")?;
+	let total = chain.ask(chain.rpc().estimate_fee(args.model, Some(params))).await?.total.0;
 	let max_fee = match &args.max_fee {
 		Some(text) => parse::amount(text)?,
 		None => total,
@@ -687,11 +685,7 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 		.await
 		.map_err(|e| format!("node unreachable over WebSocket: {e}"))?;
 	let mut updates = ws
-		.subscribe::<Value, _>(
-			"inference_subscribeRequest",
-			rpc_params![request],
-			"inference_unsubscribeRequest",
-		)
+		.subscribe_request(request)
 		.await
 		.map_err(|e| format!("following request {request}: {e}"))?;
 	loop {
@@ -700,85 +694,73 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 			.map_err(|_| format!("request {request}: no news for ten minutes"))?
 			.ok_or_else(|| format!("request {request}: the node stopped the updates"))?
 			.map_err(|e| format!("request {request}: {e}"))?;
-		let status = update["request"]["status"].as_str().unwrap_or_default().to_string();
-		let finalized = update["finalized"].as_bool().unwrap_or(false);
+		let status = update.request.status;
 		eprintln!(
-			"block {}: {status}{}",
-			update["block"],
-			if finalized { ", finalized" } else { "" }
+			"block {}: {status:?}{}",
+			update.block,
+			if update.finalized { ", finalized" } else { "" }
 		);
-		let settled = ["Accepted", "Rejected", "Expired", "Cancelled", "Unrunnable"]
-			.contains(&status.as_str());
-		if settled && (finalized || wait == Wait::Best) {
+		use veritas_primitives::inference::RequestStatus::*;
+		let settled = matches!(status, Accepted | Rejected | Expired | Cancelled | Unrunnable);
+		if settled && (update.finalized || wait == Wait::Best) {
 			break;
 		}
 	}
-	let settled: Value = chain.call("inference_getRequest", rpc_params![request]).await?;
+	let settled = chain.ask(chain.rpc().get_request(request)).await?;
 	let text = result_lines(&settled).join("\n");
-	Ok(Report::new(settled, text))
+	Ok(Report::new(serde_json::to_value(&settled).map_err(|e| e.to_string())?, text))
 }
 
 /// A settled request (`inference_getRequest`'s answer), for people.
-fn result_lines(request: &Value) -> Vec<String> {
-	let mut lines = vec![
-		format!("request     {}", request["id"]),
-		format!("status      {}", request["status"].as_str().unwrap_or_default()),
-	];
-	if let Some(display) = request["feed"]["reading"]["display"].as_str() {
+fn result_lines(request: &RequestInfo) -> Vec<String> {
+	let mut lines =
+		vec![format!("request     {}", request.id), format!("status      {:?}", request.status)];
+	if let Some(feed) = &request.feed {
 		lines.push(format!(
-			"feed        {} = {display} (round {}), feature {}",
-			request["feed"]["feed"],
-			request["feed"]["reading"]["round"],
-			request["feed"]["position"]
+			"feed        {} = {} (round {}), feature {}",
+			feed.feed, feed.reading.display, feed.reading.round, feed.position
 		));
 	}
-	let result = &request["result"];
-	let output = &result["output"];
-	if let Some(values) = output["embedding"].as_array() {
-		let head: Vec<String> =
-			values.iter().take(4).map(|v| format!("{:.4}", v.as_f64().unwrap_or(0.0))).collect();
-		lines.push(format!(
-			"output      embedding of {} floats [{}, …]",
-			values.len(),
-			head.join(", ")
-		));
-	} else if let Some(values) = output["classification"].as_array() {
-		let probabilities: Vec<String> =
-			values.iter().map(|v| format!("{:.4}", v.as_f64().unwrap_or(0.0))).collect();
-		lines.push(format!("output      class probabilities [{}]", probabilities.join(", ")));
-	} else if !output["regression"].is_null() {
-		lines.push(format!("output      {}", output["regression"]));
-	} else if let Some(text) = output["generation"]["text"].as_str() {
-		lines.push(format!("output      {text:?}"));
+	let floats = |values: &[f32], count: usize| {
+		values.iter().take(count).map(|v| format!("{v:.4}")).collect::<Vec<_>>().join(", ")
+	};
+	if let Some(result) = &request.result {
+		match &result.output {
+			Output::Embedding(values) => lines.push(format!(
+				"output      embedding of {} floats [{}, …]",
+				values.len(),
+				floats(values, 4)
+			)),
+			Output::Classification(values) => lines.push(format!(
+				"output      class probabilities [{}]",
+				floats(values, values.len())
+			)),
+			Output::Regression(value) => lines.push(format!("output      {value}")),
+			Output::Generation { text, .. } => lines.push(format!("output      {text:?}")),
+			Output::Raw(bytes) => lines.push(format!("output      {bytes}")),
+		}
+		lines.push(format!("digest      {}", result.output_digest));
+		lines.push(format!("proof       {} ({})", result.proof_cid, result.proof_digest));
 	}
-	if !result.is_null() {
-		lines.push(format!("digest      {}", result["outputDigest"].as_str().unwrap_or_default()));
-		lines.push(format!(
-			"proof       {} ({})",
-			result["proofCid"].as_str().unwrap_or_default(),
-			result["proofDigest"].as_str().unwrap_or_default()
-		));
-	}
-	let settlement = &request["settlement"];
-	let amount = |value: &Value| vrt(value.as_str().and_then(|v| v.parse().ok()).unwrap_or(0));
-	if let Some(paid) = settlement.get("paid") {
-		lines.push(format!(
-			"paid        executor {}, royalty {}, {} verifier(s) {} each, treasury {}, refund {}",
-			amount(&paid["executor"]),
-			amount(&paid["royalty"]),
-			paid["verifiers"],
-			amount(&paid["perVerifier"]),
-			amount(&paid["treasury"]),
-			amount(&paid["refund"]),
-		));
-	} else if let Some(fraud) = settlement.get("fraud") {
-		lines.push(format!(
+	match &request.settlement {
+		Some(Settlement::Paid { executor, royalty, per_verifier, verifiers, treasury, refund }) => {
+			lines.push(format!(
+				"paid        executor {}, royalty {}, {verifiers} verifier(s) {} each, treasury {}, \
+				 refund {}",
+				vrt(executor.0),
+				vrt(royalty.0),
+				vrt(per_verifier.0),
+				vrt(treasury.0),
+				vrt(refund.0),
+			))
+		},
+		Some(Settlement::Fraud { slashed, refund, .. }) => lines.push(format!(
 			"fraud       executor slashed {}, requester refunded {}",
-			amount(&fraud["slashed"]),
-			amount(&fraud["refund"])
-		));
-	} else if let Some(refunded) = settlement.get("refunded") {
-		lines.push(format!("refunded    {}", amount(refunded)));
+			vrt(slashed.0),
+			vrt(refund.0)
+		)),
+		Some(Settlement::Refunded(amount)) => lines.push(format!("refunded    {}", vrt(amount.0))),
+		None => {},
 	}
 	lines
 }

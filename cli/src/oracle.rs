@@ -1,10 +1,10 @@
 //! `veritas feed …` and `veritas data-node …`: data feeds and the data nodes
 //! that report them.
 
-use jsonrpsee::rpc_params;
-use serde_json::{json, Value};
+use serde_json::json;
 use sp_core::{sr25519, Pair};
 use veritas_primitives::oracle::{FeedId, FeedName, JsonPath, SourceUrl};
+use veritas_rpc_api::oracle::OracleApiClient;
 use veritas_runtime::{RuntimeCall, RuntimeEvent};
 
 use crate::{chain::Chain, output::Report, parse};
@@ -105,19 +105,14 @@ pub async fn feed(
 			Ok(Report::new(json!({ "feed": feed }), feed.to_string()))
 		},
 		FeedCommand::List => {
-			let feeds: Value = chain.call("oracle_listFeeds", rpc_params![]).await?;
+			let feeds = chain.ask(chain.rpc().list_feeds(None, None)).await?;
 			let mut lines = Vec::new();
-			for feed in feeds.as_array().into_iter().flatten() {
-				let latest = &feed["latest"];
-				let value = match latest["display"].as_str() {
-					Some(display) => format!("{display} (round {})", latest["round"]),
+			for feed in &feeds {
+				let value = match &feed.latest {
+					Some(latest) => format!("{} (round {})", latest.display, latest.round),
 					None => "no value yet".into(),
 				};
-				lines.push(format!(
-					"{:>4}  {:<32} {value}",
-					feed["id"],
-					feed["name"].as_str().unwrap_or_default()
-				));
+				lines.push(format!("{:>4}  {:<32} {value}", feed.id, feed.name));
 			}
 			if lines.is_empty() {
 				lines.push("no feeds".to_string());
@@ -125,8 +120,8 @@ pub async fn feed(
 			Ok(Report::new(json!({ "feeds": feeds }), lines.join("\n")))
 		},
 		FeedCommand::Show { feed } => {
-			let record: Value = chain.call("oracle_getFeed", rpc_params![feed]).await?;
-			Ok(Report::document(record))
+			let record = chain.ask(chain.rpc().get_feed(feed)).await?;
+			Ok(Report::document(serde_json::to_value(record).map_err(|e| e.to_string())?))
 		},
 		FeedCommand::Retire { feed } => {
 			let call = RuntimeCall::Oracle(pallet_oracle::Call::retire_feed { feed });
@@ -168,12 +163,11 @@ pub async fn data_node(
 		},
 		DataNodeCommand::Status { account } => {
 			let account = parse::account_or_signer(account.as_deref(), signer)?;
-			let node: Value =
-				chain.call("oracle_getDataNode", rpc_params![account.to_string()]).await?;
-			if node.is_null() {
-				return Err(format!("{account} is not a data node"));
-			}
-			return Ok(Report::document(node));
+			let node = chain
+				.ask(chain.rpc().get_data_node(account.to_string()))
+				.await?
+				.ok_or_else(|| format!("{account} is not a data node"))?;
+			return Ok(Report::document(serde_json::to_value(node).map_err(|e| e.to_string())?));
 		},
 	};
 	let signer = signer()?;

@@ -17,8 +17,7 @@
 
 use std::sync::Arc;
 
-use jsonrpsee::rpc_params;
-use serde_json::{json, Value};
+use serde_json::json;
 use sp_core::H256;
 use veritas_engine::{
 	blake2_256, cache::ModelCache, digest::to_hex, proof::ProofDocument, ModelStore,
@@ -31,6 +30,7 @@ use veritas_primitives::{
 	settlement::RequestId,
 	AccountId, Balance, BlockNumber,
 };
+use veritas_rpc_api::inference::InferenceApiClient;
 use veritas_runtime::Runtime;
 
 use crate::{
@@ -167,8 +167,8 @@ async fn check_proof(
 	request: RequestId,
 	result: &veritas_primitives::request::ResultCommitment<BlockNumber>,
 ) -> Result<String, Refusal> {
-	let proof: Value = chain.call("inference_getProof", rpc_params![request]).await?;
-	let document: ProofDocument = serde_json::from_value(proof["document"].clone())
+	let proof = chain.ask(chain.rpc().get_proof(request)).await?;
+	let document: ProofDocument = serde_json::from_value(proof.document)
 		.map_err(|e| Refusal::Lie(format!("not a proof document: {e}")))?;
 	if blake2_256(&document.to_bytes()) != result.proof_digest {
 		return Err(Refusal::Lie("the proof document does not hash to the digest on-chain".into()));
@@ -176,5 +176,5 @@ async fn check_proof(
 	if document.output_digest != to_hex(&result.output_digest) || !document.is_consistent() {
 		return Err(Refusal::Lie("the proof document's output is not the one on-chain".into()));
 	}
-	Ok(proof["cid"].as_str().unwrap_or_default().to_string())
+	Ok(proof.cid)
 }

@@ -51,6 +51,9 @@ pub struct GrandpaDeps<B> {
 /// - `inference_*` ([`inference`]): fees, models, requests, proofs, and a
 ///   subscription to a request's progress;
 /// - `oracle_*` ([`oracle`]): data feeds, their latest values, data nodes;
+///
+/// (both declared, with their typed answers, in `veritas-rpc-api`, which
+/// clients share);
 /// - `grandpa_*`: the round state, justifications as they are made, and
 ///   finality proofs.
 pub fn create_full<C, P, B>(
@@ -85,8 +88,8 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	use inference::{Inference, InferenceRpcServer};
-	use oracle::OracleRpcServer;
+	use inference::Inference;
+	use veritas_rpc_api::{inference::InferenceApiServer, oracle::OracleApiServer};
 
 	use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
 

@@ -12,12 +12,10 @@ use codec::DecodeAll;
 use futures::{FutureExt, StreamExt};
 use jsonrpsee::{
 	core::{async_trait, RpcResult},
-	proc_macros::rpc,
 	types::ErrorObjectOwned,
 	PendingSubscriptionSink, SubscriptionMessage,
 };
 use sc_client_api::BlockchainEvents;
-use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use sp_core::traits::SpawnNamed;
@@ -31,19 +29,12 @@ use veritas_primitives::{
 	verification::VerificationView,
 	AccountId, Balance, BlockNumber,
 };
+use veritas_rpc_api::inference::{
+	codes, Attested, FeeEstimate, FeedUse, FileInfo, InferenceApiServer, ModelFiles, ModelInfo,
+	ModelList, Output, Policy, Price, ProofAnswer, RequestInfo, RequestUpdate, ResultInfo,
+	Settlement, Verification, VerificationInfo,
+};
 use veritas_runtime::opaque::Block;
-
-/// Error codes of the `inference_*` methods.
-pub mod codes {
-	pub const UNKNOWN_MODEL: i32 = 4001;
-	pub const UNKNOWN_REQUEST: i32 = 4002;
-	pub const BAD_PARAMS: i32 = 4003;
-	pub const MODEL_NOT_ACTIVE: i32 = 4004;
-	pub const NO_RESULT: i32 = 4005;
-	pub const PROOF_UNAVAILABLE: i32 = 4006;
-	pub const PROOF_INVALID: i32 = 4007;
-	pub const RUNTIME: i32 = 4010;
-}
 
 /// The largest proof document the node fetches.
 const MAX_PROOF_BYTES: u64 = 1 << 20;
@@ -56,51 +47,6 @@ const MAX_PAGES_SCANNED: usize = 20;
 
 fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
 	ErrorObjectOwned::owned(code, message.into(), None::<()>)
-}
-
-#[rpc(server, namespace = "inference")]
-pub trait InferenceRpc {
-	/// What a request to `model` with `params` costs: the model's price, the
-	/// verifiers' fee, the protocol's share and the total `max_fee` must cover.
-	#[method(name = "estimateFee", blocking)]
-	fn estimate_fee(&self, model: ModelId, params: Option<InferenceParams>) -> RpcResult<Value>;
-
-	/// A model version's record.
-	#[method(name = "getModel", blocking)]
-	fn get_model(&self, model: ModelId) -> RpcResult<Value>;
-
-	/// Model versions from id `start` on, at most `limit` (100), optionally
-	/// only of one task (`embedding`, `generation`, `classification`,
-	/// `regression`) or status (`active`, `deprecated`, `retired`).
-	#[method(name = "listModels", blocking)]
-	fn list_models(
-		&self,
-		start: Option<ModelId>,
-		limit: Option<u32>,
-		task: Option<String>,
-		status: Option<String>,
-	) -> RpcResult<Value>;
-
-	/// A request: status, executor, result, digests, proof CID, verification
-	/// (committee and attestations) and payouts. A request waiting for an
-	/// executor has none, and `waitingPlace` says how many wait ahead of it.
-	#[method(name = "getRequest", blocking)]
-	fn get_request(&self, request: RequestId) -> RpcResult<Value>;
-
-	/// A request's proof document, fetched from the node's store and checked
-	/// against the digest on-chain.
-	#[method(name = "getProof", blocking)]
-	fn get_proof(&self, request: RequestId) -> RpcResult<Value>;
-
-	/// Updates about a request: one at each change of its status in the best
-	/// chain (`"finalized": false`) and in the finalized chain (`true`), until
-	/// a settled or expired status is finalized.
-	#[subscription(
-		name = "subscribeRequest" => "request",
-		unsubscribe = "unsubscribeRequest",
-		item = Value
-	)]
-	fn subscribe_request(&self, request: RequestId);
 }
 
 /// The `inference_*` methods.
@@ -146,7 +92,7 @@ where
 type RequestOf = Request<AccountId, Balance, BlockNumber>;
 
 #[async_trait]
-impl<C> InferenceRpcServer for Inference<C>
+impl<C> InferenceApiServer for Inference<C>
 where
 	C: ProvideRuntimeApi<Block>
 		+ HeaderBackend<Block>
@@ -156,11 +102,15 @@ where
 		+ 'static,
 	C::Api: InferenceApi<Block, AccountId, Balance, BlockNumber>,
 {
-	fn estimate_fee(&self, model: ModelId, params: Option<InferenceParams>) -> RpcResult<Value> {
+	fn estimate_fee(
+		&self,
+		model: ModelId,
+		params: Option<InferenceParams>,
+	) -> RpcResult<FeeEstimate> {
 		let best = self.client.info().best_hash;
 		let params = params.unwrap_or_default();
 		match read(&*self.client, best, |api, at| api.estimate_fee(at, model, params))? {
-			Ok(quote) => Ok(fee_json(&quote)),
+			Ok(quote) => Ok(fee_estimate(&quote)),
 			Err(FeeEstimateError::UnknownModel) => {
 				Err(error(codes::UNKNOWN_MODEL, format!("no model {model}")))
 			},
@@ -177,10 +127,10 @@ where
 		}
 	}
 
-	fn get_model(&self, model: ModelId) -> RpcResult<Value> {
+	fn get_model(&self, model: ModelId) -> RpcResult<ModelInfo> {
 		let best = self.client.info().best_hash;
 		read(&*self.client, best, |api, at| api.model(at, model))?
-			.map(|record| model_json(model, &record))
+			.map(|record| model_info(model, &record))
 			.ok_or_else(|| error(codes::UNKNOWN_MODEL, format!("no model {model}")))
 	}
 
@@ -190,7 +140,7 @@ where
 		limit: Option<u32>,
 		task: Option<String>,
 		status: Option<String>,
-	) -> RpcResult<Value> {
+	) -> RpcResult<ModelList> {
 		let task = task.map(|task| parse_task(&task)).transpose()?;
 		let status = status.map(|status| parse_status(&status)).transpose()?;
 		let limit = limit.unwrap_or(MAX_LISTED).clamp(1, MAX_LISTED) as usize;
@@ -207,7 +157,7 @@ where
 				let fits = task.is_none_or(|task| task_name(&record.task) == task)
 					&& status.is_none_or(|status| record.status == status);
 				if fits {
-					models.push(model_json(id, &record));
+					models.push(model_info(id, &record));
 				}
 				if models.len() == limit {
 					next = Some(id + 1);
@@ -218,24 +168,24 @@ where
 				break;
 			}
 		}
-		Ok(json!({ "models": models, "next": next }))
+		Ok(ModelList { models, next })
 	}
 
-	fn get_request(&self, request: RequestId) -> RpcResult<Value> {
+	fn get_request(&self, request: RequestId) -> RpcResult<RequestInfo> {
 		let best = self.client.info().best_hash;
 		let record = request_at(&*self.client, best, request)?
 			.ok_or_else(|| error(codes::UNKNOWN_REQUEST, format!("no request {request}")))?;
 		let verification = read(&*self.client, best, |api, at| api.verification(at, request))?;
-		let mut json = request_json(request, &record, verification.as_ref());
+		let mut info = request_info(request, &record, verification.as_ref());
 		if record.status == RequestStatus::Waiting {
 			// A runtime from before waiting lines has no answer: no place.
-			json["waitingPlace"] =
-				json!(self.client.runtime_api().waiting_place(best, request).ok().flatten());
+			info.waiting_place =
+				self.client.runtime_api().waiting_place(best, request).ok().flatten();
 		}
-		Ok(json)
+		Ok(info)
 	}
 
-	fn get_proof(&self, request: RequestId) -> RpcResult<Value> {
+	fn get_proof(&self, request: RequestId) -> RpcResult<ProofAnswer> {
 		let best = self.client.info().best_hash;
 		let record = request_at(&*self.client, best, request)?
 			.ok_or_else(|| error(codes::UNKNOWN_REQUEST, format!("no request {request}")))?;
@@ -262,7 +212,9 @@ where
 				format!("proof document {cid} does not match request {request}'s result on-chain"),
 			));
 		}
-		Ok(json!({ "cid": cid, "digest": hex(&result.proof_digest), "document": document }))
+		let document = serde_json::to_value(&document)
+			.map_err(|e| error(codes::PROOF_INVALID, format!("proof document {cid}: {e}")))?;
+		Ok(ProofAnswer { cid, digest: hex(&result.proof_digest), document })
 	}
 
 	fn subscribe_request(&self, pending: PendingSubscriptionSink, request: RequestId) {
@@ -284,11 +236,11 @@ where
 			};
 			let Ok(sink) = pending.accept().await else { return };
 			let send = |record: &RequestOf, number: BlockNumber, finalized: bool| {
-				let update = json!({
-					"block": number,
-					"finalized": finalized,
-					"request": request_json(request, record, None),
-				});
+				let update = RequestUpdate {
+					block: number,
+					finalized,
+					request: request_info(request, record, None),
+				};
 				SubscriptionMessage::from_json(&update)
 			};
 			// What the best chain says, then what the finalized chain says:
@@ -348,13 +300,13 @@ fn hex(bytes: &[u8]) -> String {
 	format!("0x{}", veritas_engine::digest::to_hex(bytes))
 }
 
-fn fee_json(quote: &FeeQuote<Balance>) -> Value {
-	json!({
-		"model": quote.model.to_string(),
-		"verification": quote.verification.to_string(),
-		"protocol": quote.protocol.to_string(),
-		"total": quote.total.to_string(),
-	})
+fn fee_estimate(quote: &FeeQuote<Balance>) -> FeeEstimate {
+	FeeEstimate {
+		model: quote.model.into(),
+		verification: quote.verification.into(),
+		protocol: quote.protocol.into(),
+		total: quote.total.into(),
+	}
 }
 
 fn task_name(task: &TaskKind) -> &'static str {
@@ -392,139 +344,135 @@ fn parse_status(status: &str) -> RpcResult<ModelStatus> {
 	}
 }
 
-fn model_json(id: ModelId, record: &ModelRecord<AccountId, Balance, BlockNumber>) -> Value {
-	let file = |file: &veritas_primitives::model::FileRef| {
-		json!({
-			"cid": String::from_utf8_lossy(&file.cid),
-			"digest": hex(&file.digest),
-			"size": file.size,
-		})
+fn model_info(id: ModelId, record: &ModelRecord<AccountId, Balance, BlockNumber>) -> ModelInfo {
+	let file = |file: &veritas_primitives::model::FileRef| FileInfo {
+		cid: String::from_utf8_lossy(&file.cid).into_owned(),
+		digest: hex(&file.digest),
+		size: file.size,
 	};
-	json!({
-		"id": id,
-		"line": record.line,
-		"version": record.version,
-		"owner": record.owner.to_string(),
-		"task": task_name(&record.task),
-		"shape": record.task,
-		"format": record.format,
-		"architecture": record.architecture,
-		"files": {
-			"weights": file(&record.files.weights),
-			"config": record.files.config.as_ref().map(file),
-			"tokenizer": record.files.tokenizer.as_ref().map(file),
+	ModelInfo {
+		id,
+		line: record.line,
+		version: record.version,
+		owner: record.owner.to_string(),
+		task: task_name(&record.task).to_string(),
+		shape: record.task.clone(),
+		format: record.format,
+		architecture: record.architecture,
+		files: ModelFiles {
+			weights: file(&record.files.weights),
+			config: record.files.config.as_ref().map(file),
+			tokenizer: record.files.tokenizer.as_ref().map(file),
 		},
-		"price": {
-			"perRequest": record.pricing.per_request.to_string(),
-			"perOutputToken": record.pricing.per_output_token.to_string(),
+		price: Price {
+			per_request: record.pricing.per_request.into(),
+			per_output_token: record.pricing.per_output_token.into(),
 		},
-		"policy": policy_json(record),
-		"status": record.status,
-		"publishedAt": record.published_at,
-	})
-}
-
-fn policy_json(record: &ModelRecord<AccountId, Balance, BlockNumber>) -> Value {
-	use veritas_primitives::model::VerificationPolicy;
-	let verification = match record.policy.verification {
-		VerificationPolicy::Quorum { k, n } => json!({ "quorum": { "k": k, "n": n } }),
-		VerificationPolicy::Optimistic { window_blocks, challenge_bond } => json!({
-			"optimistic": { "windowBlocks": window_blocks, "challengeBond": challenge_bond.to_string() }
-		}),
-		VerificationPolicy::Sampled { permill, k, n } => json!({
-			"sampled": { "permill": permill.deconstruct(), "k": k, "n": n }
-		}),
-	};
-	json!({ "verification": verification, "comparison": record.policy.comparison })
-}
-
-/// The output in readable form: numbers, or generated tokens and text.
-fn output_json(bytes: &[u8]) -> Value {
-	match InferenceOutput::decode_all(&mut &bytes[..]) {
-		Ok(InferenceOutput::Embedding(values)) => json!({
-			"embedding": values.iter().map(|v| v.to_f32()).collect::<Vec<_>>()
-		}),
-		Ok(InferenceOutput::Classification(values)) => json!({
-			"classification": values.iter().map(|v| v.to_f32()).collect::<Vec<_>>()
-		}),
-		Ok(InferenceOutput::Regression(value)) => json!({ "regression": value.to_f32() }),
-		Ok(InferenceOutput::Generation { tokens, text }) => json!({
-			"generation": { "tokens": tokens, "text": String::from_utf8_lossy(&text) }
-		}),
-		Err(_) => json!({ "raw": hex(bytes) }),
+		policy: policy(record),
+		status: record.status,
+		published_at: record.published_at,
 	}
 }
 
-fn request_json(
+fn policy(record: &ModelRecord<AccountId, Balance, BlockNumber>) -> Policy {
+	use veritas_primitives::model::VerificationPolicy;
+	let verification = match record.policy.verification {
+		VerificationPolicy::Quorum { k, n } => Verification::Quorum { k, n },
+		VerificationPolicy::Optimistic { window_blocks, challenge_bond } => {
+			Verification::Optimistic { window_blocks, challenge_bond: challenge_bond.into() }
+		},
+		VerificationPolicy::Sampled { permill, k, n } => {
+			Verification::Sampled { permill: permill.deconstruct(), k, n }
+		},
+	};
+	Policy { verification, comparison: record.policy.comparison }
+}
+
+/// The output in readable form: numbers, or generated tokens and text.
+fn output(bytes: &[u8]) -> Output {
+	match InferenceOutput::decode_all(&mut &bytes[..]) {
+		Ok(InferenceOutput::Embedding(values)) => {
+			Output::Embedding(values.iter().map(|v| v.to_f32()).collect())
+		},
+		Ok(InferenceOutput::Classification(values)) => {
+			Output::Classification(values.iter().map(|v| v.to_f32()).collect())
+		},
+		Ok(InferenceOutput::Regression(value)) => Output::Regression(value.to_f32()),
+		Ok(InferenceOutput::Generation { tokens, text }) => {
+			Output::Generation { tokens, text: String::from_utf8_lossy(&text).into_owned() }
+		},
+		Err(_) => Output::Raw(hex(bytes)),
+	}
+}
+
+fn request_info(
 	id: RequestId,
 	record: &RequestOf,
 	verification: Option<&VerificationView<AccountId, BlockNumber>>,
-) -> Value {
-	let result = record.result.as_ref().map(|result| {
-		json!({
-			"output": output_json(&result.output),
-			"outputDigest": hex(&result.output_digest),
-			"proofCid": String::from_utf8_lossy(&result.proof_cid),
-			"proofDigest": hex(&result.proof_digest),
-			"generatedTokens": result.generated_tokens,
-			"submittedAt": result.submitted_at,
-		})
+) -> RequestInfo {
+	let result = record.result.as_ref().map(|result| ResultInfo {
+		output: output(&result.output),
+		output_digest: hex(&result.output_digest),
+		proof_cid: String::from_utf8_lossy(&result.proof_cid).into_owned(),
+		proof_digest: hex(&result.proof_digest),
+		generated_tokens: result.generated_tokens,
+		submitted_at: result.submitted_at,
 	});
 	let votes = |votes: &[(AccountId, veritas_primitives::inference::Attestation)]| {
 		votes
 			.iter()
-			.map(
-				|(who, attestation)| json!({ "verifier": who.to_string(), "attestation": attestation }),
-			)
+			.map(|(who, attestation)| Attested {
+				verifier: who.to_string(),
+				attestation: *attestation,
+			})
 			.collect::<Vec<_>>()
 	};
-	let verification = verification.map(|view| {
-		json!({
-			"stage": view.stage,
-			"expectedMembers": view.expected,
-			"attestations": votes(&view.attestations),
-			"firstRound": votes(&view.first_round),
-			"challenger": view.challenger.as_ref().map(|who| who.to_string()),
-			"due": view.due,
-		})
+	let verification = verification.map(|view| VerificationInfo {
+		stage: view.stage,
+		expected_members: view.expected,
+		attestations: votes(&view.attestations),
+		first_round: votes(&view.first_round),
+		challenger: view.challenger.as_ref().map(|who| who.to_string()),
+		due: view.due,
 	});
 	let settlement = record.settled.as_ref().map(|settled| match settled {
-		Settled::Paid(payouts) => json!({ "paid": {
-			"executor": payouts.executor.to_string(),
-			"royalty": payouts.royalty.to_string(),
-			"perVerifier": payouts.per_verifier.to_string(),
-			"verifiers": payouts.verifiers,
-			"treasury": payouts.treasury.to_string(),
-			"refund": payouts.refund.to_string(),
-		}}),
-		Settled::Fraud(payouts) => json!({ "fraud": {
-			"slashed": payouts.slashed.to_string(),
-			"refund": payouts.refund.to_string(),
-			"challenger": payouts.challenger.to_string(),
-			"perVerifier": payouts.per_verifier.to_string(),
-			"verifiers": payouts.verifiers,
-			"treasury": payouts.treasury.to_string(),
-		}}),
-		Settled::Refunded(amount) => json!({ "refunded": amount.to_string() }),
+		Settled::Paid(payouts) => Settlement::Paid {
+			executor: payouts.executor.into(),
+			royalty: payouts.royalty.into(),
+			per_verifier: payouts.per_verifier.into(),
+			verifiers: payouts.verifiers,
+			treasury: payouts.treasury.into(),
+			refund: payouts.refund.into(),
+		},
+		Settled::Fraud(payouts) => Settlement::Fraud {
+			slashed: payouts.slashed.into(),
+			refund: payouts.refund.into(),
+			challenger: payouts.challenger.into(),
+			per_verifier: payouts.per_verifier.into(),
+			verifiers: payouts.verifiers,
+			treasury: payouts.treasury.into(),
+		},
+		Settled::Refunded(amount) => Settlement::Refunded((*amount).into()),
 	});
-	json!({
-		"id": id,
-		"status": record.status,
-		"model": record.model,
-		"requester": record.requester.to_string(),
-		"executor": record.executor.as_ref().map(|who| who.to_string()),
-		"maxFee": record.max_fee.to_string(),
-		"params": record.params,
-		"created": record.created,
-		"deadline": record.deadline,
-		"finishedAt": record.finished_at,
-		"feed": record.feed.as_ref().map(|input| json!({
-			"feed": input.feed,
-			"position": input.position,
-			"reading": super::oracle::reading_json(&input.reading),
-		})),
-		"result": result,
-		"verification": verification,
-		"settlement": settlement,
-	})
+	RequestInfo {
+		id,
+		status: record.status,
+		model: record.model,
+		requester: record.requester.to_string(),
+		executor: record.executor.as_ref().map(|who| who.to_string()),
+		max_fee: record.max_fee.into(),
+		params: record.params,
+		created: record.created,
+		deadline: record.deadline,
+		finished_at: record.finished_at,
+		feed: record.feed.as_ref().map(|input| FeedUse {
+			feed: input.feed,
+			position: input.position,
+			reading: super::oracle::reading(&input.reading),
+		}),
+		result,
+		verification,
+		settlement,
+		waiting_place: None,
+	}
 }

@@ -7,48 +7,22 @@
 
 use std::sync::Arc;
 
-use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
-use serde_json::{json, Value};
+use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use veritas_primitives::{
 	oracle::{DataNodeStatus, FeedId, FeedReading, OracleApi, MAX_FEEDS_PER_PAGE},
 	AccountId, Balance, BlockNumber,
 };
+use veritas_rpc_api::oracle::{
+	codes, DataNodeInfo, DataNodeState, FeedInfo, OracleApiServer, Reading, Round,
+};
 use veritas_runtime::opaque::Block;
 
 type Hash = <Block as sp_runtime::traits::Block>::Hash;
 
-/// Error codes of the `oracle_*` methods.
-pub mod codes {
-	pub const UNKNOWN_FEED: i32 = 4101;
-	pub const NO_VALUE: i32 = 4102;
-	pub const BAD_ACCOUNT: i32 = 4103;
-	pub const RUNTIME: i32 = 4110;
-}
-
 fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
 	ErrorObjectOwned::owned(code, message.into(), None::<()>)
-}
-
-#[rpc(server, namespace = "oracle")]
-pub trait OracleRpc {
-	/// A feed: its source, path, decimals, heartbeat and reporters, its open
-	/// round and its latest value.
-	#[method(name = "getFeed", blocking)]
-	fn get_feed(&self, feed: FeedId) -> RpcResult<Value>;
-
-	/// Feeds from id `start` on, at most `limit` (256), each as `getFeed`.
-	#[method(name = "listFeeds", blocking)]
-	fn list_feeds(&self, start: Option<FeedId>, limit: Option<u32>) -> RpcResult<Value>;
-
-	/// A feed's latest value, and the round and block it is from.
-	#[method(name = "latest", blocking)]
-	fn latest(&self, feed: FeedId) -> RpcResult<Value>;
-
-	/// A data node's stake, reputation, strikes and status (SS58 account).
-	#[method(name = "getDataNode", blocking)]
-	fn get_data_node(&self, account: String) -> RpcResult<Value>;
 }
 
 /// The `oracle_*` methods.
@@ -62,17 +36,17 @@ impl<C> Oracle<C> {
 	}
 }
 
-/// A reading as JSON: the integer, its decimals, and the number in decimal
-/// notation.
-pub fn reading_json(reading: &FeedReading<BlockNumber>) -> Value {
-	json!({
-		"value": reading.value.to_string(),
-		"decimals": reading.decimals,
-		"display": display(reading.value, reading.decimals),
-		"round": reading.round,
-		"updatedAt": reading.updated_at,
-		"reporters": reading.reporters,
-	})
+/// A reading as the RPC shows it: the integer, its decimals, and the number
+/// in decimal notation.
+pub fn reading(reading: &FeedReading<BlockNumber>) -> Reading {
+	Reading {
+		value: reading.value.to_string(),
+		decimals: reading.decimals,
+		display: display(reading.value, reading.decimals),
+		round: reading.round,
+		updated_at: reading.updated_at,
+		reporters: reading.reporters,
+	}
 }
 
 /// `6412345` with 2 decimals is "64123.45".
@@ -94,8 +68,8 @@ where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: OracleApi<Block, AccountId, Balance, BlockNumber>,
 {
-	/// A feed as JSON, read at block `at`.
-	fn feed_json(&self, at: Hash, feed: FeedId) -> RpcResult<Option<Value>> {
+	/// A feed, read at block `at`.
+	fn feed_info(&self, at: Hash, feed: FeedId) -> RpcResult<Option<FeedInfo>> {
 		let view = self
 			.client
 			.runtime_api()
@@ -103,41 +77,42 @@ where
 			.map_err(|e| error(codes::RUNTIME, format!("runtime API: {e}")))?;
 		Ok(view.map(|view| {
 			let record = &view.feed;
-			json!({
-				"id": feed,
-				"name": String::from_utf8_lossy(&record.name),
-				"sourceUrl": String::from_utf8_lossy(&record.source_url),
-				"jsonPath": String::from_utf8_lossy(&record.json_path),
-				"decimals": record.decimals,
-				"heartbeatBlocks": record.heartbeat_blocks,
-				"minReporters": record.min_reporters,
-				"owner": record.owner.as_ref().map(|owner| owner.to_string()),
-				"deposit": record.deposit.to_string(),
-				"createdAt": record.created_at,
-				"round": view.round.map(|round| json!({
-					"round": round.round,
-					"openedAt": round.opened_at,
-					"endsAt": round.ends_at,
-					"reports": round.reports,
-					"closedWith": round.closed_with.map(|value| value.to_string()),
-				})),
-				"latest": view.latest.as_ref().map(reading_json),
-			})
+			let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+			FeedInfo {
+				id: feed,
+				name: text(&record.name),
+				source_url: text(&record.source_url),
+				json_path: text(&record.json_path),
+				decimals: record.decimals,
+				heartbeat_blocks: record.heartbeat_blocks,
+				min_reporters: record.min_reporters,
+				owner: record.owner.as_ref().map(|owner| owner.to_string()),
+				deposit: record.deposit.into(),
+				created_at: record.created_at,
+				round: view.round.map(|round| Round {
+					round: round.round,
+					opened_at: round.opened_at,
+					ends_at: round.ends_at,
+					reports: round.reports,
+					closed_with: round.closed_with.map(|value| value.to_string()),
+				}),
+				latest: view.latest.as_ref().map(reading),
+			}
 		}))
 	}
 }
 
-impl<C> OracleRpcServer for Oracle<C>
+impl<C> OracleApiServer for Oracle<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: OracleApi<Block, AccountId, Balance, BlockNumber>,
 {
-	fn get_feed(&self, feed: FeedId) -> RpcResult<Value> {
-		self.feed_json(self.client.info().best_hash, feed)?
+	fn get_feed(&self, feed: FeedId) -> RpcResult<FeedInfo> {
+		self.feed_info(self.client.info().best_hash, feed)?
 			.ok_or_else(|| error(codes::UNKNOWN_FEED, format!("no feed {feed}")))
 	}
 
-	fn list_feeds(&self, start: Option<FeedId>, limit: Option<u32>) -> RpcResult<Value> {
+	fn list_feeds(&self, start: Option<FeedId>, limit: Option<u32>) -> RpcResult<Vec<FeedInfo>> {
 		let best = self.client.info().best_hash;
 		let limit = limit.unwrap_or(MAX_FEEDS_PER_PAGE).min(MAX_FEEDS_PER_PAGE);
 		let ids = self
@@ -148,22 +123,19 @@ where
 		// Every feed from the same block as the list.
 		let mut feeds = Vec::with_capacity(ids.len());
 		for id in ids {
-			feeds.extend(self.feed_json(best, id)?);
+			feeds.extend(self.feed_info(best, id)?);
 		}
-		Ok(Value::Array(feeds))
+		Ok(feeds)
 	}
 
-	fn latest(&self, feed: FeedId) -> RpcResult<Value> {
-		let view = self
-			.feed_json(self.client.info().best_hash, feed)?
-			.ok_or_else(|| error(codes::UNKNOWN_FEED, format!("no feed {feed}")))?;
-		match &view["latest"] {
-			Value::Null => Err(error(codes::NO_VALUE, format!("feed {feed} has no value yet"))),
-			latest => Ok(latest.clone()),
-		}
+	fn latest(&self, feed: FeedId) -> RpcResult<Reading> {
+		self.feed_info(self.client.info().best_hash, feed)?
+			.ok_or_else(|| error(codes::UNKNOWN_FEED, format!("no feed {feed}")))?
+			.latest
+			.ok_or_else(|| error(codes::NO_VALUE, format!("feed {feed} has no value yet")))
 	}
 
-	fn get_data_node(&self, account: String) -> RpcResult<Value> {
+	fn get_data_node(&self, account: String) -> RpcResult<Option<DataNodeInfo>> {
 		use sp_core::crypto::Ss58Codec;
 		let who = AccountId::from_ss58check(&account).map_err(|e| {
 			error(codes::BAD_ACCOUNT, format!("{account}: not an SS58 account: {e:?}"))
@@ -174,19 +146,16 @@ where
 			.runtime_api()
 			.data_node(best, who)
 			.map_err(|e| error(codes::RUNTIME, format!("runtime API: {e}")))?;
-		Ok(match node {
-			None => Value::Null,
-			Some(node) => json!({
-				"stake": node.stake.to_string(),
-				"reputation": node.reputation,
-				"strikes": node.strikes,
-				"registeredAt": node.registered_at,
-				"status": match node.status {
-					DataNodeStatus::Active => json!("active"),
-					DataNodeStatus::Unbonding { until } => json!({ "unbonding": { "until": until } }),
-				},
-			}),
-		})
+		Ok(node.map(|node| DataNodeInfo {
+			stake: node.stake.into(),
+			reputation: node.reputation,
+			strikes: node.strikes,
+			registered_at: node.registered_at,
+			status: match node.status {
+				DataNodeStatus::Active => DataNodeState::Active,
+				DataNodeStatus::Unbonding { until } => DataNodeState::Unbonding { until },
+			},
+		}))
 	}
 }
 
