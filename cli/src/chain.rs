@@ -1,17 +1,20 @@
 //! Talking to a node: JSON-RPC calls, signed transactions and their fate.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use codec::{Decode, Encode};
+use codec::Decode;
 use jsonrpsee::{
 	core::{client::ClientT, params::ArrayParams, ClientError},
 	http_client::{HttpClient, HttpClientBuilder},
 	rpc_params,
 };
 use serde_json::Value;
-use sp_core::{sr25519, Pair, H256};
-use veritas_primitives::{AccountId, Nonce};
-use veritas_runtime::{RuntimeCall, RuntimeError, RuntimeEvent};
+use sp_core::sr25519;
+use subxt::{OnlineClient, PolkadotConfig};
+use tokio::sync::OnceCell;
+use veritas_runtime::RuntimeCall;
+
+pub use crate::transactions::Included;
 
 /// A node, over its JSON-RPC endpoint.
 pub struct Chain {
@@ -19,11 +22,8 @@ pub struct Chain {
 	url: String,
 	/// Whether the node runs a development chain (`system_chainType`).
 	pub is_development: bool,
-}
-
-/// What a transaction did once in a block: its events.
-pub struct Included {
-	pub events: Vec<RuntimeEvent>,
+	/// The node over WebSocket, for transactions: made at the first.
+	subxt: OnceCell<OnlineClient<PolkadotConfig>>,
 }
 
 impl Chain {
@@ -35,7 +35,7 @@ impl Chain {
 			.request_timeout(Duration::from_secs(30))
 			.build(&http_url)
 			.map_err(|e| format!("bad node URL {url}: {e}"))?;
-		let mut chain = Self { http, url: http_url, is_development: false };
+		let mut chain = Self { http, url: http_url, is_development: false, subxt: OnceCell::new() };
 		// The transport's own words (refused, timed out, not JSON-RPC) say
 		// what to fix.
 		let kind: Value = chain
@@ -87,97 +87,31 @@ impl Chain {
 	}
 
 	/// Signs `call` as `signer`, submits it, waits until it is in a block and
-	/// returns its events, or the chain's error in one line.
+	/// returns its events, or the chain's error in one line. The call is sent
+	/// by its names through the node's metadata ([`crate::transactions`]).
 	pub async fn submit(
 		&self,
 		call: RuntimeCall,
 		signer: &sr25519::Pair,
 	) -> Result<Included, String> {
-		let account: AccountId = signer.public().into();
-		let nonce: Nonce =
-			self.call("system_accountNextIndex", rpc_params![account.to_string()]).await?;
-		let genesis: H256 = self.call("chain_getBlockHash", rpc_params![0]).await?;
-		let transaction =
-			veritas_runtime::signing::signed_transaction(call, signer, nonce, genesis);
-		let encoded = hex(&transaction.encode());
-		let _: Value = self.call("author_submitExtrinsic", rpc_params![encoded.clone()]).await?;
-		self.wait_for_inclusion(&encoded).await
-	}
-
-	/// Looks at each new block until one carries `extrinsic`.
-	async fn wait_for_inclusion(&self, extrinsic: &str) -> Result<Included, String> {
-		let deadline = Instant::now() + Duration::from_secs(60);
-		let mut seen = None;
-		while Instant::now() < deadline {
-			let head: Value = self.call("chain_getHeader", rpc_params![]).await?;
-			let number = head["number"]
-				.as_str()
-				.and_then(|n| u32::from_str_radix(n.trim_start_matches("0x"), 16).ok());
-			if number.is_some() && number != seen {
-				seen = number;
-				// Look back a few blocks, in case several came at once.
-				for back in 0..3u32 {
-					let Some(at) = number.and_then(|n| n.checked_sub(back)) else { break };
-					if let Some(included) = self.find_in_block(at, extrinsic).await? {
-						return Ok(included);
-					}
-				}
-			}
-			tokio::time::sleep(Duration::from_millis(500)).await;
-		}
-		Err("the transaction was not included within a minute".into())
-	}
-
-	async fn find_in_block(
-		&self,
-		number: u32,
-		extrinsic: &str,
-	) -> Result<Option<Included>, String> {
-		let hash: Option<H256> = self.call("chain_getBlockHash", rpc_params![number]).await?;
-		let Some(hash) = hash else { return Ok(None) };
-		let block: Value = self.call("chain_getBlock", rpc_params![hash]).await?;
-		let extrinsics = block["block"]["extrinsics"].as_array().cloned().unwrap_or_default();
-		let Some(index) = extrinsics.iter().position(|x| x.as_str() == Some(extrinsic)) else {
-			return Ok(None);
-		};
-		let key =
-			[sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
-		let raw: Option<String> =
-			self.call("state_getStorage", rpc_params![hex(&key), hash]).await?;
-		let records: Vec<frame_system_events::EventRecord> = match raw {
-			Some(text) => Decode::decode(&mut &unhex(&text)?[..])
-				.map_err(|e| format!("undecodable events: {e}"))?,
-			None => Vec::new(),
-		};
-		let mine: Vec<RuntimeEvent> = records
-			.into_iter()
-			.filter(|record| {
-				record.phase == frame_system_events::Phase::ApplyExtrinsic(index as u32)
+		let client = self
+			.subxt
+			.get_or_try_init(|| async {
+				OnlineClient::<PolkadotConfig>::from_url(self.ws_url())
+					.await
+					.map_err(|e| format!("node unreachable over WebSocket: {e}"))
 			})
-			.map(|record| record.event)
-			.collect();
-		for event in &mine {
-			if let RuntimeEvent::System(frame_system_events::SystemEvent::ExtrinsicFailed {
-				dispatch_error,
-				..
-			}) = event
-			{
-				let reason = match RuntimeError::from_dispatch_error(*dispatch_error) {
-					Some(error) => format!("{error:?}"),
-					None => format!("{dispatch_error:?}"),
-				};
-				return Err(format!("the chain refused it: {reason}"));
-			}
-		}
-		Ok(Some(Included { events: mine }))
+			.await?;
+		let account = veritas_primitives::AccountId::from(sp_core::Pair::public(signer));
+		let nonce: u64 =
+			self.call("system_accountNextIndex", rpc_params![account.to_string()]).await?;
+		let best: Value = self.call("chain_getHeader", rpc_params![]).await?;
+		let best = best["number"]
+			.as_str()
+			.and_then(|n| u32::from_str_radix(n.trim_start_matches("0x"), 16).ok())
+			.ok_or("the node sent no best block")?;
+		crate::transactions::submit(client, &call, signer, best, nonce).await
 	}
-}
-
-/// The runtime's event records, as stored.
-mod frame_system_events {
-	pub type EventRecord = frame_system::EventRecord<veritas_runtime::RuntimeEvent, sp_core::H256>;
-	pub use frame_system::{Event as SystemEventOf, Phase};
-	pub type SystemEvent = SystemEventOf<veritas_runtime::Runtime>;
 }
 
 /// A JSON-RPC error's own message, or what failed on the way.

@@ -667,7 +667,7 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 			_ => None,
 		})
 		.ok_or("requested, but the chain reported no request id")?;
-	eprintln!("request {request}: up to {} in escrow", vrt(max_fee));
+	eprintln!("request {request} in block {}: up to {} in escrow", included.block, vrt(max_fee));
 	if let Some(place) = place {
 		eprintln!(
 			"request {request}: every executor is busy; it waits with {place} ahead of it, and \

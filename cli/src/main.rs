@@ -13,6 +13,7 @@ mod light_client;
 mod oracle;
 mod output;
 mod parse;
+mod transactions;
 mod verify;
 
 use clap::{Parser, Subcommand};
