@@ -9,41 +9,12 @@
 #[macro_use]
 mod common;
 
-use std::{path::PathBuf, process::Output};
+use std::path::PathBuf;
 
-use common::{Node, TempDir};
-
-fn veritas_binary() -> PathBuf {
-	let path = PathBuf::from(common::NODE_BINARY).with_file_name("veritas");
-	assert!(path.exists(), "{} is missing: cargo build -p veritas-cli", path.display());
-	path
-}
-
-async fn veritas(args: Vec<String>) -> Output {
-	tokio::task::spawn_blocking(move || {
-		std::process::Command::new(veritas_binary()).args(args).output().expect("veritas runs")
-	})
-	.await
-	.expect("the command ran")
-}
-
-fn args(url: &str, suri: &str, rest: &[&str]) -> Vec<String> {
-	["--url", url, "--suri", suri].iter().chain(rest).map(|s| s.to_string()).collect()
-}
-
-fn stdout(output: &Output) -> String {
-	String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// What a command printed with `--output json`.
-fn json_of(output: &Output) -> serde_json::Value {
-	serde_json::from_slice(&output.stdout)
-		.unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(output), stderr(output)))
-}
-
-fn stderr(output: &Output) -> String {
-	String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use common::{
+	veritas_cli::{args, json_of, stderr, stdout, veritas},
+	Node, TempDir,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "starts a real node; run by scripts/test.sh"]

@@ -88,20 +88,31 @@ pub const BABE_GENESIS_EPOCH_CONFIG: sp_consensus_babe::BabeEpochConfiguration =
 		allowed_slots: sp_consensus_babe::AllowedSlots::PrimaryAndSecondaryVRFSlots,
 	};
 
-/// The runtime's version. Bump `spec_version` whenever the runtime's logic
-/// changes, and `transaction_version` whenever the encoding of calls or
-/// transaction extensions changes.
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("veritas"),
-	impl_name: alloc::borrow::Cow::Borrowed("veritas"),
-	authoring_version: 1,
-	spec_version: 103,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 3,
-	system_version: 1,
-};
+/// Declares [`VERSION`] with the given `spec_version`.
+macro_rules! runtime_version {
+	($spec_version:tt) => {
+		/// The runtime's version. Bump `spec_version` whenever the runtime's
+		/// logic changes, and `transaction_version` whenever the encoding of
+		/// calls or transaction extensions changes.
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("veritas"),
+			impl_name: alloc::borrow::Cow::Borrowed("veritas"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 3,
+			system_version: 1,
+		};
+	};
+}
+
+#[cfg(not(feature = "upgrade-test"))]
+runtime_version!(103);
+// The runtime the upgrade test moves to: one spec version ahead.
+#[cfg(feature = "upgrade-test")]
+runtime_version!(104);
 
 /// How an account is named in a call: by its id or by an index.
 pub type Address = sp_runtime::MultiAddress<AccountId, ()>;
@@ -159,21 +170,34 @@ pub type Executive = frame_executive::Executive<
 	Migrations,
 >;
 
-frame_support::construct_runtime!(
-	pub enum Runtime {
-		System: frame_system = 0,
-		Timestamp: pallet_timestamp = 1,
-		Babe: pallet_babe = 2,
-		Grandpa: pallet_grandpa = 3,
-		Balances: pallet_balances = 4,
-		TransactionPayment: pallet_transaction_payment = 5,
-		Sudo: pallet_sudo = 6,
+/// Declares the runtime, with the Inference pallet at `$inference_index`.
+macro_rules! runtime {
+	($inference_index:tt) => {
+		frame_support::construct_runtime!(
+			pub enum Runtime {
+				System: frame_system = 0,
+				Timestamp: pallet_timestamp = 1,
+				Babe: pallet_babe = 2,
+				Grandpa: pallet_grandpa = 3,
+				Balances: pallet_balances = 4,
+				TransactionPayment: pallet_transaction_payment = 5,
+				Sudo: pallet_sudo = 6,
 
-		// Veritas
-		Models: pallet_models = 10,
-		Settlement: pallet_settlement = 11,
-		Inference: pallet_inference = 12,
-		Verification: pallet_verification = 13,
-		Oracle: pallet_oracle = 14,
-	}
-);
+				// Veritas
+				Models: pallet_models = 10,
+				Settlement: pallet_settlement = 11,
+				Inference: pallet_inference = $inference_index,
+				Verification: pallet_verification = 13,
+				Oracle: pallet_oracle = 14,
+			}
+		);
+	};
+}
+
+#[cfg(not(feature = "upgrade-test"))]
+runtime!(12);
+// The upgrade test's runtime moves Inference, so that every one of its calls
+// and events is encoded differently: clients that go by the node's metadata
+// keep working, clients with compiled-in indices break.
+#[cfg(feature = "upgrade-test")]
+runtime!(42);

@@ -17,6 +17,7 @@ use std::{
 };
 
 pub mod lying_proxy;
+pub mod veritas_cli;
 
 use codec::{Decode, Encode};
 use jsonrpsee::{
