@@ -82,7 +82,7 @@ install_dapp_client() {
 	export VERITAS_DAPP_CLIENT
 }
 step "dApp client (@polkadot/api) installed" install_dapp_client
-step "node tests: dev chain, executor (embedded store, IPFS, on a node of its own), RPC, the veritas CLI, @polkadot/api and subxt clients, verification against cheats, data feeds, four validators" \
+step "node tests: dev chain, executor (embedded store, IPFS, on a node of its own), RPC, the veritas CLI (verify against lying nodes, a runtime upgrade), @polkadot/api and subxt clients, verification against cheats, data feeds, four validators" \
 	cargo nextest run --workspace --run-ignored only -E 'package(veritas-node)'
 
 echo "scripts/test.sh passed in $(( $(date +%s) - started )) s"

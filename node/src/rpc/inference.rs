@@ -356,7 +356,7 @@ fn model_info(id: ModelId, record: &ModelRecord<AccountId, Balance, BlockNumber>
 		version: record.version,
 		owner: record.owner.to_string(),
 		task: task_name(&record.task).to_string(),
-		shape: record.task.clone(),
+		shape: record.task,
 		format: record.format,
 		architecture: record.architecture,
 		files: ModelFiles {
