@@ -28,13 +28,16 @@ fi
 # Prints a step's name, runs it, and stops the script with the step's name if
 # it fails.
 step() {
-	local name="$1"
+	local name="$1" began
 	shift
 	printf '==> %s\n' "$name"
+	began=$(date +%s)
 	if ! "$@"; then
 		printf 'FAILED: %s (command: %s)\n' "$name" "$*" >&2
 		exit 1
 	fi
+	# Where the time goes, step by step.
+	printf '    (%s s)\n' "$(( $(date +%s) - began ))"
 }
 
 # The veritas-node binary: the debug build, or the one NODE_PROFILE names

@@ -63,6 +63,14 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub inference: InferenceArgs,
+
+	/// Keep the runtime's compiled machine code in DIR, so that a restart
+	/// (or another node on this machine given the same DIR) loads it instead
+	/// of compiling the runtime again: several seconds of CPU at every start
+	/// and runtime upgrade. The code is keyed by the runtime's digest and the
+	/// compiler's settings; DIR may be shared.
+	#[arg(long, value_name = "DIR")]
+	pub runtime_cache_dir: Option<std::path::PathBuf>,
 }
 
 /// The inference node's roles and its engine.

@@ -179,8 +179,13 @@ pub fn run() -> sc_cli::Result<()> {
 				{
 					config.offchain_worker.enabled = true;
 				}
-				service::new_full(config, Some(store), role, data_node)
-					.map_err(sc_cli::Error::Service)
+				let parts = service::FullNodeParts {
+					store: Some(store),
+					inference: role,
+					data_node,
+					runtime_cache: cli.runtime_cache_dir.clone(),
+				};
+				service::new_full(config, parts).map_err(sc_cli::Error::Service)
 			})
 		},
 	}

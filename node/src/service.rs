@@ -159,6 +159,15 @@ fn slot_and_timestamp(slot_duration: sp_consensus_babe::SlotDuration) -> SlotAnd
 /// Builds the client, the database, the transaction pool and the block import
 /// pipeline (BABE verification feeding GRANDPA's import).
 pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+	new_partial_with(config, None)
+}
+
+/// [`new_partial`], with wasmtime's cache of compiled runtimes in
+/// `runtime_cache` (`--runtime-cache-dir`).
+fn new_partial_with(
+	config: &Configuration,
+	runtime_cache: Option<&std::path::Path>,
+) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
 		.clone()
@@ -170,7 +179,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		})
 		.transpose()?;
 
-	let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
+	let executor = wasm_executor(&config.executor, runtime_cache);
 	let (client, backend, keystore_container, task_manager) =
 		sc_service::new_full_parts::<Block, RuntimeApi, _>(
 			config,
@@ -242,29 +251,57 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
+/// The wasm executor, with wasmtime's cache of compiled runtimes in `cache`
+/// when given: sc-service's own, plus the cache.
+fn wasm_executor(
+	config: &sc_service::config::ExecutorConfiguration,
+	cache: Option<&std::path::Path>,
+) -> sc_executor::WasmExecutor<HostFunctions> {
+	let heap =
+		config.default_heap_pages.map_or(sc_executor::DEFAULT_HEAP_ALLOC_STRATEGY, |pages| {
+			sc_executor::HeapAllocStrategy::Static { extra_pages: pages as _ }
+		});
+	let builder = sc_executor::WasmExecutor::<HostFunctions>::builder()
+		.with_execution_method(config.wasm_method)
+		.with_onchain_heap_alloc_strategy(heap)
+		.with_offchain_heap_alloc_strategy(heap)
+		.with_max_runtime_instances(config.max_runtime_instances)
+		.with_runtime_cache_size(config.runtime_cache_size);
+	match cache {
+		Some(dir) => builder.with_cache_path(dir),
+		None => builder,
+	}
+	.build()
+}
+
+/// What a full node runs beside the chain.
+pub struct FullNodeParts {
+	/// The model store (the engine's, and `inference_getProof`'s).
+	pub store: Option<Arc<dyn veritas_engine::ModelStore>>,
+	/// The executor and verifier roles, and the engine.
+	pub inference: Option<InferenceRole>,
+	/// The data-node role.
+	pub data_node: Option<DataNodeRole>,
+	/// Where wasmtime keeps compiled runtimes (`--runtime-cache-dir`).
+	pub runtime_cache: Option<std::path::PathBuf>,
+}
+
 /// Builds and starts a full node with the network backend chosen by
 /// `--network-backend`.
-pub fn new_full(
-	config: Configuration,
-	store: Option<Arc<dyn veritas_engine::ModelStore>>,
-	inference: Option<InferenceRole>,
-	data_node: Option<DataNodeRole>,
-) -> Result<TaskManager, ServiceError> {
+pub fn new_full(config: Configuration, parts: FullNodeParts) -> Result<TaskManager, ServiceError> {
 	match config.network.network_backend {
-		sc_network::config::NetworkBackendType::Libp2p => new_full_with::<
-			sc_network::NetworkWorker<Block, BlockHash>,
-		>(config, store, inference, data_node),
+		sc_network::config::NetworkBackendType::Libp2p => {
+			new_full_with::<sc_network::NetworkWorker<Block, BlockHash>>(config, parts)
+		},
 		sc_network::config::NetworkBackendType::Litep2p => {
-			new_full_with::<sc_network::Litep2pNetworkBackend>(config, store, inference, data_node)
+			new_full_with::<sc_network::Litep2pNetworkBackend>(config, parts)
 		},
 	}
 }
 
 fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 	config: Configuration,
-	store: Option<Arc<dyn veritas_engine::ModelStore>>,
-	inference: Option<InferenceRole>,
-	data_node: Option<DataNodeRole>,
+	FullNodeParts { store, inference, data_node, runtime_cache }: FullNodeParts,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -275,7 +312,7 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, BlockHash>>(
 		select_chain,
 		transaction_pool,
 		other: Consensus { block_import, babe_link, grandpa_link, babe_worker, mut telemetry },
-	} = new_partial(&config)?;
+	} = new_partial_with(&config, runtime_cache.as_deref())?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<Block, BlockHash, N>::new(
 		&config.network,

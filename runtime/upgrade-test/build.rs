@@ -28,7 +28,8 @@ fn share_the_runtimes_wasm_target() {
 	// OUT_DIR is <target>/<profile>/build/<package>/out; the builder's
 	// projects are in <target>/<profile>/wbuild.
 	let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else { return };
-	let Some(profile_dir) = out_dir.ancestors().find(|dir| dir.ends_with("build")).and_then(|b| b.parent())
+	let Some(profile_dir) =
+		out_dir.ancestors().find(|dir| dir.ends_with("build")).and_then(|b| b.parent())
 	else {
 		return;
 	};

@@ -124,6 +124,10 @@ impl Node {
 				&ports.prometheus.to_string(),
 				"--no-mdns",
 				"--no-telemetry",
+				// Every node of every test loads the runtime's compiled
+				// code from one cache instead of compiling it again.
+				"--runtime-cache-dir",
+				concat!(env!("CARGO_TARGET_TMPDIR"), "/runtime-cache"),
 			])
 			.stdin(Stdio::null())
 			.stdout(Stdio::null())
