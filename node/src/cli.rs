@@ -68,7 +68,8 @@ pub struct Cli {
 	/// (or another node on this machine given the same DIR) loads it instead
 	/// of compiling the runtime again: several seconds of CPU at every start
 	/// and runtime upgrade. The code is keyed by the runtime's digest and the
-	/// compiler's settings; DIR may be shared.
+	/// compiler's settings, so DIR may be shared; it holds machine code the
+	/// node runs, so only the node's user may write to it.
 	#[arg(long, value_name = "DIR")]
 	pub runtime_cache_dir: Option<std::path::PathBuf>,
 }
