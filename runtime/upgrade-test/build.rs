@@ -5,7 +5,8 @@ fn main() {
 	#[cfg(feature = "std")]
 	{
 		// As in the runtime's own build script: the builder needs the
-		// workspace's Cargo.lock, and the target directory may be elsewhere.
+		// workspace's Cargo.lock, and the target directory may be elsewhere
+		// (read when the script runs, as a shared cache may reuse it).
 		if std::env::var_os("WASM_BUILD_WORKSPACE_HINT").is_none() {
 			if let Some(manifest) = std::env::var_os("CARGO_MANIFEST_DIR") {
 				let workspace = std::path::Path::new(&manifest).join("../..");
