@@ -105,12 +105,17 @@ impl Chain {
 		let account = veritas_primitives::AccountId::from(sp_core::Pair::public(signer));
 		let nonce: u64 =
 			self.call("system_accountNextIndex", rpc_params![account.to_string()]).await?;
-		let best: Value = self.call("chain_getHeader", rpc_params![]).await?;
-		let best = best["number"]
+		let best = self.best_number().await?;
+		crate::transactions::submit(client, &call, signer, best, nonce).await
+	}
+
+	/// The number of the node's best block.
+	pub async fn best_number(&self) -> Result<u32, String> {
+		let head: Value = self.call("chain_getHeader", rpc_params![]).await?;
+		head["number"]
 			.as_str()
 			.and_then(|n| u32::from_str_radix(n.trim_start_matches("0x"), 16).ok())
-			.ok_or("the node sent no best block")?;
-		crate::transactions::submit(client, &call, signer, best, nonce).await
+			.ok_or_else(|| "the node sent no best block".to_string())
 	}
 }
 

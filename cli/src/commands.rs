@@ -2,7 +2,7 @@
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
-use jsonrpsee::{rpc_params, ws_client::WsClientBuilder};
+use jsonrpsee::ws_client::WsClientBuilder;
 use serde_json::{json, Value};
 use sp_core::{sr25519, Pair};
 use veritas_engine::{
@@ -628,11 +628,7 @@ async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result
 			vrt(max_fee)
 		));
 	}
-	let head: Value = chain.call("chain_getHeader", rpc_params![]).await?;
-	let head = head["number"]
-		.as_str()
-		.and_then(|n| u32::from_str_radix(n.trim_start_matches("0x"), 16).ok())
-		.ok_or("no head")?;
+	let head = chain.best_number().await?;
 	let input: veritas_primitives::inference::InlineInput =
 		input.try_into().map_err(|_| "the input is longer than 4 KiB".to_string())?;
 	let input = match args.feed {
