@@ -136,17 +136,17 @@ impl<'a> LightClient<'a> {
 	/// signal of a change and its enactment is refused: the set it names is
 	/// not the one that finalizes its next blocks.
 	async fn authority_set_at_trusted_block(&self) -> Result<AuthoritySet, Refusal> {
-		let authorities: Vec<(sp_consensus_grandpa::AuthorityId, u64)> = self
-			.read(&pallet_grandpa::Authorities::<Runtime>::hashed_key())
-			.await?
-			.ok_or_else(|| lie("the trusted block's state has no GRANDPA authorities"))?;
-		let set_id: SetId =
-			self.read(&pallet_grandpa::CurrentSetId::<Runtime>::hashed_key()).await?.unwrap_or(0);
-		let pending = proven_values(
+		// One proof for the three values.
+		let keys = [
+			pallet_grandpa::Authorities::<Runtime>::hashed_key(),
+			pallet_grandpa::CurrentSetId::<Runtime>::hashed_key(),
+			pallet_grandpa::PendingChange::<Runtime>::hashed_key(),
+		];
+		let [authorities, set_id, pending] = proven_values(
 			self.chain,
 			self.finalized.hash,
 			self.finalized.header.state_root,
-			&pallet_grandpa::PendingChange::<Runtime>::hashed_key(),
+			keys.each_ref().map(|key| &key[..]),
 		)
 		.await?;
 		if pending.is_some() {
@@ -155,6 +155,9 @@ impl<'a> LightClient<'a> {
 				self.finalized.hash
 			)));
 		}
+		let authorities: Vec<(sp_consensus_grandpa::AuthorityId, u64)> = decoded(authorities)?
+			.ok_or_else(|| lie("the trusted block's state has no GRANDPA authorities"))?;
+		let set_id: SetId = decoded(set_id)?.unwrap_or(0);
 		Ok(AuthoritySet { set_id, authorities })
 	}
 }
@@ -257,21 +260,28 @@ async fn read_proven<T: Decode>(
 	root: H256,
 	key: &[u8],
 ) -> Result<Option<T>, Refusal> {
-	proven_values(chain, at, root, key)
-		.await?
+	let [value] = proven_values(chain, at, root, [key]).await?;
+	decoded(value)
+}
+
+fn decoded<T: Decode>(value: Option<Vec<u8>>) -> Result<Option<T>, Refusal> {
+	value
 		.map(|bytes| {
 			T::decode(&mut &bytes[..]).map_err(|e| lie(format!("undecodable record: {e}")))
 		})
 		.transpose()
 }
 
-async fn proven_values(
+/// The values of `keys` at block `at`, from one read proof checked against
+/// `root`.
+async fn proven_values<const N: usize>(
 	chain: &Chain,
 	at: H256,
 	root: H256,
-	key: &[u8],
-) -> Result<Option<Vec<u8>>, Refusal> {
-	let proof: Value = chain.call("state_getReadProof", rpc_params![vec![hex(key)], at]).await?;
+	keys: [&[u8]; N],
+) -> Result<[Option<Vec<u8>>; N], Refusal> {
+	let hex_keys: Vec<String> = keys.iter().map(|key| hex(key)).collect();
+	let proof: Value = chain.call("state_getReadProof", rpc_params![hex_keys, at]).await?;
 	let nodes = proof["proof"]
 		.as_array()
 		.ok_or_else(|| lie("the node sent no read proof"))?
@@ -279,9 +289,9 @@ async fn proven_values(
 		.map(|node| unhex(node.as_str().unwrap_or_default()))
 		.collect::<Result<Vec<_>, _>>()
 		.map_err(lie)?;
-	let mut values = read_proof_check::<BlakeTwo256, _>(root, StorageProof::new(nodes), [key])
+	let mut values = read_proof_check::<BlakeTwo256, _>(root, StorageProof::new(nodes), keys)
 		.map_err(|e| lie(format!("the read proof does not match the proven state root: {e}")))?;
-	Ok(values.remove(key).flatten())
+	Ok(keys.map(|key| values.remove(key).flatten()))
 }
 
 /// Checks a GRANDPA justification against `set`: every precommit is signed
