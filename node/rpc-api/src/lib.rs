@@ -18,7 +18,14 @@
 pub mod inference;
 pub mod oracle;
 
+use jsonrpsee::types::ErrorObjectOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An error answer: one of the namespaces' `codes`, and a message that names
+/// the problem.
+pub fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
+	ErrorObjectOwned::owned(code, message.into(), None::<()>)
+}
 
 /// An amount in the chain's smallest unit (1 VRT = 10¹² units), written as
 /// a decimal string.

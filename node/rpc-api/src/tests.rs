@@ -2,7 +2,7 @@
 //! every method served is documented, and every example answer it shows
 //! reads as the method's type and writes back the same.
 
-use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned, PendingSubscriptionSink};
+use jsonrpsee::{core::RpcResult, PendingSubscriptionSink};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 use veritas_primitives::{inference::InferenceParams, model::ModelId, settlement::RequestId};
@@ -15,7 +15,7 @@ const DOCS: &str = include_str!("../../../docs/rpc.md");
 struct Unserved;
 
 fn unserved<T>() -> RpcResult<T> {
-	Err(ErrorObjectOwned::owned(-1, "unserved", None::<()>))
+	Err(crate::error(-1, "unserved"))
 }
 
 impl InferenceApiServer for Unserved {

@@ -12,7 +12,6 @@ use codec::DecodeAll;
 use futures::{FutureExt, StreamExt};
 use jsonrpsee::{
 	core::{async_trait, RpcResult},
-	types::ErrorObjectOwned,
 	PendingSubscriptionSink, SubscriptionMessage,
 };
 use sc_client_api::BlockchainEvents;
@@ -29,6 +28,7 @@ use veritas_primitives::{
 	verification::VerificationView,
 	AccountId, Balance, BlockNumber,
 };
+use veritas_rpc_api::error;
 use veritas_rpc_api::inference::{
 	codes, Attested, FeeEstimate, FeedUse, FileInfo, InferenceApiServer, ModelFiles, ModelInfo,
 	ModelList, Output, Policy, Price, ProofAnswer, RequestInfo, RequestUpdate, ResultInfo,
@@ -44,10 +44,6 @@ const MAX_LISTED: u32 = 100;
 
 /// The most pages of 100 ids one `inference_listModels` call reads.
 const MAX_PAGES_SCANNED: usize = 20;
-
-fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(code, message.into(), None::<()>)
-}
 
 /// The `inference_*` methods.
 pub struct Inference<C> {

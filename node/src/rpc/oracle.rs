@@ -7,23 +7,20 @@
 
 use std::sync::Arc;
 
-use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
+use jsonrpsee::core::RpcResult;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use veritas_primitives::{
 	oracle::{DataNodeStatus, FeedId, FeedReading, OracleApi, MAX_FEEDS_PER_PAGE},
 	AccountId, Balance, BlockNumber,
 };
-use veritas_rpc_api::oracle::{
-	codes, DataNodeInfo, DataNodeState, FeedInfo, OracleApiServer, Reading, Round,
+use veritas_rpc_api::{
+	error,
+	oracle::{codes, DataNodeInfo, DataNodeState, FeedInfo, OracleApiServer, Reading, Round},
 };
 use veritas_runtime::opaque::Block;
 
 type Hash = <Block as sp_runtime::traits::Block>::Hash;
-
-fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(code, message.into(), None::<()>)
-}
 
 /// The `oracle_*` methods.
 pub struct Oracle<C> {
