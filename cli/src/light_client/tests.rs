@@ -39,11 +39,11 @@ fn descendants(from: &Header, count: usize) -> Vec<Header> {
 	headers
 }
 
-fn precommit(
-	signer: &str,
-	target: &Header,
-	set_id: SetId,
-) -> SignedPrecommit<H256, BlockNumber, AuthoritySignature, sp_consensus_grandpa::AuthorityId> {
+/// One authority's signed precommit.
+type Signed =
+	SignedPrecommit<H256, BlockNumber, AuthoritySignature, sp_consensus_grandpa::AuthorityId>;
+
+fn precommit(signer: &str, target: &Header, set_id: SetId) -> Signed {
 	let precommit = Precommit { target_hash: target.hash(), target_number: target.number };
 	let message = Message::<Header>::Precommit(precommit.clone());
 	let pair = authority(signer);
@@ -53,9 +53,7 @@ fn precommit(
 
 fn justification(
 	target: &Header,
-	precommits: Vec<
-		SignedPrecommit<H256, BlockNumber, AuthoritySignature, sp_consensus_grandpa::AuthorityId>,
-	>,
+	precommits: Vec<Signed>,
 	votes_ancestries: Vec<Header>,
 ) -> GrandpaJustification<Header> {
 	GrandpaJustification {
@@ -63,6 +61,12 @@ fn justification(
 		commit: Commit { target_hash: target.hash(), target_number: target.number, precommits },
 		votes_ancestries,
 	}
+}
+
+/// A justification of `target` by `signers`, each precommitting to it, for
+/// set `set_id`.
+fn signed_by(signers: &[&str], target: &Header, set_id: SetId) -> GrandpaJustification<Header> {
+	justification(target, signers.iter().map(|s| precommit(s, target, set_id)).collect(), vec![])
 }
 
 fn target() -> Header {
@@ -88,11 +92,7 @@ fn three_of_four_authorities_finalize_a_block_even_voting_for_its_child() {
 #[test]
 fn two_of_four_authorities_are_no_supermajority() {
 	let target = target();
-	let proof = justification(
-		&target,
-		vec![precommit("Alice", &target, 0), precommit("Bob", &target, 0)],
-		vec![],
-	);
+	let proof = signed_by(&["Alice", "Bob"], &target, 0);
 	let refused = check_justification(&proof, &four_authorities(0)).unwrap_err();
 	assert!(refused.contains("lacks a supermajority"), "{refused}");
 }
@@ -100,15 +100,7 @@ fn two_of_four_authorities_are_no_supermajority() {
 #[test]
 fn a_signer_outside_the_set_does_not_count() {
 	let target = target();
-	let proof = justification(
-		&target,
-		vec![
-			precommit("Alice", &target, 0),
-			precommit("Bob", &target, 0),
-			precommit("Eve", &target, 0),
-		],
-		vec![],
-	);
+	let proof = signed_by(&["Alice", "Bob", "Eve"], &target, 0);
 	let refused = check_justification(&proof, &four_authorities(0)).unwrap_err();
 	assert!(refused.contains("lacks a supermajority"), "{refused}");
 }
@@ -116,24 +108,14 @@ fn a_signer_outside_the_set_does_not_count() {
 #[test]
 fn the_same_signer_twice_counts_once() {
 	let target = target();
-	let proof = justification(
-		&target,
-		vec![
-			precommit("Alice", &target, 0),
-			precommit("Alice", &target, 0),
-			precommit("Bob", &target, 0),
-		],
-		vec![],
-	);
+	let proof = signed_by(&["Alice", "Alice", "Bob"], &target, 0);
 	assert!(check_justification(&proof, &four_authorities(0)).is_err());
 }
 
 #[test]
 fn signatures_from_another_authority_set_are_refused() {
 	let target = target();
-	let signers = ["Alice", "Bob", "Charlie"];
-	let proof =
-		justification(&target, signers.iter().map(|s| precommit(s, &target, 1)).collect(), vec![]);
+	let proof = justified(&target, 1);
 	let refused = check_justification(&proof, &four_authorities(0)).unwrap_err();
 	assert!(refused.contains("signature does not verify"), "{refused}");
 }
@@ -142,9 +124,7 @@ fn signatures_from_another_authority_set_are_refused() {
 fn a_commit_moved_to_another_block_is_refused() {
 	let target = target();
 	let made_up = header(10, H256::repeat_byte(8), Digest::default());
-	let signers = ["Alice", "Bob", "Charlie"];
-	let mut proof =
-		justification(&target, signers.iter().map(|s| precommit(s, &target, 0)).collect(), vec![]);
+	let mut proof = justified(&target, 0);
 	// The node keeps the real signatures but names its own block.
 	proof.commit.target_hash = made_up.hash();
 	for signed in &mut proof.commit.precommits {
@@ -174,10 +154,8 @@ fn a_precommit_off_the_commit_chain_is_refused() {
 #[test]
 fn headers_no_precommit_uses_are_refused() {
 	let target = target();
-	let signers = ["Alice", "Bob", "Charlie"];
-	let unused = descendants(&target, 1);
-	let proof =
-		justification(&target, signers.iter().map(|s| precommit(s, &target, 0)).collect(), unused);
+	let mut proof = justified(&target, 0);
+	proof.votes_ancestries = descendants(&target, 1);
 	let refused = check_justification(&proof, &four_authorities(0)).unwrap_err();
 	assert!(refused.contains("no precommit uses"), "{refused}");
 }
@@ -188,8 +166,7 @@ fn trusted(header: Header) -> ProvenBlock {
 
 /// A justification of `target` by Alice, Bob and Charlie, for set `set_id`.
 fn justified(target: &Header, set_id: SetId) -> GrandpaJustification<Header> {
-	let signers = ["Alice", "Bob", "Charlie"];
-	justification(target, signers.iter().map(|s| precommit(s, target, set_id)).collect(), vec![])
+	signed_by(&["Alice", "Bob", "Charlie"], target, set_id)
 }
 
 fn change_in(header: &mut Header, log: ConsensusLog<BlockNumber>) {
@@ -264,10 +241,6 @@ fn chain_with_a_change() -> (ProvenBlock, Vec<Header>, AuthorityList) {
 	);
 	relink(&start.header, &mut headers);
 	(start, headers, next)
-}
-
-fn signed_by(signers: &[&str], target: &Header, set_id: SetId) -> GrandpaJustification<Header> {
-	justification(target, signers.iter().map(|s| precommit(s, target, set_id)).collect(), vec![])
 }
 
 #[test]
