@@ -9,10 +9,8 @@
 #[macro_use]
 mod common;
 
-use std::path::PathBuf;
-
 use common::{
-	veritas_cli::{args, json_of, stderr, stdout, veritas},
+	veritas_cli::{args, json_of, publish_loan_risk, stderr, stdout, veritas},
 	Node, TempDir,
 };
 
@@ -30,28 +28,8 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	node.call_when_up("system_health", params![]).await;
 	let url = format!("http://127.0.0.1:{}", node.ports.rpc);
 	let store = base.join("model-store").to_string_lossy().into_owned();
-	let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("engine/fixtures/loan-risk");
 
-	let published = veritas(args(
-		&url,
-		"//Alice",
-		&[
-			"model",
-			"publish",
-			&fixture.to_string_lossy(),
-			"--name",
-			"loan-risk",
-			"--task",
-			"classification:6:2",
-			"--price",
-			"0.1",
-			"--policy",
-			"quorum:2:3",
-			"--store",
-			&store,
-		],
-	))
-	.await;
+	let published = veritas(publish_loan_risk(&url, &store, "loan-risk", &[])).await;
 	assert!(published.status.success(), "{}", stderr(&published));
 	assert_eq!(stdout(&published).trim(), "0", "the new model's id");
 	assert!(stderr(&published).contains("uploaded weights"));

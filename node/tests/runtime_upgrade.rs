@@ -8,10 +8,10 @@
 #[macro_use]
 mod common;
 
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 use common::{
-	veritas_cli::{args, json_of, stderr, stdout, veritas},
+	veritas_cli::{args, json_of, publish_loan_risk, stderr, stdout, veritas},
 	Node, TempDir,
 };
 use sp_keyring::Sr25519Keyring;
@@ -42,28 +42,7 @@ async fn the_command_line_survives_a_runtime_upgrade() {
 	let url = format!("http://127.0.0.1:{}", node.ports.rpc);
 	let ws = format!("ws://127.0.0.1:{}", node.ports.rpc);
 	let store = base.join("model-store").to_string_lossy().into_owned();
-	let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("engine/fixtures/loan-risk");
-	let fixture = fixture.to_string_lossy().into_owned();
-	let publish = |name: &'static str| {
-		let rest = [
-			"model",
-			"publish",
-			&fixture,
-			"--name",
-			name,
-			"--task",
-			"classification:6:2",
-			"--price",
-			"0.1",
-			"--policy",
-			"quorum:2:3",
-			"--store",
-			&store,
-			"--output",
-			"json",
-		];
-		args(&url, "//Alice", &rest)
-	};
+	let publish = |name| publish_loan_risk(&url, &store, name, &["--output", "json"]);
 
 	let published = veritas(publish("loan-risk")).await;
 	assert!(published.status.success(), "{}", stderr(&published));

@@ -17,7 +17,7 @@ use jsonrpsee::{
 use serde_json::{json, Value};
 
 /// The calls relayed: what `veritas verify` asks.
-const METHODS: [&str; 8] = [
+const METHODS: [&str; 7] = [
 	"system_chainType",
 	"chain_getBlockHash",
 	"chain_getHeader",
@@ -25,7 +25,6 @@ const METHODS: [&str; 8] = [
 	"chain_getFinalizedHead",
 	"state_getReadProof",
 	"inference_getProof",
-	"inference_getRequest",
 ];
 
 /// What the proxy falsifies.

@@ -21,6 +21,29 @@ pub fn args(url: &str, suri: &str, rest: &[&str]) -> Vec<String> {
 	["--url", url, "--suri", suri].iter().chain(rest).map(|s| s.to_string()).collect()
 }
 
+/// `veritas model publish` of the loan-risk MLP fixture, as `name`, into the
+/// embedded store at `store`, signed by Alice; then `extra`.
+pub fn publish_loan_risk(url: &str, store: &str, name: &str, extra: &[&str]) -> Vec<String> {
+	let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("engine/fixtures/loan-risk");
+	let fixture = fixture.to_string_lossy();
+	let publish = [
+		"model",
+		"publish",
+		&fixture,
+		"--name",
+		name,
+		"--task",
+		"classification:6:2",
+		"--price",
+		"0.1",
+		"--policy",
+		"quorum:2:3",
+		"--store",
+		store,
+	];
+	args(url, "//Alice", &[&publish[..], extra].concat())
+}
+
 pub fn stdout(output: &Output) -> String {
 	String::from_utf8_lossy(&output.stdout).into_owned()
 }
