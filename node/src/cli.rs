@@ -67,9 +67,11 @@ pub struct Cli {
 	/// Keep the runtime's compiled machine code in DIR, so that a restart
 	/// (or another node on this machine given the same DIR) loads it instead
 	/// of compiling the runtime again: several seconds of CPU at every start
-	/// and runtime upgrade. The code is keyed by the runtime's digest and the
-	/// compiler's settings, so DIR may be shared; it holds machine code the
-	/// node runs, so only the node's user may write to it.
+	/// and runtime upgrade. A built-in chain's (`dev`, `local`) genesis state
+	/// is kept there too, so it is built once per runtime. Entries are keyed
+	/// by the runtime's digest (and the compiler's settings, or the chain's
+	/// specification), so DIR may be shared; it holds machine code the node
+	/// runs, so only the node's user may write to it.
 	#[arg(long, value_name = "DIR")]
 	pub runtime_cache_dir: Option<std::path::PathBuf>,
 }

@@ -1,9 +1,11 @@
 //! The `veritas` command line against a live `veritas-node --dev`: a
 //! publisher publishes the loan-risk model into the node's store, Alice
 //! registers as its executor, Bob runs an inference and waits for its
-//! verdict, then verifies it locally; mistakes are one clear line and a
-//! non-zero exit; the publisher cuts the price, and Alice is assigned
-//! nothing until she accepts the new terms.
+//! verdict, then verifies it without trusting the node; verifiers and data
+//! nodes register and a request is scored on a feed; mistakes are one clear
+//! line and a non-zero exit; the publisher cuts the price, and Alice is
+//! assigned nothing until she accepts the new terms. Each part has a node of
+//! its own, so that the parts run side by side.
 //! (`scripts/test.sh` builds the `veritas` binary beside the node's.)
 
 #[macro_use]
@@ -14,21 +16,48 @@ use common::{
 	Node, TempDir,
 };
 
+/// A `--dev` node for one part of the tour, with its JSON-RPC URL and the
+/// path of its embedded model store.
+struct DevNode {
+	node: Node,
+	url: String,
+	store: String,
+	_dir: TempDir,
+}
+
+impl DevNode {
+	async fn start(name: &str) -> Self {
+		let dir = TempDir::new(name);
+		let base = dir.path().join("base");
+		let base_arg = base.to_string_lossy().into_owned();
+		let node = Node::start(
+			name,
+			&["--dev", "--base-path", &base_arg, "--data-node-allow-private"],
+			dir.path(),
+		);
+		node.call_when_up("system_health", params![]).await;
+		let url = format!("http://127.0.0.1:{}", node.ports.rpc);
+		let store = base.join("model-store").to_string_lossy().into_owned();
+		Self { node, url, store, _dir: dir }
+	}
+
+	/// Starts a node on which the loan-risk model (model 0) is published and
+	/// Alice serves it.
+	async fn serving_loan_risk(name: &str) -> Self {
+		let dev = Self::start(name).await;
+		let published = veritas(publish_loan_risk(&dev.url, &dev.store, "loan-risk", &[])).await;
+		assert!(published.status.success(), "{}", stderr(&published));
+		let serving =
+			veritas(args(&dev.url, "//Alice", &["executor", "register", "--models", "0"])).await;
+		assert!(serving.status.success(), "{}", stderr(&serving));
+		dev
+	}
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "starts a real node; run by scripts/test.sh"]
 async fn publish_serve_and_infer_from_the_command_line() {
-	let dir = TempDir::new("cli");
-	let base = dir.path().join("base");
-	let base_arg = base.to_string_lossy().into_owned();
-	let node = Node::start(
-		"cli",
-		&["--dev", "--base-path", &base_arg, "--data-node-allow-private"],
-		dir.path(),
-	);
-	node.call_when_up("system_health", params![]).await;
-	let url = format!("http://127.0.0.1:{}", node.ports.rpc);
-	let store = base.join("model-store").to_string_lossy().into_owned();
-
+	let DevNode { node, url, store, _dir } = DevNode::start("cli").await;
 	let published = veritas(publish_loan_risk(&url, &store, "loan-risk", &[])).await;
 	assert!(published.status.success(), "{}", stderr(&published));
 	assert_eq!(stdout(&published).trim(), "0", "the new model's id");
@@ -81,6 +110,13 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	assert!(printed.contains("paid"), "{printed}");
 	assert!(printed.contains("proof       bafk"), "{printed}");
 	verify_trusting_no_node(&node, &url, &store).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn verifiers_and_data_feeds_from_the_command_line() {
+	let dev = DevNode::serving_loan_risk("cli-feeds").await;
+	let (node, url) = (&dev.node, dev.url.as_str());
 
 	// Charlie verifies from genesis; Bob registers now and sits in rounds
 	// only two epochs (400 blocks) later.
@@ -169,6 +205,13 @@ async fn publish_serve_and_infer_from_the_command_line() {
 	assert!(stdout(&status).contains("\"status\": \"active\""), "{}", stdout(&status));
 	let no_feed = veritas(args(&url, "//Bob", &["feed", "show", "9"])).await;
 	assert_eq!(stderr(&no_feed).trim(), "error: no feed 9");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn mistakes_and_new_terms_from_the_command_line() {
+	let dev = DevNode::serving_loan_risk("cli-terms").await;
+	let url = dev.url.as_str();
 
 	// Mistakes: one line, non-zero exit.
 	let unknown = veritas(args(&url, "//Bob", &["model", "show", "9"])).await;
