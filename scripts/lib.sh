@@ -49,7 +49,9 @@ node_binary() {
 # Keeps the shared target directory from filling the disk: every change to
 # the node links new test binaries (about 300 MiB each) beside the old ones.
 # Removes test and binary executables not rebuilt for three days, and any
-# incremental data. Libraries stay, so builds stay warm.
+# incremental data. Libraries stay, so builds stay warm. The node tests'
+# runtime cache (compiled runtimes and genesis states, a few MiB for each
+# runtime built) loses what it has held for as long.
 prune_build_cache() {
 	local profile
 	for profile in debug release; do
@@ -58,6 +60,9 @@ prune_build_cache() {
 		find "$CARGO_TARGET_DIR/$profile/deps" -maxdepth 1 -type f -executable \
 			! -name '*.*' -mtime +3 -delete 2>/dev/null || true
 	done
+	if [ -d "$CARGO_TARGET_DIR/tmp/runtime-cache" ]; then
+		find "$CARGO_TARGET_DIR/tmp/runtime-cache" -type f -mtime +3 -delete 2>/dev/null || true
+	fi
 }
 
 # A free TCP port on 127.0.0.1.

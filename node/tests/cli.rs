@@ -8,8 +8,7 @@
 //! its own, so that the parts run side by side.
 //! (`scripts/test.sh` builds the `veritas` binary beside the node's.)
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use common::{
 	veritas_cli::{args, json_of, publish_loan_risk, stderr, stdout, veritas},
@@ -116,7 +115,7 @@ async fn publish_serve_and_infer_from_the_command_line() {
 #[ignore = "starts a real node; run by scripts/test.sh"]
 async fn verifiers_and_data_feeds_from_the_command_line() {
 	let dev = DevNode::serving_loan_risk("cli-feeds").await;
-	let (node, url) = (&dev.node, dev.url.as_str());
+	let (node, url) = (&dev.node, dev.url.clone());
 
 	// Charlie verifies from genesis; Bob registers now and sits in rounds
 	// only two epochs (400 blocks) later.
@@ -211,7 +210,7 @@ async fn verifiers_and_data_feeds_from_the_command_line() {
 #[ignore = "starts a real node; run by scripts/test.sh"]
 async fn mistakes_and_new_terms_from_the_command_line() {
 	let dev = DevNode::serving_loan_risk("cli-terms").await;
-	let url = dev.url.as_str();
+	let url = dev.url.clone();
 
 	// Mistakes: one line, non-zero exit.
 	let unknown = veritas(args(&url, "//Bob", &["model", "show", "9"])).await;

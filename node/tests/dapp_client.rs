@@ -5,8 +5,7 @@
 //! settled. `scripts/test.sh` installs the client and names it in
 //! `VERITAS_DAPP_CLIENT`.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -5,8 +5,7 @@
 //! Started by `scripts/test.sh` (`cargo test -p veritas-node -- --ignored`),
 //! since it needs the node binary with its WASM runtime.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -11,8 +11,7 @@
 //! verifiers agree, the dApp pays for the executor's attempt and the
 //! verifiers, and gets the rest back; nobody is slashed.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -19,8 +19,7 @@
 //! nobody is slashed. A request to the honest model made afterwards is
 //! served, checked and paid by a worker process started anew.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -8,8 +8,7 @@
 //!
 //! Started by `scripts/test.sh` (`cargo test -p veritas-node -- --ignored`).
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

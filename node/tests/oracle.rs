@@ -5,8 +5,7 @@
 //! one of its features, run by Alice's executor worker and checked by a
 //! committee of the node's verifier keys.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::{sync::atomic::Ordering, time::Duration};
 

@@ -8,8 +8,7 @@
 //! policy is optimistic, and the result stands once a short window passes
 //! unchallenged.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

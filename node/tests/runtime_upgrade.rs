@@ -5,8 +5,7 @@
 //! in versions and indices breaks, while `veritas` signs with the node's
 //! versions and sends and reads calls and events by name.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

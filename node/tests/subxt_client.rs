@@ -3,8 +3,7 @@
 //! transfer with the runtime's transaction extensions, learnt from the
 //! metadata.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use common::{Node, TempDir};
 use sp_keyring::Sr25519Keyring;

@@ -20,8 +20,7 @@
 //! The scenarios are grouped into four tests, each on a node of its own, so
 //! that they run side by side; each ends with the issuance check (6).
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::{path::Path, time::Duration};
 
