@@ -107,16 +107,46 @@ fn mean_unit(states: &[f32], mask: &[u32], width: usize) -> Vec<f32> {
 	mean
 }
 
+/// The text of an input an embedding model can run.
+fn text_of<'a>(input: &Input<'a>) -> Result<&'a str, EngineError> {
+	match input {
+		Input::Text("") => Err(EngineError::BadInput("empty text".into())),
+		Input::Text(text) => Ok(text),
+		Input::Numbers(_) => Err(EngineError::BadInput("an embedding model takes text".into())),
+	}
+}
+
 impl Model for TextEmbedder {
 	fn run(&self, input: Input<'_>, _: &RunParams) -> Result<Output, EngineError> {
-		let Input::Text(text) = input else {
-			return Err(EngineError::BadInput("an embedding model takes text".into()));
-		};
-		if text.is_empty() {
-			return Err(EngineError::BadInput("empty text".into()));
-		}
-		let vectors = self.embed(&[text])?;
+		let vectors = self.embed(&[text_of(&input)?])?;
 		Ok(Output::embedding(&vectors[0]))
+	}
+
+	/// One batch through the encoder. Each text is padded to the longest,
+	/// and the padding is neither attended to nor pooled, so each comes out
+	/// as it does alone, bit for bit (`minilm_embeds_alone_as_in_a_batch`,
+	/// on the real model).
+	fn run_batch(
+		&self,
+		inputs: &[Input<'_>],
+		params: &RunParams,
+	) -> Vec<Result<Output, EngineError>> {
+		let texts: Vec<_> = inputs.iter().map(text_of).collect();
+		let valid: Vec<&str> = texts.iter().flatten().copied().collect();
+		let Ok(vectors) = self.embed(&valid) else {
+			// A text the tokenizer refuses fails alone, not its neighbours.
+			return inputs.iter().map(|input| self.run(*input, params)).collect();
+		};
+		let mut vectors = vectors.into_iter();
+		texts
+			.into_iter()
+			.map(|text| {
+				text?;
+				let vector =
+					vectors.next().ok_or_else(|| EngineError::Compute("no output".into()))?;
+				Ok(Output::embedding(&vector))
+			})
+			.collect()
 	}
 
 	fn memory_bytes(&self) -> usize {

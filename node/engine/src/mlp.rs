@@ -5,9 +5,20 @@
 //! tensors `layers.{i}.weight` (shape `[out, in]`) and `layers.{i}.bias`
 //! (`[out]`), one pair per layer. Hidden layers use ReLU. A classifier ends
 //! in a softmax over its classes; a regressor returns its single output.
+//!
+//! The arithmetic is written out here rather than left to a matrix library,
+//! so that its order is fixed: each output sums its inputs' products one
+//! after another, in input order, with no fused multiply-add. An input's
+//! output is then the same bit for bit alone or in a batch of any size, on
+//! any number of threads, and on any x86 or ARM CPU, which is what a
+//! verifier re-running one request under `Exact` needs. (A BLAS-style
+//! kernel sums in blocks whose sizes depend on the batch's shape and the
+//! CPU's caches, and uses FMA where the CPU has it.) MLPs are small; the
+//! inner loop runs over a layer's outputs, which the compiler vectorises.
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::{Linear, Module, VarBuilder};
+use candle_core::{DType, Device};
+use candle_nn::VarBuilder;
+use rayon::prelude::*;
 
 use crate::{
 	model::{EngineError, Input, Model, RunParams},
@@ -69,10 +80,29 @@ impl MlpConfig {
 	}
 }
 
+/// One layer's weights, stored transposed: `inputs` rows of `outputs`.
+struct Dense {
+	weight: Vec<f32>,
+	bias: Vec<f32>,
+}
+
+impl Dense {
+	/// `bias + input · weight`, each output summed in input order.
+	fn apply(&self, input: &[f32]) -> Vec<f32> {
+		let mut output = self.bias.clone();
+		for (value, row) in input.iter().zip(self.weight.chunks_exact(self.bias.len())) {
+			for (sum, weight) in output.iter_mut().zip(row) {
+				*sum += value * weight;
+			}
+		}
+		output
+	}
+}
+
 /// A loaded MLP.
 pub struct Mlp {
 	config: MlpConfig,
-	layers: Vec<Linear>,
+	layers: Vec<Dense>,
 	parameters: usize,
 }
 
@@ -89,10 +119,22 @@ impl Mlp {
 		let mut layers = Vec::with_capacity(widths.len() - 1);
 		let mut parameters = 0;
 		for (index, pair) in widths.windows(2).enumerate() {
-			let layer = candle_nn::linear(pair[0], pair[1], builder.pp(format!("layers.{index}")))
-				.map_err(|e| EngineError::BadWeights(format!("layer {index}: {e}")))?;
-			parameters += pair[0] * pair[1] + pair[1];
-			layers.push(layer);
+			let (inputs, outputs) = (pair[0], pair[1]);
+			let layer = builder.pp(format!("layers.{index}"));
+			let read = |name: &str, shape: &[usize]| {
+				layer
+					.get(shape, name)
+					.and_then(|tensor| tensor.flatten_all()?.to_vec1::<f32>())
+					.map_err(|e| EngineError::BadWeights(format!("layer {index}: {e}")))
+			};
+			let weight = read("weight", &[outputs, inputs])?;
+			let bias = read("bias", &[outputs])?;
+			// [out, in] as stored, to [in, out] as the sums read it.
+			let transposed = (0..inputs * outputs)
+				.map(|at| weight[(at % outputs) * inputs + at / outputs])
+				.collect();
+			parameters += inputs * outputs + outputs;
+			layers.push(Dense { weight: transposed, bias });
 		}
 		Ok(Self { config, layers, parameters })
 	}
@@ -124,30 +166,60 @@ impl Mlp {
 	}
 }
 
-impl Model for Mlp {
-	fn run(&self, input: Input<'_>, _: &RunParams) -> Result<Output, EngineError> {
+impl Mlp {
+	/// The output for one input's normalised features.
+	fn forward(&self, features: &[f32]) -> Output {
+		let mut activations = features.to_vec();
+		let last = self.layers.len() - 1;
+		for (index, layer) in self.layers.iter().enumerate() {
+			activations = layer.apply(&activations);
+			if index < last {
+				for value in &mut activations {
+					*value = value.max(0.0);
+				}
+			}
+		}
+		match self.config.task {
+			MlpTask::Classification => {
+				softmax(&mut activations);
+				Output::classification(&activations)
+			},
+			MlpTask::Regression => Output::Regression(F32Bits::from(activations[0])),
+		}
+	}
+
+	/// The normalised features of a tabular input.
+	fn features(&self, input: &Input<'_>) -> Result<Vec<f32>, EngineError> {
 		let Input::Numbers(numbers) = input else {
 			return Err(EngineError::BadInput("a tabular model takes numbers, not text".into()));
 		};
-		let features = self.normalized(numbers)?;
-		let mut activations = Tensor::from_vec(features, (1, self.config.inputs), &Device::Cpu)?;
-		let last = self.layers.len() - 1;
-		for (index, layer) in self.layers.iter().enumerate() {
-			activations = layer.forward(&activations)?;
-			if index < last {
-				activations = activations.relu()?;
-			}
-		}
-		let values: Vec<f32> = match self.config.task {
-			MlpTask::Classification => candle_nn::ops::softmax_last_dim(&activations)?,
-			MlpTask::Regression => activations,
-		}
-		.flatten_all()?
-		.to_vec1()?;
-		Ok(match self.config.task {
-			MlpTask::Classification => Output::classification(&values),
-			MlpTask::Regression => Output::Regression(F32Bits::from(values[0])),
-		})
+		self.normalized(numbers)
+	}
+}
+
+/// `values` to probabilities, in place: each exponent taken from the
+/// largest value, summed in order.
+fn softmax(values: &mut [f32]) {
+	let largest = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+	let mut sum = 0f32;
+	for value in values.iter_mut() {
+		*value = crate::bert::exp(*value - largest);
+		sum += *value;
+	}
+	for value in values.iter_mut() {
+		*value /= sum;
+	}
+}
+
+impl Model for Mlp {
+	fn run(&self, input: Input<'_>, _: &RunParams) -> Result<Output, EngineError> {
+		Ok(self.forward(&self.features(&input)?))
+	}
+
+	/// The inputs side by side on the thread pool: each is computed as
+	/// alone (see the module's overview).
+	fn run_batch(&self, inputs: &[Input<'_>], _: &RunParams) -> Vec<Result<Output, EngineError>> {
+		inputs.par_iter().map(|input| Ok(self.forward(&self.features(input)?))).collect()
 	}
 
 	fn memory_bytes(&self) -> usize {
@@ -219,6 +291,151 @@ mod tests {
 		let output = model.run(Input::Numbers(&[1.0, 0.5]), &RunParams::default()).expect("runs");
 		assert_eq!(output, Output::Regression(F32Bits::from(6.5)));
 		assert_eq!(model.memory_bytes(), (2 + 1 + 1 + 1) * 4);
+	}
+
+	/// The safetensors of a loaded MLP, from its transposed weights.
+	fn safetensors_of(model: &Mlp) -> Vec<u8> {
+		let tensors: Vec<_> = model
+			.layers
+			.iter()
+			.enumerate()
+			.flat_map(|(index, layer)| {
+				let (outputs, inputs) = (layer.bias.len(), layer.weight.len() / layer.bias.len());
+				let weight = (0..inputs * outputs)
+					.map(|at| layer.weight[(at % inputs) * outputs + at / inputs])
+					.collect();
+				[
+					(format!("layers.{index}.weight"), vec![outputs, inputs], weight),
+					(format!("layers.{index}.bias"), vec![outputs], layer.bias.clone()),
+				]
+			})
+			.collect();
+		let named: Vec<_> = tensors
+			.iter()
+			.map(|(name, shape, values)| (name.as_str(), shape.clone(), values.clone()))
+			.collect();
+		safetensors(&named)
+	}
+
+	/// A classifier of `inputs` features, `hidden` widths and 3 classes,
+	/// with weights from a fixed sequence.
+	fn pseudo_random_classifier(inputs: usize, hidden: &[usize]) -> Mlp {
+		let mut state = 11u64;
+		let mut next = move || {
+			state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+			((state >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 0.6
+		};
+		let widths: Vec<usize> =
+			std::iter::once(inputs).chain(hidden.iter().copied()).chain([3]).collect();
+		let mut tensors = Vec::new();
+		for (index, pair) in widths.windows(2).enumerate() {
+			let weight: Vec<f32> = (0..pair[0] * pair[1]).map(|_| next()).collect();
+			tensors.push((format!("layers.{index}.weight"), vec![pair[1], pair[0]], weight));
+			tensors.push((
+				format!("layers.{index}.bias"),
+				vec![pair[1]],
+				(0..pair[1]).map(|_| next()).collect(),
+			));
+		}
+		let named: Vec<_> = tensors
+			.iter()
+			.map(|(name, shape, values)| (name.as_str(), shape.clone(), values.clone()))
+			.collect();
+		let config = serde_json::json!({
+			"task": "classification", "inputs": inputs, "hidden": hidden, "outputs": 3,
+		});
+		let config = MlpConfig::from_json(config.to_string().as_bytes()).expect("valid");
+		Mlp::load(config, safetensors(&named)).expect("loads")
+	}
+
+	/// An executor may run requests in a batch; a verifier re-runs each one
+	/// alone, on however many threads it has: the outputs must agree bit
+	/// for bit, for every batch size, and an input that fails fails alone.
+	#[test]
+	fn a_batch_computes_each_input_as_alone() {
+		let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a pool");
+		let params = RunParams::default();
+		for (model, inputs) in [
+			(pseudo_random_classifier(12, &[96, 40]), 12),
+			(pseudo_random_classifier(600, &[80]), 600),
+			(loan_risk(), 6),
+		] {
+			let rows: Vec<Vec<f32>> = (0..70)
+				.map(|row| {
+					(0..inputs).map(|i| ((row * 31 + i * 7) % 23) as f32 / 5.0 - 2.0).collect()
+				})
+				.collect();
+			for size in [1, 2, 3, 16, 17, 70] {
+				let batch: Vec<Input> =
+					rows[..size].iter().map(|row| Input::Numbers(row)).collect();
+				let outputs = model.run_batch(&batch, &params);
+				assert_eq!(outputs.len(), size);
+				for (input, output) in batch.iter().zip(outputs) {
+					let alone = one_thread.install(|| model.run(*input, &params)).expect("runs");
+					assert_eq!(output.expect("runs"), alone, "batch of {size}");
+				}
+			}
+
+			// Bad inputs among good ones: each fails, the others do not notice.
+			let nan = vec![f32::NAN; inputs];
+			let mixed = [
+				Input::Numbers(&rows[0]),
+				Input::Numbers(&rows[1][..1]),
+				Input::Numbers(&nan),
+				Input::Text("hello"),
+				Input::Numbers(&rows[2]),
+			];
+			let outputs = model.run_batch(&mixed, &params);
+			for (index, (input, output)) in mixed.iter().zip(outputs).enumerate() {
+				match index {
+					0 | 4 => {
+						assert_eq!(output.expect("runs"), model.run(*input, &params).expect("runs"))
+					},
+					_ => assert!(matches!(output, Err(EngineError::BadInput(_))), "input {index}"),
+				}
+			}
+			assert!(model.run_batch(&[], &params).is_empty());
+		}
+	}
+
+	/// The fixed-order sums compute what candle's products compute, to
+	/// rounding.
+	#[test]
+	fn the_sums_agree_with_candles_products() {
+		use candle_core::Tensor;
+		use candle_nn::Module;
+
+		let model = pseudo_random_classifier(12, &[96, 40]);
+		let weights = safetensors_of(&model);
+		let builder = VarBuilder::from_buffered_safetensors(weights, DType::F32, &Device::Cpu)
+			.expect("weights");
+		let layers: Vec<_> = [(12, 96), (96, 40), (40, 3)]
+			.iter()
+			.enumerate()
+			.map(|(index, &(inputs, outputs))| {
+				candle_nn::linear(inputs, outputs, builder.pp(format!("layers.{index}")))
+					.expect("a layer")
+			})
+			.collect();
+		let input: Vec<f32> = (0..12).map(|i| i as f32 / 4.0 - 1.5).collect();
+		let mut x = Tensor::from_vec(input.clone(), (1, 12), &Device::Cpu).expect("a tensor");
+		for (index, layer) in layers.iter().enumerate() {
+			x = layer.forward(&x).expect("runs");
+			if index < 2 {
+				x = x.relu().expect("runs");
+			}
+		}
+		let theirs: Vec<f32> = candle_nn::ops::softmax_last_dim(&x)
+			.and_then(|p| p.flatten_all()?.to_vec1())
+			.expect("runs");
+		let ours = model
+			.run(Input::Numbers(&input), &RunParams::default())
+			.expect("runs")
+			.numbers()
+			.expect("numeric");
+		for (a, b) in ours.iter().zip(&theirs) {
+			assert!((a - b).abs() < 1e-6, "{ours:?} against {theirs:?}");
+		}
 	}
 
 	#[test]

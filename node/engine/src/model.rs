@@ -53,6 +53,22 @@ pub trait Model: Send + Sync {
 	/// Runs one request.
 	fn run(&self, input: Input<'_>, params: &RunParams) -> Result<Output, EngineError>;
 
+	/// Runs several requests at once: for each input, in order, what [`run`]
+	/// gives for it alone, bit for bit. A verifier re-runs a request alone,
+	/// and under `Exact` any difference is a fraud, so a model overrides this
+	/// only where a batch is faster *and* computes each input exactly as
+	/// alone; an input that fails fails alone, never its neighbours. The
+	/// default runs them one after another.
+	///
+	/// [`run`]: Model::run
+	fn run_batch(
+		&self,
+		inputs: &[Input<'_>],
+		params: &RunParams,
+	) -> Vec<Result<Output, EngineError>> {
+		inputs.iter().map(|input| self.run(*input, params)).collect()
+	}
+
 	/// Roughly how much memory the loaded model holds, for the cache's bound.
 	fn memory_bytes(&self) -> usize;
 

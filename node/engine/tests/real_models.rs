@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use veritas_engine::{
 	compare::cosine,
 	embedding::TextEmbedder,
-	model::{Input, Model, RunParams},
+	model::{EngineError, Input, Model, RunParams},
 };
 
 fn models_dir() -> Option<PathBuf> {
@@ -49,22 +49,44 @@ fn minilm_matches_the_published_similarity() {
 	assert!((similarity - 0.755).abs() < 0.01, "cosine {similarity}");
 }
 
+/// A batch must give each text the embedding it gets alone, bit for bit: a
+/// verifier re-runs one request alone, and under `Exact` any difference is
+/// a fraud. Texts of many lengths, so that each is padded in the batch, and
+/// a batch large enough for the matrix products to split over threads; the
+/// single texts run on one thread, as on a verifier given fewer.
 #[test]
 fn minilm_embeds_alone_as_in_a_batch() {
 	let Some(model) = minilm() else { return };
-	let alone = model
-		.run(Input::Text("A man is eating food."), &RunParams::default())
-		.expect("runs")
-		.numbers()
-		.expect("numeric");
-	let batch = model
-		.embed(&[
-			"A man is eating food.",
-			"A much longer sentence that forces padding in the batch.",
-		])
-		.expect("embeds");
-	// Padding is masked out of the mean: the vector barely changes.
-	assert!(cosine(&alone, &batch[0]) > 0.9999);
+	let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a pool");
+	let words = "the quick brown fox jumps over a lazy dog while seven wizards quietly \
+		judge an extremely complex vow of silence in the old market square";
+	let words: Vec<&str> = words.split_whitespace().collect();
+	let texts: Vec<String> =
+		(0..48).map(|i| words[i % 7..(i % 7) + 1 + (i * 5) % 17].join(" ")).collect();
+	let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+	let inputs: Vec<Input> = texts.iter().map(|text| Input::Text(text)).collect();
+	let batch = model.run_batch(&inputs, &RunParams::default());
+	let bits = |values: &[f32]| values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+	for (text, batched) in texts.iter().zip(batch) {
+		let alone = one_thread
+			.install(|| model.run(Input::Text(text), &RunParams::default()))
+			.expect("runs")
+			.numbers()
+			.expect("numeric");
+		let batched = batched.expect("runs").numbers().expect("numeric");
+		assert_eq!(bits(&alone), bits(&batched), "{text:?}");
+	}
+
+	// An input the model cannot run fails alone.
+	let mixed =
+		[Input::Text(texts[3]), Input::Text(""), Input::Numbers(&[1.0]), Input::Text(texts[9])];
+	let outputs = model.run_batch(&mixed, &RunParams::default());
+	assert!(matches!(outputs[1], Err(EngineError::BadInput(_))));
+	assert!(matches!(outputs[2], Err(EngineError::BadInput(_))));
+	for index in [0, 3] {
+		let alone = model.run(mixed[index], &RunParams::default()).expect("runs");
+		assert_eq!(outputs[index].as_ref().expect("runs"), &alone);
+	}
 }
 
 fn smollm2() -> Option<veritas_engine::generation::TextGenerator> {
