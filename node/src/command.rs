@@ -42,10 +42,10 @@ impl SubstrateCli for Cli {
 	}
 
 	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
-		// Only a running node keeps the genesis it built: `build-spec` and
-		// `export-chain-spec` print the plain specification unless asked.
-		let genesis_cache = self.runtime_cache_dir.as_deref().filter(|_| self.subcommand.is_none());
-		chain_spec::load(id, genesis_cache)
+		// Only the node itself takes --runtime-cache-dir (its subcommands
+		// refuse it), so `build-spec` and `export-chain-spec` still print the
+		// plain specification.
+		chain_spec::load(id, self.runtime_cache_dir.as_deref())
 	}
 }
 
