@@ -3,8 +3,15 @@
 //!
 //! A worker hands over a job and returns; a pool of engine threads
 //! (`--engine-workers`) takes jobs from one bounded queue, each thread having
-//! its own engine worker process run them (`veritas_worker`, [`process`]):
-//! an executor's (fetch and check the files and the input, load the model or
+//! its own engine worker process run them (`veritas_worker`, [`process`]).
+//! A thread that takes a job for an MLP or an embedding model also takes the
+//! queued jobs of the same kind, model and parameters (up to
+//! [`MAX_BATCH_JOBS`]) and has them run together (`veritas_worker::batch`):
+//! one model run for all, each job still fetched, checked and committed to
+//! alone, and each output what the job alone would give, bit for bit. If the
+//! batch fails as a whole (its worker panics, aborts or overruns), each of
+//! its jobs runs again alone, so that an input crafted to kill the worker
+//! fails only its own request. Each job is an executor's (fetch and check the files and the input, load the model or
 //! take it from the LRU cache, run it, store a proof document) or a
 //! verifier's (the same, then compare with the executor's output under the
 //! model's rule). The off-chain worker picks the receipt up when it is done,
@@ -24,10 +31,7 @@ pub mod process;
 
 use std::{
 	collections::{HashMap, VecDeque},
-	sync::{
-		mpsc::{sync_channel, Receiver, SyncSender, TrySendError},
-		Arc, Mutex, MutexGuard,
-	},
+	sync::{Arc, Condvar, Mutex, MutexGuard},
 	time::{Duration, Instant},
 };
 
@@ -36,7 +40,11 @@ use veritas_primitives::host::{
 	CheckJob, CheckReceipt, CheckStatus, ExecutionJob, ExecutionReceipt, ExecutionStatus,
 	InferenceHost, JobFailure, JobKey, JobStatus, SubmitOutcome,
 };
-use veritas_worker::process::{Job, Report};
+use veritas_primitives::{host::ModelSpec, inference::InferenceParams};
+use veritas_worker::{
+	batch::batchable,
+	process::{Job, Report},
+};
 
 use metrics::{EngineMetrics, JobKind};
 use process::{EngineProcess, WorkerSettings};
@@ -44,6 +52,9 @@ use process::{EngineProcess, WorkerSettings};
 /// How many finished jobs of each kind the engine remembers for workers to
 /// pick up.
 const FINISHED_JOBS_KEPT: usize = 1024;
+
+/// The most queued jobs of one model an engine thread takes to run together.
+const MAX_BATCH_JOBS: usize = 32;
 
 const LOG_TARGET: &str = "veritas::engine";
 
@@ -100,6 +111,87 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 	mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// What jobs must share to run together: the kind, the model and the
+/// parameters; `None` for a job that runs alone (a generation).
+fn batch_key(job: &Job) -> Option<(bool, &ModelSpec, &InferenceParams)> {
+	let (is_check, model, params) = match job {
+		Job::Execute(job) => (false, &job.model, &job.params),
+		Job::Check(job) => (true, &job.model, &job.params),
+		Job::ExecuteBatch(_) | Job::CheckBatch(_) => return None,
+	};
+	batchable(&model.task).then_some((is_check, model, params))
+}
+
+/// The jobs waiting for an engine thread, first come first served, bounded.
+struct JobQueue {
+	state: Mutex<QueueState>,
+	ready: Condvar,
+	capacity: usize,
+}
+
+struct QueueState {
+	jobs: VecDeque<(JobKey, Job)>,
+	/// The host is gone: threads stop once the queue is empty.
+	closed: bool,
+}
+
+/// Why a job was not queued.
+enum Refused {
+	Full,
+	Closed,
+}
+
+impl JobQueue {
+	fn new(capacity: usize) -> Self {
+		let state = QueueState { jobs: VecDeque::new(), closed: false };
+		Self { state: Mutex::new(state), ready: Condvar::new(), capacity: capacity.max(1) }
+	}
+
+	fn push(&self, key: JobKey, job: Job) -> Result<(), Refused> {
+		let mut state = lock(&self.state);
+		if state.closed {
+			return Err(Refused::Closed);
+		}
+		if state.jobs.len() >= self.capacity {
+			return Err(Refused::Full);
+		}
+		state.jobs.push_back((key, job));
+		self.ready.notify_one();
+		Ok(())
+	}
+
+	/// The oldest job, with the queued jobs that may run with it (in the
+	/// order they came), at most `most` in all; waits for one. `None` once
+	/// the queue is closed and empty.
+	fn take(&self, most: usize) -> Option<Vec<(JobKey, Job)>> {
+		let mut state = lock(&self.state);
+		loop {
+			if let Some(first) = state.jobs.pop_front() {
+				let mut taken = vec![first];
+				let mut index = 0;
+				while taken.len() < most && index < state.jobs.len() {
+					let joins = batch_key(&taken[0].1)
+						.is_some_and(|key| batch_key(&state.jobs[index].1) == Some(key));
+					match joins.then(|| state.jobs.remove(index)).flatten() {
+						Some(job) => taken.push(job),
+						None => index += 1,
+					}
+				}
+				return Some(taken);
+			}
+			if state.closed {
+				return None;
+			}
+			state = self.ready.wait(state).unwrap_or_else(|poisoned| poisoned.into_inner());
+		}
+	}
+
+	fn close(&self) {
+		lock(&self.state).closed = true;
+		self.ready.notify_all();
+	}
+}
+
 /// The job books the engine thread and the host functions share, and the
 /// metrics (when the node has a Prometheus registry).
 struct Shared {
@@ -111,7 +203,13 @@ struct Shared {
 /// The engine behind the host functions.
 pub struct EngineHost {
 	shared: Arc<Shared>,
-	sender: SyncSender<(JobKey, Job)>,
+	queue: Arc<JobQueue>,
+}
+
+impl Drop for EngineHost {
+	fn drop(&mut self) {
+		self.queue.close();
+	}
 }
 
 impl EngineHost {
@@ -123,16 +221,15 @@ impl EngineHost {
 	) -> std::io::Result<Arc<Self>> {
 		let shared =
 			Arc::new(Shared { executions: JobBook::new(), checks: JobBook::new(), metrics });
-		let (sender, receiver) = sync_channel(settings.queue_length.max(1));
-		let receiver = Arc::new(Mutex::new(receiver));
+		let queue = Arc::new(JobQueue::new(settings.queue_length));
 		for index in 0..settings.workers.max(1) {
-			let (books, receiver) = (shared.clone(), receiver.clone());
+			let (books, queue) = (shared.clone(), queue.clone());
 			let worker = EngineProcess::new(settings.worker.clone());
 			std::thread::Builder::new()
 				.name(format!("veritas-engine-{index}"))
-				.spawn(move || run_jobs(index, books, worker, receiver))?;
+				.spawn(move || run_jobs(index, books, worker, queue))?;
 		}
-		Ok(Arc::new(Self { shared, sender }))
+		Ok(Arc::new(Self { shared, queue }))
 	}
 
 	/// Queues `job` under `key` in `book`, unless the book knows it.
@@ -154,11 +251,11 @@ impl EngineHost {
 		// Counted before sending, so that an engine thread taking the job at
 		// once never takes the count below zero.
 		metrics.inspect(|metrics| metrics.queued());
-		match self.sender.try_send((key, job)) {
+		match self.queue.push(key, job) {
 			Ok(()) => SubmitOutcome::Queued,
-			Err(error) => {
+			Err(refused) => {
 				book.status.remove(&key);
-				let busy = matches!(error, TrySendError::Full(_));
+				let busy = matches!(refused, Refused::Full);
 				metrics.inspect(|metrics| metrics.unqueued(kind, busy));
 				if busy {
 					SubmitOutcome::Busy
@@ -188,65 +285,153 @@ impl InferenceHost for EngineHost {
 	}
 }
 
-/// One engine thread, the `index`th: takes the next queued job (the queue's
-/// lock is held only while waiting for one) and runs it in its own worker
-/// process.
-fn run_jobs(
-	index: usize,
-	books: Arc<Shared>,
-	mut worker: EngineProcess,
-	receiver: Arc<Mutex<Receiver<(JobKey, Job)>>>,
-) {
-	loop {
-		let next = lock(&receiver).recv();
-		let Ok((key, job)) = next else { return };
-		let metrics = books.metrics.as_ref();
-		metrics.inspect(|metrics| metrics.started());
-		let started = Instant::now();
-		let timed = |kind, model, failure: Option<&JobFailure>| {
-			metrics.inspect(|metrics| metrics.finished(kind, model, started.elapsed(), failure));
-		};
-		let mut fetched = |what| {
-			if let Some(metrics) = metrics {
-				metrics.fetched(index, what);
+/// One engine thread, the `index`th: takes the next queued job (with the
+/// jobs that may run with it) and runs them in its own worker process.
+fn run_jobs(index: usize, books: Arc<Shared>, mut worker: EngineProcess, queue: Arc<JobQueue>) {
+	while let Some(jobs) = queue.take(MAX_BATCH_JOBS) {
+		if let Some(metrics) = books.metrics.as_ref() {
+			jobs.iter().for_each(|_| metrics.started());
+		}
+		if jobs.len() == 1 {
+			for (key, job) in jobs {
+				run_one(index, &books, &mut worker, key, &job);
 			}
-		};
-		match &job {
-			Job::Execute(execution) => {
-				lock(&books.executions).set(key, JobStatus::Running);
-				let outcome = match worker.run(&job, &mut fetched) {
-					Ok(Report::Executed(outcome)) => outcome,
-					Ok(other) => Err(unexpected(other)),
-					Err(failure) => Err(failure),
-				};
-				timed(JobKind::Execute, execution.model.model, outcome.as_ref().err());
-				let status = finished(key, outcome, |receipt| {
-					format!(
-						"ran model {}, output {}",
-						execution.model.model,
-						to_hex(&receipt.output_digest)
-					)
-				});
-				lock(&books.executions).set(key, status);
-			},
-			Job::Check(check) => {
-				lock(&books.checks).set(key, JobStatus::Running);
-				let outcome = match worker.run(&job, &mut fetched) {
-					Ok(Report::Checked(outcome)) => outcome,
-					Ok(other) => Err(unexpected(other)),
-					Err(failure) => Err(failure),
-				};
-				timed(JobKind::Check, check.model.model, outcome.as_ref().err());
-				if let (Some(metrics), Ok(receipt)) = (metrics, &outcome) {
-					metrics.checked(&receipt.attestation);
-				}
-				let status = finished(key, outcome, |receipt| {
-					format!("checked the executor's output: {:?}", receipt.attestation)
-				});
-				lock(&books.checks).set(key, status);
-			},
+		} else {
+			run_together(index, &books, &mut worker, jobs);
 		}
 	}
+}
+
+/// Runs one job and records how it ended.
+fn run_one(index: usize, books: &Shared, worker: &mut EngineProcess, key: JobKey, job: &Job) {
+	let metrics = books.metrics.as_ref();
+	let started = Instant::now();
+	let timed = |kind, model, failure: Option<&JobFailure>| {
+		metrics.inspect(|metrics| metrics.finished(kind, model, started.elapsed(), failure));
+	};
+	let mut fetched = |what| {
+		if let Some(metrics) = metrics {
+			metrics.fetched(index, what);
+		}
+	};
+	match job {
+		Job::Execute(execution) => {
+			lock(&books.executions).set(key, JobStatus::Running);
+			let outcome = match worker.run(job, &mut fetched) {
+				Ok(Report::Executed(outcome)) => outcome,
+				Ok(other) => Err(unexpected(other)),
+				Err(failure) => Err(failure),
+			};
+			timed(JobKind::Execute, execution.model.model, outcome.as_ref().err());
+			record_execution(books, key, execution, outcome);
+		},
+		Job::Check(check) => {
+			lock(&books.checks).set(key, JobStatus::Running);
+			let outcome = match worker.run(job, &mut fetched) {
+				Ok(Report::Checked(outcome)) => outcome,
+				Ok(other) => Err(unexpected(other)),
+				Err(failure) => Err(failure),
+			};
+			timed(JobKind::Check, check.model.model, outcome.as_ref().err());
+			record_check(books, key, outcome);
+		},
+		// Batches are made here, from single jobs, never queued.
+		Job::ExecuteBatch(_) | Job::CheckBatch(_) => {},
+	}
+}
+
+/// Runs jobs of one kind, model and parameters together; if the batch
+/// fails as a whole, runs each alone.
+fn run_together(
+	index: usize,
+	books: &Shared,
+	worker: &mut EngineProcess,
+	jobs: Vec<(JobKey, Job)>,
+) {
+	let metrics = books.metrics.as_ref();
+	let started = Instant::now();
+	let mut fetched = |what| {
+		if let Some(metrics) = metrics {
+			metrics.fetched(index, what);
+		}
+	};
+	let (keys, jobs): (Vec<JobKey>, Vec<Job>) = jobs.into_iter().unzip();
+	let executions: Vec<_> = jobs
+		.iter()
+		.filter_map(|job| if let Job::Execute(job) = job { Some(job.clone()) } else { None })
+		.collect();
+	let checks: Vec<_> = jobs
+		.iter()
+		.filter_map(|job| if let Job::Check(job) = job { Some(job.clone()) } else { None })
+		.collect();
+	let finished = |kind, job: &Job, failure: Option<&JobFailure>| {
+		let model = match job {
+			Job::Execute(job) => job.model.model,
+			Job::Check(job) => job.model.model,
+			Job::ExecuteBatch(_) | Job::CheckBatch(_) => return,
+		};
+		metrics.inspect(|metrics| metrics.finished(kind, model, started.elapsed(), failure));
+	};
+	if executions.len() == jobs.len() {
+		keys.iter().for_each(|key| lock(&books.executions).set(*key, JobStatus::Running));
+		if let Ok(Report::ExecutedBatch(Ok(outcomes))) =
+			worker.run(&Job::ExecuteBatch(executions.clone()), &mut fetched)
+		{
+			if outcomes.len() == jobs.len() {
+				log::debug!(target: LOG_TARGET, "ran {} executions of model {} together", jobs.len(), executions[0].model.model);
+				for ((key, (job, execution)), outcome) in
+					keys.iter().zip(jobs.iter().zip(&executions)).zip(outcomes)
+				{
+					finished(JobKind::Execute, job, outcome.as_ref().err());
+					record_execution(books, *key, execution, outcome);
+				}
+				return;
+			}
+		}
+	} else if checks.len() == jobs.len() {
+		keys.iter().for_each(|key| lock(&books.checks).set(*key, JobStatus::Running));
+		if let Ok(Report::CheckedBatch(Ok(outcomes))) =
+			worker.run(&Job::CheckBatch(checks.clone()), &mut fetched)
+		{
+			if outcomes.len() == jobs.len() {
+				log::debug!(target: LOG_TARGET, "ran {} checks of model {} together", jobs.len(), checks[0].model.model);
+				for ((key, job), outcome) in keys.iter().zip(&jobs).zip(outcomes) {
+					finished(JobKind::Check, job, outcome.as_ref().err());
+					record_check(books, *key, outcome);
+				}
+				return;
+			}
+		}
+	}
+	// The batch failed as a whole (or mixed kinds, which the queue never
+	// takes together): no job's outcome can be trusted to it, so each runs
+	// again alone, in a new worker if the old one died.
+	log::warn!(target: LOG_TARGET, "a batch of {} jobs failed as a whole; running each alone", jobs.len());
+	for (key, job) in keys.into_iter().zip(&jobs) {
+		run_one(index, books, worker, key, job);
+	}
+}
+
+fn record_execution(
+	books: &Shared,
+	key: JobKey,
+	execution: &veritas_primitives::host::ExecutionJob,
+	outcome: Result<veritas_primitives::host::ExecutionReceipt, JobFailure>,
+) {
+	let status = finished(key, outcome, |receipt| {
+		format!("ran model {}, output {}", execution.model.model, to_hex(&receipt.output_digest))
+	});
+	lock(&books.executions).set(key, status);
+}
+
+fn record_check(books: &Shared, key: JobKey, outcome: Result<CheckReceipt, JobFailure>) {
+	if let (Some(metrics), Ok(receipt)) = (books.metrics.as_ref(), &outcome) {
+		metrics.checked(&receipt.attestation);
+	}
+	let status = finished(key, outcome, |receipt| {
+		format!("checked the executor's output: {:?}", receipt.attestation)
+	});
+	lock(&books.checks).set(key, status);
 }
 
 fn unexpected(report: Report) -> JobFailure {
@@ -273,7 +458,121 @@ fn finished<Receipt>(
 
 #[cfg(test)]
 mod tests {
+	use veritas_primitives::{
+		host::{CheckJob, ExecutionJob},
+		inference::RequestInput,
+		model::{Architecture, Cid, ComparisonRule, FileRef, ModelFiles, ModelFormat, TaskKind},
+	};
+
 	use super::*;
+
+	/// A job for model `model` (a generation model from 100 on), as an
+	/// executor's or a verifier's.
+	fn queued(request: u64, model: u64, check: bool) -> (JobKey, Job) {
+		let file = FileRef { cid: Cid::truncate_from(b"bafk".to_vec()), digest: [1; 32], size: 1 };
+		let model = ModelSpec {
+			model,
+			files: ModelFiles { weights: file, config: None, tokenizer: None },
+			format: ModelFormat::Safetensors,
+			architecture: Architecture::Mlp,
+			task: if model >= 100 {
+				TaskKind::TextGeneration { max_context: 64, max_new_tokens: 8 }
+			} else {
+				TaskKind::TabularRegression { inputs: 1 }
+			},
+		};
+		let input = RequestInput::Inline(b"x".to_vec().try_into().expect("fits"));
+		let params = InferenceParams::default();
+		let job = if check {
+			Job::Check(CheckJob {
+				request,
+				model,
+				input,
+				params,
+				comparison: ComparisonRule::Exact,
+				claimed_output: vec![],
+				reported: None,
+			})
+		} else {
+			Job::Execute(ExecutionJob { request, model, input, params, executor: vec![] })
+		};
+		(key(request, 0), job)
+	}
+
+	fn requests(jobs: &[(JobKey, Job)]) -> Vec<u64> {
+		jobs.iter().map(|(key, _)| key.request).collect()
+	}
+
+	#[test]
+	fn the_queue_hands_out_a_models_jobs_together_and_the_rest_in_order() {
+		let queue = JobQueue::new(64);
+		for (request, model, check) in [
+			(1, 7, false),
+			(2, 7, true),
+			(3, 8, false),
+			(4, 7, false),
+			(5, 100, false),
+			(6, 100, false),
+			(7, 7, true),
+		] {
+			assert!(queue.push(key(request, 0), queued(request, model, check).1).is_ok());
+		}
+		let taken = || requests(&queue.take(MAX_BATCH_JOBS).expect("a job"));
+		// Model 7's executions, then its checks (another kind), model 8's,
+		// and the generations one at a time.
+		assert_eq!(taken(), [1, 4]);
+		assert_eq!(taken(), [2, 7]);
+		assert_eq!(taken(), [3]);
+		assert_eq!(taken(), [5]);
+		assert_eq!(taken(), [6]);
+
+		for request in 10..(10 + MAX_BATCH_JOBS as u64 + 8) {
+			assert!(queue.push(key(request, 0), queued(request, 7, false).1).is_ok());
+		}
+		assert_eq!(queue.take(MAX_BATCH_JOBS).expect("jobs").len(), MAX_BATCH_JOBS);
+		assert_eq!(queue.take(MAX_BATCH_JOBS).expect("jobs").len(), 8);
+	}
+
+	/// A batch whose worker dies (an input crafted to abort the engine, say)
+	/// tells nothing about its jobs: each runs again alone, in a worker of
+	/// its own, and fails or not by itself.
+	#[test]
+	fn a_batch_that_kills_its_worker_runs_each_job_again_alone() {
+		use process::tests::{script, settings, temporary_dir};
+		let dir = temporary_dir("batch-abort");
+		let mut worker = EngineProcess::new(settings(script(&dir, "abort", "kill -ABRT $$")));
+		let books = Shared { executions: JobBook::new(), checks: JobBook::new(), metrics: None };
+		run_together(0, &books, &mut worker, vec![queued(1, 7, false), queued(2, 7, false)]);
+		assert_eq!(worker.started, 3, "one worker for the batch, then one for each job");
+		for request in [1, 2] {
+			let status = lock(&books.executions).get(key(request, 0));
+			assert!(matches!(status, JobStatus::Failed(JobFailure::Engine(_))), "{status:?}");
+		}
+		let _ = std::fs::remove_dir_all(dir);
+	}
+
+	#[test]
+	fn a_full_queue_refuses_and_a_closed_one_ends_its_threads() {
+		let queue = Arc::new(JobQueue::new(2));
+		assert!(queue.push(key(1, 0), queued(1, 7, false).1).is_ok());
+		assert!(queue.push(key(2, 0), queued(2, 8, false).1).is_ok());
+		assert!(matches!(queue.push(key(3, 0), queued(3, 7, false).1), Err(Refused::Full)));
+
+		let waiting = {
+			let queue = queue.clone();
+			std::thread::spawn(move || {
+				let mut taken = Vec::new();
+				while let Some(jobs) = queue.take(MAX_BATCH_JOBS) {
+					taken.extend(requests(&jobs));
+				}
+				taken
+			})
+		};
+		std::thread::sleep(Duration::from_millis(50));
+		queue.close();
+		assert_eq!(waiting.join().expect("the thread ends"), [1, 2], "what was queued is run");
+		assert!(matches!(queue.push(key(4, 0), queued(4, 7, false).1), Err(Refused::Closed)));
+	}
 
 	fn key(request: u64, job: u8) -> JobKey {
 		JobKey { request, job: [job; 32] }

@@ -43,7 +43,7 @@ pub struct EngineProcess {
 	settings: WorkerSettings,
 	running: Option<Running>,
 	/// Workers started so far, for the log.
-	started: u64,
+	pub(super) started: u64,
 }
 
 /// Where a job was when its worker died or overran.
@@ -238,7 +238,7 @@ fn signal_name(signal: i32) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
 	use std::{os::unix::fs::PermissionsExt, path::Path};
 
 	use veritas_primitives::{
@@ -251,14 +251,14 @@ mod tests {
 
 	/// A stand-in for the worker binary: a shell script that ignores its
 	/// arguments and does `body`.
-	fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
+	pub(in crate::engine_host) fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
 		let path = dir.join(name);
 		std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("written");
 		std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 		path
 	}
 
-	fn settings(program: PathBuf) -> WorkerSettings {
+	pub(in crate::engine_host) fn settings(program: PathBuf) -> WorkerSettings {
 		WorkerSettings {
 			program,
 			command: EngineWorkerCmd {
@@ -293,7 +293,7 @@ mod tests {
 		})
 	}
 
-	fn temporary_dir(label: &str) -> PathBuf {
+	pub(in crate::engine_host) fn temporary_dir(label: &str) -> PathBuf {
 		let dir = std::env::temp_dir().join(format!("veritas-{label}-{}", std::process::id()));
 		std::fs::create_dir_all(&dir).expect("a temporary directory");
 		dir

@@ -31,6 +31,7 @@ use veritas_primitives::{
 
 use veritas_engine::{cache::ModelCache, ModelStore};
 
+pub mod batch;
 pub mod process;
 
 const LOG_TARGET: &str = "veritas::engine";
@@ -151,32 +152,48 @@ fn prepare(
 	Ok(Prepared { model, input, timings })
 }
 
+/// A request's input decoded as the model takes it.
+enum Decoded<'a> {
+	Text(&'a str),
+	Numbers(Vec<f32>),
+}
+
+impl Decoded<'_> {
+	fn as_input(&self) -> Input<'_> {
+		match self {
+			Decoded::Text(text) => Input::Text(text),
+			Decoded::Numbers(numbers) => Input::Numbers(numbers),
+		}
+	}
+}
+
 /// The input bytes as the model takes them: text for text models, numbers
 /// (SCALE-encoded f32 values) for tabular ones.
+fn decode_input<'a>(task: &TaskKind, input: &'a [u8]) -> Result<Decoded<'a>, JobFailure> {
+	match task {
+		TaskKind::TextEmbedding { .. } | TaskKind::TextGeneration { .. } => {
+			Ok(Decoded::Text(std::str::from_utf8(input).map_err(|_| {
+				JobFailure::BadInput(b"a text model's input must be UTF-8".to_vec())
+			})?))
+		},
+		TaskKind::TabularClassification { .. } | TaskKind::TabularRegression { .. } => {
+			let numbers = Vec::<F32Bits>::decode_all(&mut &input[..]).map_err(|_| {
+				JobFailure::BadInput(
+					b"a tabular model's input must be SCALE-encoded f32 values".to_vec(),
+				)
+			})?;
+			Ok(Decoded::Numbers(numbers.into_iter().map(F32Bits::to_f32).collect()))
+		},
+	}
+}
+
+/// Runs `run` on the input bytes decoded as the model takes them.
 fn with_input<R>(
 	task: &TaskKind,
 	input: &[u8],
 	run: impl FnOnce(Input<'_>) -> Result<R, JobFailure>,
 ) -> Result<R, JobFailure> {
-	match task {
-		TaskKind::TextEmbedding { .. } | TaskKind::TextGeneration { .. } => {
-			run(Input::Text(std::str::from_utf8(input).map_err(|_| {
-				JobFailure::BadInput(b"a text model's input must be UTF-8".to_vec())
-			})?))
-		},
-		TaskKind::TabularClassification { .. } | TaskKind::TabularRegression { .. } => {
-			let numbers: Vec<f32> = Vec::<F32Bits>::decode_all(&mut &input[..])
-				.map_err(|_| {
-					JobFailure::BadInput(
-						b"a tabular model's input must be SCALE-encoded f32 values".to_vec(),
-					)
-				})?
-				.into_iter()
-				.map(F32Bits::to_f32)
-				.collect();
-			run(Input::Numbers(&numbers))
-		},
-	}
+	run(decode_input(task, input)?.as_input())
 }
 
 fn run_params(params: &InferenceParams) -> RunParams {
@@ -214,7 +231,19 @@ fn execute_observed(
 		model.run(input, &run_params(&job.params)).map_err(run_failure)
 	})?;
 	timings.run_ms = running.elapsed().as_millis() as u64;
+	committed(shared, job, &input, output, timings)
+}
 
+/// An executor's output, checked as the chain will check it, and its proof
+/// document, stored.
+fn committed(
+	shared: &Worker,
+	job: &ExecutionJob,
+	input: &[u8],
+	output: Output,
+	timings: Timings,
+) -> Result<ExecutionReceipt, JobFailure> {
+	let spec = &job.model;
 	let output_bytes = output.canonical_bytes();
 	// What the chain will accept: the same decoding and shape checks it runs.
 	InferenceOutput::decode_for(&output_bytes, &spec.task, &job.params).map_err(|error| {
@@ -233,7 +262,7 @@ fn execute_observed(
 		request: job.request,
 		model: spec.model,
 		files: proof_files(spec),
-		input_digest: to_hex(&blake2_256(&input)),
+		input_digest: to_hex(&blake2_256(input)),
 		max_new_tokens: job.params.max_new_tokens,
 		seed: job.params.seed,
 		temperature_thousandths: job.params.temperature_thousandths,
@@ -306,14 +335,25 @@ fn check_observed(
 		(ComparisonRule::TokenTopK(_), _) => {
 			return Ok(mismatch(job, "a token check of an output that is not a generation".into()))
 		},
-		(rule, claimed) => {
+		(_, claimed) => {
 			let mine = with_input(&job.model.task, &input, |input| {
 				model.run(input, &run_params(&job.params)).map_err(run_failure)
 			})?;
-			(compare(comparison(rule), &mine, claimed), mine.digest())
+			return Ok(judged(job, &mine, claimed));
 		},
 	};
-	Ok(match verdict {
+	Ok(attested(job, verdict, own_digest))
+}
+
+/// A verifier's own output against the executor's, under the job's rule.
+fn judged(job: &CheckJob, mine: &Output, claimed: &Output) -> CheckReceipt {
+	attested(job, compare(comparison(job.comparison), mine, claimed), mine.digest())
+}
+
+/// The attestation a verdict makes, with the digest of what the verifier
+/// found.
+fn attested(job: &CheckJob, verdict: Verdict, own_digest: [u8; 32]) -> CheckReceipt {
+	match verdict {
 		Verdict::Match => {
 			CheckReceipt { attestation: Attestation::Match, output_digest: own_digest }
 		},
@@ -321,7 +361,7 @@ fn check_observed(
 			log::warn!(target: LOG_TARGET, "request {}: mismatch: {reason}", job.request);
 			CheckReceipt { attestation: Attestation::Mismatch, output_digest: own_digest }
 		},
-	})
+	}
 }
 
 /// A mismatch found before running anything.

@@ -15,7 +15,9 @@
 //! endian). The node sends a [`Job`]; the worker answers
 //! [`Report::Fetched`] once the job's files and input are in memory (so the
 //! node can tell a slow fetch from a slow model, and count what the store
-//! and the model cache served), then the job's outcome.
+//! and the model cache served), then the job's outcome. A batch of jobs of
+//! one model ([`crate::batch`]) is one message each way, with a `Fetched`
+//! for each of its jobs.
 
 use std::{
 	io::{self, Read, Write},
@@ -38,6 +40,10 @@ pub const MAX_MESSAGE_BYTES: usize = 64 << 20;
 pub enum Job {
 	Execute(ExecutionJob),
 	Check(CheckJob),
+	/// Executors' jobs of one model, run together ([`crate::batch`]).
+	ExecuteBatch(Vec<ExecutionJob>),
+	/// Verifiers' jobs of one model, run together.
+	CheckBatch(Vec<CheckJob>),
 }
 
 /// What the engine worker tells the node about the job it runs.
@@ -50,6 +56,11 @@ pub enum Report {
 	Executed(Result<ExecutionReceipt, JobFailure>),
 	/// A verifier's job ended.
 	Checked(Result<CheckReceipt, JobFailure>),
+	/// A batch of executors' jobs ended: each job's outcome, in order, or
+	/// the batch's failure (a panic) when none can be trusted.
+	ExecutedBatch(Result<Vec<Result<ExecutionReceipt, JobFailure>>, JobFailure>),
+	/// A batch of verifiers' jobs ended, likewise.
+	CheckedBatch(Result<Vec<Result<CheckReceipt, JobFailure>>, JobFailure>),
 }
 
 /// Writes one message.
@@ -102,6 +113,12 @@ pub fn serve(worker: &Worker, input: &mut impl Read, output: &mut impl Write) ->
 			Job::Check(job) => {
 				Report::Checked(guarded(|| crate::check_observed(worker, &job, &mut fetched)))
 			},
+			Job::ExecuteBatch(jobs) => Report::ExecutedBatch(guarded(|| {
+				Ok(crate::batch::execute_batch(worker, &jobs, &mut fetched))
+			})),
+			Job::CheckBatch(jobs) => Report::CheckedBatch(guarded(|| {
+				Ok(crate::batch::check_batch(worker, &jobs, &mut fetched))
+			})),
 		};
 		write_message(output, &report)?;
 	}

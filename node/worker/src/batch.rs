@@ -1,0 +1,348 @@
+//! Jobs of one model, run together.
+//!
+//! A busy node's jobs are often for the same small model: an executor's
+//! requests for an MLP or an embedding model, a verifier's checks of them.
+//! Each job still fetches and checks its own input, and is committed to (or
+//! compared) alone; only the model's run is shared, through
+//! [`veritas_engine::model::Model::run_batch`], which computes each input exactly as it would
+//! alone (a verifier re-runs one request alone, and under `Exact` a bit of
+//! difference is a fraud). A job whose input cannot be fetched or decoded,
+//! or that the model cannot run, fails by itself; the others do not notice.
+//!
+//! Generation is never batched: each request decodes token by token with a
+//! sampler of its own. Jobs with different models or parameters, and checks
+//! that do not re-run the request (a `TokenTopK` check, a report of an
+//! unrunnable request, a claimed output that does not decode), run one by
+//! one as [`crate::execute`] and [`crate::check`] run them.
+
+use std::time::Instant;
+
+use codec::DecodeAll;
+use veritas_engine::{output::Output, proof::Timings};
+use veritas_primitives::{
+	host::{CheckJob, CheckReceipt, ExecutionJob, ExecutionReceipt, JobFailure, ModelSpec},
+	inference::{InferenceParams, RequestInput},
+	model::{ComparisonRule, TaskKind},
+};
+
+use crate::{
+	check_observed, committed, decode_input, execute_observed, judged, prepare, run_failure,
+	run_params, Fetched, Prepared, Worker,
+};
+
+/// Whether a model of this task computes a batch as it computes each input
+/// alone, so that its jobs may share a run.
+pub fn batchable(task: &TaskKind) -> bool {
+	!matches!(task, TaskKind::TextGeneration { .. })
+}
+
+/// What jobs must share to run together: the model (all of its files) and
+/// the parameters.
+fn share_a_run<'a>(mut jobs: impl Iterator<Item = (&'a ModelSpec, &'a InferenceParams)>) -> bool {
+	let Some(first) = jobs.next() else { return false };
+	batchable(&first.0.task) && jobs.all(|job| job == first)
+}
+
+/// Runs executors' jobs of one model together: for each job, in order, what
+/// [`crate::execute`] gives it alone.
+pub fn execute_batch(
+	shared: &Worker,
+	jobs: &[ExecutionJob],
+	fetched: &mut dyn FnMut(Fetched),
+) -> Vec<Result<ExecutionReceipt, JobFailure>> {
+	if !share_a_run(jobs.iter().map(|job| (&job.model, &job.params))) {
+		return jobs.iter().map(|job| execute_observed(shared, job, fetched)).collect();
+	}
+	let inputs: Vec<&RequestInput> = jobs.iter().map(|job| &job.input).collect();
+	let ran = run_together(shared, &jobs[0].model, &inputs, &jobs[0].params, fetched);
+	jobs.iter()
+		.zip(ran)
+		.map(|(job, ran)| {
+			let (input, output, timings) = ran?;
+			committed(shared, job, &input, output, timings)
+		})
+		.collect()
+}
+
+/// Runs verifiers' jobs of one model together: for each job, in order, what
+/// [`crate::check`] gives it alone.
+pub fn check_batch(
+	shared: &Worker,
+	jobs: &[CheckJob],
+	fetched: &mut dyn FnMut(Fetched),
+) -> Vec<Result<CheckReceipt, JobFailure>> {
+	// The checks that re-run the request, each with the output it claims.
+	let rerun: Vec<Option<Output>> = jobs
+		.iter()
+		.map(|job| {
+			let reruns =
+				job.reported.is_none() && !matches!(job.comparison, ComparisonRule::TokenTopK(_));
+			reruns.then(|| Output::decode_all(&mut &job.claimed_output[..]).ok()).flatten()
+		})
+		.collect();
+	let together: Vec<&CheckJob> = jobs
+		.iter()
+		.zip(&rerun)
+		.filter(|(_, claimed)| claimed.is_some())
+		.map(|(job, _)| job)
+		.collect();
+	let mut ran = if share_a_run(together.iter().map(|job| (&job.model, &job.params))) {
+		let inputs: Vec<&RequestInput> = together.iter().map(|job| &job.input).collect();
+		run_together(shared, &together[0].model, &inputs, &together[0].params, fetched)
+	} else {
+		Vec::new()
+	}
+	.into_iter();
+	let shared_run = !ran.as_slice().is_empty();
+	jobs.iter()
+		.zip(rerun)
+		.map(|(job, claimed)| match (claimed, shared_run) {
+			(Some(claimed), true) => {
+				let (_, mine, _) = ran
+					.next()
+					.ok_or_else(|| JobFailure::Engine(b"a shared run lost a job".to_vec()))??;
+				Ok(judged(job, &mine, &claimed))
+			},
+			_ => check_observed(shared, job, fetched),
+		})
+		.collect()
+}
+
+/// One job's share of a run: its input's bytes, its output and its timings
+/// (the run's time is the whole batch's).
+type Ran = Result<(Vec<u8>, Output, Timings), JobFailure>;
+
+/// The model run once over every input: for each input, in order, what it
+/// ran to.
+fn run_together(
+	shared: &Worker,
+	spec: &ModelSpec,
+	inputs: &[&RequestInput],
+	params: &InferenceParams,
+	fetched: &mut dyn FnMut(Fetched),
+) -> Vec<Ran> {
+	let prepared: Vec<Result<Prepared, JobFailure>> =
+		inputs.iter().map(|input| prepare(shared, spec, input, fetched)).collect();
+	// Every job names the same files, so every prepared job holds the same
+	// cached model.
+	let Some(model) = prepared.iter().flatten().map(|job| job.model.clone()).next() else {
+		// Not one input made it: each job fails as it failed.
+		return prepared.into_iter().map(|job| job.and(Err(no_model()))).collect();
+	};
+	let started = Instant::now();
+	let (decoded, mut outputs) = {
+		let decoded: Vec<_> = prepared
+			.iter()
+			.map(|job| job.as_ref().ok().map(|job| decode_input(&spec.task, &job.input)))
+			.collect();
+		let runnable: Vec<_> =
+			decoded.iter().flatten().flatten().map(|input| input.as_input()).collect();
+		let outputs = model.run_batch(&runnable, &run_params(params)).into_iter();
+		let decoded: Vec<_> =
+			decoded.into_iter().map(|input| input.map(|input| input.map(|_| ()))).collect();
+		(decoded, outputs)
+	};
+	let run_ms = started.elapsed().as_millis() as u64;
+	prepared
+		.into_iter()
+		.zip(decoded)
+		.map(|(job, decoded)| {
+			let Prepared { input, mut timings, .. } = job?;
+			if let Some(Err(failure)) = decoded {
+				return Err(failure);
+			}
+			let output = outputs
+				.next()
+				.ok_or_else(|| {
+					JobFailure::Engine(b"the model gave fewer outputs than inputs".to_vec())
+				})?
+				.map_err(run_failure)?;
+			timings.run_ms = run_ms;
+			Ok((input, output, timings))
+		})
+		.collect()
+}
+
+fn no_model() -> JobFailure {
+	JobFailure::Engine(b"no job of the batch loaded the model".to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+	use codec::Encode;
+	use veritas_engine::{cache::ModelCache, store::embedded::EmbeddedStore};
+	use veritas_primitives::{
+		inference::{Attestation, F32Bits, UnrunnableReason},
+		model::{Architecture, Cid, FileRef, ModelFiles, ModelFormat, Tolerance},
+	};
+
+	use super::*;
+	use crate::{check, execute};
+
+	const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/fixtures/loan-risk");
+
+	fn worker(label: &str) -> Worker {
+		let dir =
+			std::env::temp_dir().join(format!("veritas-batch-{label}-{}", std::process::id()));
+		let _ = std::fs::remove_dir_all(&dir);
+		Worker {
+			store: std::sync::Arc::new(EmbeddedStore::open(&dir).expect("a store")),
+			cache: ModelCache::new(64 << 20),
+			threads: 1,
+			max_file_bytes: 1 << 20,
+		}
+	}
+
+	fn stored(worker: &Worker, bytes: &[u8]) -> FileRef {
+		let put = worker.store.put(bytes).expect("stored");
+		FileRef {
+			cid: Cid::truncate_from(put.cid.into_bytes()),
+			digest: put.digest,
+			size: put.size,
+		}
+	}
+
+	fn loan_risk(worker: &Worker) -> ModelSpec {
+		let read = |name: &str| std::fs::read(format!("{FIXTURE}/{name}")).expect("fixture");
+		ModelSpec {
+			model: 3,
+			files: ModelFiles {
+				weights: stored(worker, &read("model.safetensors")),
+				config: Some(stored(worker, &read("config.json"))),
+				tokenizer: None,
+			},
+			format: ModelFormat::Safetensors,
+			architecture: Architecture::Mlp,
+			task: TaskKind::TabularClassification { inputs: 6, classes: 2 },
+		}
+	}
+
+	fn numbers(values: &[f32]) -> RequestInput {
+		let encoded = values.iter().copied().map(F32Bits::from).collect::<Vec<_>>().encode();
+		RequestInput::Inline(encoded.try_into().expect("short"))
+	}
+
+	fn job(model: &ModelSpec, request: u64, input: RequestInput) -> ExecutionJob {
+		ExecutionJob {
+			request,
+			model: model.clone(),
+			input,
+			params: InferenceParams::default(),
+			executor: vec![7; 32],
+		}
+	}
+
+	/// Good jobs, and among them an input of the wrong length and a stored
+	/// input nobody has: each good job commits to what it commits to alone,
+	/// and each bad one fails as it fails alone.
+	#[test]
+	fn a_batch_of_executions_commits_each_job_as_alone() {
+		let worker = worker("executions");
+		let model = loan_risk(&worker);
+		let missing =
+			FileRef { cid: Cid::truncate_from(b"bafkmissing".to_vec()), digest: [1; 32], size: 8 };
+		let jobs = vec![
+			job(&model, 1, numbers(&[90.0, 0.15, 790.0, 20.0, 12.0, 0.0])),
+			job(&model, 2, numbers(&[1.0, 2.0])),
+			job(&model, 3, numbers(&[30.0, 0.9, 520.0, 35.0, 0.5, 2.0])),
+			job(&model, 4, RequestInput::Stored(missing)),
+			job(&model, 5, numbers(&[55.0, 0.4, 640.0, 10.0, 3.0, 1.0])),
+		];
+		let mut fetches = 0;
+		let together = execute_batch(&worker, &jobs, &mut |_| fetches += 1);
+		assert_eq!(together.len(), jobs.len());
+		assert_eq!(fetches, 4, "every job that fetched its input said so");
+		for (job, outcome) in jobs.iter().zip(together) {
+			match (outcome, execute(&worker, job)) {
+				(Ok(batched), Ok(alone)) => {
+					assert_eq!(batched.output, alone.output, "request {}", job.request);
+					assert_eq!(batched.output_digest, alone.output_digest);
+					let document = worker.store.fetch(
+						std::str::from_utf8(&batched.proof_cid).expect("a CID"),
+						&batched.proof_digest,
+						1 << 20,
+					);
+					assert!(document.is_ok(), "its own proof document is stored");
+				},
+				(Err(batched), Err(alone)) => {
+					assert_eq!(std::mem::discriminant(&batched), std::mem::discriminant(&alone))
+				},
+				(batched, alone) => {
+					panic!("request {}: {batched:?} against {alone:?}", job.request)
+				},
+			}
+		}
+	}
+
+	/// Checks that re-run the request share a run; the others (a report of
+	/// an unrunnable request, a claimed output that does not decode) run as
+	/// they do alone. Every attestation is the one the check gives alone.
+	#[test]
+	fn a_batch_of_checks_attests_each_as_alone() {
+		let worker = worker("checks");
+		let model = loan_risk(&worker);
+		let inputs = [[90.0, 0.15, 790.0, 20.0, 12.0, 0.0], [30.0, 0.9, 520.0, 35.0, 0.5, 2.0]];
+		let honest: Vec<Vec<u8>> = inputs
+			.iter()
+			.map(|input| execute(&worker, &job(&model, 0, numbers(input))).expect("runs").output)
+			.collect();
+		let swapped = {
+			let Ok(Output::Classification(mut probabilities)) =
+				Output::decode_all(&mut &honest[0][..])
+			else {
+				panic!("a classification")
+			};
+			probabilities.reverse();
+			Output::Classification(probabilities).canonical_bytes()
+		};
+		let checking = |request, input: &[f32; 6], claimed: Vec<u8>, reported| CheckJob {
+			request,
+			model: model.clone(),
+			input: numbers(input),
+			params: InferenceParams::default(),
+			comparison: ComparisonRule::MaxAbs(Tolerance(1000)),
+			claimed_output: claimed,
+			reported,
+		};
+		let jobs = vec![
+			checking(1, &inputs[0], honest[0].clone(), None),
+			checking(2, &inputs[1], honest[1].clone(), None),
+			checking(3, &inputs[0], swapped, None),
+			checking(4, &inputs[1], b"not an output".to_vec(), None),
+			checking(5, &inputs[0], Vec::new(), Some(UnrunnableReason::BadInput)),
+		];
+		let together = check_batch(&worker, &jobs, &mut |_| {});
+		let attestations: Vec<Attestation> =
+			together.iter().map(|outcome| outcome.as_ref().expect("checked").attestation).collect();
+		assert_eq!(
+			attestations,
+			[
+				Attestation::Match,
+				Attestation::Match,
+				Attestation::Mismatch,
+				Attestation::Mismatch,
+				Attestation::Mismatch
+			]
+		);
+		for (job, outcome) in jobs.iter().zip(together) {
+			assert_eq!(outcome, check(&worker, job), "request {}", job.request);
+		}
+	}
+
+	#[test]
+	fn generations_and_mixed_models_are_not_run_together() {
+		let worker = worker("mixed");
+		let model = loan_risk(&worker);
+		let mut other = model.clone();
+		other.model = 4;
+		let params = InferenceParams::default();
+		assert!(share_a_run([(&model, &params), (&model, &params)].into_iter()));
+		assert!(!share_a_run([(&model, &params), (&other, &params)].into_iter()));
+		let longer = InferenceParams { max_new_tokens: 9, ..params };
+		assert!(!share_a_run([(&model, &params), (&model, &longer)].into_iter()));
+		assert!(!share_a_run(std::iter::empty()));
+		let mut generation = model.clone();
+		generation.task = TaskKind::TextGeneration { max_context: 512, max_new_tokens: 32 };
+		assert!(!share_a_run([(&generation, &params), (&generation, &params)].into_iter()));
+	}
+}
