@@ -11,8 +11,9 @@
 //! alone, and each output what the job alone would give, bit for bit. If the
 //! batch fails as a whole (its worker panics, aborts or overruns), each of
 //! its jobs runs again alone, so that an input crafted to kill the worker
-//! fails only its own request. Each job is an executor's (fetch and check the files and the input, load the model or
-//! take it from the LRU cache, run it, store a proof document) or a
+//! fails only its own request. Each job is an executor's (fetch and check
+//! the files and the input, load the model or take it from the LRU cache,
+//! run it, store a proof document) or a
 //! verifier's (the same, then compare with the executor's output under the
 //! model's rule). The off-chain worker picks the receipt up when it is done,
 //! in the same run if it waits for it or on a later block. The math inside
@@ -378,7 +379,8 @@ fn run_together(
 			worker.run(&Job::ExecuteBatch(executions.clone()), &mut fetched)
 		{
 			if outcomes.len() == jobs.len() {
-				log::debug!(target: LOG_TARGET, "ran {} executions of model {} together", jobs.len(), executions[0].model.model);
+				let model = executions[0].model.model;
+				log::info!(target: LOG_TARGET, "ran {} executions of model {model} together", jobs.len());
 				for ((key, (job, execution)), outcome) in
 					keys.iter().zip(jobs.iter().zip(&executions)).zip(outcomes)
 				{
@@ -394,7 +396,8 @@ fn run_together(
 			worker.run(&Job::CheckBatch(checks.clone()), &mut fetched)
 		{
 			if outcomes.len() == jobs.len() {
-				log::debug!(target: LOG_TARGET, "ran {} checks of model {} together", jobs.len(), checks[0].model.model);
+				let model = checks[0].model.model;
+				log::info!(target: LOG_TARGET, "ran {} checks of model {model} together", jobs.len());
 				for ((key, job), outcome) in keys.iter().zip(&jobs).zip(outcomes) {
 					finished(JobKind::Check, job, outcome.as_ref().err());
 					record_check(books, *key, outcome);
@@ -406,7 +409,8 @@ fn run_together(
 	// The batch failed as a whole (or mixed kinds, which the queue never
 	// takes together): no job's outcome can be trusted to it, so each runs
 	// again alone, in a new worker if the old one died.
-	log::warn!(target: LOG_TARGET, "a batch of {} jobs failed as a whole; running each alone", jobs.len());
+	let count = jobs.len();
+	log::warn!(target: LOG_TARGET, "a batch of {count} jobs failed as a whole; running each alone");
 	for (key, job) in keys.into_iter().zip(&jobs) {
 		run_one(index, books, worker, key, job);
 	}
