@@ -544,7 +544,11 @@ mod tests {
 	fn a_batch_that_kills_its_worker_runs_each_job_again_alone() {
 		use process::tests::{script, settings, temporary_dir};
 		let dir = temporary_dir("batch-abort");
-		let mut worker = EngineProcess::new(settings(script(&dir, "abort", "kill -ABRT $$")));
+		// It takes the job (its length, then the start of the message, which
+		// arrives whole), so that handing it over never fails and starts
+		// another worker; then it aborts.
+		let body = "head -c 8 >/dev/null; kill -ABRT $$";
+		let mut worker = EngineProcess::new(settings(script(&dir, "abort", body)));
 		let books = Shared { executions: JobBook::new(), checks: JobBook::new(), metrics: None };
 		run_together(0, &books, &mut worker, vec![queued(1, 7, false), queued(2, 7, false)]);
 		assert_eq!(worker.started, 3, "one worker for the batch, then one for each job");
