@@ -5,7 +5,7 @@
 //! VERITAS_MODELS=... cargo bench -p veritas-engine --bench engine
 //! ```
 //!
-//! - MiniLM embedding at batch 1 and batch 32;
+//! - MiniLM embedding at batch 1 and batch 32, and 32 with one long text;
 //! - SmolLM2 generating 32 tokens (throughput in tokens), and the verifier's
 //!   teacher-forced check of the same 32 tokens;
 //! - the loan-risk MLP, which needs no download.
@@ -52,6 +52,14 @@ fn minilm(c: &mut Criterion) {
 			b.iter(|| model.embed(&texts).expect("embeds"))
 		});
 	}
+	// 31 short texts and a long one: a padded batch would run 32 long ones.
+	let long = SENTENCE.repeat(12);
+	let mut mixed = vec![SENTENCE; 31];
+	mixed.push(&long);
+	group.throughput(Throughput::Elements(mixed.len() as u64));
+	group.bench_function("embed_batch_32_one_long", |b| {
+		b.iter(|| model.embed(&mixed).expect("embeds"))
+	});
 	group.finish();
 }
 

@@ -8,8 +8,11 @@
 //! Everything between the products (bias, GELU, residual, layer norm,
 //! attention) is done in one pass per row, spread over the threads with
 //! rayon, rather than as separate single-threaded tensor operations.
-//! Attention works per sequence on its real length, so that one sequence's
-//! padding costs nothing.
+//! A batch is packed: each sequence's tokens follow the last one's, with no
+//! padding, so a short text in a batch with a long one costs only its own
+//! tokens. Every step but attention works on one token's row at a time, and
+//! attention works within each sequence, so a sequence comes out of a batch
+//! as it comes out alone.
 //!
 //! GELU uses the exact form, `x·(1 + erf(x/√2))/2`, with an `erf` accurate
 //! to about 2·10⁻⁷ built on a branch-free `exp` that the compiler
@@ -83,13 +86,23 @@ pub struct Bert {
 	layers: Vec<Layer>,
 }
 
-/// A batch of tokenized sequences, all padded to `length`.
+/// Tokenized sequences, packed: the first `lengths[0]` tokens are the first
+/// sequence's, the next `lengths[1]` the second's, and so on.
 pub struct Batch<'a> {
 	pub ids: &'a [u32],
 	pub type_ids: &'a [u32],
-	/// 1 for real tokens, 0 for padding.
-	pub mask: &'a [u32],
-	pub length: usize,
+	pub lengths: &'a [usize],
+}
+
+impl Batch<'_> {
+	/// Each sequence's first row and length.
+	fn sequences(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+		self.lengths.iter().scan(0, |first, &length| {
+			let sequence = (*first, length);
+			*first += length;
+			Some(sequence)
+		})
+	}
 }
 
 fn bad_weights(message: impl std::fmt::Display) -> EngineError {
@@ -179,17 +192,23 @@ impl Bert {
 	fn forward_in_pool(&self, batch: &Batch<'_>) -> Result<Vec<f32>, EngineError> {
 		let hidden = self.config.hidden_size;
 		let rows = batch.ids.len();
-		if batch.length == 0
-			|| !rows.is_multiple_of(batch.length)
-			|| batch.type_ids.len() != rows
-			|| batch.mask.len() != rows
+		if batch.type_ids.len() != rows
+			|| batch.lengths.iter().try_fold(0usize, |sum, length| sum.checked_add(*length))
+				!= Some(rows)
+			|| batch.lengths.contains(&0)
 		{
-			return Err(EngineError::BadInput("a batch's ids, types and mask disagree".into()));
+			return Err(EngineError::BadInput("a batch's ids, types and lengths disagree".into()));
 		}
-		if batch.length > self.config.max_position_embeddings {
+		if let Some(longest) = batch
+			.lengths
+			.iter()
+			.copied()
+			.filter(|length| *length > self.config.max_position_embeddings)
+			.max()
+		{
 			return Err(EngineError::BadInput(format!(
-				"{} tokens, over the model's {} positions",
-				batch.length, self.config.max_position_embeddings
+				"{longest} tokens, over the model's {} positions",
+				self.config.max_position_embeddings
 			)));
 		}
 		let mut x = tensor(self.embed(batch)?, rows)?;
@@ -226,11 +245,12 @@ impl Bert {
 				.then_some(start)
 				.ok_or_else(|| EngineError::BadInput(format!("{what} {id} is out of range")))
 		};
+		let positions = batch.sequences().flat_map(|(_, length)| 0..length);
 		let mut x = vec![0f32; batch.ids.len() * hidden];
-		for (row, out) in x.chunks_mut(hidden).enumerate() {
+		for ((row, out), position) in x.chunks_mut(hidden).enumerate().zip(positions) {
 			let word = lookup(&self.word_embeddings, batch.ids[row], "token id")?;
 			let kind = lookup(&self.token_type_embeddings, batch.type_ids[row], "token type")?;
-			let position = (row % batch.length) * hidden;
+			let position = position * hidden;
 			for (column, value) in out.iter_mut().enumerate() {
 				*value = self.word_embeddings[word + column]
 					+ self.position_embeddings[position + column]
@@ -248,33 +268,37 @@ impl Bert {
 		let heads = self.config.num_attention_heads;
 		let head_size = hidden / heads;
 		let scale = 1.0 / (head_size as f32).sqrt();
-		let length = batch.length;
 		let mut context = vec![0f32; qkv.len() / 3];
-		context.par_chunks_mut(length * hidden).enumerate().for_each(|(sequence, out)| {
-			let first = sequence * length;
+		// Each sequence's rows of the context, to fill side by side.
+		let mut parts = Vec::with_capacity(batch.lengths.len());
+		let mut rest = &mut context[..];
+		for (first, length) in batch.sequences() {
+			let (part, after) = rest.split_at_mut(length * hidden);
+			parts.push((first, length, part));
+			rest = after;
+		}
+		parts.into_par_iter().for_each(|(first, length, out)| {
 			let rows = &qkv[first * 3 * hidden..(first + length) * 3 * hidden];
-			let mask = &batch.mask[first..first + length];
-			// Only real tokens are attended to.
-			let keys: Vec<usize> = (0..length).filter(|&j| mask[j] != 0).collect();
 			let mut with_bias = rows.to_vec();
 			for row in with_bias.chunks_mut(3 * hidden) {
 				for (value, b) in row.iter_mut().zip(bias) {
 					*value += b;
 				}
 			}
-			let mut scores = vec![0f32; keys.len()];
+			// Each token attends to every token of its sequence.
+			let mut scores = vec![0f32; length];
 			for head in 0..heads {
 				let offset = head * head_size;
 				for i in 0..length {
 					let query = &with_bias[i * 3 * hidden + offset..][..head_size];
-					for (score, &j) in scores.iter_mut().zip(&keys) {
+					for (j, score) in scores.iter_mut().enumerate() {
 						let key = &with_bias[j * 3 * hidden + hidden + offset..][..head_size];
 						*score = dot(query, key) * scale;
 					}
 					softmax(&mut scores);
 					let target = &mut out[i * hidden + offset..][..head_size];
 					target.fill(0.0);
-					for (weight, &j) in scores.iter().zip(&keys) {
+					for (j, weight) in scores.iter().enumerate() {
 						let value = &with_bias[j * 3 * hidden + 2 * hidden + offset..][..head_size];
 						for (t, v) in target.iter_mut().zip(value) {
 							*t += weight * v;
@@ -611,29 +635,40 @@ mod tests {
 		)
 		.expect("loads");
 
-		// Two sequences, the second padded from 3 tokens to 5.
-		let ids = [2u32, 7, 11, 4, 3, 2, 9, 3, 0, 0];
-		let types = [0u32, 0, 0, 1, 1, 0, 0, 0, 0, 0];
-		let mask = [1u32, 1, 1, 1, 1, 1, 1, 1, 0, 0];
-		let batch = Batch { ids: &ids, type_ids: &types, mask: &mask, length: 5 };
+		// Two sequences, of 5 and 3 tokens: packed for ours, the second
+		// padded to 5 for candle's.
+		let ids = [2u32, 7, 11, 4, 3, 2, 9, 3];
+		let types = [0u32, 0, 0, 1, 1, 0, 0, 0];
+		let batch = Batch { ids: &ids, type_ids: &types, lengths: &[5, 3] };
 		let got = ours.forward(&batch).expect("runs");
-		let matrix =
-			|values: &[u32]| Tensor::from_slice(values, (2, 5), &Device::Cpu).expect("a tensor");
+		assert_eq!(got.len(), 8 * 8);
+		let padded = |values: &[u32]| {
+			let mut padded = values.to_vec();
+			padded.extend([0, 0]);
+			Tensor::from_slice(&padded, (2, 5), &Device::Cpu).expect("a tensor")
+		};
+		let mask = Tensor::from_slice(&[1u32, 1, 1, 1, 1, 1, 1, 1, 0, 0], (2, 5), &Device::Cpu)
+			.expect("a tensor");
 		let expected: Vec<f32> = theirs
-			.forward(&matrix(&ids), &matrix(&types), Some(&matrix(&mask)))
+			.forward(&padded(&ids), &padded(&types), Some(&mask))
 			.and_then(|hidden| hidden.flatten_all()?.to_vec1())
 			.expect("runs");
-		assert_eq!(got.len(), expected.len());
-		// Padded positions are never pooled; compare the real tokens.
-		for (row, real) in mask.iter().enumerate() {
-			if *real == 0 {
-				continue;
-			}
+		// Candle's rows 8 and 9 are padding, which ours never computes.
+		for row in 0..8 {
 			for column in 0..8 {
 				let (a, b) = (got[row * 8 + column], expected[row * 8 + column]);
 				assert!((a - b).abs() < 1e-4, "row {row} column {column}: {a} against {b}");
 			}
 		}
+		// Each sequence alone is what it is in the batch, bit for bit.
+		let first = ours
+			.forward(&Batch { ids: &ids[..5], type_ids: &types[..5], lengths: &[5] })
+			.expect("runs");
+		let second = ours
+			.forward(&Batch { ids: &ids[5..], type_ids: &types[5..], lengths: &[3] })
+			.expect("runs");
+		let bits = |values: &[f32]| values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+		assert_eq!(bits(&[first, second].concat()), bits(&got));
 	}
 
 	#[test]
@@ -641,12 +676,16 @@ mod tests {
 		let (config, weights) = tiny_model();
 		let model =
 			Bert::load(serde_json::from_str(&config).expect("config"), &weights).expect("loads");
-		let out_of_vocabulary = Batch { ids: &[25], type_ids: &[0], mask: &[1], length: 1 };
-		assert!(matches!(model.forward(&out_of_vocabulary), Err(EngineError::BadInput(_))));
-		let ragged = Batch { ids: &[1, 2, 3], type_ids: &[0, 0], mask: &[1, 1, 1], length: 3 };
-		assert!(matches!(model.forward(&ragged), Err(EngineError::BadInput(_))));
-		let too_long = Batch { ids: &[1; 17], type_ids: &[0; 17], mask: &[1; 17], length: 17 };
-		assert!(matches!(model.forward(&too_long), Err(EngineError::BadInput(_))));
+		for bad in [
+			Batch { ids: &[25], type_ids: &[0], lengths: &[1] },
+			Batch { ids: &[1, 2, 3], type_ids: &[0, 0], lengths: &[3] },
+			Batch { ids: &[1, 2, 3], type_ids: &[0, 0, 0], lengths: &[2] },
+			Batch { ids: &[1, 2, 3], type_ids: &[0, 0, 0], lengths: &[3, 0] },
+			Batch { ids: &[1, 2], type_ids: &[0, 0], lengths: &[usize::MAX, 3] },
+			Batch { ids: &[1; 17], type_ids: &[0; 17], lengths: &[17] },
+		] {
+			assert!(matches!(model.forward(&bad), Err(EngineError::BadInput(_))));
+		}
 
 		let relu = config.replace("\"gelu\"", "\"relu\"");
 		assert!(matches!(

@@ -4,7 +4,7 @@
 //! Files: `config.json` (the Hugging Face BERT config), `tokenizer.json` and
 //! `model.safetensors`.
 
-use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
+use tokenizers::{Tokenizer, TruncationParams};
 
 use crate::{
 	bert::{Batch, Bert, Config as BertConfig},
@@ -31,7 +31,8 @@ impl TextEmbedder {
 			serde_json::from_slice(config).map_err(|e| EngineError::BadConfig(e.to_string()))?;
 		let mut tokenizer =
 			Tokenizer::from_bytes(tokenizer).map_err(|e| EngineError::BadConfig(e.to_string()))?;
-		tokenizer.with_padding(Some(PaddingParams::default()));
+		// Batches are packed, never padded (see `bert`).
+		tokenizer.with_padding(None);
 		tokenizer
 			.with_truncation(Some(TruncationParams {
 				max_length: MAX_TOKENS,
@@ -63,38 +64,35 @@ impl TextEmbedder {
 			.tokenizer
 			.encode_batch(texts.to_vec(), true)
 			.map_err(|e| EngineError::BadInput(e.to_string()))?;
-		let columns = encodings[0].get_ids().len();
+		let lengths: Vec<usize> =
+			encodings.iter().map(|encoding| encoding.get_ids().len()).collect();
 		let flat = |pick: fn(&tokenizers::Encoding) -> &[u32]| -> Vec<u32> {
 			encodings.iter().flat_map(|encoding| pick(encoding).iter().copied()).collect()
 		};
-		let (ids, types, mask) =
-			(flat(|e| e.get_ids()), flat(|e| e.get_type_ids()), flat(|e| e.get_attention_mask()));
-		let hidden = self.model.forward(&Batch {
-			ids: &ids,
-			type_ids: &types,
-			mask: &mask,
-			length: columns,
-		})?;
+		let (ids, types) = (flat(|e| e.get_ids()), flat(|e| e.get_type_ids()));
+		let hidden =
+			self.model.forward(&Batch { ids: &ids, type_ids: &types, lengths: &lengths })?;
 		let width = self.dimension;
-		Ok(hidden
-			.chunks(columns * width)
-			.zip(mask.chunks(columns))
-			.map(|(states, mask)| mean_unit(states, mask, width))
+		let mut rest = &hidden[..];
+		Ok(lengths
+			.iter()
+			.map(|length| {
+				let (states, after) = rest.split_at(length * width);
+				rest = after;
+				mean_unit(states, width)
+			})
 			.collect())
 	}
 }
 
-/// The mean of a sequence's token states over its real tokens (padding must
-/// not dilute it), scaled to unit length.
-fn mean_unit(states: &[f32], mask: &[u32], width: usize) -> Vec<f32> {
+/// The mean of a sequence's token states, scaled to unit length.
+fn mean_unit(states: &[f32], width: usize) -> Vec<f32> {
 	let mut mean = vec![0f32; width];
 	let mut count = 0f32;
-	for (state, real) in states.chunks(width).zip(mask) {
-		if *real != 0 {
-			count += 1.0;
-			for (sum, value) in mean.iter_mut().zip(state) {
-				*sum += value;
-			}
+	for state in states.chunks(width) {
+		count += 1.0;
+		for (sum, value) in mean.iter_mut().zip(state) {
+			*sum += value;
 		}
 	}
 	for value in &mut mean {
@@ -122,10 +120,9 @@ impl Model for TextEmbedder {
 		Ok(Output::embedding(&vectors[0]))
 	}
 
-	/// One batch through the encoder. Each text is padded to the longest,
-	/// and the padding is neither attended to nor pooled, so each comes out
-	/// as it does alone, bit for bit (`minilm_embeds_alone_as_in_a_batch`,
-	/// on the real model).
+	/// One packed batch through the encoder: each text comes out as it does
+	/// alone, bit for bit (`minilm_embeds_alone_as_in_a_batch`, on the real
+	/// model), and costs only its own tokens.
 	fn run_batch(
 		&self,
 		inputs: &[Input<'_>],

@@ -51,9 +51,9 @@ fn minilm_matches_the_published_similarity() {
 
 /// A batch must give each text the embedding it gets alone, bit for bit: a
 /// verifier re-runs one request alone, and under `Exact` any difference is
-/// a fraud. Texts of many lengths, so that each is padded in the batch, and
-/// a batch large enough for the matrix products to split over threads; the
-/// single texts run on one thread, as on a verifier given fewer.
+/// a fraud. Texts of many lengths, packed into one batch large enough for
+/// the matrix products to split over threads; the single texts run on one
+/// thread, as on a verifier given fewer.
 #[test]
 fn minilm_embeds_alone_as_in_a_batch() {
 	let Some(model) = minilm() else { return };
