@@ -131,6 +131,14 @@ pub struct InferenceArgs {
 	#[arg(long, value_name = "N")]
 	pub engine_workers: Option<usize>,
 
+	/// The most queued jobs of one MLP or embedding model (same kind,
+	/// model and parameters) that an engine worker runs together: one run
+	/// of the model for all, each job's output what it would be alone, and a
+	/// batch that fails as a whole run again job by job. 1 runs every job
+	/// alone.
+	#[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=256))]
+	pub engine_batch: u16,
+
 	/// The largest model file, in MiB, that this node will fetch.
 	#[arg(long, value_name = "MIB", default_value_t = 4096)]
 	pub max_model_file_mb: u64,

@@ -239,8 +239,9 @@ fn inference_role(
 	let workers = args.engine_workers.unwrap_or(cores / threads).max(1);
 	let memory_mb = args.engine_memory_mb();
 	log::info!(
-		"🧠 Inference: {workers} engine worker(s) of {threads} thread(s), model cache {} MiB, \
-		 each worker limited to {memory_mb} MiB and {} s a job{}",
+		"🧠 Inference: {workers} engine worker(s) of {threads} thread(s), batches of up to {} \
+		 jobs, model cache {} MiB, each worker limited to {memory_mb} MiB and {} s a job{}",
+		args.engine_batch,
 		args.model_cache_mb,
 		args.engine_job_timeout_secs,
 		if dev {
@@ -272,6 +273,7 @@ fn inference_role(
 			// later.
 			queue_length: 1024,
 			workers,
+			batch: usize::from(args.engine_batch),
 		},
 		dev_keys: dev,
 	})

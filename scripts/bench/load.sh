@@ -2,7 +2,7 @@
 # Throughput and latency under load: how many inference requests a chain
 # settles per second, how many blocks each takes, and where they go.
 #
-#   scripts/bench/load.sh MODEL [LOAD] [--accounts A] [--executors E] [--release] [--url WS_URL]
+#   scripts/bench/load.sh MODEL [LOAD] [--accounts A] [--executors E] [--engine-batch N] [--release] [--url WS_URL]
 #
 #   MODEL  mlp       the loan-risk MLP, Quorum(2, 3), MaxAbs(1000)
 #          minilm    all-MiniLM-L6-v2 embeddings, Quorum(2, 3), Cosine(1000)
@@ -18,6 +18,9 @@
 # node's keystore. With --url it uses a running chain where the model
 # is published and served: MODEL is then the model's id.
 #
+# --engine-batch N is the node's flag of that name: the most queued jobs of
+# one model its engine runs together (1: each alone), for comparing.
+#
 # --release runs the node's release build, as an operator runs it (the
 # first build takes a while); without it, the debug build the tests use,
 # whose unoptimised node-side code (hashing, signing, block building)
@@ -31,15 +34,17 @@ set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 cd "$VERITAS_ROOT"
 
-MODEL="${1:?usage: load.sh mlp|minilm|smollm2|MODEL_ID [--rate R --seconds S | --burst B --bursts K] [--accounts A] [--executors E] [--release] [--url WS_URL]}"
+MODEL="${1:?usage: load.sh mlp|minilm|smollm2|MODEL_ID [--rate R --seconds S | --burst B --bursts K] [--accounts A] [--executors E] [--engine-batch N] [--release] [--url WS_URL]}"
 shift
 load=()
+engine_batch=()
 url=""
 executors=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--url) url=$2; shift 2 ;;
 		--executors) executors=$2; shift 2 ;;
+		--engine-batch) engine_batch=(--engine-batch "$2"); shift 2 ;;
 		--release) NODE_PROFILE=release; shift ;;
 		--rate | --seconds | --burst | --bursts | --accounts) load+=("$1" "$2"); shift 2 ;;
 		*) echo "load.sh: unknown argument $1" >&2; exit 2 ;;
@@ -96,7 +101,7 @@ veritas() {
 }
 
 "$(node_binary)" --dev --base-path "$workdir/node" --rpc-port "$port" --no-mdns \
-	--no-telemetry --listen-addr /ip4/127.0.0.1/tcp/0 "${engine[@]}" \
+	--no-telemetry --listen-addr /ip4/127.0.0.1/tcp/0 "${engine[@]}" "${engine_batch[@]}" \
 	2>"$workdir/node.log" &
 node_pid=$!
 wait_for_rpc "$HTTP" "$node_pid" "$workdir/node.log"

@@ -6,7 +6,7 @@
 //! its own engine worker process run them (`veritas_worker`, [`process`]).
 //! A thread that takes a job for an MLP or an embedding model also takes the
 //! queued jobs of the same kind, model and parameters (up to
-//! [`MAX_BATCH_JOBS`]) and has them run together (`veritas_worker::batch`):
+//! `--engine-batch`, 32 by default) and has them run together (`veritas_worker::batch`):
 //! one model run for all, each job still fetched, checked and committed to
 //! alone, and each output what the job alone would give, bit for bit. If the
 //! batch fails as a whole (its worker panics, aborts or overruns), each of
@@ -54,7 +54,9 @@ use process::{EngineProcess, WorkerSettings};
 /// pick up.
 const FINISHED_JOBS_KEPT: usize = 1024;
 
-/// The most queued jobs of one model an engine thread takes to run together.
+/// The most queued jobs of one model an engine thread takes to run together
+/// in the tests (the node's `--engine-batch`).
+#[cfg(test)]
 const MAX_BATCH_JOBS: usize = 32;
 
 const LOG_TARGET: &str = "veritas::engine";
@@ -70,6 +72,9 @@ pub struct EngineSettings {
 	pub queue_length: usize,
 	/// Engine threads, each with its own worker process.
 	pub workers: usize,
+	/// The most queued jobs of one model a thread runs together; 1 runs
+	/// each alone.
+	pub batch: usize,
 }
 
 /// One kind of job's statuses, forgetting the oldest finished ones.
@@ -228,7 +233,7 @@ impl EngineHost {
 			let worker = EngineProcess::new(settings.worker.clone());
 			std::thread::Builder::new()
 				.name(format!("veritas-engine-{index}"))
-				.spawn(move || run_jobs(index, books, worker, queue))?;
+				.spawn(move || run_jobs(index, books, worker, queue, settings.batch.max(1)))?;
 		}
 		Ok(Arc::new(Self { shared, queue }))
 	}
@@ -288,8 +293,14 @@ impl InferenceHost for EngineHost {
 
 /// One engine thread, the `index`th: takes the next queued job (with the
 /// jobs that may run with it) and runs them in its own worker process.
-fn run_jobs(index: usize, books: Arc<Shared>, mut worker: EngineProcess, queue: Arc<JobQueue>) {
-	while let Some(jobs) = queue.take(MAX_BATCH_JOBS) {
+fn run_jobs(
+	index: usize,
+	books: Arc<Shared>,
+	mut worker: EngineProcess,
+	queue: Arc<JobQueue>,
+	batch: usize,
+) {
+	while let Some(jobs) = queue.take(batch) {
 		if let Some(metrics) = books.metrics.as_ref() {
 			jobs.iter().for_each(|_| metrics.started());
 		}
