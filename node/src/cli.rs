@@ -168,3 +168,24 @@ impl InferenceArgs {
 		)
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use sc_cli::SubstrateCli;
+
+	use super::*;
+
+	#[test]
+	fn engine_batches_are_bounded_and_one_runs_each_job_alone() {
+		let parse = |extra: &[&str]| Cli::try_from_iter([&["veritas-node"], extra].concat());
+		assert_eq!(parse(&[]).expect("the defaults").inference.engine_batch, 32);
+		assert_eq!(parse(&["--engine-batch", "1"]).expect("alone").inference.engine_batch, 1);
+		assert_eq!(
+			parse(&["--engine-batch", "256"]).expect("the most").inference.engine_batch,
+			256
+		);
+		for refused in ["0", "257", "-1", "many"] {
+			assert!(parse(&["--engine-batch", refused]).is_err(), "{refused}");
+		}
+	}
+}
