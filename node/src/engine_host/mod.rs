@@ -45,6 +45,7 @@ use veritas_primitives::{host::ModelSpec, inference::InferenceParams};
 use veritas_worker::{
 	batch::batchable,
 	process::{Job, Report},
+	Fetched,
 };
 
 use metrics::{EngineMetrics, JobKind};
@@ -53,11 +54,6 @@ use process::{EngineProcess, WorkerSettings};
 /// How many finished jobs of each kind the engine remembers for workers to
 /// pick up.
 const FINISHED_JOBS_KEPT: usize = 1024;
-
-/// The most queued jobs of one model an engine thread takes to run together
-/// in the tests (the node's `--engine-batch`).
-#[cfg(test)]
-const MAX_BATCH_JOBS: usize = 32;
 
 const LOG_TARGET: &str = "veritas::engine";
 
@@ -314,42 +310,22 @@ fn run_jobs(
 	}
 }
 
-/// Runs one job and records how it ended.
-fn run_one(index: usize, books: &Shared, worker: &mut EngineProcess, key: JobKey, job: &Job) {
-	let metrics = books.metrics.as_ref();
-	let started = Instant::now();
-	let timed = |kind, model, failure: Option<&JobFailure>| {
-		metrics.inspect(|metrics| metrics.finished(kind, model, started.elapsed(), failure));
-	};
-	let mut fetched = |what| {
-		if let Some(metrics) = metrics {
+/// What the job's worker is told of the node's metrics: what each job
+/// fetched.
+fn counting_fetches(index: usize, books: &Shared) -> impl FnMut(Fetched) + '_ {
+	move |what| {
+		if let Some(metrics) = books.metrics.as_ref() {
 			metrics.fetched(index, what);
 		}
-	};
-	match job {
-		Job::Execute(execution) => {
-			lock(&books.executions).set(key, JobStatus::Running);
-			let outcome = match worker.run(job, &mut fetched) {
-				Ok(Report::Executed(outcome)) => outcome,
-				Ok(other) => Err(unexpected(other)),
-				Err(failure) => Err(failure),
-			};
-			timed(JobKind::Execute, execution.model.model, outcome.as_ref().err());
-			record_execution(books, key, execution, outcome);
-		},
-		Job::Check(check) => {
-			lock(&books.checks).set(key, JobStatus::Running);
-			let outcome = match worker.run(job, &mut fetched) {
-				Ok(Report::Checked(outcome)) => outcome,
-				Ok(other) => Err(unexpected(other)),
-				Err(failure) => Err(failure),
-			};
-			timed(JobKind::Check, check.model.model, outcome.as_ref().err());
-			record_check(books, key, outcome);
-		},
-		// Batches are made here, from single jobs, never queued.
-		Job::ExecuteBatch(_) | Job::CheckBatch(_) => {},
 	}
+}
+
+/// Runs one job and records how it ended.
+fn run_one(index: usize, books: &Shared, worker: &mut EngineProcess, key: JobKey, job: &Job) {
+	let started = Instant::now();
+	set_running(books, key, job);
+	let report = worker.run(job, &mut counting_fetches(index, books));
+	record(books, key, job, report, started.elapsed());
 }
 
 /// Runs jobs of one kind, model and parameters together; if the batch
@@ -360,93 +336,90 @@ fn run_together(
 	worker: &mut EngineProcess,
 	jobs: Vec<(JobKey, Job)>,
 ) {
-	let metrics = books.metrics.as_ref();
 	let started = Instant::now();
-	let mut fetched = |what| {
-		if let Some(metrics) = metrics {
-			metrics.fetched(index, what);
-		}
-	};
 	let (keys, jobs): (Vec<JobKey>, Vec<Job>) = jobs.into_iter().unzip();
-	let executions: Vec<_> = jobs
-		.iter()
-		.filter_map(|job| if let Job::Execute(job) = job { Some(job.clone()) } else { None })
-		.collect();
-	let checks: Vec<_> = jobs
-		.iter()
-		.filter_map(|job| if let Job::Check(job) = job { Some(job.clone()) } else { None })
-		.collect();
-	let finished = |kind, job: &Job, failure: Option<&JobFailure>| {
-		let model = match job {
-			Job::Execute(job) => job.model.model,
-			Job::Check(job) => job.model.model,
-			Job::ExecuteBatch(_) | Job::CheckBatch(_) => return,
-		};
-		metrics.inspect(|metrics| metrics.finished(kind, model, started.elapsed(), failure));
+	keys.iter().zip(&jobs).for_each(|(key, job)| set_running(books, *key, job));
+	let (reports, jobs) = match Job::batch(jobs) {
+		Ok(batch) => {
+			let report = worker.run(&batch, &mut counting_fetches(index, books));
+			let reports = report.ok().and_then(Report::into_reports);
+			(reports.filter(|reports| reports.len() == keys.len()), batch.into_jobs())
+		},
+		// Mixed kinds, which the queue never takes together.
+		Err(jobs) => (None, jobs),
 	};
-	if executions.len() == jobs.len() {
-		keys.iter().for_each(|key| lock(&books.executions).set(*key, JobStatus::Running));
-		if let Ok(Report::ExecutedBatch(Ok(outcomes))) =
-			worker.run(&Job::ExecuteBatch(executions.clone()), &mut fetched)
-		{
-			if outcomes.len() == jobs.len() {
-				let model = executions[0].model.model;
-				log::info!(target: LOG_TARGET, "ran {} executions of model {model} together", jobs.len());
-				for ((key, (job, execution)), outcome) in
-					keys.iter().zip(jobs.iter().zip(&executions)).zip(outcomes)
-				{
-					finished(JobKind::Execute, job, outcome.as_ref().err());
-					record_execution(books, *key, execution, outcome);
-				}
-				return;
-			}
+	let Some(reports) = reports else {
+		// No job's outcome can be trusted to a batch that failed as a
+		// whole: each runs again alone, in a new worker if the old one died.
+		let count = jobs.len();
+		log::warn!(target: LOG_TARGET, "a batch of {count} jobs failed as a whole; running each alone");
+		for (key, job) in keys.into_iter().zip(&jobs) {
+			run_one(index, books, worker, key, job);
 		}
-	} else if checks.len() == jobs.len() {
-		keys.iter().for_each(|key| lock(&books.checks).set(*key, JobStatus::Running));
-		if let Ok(Report::CheckedBatch(Ok(outcomes))) =
-			worker.run(&Job::CheckBatch(checks.clone()), &mut fetched)
-		{
-			if outcomes.len() == jobs.len() {
-				let model = checks[0].model.model;
-				log::info!(target: LOG_TARGET, "ran {} checks of model {model} together", jobs.len());
-				for ((key, job), outcome) in keys.iter().zip(&jobs).zip(outcomes) {
-					finished(JobKind::Check, job, outcome.as_ref().err());
-					record_check(books, *key, outcome);
-				}
-				return;
-			}
-		}
-	}
-	// The batch failed as a whole (or mixed kinds, which the queue never
-	// takes together): no job's outcome can be trusted to it, so each runs
-	// again alone, in a new worker if the old one died.
-	let count = jobs.len();
-	log::warn!(target: LOG_TARGET, "a batch of {count} jobs failed as a whole; running each alone");
-	for (key, job) in keys.into_iter().zip(&jobs) {
-		run_one(index, books, worker, key, job);
+		return;
+	};
+	log::info!(target: LOG_TARGET, "ran {} jobs together", jobs.len());
+	for ((key, job), report) in keys.into_iter().zip(&jobs).zip(reports) {
+		record(books, key, job, Ok(report), started.elapsed());
 	}
 }
 
-fn record_execution(
+fn set_running(books: &Shared, key: JobKey, job: &Job) {
+	match job {
+		Job::Execute(_) => lock(&books.executions).set(key, JobStatus::Running),
+		Job::Check(_) => lock(&books.checks).set(key, JobStatus::Running),
+		// Batches are made from single jobs, never queued.
+		Job::ExecuteBatch(_) | Job::CheckBatch(_) => {},
+	}
+}
+
+/// Records how one job ended, `took` after it started: its status in the
+/// books (with a line in the log) and the metrics.
+fn record(
 	books: &Shared,
 	key: JobKey,
-	execution: &veritas_primitives::host::ExecutionJob,
-	outcome: Result<veritas_primitives::host::ExecutionReceipt, JobFailure>,
+	job: &Job,
+	report: Result<Report, JobFailure>,
+	took: Duration,
 ) {
-	let status = finished(key, outcome, |receipt| {
-		format!("ran model {}, output {}", execution.model.model, to_hex(&receipt.output_digest))
-	});
-	lock(&books.executions).set(key, status);
-}
-
-fn record_check(books: &Shared, key: JobKey, outcome: Result<CheckReceipt, JobFailure>) {
-	if let (Some(metrics), Ok(receipt)) = (books.metrics.as_ref(), &outcome) {
-		metrics.checked(&receipt.attestation);
+	let metrics = books.metrics.as_ref();
+	let timed = |kind, model, failure: Option<&JobFailure>| {
+		metrics.inspect(|metrics| metrics.finished(kind, model, took, failure));
+	};
+	match (job, report) {
+		(Job::Execute(execution), report) => {
+			let outcome = match report {
+				Ok(Report::Executed(outcome)) => outcome,
+				Ok(other) => Err(unexpected(other)),
+				Err(failure) => Err(failure),
+			};
+			timed(JobKind::Execute, execution.model.model, outcome.as_ref().err());
+			let status = finished(key, outcome, |receipt| {
+				format!(
+					"ran model {}, output {}",
+					execution.model.model,
+					to_hex(&receipt.output_digest)
+				)
+			});
+			lock(&books.executions).set(key, status);
+		},
+		(Job::Check(check), report) => {
+			let outcome = match report {
+				Ok(Report::Checked(outcome)) => outcome,
+				Ok(other) => Err(unexpected(other)),
+				Err(failure) => Err(failure),
+			};
+			timed(JobKind::Check, check.model.model, outcome.as_ref().err());
+			if let (Some(metrics), Ok(receipt)) = (metrics, &outcome) {
+				metrics.checked(&receipt.attestation);
+			}
+			let status = finished(key, outcome, |receipt| {
+				format!("checked the executor's output: {:?}", receipt.attestation)
+			});
+			lock(&books.checks).set(key, status);
+		},
+		(Job::ExecuteBatch(_) | Job::CheckBatch(_), _) => {},
 	}
-	let status = finished(key, outcome, |receipt| {
-		format!("checked the executor's output: {:?}", receipt.attestation)
-	});
-	lock(&books.checks).set(key, status);
 }
 
 fn unexpected(report: Report) -> JobFailure {
@@ -480,6 +453,10 @@ mod tests {
 	};
 
 	use super::*;
+
+	/// The most queued jobs of one model a thread takes, as the node's
+	/// `--engine-batch` sets it by default.
+	const MAX_BATCH_JOBS: usize = 32;
 
 	/// A job for model `model` (a generation model from 100 on), as an
 	/// executor's or a verifier's.

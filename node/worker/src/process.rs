@@ -46,6 +46,38 @@ pub enum Job {
 	CheckBatch(Vec<CheckJob>),
 }
 
+impl Job {
+	/// Jobs of one kind as one batch: `Err` gives them back if they are of
+	/// both kinds, or batches already.
+	pub fn batch(jobs: Vec<Job>) -> Result<Job, Vec<Job>> {
+		let all = |kind: fn(&Job) -> bool| !jobs.is_empty() && jobs.iter().all(kind);
+		if all(|job| matches!(job, Job::Execute(_))) {
+			let executions = jobs.into_iter().filter_map(|job| match job {
+				Job::Execute(job) => Some(job),
+				_ => None,
+			});
+			Ok(Job::ExecuteBatch(executions.collect()))
+		} else if all(|job| matches!(job, Job::Check(_))) {
+			let checks = jobs.into_iter().filter_map(|job| match job {
+				Job::Check(job) => Some(job),
+				_ => None,
+			});
+			Ok(Job::CheckBatch(checks.collect()))
+		} else {
+			Err(jobs)
+		}
+	}
+
+	/// The jobs a batch holds, one by one (a single job: itself).
+	pub fn into_jobs(self) -> Vec<Job> {
+		match self {
+			Job::ExecuteBatch(jobs) => jobs.into_iter().map(Job::Execute).collect(),
+			Job::CheckBatch(jobs) => jobs.into_iter().map(Job::Check).collect(),
+			job => vec![job],
+		}
+	}
+}
+
 /// What the engine worker tells the node about the job it runs.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum Report {
@@ -61,6 +93,22 @@ pub enum Report {
 	ExecutedBatch(Result<Vec<Result<ExecutionReceipt, JobFailure>>, JobFailure>),
 	/// A batch of verifiers' jobs ended, likewise.
 	CheckedBatch(Result<Vec<Result<CheckReceipt, JobFailure>>, JobFailure>),
+}
+
+impl Report {
+	/// A batch's report as each of its jobs' reports, in order; `None` when
+	/// it is no batch's (or the batch failed as a whole).
+	pub fn into_reports(self) -> Option<Vec<Report>> {
+		match self {
+			Report::ExecutedBatch(Ok(outcomes)) => {
+				Some(outcomes.into_iter().map(Report::Executed).collect())
+			},
+			Report::CheckedBatch(Ok(outcomes)) => {
+				Some(outcomes.into_iter().map(Report::Checked).collect())
+			},
+			_ => None,
+		}
+	}
 }
 
 /// Writes one message.
