@@ -235,14 +235,14 @@ mod tests {
 	const LOAN_RISK_WEIGHTS: &[u8] = include_bytes!("../fixtures/loan-risk/model.safetensors");
 
 	/// Safetensors bytes for named f32 tensors, written by hand.
-	fn safetensors(tensors: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
+	fn safetensors(tensors: &[(impl AsRef<str>, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
 		let mut header = serde_json::Map::new();
 		let mut data = Vec::new();
 		for (name, shape, values) in tensors {
 			let start = data.len();
 			data.extend(values.iter().flat_map(|v| v.to_le_bytes()));
 			header.insert(
-				name.to_string(),
+				name.as_ref().to_string(),
 				serde_json::json!({ "dtype": "F32", "shape": shape, "data_offsets": [start, data.len()] }),
 			);
 		}
@@ -310,11 +310,7 @@ mod tests {
 				]
 			})
 			.collect();
-		let named: Vec<_> = tensors
-			.iter()
-			.map(|(name, shape, values)| (name.as_str(), shape.clone(), values.clone()))
-			.collect();
-		safetensors(&named)
+		safetensors(&tensors)
 	}
 
 	/// A classifier of `inputs` features, `hidden` widths and 3 classes,
@@ -337,15 +333,11 @@ mod tests {
 				(0..pair[1]).map(|_| next()).collect(),
 			));
 		}
-		let named: Vec<_> = tensors
-			.iter()
-			.map(|(name, shape, values)| (name.as_str(), shape.clone(), values.clone()))
-			.collect();
 		let config = serde_json::json!({
 			"task": "classification", "inputs": inputs, "hidden": hidden, "outputs": 3,
 		});
 		let config = MlpConfig::from_json(config.to_string().as_bytes()).expect("valid");
-		Mlp::load(config, safetensors(&named)).expect("loads")
+		Mlp::load(config, safetensors(&tensors)).expect("loads")
 	}
 
 	/// An executor may run requests in a batch; a verifier re-runs each one

@@ -72,7 +72,7 @@ pub fn check_batch(
 	fetched: &mut dyn FnMut(Fetched),
 ) -> Vec<Result<CheckReceipt, JobFailure>> {
 	// The checks that re-run the request, each with the output it claims.
-	let rerun: Vec<Option<Output>> = jobs
+	let claimed: Vec<Option<Output>> = jobs
 		.iter()
 		.map(|job| {
 			let reruns =
@@ -82,28 +82,26 @@ pub fn check_batch(
 		.collect();
 	let together: Vec<&CheckJob> = jobs
 		.iter()
-		.zip(&rerun)
+		.zip(&claimed)
 		.filter(|(_, claimed)| claimed.is_some())
 		.map(|(job, _)| job)
 		.collect();
-	let mut ran = if share_a_run(together.iter().map(|job| (&job.model, &job.params))) {
-		let inputs: Vec<&RequestInput> = together.iter().map(|job| &job.input).collect();
-		run_together(shared, &together[0].model, &inputs, &together[0].params, fetched)
-	} else {
-		Vec::new()
+	if !share_a_run(together.iter().map(|job| (&job.model, &job.params))) {
+		return jobs.iter().map(|job| check_observed(shared, job, fetched)).collect();
 	}
-	.into_iter();
-	let shared_run = !ran.as_slice().is_empty();
+	let inputs: Vec<&RequestInput> = together.iter().map(|job| &job.input).collect();
+	let mut ran =
+		run_together(shared, &together[0].model, &inputs, &together[0].params, fetched).into_iter();
 	jobs.iter()
-		.zip(rerun)
-		.map(|(job, claimed)| match (claimed, shared_run) {
-			(Some(claimed), true) => {
+		.zip(claimed)
+		.map(|(job, claimed)| match claimed {
+			Some(claimed) => {
 				let (_, mine, _) = ran
 					.next()
 					.ok_or_else(|| JobFailure::Engine(b"a shared run lost a job".to_vec()))??;
 				Ok(judged(job, &mine, &claimed))
 			},
-			_ => check_observed(shared, job, fetched),
+			None => check_observed(shared, job, fetched),
 		})
 		.collect()
 }
@@ -123,48 +121,45 @@ fn run_together(
 ) -> Vec<Ran> {
 	let prepared: Vec<Result<Prepared, JobFailure>> =
 		inputs.iter().map(|input| prepare(shared, spec, input, fetched)).collect();
-	// Every job names the same files, so every prepared job holds the same
-	// cached model.
-	let Some(model) = prepared.iter().flatten().map(|job| job.model.clone()).next() else {
-		// Not one input made it: each job fails as it failed.
-		return prepared.into_iter().map(|job| job.and(Err(no_model()))).collect();
-	};
 	let started = Instant::now();
-	let (decoded, mut outputs) = {
+	let outputs: Vec<Result<Output, JobFailure>> = {
 		let decoded: Vec<_> = prepared
 			.iter()
-			.map(|job| job.as_ref().ok().map(|job| decode_input(&spec.task, &job.input)))
+			.map(|job| match job {
+				Ok(job) => decode_input(&spec.task, &job.input),
+				Err(failure) => Err(failure.clone()),
+			})
 			.collect();
-		let runnable: Vec<_> =
-			decoded.iter().flatten().flatten().map(|input| input.as_input()).collect();
-		let outputs = model.run_batch(&runnable, &run_params(params)).into_iter();
-		let decoded: Vec<_> =
-			decoded.into_iter().map(|input| input.map(|input| input.map(|_| ()))).collect();
-		(decoded, outputs)
+		let runnable: Vec<_> = decoded.iter().flatten().map(|input| input.as_input()).collect();
+		// Every job names the same files, so every prepared job holds the
+		// same cached model; with none prepared, nothing runs.
+		let model = prepared.iter().flatten().map(|job| &job.model).next();
+		let params = run_params(params);
+		let mut outputs =
+			model.map(|model| model.run_batch(&runnable, &params)).unwrap_or_default().into_iter();
+		decoded
+			.into_iter()
+			.map(|decoded| {
+				decoded?;
+				outputs
+					.next()
+					.ok_or_else(|| {
+						JobFailure::Engine(b"the model gave fewer outputs than inputs".to_vec())
+					})?
+					.map_err(run_failure)
+			})
+			.collect()
 	};
 	let run_ms = started.elapsed().as_millis() as u64;
 	prepared
 		.into_iter()
-		.zip(decoded)
-		.map(|(job, decoded)| {
+		.zip(outputs)
+		.map(|(job, output)| {
 			let Prepared { input, mut timings, .. } = job?;
-			if let Some(Err(failure)) = decoded {
-				return Err(failure);
-			}
-			let output = outputs
-				.next()
-				.ok_or_else(|| {
-					JobFailure::Engine(b"the model gave fewer outputs than inputs".to_vec())
-				})?
-				.map_err(run_failure)?;
 			timings.run_ms = run_ms;
-			Ok((input, output, timings))
+			Ok((input, output?, timings))
 		})
 		.collect()
-}
-
-fn no_model() -> JobFailure {
-	JobFailure::Engine(b"no job of the batch loaded the model".to_vec())
 }
 
 #[cfg(test)]
