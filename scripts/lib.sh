@@ -98,7 +98,8 @@ stop_process() {
 	fi
 }
 
-# The benchmarks' Python peers live in one virtualenv in the cache. Prints
+# The Python tools (the benchmarks' peers, the ONNX exporters) live in one
+# virtualenv in the cache. Prints
 # its path once it can import MODULES (comma-separated, as `import` takes
 # them), installing PACKAGES (pip arguments) from PyPI first if it cannot.
 #   venv=$(bench_venv 'torch, tokenizers' torch tokenizers)

@@ -12,8 +12,8 @@ use veritas_engine::{
 use veritas_primitives::{
 	inference::{InferenceParams, RequestInput},
 	model::{
-		Architecture, Cid, FileRef, ModelFiles, ModelFormat, ModelId, ModelName, ModelPolicy,
-		Pricing,
+		Architecture, Cid, FileRef, InputShape, ModelFiles, ModelFormat, ModelId, ModelName,
+		ModelPolicy, Pricing, TaskKind,
 	},
 	AccountId,
 };
@@ -30,16 +30,25 @@ use crate::{
 #[derive(Debug, clap::Args)]
 pub struct PublishArgs {
 	/// A directory with the model's files: `model.safetensors` and
-	/// `config.json` (plus `tokenizer.json` for a BERT encoder), or one
-	/// `.gguf` file.
+	/// `config.json` (plus `tokenizer.json` for a BERT encoder), one `.gguf`
+	/// file, or one `model.onnx` file.
 	pub dir: PathBuf,
 	/// The model's name (unique among the publisher's models).
 	#[arg(long)]
 	pub name: String,
 	/// What it computes: embedding:DIM, generation:CONTEXT:MAX_TOKENS,
-	/// classification:INPUTS:CLASSES or regression:INPUTS.
+	/// classification:INPUTS:CLASSES, regression:INPUTS, or (ONNX only)
+	/// numeric-embedding:INPUTS:DIM.
 	#[arg(long)]
 	pub task: String,
+	/// How the weights are stored: safetensors, gguf or onnx (default: from
+	/// the directory's files).
+	#[arg(long, value_parser = ["safetensors", "gguf", "onnx"])]
+	pub format: Option<String>,
+	/// An ONNX graph's input shape, the request's numbers in row-major
+	/// order: `1,1,8,8` for one 8x8 image (default: `1,INPUTS`).
+	#[arg(long, value_name = "DIMS")]
+	pub input_shape: Option<String>,
 	/// The price per request, in VRT.
 	#[arg(long)]
 	pub price: String,
@@ -387,15 +396,41 @@ struct ModelDir {
 	architecture: Architecture,
 }
 
-/// The files of a model directory, and what they make.
-fn model_files(dir: &PathBuf) -> Result<ModelDir, String> {
+/// The files of a model directory, and what they make: an ONNX graph
+/// (`model.onnx`, for `task` with `input_shape`), a GGUF decoder, or
+/// safetensors weights with their config (and tokenizer).
+fn model_files(dir: &PathBuf, args: &PublishArgs, task: &TaskKind) -> Result<ModelDir, String> {
 	let read = |name: &str| std::fs::read(dir.join(name)).ok();
+	let onnx = match args.format.as_deref() {
+		Some(format) => format == "onnx",
+		None => dir.join("model.onnx").is_file(),
+	};
+	if onnx {
+		let bytes =
+			read("model.onnx").ok_or_else(|| format!("{}: no model.onnx", dir.display()))?;
+		let inputs = task.numeric_inputs().ok_or("an ONNX graph serves only numeric tasks")?;
+		let input_shape = match &args.input_shape {
+			Some(text) => parse::input_shape(text)?,
+			None => InputShape::truncate_from(vec![1, inputs]),
+		};
+		return Ok(ModelDir {
+			files: vec![("weights", bytes)],
+			format: ModelFormat::Onnx,
+			architecture: Architecture::OnnxGraph { input_shape },
+		});
+	}
+	if args.input_shape.is_some() {
+		return Err("--input-shape is for ONNX graphs".into());
+	}
 	let gguf = std::fs::read_dir(dir)
 		.map_err(|e| format!("{}: {e}", dir.display()))?
 		.filter_map(Result::ok)
 		.map(|entry| entry.path())
 		.find(|path| path.extension().is_some_and(|ext| ext == "gguf"));
-	if let Some(path) = gguf {
+	if args.format.as_deref() == Some("gguf") && gguf.is_none() {
+		return Err(format!("{}: no .gguf file", dir.display()));
+	}
+	if let (Some(path), None | Some("gguf")) = (gguf, args.format.as_deref()) {
 		let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
 		return Ok(ModelDir {
 			files: vec![("weights", bytes)],
@@ -426,8 +461,8 @@ async fn publish(
 	args: PublishArgs,
 ) -> Result<Report, String> {
 	let task = parse::task(&args.task)?;
+	let ModelDir { files, format, architecture } = model_files(&args.dir, &args, &task)?;
 	let store = open_store(&args.ipfs_api, &args.store)?;
-	let ModelDir { files, format, architecture } = model_files(&args.dir)?;
 	let mut refs = Vec::new();
 	for (role, bytes) in files {
 		let stored = upload(&*store, role, &bytes)?;
@@ -484,12 +519,12 @@ async fn publish(
 	Ok(Report::new(json!({ "model": model, "files": files }), model.to_string()))
 }
 
-fn default_rule(
-	task: &veritas_primitives::model::TaskKind,
-) -> veritas_primitives::model::ComparisonRule {
-	use veritas_primitives::model::{ComparisonRule, TaskKind, Tolerance};
+fn default_rule(task: &TaskKind) -> veritas_primitives::model::ComparisonRule {
+	use veritas_primitives::model::{ComparisonRule, Tolerance};
 	match task {
-		TaskKind::TextEmbedding { .. } => ComparisonRule::Cosine(Tolerance(1_000)),
+		TaskKind::TextEmbedding { .. } | TaskKind::TabularEmbedding { .. } => {
+			ComparisonRule::Cosine(Tolerance(1_000))
+		},
 		TaskKind::TextGeneration { .. } => ComparisonRule::TokenTopK(5),
 		_ => ComparisonRule::MaxAbs(Tolerance(1_000)),
 	}

@@ -4,7 +4,7 @@ use codec::Encode;
 use veritas_primitives::{
 	currency::VRT,
 	inference::F32Bits,
-	model::{ComparisonRule, TaskKind, Tolerance, VerificationPolicy},
+	model::{ComparisonRule, InputShape, TaskKind, Tolerance, VerificationPolicy, MAX_INPUT_RANK},
 	Balance, BlockNumber,
 };
 
@@ -52,7 +52,8 @@ fn numbers<const N: usize>(text: &str, parts: &[&str]) -> Result<[u32; N], Strin
 	values.try_into().map_err(|_| format!("bad numbers in {text:?}"))
 }
 
-/// `embedding:384`, `generation:2048:64`, `classification:6:2`, `regression:6`.
+/// `embedding:384`, `generation:2048:64`, `classification:6:2`, `regression:6`,
+/// `numeric-embedding:64:16`.
 pub fn task(text: &str) -> Result<TaskKind, String> {
 	let parts: Vec<&str> = text.split(':').collect();
 	Ok(match parts[0] {
@@ -72,13 +73,29 @@ pub fn task(text: &str) -> Result<TaskKind, String> {
 			let [inputs] = numbers(text, &parts[1..])?;
 			TaskKind::TabularRegression { inputs }
 		},
+		"numeric-embedding" => {
+			let [inputs, dim] = numbers(text, &parts[1..])?;
+			TaskKind::TabularEmbedding { inputs, dim }
+		},
 		_ => {
 			return Err(format!(
 				"bad task {text:?}: embedding:DIM, generation:CONTEXT:MAX_TOKENS, \
-				 classification:INPUTS:CLASSES or regression:INPUTS"
+				 classification:INPUTS:CLASSES, regression:INPUTS or \
+				 numeric-embedding:INPUTS:DIM"
 			))
 		},
 	})
+}
+
+/// An ONNX graph's input shape: `1,1,8,8`.
+pub fn input_shape(text: &str) -> Result<InputShape, String> {
+	let dims = text
+		.split(',')
+		.map(|dim| dim.trim().parse::<u32>().ok().filter(|dim| *dim > 0))
+		.collect::<Option<Vec<u32>>>()
+		.ok_or_else(|| format!("bad input shape {text:?}: positive numbers, like 1,1,8,8"))?;
+	InputShape::try_from(dims)
+		.map_err(|_| format!("bad input shape {text:?}: at most {MAX_INPUT_RANK} dimensions"))
 }
 
 /// `quorum:K:N`, `optimistic:WINDOW_BLOCKS:BOND_VRT`, `sampled:PERMILL:K:N`.
@@ -137,14 +154,15 @@ pub fn rule(text: &str) -> Result<ComparisonRule, String> {
 }
 
 /// A request's input bytes for `task`: text as it is, or comma-separated
-/// numbers for tabular models. `@FILE` reads the text from a file.
+/// numbers for models that take numbers (an image's pixels in row-major
+/// order, for one). `@FILE` reads the text from a file.
 pub fn input(text: &str, task: &str) -> Result<Vec<u8>, String> {
 	let text = match text.strip_prefix('@') {
 		Some(path) => std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?,
 		None => text.to_string(),
 	};
 	match task {
-		"classification" | "regression" => {
+		"classification" | "regression" | "numeric-embedding" => {
 			// No numbers at all is fine: a feed may give the only feature.
 			if text.trim().is_empty() {
 				return Ok(Vec::<F32Bits>::new().encode());
@@ -188,6 +206,15 @@ mod tests {
 		);
 		assert!(task("embedding").unwrap_err().contains("bad numbers"));
 		assert!(task("poetry:1").unwrap_err().contains("bad task"));
+		assert_eq!(
+			task("numeric-embedding:64:16").unwrap(),
+			TaskKind::TabularEmbedding { inputs: 64, dim: 16 }
+		);
+		assert_eq!(input_shape("1,1,8,8").unwrap().into_inner(), vec![1, 1, 8, 8]);
+		assert_eq!(input_shape(" 64 ").unwrap().into_inner(), vec![64]);
+		assert!(input_shape("1,0,8").unwrap_err().contains("positive"));
+		assert!(input_shape("1,x").unwrap_err().contains("positive"));
+		assert!(input_shape("1,1,1,1,1,1,1").unwrap_err().contains("at most 6"));
 		assert_eq!(policy("quorum:2:3").unwrap(), VerificationPolicy::Quorum { k: 2, n: 3 });
 		assert_eq!(
 			policy("optimistic:40:10").unwrap(),

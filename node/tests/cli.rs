@@ -11,47 +11,9 @@
 use crate::common;
 
 use common::{
-	veritas_cli::{args, json_of, publish_loan_risk, stderr, stdout, veritas},
-	Node, TempDir,
+	veritas_cli::{args, json_of, publish_loan_risk, stderr, stdout, veritas, DevNode},
+	Node,
 };
-
-/// A `--dev` node for one part of the tour, with its JSON-RPC URL and the
-/// path of its embedded model store.
-struct DevNode {
-	node: Node,
-	url: String,
-	store: String,
-	_dir: TempDir,
-}
-
-impl DevNode {
-	async fn start(name: &str) -> Self {
-		let dir = TempDir::new(name);
-		let base = dir.path().join("base");
-		let base_arg = base.to_string_lossy().into_owned();
-		let node = Node::start(
-			name,
-			&["--dev", "--base-path", &base_arg, "--data-node-allow-private"],
-			dir.path(),
-		);
-		node.call_when_up("system_health", params![]).await;
-		let url = format!("http://127.0.0.1:{}", node.ports.rpc);
-		let store = base.join("model-store").to_string_lossy().into_owned();
-		Self { node, url, store, _dir: dir }
-	}
-
-	/// Starts a node on which the loan-risk model (model 0) is published and
-	/// Alice serves it.
-	async fn serving_loan_risk(name: &str) -> Self {
-		let dev = Self::start(name).await;
-		let published = veritas(publish_loan_risk(&dev.url, &dev.store, "loan-risk", &[])).await;
-		assert!(published.status.success(), "{}", stderr(&published));
-		let serving =
-			veritas(args(&dev.url, "//Alice", &["executor", "register", "--models", "0"])).await;
-		assert!(serving.status.success(), "{}", stderr(&serving));
-		dev
-	}
-}
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "starts a real node; run by scripts/test.sh"]

@@ -10,7 +10,10 @@
 //! 3. a safetensors file whose header claims to be far longer than the file;
 //! 4. a BERT model whose tokenizer.json is nested 100,000 objects deep;
 //! 5. a valid MLP that needs more memory than the worker may have (72 MB of
-//!    weights): loading it aborts the worker process.
+//!    weights): loading it aborts the worker process;
+//! 6. an ONNX graph with an operator nobody implements;
+//! 7. an ONNX graph of a few hundred bytes whose `ConstantOfShape` asks for
+//!    4 TiB.
 //!
 //! Bob asks each for a score or an embedding. The node keeps producing
 //! blocks through all of it. Alice reports each hostile request unrunnable
@@ -27,7 +30,7 @@ use codec::Encode;
 use common::{file_ref, fixture, Node, TempDir};
 use pallet_inference::{Request, RequestStatus, Settled};
 use sp_keyring::Sr25519Keyring;
-use veritas_engine::store::embedded::EmbeddedStore;
+use veritas_engine::{onnx::write as onnx, store::embedded::EmbeddedStore};
 use veritas_primitives::{
 	currency::VRT,
 	inference::{F32Bits, InferenceParams, RequestInput, UnrunnableReason},
@@ -190,6 +193,12 @@ async fn request(node: &Node, id: u64) -> Option<RequestRecord> {
 	node.storage(&pallet_inference::Requests::<Runtime>::hashed_key_for(id)).await
 }
 
+/// Three numbers, for the ONNX graphs built on `onnx::linear_classifier`.
+fn three_numbers() -> RequestInput {
+	let features: Vec<F32Bits> = [1.0f32, 2.0, 3.0].iter().copied().map(F32Bits::from).collect();
+	RequestInput::Inline(features.encode().try_into().expect("fits"))
+}
+
 fn applicant() -> RequestInput {
 	let features: Vec<F32Bits> =
 		[28.0f32, 0.62, 590.0, 45.0, 1.0, 1.0].iter().copied().map(F32Bits::from).collect();
@@ -238,6 +247,9 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 	let memory_bomb_config = format!(
 		r#"{{"architecture": "mlp", "task": "classification", "inputs": 6, "hidden": [{WIDE}], "outputs": 2}}"#
 	);
+	let mut unsupported = onnx::linear_classifier();
+	unsupported.node.push(onnx::node("Teleport", &["probabilities"], "elsewhere"));
+	let onnx_graph = Architecture::OnnxGraph { input_shape: InputShape::truncate_from(vec![1, 3]) };
 	let models = [
 		(
 			"loan-risk",
@@ -307,6 +319,27 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 				tabular,
 			),
 		),
+		(
+			"onnx-unsupported",
+			spec(
+				weights_only(file_ref(&store, &onnx::model_file(unsupported))),
+				ModelFormat::Onnx,
+				onnx_graph.clone(),
+				TaskKind::TabularClassification { inputs: 3, classes: 2 },
+			),
+		),
+		(
+			"onnx-constant-bomb",
+			spec(
+				weights_only(file_ref(
+					&store,
+					&onnx::model_file(onnx::constant_of_shape(&[1 << 20, 1 << 20])),
+				)),
+				ModelFormat::Onnx,
+				onnx_graph,
+				TaskKind::TabularRegression { inputs: 3 },
+			),
+		),
 	];
 	for (name, spec) in models.iter().cloned() {
 		let call = RuntimeCall::Models(pallet_models::Call::register_model {
@@ -327,10 +360,12 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 	});
 	node.sign_and_submit(serve, EXECUTOR).await.expect("executor registered");
 
-	// Bob asks every hostile model once (requests 0 to 4), then the honest
-	// one (request 5).
+	// Bob asks every hostile model once (requests 0 to 6), then the honest
+	// one (request 7).
 	for model in 1..models.len() as u64 {
 		let (input, params) = match models[model as usize].1.task {
+			TaskKind::TabularClassification { inputs: 3, .. }
+			| TaskKind::TabularRegression { inputs: 3 } => (three_numbers(), InferenceParams::default()),
 			TaskKind::TabularClassification { .. } => (applicant(), InferenceParams::default()),
 			TaskKind::TextGeneration { .. } => (
 				RequestInput::Inline(b"hello".to_vec().try_into().expect("fits")),
@@ -383,14 +418,8 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 		ended
 	})
 	.await;
-	let expected_reasons = [
-		UnrunnableReason::ModelFailed,
-		UnrunnableReason::ModelFailed,
-		UnrunnableReason::ModelFailed,
-		UnrunnableReason::ModelFailed,
-		UnrunnableReason::ModelFailed,
-	];
-	for (id, reason) in (0..hostile).zip(expected_reasons) {
+	for id in 0..hostile {
+		let reason = UnrunnableReason::ModelFailed;
 		let record = request(&node, id).await.expect("stored");
 		assert_eq!(record.status, RequestStatus::Unrunnable, "request {id}: {record:?}");
 		let result = record.result.clone().expect("a report");
@@ -428,6 +457,8 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 		(2, "safetensors header"),
 		(3, "model config"),
 		(4, "the engine worker was killed by signal 6"),
+		(5, "ONNX operators tract does not implement: Teleport"),
+		(6, "tract failed on it: failed to allocate"),
 	] {
 		let shown = engine.iter().any(|line| {
 			line.contains(&format!("request {request} (job")) && line.contains(expected)

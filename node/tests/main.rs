@@ -17,6 +17,7 @@ mod dev_node;
 mod executor;
 mod hostile_models;
 mod local_network;
+mod onnx_models;
 mod oracle;
 mod paid_inference;
 mod remote_executor;

@@ -149,9 +149,10 @@ impl InferenceOutput {
 		let output =
 			InferenceOutput::decode_all(&mut &bytes[..]).map_err(|_| OutputError::Undecodable)?;
 		let shape_fits = match (&output, task) {
-			(InferenceOutput::Embedding(values), TaskKind::TextEmbedding { dim }) => {
-				values.len() == *dim as usize
-			},
+			(
+				InferenceOutput::Embedding(values),
+				TaskKind::TextEmbedding { dim } | TaskKind::TabularEmbedding { dim, .. },
+			) => values.len() == *dim as usize,
 			(InferenceOutput::Generation { .. }, TaskKind::TextGeneration { .. }) => true,
 			(
 				InferenceOutput::Classification(probabilities),
@@ -371,11 +372,9 @@ pub fn check_inline_input(task: &TaskKind, bytes: &[u8]) -> Result<(), InputErro
 	if bytes.is_empty() {
 		return Err(InputError::Empty);
 	}
-	match *task {
-		TaskKind::TextEmbedding { .. } | TaskKind::TextGeneration { .. } => {
-			core::str::from_utf8(bytes).map(|_| ()).map_err(|_| InputError::NotText)
-		},
-		TaskKind::TabularClassification { inputs, .. } | TaskKind::TabularRegression { inputs } => {
+	match task.numeric_inputs() {
+		None => core::str::from_utf8(bytes).map(|_| ()).map_err(|_| InputError::NotText),
+		Some(inputs) => {
 			let values =
 				Vec::<F32Bits>::decode_all(&mut &bytes[..]).map_err(|_| InputError::NotNumbers)?;
 			if values.len() != inputs as usize {
@@ -500,6 +499,15 @@ mod tests {
 			InferenceOutput::decode_for(&embedding.encode(), &GENERATION, &params),
 			Err(OutputError::WrongShape)
 		);
+		let vectors = TaskKind::TabularEmbedding { inputs: 8, dim: 3 };
+		assert_eq!(
+			InferenceOutput::decode_for(&embedding.encode(), &vectors, &params),
+			Ok(embedding.clone())
+		);
+		assert_eq!(
+			InferenceOutput::decode_for(&short.encode(), &vectors, &params),
+			Err(OutputError::WrongShape)
+		);
 		let mut trailing = embedding.encode();
 		trailing.push(0);
 		assert_eq!(
@@ -530,6 +538,13 @@ mod tests {
 			Err(InputError::NotFinite)
 		);
 		assert_eq!(check_inline_input(&EMBEDDING, "héllo".as_bytes()), Ok(()));
+		let vectors = TaskKind::TabularEmbedding { inputs: 2, dim: 4 };
+		assert_eq!(check_inline_input(&vectors, &numbers(&[1.0, -2.5])), Ok(()));
+		assert_eq!(
+			check_inline_input(&vectors, "hé".as_bytes()),
+			Err(InputError::NotNumbers),
+			"a numeric embedding takes numbers, not text"
+		);
 		assert_eq!(check_inline_input(&GENERATION, &[0xff]), Err(InputError::NotText));
 		assert_eq!(check_inline_input(&GENERATION, &[]), Err(InputError::Empty));
 	}

@@ -87,10 +87,20 @@ impl ModelFiles {
 pub enum ModelFormat {
 	Safetensors,
 	Gguf,
+	/// One ONNX file: the graph with its weights inside.
+	Onnx,
 }
 
+/// The most dimensions an ONNX graph's input may have.
+pub const MAX_INPUT_RANK: u32 = 6;
+
+/// The shape of the one tensor an ONNX graph takes (`[1, 13]`, or
+/// `[1, 1, 8, 8]` for an 8x8 image): the request's numbers fill it in
+/// row-major order.
+pub type InputShape = BoundedVec<u32, ConstU32<MAX_INPUT_RANK>>;
+
 /// The network family the engine builds from the weights.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 #[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum Architecture {
@@ -100,6 +110,30 @@ pub enum Architecture {
 	Llama,
 	/// A multi-layer perceptron over a fixed number of numeric inputs.
 	Mlp,
+	/// Any network its publisher wrote as an ONNX graph (run by tract),
+	/// taking one f32 tensor of `input_shape`.
+	OnnxGraph { input_shape: InputShape },
+}
+
+impl Architecture {
+	/// Whether the architecture takes `task`'s input as it is: an ONNX
+	/// graph's input shape must hold exactly the task's numbers, with no
+	/// zero dimension.
+	pub fn fits_inputs(&self, task: &TaskKind) -> bool {
+		match self {
+			Architecture::OnnxGraph { input_shape } => {
+				let volume = input_shape.iter().try_fold(1u32, |volume, dim| {
+					if *dim == 0 {
+						None
+					} else {
+						volume.checked_mul(*dim)
+					}
+				});
+				!input_shape.is_empty() && volume.is_some() && volume == task.numeric_inputs()
+			},
+			_ => true,
+		}
+	}
 }
 
 /// What the model computes, with the shape of its output.
@@ -116,6 +150,8 @@ pub enum TaskKind {
 	TabularClassification { inputs: u32, classes: u32 },
 	/// `inputs` numbers in, one number out.
 	TabularRegression { inputs: u32 },
+	/// `inputs` numbers in, one vector of `dim` floats out.
+	TabularEmbedding { inputs: u32, dim: u32 },
 }
 
 impl TaskKind {
@@ -129,6 +165,7 @@ impl TaskKind {
 			},
 			TaskKind::TabularClassification { inputs, classes } => inputs > 0 && classes >= 2,
 			TaskKind::TabularRegression { inputs } => inputs > 0,
+			TaskKind::TabularEmbedding { inputs, dim } => inputs > 0 && dim > 0,
 		}
 	}
 
@@ -138,14 +175,26 @@ impl TaskKind {
 	}
 
 	/// The architectures that can serve this task.
-	pub fn accepts(&self, architecture: Architecture) -> bool {
+	pub fn accepts(&self, architecture: &Architecture) -> bool {
 		matches!(
 			(self, architecture),
 			(TaskKind::TextEmbedding { .. }, Architecture::Bert)
 				| (TaskKind::TextGeneration { .. }, Architecture::Llama)
-				| (TaskKind::TabularClassification { .. }, Architecture::Mlp)
-				| (TaskKind::TabularRegression { .. }, Architecture::Mlp)
+				| (
+					TaskKind::TabularClassification { .. } | TaskKind::TabularRegression { .. },
+					Architecture::Mlp | Architecture::OnnxGraph { .. }
+				) | (TaskKind::TabularEmbedding { .. }, Architecture::OnnxGraph { .. })
 		)
+	}
+
+	/// How many numbers an input holds, for tasks whose input is numbers.
+	pub fn numeric_inputs(&self) -> Option<u32> {
+		match *self {
+			TaskKind::TabularClassification { inputs, .. }
+			| TaskKind::TabularRegression { inputs }
+			| TaskKind::TabularEmbedding { inputs, .. } => Some(inputs),
+			TaskKind::TextEmbedding { .. } | TaskKind::TextGeneration { .. } => None,
+		}
 	}
 }
 
@@ -562,11 +611,30 @@ mod tests {
 
 	#[test]
 	fn tasks_are_checked_against_architectures_and_shapes() {
-		assert!(EMBEDDING.accepts(Architecture::Bert));
-		assert!(!EMBEDDING.accepts(Architecture::Llama));
-		assert!(GENERATION.accepts(Architecture::Llama));
-		assert!(TaskKind::TabularRegression { inputs: 4 }.accepts(Architecture::Mlp));
+		assert!(EMBEDDING.accepts(&Architecture::Bert));
+		assert!(!EMBEDDING.accepts(&Architecture::Llama));
+		assert!(GENERATION.accepts(&Architecture::Llama));
+		assert!(TaskKind::TabularRegression { inputs: 4 }.accepts(&Architecture::Mlp));
 		assert!(!TaskKind::TextEmbedding { dim: 0 }.is_well_formed());
+		assert!(!TaskKind::TabularEmbedding { inputs: 4, dim: 0 }.is_well_formed());
+		// An ONNX graph serves the numeric tasks, and its input shape must
+		// hold exactly the task's numbers.
+		let graph = |dims: &[u32]| Architecture::OnnxGraph {
+			input_shape: InputShape::try_from(dims.to_vec()).expect("within the rank"),
+		};
+		let image = TaskKind::TabularClassification { inputs: 64, classes: 10 };
+		assert!(image.accepts(&graph(&[1, 1, 8, 8])));
+		assert!(TaskKind::TabularEmbedding { inputs: 6, dim: 3 }.accepts(&graph(&[2, 3])));
+		assert!(!TaskKind::TabularEmbedding { inputs: 6, dim: 3 }.accepts(&Architecture::Mlp));
+		assert!(!EMBEDDING.accepts(&graph(&[1, 384])));
+		assert!(graph(&[1, 1, 8, 8]).fits_inputs(&image));
+		assert!(graph(&[64]).fits_inputs(&image));
+		assert!(!graph(&[1, 8, 8, 8]).fits_inputs(&image), "512 numbers, not 64");
+		assert!(!graph(&[]).fits_inputs(&image));
+		assert!(!graph(&[64, 0]).fits_inputs(&image), "a zero dimension");
+		assert!(!graph(&[u32::MAX, u32::MAX, 2]).fits_inputs(&image), "an overflowing volume");
+		assert!(!graph(&[1, 64]).fits_inputs(&EMBEDDING), "text is not numbers");
+		assert!(Architecture::Mlp.fits_inputs(&image));
 		assert!(!TaskKind::TextGeneration { max_context: 8, max_new_tokens: 9 }.is_well_formed());
 		assert!(!TaskKind::TabularClassification { inputs: 3, classes: 1 }.is_well_formed());
 		assert!(GENERATION.is_well_formed());

@@ -12,7 +12,8 @@
 //!   (classifier and regressor) with a loan-risk example in `fixtures/`;
 //!   [`generation`], text generation with a quantized Llama from one GGUF
 //!   file ([`llama`]), decoded with the request's sampler ([`sampling`]),
-//!   with the verifier's teacher-forced check that replays it;
+//!   with the verifier's teacher-forced check that replays it; [`onnx`],
+//!   a publisher's own network as an ONNX graph, run by tract;
 //! - [`load`]: a model's files to a loaded model; [`cache`]: loaded models
 //!   under a memory bound;
 //! - [`proof`]: the proof document an executor stores with each result.
@@ -31,6 +32,7 @@ pub mod llama;
 pub mod load;
 pub mod mlp;
 pub mod model;
+pub mod onnx;
 pub mod output;
 pub mod proof;
 pub mod sampling;

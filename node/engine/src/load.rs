@@ -2,10 +2,15 @@
 
 use std::sync::Arc;
 
-use crate::{embedding::TextEmbedder, mlp::Mlp, mlp::MlpConfig, model::EngineError, model::Model};
+use crate::{
+	embedding::TextEmbedder,
+	mlp::{Mlp, MlpConfig},
+	model::{EngineError, Model},
+	onnx::{OnnxModel, OnnxSignature},
+};
 
 /// The network families the engine can build.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Architecture {
 	/// BERT-family encoders: safetensors weights, config.json, tokenizer.json.
 	Bert,
@@ -13,6 +18,9 @@ pub enum Architecture {
 	Llama,
 	/// Tabular MLP: safetensors weights and a JSON config.
 	Mlp,
+	/// A publisher's ONNX graph (one file), for the signature it was
+	/// registered with.
+	Onnx(OnnxSignature),
 }
 
 /// A model's files, already fetched and digest-checked.
@@ -31,7 +39,7 @@ pub fn load(
 	files: ModelBytes,
 	max_memory_bytes: usize,
 ) -> Result<Arc<dyn Model>, EngineError> {
-	if architecture != Architecture::Llama {
+	if matches!(architecture, Architecture::Bert | Architecture::Mlp) {
 		let needed = safetensors_f32_bytes(&files.weights)?;
 		if needed > max_memory_bytes {
 			return Err(EngineError::TooLarge { needed, capacity: max_memory_bytes });
@@ -52,6 +60,12 @@ pub fn load(
 			&files.weights,
 			max_memory_bytes,
 		)?),
+		Architecture::Onnx(signature) => {
+			if files.config.is_some() || files.tokenizer.is_some() {
+				return Err(EngineError::BadConfig("an ONNX model is one file".into()));
+			}
+			Arc::new(OnnxModel::load(&files.weights, signature, max_memory_bytes)?)
+		},
 	})
 }
 

@@ -48,6 +48,16 @@ impl From<candle_core::Error> for EngineError {
 	}
 }
 
+/// What a caught panic said (its message, when it has one), for the error
+/// that takes its place.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+	panic
+		.downcast_ref::<&str>()
+		.map(|text| text.to_string())
+		.or_else(|| panic.downcast_ref::<String>().cloned())
+		.unwrap_or_else(|| "no message".into())
+}
+
 /// A loaded model, ready to run requests.
 pub trait Model: Send + Sync {
 	/// Runs one request.

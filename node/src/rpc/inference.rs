@@ -311,18 +311,20 @@ fn task_name(task: &TaskKind) -> &'static str {
 		TaskKind::TextGeneration { .. } => "generation",
 		TaskKind::TabularClassification { .. } => "classification",
 		TaskKind::TabularRegression { .. } => "regression",
+		TaskKind::TabularEmbedding { .. } => "numeric-embedding",
 	}
 }
 
 fn parse_task(task: &str) -> RpcResult<&'static str> {
-	["embedding", "generation", "classification", "regression"]
+	["embedding", "generation", "classification", "regression", "numeric-embedding"]
 		.into_iter()
 		.find(|name| *name == task)
 		.ok_or_else(|| {
 			error(
 				codes::BAD_PARAMS,
 				format!(
-					"unknown task {task:?}: embedding, generation, classification or regression"
+					"unknown task {task:?}: embedding, generation, classification, regression \
+					 or numeric-embedding"
 				),
 			)
 		})
@@ -354,7 +356,7 @@ fn model_info(id: ModelId, record: &ModelRecord<AccountId, Balance, BlockNumber>
 		task: task_name(&record.task).to_string(),
 		shape: record.task,
 		format: record.format,
-		architecture: record.architecture,
+		architecture: record.architecture.clone(),
 		files: ModelFiles {
 			weights: file(&record.files.weights),
 			config: record.files.config.as_ref().map(file),

@@ -3,6 +3,8 @@
 
 use std::{path::PathBuf, process::Output};
 
+use super::{Node, TempDir};
+
 pub fn veritas_binary() -> PathBuf {
 	let path = PathBuf::from(super::NODE_BINARY).with_file_name("veritas");
 	assert!(path.exists(), "{} is missing: cargo build -p veritas-cli", path.display());
@@ -56,4 +58,42 @@ pub fn json_of(output: &Output) -> serde_json::Value {
 
 pub fn stderr(output: &Output) -> String {
 	String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A `--dev` node for the command line to talk to, with its JSON-RPC URL
+/// and the path of its embedded model store.
+pub struct DevNode {
+	pub node: Node,
+	pub url: String,
+	pub store: String,
+	pub _dir: TempDir,
+}
+
+impl DevNode {
+	pub async fn start(name: &str) -> Self {
+		let dir = TempDir::new(name);
+		let base = dir.path().join("base");
+		let base_arg = base.to_string_lossy().into_owned();
+		let node = Node::start(
+			name,
+			&["--dev", "--base-path", &base_arg, "--data-node-allow-private"],
+			dir.path(),
+		);
+		node.call_when_up("system_health", crate::params![]).await;
+		let url = format!("http://127.0.0.1:{}", node.ports.rpc);
+		let store = base.join("model-store").to_string_lossy().into_owned();
+		Self { node, url, store, _dir: dir }
+	}
+
+	/// Starts a node on which the loan-risk model (model 0) is published and
+	/// Alice serves it.
+	pub async fn serving_loan_risk(name: &str) -> Self {
+		let dev = Self::start(name).await;
+		let published = veritas(publish_loan_risk(&dev.url, &dev.store, "loan-risk", &[])).await;
+		assert!(published.status.success(), "{}", stderr(&published));
+		let serving =
+			veritas(args(&dev.url, "//Alice", &["executor", "register", "--models", "0"])).await;
+		assert!(serving.status.success(), "{}", stderr(&serving));
+		dev
+	}
 }

@@ -12,13 +12,14 @@
 
 use std::time::Instant;
 
-use codec::DecodeAll;
+use codec::{DecodeAll, Encode};
 use veritas_engine::{
 	blake2_256,
 	compare::{compare, Comparison, Verdict},
 	digest::to_hex,
 	load::{load, Architecture as EngineArchitecture, ModelBytes},
 	model::{EngineError, Input, Model, RunParams},
+	onnx::{OnnxOutput, OnnxSignature},
 	output::Output,
 	proof::{ProofDocument, ProofFile, Timings, PROOF_FORMAT_VERSION},
 	StoreError,
@@ -123,9 +124,12 @@ fn prepare(
 		},
 	};
 	let mut timings = Timings::default();
-	// Files are fetched only when the model is not cached; the cache key is
-	// the digest of all of the model's file digests.
-	let key = blake2_256(&spec.files.iter().flat_map(|file| file.digest).collect::<Vec<u8>>());
+	// Files are fetched only when the model is not cached. The cache key is
+	// the digest of the model's file digests, its architecture and its task:
+	// one ONNX file registered twice with two input shapes is two models.
+	let mut description = spec.files.iter().flat_map(|file| file.digest).collect::<Vec<u8>>();
+	(&spec.architecture, &spec.task).encode_to(&mut description);
+	let key = blake2_256(&description);
 	let cache_bytes = shared.cache.used_bytes() as u64;
 	let model = match shared.cache.get(&key) {
 		Some(model) => {
@@ -140,8 +144,9 @@ fn prepare(
 			};
 			fetched(Fetched { cache_hit: false, store_bytes: store_bytes.get(), cache_bytes });
 			let loading = Instant::now();
-			let model = load(architecture(spec.architecture), files, shared.cache.capacity_bytes())
-				.map_err(engine_failure)?;
+			let architecture = architecture(&spec.architecture, &spec.task)?;
+			let model =
+				load(architecture, files, shared.cache.capacity_bytes()).map_err(engine_failure)?;
 			timings.load_ms = loading.elapsed().as_millis() as u64;
 			shared.cache.insert(key, model).map_err(engine_failure)?
 		},
@@ -176,7 +181,9 @@ fn decode_input<'a>(task: &TaskKind, input: &'a [u8]) -> Result<Decoded<'a>, Job
 				JobFailure::BadInput(b"a text model's input must be UTF-8".to_vec())
 			})?))
 		},
-		TaskKind::TabularClassification { .. } | TaskKind::TabularRegression { .. } => {
+		TaskKind::TabularClassification { .. }
+		| TaskKind::TabularRegression { .. }
+		| TaskKind::TabularEmbedding { .. } => {
 			let numbers = Vec::<F32Bits>::decode_all(&mut &input[..]).map_err(|_| {
 				JobFailure::BadInput(
 					b"a tabular model's input must be SCALE-encoded f32 values".to_vec(),
@@ -405,12 +412,32 @@ fn proof_files(spec: &ModelSpec) -> Vec<ProofFile> {
 	.collect()
 }
 
-fn architecture(architecture: Architecture) -> EngineArchitecture {
-	match architecture {
+/// What the engine builds for a registered architecture and task.
+fn architecture(
+	architecture: &Architecture,
+	task: &TaskKind,
+) -> Result<EngineArchitecture, JobFailure> {
+	Ok(match architecture {
 		Architecture::Bert => EngineArchitecture::Bert,
 		Architecture::Llama => EngineArchitecture::Llama,
 		Architecture::Mlp => EngineArchitecture::Mlp,
-	}
+		Architecture::OnnxGraph { input_shape } => {
+			let output = match *task {
+				TaskKind::TabularClassification { classes, .. } => {
+					OnnxOutput::Classification { classes: classes as usize }
+				},
+				TaskKind::TabularRegression { .. } => OnnxOutput::Regression,
+				TaskKind::TabularEmbedding { dim, .. } => {
+					OnnxOutput::Embedding { dim: dim as usize }
+				},
+				TaskKind::TextEmbedding { .. } | TaskKind::TextGeneration { .. } => {
+					return Err(engine_failure("an ONNX graph serves only numeric tasks"))
+				},
+			};
+			let input_shape = input_shape.iter().map(|dim| *dim as usize).collect();
+			EngineArchitecture::Onnx(OnnxSignature { input_shape, output })
+		},
+	})
 }
 
 #[cfg(test)]

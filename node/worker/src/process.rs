@@ -176,11 +176,7 @@ pub fn serve(worker: &Worker, input: &mut impl Read, output: &mut impl Write) ->
 /// Runs `job`, turning a panic into an engine failure.
 fn guarded<R>(job: impl FnOnce() -> Result<R, JobFailure>) -> Result<R, JobFailure> {
 	catch_unwind(AssertUnwindSafe(job)).unwrap_or_else(|panic| {
-		let message = panic
-			.downcast_ref::<&str>()
-			.map(|text| text.to_string())
-			.or_else(|| panic.downcast_ref::<String>().cloned())
-			.unwrap_or_else(|| "no message".into());
+		let message = veritas_engine::model::panic_message(&*panic);
 		Err(JobFailure::Engine(format!("the engine panicked: {message}").into_bytes()))
 	})
 }

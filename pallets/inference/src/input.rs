@@ -37,10 +37,8 @@ impl<T: Config> Pallet<T> {
 				Ok((RequestInput::Stored(file), None))
 			},
 			RequestInput::Feed { feed_id, max_age_blocks, features, position } => {
-				let inputs = match *task {
-					TaskKind::TabularClassification { inputs, .. }
-					| TaskKind::TabularRegression { inputs } => inputs,
-					_ => return Err(Error::<T>::FeedNeedsTabularModel.into()),
+				let Some(inputs) = task.numeric_inputs() else {
+					return Err(Error::<T>::FeedNeedsTabularModel.into());
 				};
 				let mut values = Vec::<F32Bits>::decode_all(&mut &features[..])
 					.map_err(|_| Error::<T>::BadFeatures)?;

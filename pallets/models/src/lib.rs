@@ -319,7 +319,7 @@ pub mod pallet {
 		/// A file has size zero.
 		EmptyFile,
 		/// The architecture cannot be loaded from this format (Llama needs
-		/// GGUF; BERT and MLP need safetensors).
+		/// GGUF; BERT and MLP need safetensors; an ONNX graph, ONNX).
 		FormatDoesNotFitArchitecture,
 		/// The task cannot be served by this architecture.
 		TaskDoesNotFitArchitecture,
@@ -369,6 +369,11 @@ pub mod pallet {
 		/// A retired version's record stays until its tombstone period is
 		/// over.
 		TombstoneKept,
+		/// An ONNX graph's input shape is empty, has a zero dimension, or does
+		/// not hold exactly the task's numbers.
+		InputShapeDoesNotFitTask,
+		/// A config file was given for an ONNX graph, which carries its own.
+		ConfigDoesNotFitArchitecture,
 	}
 
 	impl<T> From<PolicyError> for Error<T> {

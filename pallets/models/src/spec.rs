@@ -16,23 +16,30 @@ impl<T: Config> Pallet<T> {
 			Self::validate_file(file)?;
 		}
 		let format_fits = matches!(
-			(spec.architecture, spec.format),
+			(&spec.architecture, spec.format),
 			(Architecture::Llama, ModelFormat::Gguf)
 				| (Architecture::Bert, ModelFormat::Safetensors)
 				| (Architecture::Mlp, ModelFormat::Safetensors)
+				| (Architecture::OnnxGraph { .. }, ModelFormat::Onnx)
 		);
 		ensure!(format_fits, Error::<T>::FormatDoesNotFitArchitecture);
-		ensure!(spec.task.accepts(spec.architecture), Error::<T>::TaskDoesNotFitArchitecture);
+		ensure!(spec.task.accepts(&spec.architecture), Error::<T>::TaskDoesNotFitArchitecture);
 		ensure!(spec.task.is_well_formed(), Error::<T>::MalformedTask);
-		// BERT reads text through a tokenizer file; an MLP reads numbers and
-		// has none. A GGUF file may embed its vocabulary, so Llama may go
-		// either way.
+		ensure!(spec.architecture.fits_inputs(&spec.task), Error::<T>::InputShapeDoesNotFitTask);
+		// BERT reads text through a tokenizer file; an MLP or an ONNX graph
+		// reads numbers and has none. A GGUF file may embed its vocabulary,
+		// so Llama may go either way.
 		let tokenizer_fits = match spec.architecture {
 			Architecture::Bert => spec.files.tokenizer.is_some(),
-			Architecture::Mlp => spec.files.tokenizer.is_none(),
+			Architecture::Mlp | Architecture::OnnxGraph { .. } => spec.files.tokenizer.is_none(),
 			Architecture::Llama => true,
 		};
 		ensure!(tokenizer_fits, Error::<T>::TokenizerDoesNotFitArchitecture);
+		// An ONNX file is the whole model: a second file would be stored,
+		// paid for and fetched by every node for nothing.
+		let config_fits = !matches!(spec.architecture, Architecture::OnnxGraph { .. })
+			|| spec.files.config.is_none();
+		ensure!(config_fits, Error::<T>::ConfigDoesNotFitArchitecture);
 		ensure!(
 			spec.task.is_generation() || spec.pricing.per_output_token.is_zero(),
 			Error::<T>::TokenPriceWithoutGeneration

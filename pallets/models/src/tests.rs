@@ -6,8 +6,9 @@ use frame_support::{
 };
 use sp_runtime::{DispatchError, Permill};
 use veritas_primitives::model::{
-	Architecture, Cid, ComparisonRule, FileRef, ModelFiles, ModelFormat, ModelInspect, ModelName,
-	ModelPolicy, ModelStatus, Pricing, TaskKind, Tolerance, VerificationPolicy, MAX_COMMITTEE_SIZE,
+	Architecture, Cid, ComparisonRule, FileRef, InputShape, ModelFiles, ModelFormat, ModelInspect,
+	ModelName, ModelPolicy, ModelStatus, Pricing, TaskKind, Tolerance, VerificationPolicy,
+	MAX_COMMITTEE_SIZE,
 };
 
 use crate::{
@@ -61,6 +62,25 @@ fn generation_spec() -> ModelSpecOf<Test> {
 		policy: ModelPolicy {
 			verification: VerificationPolicy::Optimistic { window_blocks: 10, challenge_bond: 500 },
 			comparison: ComparisonRule::TokenTopK(5),
+			min_deadline: 10,
+		},
+	}
+}
+
+/// A publisher's ONNX digit classifier: one 1x8x8 image in, ten
+/// probabilities out.
+fn onnx_spec(input_shape: &[u32]) -> ModelSpecOf<Test> {
+	ModelSpecOf::<Test> {
+		files: ModelFiles { weights: file(70, 19_379), config: None, tokenizer: None },
+		format: ModelFormat::Onnx,
+		architecture: Architecture::OnnxGraph {
+			input_shape: InputShape::try_from(input_shape.to_vec()).expect("within the rank"),
+		},
+		task: TaskKind::TabularClassification { inputs: 64, classes: 10 },
+		pricing: Pricing { per_request: 10, per_output_token: 0 },
+		policy: ModelPolicy {
+			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+			comparison: ComparisonRule::MaxAbs(Tolerance(1_000)),
 			min_deadline: 10,
 		},
 	}
@@ -212,6 +232,63 @@ fn register_model_refuses_mismatched_format_task_and_tokenizer() {
 		let mut spec = embedding_spec(1);
 		spec.pricing.per_output_token = 1;
 		assert_spec_refused(spec, Error::<Test>::TokenPriceWithoutGeneration);
+	});
+}
+
+#[test]
+fn an_onnx_graph_is_registered_with_an_input_shape_that_holds_its_task() {
+	run_test(|| {
+		let (_, model) = register(ALICE, "digits", onnx_spec(&[1, 1, 8, 8]));
+		let record = Registry::model(model).expect("registered");
+		assert_eq!(record.format, ModelFormat::Onnx);
+		assert_eq!(
+			record.architecture,
+			Architecture::OnnxGraph { input_shape: InputShape::truncate_from(vec![1, 1, 8, 8]) }
+		);
+		// The same graph declared flat is another valid description.
+		register(ALICE, "digits-flat", onnx_spec(&[64]));
+		// A numeric embedding is an ONNX graph's task too.
+		let mut spec = onnx_spec(&[2, 32]);
+		spec.task = TaskKind::TabularEmbedding { inputs: 64, dim: 16 };
+		spec.files.weights = file(71, 10_000);
+		register(ALICE, "digits-embedding", spec);
+	});
+}
+
+#[test]
+fn an_onnx_graph_is_refused_when_its_description_does_not_fit() {
+	run_test(|| {
+		for shape in [&[1, 8, 8, 8][..], &[], &[64, 0], &[u32::MAX, u32::MAX, 4]] {
+			assert_spec_refused(onnx_spec(shape), Error::<Test>::InputShapeDoesNotFitTask);
+		}
+		let mut spec = onnx_spec(&[1, 64]);
+		spec.format = ModelFormat::Safetensors;
+		assert_spec_refused(spec, Error::<Test>::FormatDoesNotFitArchitecture);
+
+		let mut spec = embedding_spec(1);
+		spec.format = ModelFormat::Onnx;
+		assert_spec_refused(spec, Error::<Test>::FormatDoesNotFitArchitecture);
+
+		let mut spec = onnx_spec(&[1, 64]);
+		spec.task = TaskKind::TextEmbedding { dim: 64 };
+		assert_spec_refused(spec, Error::<Test>::TaskDoesNotFitArchitecture);
+
+		let mut spec = onnx_spec(&[1, 64]);
+		spec.task = TaskKind::TabularEmbedding { inputs: 64, dim: 0 };
+		assert_spec_refused(spec, Error::<Test>::MalformedTask);
+
+		let mut spec = onnx_spec(&[1, 64]);
+		spec.files.tokenizer = Some(file(72, 100));
+		assert_spec_refused(spec, Error::<Test>::TokenizerDoesNotFitArchitecture);
+
+		let mut spec = onnx_spec(&[1, 64]);
+		spec.files.config = Some(file(73, 100));
+		assert_spec_refused(spec, Error::<Test>::ConfigDoesNotFitArchitecture);
+
+		// A numeric embedding is not a text embedding: no MLP or BERT serves it.
+		let mut spec = embedding_spec(1);
+		spec.task = TaskKind::TabularEmbedding { inputs: 4, dim: 384 };
+		assert_spec_refused(spec, Error::<Test>::TaskDoesNotFitArchitecture);
 	});
 }
 
@@ -957,7 +1034,7 @@ fn the_v2_migration_gives_stored_policies_the_shortest_minimum_deadline() {
 			current.owner,
 			current.files.clone(),
 			current.format,
-			current.architecture,
+			current.architecture.clone(),
 			current.task,
 			current.pricing,
 			old_policy,
