@@ -1,9 +1,10 @@
 //! Publishers' own ONNX models on a live `veritas-node --dev`, through the
 //! `veritas` command line: a publisher publishes a PyTorch network (8x8
 //! digits, declared as one 1x1x8x8 image) and a scikit-learn random forest
-//! (13 wine measurements); Alice serves both; Bob asks each for a class; the
-//! verifiers re-run them and the results are accepted and paid; and what
-//! Bob reads back is what onnxruntime computes for the same inputs.
+//! (13 wine measurements); Alice serves both; Bob and his stash ask one
+//! class of each at once; the verifiers re-run them and the results are
+//! accepted and paid; and what Bob reads back is what onnxruntime computes
+//! for the same inputs.
 //! (`scripts/fetch-models.sh` makes the models and their reference outputs
 //! into `VERITAS_MODELS`.)
 
@@ -29,14 +30,15 @@ async fn onnx_models_are_published_served_verified_and_paid() {
 		std::env::var_os("VERITAS_MODELS").expect("VERITAS_MODELS (scripts/fetch-models.sh)"),
 	);
 	let DevNode { node, url, store, _dir } = DevNode::start("onnx").await;
-	let publish = |dir: &str, task: &str, extra: &[&str]| {
+	let publish = |name: &str, dir: &str, task: &str, extra: &[&str]| {
 		let dir = models.join(dir).to_string_lossy().into_owned();
-		let mut command = vec!["model", "publish", &dir, "--name", task, "--task", task];
+		let mut command = vec!["model", "publish", &dir, "--name", name, "--task", task];
 		command.extend(["--price", "0.1", "--policy", "quorum:2:3", "--store", &store]);
 		command.extend(extra);
 		args(&url, "//Alice", &command)
 	};
 	let cnn = veritas(publish(
+		"digits",
 		"digits-cnn",
 		"classification:64:10",
 		&["--format", "onnx", "--input-shape", "1,1,8,8"],
@@ -46,26 +48,27 @@ async fn onnx_models_are_published_served_verified_and_paid() {
 	assert_eq!(stdout(&cnn).trim(), "0");
 	// The format is read from the directory, and the shape defaults to one
 	// row of the task's inputs.
-	let forest = veritas(publish("wine-forest", "classification:13:3", &[])).await;
+	let forest = veritas(publish("wine", "wine-forest", "classification:13:3", &[])).await;
 	assert!(forest.status.success(), "{}", stderr(&forest));
 	assert_eq!(stdout(&forest).trim(), "1");
 	let shown =
 		json_of(&veritas(args(&url, "//Bob", &["model", "show", "0", "--output", "json"])).await);
-	assert_eq!(shown["model"]["format"], "Onnx", "{shown}");
+	assert_eq!(shown["format"], "Onnx", "{shown}");
 	assert_eq!(
-		shown["model"]["architecture"],
+		shown["architecture"],
 		serde_json::json!({ "OnnxGraph": { "input_shape": [1, 1, 8, 8] } }),
 		"{shown}"
 	);
 	let shown =
 		json_of(&veritas(args(&url, "//Bob", &["model", "show", "1", "--output", "json"])).await);
 	assert_eq!(
-		shown["model"]["architecture"],
+		shown["architecture"],
 		serde_json::json!({ "OnnxGraph": { "input_shape": [1, 13] } }),
 		"{shown}"
 	);
 	// A shape that does not hold the task's numbers is refused by the chain.
 	let misshapen = veritas(publish(
+		"digits-misshapen",
 		"digits-cnn",
 		"classification:64:10",
 		&["--format", "onnx", "--input-shape", "1,8,8,8"],
@@ -78,7 +81,9 @@ async fn onnx_models_are_published_served_verified_and_paid() {
 		veritas(args(&url, "//Alice", &["executor", "register", "--models", "0,1"])).await;
 	assert!(serving.status.success(), "{}", stderr(&serving));
 
-	let asks = ["digits-cnn", "wine-forest"].into_iter().enumerate().map(|(model, name)| {
+	// Two requesters, so that the two requests go out at once.
+	let requesters = ["digits-cnn", "wine-forest"].into_iter().zip(["//Bob", "//Bob//stash"]);
+	let asks = requesters.enumerate().map(|(model, (name, requester))| {
 		let (input, expected) = reference(&models.join(name));
 		let input = input.iter().map(f64::to_string).collect::<Vec<_>>().join(",");
 		let url = url.clone();
@@ -86,7 +91,7 @@ async fn onnx_models_are_published_served_verified_and_paid() {
 			let model = model.to_string();
 			let command =
 				["infer", "--model", &model, "--input", &input, "--wait", "--output", "json"];
-			(name, expected, veritas(args(&url, "//Bob", &command)).await)
+			(name, expected, veritas(args(&url, requester, &command)).await)
 		}
 	});
 	for (name, expected, inferred) in futures::future::join_all(asks).await {

@@ -71,6 +71,12 @@ impl EngineWorkerCmd {
 		let memory = self.memory_mb.saturating_mul(MIB);
 		nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_DATA, memory, memory)
 			.map_err(|error| format!("limiting the engine worker's memory: {error}"))?;
+		// A panic is one job's failure, which the worker's guard reports with
+		// its message. The default hook would also resolve a backtrace when
+		// RUST_BACKTRACE is set, reading the binary's debug information into
+		// memory the worker then keeps: tens of MiB of its limit, so that the
+		// jobs after a panic would meet a smaller worker than those before.
+		std::panic::set_hook(Box::new(|panic| eprintln!("engine worker: {panic}")));
 		// candle and its matrix kernels size their pools from this when they
 		// first run.
 		std::env::set_var("RAYON_NUM_THREADS", self.threads.max(1).to_string());
