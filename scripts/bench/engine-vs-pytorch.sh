@@ -35,19 +35,4 @@ for round in $(seq 1 "$rounds"); do
 	echo "    round $round: pytorch $pytorch"
 	results+=("$veritas" "$pytorch")
 done
-python3 - "${results[@]}" <<'PY'
-import json, statistics, sys
-lines = [json.loads(line) for line in sys.argv[1:]]
-veritas, pytorch = lines[0::2], lines[1::2]
-summary = {"rounds": len(veritas)}
-for batch in ("batch_1_ms", "batch_32_ms"):
-    ratios = [v[batch] / p[batch] for v, p in zip(veritas, pytorch)]
-    v = statistics.median(r[batch] for r in veritas)
-    p = statistics.median(r[batch] for r in pytorch)
-    ratio = statistics.median(ratios)
-    print(f"{batch[:-3]:>9}: veritas {v:8.2f} ms, pytorch {p:8.2f} ms (medians of rounds); "
-          f"ratio {ratio:.2f}x (median; rounds {min(ratios):.2f}x to {max(ratios):.2f}x)")
-    summary[batch[:-3]] = {"veritas_ms": round(v, 2), "pytorch_ms": round(p, 2), "ratio": round(ratio, 2),
-                           "ratio_min": round(min(ratios), 2), "ratio_max": round(max(ratios), 2)}
-print(json.dumps(summary))
-PY
+python3 scripts/bench/ratios.py PyTorch "${results[@]}"

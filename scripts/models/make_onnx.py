@@ -13,7 +13,8 @@ from data sets that scikit-learn ships, with fixed seeds:
     python3 scripts/models/make_onnx.py OUT_DIR
 
 Each model lands in `OUT_DIR/<name>/` as `model.onnx`, with `model.json`
-(the task and input shape a publisher declares for it) and
+(the task and input shape a publisher declares for it, and the same as the
+engine's `OnnxSignature`) and
 `reference.json`: held-out inputs, each with the output onnxruntime computes
 for it, which the engine's tests compare with tract's.
 """
@@ -77,6 +78,8 @@ def wine_forest(out):
     declared = {
         "task": f"classification:{x.shape[1]}:3",
         "input_shape": [1, x.shape[1]],
+        "signature": {"input_shape": [1, x.shape[1]],
+                      "output": {"classification": {"classes": 3}}},
         "test_accuracy": round(accuracy, 3),
     }
     write_model(out, "wine-forest", model.SerializeToString(), declared,
@@ -133,6 +136,8 @@ def digits_cnn(out):
     declared = {
         "task": "classification:64:10",
         "input_shape": [1, 1, 8, 8],
+        "signature": {"input_shape": [1, 1, 8, 8],
+                      "output": {"classification": {"classes": 10}}},
         "test_accuracy": round(accuracy, 3),
     }
     write_model(out, "digits-cnn", onnx_bytes, declared, x_test[:REFERENCE_INPUTS])

@@ -58,7 +58,8 @@ pub const MAX_SUBGRAPH_DEPTH: usize = 4;
 pub const MAX_INPUT_RANK: usize = 6;
 
 /// What a graph's output is, as the model's task says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum OnnxOutput {
 	/// A probability for each of `classes`.
 	Classification { classes: usize },
@@ -87,8 +88,9 @@ impl OnnxOutput {
 	}
 }
 
-/// What the publisher declared the graph computes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What the publisher declared the graph computes. (As JSON, for tools:
+/// `{"input_shape": [1, 13], "output": {"classification": {"classes": 3}}}`.)
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
 pub struct OnnxSignature {
 	/// The input tensor's shape (`[1, 13]`, or `[1, 1, 8, 8]` for an image).
 	pub input_shape: Vec<usize>,

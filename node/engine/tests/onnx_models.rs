@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use veritas_engine::{
 	load::{load, Architecture, ModelBytes},
 	model::{Input, RunParams},
-	onnx::{OnnxOutput, OnnxSignature},
+	onnx::OnnxSignature,
 	output::Output,
 };
 
@@ -40,16 +40,8 @@ fn exported(name: &str) -> Option<Exported> {
 	};
 	let json =
 		|file: &str| -> serde_json::Value { serde_json::from_slice(&read(file)).expect("JSON") };
-	let declared = json("model.json");
-	let task = declared["task"].as_str().expect("a task");
-	let classes = task.rsplit(':').next().and_then(|n| n.parse().ok()).expect("classes");
-	assert!(task.starts_with("classification:"), "{task}");
-	let input_shape = declared["input_shape"]
-		.as_array()
-		.expect("a shape")
-		.iter()
-		.map(|dim| dim.as_u64().expect("a dimension") as usize)
-		.collect();
+	let signature = serde_json::from_value(json("model.json")["signature"].clone())
+		.expect("model.json declares a signature");
 	let floats = |value: &serde_json::Value| -> Vec<f32> {
 		value
 			.as_array()
@@ -67,7 +59,7 @@ fn exported(name: &str) -> Option<Exported> {
 		.collect();
 	Some(Exported {
 		bytes: read("model.onnx"),
-		signature: OnnxSignature { input_shape, output: OnnxOutput::Classification { classes } },
+		signature,
 		cases,
 	})
 }
