@@ -191,7 +191,7 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
 		})?)
 	};
 	match cli.command {
-		Command::Model(ModelCommand::Publish(args)) => publish(&chain, &signer()?, args).await,
+		Command::Model(ModelCommand::Publish(args)) => publish(&chain, &signer()?, *args).await,
 		Command::Model(ModelCommand::List(args)) => list(&chain, args).await,
 		Command::Model(ModelCommand::Show { model }) => {
 			let record = chain.ask(chain.rpc().get_model(model)).await?;

@@ -87,7 +87,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum ModelCommand {
 	/// Upload a model's files to a store, register it, and print its id.
-	Publish(commands::PublishArgs),
+	Publish(Box<commands::PublishArgs>),
 	/// List model versions.
 	List(commands::ListArgs),
 	/// Show one model version, with the revision of its terms.

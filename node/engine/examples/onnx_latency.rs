@@ -43,10 +43,12 @@ fn main() {
 		let json = |file: &str| -> serde_json::Value {
 			serde_json::from_slice(&read(file)).unwrap_or_else(|error| fail(error))
 		};
-		let signature: OnnxSignature = serde_json::from_value(json("model.json")["signature"].clone())
-			.unwrap_or_else(|error| fail(error));
-		let input: Vec<f32> = serde_json::from_value(json("reference.json")["cases"][0]["input"].clone())
-			.unwrap_or_else(|error| fail(error));
+		let signature: OnnxSignature =
+			serde_json::from_value(json("model.json")["signature"].clone())
+				.unwrap_or_else(|error| fail(error));
+		let input: Vec<f32> =
+			serde_json::from_value(json("reference.json")["cases"][0]["input"].clone())
+				.unwrap_or_else(|error| fail(error));
 		let model = OnnxModel::load(&read("model.onnx"), signature, usize::MAX)
 			.unwrap_or_else(|error| fail(error));
 		let params = RunParams::default();

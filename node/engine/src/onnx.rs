@@ -71,7 +71,7 @@ pub enum OnnxOutput {
 
 impl OnnxOutput {
 	/// How many numbers the output holds.
-	pub fn len(self) -> usize {
+	pub fn values(self) -> usize {
 		match self {
 			OnnxOutput::Classification { classes } => classes,
 			OnnxOutput::Regression => 1,
@@ -143,7 +143,7 @@ impl OnnxModel {
 				signature.input_shape
 			)));
 		}
-		if signature.output.len() == 0 {
+		if signature.output.values() == 0 {
 			return Err(EngineError::BadConfig("an output of no numbers".into()));
 		}
 		if bytes.len() > max_memory_bytes {
@@ -321,7 +321,7 @@ fn build(
 	let mut typed = model.into_typed().map_err(|error| refused(format!("{error:#}")))?;
 	// The output the task names: the first f32 output with the task's
 	// number of values (a classifier's `probabilities`, not its `label`).
-	let wanted = signature.output.len();
+	let wanted = signature.output.values();
 	let outlets = typed.output_outlets().map_err(compute)?.to_vec();
 	let chosen = outlets.iter().copied().find(|outlet| {
 		typed.outlet_fact(*outlet).is_ok_and(|fact| {
@@ -388,11 +388,11 @@ impl Model for OnnxModel {
 		let output = outputs.first().ok_or_else(|| compute("the graph returned nothing"))?;
 		let values: Vec<f32> =
 			output.to_plain_array_view::<f32>().map_err(compute)?.iter().copied().collect();
-		if values.len() != self.signature.output.len() {
+		if values.len() != self.signature.output.values() {
 			return Err(compute(format!(
 				"the graph returned {} values, not {}",
 				values.len(),
-				self.signature.output.len()
+				self.signature.output.values()
 			)));
 		}
 		Ok(self.signature.output.wrap(&values))

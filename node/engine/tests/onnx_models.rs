@@ -57,11 +57,7 @@ fn exported(name: &str) -> Option<Exported> {
 		.iter()
 		.map(|case| (floats(&case["input"]), floats(&case["output"])))
 		.collect();
-	Some(Exported {
-		bytes: read("model.onnx"),
-		signature,
-		cases,
-	})
+	Some(Exported { bytes: read("model.onnx"), signature, cases })
 }
 
 /// Loads `name` as a node would and runs every reference input, alone and
