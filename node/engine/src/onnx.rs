@@ -48,8 +48,11 @@ use crate::{
 	output::Output,
 };
 
-/// The most operators a graph may hold, subgraphs included.
-pub const MAX_GRAPH_NODES: usize = 20_000;
+/// The most operators a graph may hold, subgraphs included. tract's
+/// optimiser takes more than linear time: a chain of 10,000 operators loads
+/// in about 2 s (release build), one of 20,000 in about 12 s, and a load
+/// that fails is not cached, so every request would pay it again.
+pub const MAX_GRAPH_NODES: usize = 10_000;
 
 /// How deep subgraphs may nest (a `Loop` inside an `If` is two).
 pub const MAX_SUBGRAPH_DEPTH: usize = 4;
