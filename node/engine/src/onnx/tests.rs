@@ -155,6 +155,32 @@ fn huge_and_deep_graphs_are_refused_before_they_are_built() {
 }
 
 #[test]
+fn a_graph_that_would_take_too_much_arithmetic_is_refused() {
+	let signature = |side: usize| OnnxSignature {
+		input_shape: vec![1, 1, side, side],
+		output: OnnxOutput::Regression,
+	};
+	// 64 channels over a 64x64 image: 151 million multiply-adds, runs.
+	let model =
+		OnnxModel::load(&model_file(convolutions(64, 64)), signature(64), MEMORY).expect("loads");
+	let image = vec![1.0f32; 64 * 64];
+	let Output::Regression(total) =
+		model.run(Input::Numbers(&image), &RunParams::default()).expect("runs")
+	else {
+		panic!("a regression");
+	};
+	assert!(total.to_f32() > 0.0);
+	// The same few kilobytes over a 1024x1024 image: 39 billion. Refused
+	// at load, before the memory its tensors would take is even looked at.
+	let EngineError::BadWeights(reason) =
+		refusal(&model_file(convolutions(1024, 64)), signature(1024))
+	else {
+		panic!("refused as a bad graph");
+	};
+	assert!(reason.contains("multiply-adds, more than the 20000000000 allowed"), "{reason}");
+}
+
+#[test]
 fn a_tensor_kept_in_another_file_is_refused() {
 	// ONNX lets a tensor's bytes live in a file named by path: on a node,
 	// that would read the node's own files into the network.

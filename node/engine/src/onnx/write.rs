@@ -126,6 +126,37 @@ pub fn linear_classifier() -> pb::GraphProto {
 	}
 }
 
+/// One `side`×`side` image through two 3×3 convolutions of `channels`
+/// channels, summed into one number (`total`): a few kilobytes of weights
+/// whose arithmetic grows with the image's area times `channels` squared.
+pub fn convolutions(side: i64, channels: i64) -> pb::GraphProto {
+	let kernel = |name: &str, inputs: i64| {
+		let values = vec![0.01f32; (channels * inputs * 9) as usize];
+		floats(name, &[channels, inputs, 3, 3], &values)
+	};
+	let padded = |op: pb::NodeProto| pb::NodeProto {
+		attribute: vec![pb::AttributeProto {
+			name: "pads".into(),
+			r#type: AttributeType::Ints as i32,
+			ints: vec![1, 1, 1, 1],
+			..Default::default()
+		}],
+		..op
+	};
+	pb::GraphProto {
+		name: "convolutions".into(),
+		node: vec![
+			padded(node("Conv", &["image", "k1"], "c1")),
+			padded(node("Conv", &["c1", "k2"], "c2")),
+			node("ReduceSum", &["c2"], "total"),
+		],
+		initializer: vec![kernel("k1", 1), kernel("k2", channels)],
+		input: vec![value_info("image", &[Some(1), Some(1), Some(side), Some(side)])],
+		output: vec![value_info("total", &[])],
+		..Default::default()
+	}
+}
+
 /// [`linear_classifier`] with a `ConstantOfShape` of `shape` (f32 ones)
 /// summed into its second output (`total`, one number): a graph whose few
 /// bytes ask for as much memory as `shape` says.
