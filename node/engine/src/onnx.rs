@@ -222,9 +222,11 @@ pub fn check_graph(
 			walk.unsupported.join(", ")
 		)));
 	}
-	let initialized: Vec<&str> = graph.initializer.iter().map(|t| t.name.as_str()).collect();
+	// Older exporters list the weights among the inputs too.
+	let initialized: std::collections::HashSet<&str> =
+		graph.initializer.iter().map(|t| t.name.as_str()).collect();
 	let inputs: Vec<&pb::ValueInfoProto> =
-		graph.input.iter().filter(|input| !initialized.contains(&input.name.as_str())).collect();
+		graph.input.iter().filter(|input| !initialized.contains(input.name.as_str())).collect();
 	let [input] = inputs[..] else {
 		return Err(refused(format!("the graph takes {} inputs; a model takes one", inputs.len())));
 	};
@@ -241,13 +243,18 @@ pub fn check_graph(
 				.collect();
 			return Err(refused(format!(
 				"its input `{}` is declared [{}], not the registered {:?}",
-				input.name,
+				shown_name(&input.name),
 				shown.join(", "),
 				signature.input_shape
 			)));
 		}
 	}
 	Ok(())
+}
+
+/// A name from the file, cut short for a refusal (a name can be megabytes).
+fn shown_name(name: &str) -> String {
+	name.chars().take(64).collect()
 }
 
 /// An input's declared dimensions (`None` for a named or unknown one), if
@@ -291,7 +298,7 @@ impl GraphWalk<'_> {
 				return Err(refused(format!("more than {MAX_GRAPH_NODES} operators")));
 			}
 			if !self.onnx.op_register.0.contains_key(&node.op_type) {
-				self.unsupported.push(node.op_type.chars().take(64).collect());
+				self.unsupported.push(shown_name(&node.op_type));
 			}
 			for attribute in &node.attribute {
 				for tensor in attribute.t.iter().chain(&attribute.tensors) {
@@ -312,7 +319,7 @@ impl GraphWalk<'_> {
 		if external {
 			return Err(refused(format!(
 				"tensor `{}` keeps its data outside the file; a model must be one file",
-				tensor.name.chars().take(64).collect::<String>()
+				shown_name(&tensor.name)
 			)));
 		}
 		Ok(())
