@@ -193,16 +193,14 @@ async fn request(node: &Node, id: u64) -> Option<RequestRecord> {
 	node.storage(&pallet_inference::Requests::<Runtime>::hashed_key_for(id)).await
 }
 
-/// Three numbers, for the ONNX graphs built on `onnx::linear_classifier`.
-fn three_numbers() -> RequestInput {
-	let features: Vec<F32Bits> = [1.0f32, 2.0, 3.0].iter().copied().map(F32Bits::from).collect();
+/// `values` as a tabular model's inline input.
+fn numbers(values: &[f32]) -> RequestInput {
+	let features: Vec<F32Bits> = values.iter().copied().map(F32Bits::from).collect();
 	RequestInput::Inline(features.encode().try_into().expect("fits"))
 }
 
 fn applicant() -> RequestInput {
-	let features: Vec<F32Bits> =
-		[28.0f32, 0.62, 590.0, 45.0, 1.0, 1.0].iter().copied().map(F32Bits::from).collect();
-	RequestInput::Inline(features.encode().try_into().expect("fits"))
+	numbers(&[28.0, 0.62, 590.0, 45.0, 1.0, 1.0])
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -365,7 +363,9 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 	for model in 1..models.len() as u64 {
 		let (input, params) = match models[model as usize].1.task {
 			TaskKind::TabularClassification { inputs: 3, .. }
-			| TaskKind::TabularRegression { inputs: 3 } => (three_numbers(), InferenceParams::default()),
+			| TaskKind::TabularRegression { inputs: 3 } => {
+				(numbers(&[1.0, 2.0, 3.0]), InferenceParams::default())
+			},
 			TaskKind::TabularClassification { .. } => (applicant(), InferenceParams::default()),
 			TaskKind::TextGeneration { .. } => (
 				RequestInput::Inline(b"hello".to_vec().try_into().expect("fits")),

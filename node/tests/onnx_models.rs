@@ -37,13 +37,11 @@ async fn onnx_models_are_published_served_verified_and_paid() {
 		command.extend(extra);
 		args(&url, "//Alice", &command)
 	};
-	let cnn = veritas(publish(
-		"digits",
-		"digits-cnn",
-		"classification:64:10",
-		&["--format", "onnx", "--input-shape", "1,1,8,8"],
-	))
-	.await;
+	let digits = |name: &str, shape: &str| {
+		let extra = ["--format", "onnx", "--input-shape", shape];
+		veritas(publish(name, "digits-cnn", "classification:64:10", &extra))
+	};
+	let cnn = digits("digits", "1,1,8,8").await;
 	assert!(cnn.status.success(), "{}", stderr(&cnn));
 	assert_eq!(stdout(&cnn).trim(), "0");
 	// The format is read from the directory, and the shape defaults to one
@@ -51,29 +49,15 @@ async fn onnx_models_are_published_served_verified_and_paid() {
 	let forest = veritas(publish("wine", "wine-forest", "classification:13:3", &[])).await;
 	assert!(forest.status.success(), "{}", stderr(&forest));
 	assert_eq!(stdout(&forest).trim(), "1");
-	let shown =
-		json_of(&veritas(args(&url, "//Bob", &["model", "show", "0", "--output", "json"])).await);
-	assert_eq!(shown["format"], "Onnx", "{shown}");
-	assert_eq!(
-		shown["architecture"],
-		serde_json::json!({ "OnnxGraph": { "input_shape": [1, 1, 8, 8] } }),
-		"{shown}"
-	);
-	let shown =
-		json_of(&veritas(args(&url, "//Bob", &["model", "show", "1", "--output", "json"])).await);
-	assert_eq!(
-		shown["architecture"],
-		serde_json::json!({ "OnnxGraph": { "input_shape": [1, 13] } }),
-		"{shown}"
-	);
+	for (model, input_shape) in [("0", vec![1, 1, 8, 8]), ("1", vec![1, 13])] {
+		let command = ["model", "show", model, "--output", "json"];
+		let shown = json_of(&veritas(args(&url, "//Bob", &command)).await);
+		assert_eq!(shown["format"], "Onnx", "{shown}");
+		let architecture = serde_json::json!({ "OnnxGraph": { "input_shape": input_shape } });
+		assert_eq!(shown["architecture"], architecture, "{shown}");
+	}
 	// A shape that does not hold the task's numbers is refused by the chain.
-	let misshapen = veritas(publish(
-		"digits-misshapen",
-		"digits-cnn",
-		"classification:64:10",
-		&["--format", "onnx", "--input-shape", "1,8,8,8"],
-	))
-	.await;
+	let misshapen = digits("digits-misshapen", "1,8,8,8").await;
 	assert!(!misshapen.status.success());
 	assert!(stderr(&misshapen).contains("InputShapeDoesNotFitTask"), "{}", stderr(&misshapen));
 

@@ -8,35 +8,20 @@
 
 mod common;
 
-use common::median_ms;
+use common::{fail, median_ms, path_and_runs, read};
 use veritas_engine::embedding::TextEmbedder;
 
 const SENTENCE: &str = "A man is eating a piece of bread in the park on a sunny afternoon.";
 
 fn main() {
-	let mut args = std::env::args().skip(1);
-	let Some(dir) = args.next() else {
-		eprintln!("usage: embedding_latency MODEL_DIR [RUNS]");
-		std::process::exit(2);
-	};
-	let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(30);
-	let dir = std::path::Path::new(&dir);
-	let read = |name: &str| match std::fs::read(dir.join(name)) {
-		Ok(bytes) => bytes,
-		Err(error) => {
-			eprintln!("{}: {error}", dir.join(name).display());
-			std::process::exit(1);
-		},
-	};
+	let (dir, runs) = path_and_runs("embedding_latency MODEL_DIR [RUNS]", 30);
+	let read = |name: &str| read(&dir, name);
 	let model = TextEmbedder::load(
 		&read("config.json"),
 		&read("tokenizer.json"),
 		read("model.safetensors"),
 	)
-	.unwrap_or_else(|error| {
-		eprintln!("MiniLM: {error}");
-		std::process::exit(1);
-	});
+	.unwrap_or_else(|error| fail(format!("MiniLM: {error}")));
 	let batch_1 = vec![SENTENCE];
 	let batch_32 = vec![SENTENCE; 32];
 	let one = median_ms(runs, || {

@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::median_ms;
+use common::{fail, median_ms, path_and_runs, read};
 use veritas_engine::{
 	model::{Input, Model, RunParams},
 	onnx::{OnnxModel, OnnxSignature},
@@ -21,25 +21,12 @@ use veritas_engine::{
 
 const MODELS: [&str; 2] = ["wine-forest", "digits-cnn"];
 
-fn fail(what: impl std::fmt::Display) -> ! {
-	eprintln!("{what}");
-	std::process::exit(1)
-}
-
 fn main() {
-	let mut args = std::env::args().skip(1);
-	let Some(dir) = args.next() else {
-		eprintln!("usage: onnx_latency MODELS_DIR [RUNS]");
-		std::process::exit(2);
-	};
-	let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(1000);
+	let (dir, runs) = path_and_runs("onnx_latency MODELS_DIR [RUNS]", 1000);
 	let mut timings = serde_json::Map::new();
 	for name in MODELS {
-		let folder = std::path::Path::new(&dir).join(name);
-		let read = |file: &str| {
-			std::fs::read(folder.join(file))
-				.unwrap_or_else(|error| fail(format!("{}/{file}: {error}", folder.display())))
-		};
+		let folder = dir.join(name);
+		let read = |file: &str| read(&folder, file);
 		let json = |file: &str| -> serde_json::Value {
 			serde_json::from_slice(&read(file)).unwrap_or_else(|error| fail(error))
 		};

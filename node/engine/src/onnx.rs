@@ -36,6 +36,7 @@
 
 use std::sync::Arc;
 
+use prost::Message;
 use tract_onnx::{
 	pb,
 	prelude::{
@@ -163,9 +164,8 @@ impl OnnxModel {
 			return Err(EngineError::TooLarge { needed: bytes.len(), capacity: max_memory_bytes });
 		}
 		let onnx = tract_onnx::onnx().with_ignore_output_shapes(true).with_ignore_value_info(true);
-		let proto = onnx
-			.proto_model_for_read(&mut &bytes[..])
-			.map_err(|error| EngineError::BadWeights(format!("not an ONNX model: {error:#}")))?;
+		let proto = pb::ModelProto::decode(bytes)
+			.map_err(|error| EngineError::BadWeights(format!("not an ONNX model: {error}")))?;
 		check_graph(&proto, &onnx, &signature)?;
 		// tract's loaders hold a few `unimplemented!`s and `unwrap`s for inputs
 		// no honest exporter writes, and it panics when an allocation fails
@@ -179,11 +179,6 @@ impl OnnxModel {
 			Err(refused(format!("tract failed on it: {}", panic_message(&*panic))))
 		})?;
 		Ok(OnnxModel { plan, signature, memory_bytes: memory_bytes.max(bytes.len()) })
-	}
-
-	/// What the graph was loaded for.
-	pub fn signature(&self) -> &OnnxSignature {
-		&self.signature
 	}
 
 	fn numbers<'a>(&self, input: &Input<'a>) -> Result<&'a [f32], EngineError> {
@@ -206,7 +201,7 @@ impl OnnxModel {
 }
 
 /// Refuses a graph before tract builds it: see the module's overview.
-pub fn check_graph(
+fn check_graph(
 	proto: &pb::ModelProto,
 	onnx: &tract_onnx::Onnx,
 	signature: &OnnxSignature,

@@ -175,15 +175,13 @@ impl Decoded<'_> {
 /// The input bytes as the model takes them: text for text models, numbers
 /// (SCALE-encoded f32 values) for tabular ones.
 fn decode_input<'a>(task: &TaskKind, input: &'a [u8]) -> Result<Decoded<'a>, JobFailure> {
-	match task {
-		TaskKind::TextEmbedding { .. } | TaskKind::TextGeneration { .. } => {
+	match task.numeric_inputs() {
+		None => {
 			Ok(Decoded::Text(std::str::from_utf8(input).map_err(|_| {
 				JobFailure::BadInput(b"a text model's input must be UTF-8".to_vec())
 			})?))
 		},
-		TaskKind::TabularClassification { .. }
-		| TaskKind::TabularRegression { .. }
-		| TaskKind::TabularEmbedding { .. } => {
+		Some(_) => {
 			let numbers = Vec::<F32Bits>::decode_all(&mut &input[..]).map_err(|_| {
 				JobFailure::BadInput(
 					b"a tabular model's input must be SCALE-encoded f32 values".to_vec(),

@@ -16,6 +16,14 @@ fn refusal(bytes: &[u8], signature: OnnxSignature) -> EngineError {
 	OnnxModel::load(bytes, signature, MEMORY).expect_err("refused")
 }
 
+/// Why the graph in `bytes` is refused as a bad graph.
+fn bad_graph(bytes: &[u8], signature: OnnxSignature) -> String {
+	match refusal(bytes, signature) {
+		EngineError::BadWeights(reason) => reason,
+		other => panic!("refused as a bad graph, not as {other:?}"),
+	}
+}
+
 #[test]
 fn a_graph_computes_what_its_operators_say() {
 	let model =
@@ -69,10 +77,7 @@ fn inputs_that_do_not_fit_are_refused_one_by_one() {
 #[test]
 fn the_output_the_task_names_is_the_one_returned_and_a_graph_without_it_is_refused() {
 	// Three classes asked of a two-class graph.
-	let EngineError::BadWeights(reason) = refusal(&model_file(linear_classifier()), classifier(3))
-	else {
-		panic!("refused as a bad graph");
-	};
+	let reason = bad_graph(&model_file(linear_classifier()), classifier(3));
 	assert!(reason.contains("no output of 3 f32 values"), "{reason}");
 	// The same graph read as a two-number embedding.
 	let signature =
@@ -87,9 +92,7 @@ fn the_output_the_task_names_is_the_one_returned_and_a_graph_without_it_is_refus
 fn a_registered_shape_the_graph_does_not_declare_is_refused() {
 	let mut graph = linear_classifier();
 	graph.input = vec![value_info("x", &[Some(1 << 40), Some(3)])];
-	let EngineError::BadWeights(reason) = refusal(&model_file(graph), classifier(2)) else {
-		panic!("refused as a bad graph");
-	};
+	let reason = bad_graph(&model_file(graph), classifier(2));
 	assert!(reason.contains("declared [1099511627776, 3], not the registered [1, 3]"), "{reason}");
 	// A rank the graph does not take.
 	let signature = OnnxSignature {
@@ -131,9 +134,7 @@ fn huge_and_deep_graphs_are_refused_before_they_are_built() {
 	});
 	graph.node.extend(relus);
 	let started = std::time::Instant::now();
-	let EngineError::BadWeights(reason) = refusal(&model_file(graph), classifier(2)) else {
-		panic!("refused as a bad graph");
-	};
+	let reason = bad_graph(&model_file(graph), classifier(2));
 	assert!(reason.contains(&format!("more than {MAX_GRAPH_NODES} operators")), "{reason}");
 	assert!(started.elapsed() < std::time::Duration::from_secs(10), "refused before building");
 	// Subgraphs nested past the bound: an `If` in the `If` in the `If`...
@@ -148,9 +149,7 @@ fn huge_and_deep_graphs_are_refused_before_they_are_built() {
 	}
 	let mut graph = linear_classifier();
 	graph.node.extend(inner.node);
-	let EngineError::BadWeights(reason) = refusal(&model_file(graph), classifier(2)) else {
-		panic!("refused as a bad graph");
-	};
+	let reason = bad_graph(&model_file(graph), classifier(2));
 	assert!(reason.contains("nested more than"), "{reason}");
 }
 
@@ -172,11 +171,7 @@ fn a_graph_that_would_take_too_much_arithmetic_is_refused() {
 	assert!(total.to_f32() > 0.0);
 	// The same few kilobytes over a 1024x1024 image: 39 billion. Refused
 	// at load, before the memory its tensors would take is even looked at.
-	let EngineError::BadWeights(reason) =
-		refusal(&model_file(convolutions(1024, 64)), signature(1024))
-	else {
-		panic!("refused as a bad graph");
-	};
+	let reason = bad_graph(&model_file(convolutions(1024, 64)), signature(1024));
 	assert!(reason.contains("multiply-adds, more than the 20000000000 allowed"), "{reason}");
 }
 
@@ -194,9 +189,7 @@ fn a_tensor_kept_in_another_file_is_refused() {
 		}],
 		..floats("w", &[3, 2], &[])
 	};
-	let EngineError::BadWeights(reason) = refusal(&model_file(graph), classifier(2)) else {
-		panic!("refused as a bad graph");
-	};
+	let reason = bad_graph(&model_file(graph), classifier(2));
 	assert!(reason.contains("keeps its data outside the file"), "{reason}");
 }
 
@@ -236,8 +229,6 @@ fn what_is_not_an_onnx_graph_is_refused() {
 	// A graph with two inputs: a model takes one.
 	let mut graph = linear_classifier();
 	graph.input.push(value_info("y", &[Some(1)]));
-	let EngineError::BadWeights(reason) = refusal(&model_file(graph), classifier(2)) else {
-		panic!("refused as a bad graph");
-	};
+	let reason = bad_graph(&model_file(graph), classifier(2));
 	assert!(reason.contains("takes 2 inputs"), "{reason}");
 }
