@@ -21,6 +21,7 @@ pub mod oracle;
 pub mod request;
 pub mod settlement;
 pub mod sortition;
+pub mod subscription;
 pub mod verification;
 
 use sp_runtime::{

@@ -27,6 +27,9 @@ pub enum Bond {
 	DataNodeStake,
 	/// A feed creator's deposit, returned when the feed is retired.
 	FeedDeposit,
+	/// A subscription's budget: the `max_fee` of each run still to come,
+	/// returned when the subscription is cancelled or ends.
+	SubscriptionBudget,
 }
 
 /// Where slashed funds go.

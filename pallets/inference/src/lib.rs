@@ -117,6 +117,7 @@ pub mod offchain;
 mod offchain_tests;
 #[cfg(test)]
 mod report_tests;
+mod requests;
 mod results;
 mod serving;
 mod settle;
@@ -690,10 +691,7 @@ pub mod pallet {
 		/// frees (`assignment.rs`). Charged for drawing among the most
 		/// executors a model may have; refunded to those it has.
 		#[pallet::call_index(4)]
-		#[pallet::weight(
-			T::WeightInfo::request_inference(T::MaxExecutorsPerModel::get())
-				.max(T::WeightInfo::request_waiting(T::MaxExecutorsPerModel::get()))
-		)]
+		#[pallet::weight(Pallet::<T>::request_weight_bound())]
 		pub fn request_inference(
 			origin: OriginFor<T>,
 			model: ModelId,
@@ -703,81 +701,9 @@ pub mod pallet {
 			deadline: BlockNumberFor<T>,
 		) -> DispatchResultWithPostInfo {
 			let requester = ensure_signed(origin)?;
-			let record = T::Models::model(model).ok_or(Error::<T>::UnknownModel)?;
-			let quote = Self::quote_for(&record, &params)?;
-			let (input, feed) = Self::resolve_input(input, &record.task)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			// The model's own minimum: enough to fetch and run it, so that no
-			// requester can set a deadline its executor cannot meet.
-			let shortest = T::MinDeadline::get().max(record.policy.min_deadline);
-			ensure!(
-				deadline >= now.saturating_add(shortest)
-					&& deadline <= now.saturating_add(T::MaxDeadline::get()),
-				Error::<T>::BadDeadline
-			);
-			ensure!(max_fee >= quote.total, Error::<T>::FeeTooLow);
-
-			let request = NextRequestId::<T>::get();
-			NextRequestId::<T>::put(request.checked_add(1).ok_or(Error::<T>::IdsExhausted)?);
-			// Nobody overtakes a waiting line: capacity freed during a block
-			// goes to its head at the next block's start.
-			let (executor, listed) = if WaitingLines::<T>::decode_len(model).unwrap_or(0) > 0 {
-				(None, 0)
-			} else {
-				let mut candidates = Self::candidates(model);
-				ensure!(candidates.anyone_but(&requester), Error::<T>::NoExecutorAvailable);
-				(Self::draw(&mut candidates, request, &requester), candidates.listed)
-			};
-			Queue::<T>::try_mutate(deadline, |queue| queue.try_push(request))
-				.map_err(|_| Error::<T>::QueueFull)?;
-			T::Settlement::escrow(request, &requester, max_fee)
-				.map_err(|_| Error::<T>::InsufficientBalance)?;
-
-			OpenRequests::<T>::mutate(model, |open| *open = open.saturating_add(1));
-			// Without an executor until one is assigned, here or from the line.
-			let mut made = Request {
-				requester: requester.clone(),
-				model,
-				executor: None,
-				publisher: record.owner,
-				input,
-				feed,
-				params,
-				max_fee,
-				pricing: record.pricing,
-				policy: record.policy,
-				task: record.task,
-				created: now,
-				deadline,
-				status: RequestStatus::Waiting,
-				result: None,
-				settled: None,
-				finished_at: None,
-			};
-			let Some(executor) = executor else {
-				let place = Self::join_line(model, request, T::Models::terms(model))?;
-				Requests::<T>::insert(request, made);
-				Self::deposit_event(Event::RequestWaiting {
-					request,
-					requester,
-					model,
-					max_fee,
-					deadline,
-					place,
-				});
-				return Ok(Some(T::WeightInfo::request_waiting(listed)).into());
-			};
-			Self::assign(request, &mut made, executor.clone());
-			Requests::<T>::insert(request, made);
-			Self::deposit_event(Event::RequestCreated {
-				request,
-				requester,
-				model,
-				executor,
-				max_fee,
-				deadline,
-			});
-			Ok(Some(T::WeightInfo::request_inference(listed)).into())
+			let (_, weight) =
+				Self::make_request(requester, model, input, params, max_fee, deadline)?;
+			Ok(Some(weight).into())
 		}
 
 		/// Cancels a request that has no result yet. The requester pays the

@@ -20,6 +20,9 @@
 //!   risks.
 //! - [`HoldReason::DataNodeStake`], [`HoldReason::FeedDeposit`]: what a data
 //!   node risks, and what a feed's creator leaves until the feed is retired.
+//! - [`HoldReason::SubscriptionBudget`]: the `max_fee` of each run a
+//!   subscription has still to make; each run's share moves into its
+//!   request's escrow as the run is made.
 //!
 //! ## Settling a request
 //!
@@ -159,6 +162,9 @@ pub mod pallet {
 		/// A feed creator's deposit.
 		#[codec(index = 5)]
 		FeedDeposit,
+		/// A subscription's budget for its runs still to come.
+		#[codec(index = 6)]
+		SubscriptionBudget,
 	}
 
 	/// The escrow of every request that has not settled.
@@ -255,6 +261,7 @@ impl From<Bond> for HoldReason {
 			Bond::ChallengeBond => HoldReason::ChallengeBond,
 			Bond::DataNodeStake => HoldReason::DataNodeStake,
 			Bond::FeedDeposit => HoldReason::FeedDeposit,
+			Bond::SubscriptionBudget => HoldReason::SubscriptionBudget,
 		}
 	}
 }
