@@ -118,6 +118,8 @@ mod offchain_tests;
 #[cfg(test)]
 mod report_tests;
 mod requests;
+#[cfg(test)]
+mod requests_tests;
 mod results;
 mod serving;
 mod settle;
