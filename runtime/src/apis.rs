@@ -18,7 +18,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	opaque::SessionKeys, AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa,
 	Inference, InherentDataExt, Models, Nonce, Oracle, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	System, TransactionPayment, Verification, VERSION,
+	Subscriptions, System, TransactionPayment, Verification, VERSION,
 };
 
 impl_runtime_apis! {
@@ -319,6 +319,14 @@ impl_runtime_apis! {
 
 		fn waiting_place(request: veritas_primitives::settlement::RequestId) -> Option<u32> {
 			pallet_inference::Pallet::<Runtime>::waiting_place(request)
+		}
+	}
+
+	impl veritas_primitives::subscription::SubscriptionApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn subscription(
+			id: veritas_primitives::subscription::SubscriptionId,
+		) -> Option<veritas_primitives::subscription::SubscriptionView<AccountId, Balance, BlockNumber>> {
+			Subscriptions::subscription_view(id)
 		}
 	}
 

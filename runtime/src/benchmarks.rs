@@ -14,4 +14,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_inference, crate::Inference]
 	[pallet_verification, crate::Verification]
 	[pallet_oracle, crate::Oracle]
+	[pallet_subscriptions, crate::Subscriptions]
 );

@@ -434,6 +434,102 @@ impl pallet_oracle::Config for Runtime {
 	type WeightInfo = pallet_oracle::weights::SubstrateWeight<Runtime>;
 }
 
+impl pallet_subscriptions::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type Settlement = Settlement;
+	type Requests = Inference;
+	// Every 10 minutes for a week, or every block for an hour: a finished
+	// subscription's runs (21 bytes each) are removed in one go.
+	type MaxRuns = ConstU32<1_024>;
+	// Each run is a request drawn among up to 64 executors (about 3.5 ms
+	// of weight); 16 of them fit beside every other hook at its worst
+	// (`every_hook_at_its_worst_fits_beside_the_normal_transactions`), and
+	// a block's worth spills into the next ones.
+	type MaxRunsPerBlock = ConstU32<16>;
+	type MinPeriod = ConstU32<1>;
+	type RetentionPeriod = ConstU32<REQUEST_RETENTION>;
+	type WeightInfo = pallet_subscriptions::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = SubscriptionBenchmarkRequests;
+}
+
+/// A model and an executor for pallet-subscriptions' benchmarks, so that the
+/// subscription they open passes the inference pallet's real check.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct SubscriptionBenchmarkRequests;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_subscriptions::BenchmarkHelper<AccountId, Balance, BlockNumber>
+	for SubscriptionBenchmarkRequests
+{
+	fn request_spec(
+		subscriber: &AccountId,
+	) -> veritas_primitives::subscription::RequestSpec<Balance, BlockNumber> {
+		use codec::Encode;
+		use veritas_primitives::{inference::*, model::*};
+		let publisher = AccountId::new([0xb0; 32]);
+		let executor = AccountId::new([0xb1; 32]);
+		for who in [&publisher, &executor] {
+			let _ = <Balances as frame_support::traits::fungible::Mutate<AccountId>>::mint_into(
+				who,
+				10_000 * VRT,
+			);
+		}
+		debug_assert!(subscriber != &executor, "an executor never serves its own request");
+		let policy = ModelPolicy {
+			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+			comparison: ComparisonRule::Exact,
+			min_deadline: 10,
+		};
+		let model = benchmark_regression_model(&publisher, policy);
+		Inference::register_executor(
+			RuntimeOrigin::signed(executor),
+			1_000 * VRT,
+			pallet_inference::ServedModels::<Runtime>::truncate_from(alloc::vec![model]),
+			1,
+		)
+		.expect("the benchmark's executor registers");
+		let input = alloc::vec![F32Bits::from(1.0f32)].encode();
+		veritas_primitives::subscription::RequestSpec {
+			model,
+			input: RequestInput::Inline(InlineInput::truncate_from(input)),
+			params: InferenceParams::default(),
+			max_fee: 100 * VRT,
+			deadline_after: 100,
+		}
+	}
+}
+
+/// Registers a one-number regression model (an MLP) of `owner`'s with
+/// `policy`, for the benchmarks that need requests a real model takes.
+#[cfg(feature = "runtime-benchmarks")]
+fn benchmark_regression_model(
+	owner: &AccountId,
+	policy: veritas_primitives::model::ModelPolicy<Balance, BlockNumber>,
+) -> veritas_primitives::model::ModelId {
+	use veritas_primitives::model::*;
+	let model = pallet_models::NextModelId::<Runtime>::get();
+	let file = FileRef {
+		cid: Cid::truncate_from(alloc::format!("bafkreiregression{model}").into_bytes()),
+		digest: [model as u8; 32],
+		size: 1_000,
+	};
+	let spec = pallet_models::ModelSpec {
+		files: ModelFiles { weights: file, config: None, tokenizer: None },
+		format: ModelFormat::Safetensors,
+		architecture: Architecture::Mlp,
+		task: TaskKind::TabularRegression { inputs: 1 },
+		pricing: Pricing { per_request: VRT, per_output_token: 0 },
+		policy,
+	};
+	let name = ModelName::truncate_from(alloc::format!("regression-{model}").into_bytes());
+	// Benchmark set-up: a failure here is a broken benchmark, loudly.
+	Models::register_model(RuntimeOrigin::signed(owner.clone()), name, spec)
+		.expect("the benchmark's model registers");
+	model
+}
+
 /// Submits real results through the model registry and pallet-inference for
 /// pallet-verification's benchmarks: a model with the given policy, the
 /// executor serving it, a request from a funded requester, and its result.
@@ -449,24 +545,9 @@ impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber>
 		policy: veritas_primitives::model::ModelPolicy<Balance, BlockNumber>,
 	) -> veritas_primitives::settlement::RequestId {
 		use codec::Encode;
-		use veritas_primitives::{inference::*, model::*};
-		let model = pallet_models::NextModelId::<Runtime>::get();
-		let file = FileRef {
-			cid: Cid::truncate_from(alloc::format!("bafkreiverification{model}").into_bytes()),
-			digest: [model as u8; 32],
-			size: 1_000,
-		};
-		let spec = pallet_models::ModelSpec {
-			files: ModelFiles { weights: file, config: None, tokenizer: None },
-			format: ModelFormat::Safetensors,
-			architecture: Architecture::Mlp,
-			task: TaskKind::TabularRegression { inputs: 1 },
-			pricing: Pricing { per_request: VRT, per_output_token: 0 },
-			policy,
-		};
-		let name = ModelName::truncate_from(alloc::format!("verification-{model}").into_bytes());
+		use veritas_primitives::inference::*;
+		let model = benchmark_regression_model(executor, policy);
 		let origin = || RuntimeOrigin::signed(executor.clone());
-		let registered = Models::register_model(origin(), name, spec);
 		let serving = Inference::register_executor(
 			origin(),
 			1_000 * VRT,
@@ -499,7 +580,6 @@ impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber>
 			[1; 32],
 		);
 		// Benchmark set-up: a failure here is a broken benchmark, loudly.
-		registered.expect("the model registers");
 		serving.expect("the executor registers");
 		requested.expect("the request is made");
 		submitted.expect("the result is submitted");

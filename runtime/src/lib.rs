@@ -109,10 +109,10 @@ macro_rules! runtime_version {
 }
 
 #[cfg(not(feature = "upgrade-test"))]
-runtime_version!(104);
+runtime_version!(105);
 // The runtime the upgrade test moves to: one spec version ahead.
 #[cfg(feature = "upgrade-test")]
-runtime_version!(105);
+runtime_version!(106);
 
 /// How an account is named in a call: by its id or by an index.
 pub type Address = sp_runtime::MultiAddress<AccountId, ()>;
@@ -189,6 +189,7 @@ macro_rules! runtime {
 				Inference: pallet_inference = $inference_index,
 				Verification: pallet_verification = 13,
 				Oracle: pallet_oracle = 14,
+				Subscriptions: pallet_subscriptions = 15,
 			}
 		);
 	};

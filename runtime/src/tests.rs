@@ -9,6 +9,8 @@ use sp_runtime::{
 	BuildStorage,
 };
 
+mod subscriptions;
+
 use crate::{
 	genesis_config_presets::{self, ENDOWMENT},
 	Balances, Executive, Header, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
@@ -433,7 +435,7 @@ fn every_pallet_passes_its_integrity_test() {
 /// the next change to a stored record can be migrated from it.
 #[test]
 fn genesis_records_every_pallets_storage_version() {
-	use crate::{Inference, Models, Oracle, Settlement, Verification};
+	use crate::{Inference, Models, Oracle, Settlement, Subscriptions, Verification};
 	use frame_support::traits::{GetStorageVersion, StorageVersion};
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		// Models and Inference changed their records twice (policies with a
@@ -448,6 +450,11 @@ fn genesis_records_every_pallets_storage_version() {
 			(Settlement::on_chain_storage_version(), Settlement::in_code_storage_version(), 1),
 			// Data nodes choose their feeds.
 			(Oracle::on_chain_storage_version(), Oracle::in_code_storage_version(), 2),
+			(
+				Subscriptions::on_chain_storage_version(),
+				Subscriptions::in_code_storage_version(),
+				1,
+			),
 		];
 		for (on_chain, in_code, version) in versions {
 			assert_eq!(on_chain, in_code);
@@ -556,8 +563,9 @@ fn stuffing_blocks_raises_fees_and_censoring_a_window_has_a_price() {
 /// one block, leave the normal transactions their share: a block whose
 /// verifications all end at their dearest stage (every member of the
 /// largest committees slashed, then a verdict paying them), whose feeds'
-/// rounds all end slashing every data node, and whose waiting lines are all
-/// served as far as a block allows is charged for all of it, and still fits
+/// rounds all end slashing every data node, whose waiting lines are all
+/// served as far as a block allows, and whose subscriptions make as many
+/// runs as a block allows is charged for all of it, and still fits
 /// in what operational and mandatory work may use.
 #[test]
 fn every_hook_at_its_worst_fits_beside_the_normal_transactions() {
@@ -582,9 +590,11 @@ fn every_hook_at_its_worst_fits_beside_the_normal_transactions() {
 	let feeds: u32 = <Runtime as pallet_oracle::Config>::MaxFeeds::get();
 	let oracle = <Runtime as pallet_oracle::Config>::WeightInfo::on_initialize(feeds);
 	let waiting_lines = pallet_inference::Pallet::<Runtime>::most_to_assign();
+	let subscriptions = pallet_subscriptions::Pallet::<Runtime>::most_to_run();
 	let hooks = verifications
 		.saturating_add(oracle)
 		.saturating_add(waiting_lines)
+		.saturating_add(subscriptions)
 		.saturating_add(weights.base_block);
 	assert!(
 		hooks.all_lte(left_for_hooks),

@@ -42,6 +42,15 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::Requests::request_weight())
 	}
 
+	/// The most [`Pallet::make_due_runs`] may take in one block: every block
+	/// it may look at, and the most runs a block makes, each with its
+	/// request.
+	pub fn most_to_run() -> Weight {
+		T::WeightInfo::make_runs(0)
+			.saturating_add(T::DbWeight::get().reads(MAX_BLOCKS_SCANNED.into()))
+			.saturating_add(Self::run_weight().saturating_mul(T::MaxRunsPerBlock::get().into()))
+	}
+
 	/// Makes the runs due by `now`, oldest block first, at most
 	/// [`Config::MaxRunsPerBlock`] of them. Returns the weight used.
 	pub(crate) fn make_due_runs(now: BlockNumberFor<T>) -> Weight {
