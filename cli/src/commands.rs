@@ -15,7 +15,7 @@ use veritas_primitives::{
 		Architecture, Cid, FileRef, InputShape, ModelFiles, ModelFormat, ModelId, ModelName,
 		ModelPolicy, Pricing, TaskKind,
 	},
-	AccountId,
+	AccountId, Balance,
 };
 use veritas_rpc_api::inference::{InferenceApiClient, Output, RequestInfo, Settlement};
 use veritas_runtime::{RuntimeCall, RuntimeEvent};
@@ -122,6 +122,23 @@ pub struct ExecutorArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct InferArgs {
+	#[command(flatten)]
+	pub request: RequestArgs,
+	/// Blocks until the deadline.
+	#[arg(long, default_value_t = 100)]
+	pub deadline_blocks: u32,
+	/// Follow the request until it is settled, then print its result:
+	/// until the settlement is finalized (`--wait`, the default), or only
+	/// until it is in the best chain (`--wait best`, sooner, but a block
+	/// that may still be reverted).
+	#[arg(long, value_enum, num_args = 0..=1, default_missing_value = "finalized")]
+	pub wait: Option<Wait>,
+}
+
+/// What a request asks: the model, its input, how to run it and the most
+/// it pays. Shared by `infer` and `subscribe`.
+#[derive(Debug, clap::Args)]
+pub struct RequestArgs {
 	/// The model id.
 	#[arg(long)]
 	pub model: ModelId,
@@ -148,17 +165,8 @@ pub struct InferArgs {
 	/// probabilities add up to this; 0 for all of them.
 	#[arg(long, default_value_t = 0)]
 	pub top_p: u32,
-	/// Blocks until the deadline.
-	#[arg(long, default_value_t = 100)]
-	pub deadline_blocks: u32,
-	/// Follow the request until it is settled, then print its result:
-	/// until the settlement is finalized (`--wait`, the default), or only
-	/// until it is in the best chain (`--wait best`, sooner, but a block
-	/// that may still be reverted).
-	#[arg(long, value_enum, num_args = 0..=1, default_missing_value = "finalized")]
-	pub wait: Option<Wait>,
-	/// Take one feature from this data feed's latest value: --input then
-	/// holds the other features.
+	/// Take one feature from this data feed's latest value (read when the
+	/// request is made): --input then holds the other features.
 	#[arg(long, value_name = "FEED")]
 	pub feed: Option<veritas_primitives::oracle::FeedId>,
 	/// Where the feed's value goes among the features (0 is first).
@@ -167,6 +175,52 @@ pub struct InferArgs {
 	/// Refuse a feed value older than this many blocks.
 	#[arg(long, default_value_t = 100, requires = "feed")]
 	pub max_age_blocks: u32,
+}
+
+/// A request as the chain takes it, built from [`RequestArgs`].
+pub struct RequestTerms {
+	pub model: ModelId,
+	pub input: RequestInput,
+	pub params: InferenceParams,
+	pub max_fee: Balance,
+}
+
+/// Reads the model, parses the input for its task, and checks `--max-fee`
+/// against the fee estimate (which it defaults to).
+pub async fn request_terms(chain: &Chain, args: &RequestArgs) -> Result<RequestTerms, String> {
+	let model = chain.ask(chain.rpc().get_model(args.model)).await?;
+	let input = parse::input(&args.input, &model.task)?;
+	let params = InferenceParams {
+		max_new_tokens: args.max_new_tokens,
+		seed: args.seed,
+		temperature_thousandths: args.temperature,
+		top_k: args.top_k,
+		top_p_thousandths: args.top_p,
+	};
+	let total = chain.ask(chain.rpc().estimate_fee(args.model, Some(params))).await?.total.0;
+	let max_fee = match &args.max_fee {
+		Some(text) => parse::amount(text)?,
+		None => total,
+	};
+	if max_fee < total {
+		return Err(format!(
+			"fee too low: this request costs up to {}, --max-fee is {}",
+			vrt(total),
+			vrt(max_fee)
+		));
+	}
+	let input: veritas_primitives::inference::InlineInput =
+		input.try_into().map_err(|_| "the input is longer than 4 KiB".to_string())?;
+	let input = match args.feed {
+		Some(feed_id) => RequestInput::Feed {
+			feed_id,
+			max_age_blocks: args.max_age_blocks,
+			features: input,
+			position: args.feed_position,
+		},
+		None => RequestInput::Inline(input),
+	};
+	Ok(RequestTerms { model: args.model, input, params, max_fee })
 }
 
 /// How long `veritas infer --wait` follows a request.
@@ -223,6 +277,8 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
 			))
 		},
 		Command::Infer(args) => infer(&chain, &signer()?, args).await,
+		Command::Subscribe(args) => crate::subscriptions::subscribe(&chain, &signer()?, args).await,
+		Command::Subscription(command) => crate::subscriptions::run(&chain, signer, command).await,
 		Command::Executor(ExecutorCommand::Register(args)) => {
 			let stake = parse::amount(&args.stake)?;
 			let call = RuntimeCall::Inference(pallet_inference::Call::register_executor {
@@ -642,41 +698,11 @@ async fn verifier_status(chain: &Chain, account: &AccountId) -> Result<Report, S
 }
 
 async fn infer(chain: &Chain, signer: &sr25519::Pair, args: InferArgs) -> Result<Report, String> {
-	let model = chain.ask(chain.rpc().get_model(args.model)).await?;
-	let input = parse::input(&args.input, &model.task)?;
-	let params = InferenceParams {
-		max_new_tokens: args.max_new_tokens,
-		seed: args.seed,
-		temperature_thousandths: args.temperature,
-		top_k: args.top_k,
-		top_p_thousandths: args.top_p,
-	};
-	let total = chain.ask(chain.rpc().estimate_fee(args.model, Some(params))).await?.total.0;
-	let max_fee = match &args.max_fee {
-		Some(text) => parse::amount(text)?,
-		None => total,
-	};
-	if max_fee < total {
-		return Err(format!(
-			"fee too low: this request costs up to {}, --max-fee is {}",
-			vrt(total),
-			vrt(max_fee)
-		));
-	}
+	let RequestTerms { model, input, params, max_fee } =
+		request_terms(chain, &args.request).await?;
 	let head = chain.best_number().await?;
-	let input: veritas_primitives::inference::InlineInput =
-		input.try_into().map_err(|_| "the input is longer than 4 KiB".to_string())?;
-	let input = match args.feed {
-		Some(feed_id) => RequestInput::Feed {
-			feed_id,
-			max_age_blocks: args.max_age_blocks,
-			features: input,
-			position: args.feed_position,
-		},
-		None => RequestInput::Inline(input),
-	};
 	let call = RuntimeCall::Inference(pallet_inference::Call::request_inference {
-		model: args.model,
+		model,
 		input,
 		params,
 		max_fee,

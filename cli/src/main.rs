@@ -1,7 +1,8 @@
 //! `veritas`: Veritas from the command line, over a node's JSON-RPC.
 //!
 //! Publishers put models on-chain (`model publish`), dApps and people run
-//! inferences and follow them to their verdict (`infer`), operators
+//! inferences and follow them to their verdict (`infer`) or ask for them
+//! every few blocks (`subscribe`), operators
 //! register executors, verifiers and data nodes, and anyone creates data
 //! feeds (`feed create`). Every failure is one line on stderr
 //! and a non-zero exit. Every command prints its answer as lines for people
@@ -13,6 +14,7 @@ mod light_client;
 mod oracle;
 mod output;
 mod parse;
+mod subscriptions;
 mod transactions;
 mod verify;
 
@@ -50,6 +52,15 @@ pub enum Command {
 	/// Run an inference: estimate its fee, request it, and (with --wait)
 	/// follow it to its verdict.
 	Infer(commands::InferArgs),
+
+	/// Open a subscription: the same request every few blocks, a given
+	/// number of times, with the whole budget held now. A feed input is
+	/// read at each run, so each run scores the feed's value at its block.
+	Subscribe(subscriptions::SubscribeArgs),
+
+	/// Subscriptions: show, cancel.
+	#[command(subcommand)]
+	Subscription(subscriptions::SubscriptionCommand),
 
 	/// Executors: register, status, accept-terms.
 	#[command(subcommand)]

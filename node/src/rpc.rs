@@ -80,6 +80,11 @@ where
 			AccountId,
 			Balance,
 			veritas_primitives::BlockNumber,
+		> + veritas_primitives::subscription::SubscriptionApi<
+			Block,
+			AccountId,
+			Balance,
+			veritas_primitives::BlockNumber,
 		>,
 	P: TransactionPool + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,

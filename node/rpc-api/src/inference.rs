@@ -5,12 +5,13 @@
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use serde::{Deserialize, Serialize};
 use veritas_primitives::{
-	inference::{Attestation, InferenceParams, RequestStatus},
+	inference::{Attestation, InferenceParams, RequestInput, RequestStatus},
 	model::{
 		Architecture, ComparisonRule, ModelFormat, ModelId, ModelLineId, ModelStatus, ModelVersion,
 		TaskKind,
 	},
 	settlement::RequestId,
+	subscription::{RequestRefused, SubscriptionId, SubscriptionStatus},
 	verification::VerificationStage,
 	BlockNumber,
 };
@@ -26,6 +27,7 @@ pub mod codes {
 	pub const NO_RESULT: i32 = 4005;
 	pub const PROOF_UNAVAILABLE: i32 = 4006;
 	pub const PROOF_INVALID: i32 = 4007;
+	pub const UNKNOWN_SUBSCRIPTION: i32 = 4008;
 	pub const RUNTIME: i32 = 4010;
 }
 
@@ -66,6 +68,13 @@ pub trait InferenceApi {
 	/// against the digest on-chain.
 	#[method(name = "getProof", blocking)]
 	fn get_proof(&self, request: RequestId) -> RpcResult<ProofAnswer>;
+
+	/// A subscription (recurring inference): what each run asks, its
+	/// period, budget and status, and every run made so far with its
+	/// request (status, result, the feed value it scored, settlement) while
+	/// the request is kept.
+	#[method(name = "getSubscription", blocking)]
+	fn get_subscription(&self, subscription: SubscriptionId) -> RpcResult<SubscriptionInfo>;
 
 	/// Updates about a request: one at each change of its status in the best
 	/// chain (`"finalized": false`) and in the finalized chain (`true`), until
@@ -301,4 +310,50 @@ pub struct RequestUpdate {
 	/// reverted.
 	pub finalized: bool,
 	pub request: RequestInfo,
+}
+
+/// `inference_getSubscription`: a subscription and its runs so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionInfo {
+	pub id: SubscriptionId,
+	/// SS58: who pays, and the requester of every run.
+	pub subscriber: String,
+	pub model: ModelId,
+	/// What each run takes; a feed input is read at each run's block.
+	pub input: RequestInput,
+	pub params: InferenceParams,
+	/// The most one run pays.
+	pub max_fee_per_run: Amount,
+	/// Each run's deadline, in blocks after the block that makes it.
+	pub deadline_after: BlockNumber,
+	/// Blocks between runs.
+	pub period: BlockNumber,
+	/// How many runs it pays for.
+	pub total_runs: u32,
+	/// The block the next run is due in, while it is active.
+	pub next_run: Option<BlockNumber>,
+	/// Still held for the runs to come.
+	pub budget: Amount,
+	pub created: BlockNumber,
+	pub status: SubscriptionStatus<BlockNumber>,
+	pub runs: Vec<RunInfo>,
+}
+
+/// One run of a subscription.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunInfo {
+	/// Its number, from 0.
+	pub run: u32,
+	/// The block it was due in.
+	pub due: BlockNumber,
+	/// The block that made it (later than `due` if it spilled over).
+	pub made_at: BlockNumber,
+	/// The request it made; `None` if it was refused.
+	pub request_id: Option<RequestId>,
+	/// That request, while the chain keeps it.
+	pub request: Option<RequestInfo>,
+	/// Why the chain could not make it.
+	pub refused: Option<RequestRefused>,
 }

@@ -40,6 +40,9 @@ impl InferenceApiServer for Unserved {
 	fn get_proof(&self, _: RequestId) -> RpcResult<ProofAnswer> {
 		unserved()
 	}
+	fn get_subscription(&self, _: u64) -> RpcResult<SubscriptionInfo> {
+		unserved()
+	}
 	fn subscribe_request(&self, _: PendingSubscriptionSink, _: RequestId) {}
 }
 
@@ -128,6 +131,9 @@ fn every_example_answer_fits_its_methods_type() {
 				"inference_listModels" => reads_and_writes_back::<ModelList>(&method, &example),
 				"inference_getRequest" => reads_and_writes_back::<RequestInfo>(&method, &example),
 				"inference_getProof" => reads_and_writes_back::<ProofAnswer>(&method, &example),
+				"inference_getSubscription" => {
+					reads_and_writes_back::<SubscriptionInfo>(&method, &example)
+				},
 				"inference_subscribeRequest" => {
 					reads_and_writes_back::<RequestUpdate>(&method, &example)
 				},

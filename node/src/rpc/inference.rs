@@ -25,14 +25,15 @@ use veritas_primitives::{
 	model::{ModelId, ModelRecord, ModelStatus, TaskKind},
 	request::{Request, Settled},
 	settlement::{FeeQuote, RequestId},
+	subscription::{RunOutcome, SubscriptionApi, SubscriptionId},
 	verification::VerificationView,
 	AccountId, Balance, BlockNumber,
 };
 use veritas_rpc_api::error;
 use veritas_rpc_api::inference::{
 	codes, Attested, FeeEstimate, FeedUse, FileInfo, InferenceApiServer, ModelFiles, ModelInfo,
-	ModelList, Output, Policy, Price, ProofAnswer, RequestInfo, RequestUpdate, ResultInfo,
-	Settlement, Verification, VerificationInfo,
+	ModelList, Output, Policy, Price, ProofAnswer, RequestInfo, RequestUpdate, ResultInfo, RunInfo,
+	Settlement, SubscriptionInfo, Verification, VerificationInfo,
 };
 use veritas_runtime::opaque::Block;
 
@@ -96,7 +97,8 @@ where
 		+ Send
 		+ Sync
 		+ 'static,
-	C::Api: InferenceApi<Block, AccountId, Balance, BlockNumber>,
+	C::Api: InferenceApi<Block, AccountId, Balance, BlockNumber>
+		+ SubscriptionApi<Block, AccountId, Balance, BlockNumber>,
 {
 	fn estimate_fee(
 		&self,
@@ -179,6 +181,50 @@ where
 				self.client.runtime_api().waiting_place(best, request).ok().flatten();
 		}
 		Ok(info)
+	}
+
+	fn get_subscription(&self, id: SubscriptionId) -> RpcResult<SubscriptionInfo> {
+		let best = self.client.info().best_hash;
+		let view = read(&*self.client, best, |api, at| api.subscription(at, id))?
+			.ok_or_else(|| error(codes::UNKNOWN_SUBSCRIPTION, format!("no subscription {id}")))?;
+		let record = view.subscription;
+		let mut runs = Vec::with_capacity(view.runs.len());
+		for (number, run) in view.runs.iter().enumerate() {
+			let (request_id, refused) = match run.outcome {
+				RunOutcome::Requested(request) => (Some(request), None),
+				RunOutcome::Refused(reason) => (None, Some(reason)),
+			};
+			let request = match request_id {
+				Some(request) => request_at(&*self.client, best, request)?
+					.map(|made| request_info(request, &made, None)),
+				None => None,
+			};
+			runs.push(RunInfo {
+				run: number as u32,
+				due: run.due,
+				made_at: run.made_at,
+				request_id,
+				request,
+				refused,
+			});
+		}
+		let active = record.status.finished_at().is_none();
+		Ok(SubscriptionInfo {
+			id,
+			subscriber: record.subscriber.to_string(),
+			model: record.spec.model,
+			input: record.spec.input,
+			params: record.spec.params,
+			max_fee_per_run: record.spec.max_fee.into(),
+			deadline_after: record.spec.deadline_after,
+			period: record.period,
+			total_runs: record.runs,
+			next_run: active.then_some(record.next_run),
+			budget: record.budget.into(),
+			created: record.created,
+			status: record.status,
+			runs,
+		})
 	}
 
 	fn get_proof(&self, request: RequestId) -> RpcResult<ProofAnswer> {
