@@ -85,7 +85,7 @@ step "build (node, runtime WASM, the veritas command line, tests)" \
 step "real weights (MiniLM, SmolLM2) fetched and digest-checked, ONNX models (scikit-learn, PyTorch) made" fetch_models
 step "dApp client (@polkadot/api) installed" install_dapp_client
 step "IPFS daemon up" wait_for_ipfs
-step "every test: unit and runtime tests, the engine on real weights (MiniLM, SmolLM2) and publishers' ONNX models against onnxruntime, the model store against a real IPFS daemon, and the node tests (dev chain, executors, RPC, the veritas CLI with verify against lying nodes and a runtime upgrade, @polkadot/api and subxt clients, verification against cheats, hostile model files, ONNX models served and verified, data feeds, four validators)" \
+step "every test: unit and runtime tests, the engine on real weights (MiniLM, SmolLM2) and publishers' ONNX models against onnxruntime, the model store against a real IPFS daemon, and the node tests (dev chain, executors, RPC, the veritas CLI with verify against lying nodes and a runtime upgrade, @polkadot/api and subxt clients, verification against cheats, hostile model files, ONNX models served and verified, data feeds, subscriptions of feed-fed loan scores, four validators)" \
 	cargo nextest run --workspace --run-ignored all
 step "examples in doc comments (nextest does not run doctests)" cargo test --workspace --doc --quiet
 step "every pallet's try_state invariants through the runtime (try-runtime)" \

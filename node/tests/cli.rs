@@ -104,41 +104,7 @@ async fn verifiers_and_data_feeds_from_the_command_line() {
 	// register, Alice creates a feed, and Bob scores an applicant with the
 	// feed's debt-to-income ratio as feature 1.
 	let (source, _) = common::serve_json(common::APPLICANT_SOURCE);
-	for suri in ["//Alice", "//Bob"] {
-		let registered = veritas(args(&url, suri, &["data-node", "register"])).await;
-		assert!(registered.status.success(), "{}", stderr(&registered));
-	}
-	let created = veritas(args(
-		&url,
-		"//Alice",
-		&[
-			"feed",
-			"create",
-			"--name",
-			"a-17 debt-to-income",
-			"--source",
-			&source,
-			"--path",
-			"$.applicant.debt_to_income",
-			"--decimals",
-			"4",
-			"--heartbeat",
-			"5",
-			"--min-reporters",
-			"2",
-		],
-	))
-	.await;
-	assert!(created.status.success(), "{}", stderr(&created));
-	assert_eq!(stdout(&created).trim(), "0", "the new feed's id");
-	for suri in ["//Alice", "//Bob"] {
-		let serving = veritas(args(&url, suri, &["data-node", "serve", "0"])).await;
-		assert!(serving.status.success(), "{}", stderr(&serving));
-	}
-	node.wait_for("the feed's first value", std::time::Duration::from_secs(60), || async {
-		stdout(&veritas(args(&url, "//Bob", &["feed", "list"])).await).contains("0.4125")
-	})
-	.await;
+	dev.applicant_feed(&source, "0.4125").await;
 	let shown = veritas(args(&url, "//Bob", &["feed", "show", "0"])).await;
 	assert!(stdout(&shown).contains("\"minReporters\": 2"), "{}", stdout(&shown));
 	let scored = veritas(args(

@@ -22,5 +22,6 @@ mod oracle;
 mod paid_inference;
 mod remote_executor;
 mod runtime_upgrade;
+mod subscriptions;
 mod subxt_client;
 mod verification;

@@ -467,6 +467,13 @@ pub const APPLICANT_SOURCE: &str =
 pub fn serve_json(
 	answer: &'static str,
 ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+	serve_changing_json(std::sync::Arc::new(std::sync::Mutex::new(answer.to_string())))
+}
+
+/// As [`serve_json`], with an answer the test may change while it serves.
+pub fn serve_changing_json(
+	answer: std::sync::Arc<std::sync::Mutex<String>>,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
 	use std::{
 		io::{Read, Write},
 		sync::{atomic::Ordering, Arc},
@@ -485,6 +492,7 @@ pub fn serve_json(
 				head.push(byte[0]);
 			}
 			counter.fetch_add(1, Ordering::SeqCst);
+			let answer = answer.lock().map(|answer| answer.clone()).unwrap_or_default();
 			let reply = format!(
 				"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
 				 connection: close\r\n\r\n{answer}",

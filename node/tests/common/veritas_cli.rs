@@ -96,4 +96,44 @@ impl DevNode {
 		assert!(serving.status.success(), "{}", stderr(&serving));
 		dev
 	}
+
+	/// Alice and Bob (whose data node keys the dev node holds) register as
+	/// data nodes, Alice creates feed 0 of `source`'s debt-to-income ratio
+	/// (4 decimals; rounds of at most 5 blocks, closing at two reports),
+	/// both serve it, and it gets its first value, `first_value`.
+	pub async fn applicant_feed(&self, source: &str, first_value: &str) {
+		for suri in ["//Alice", "//Bob"] {
+			let registered = veritas(args(&self.url, suri, &["data-node", "register"])).await;
+			assert!(registered.status.success(), "{}", stderr(&registered));
+		}
+		let create = [
+			"feed",
+			"create",
+			"--name",
+			"a-17 debt-to-income",
+			"--source",
+			source,
+			"--path",
+			"$.applicant.debt_to_income",
+			"--decimals",
+			"4",
+			"--heartbeat",
+			"5",
+			"--min-reporters",
+			"2",
+		];
+		let created = veritas(args(&self.url, "//Alice", &create)).await;
+		assert!(created.status.success(), "{}", stderr(&created));
+		assert_eq!(stdout(&created).trim(), "0", "the new feed's id");
+		for suri in ["//Alice", "//Bob"] {
+			let serving = veritas(args(&self.url, suri, &["data-node", "serve", "0"])).await;
+			assert!(serving.status.success(), "{}", stderr(&serving));
+		}
+		let url = &self.url;
+		self.node
+			.wait_for("the feed's first value", std::time::Duration::from_secs(60), || async {
+				stdout(&veritas(args(url, "//Bob", &["feed", "list"])).await).contains(first_value)
+			})
+			.await;
+	}
 }
