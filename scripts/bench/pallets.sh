@@ -23,6 +23,7 @@ declare -A PALLETS=(
 	[pallet_inference]=pallets/inference
 	[pallet_verification]=pallets/verification
 	[pallet_oracle]=pallets/oracle
+	[pallet_subscriptions]=pallets/subscriptions
 )
 
 selected=("$@")
