@@ -545,7 +545,7 @@ impl pallet_verification::BenchmarkHelper<AccountId, Balance, BlockNumber>
 		policy: veritas_primitives::model::ModelPolicy<Balance, BlockNumber>,
 	) -> veritas_primitives::settlement::RequestId {
 		use codec::Encode;
-		use veritas_primitives::inference::*;
+		use veritas_primitives::{inference::*, model::Cid};
 		let model = benchmark_regression_model(executor, policy);
 		let origin = || RuntimeOrigin::signed(executor.clone());
 		let serving = Inference::register_executor(

@@ -63,3 +63,20 @@ fn runs_are_made_on_time_in_blocks_full_of_transactions() {
 		assert_eq!(view.subscription.status, SubscriptionStatus::Completed { at: 6 });
 	});
 }
+
+/// pallet-subscriptions' `subscribe` benchmark opens a subscription whose
+/// check is the inference pallet's real one: the helper's request must pass
+/// it.
+#[cfg(feature = "runtime-benchmarks")]
+#[test]
+fn the_subscription_benchmark_helper_makes_a_request_the_chain_takes() {
+	use pallet_subscriptions::BenchmarkHelper;
+	use veritas_primitives::subscription::InferenceRequests;
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		initialize_block(1);
+		let subscriber = Sr25519Keyring::Dave.to_account_id();
+		let spec = crate::configs::SubscriptionBenchmarkRequests::request_spec(&subscriber);
+		assert_ok!(<crate::Inference as InferenceRequests<_, _, _>>::check(&subscriber, &spec));
+		assert!(crate::Inference::request(&subscriber, &spec).is_ok());
+	});
+}
