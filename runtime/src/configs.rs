@@ -477,19 +477,27 @@ impl pallet_subscriptions::BenchmarkHelper<AccountId, Balance, BlockNumber>
 			);
 		}
 		debug_assert!(subscriber != &executor, "an executor never serves its own request");
-		let policy = ModelPolicy {
-			verification: VerificationPolicy::Quorum { k: 2, n: 3 },
-			comparison: ComparisonRule::Exact,
-			min_deadline: 10,
+		// Called once per subscriber: the model and its executor are made
+		// the first time.
+		let model = match pallet_inference::Executors::<Runtime>::get(&executor) {
+			Some(serving) => *serving.models.first().expect("it serves the model"),
+			None => {
+				let policy = ModelPolicy {
+					verification: VerificationPolicy::Quorum { k: 2, n: 3 },
+					comparison: ComparisonRule::Exact,
+					min_deadline: 10,
+				};
+				let model = benchmark_regression_model(&publisher, policy);
+				Inference::register_executor(
+					RuntimeOrigin::signed(executor),
+					1_000 * VRT,
+					pallet_inference::ServedModels::<Runtime>::truncate_from(alloc::vec![model]),
+					<<Runtime as pallet_inference::Config>::MaxCapacity as frame_support::traits::Get<u32>>::get(),
+				)
+				.expect("the benchmark's executor registers");
+				model
+			},
 		};
-		let model = benchmark_regression_model(&publisher, policy);
-		Inference::register_executor(
-			RuntimeOrigin::signed(executor),
-			1_000 * VRT,
-			pallet_inference::ServedModels::<Runtime>::truncate_from(alloc::vec![model]),
-			1,
-		)
-		.expect("the benchmark's executor registers");
 		let input = alloc::vec![F32Bits::from(1.0f32)].encode();
 		veritas_primitives::subscription::RequestSpec {
 			model,

@@ -5,7 +5,7 @@
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use serde::{Deserialize, Serialize};
 use veritas_primitives::{
-	inference::{Attestation, InferenceParams, RequestInput, RequestStatus},
+	inference::{Attestation, InferenceParams, RequestStatus},
 	model::{
 		Architecture, ComparisonRule, ModelFormat, ModelId, ModelLineId, ModelStatus, ModelVersion,
 		TaskKind,
@@ -321,7 +321,7 @@ pub struct SubscriptionInfo {
 	pub subscriber: String,
 	pub model: ModelId,
 	/// What each run takes; a feed input is read at each run's block.
-	pub input: RequestInput,
+	pub input: InputInfo,
 	pub params: InferenceParams,
 	/// The most one run pays.
 	pub max_fee_per_run: Amount,
@@ -356,4 +356,22 @@ pub struct RunInfo {
 	pub request: Option<RequestInfo>,
 	/// Why the chain could not make it.
 	pub refused: Option<RequestRefused>,
+}
+
+/// A request's input in readable form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum InputInfo {
+	/// A text model's input.
+	Text(String),
+	/// A tabular model's features.
+	Numbers(Vec<f32>),
+	/// An input in content-addressed storage.
+	Stored(FileInfo),
+	/// Features around a data feed's value, read when the request is made.
+	#[serde(rename_all = "camelCase")]
+	Feed { feed: u32, position: u16, max_age_blocks: u32, features: Vec<f32> },
+	/// Bytes the model's task does not read (or the model is gone), `0x`
+	/// hex.
+	Raw(String),
 }

@@ -21,7 +21,10 @@ use sp_core::traits::SpawnNamed;
 use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
 use veritas_engine::{proof::ProofDocument, ModelStore};
 use veritas_primitives::{
-	inference::{FeeEstimateError, InferenceApi, InferenceOutput, InferenceParams, RequestStatus},
+	inference::{
+		F32Bits, FeeEstimateError, InferenceApi, InferenceOutput, InferenceParams, RequestInput,
+		RequestStatus,
+	},
 	model::{ModelId, ModelRecord, ModelStatus, TaskKind},
 	request::{Request, Settled},
 	settlement::{FeeQuote, RequestId},
@@ -31,9 +34,9 @@ use veritas_primitives::{
 };
 use veritas_rpc_api::error;
 use veritas_rpc_api::inference::{
-	codes, Attested, FeeEstimate, FeedUse, FileInfo, InferenceApiServer, ModelFiles, ModelInfo,
-	ModelList, Output, Policy, Price, ProofAnswer, RequestInfo, RequestUpdate, ResultInfo, RunInfo,
-	Settlement, SubscriptionInfo, Verification, VerificationInfo,
+	codes, Attested, FeeEstimate, FeedUse, FileInfo, InferenceApiServer, InputInfo, ModelFiles,
+	ModelInfo, ModelList, Output, Policy, Price, ProofAnswer, RequestInfo, RequestUpdate,
+	ResultInfo, RunInfo, Settlement, SubscriptionInfo, Verification, VerificationInfo,
 };
 use veritas_runtime::opaque::Block;
 
@@ -208,12 +211,14 @@ where
 				refused,
 			});
 		}
+		let task = read(&*self.client, best, |api, at| api.model(at, record.spec.model))?
+			.map(|model| model.task);
 		let active = record.status.finished_at().is_none();
 		Ok(SubscriptionInfo {
 			id,
 			subscriber: record.subscriber.to_string(),
 			model: record.spec.model,
-			input: record.spec.input,
+			input: input_info(&record.spec.input, task.as_ref()),
 			params: record.spec.params,
 			max_fee_per_run: record.spec.max_fee.into(),
 			deadline_after: record.spec.deadline_after,
@@ -388,12 +393,16 @@ fn parse_status(status: &str) -> RpcResult<ModelStatus> {
 	}
 }
 
-fn model_info(id: ModelId, record: &ModelRecord<AccountId, Balance, BlockNumber>) -> ModelInfo {
-	let file = |file: &veritas_primitives::model::FileRef| FileInfo {
+fn file_info(file: &veritas_primitives::model::FileRef) -> FileInfo {
+	FileInfo {
 		cid: String::from_utf8_lossy(&file.cid).into_owned(),
 		digest: hex(&file.digest),
 		size: file.size,
-	};
+	}
+}
+
+fn model_info(id: ModelId, record: &ModelRecord<AccountId, Balance, BlockNumber>) -> ModelInfo {
+	let file = file_info;
 	ModelInfo {
 		id,
 		line: record.line,
@@ -446,6 +455,35 @@ fn output(bytes: &[u8]) -> Output {
 			Output::Generation { tokens, text: String::from_utf8_lossy(&text).into_owned() }
 		},
 		Err(_) => Output::Raw(hex(bytes)),
+	}
+}
+
+/// `input` as people read it: text, numbers, a stored file or a feed's
+/// place among numbers, decoded for `task` (the model's, if it is still
+/// registered).
+fn input_info(input: &RequestInput, task: Option<&TaskKind>) -> InputInfo {
+	let numbers = |bytes: &[u8]| {
+		Vec::<F32Bits>::decode_all(&mut &bytes[..])
+			.ok()
+			.map(|values| values.into_iter().map(F32Bits::to_f32).collect::<Vec<_>>())
+	};
+	let takes_numbers = task.is_some_and(|task| task.numeric_inputs().is_some());
+	match input {
+		RequestInput::Inline(bytes) if takes_numbers => {
+			numbers(bytes).map_or_else(|| InputInfo::Raw(hex(bytes)), InputInfo::Numbers)
+		},
+		RequestInput::Inline(bytes) if task.is_some() => match core::str::from_utf8(bytes) {
+			Ok(text) => InputInfo::Text(text.to_string()),
+			Err(_) => InputInfo::Raw(hex(bytes)),
+		},
+		RequestInput::Inline(bytes) => InputInfo::Raw(hex(bytes)),
+		RequestInput::Stored(file) => InputInfo::Stored(file_info(file)),
+		RequestInput::Feed { feed_id, max_age_blocks, features, position } => InputInfo::Feed {
+			feed: *feed_id,
+			position: *position,
+			max_age_blocks: *max_age_blocks,
+			features: numbers(features).unwrap_or_default(),
+		},
 	}
 }
 

@@ -64,9 +64,9 @@ fn runs_are_made_on_time_in_blocks_full_of_transactions() {
 	});
 }
 
-/// pallet-subscriptions' `subscribe` benchmark opens a subscription whose
-/// check is the inference pallet's real one: the helper's request must pass
-/// it.
+/// pallet-subscriptions' benchmarks open subscriptions (one per subscriber)
+/// whose check is the inference pallet's real one: the helper's request must
+/// pass it, every time it is asked.
 #[cfg(feature = "runtime-benchmarks")]
 #[test]
 fn the_subscription_benchmark_helper_makes_a_request_the_chain_takes() {
@@ -78,5 +78,10 @@ fn the_subscription_benchmark_helper_makes_a_request_the_chain_takes() {
 		let spec = crate::configs::SubscriptionBenchmarkRequests::request_spec(&subscriber);
 		assert_ok!(<crate::Inference as InferenceRequests<_, _, _>>::check(&subscriber, &spec));
 		assert!(crate::Inference::request(&subscriber, &spec).is_ok());
+		// Once per subscriber in a benchmark: the same model, served again.
+		let other = Sr25519Keyring::Eve.to_account_id();
+		let again = crate::configs::SubscriptionBenchmarkRequests::request_spec(&other);
+		assert_eq!(again.model, spec.model);
+		assert!(crate::Inference::request(&other, &again).is_ok());
 	});
 }
