@@ -104,6 +104,12 @@ fn a_subscription_that_cannot_be_paid_or_run_is_refused_and_changes_nothing() {
 		);
 		assert_eq!(NextSubscriptionId::<Test>::get(), 0);
 		assert_eq!(budget_held(SUBSCRIBER), 0);
+		// The last id is never handed out: nothing is held for it.
+		NextSubscriptionId::<Test>::put(u64::MAX);
+		assert_noop!(
+			Subscriptions::subscribe(origin(), spec(FEE), 4, 3),
+			Error::<Test>::IdsExhausted
+		);
 	});
 }
 
