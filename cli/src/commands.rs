@@ -95,6 +95,58 @@ pub struct VerifyArgs {
 	/// but not that its chain is the real one.
 	#[arg(long, value_name = "HASH")]
 	pub trusted_block: Option<sp_core::H256>,
+	/// The memory, in MiB, the engine may use to re-run the request (it
+	/// runs in a process of its own, ended if it needs more).
+	#[arg(long, value_name = "MIB", default_value_t = 8192)]
+	pub memory_mb: u64,
+	/// How long, in seconds, fetching the model and re-running the request
+	/// may take.
+	#[arg(long, value_name = "SECONDS", default_value_t = 600)]
+	pub time_limit: u64,
+}
+
+/// `veritas engine-worker`: the process `veritas verify` runs the engine in.
+/// Started by `verify`, never by hand.
+#[derive(Debug, clap::Args)]
+pub struct EngineWorkerArgs {
+	/// Fetch from this Kubo RPC API.
+	#[arg(long, value_name = "URL", conflicts_with = "store")]
+	pub ipfs_api: Option<String>,
+	/// Fetch from this embedded store directory.
+	#[arg(long, value_name = "DIR")]
+	pub store: Option<PathBuf>,
+	/// The memory, in MiB, the process may allocate.
+	#[arg(long, value_name = "MIB")]
+	pub memory_mb: u64,
+}
+
+const MIB: u64 = 1024 * 1024;
+
+/// How long one request to the IPFS daemon may take.
+const IPFS_TIMEOUT: Duration = Duration::from_secs(600);
+
+impl EngineWorkerArgs {
+	/// Limits this process and serves the jobs on stdin.
+	pub fn serve(&self) -> Result<(), String> {
+		let store = match (&self.ipfs_api, &self.store) {
+			(Some(url), _) => veritas_worker::child::StoreLocation::Ipfs {
+				url: url.clone(),
+				timeout: IPFS_TIMEOUT,
+			},
+			(None, Some(dir)) => veritas_worker::child::StoreLocation::Embedded(dir.clone()),
+			(None, None) => return Err("--ipfs-api URL or --store DIR is required".into()),
+		};
+		let memory_bytes = self.memory_mb.saturating_mul(MIB);
+		let limits = veritas_worker::child::Limits {
+			memory_bytes,
+			// One model is loaded: the process's limit is the one that
+			// holds, not the cache's.
+			cache_bytes: usize::try_from(memory_bytes).unwrap_or(usize::MAX),
+			threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+			max_file_bytes: memory_bytes,
+		};
+		veritas_worker::child::serve_stdio(&store, limits)
+	}
 }
 
 #[derive(Debug, clap::Args)]
@@ -325,9 +377,22 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
 		Command::Feed(command) => crate::oracle::feed(&chain, signer, command).await,
 		Command::DataNode(command) => crate::oracle::data_node(&chain, signer, command).await,
 		Command::Verify(args) => {
-			let store = open_store(&args.ipfs_api, &args.store)?;
-			crate::verify::verify(&chain, args.request, args.trusted_block, store).await
+			let store = match (&args.ipfs_api, &args.store) {
+				(Some(url), _) => ["--ipfs-api".to_string(), url.clone()],
+				(None, Some(dir)) => ["--store".to_string(), dir.display().to_string()],
+				(None, None) => return Err(NO_STORE.into()),
+			};
+			let engine = crate::verify::EngineWorker {
+				args: ["engine-worker".to_string()]
+					.into_iter()
+					.chain(store)
+					.chain(["--memory-mb".to_string(), args.memory_mb.to_string()])
+					.collect(),
+				time_limit: Duration::from_secs(args.time_limit),
+			};
+			crate::verify::verify(&chain, args.request, args.trusted_block, engine).await
 		},
+		Command::EngineWorker(_) => Err("engine-worker runs before connecting".into()),
 		Command::Balance { accounts } => {
 			let (mut balances, mut lines) = (Vec::new(), Vec::new());
 			for name in accounts {
@@ -409,20 +474,18 @@ fn upload(
 	Ok(stored)
 }
 
+const NO_STORE: &str =
+	"give --ipfs-api URL, or --store DIR (a local node's <base-path>/model-store)";
+
 /// The store of `--ipfs-api URL` or `--store DIR`.
 fn open_store(
 	ipfs_api: &Option<String>,
 	store: &Option<PathBuf>,
 ) -> Result<Arc<dyn ModelStore>, String> {
 	Ok(match (ipfs_api, store) {
-		(Some(url), _) => Arc::new(IpfsStore::new(url, Duration::from_secs(600))),
+		(Some(url), _) => Arc::new(IpfsStore::new(url, IPFS_TIMEOUT)),
 		(None, Some(dir)) => Arc::new(EmbeddedStore::open(dir).map_err(|e| e.to_string())?),
-		(None, None) => {
-			return Err(
-				"give --ipfs-api URL, or --store DIR (a local node's <base-path>/model-store)"
-					.into(),
-			)
-		},
+		(None, None) => return Err(NO_STORE.into()),
 	})
 }
 

@@ -87,6 +87,10 @@ pub enum Command {
 	/// or NodeLied (exit 3).
 	Verify(commands::VerifyArgs),
 
+	/// The process `veritas verify` runs the engine in, under its limits.
+	#[command(hide = true)]
+	EngineWorker(commands::EngineWorkerArgs),
+
 	/// Free and held balances of accounts: SS58 addresses, dev URIs like
 	/// //Bob, or `treasury`.
 	Balance {
@@ -165,6 +169,13 @@ pub enum VerifierCommand {
 #[tokio::main]
 async fn main() {
 	let cli = Cli::parse();
+	if let Command::EngineWorker(worker) = &cli.command {
+		if let Err(error) = worker.serve() {
+			eprintln!("engine worker: {error}");
+			std::process::exit(1);
+		}
+		return;
+	}
 	let format = cli.output;
 	match commands::run(cli).await {
 		Ok(report) => {

@@ -10,18 +10,17 @@
 //! 2. The proof document (from `inference_getProof`) must hash to the digest
 //!    the request records, and carry the output the chain records.
 //! 3. The request is re-run here with the engine, from the model's files
-//!    (digest-checked), and compared under the model's rule.
+//!    (digest-checked), and compared under the model's rule. The engine runs
+//!    in a process of its own (`veritas engine-worker`), under a memory and
+//!    a time limit: a model file built to exhaust memory ends that process,
+//!    and the check says so, instead of taking this machine's memory.
 //!
 //! Match exits 0. Mismatch (the executor's output is not the model's) and
 //! NodeLied (an answer of the node failed a check) exit 3.
 
-use std::sync::Arc;
-
 use serde_json::json;
 use sp_core::H256;
-use veritas_engine::{
-	blake2_256, cache::ModelCache, digest::to_hex, proof::ProofDocument, ModelStore,
-};
+use veritas_engine::{blake2_256, digest::to_hex, proof::ProofDocument};
 use veritas_primitives::{
 	host::{CheckJob, ModelSpec},
 	inference::Attestation,
@@ -32,6 +31,7 @@ use veritas_primitives::{
 };
 use veritas_rpc_api::inference::InferenceApiClient;
 use veritas_runtime::Runtime;
+use veritas_worker::process::{Job, Report as WorkerReport};
 
 use crate::{
 	chain::Chain,
@@ -43,13 +43,20 @@ use crate::{
 /// executor's output is not the model's, or the node's answers are false.
 const MISMATCH_EXIT: i32 = 3;
 
+/// How the check's engine worker is started: `veritas engine-worker` with
+/// these arguments (its store and limits), and how long it may take.
+pub struct EngineWorker {
+	pub args: Vec<String>,
+	pub time_limit: std::time::Duration,
+}
+
 pub async fn verify(
 	chain: &Chain,
 	request: RequestId,
 	trusted_block: Option<H256>,
-	store: Arc<dyn ModelStore>,
+	engine: EngineWorker,
 ) -> Result<Report, String> {
-	match check(chain, request, trusted_block, store).await {
+	match check(chain, request, trusted_block, engine).await {
 		Ok(report) => Ok(report),
 		Err(Refusal::Unanswered(error)) => Err(error),
 		Err(Refusal::Lie(what)) => Ok(Report::new(
@@ -64,7 +71,7 @@ async fn check(
 	chain: &Chain,
 	request: RequestId,
 	trusted_block: Option<H256>,
-	store: Arc<dyn ModelStore>,
+	engine: EngineWorker,
 ) -> Result<Report, Refusal> {
 	let client = LightClient::sync(chain, trusted_block).await?;
 	let (finalized, number, root) =
@@ -109,12 +116,6 @@ async fn check(
 		},
 	};
 
-	let worker = veritas_worker::Worker {
-		store,
-		cache: ModelCache::new(8 << 30),
-		threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-		max_file_bytes: u64::MAX,
-	};
 	let job = CheckJob {
 		request,
 		model: ModelSpec {
@@ -130,7 +131,17 @@ async fn check(
 		claimed_output: result.output.to_vec(),
 		reported: result.reported,
 	};
-	let receipt = veritas_worker::check(&worker, &job).map_err(|failure| failure.describe())?;
+	let program = std::env::current_exe()
+		.map_err(|error| format!("finding this program to run the engine worker: {error}"))?;
+	let outcome = tokio::task::spawn_blocking(move || {
+		veritas_worker::child::run_once(&program, &engine.args, &Job::Check(job), engine.time_limit)
+	})
+	.await
+	.map_err(|error| format!("the engine worker's thread: {error}"))?;
+	let receipt = match outcome.map_err(|failure| failure.describe())? {
+		WorkerReport::Checked(checked) => checked.map_err(|failure| failure.describe())?,
+		other => return Err(format!("the engine worker answered {other:?}").into()),
+	};
 	let verdict = match receipt.attestation {
 		Attestation::Match => "Match",
 		Attestation::Mismatch => "Mismatch",

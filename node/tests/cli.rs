@@ -244,6 +244,13 @@ async fn verify_trusting_no_node(node: &Node, url: &str, store: &str) {
 	let unknown = veritas(verify(url, &["--trusted-block", &unknown])).await;
 	assert_eq!(unknown.status.code(), Some(1), "a block the node lacks is no lie");
 
+	// The engine runs in a process of its own, under limits: one that
+	// overruns its time is ended, not the command, which says why.
+	let hurried = veritas(verify(url, &["--time-limit", "0"])).await;
+	assert_eq!(hurried.status.code(), Some(1), "{}", stdout(&hurried));
+	let said = stderr(&hurried);
+	assert!(said.contains("the engine worker was not done within 0 s"), "{said}");
+
 	let honest = LyingProxy::start(url, Lie::None).await;
 	let relayed = veritas(verify(&honest.url, &[])).await;
 	assert_eq!(json_of(&relayed)["verdict"], "Match", "{}", stderr(&relayed));

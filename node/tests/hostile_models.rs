@@ -27,7 +27,7 @@ use crate::common;
 use std::time::Duration;
 
 use codec::Encode;
-use common::{file_ref, fixture, Node, TempDir};
+use common::{file_ref, fixture, veritas_cli, Node, TempDir};
 use pallet_inference::{Request, RequestStatus, Settled};
 use sp_keyring::Sr25519Keyring;
 use veritas_engine::{onnx::write as onnx, store::embedded::EmbeddedStore};
@@ -470,4 +470,15 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 		);
 	}
 	assert!(log.contains("engine worker") && log.contains("started (2 so far)"), "no new worker");
+
+	// `veritas verify` re-runs a request on its user's machine: the memory
+	// bomb ends the engine process it runs in, under the limit it was
+	// given, and the command says so instead of dying.
+	let url = format!("http://127.0.0.1:{}", node.ports.rpc);
+	let store_dir = base.join("model-store").to_string_lossy().into_owned();
+	let verify = ["verify", "4", "--store", &store_dir, "--memory-mb", "128"];
+	let verified = veritas_cli::veritas(veritas_cli::args(&url, "//Bob", &verify)).await;
+	let said = veritas_cli::stderr(&verified);
+	assert_eq!(verified.status.code(), Some(1), "{said}");
+	assert!(said.contains("the engine worker died (killed by signal 6)"), "{said}");
 }

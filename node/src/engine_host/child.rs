@@ -2,18 +2,13 @@
 //!
 //! Started by the node, never by hand. It limits its own memory first (the
 //! data segment and private mappings, `RLIMIT_DATA`), opens the node's model
-//! store and serves jobs from its stdin ([`veritas_worker::process`]). Its
+//! store and serves jobs from its stdin ([`veritas_worker::child`]). Its
 //! log goes to stderr, which it shares with the node; stdout carries only
 //! the protocol.
 
-use std::{io::Write, path::PathBuf, sync::Arc};
+use std::{io::Write, path::PathBuf};
 
-use veritas_engine::{
-	cache::ModelCache,
-	store::{embedded::EmbeddedStore, ipfs::IpfsStore},
-	ModelStore,
-};
-use veritas_worker::Worker;
+use veritas_worker::child::{serve_stdio, Limits, StoreLocation};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -68,43 +63,22 @@ impl EngineWorkerCmd {
 
 	/// Serves jobs until the node closes stdin.
 	pub fn run(&self) -> Result<(), String> {
-		let memory = self.memory_mb.saturating_mul(MIB);
-		nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_DATA, memory, memory)
-			.map_err(|error| format!("limiting the engine worker's memory: {error}"))?;
-		// A panic is one job's failure, which the worker's guard reports with
-		// its message. The default hook would also resolve a backtrace when
-		// RUST_BACKTRACE is set, reading the binary's debug information into
-		// memory the worker then keeps: tens of MiB of its limit, so that the
-		// jobs after a panic would meet a smaller worker than those before.
-		std::panic::set_hook(Box::new(|panic| eprintln!("engine worker: {panic}")));
-		// candle and its matrix kernels size their pools from this when they
-		// first run.
-		std::env::set_var("RAYON_NUM_THREADS", self.threads.max(1).to_string());
-		let _ =
-			log::set_logger(&STDERR_LOGGER).map(|()| log::set_max_level(log::LevelFilter::Info));
-
-		let store: Arc<dyn ModelStore> = match (&self.ipfs_api, &self.store_dir) {
-			(Some(url), _) => Arc::new(IpfsStore::new(url, super::IPFS_TIMEOUT)),
-			(None, Some(dir)) => Arc::new(
-				EmbeddedStore::open(dir)
-					.map_err(|error| format!("model store at {}: {error}", dir.display()))?,
-			),
+		let store = match (&self.ipfs_api, &self.store_dir) {
+			(Some(url), _) => {
+				StoreLocation::Ipfs { url: url.clone(), timeout: super::IPFS_TIMEOUT }
+			},
+			(None, Some(dir)) => StoreLocation::Embedded(dir.clone()),
 			(None, None) => return Err("--store-dir or --ipfs-api is required".into()),
 		};
-		let worker = Worker {
-			store,
-			cache: ModelCache::new(
-				usize::try_from(self.cache_mb.saturating_mul(MIB)).unwrap_or(usize::MAX),
-			),
+		let _ =
+			log::set_logger(&STDERR_LOGGER).map(|()| log::set_max_level(log::LevelFilter::Info));
+		let limits = Limits {
+			memory_bytes: self.memory_mb.saturating_mul(MIB),
+			cache_bytes: usize::try_from(self.cache_mb.saturating_mul(MIB)).unwrap_or(usize::MAX),
 			threads: self.threads,
 			max_file_bytes: self.max_file_mb.saturating_mul(MIB),
 		};
-		veritas_worker::process::serve(
-			&worker,
-			&mut std::io::stdin().lock(),
-			&mut std::io::stdout().lock(),
-		)
-		.map_err(|error| format!("talking to the node: {error}"))
+		serve_stdio(&store, limits)
 	}
 }
 

@@ -33,6 +33,7 @@ use veritas_primitives::{
 use veritas_engine::{cache::ModelCache, ModelStore};
 
 pub mod batch;
+pub mod child;
 pub mod process;
 
 const LOG_TARGET: &str = "veritas::engine";
