@@ -53,26 +53,7 @@ impl pallet_balances::Config for Test {
 
 pub const TREASURY: AccountId = 99;
 
-parameter_types! {
-	pub const Treasury: AccountId = TREASURY;
-	pub const PublisherRoyalty: Perbill = Perbill::from_percent(10);
-	pub const VerifierFeeRate: Perbill = Perbill::from_percent(20);
-	pub const ProtocolFeeRate: Perbill = Perbill::from_percent(5);
-	pub const ChallengerReward: Perbill = Perbill::from_percent(30);
-	pub const VerifierReward: Perbill = Perbill::from_percent(30);
-}
-
-impl pallet_settlement::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type Treasury = Treasury;
-	type PublisherRoyalty = PublisherRoyalty;
-	type VerifierFeeRate = VerifierFeeRate;
-	type ProtocolFeeRate = ProtocolFeeRate;
-	type ChallengerReward = ChallengerReward;
-	type VerifierReward = VerifierReward;
-}
+pallet_settlement::impl_test_config!(Test, TREASURY);
 
 thread_local! {
 	static MODELS: RefCell<BTreeMap<ModelId, ModelRecord<AccountId, Balance, BlockNumber>>> =

@@ -563,3 +563,34 @@ impl<T: Config> Settlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		T::Currency::balance_on_hold(&Self::reason(bond.into()), who)
 	}
 }
+
+/// Settlement in a pallet's test runtime `$runtime`, whose `Balances`,
+/// `RuntimeEvent`, `RuntimeHoldReason` and `AccountId` are in scope: the
+/// shares every pallet's tests reckon with (royalty 10%, 20% of the price
+/// to each verifier, 5% to the protocol; 30% of a slash to the challenger
+/// and 30% to the verifiers), and `$treasury` as the treasury.
+#[macro_export]
+macro_rules! impl_test_config {
+	($runtime:ty, $treasury:expr) => {
+		frame_support::parameter_types! {
+			pub const Treasury: AccountId = $treasury;
+			pub const PublisherRoyalty: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(10);
+			pub const VerifierFeeRate: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(20);
+			pub const ProtocolFeeRate: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(5);
+			pub const ChallengerReward: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(30);
+			pub const VerifierReward: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(30);
+		}
+
+		impl $crate::Config for $runtime {
+			type RuntimeEvent = RuntimeEvent;
+			type Currency = Balances;
+			type RuntimeHoldReason = RuntimeHoldReason;
+			type Treasury = Treasury;
+			type PublisherRoyalty = PublisherRoyalty;
+			type VerifierFeeRate = VerifierFeeRate;
+			type ProtocolFeeRate = ProtocolFeeRate;
+			type ChallengerReward = ChallengerReward;
+			type VerifierReward = VerifierReward;
+		}
+	};
+}

@@ -1,7 +1,7 @@
 //! A minimal runtime for settlement's tests: System, Balances, Settlement.
 
-use frame_support::{derive_impl, parameter_types};
-use sp_runtime::{BuildStorage, Perbill};
+use frame_support::derive_impl;
+use sp_runtime::BuildStorage;
 
 use crate as pallet_settlement;
 
@@ -39,26 +39,7 @@ pub const VERIFIERS: [AccountId; 3] = [4, 5, 6];
 pub const CHALLENGER: AccountId = 7;
 pub const ENDOWMENT: Balance = 1_000_000;
 
-parameter_types! {
-	pub const Treasury: AccountId = TREASURY;
-	pub const PublisherRoyalty: Perbill = Perbill::from_percent(10);
-	pub const VerifierFeeRate: Perbill = Perbill::from_percent(20);
-	pub const ProtocolFeeRate: Perbill = Perbill::from_percent(5);
-	pub const ChallengerReward: Perbill = Perbill::from_percent(30);
-	pub const VerifierReward: Perbill = Perbill::from_percent(30);
-}
-
-impl pallet_settlement::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type Treasury = Treasury;
-	type PublisherRoyalty = PublisherRoyalty;
-	type VerifierFeeRate = VerifierFeeRate;
-	type ProtocolFeeRate = ProtocolFeeRate;
-	type ChallengerReward = ChallengerReward;
-	type VerifierReward = VerifierReward;
-}
+crate::impl_test_config!(Test, TREASURY);
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default()

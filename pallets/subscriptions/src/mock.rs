@@ -6,11 +6,11 @@
 use core::cell::RefCell;
 
 use frame_support::{
-	derive_impl, parameter_types,
+	derive_impl,
 	traits::{ConstU128, ConstU32, ConstU64, Hooks},
 	weights::Weight,
 };
-use sp_runtime::{BuildStorage, DispatchError, DispatchResult, Perbill};
+use sp_runtime::{BuildStorage, DispatchError, DispatchResult};
 use veritas_primitives::{
 	inference::{InferenceParams, InlineInput, RequestInput},
 	settlement::{RequestId, Settlement as _},
@@ -58,26 +58,7 @@ pub const ENDOWMENT: Balance = 1_000_000;
 pub const MODEL: u64 = 7;
 pub const FEE: Balance = 100;
 
-parameter_types! {
-	pub const Treasury: AccountId = TREASURY;
-	pub const PublisherRoyalty: Perbill = Perbill::from_percent(10);
-	pub const VerifierFeeRate: Perbill = Perbill::from_percent(20);
-	pub const ProtocolFeeRate: Perbill = Perbill::from_percent(5);
-	pub const ChallengerReward: Perbill = Perbill::from_percent(30);
-	pub const VerifierReward: Perbill = Perbill::from_percent(30);
-}
-
-impl pallet_settlement::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type Treasury = Treasury;
-	type PublisherRoyalty = PublisherRoyalty;
-	type VerifierFeeRate = VerifierFeeRate;
-	type ProtocolFeeRate = ProtocolFeeRate;
-	type ChallengerReward = ChallengerReward;
-	type VerifierReward = VerifierReward;
-}
+pallet_settlement::impl_test_config!(Test, TREASURY);
 
 thread_local! {
 	static CHECK_ERROR: RefCell<Option<DispatchError>> = const { RefCell::new(None) };
