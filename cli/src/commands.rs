@@ -1,14 +1,11 @@
 //! What each subcommand does.
 
-use std::{path::PathBuf, sync::Arc, time::Duration};
+use std::{path::PathBuf, time::Duration};
 
 use jsonrpsee::ws_client::WsClientBuilder;
 use serde_json::{json, Value};
 use sp_core::{sr25519, Pair};
-use veritas_engine::{
-	store::{embedded::EmbeddedStore, ipfs::IpfsStore},
-	ModelStore,
-};
+use veritas_engine::ModelStore;
 use veritas_primitives::{
 	inference::{InferenceParams, RequestInput},
 	model::{
@@ -19,6 +16,7 @@ use veritas_primitives::{
 };
 use veritas_rpc_api::inference::{InferenceApiClient, Output, RequestInfo, Settlement};
 use veritas_runtime::{RuntimeCall, RuntimeEvent};
+use veritas_worker::child::{serve_stdio, Limits, StoreLocation};
 
 use crate::{
 	chain::Chain,
@@ -128,16 +126,9 @@ const IPFS_TIMEOUT: Duration = Duration::from_secs(600);
 impl EngineWorkerArgs {
 	/// Limits this process and serves the jobs on stdin.
 	pub fn serve(&self) -> Result<(), String> {
-		let store = match (&self.ipfs_api, &self.store) {
-			(Some(url), _) => veritas_worker::child::StoreLocation::Ipfs {
-				url: url.clone(),
-				timeout: IPFS_TIMEOUT,
-			},
-			(None, Some(dir)) => veritas_worker::child::StoreLocation::Embedded(dir.clone()),
-			(None, None) => return Err("--ipfs-api URL or --store DIR is required".into()),
-		};
+		let store = store_location(&self.ipfs_api, &self.store)?;
 		let memory_bytes = self.memory_mb.saturating_mul(MIB);
-		let limits = veritas_worker::child::Limits {
+		let limits = Limits {
 			memory_bytes,
 			// One model is loaded: the process's limit is the one that
 			// holds, not the cache's.
@@ -145,7 +136,7 @@ impl EngineWorkerArgs {
 			threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
 			max_file_bytes: memory_bytes,
 		};
-		veritas_worker::child::serve_stdio(&store, limits)
+		serve_stdio(&store, limits)
 	}
 }
 
@@ -377,10 +368,9 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
 		Command::Feed(command) => crate::oracle::feed(&chain, signer, command).await,
 		Command::DataNode(command) => crate::oracle::data_node(&chain, signer, command).await,
 		Command::Verify(args) => {
-			let store = match (&args.ipfs_api, &args.store) {
-				(Some(url), _) => ["--ipfs-api".to_string(), url.clone()],
-				(None, Some(dir)) => ["--store".to_string(), dir.display().to_string()],
-				(None, None) => return Err(NO_STORE.into()),
+			let store = match store_location(&args.ipfs_api, &args.store)? {
+				StoreLocation::Ipfs { url, .. } => ["--ipfs-api".to_string(), url],
+				StoreLocation::Embedded(dir) => ["--store".to_string(), dir.display().to_string()],
 			};
 			let engine = crate::verify::EngineWorker {
 				args: ["engine-worker".to_string()]
@@ -477,16 +467,16 @@ fn upload(
 const NO_STORE: &str =
 	"give --ipfs-api URL, or --store DIR (a local node's <base-path>/model-store)";
 
-/// The store of `--ipfs-api URL` or `--store DIR`.
-fn open_store(
+/// Where `--ipfs-api URL` or `--store DIR` says the store is.
+fn store_location(
 	ipfs_api: &Option<String>,
 	store: &Option<PathBuf>,
-) -> Result<Arc<dyn ModelStore>, String> {
-	Ok(match (ipfs_api, store) {
-		(Some(url), _) => Arc::new(IpfsStore::new(url, IPFS_TIMEOUT)),
-		(None, Some(dir)) => Arc::new(EmbeddedStore::open(dir).map_err(|e| e.to_string())?),
-		(None, None) => return Err(NO_STORE.into()),
-	})
+) -> Result<StoreLocation, String> {
+	match (ipfs_api, store) {
+		(Some(url), _) => Ok(StoreLocation::Ipfs { url: url.clone(), timeout: IPFS_TIMEOUT }),
+		(None, Some(dir)) => Ok(StoreLocation::Embedded(dir.clone())),
+		(None, None) => Err(NO_STORE.into()),
+	}
 }
 
 /// An account from an SS58 address, a secret URI, or `treasury`.
@@ -581,7 +571,7 @@ async fn publish(
 ) -> Result<Report, String> {
 	let task = parse::task(&args.task)?;
 	let ModelDir { files, format, architecture } = model_files(&args.dir, &args, &task)?;
-	let store = open_store(&args.ipfs_api, &args.store)?;
+	let store = store_location(&args.ipfs_api, &args.store)?.open()?;
 	let mut refs = Vec::new();
 	for (role, bytes) in files {
 		let stored = upload(&*store, role, &bytes)?;

@@ -110,6 +110,24 @@ impl<T: Config> Pallet<T> {
 		Ok((request, T::WeightInfo::request_inference(listed)))
 	}
 
+	/// `spec`'s request, due `deadline_after` blocks from now.
+	fn make_request_now(
+		requester: &T::AccountId,
+		spec: &RequestSpec<BalanceOf<T>, BlockNumberFor<T>>,
+	) -> Result<RequestId, DispatchError> {
+		let deadline =
+			frame_system::Pallet::<T>::block_number().saturating_add(spec.deadline_after);
+		let (request, _) = Self::make_request(
+			requester.clone(),
+			spec.model,
+			spec.input.clone(),
+			spec.params,
+			spec.max_fee,
+			deadline,
+		)?;
+		Ok(request)
+	}
+
 	/// The most weight [`Pallet::make_request`] takes.
 	pub(crate) fn request_weight_bound() -> Weight {
 		let most = T::MaxExecutorsPerModel::get();
@@ -163,25 +181,5 @@ impl<T: Config> InferenceRequests<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>
 
 	fn request_weight() -> Weight {
 		Self::request_weight_bound()
-	}
-}
-
-impl<T: Config> Pallet<T> {
-	/// `spec`'s request, due `deadline_after` blocks from now.
-	fn make_request_now(
-		requester: &T::AccountId,
-		spec: &RequestSpec<BalanceOf<T>, BlockNumberFor<T>>,
-	) -> Result<RequestId, DispatchError> {
-		let deadline =
-			frame_system::Pallet::<T>::block_number().saturating_add(spec.deadline_after);
-		let (request, _) = Self::make_request(
-			requester.clone(),
-			spec.model,
-			spec.input.clone(),
-			spec.params,
-			spec.max_fee,
-			deadline,
-		)?;
-		Ok(request)
 	}
 }

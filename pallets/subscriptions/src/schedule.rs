@@ -76,8 +76,11 @@ impl<T: Config> Pallet<T> {
 				Self::make_run(*subscription, cursor, now);
 				used.saturating_accrue(per_run);
 			}
+			// Fewer than there was room for: the block's runs are all made.
+			// As many: look whether any are left.
+			let filled = due.len() as u32 == room;
 			room = room.saturating_sub(due.len() as u32);
-			if Schedule::<T>::iter_key_prefix(cursor).next().is_some() {
+			if filled && Schedule::<T>::iter_key_prefix(cursor).next().is_some() {
 				// Out of room inside this block's runs: the rest wait.
 				break;
 			}
