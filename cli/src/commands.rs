@@ -208,6 +208,11 @@ pub struct RequestArgs {
 	/// probabilities add up to this; 0 for all of them.
 	#[arg(long, default_value_t = 0)]
 	pub top_p: u32,
+	/// Have the output delivered by reference: the executor stores it in
+	/// content-addressed storage and the chain keeps only its CID, length
+	/// and digest (outputs too long to go inline always are).
+	#[arg(long)]
+	pub output_by_reference: bool,
 	/// Take one feature from this data feed's latest value (read when the
 	/// request is made): --input then holds the other features.
 	#[arg(long, value_name = "FEED")]
@@ -239,6 +244,7 @@ pub async fn request_terms(chain: &Chain, args: &RequestArgs) -> Result<RequestT
 		temperature_thousandths: args.temperature,
 		top_k: args.top_k,
 		top_p_thousandths: args.top_p,
+		output_by_reference: args.output_by_reference,
 	};
 	let total = chain.ask(chain.rpc().estimate_fee(args.model, Some(params))).await?.total.0;
 	let max_fee = match &args.max_fee {
@@ -848,6 +854,13 @@ fn result_lines(request: &RequestInfo) -> Vec<String> {
 			Output::Regression(value) => lines.push(format!("output      {value}")),
 			Output::Generation { text, .. } => lines.push(format!("output      {text:?}")),
 			Output::Raw(bytes) => lines.push(format!("output      {bytes}")),
+			Output::NotFetched => {
+				lines.push("output      stored by reference, not carried in the answer".into())
+			},
+			Output::Unavailable(why) => lines.push(format!("output      unavailable: {why}")),
+		}
+		if let Some(stored) = &result.stored_output {
+			lines.push(format!("stored      {} ({} bytes)", stored.cid, stored.size));
 		}
 		lines.push(format!("digest      {}", result.output_digest));
 		lines.push(format!("proof       {} ({})", result.proof_cid, result.proof_digest));

@@ -168,6 +168,8 @@ fn describe(info: &SubscriptionInfo) -> String {
 					Some(Output::Embedding(vector)) => format!(", {} numbers", vector.len()),
 					Some(Output::Generation { text, .. }) => format!(", {text:?}"),
 					Some(Output::Raw(hex)) => format!(", raw {hex}"),
+					Some(Output::NotFetched) => ", output stored by reference".to_string(),
+					Some(Output::Unavailable(_)) => ", output unavailable".to_string(),
 					None => String::new(),
 				};
 				format!("request {id} {:?}{feed}{result}", request.status)

@@ -20,7 +20,7 @@
 
 use serde_json::json;
 use sp_core::H256;
-use veritas_engine::{blake2_256, digest::to_hex, proof::ProofDocument};
+use veritas_engine::{blake2_256, proof::ProofDocument};
 use veritas_primitives::{
 	host::{CheckJob, ModelSpec},
 	inference::Attestation,
@@ -128,7 +128,7 @@ async fn check(
 		input: record.input.clone(),
 		params: record.params,
 		comparison: record.policy.comparison,
-		claimed_output: result.output.to_vec(),
+		claimed_output: result.delivered(),
 		reported: result.reported,
 	};
 	let program = std::env::current_exe()
@@ -184,7 +184,8 @@ async fn check_proof(
 	if blake2_256(&document.to_bytes()) != result.proof_digest {
 		return Err(Refusal::Lie("the proof document does not hash to the digest on-chain".into()));
 	}
-	if document.output_digest != to_hex(&result.output_digest) || !document.is_consistent() {
+	let stored_cid = result.output.stored_cid().map(|cid| String::from_utf8_lossy(cid));
+	if !document.describes(&result.output_digest, stored_cid.as_deref()) {
 		return Err(Refusal::Lie("the proof document's output is not the one on-chain".into()));
 	}
 	Ok(proof.cid)

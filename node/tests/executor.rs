@@ -32,7 +32,7 @@ use veritas_engine::{
 };
 use veritas_primitives::{
 	currency::VRT,
-	inference::{F32Bits, InferenceParams, RequestInput, UnrunnableReason},
+	inference::{F32Bits, InferenceParams, RequestInput, ResultOutput, UnrunnableReason},
 	model::*,
 	AccountId, Balance, BlockNumber,
 };
@@ -108,7 +108,10 @@ async fn the_executor_serves_a_request(
 	let model = Mlp::load(config, weights.clone()).expect("the fixture model loads");
 	let expected =
 		model.run(Input::Numbers(&APPLICANT), &RunParams::default()).expect("the model runs");
-	assert_eq!(result.output.to_vec(), expected.canonical_bytes());
+	assert_eq!(
+		result.output,
+		ResultOutput::Inline(expected.canonical_bytes().try_into().expect("fits"))
+	);
 	assert_eq!(result.output_digest, expected.digest());
 
 	// The proof document is in the store, matches its on-chain digest, and
@@ -118,7 +121,7 @@ async fn the_executor_serves_a_request(
 	let proof = ProofDocument::from_bytes(&bytes).expect("a proof document");
 	assert!(proof.is_consistent());
 	assert_eq!((proof.request, proof.model), (0, 0));
-	assert_eq!(proof.output_bytes().expect("hex output"), result.output.to_vec());
+	assert_eq!(proof.output_bytes().expect("hex output"), expected.canonical_bytes());
 	assert_eq!(proof.files.len(), 2);
 	let features: Vec<F32Bits> = APPLICANT.iter().copied().map(F32Bits::from).collect();
 	assert_eq!(
@@ -222,7 +225,7 @@ async fn a_file_that_does_not_match_its_digest_is_refused_and_reported() {
 	let settled = request(&node, 0).await.expect("stored");
 	let result = settled.result.clone().expect("the report");
 	assert_eq!(result.reported, Some(UnrunnableReason::DigestMismatch));
-	assert!(result.output.is_empty(), "no output was posted");
+	assert_eq!(result.output, ResultOutput::default(), "no output was posted");
 	// Bob paid Alice's attempt (the model's 0.1 VRT), the verifiers' fees
 	// (0.02 VRT each) and his transaction's fee, not the protocol fee or the
 	// publisher's royalty; Alice lost nothing.

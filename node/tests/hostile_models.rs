@@ -33,7 +33,7 @@ use sp_keyring::Sr25519Keyring;
 use veritas_engine::{onnx::write as onnx, store::embedded::EmbeddedStore};
 use veritas_primitives::{
 	currency::VRT,
-	inference::{F32Bits, InferenceParams, RequestInput, UnrunnableReason},
+	inference::{F32Bits, InferenceParams, RequestInput, ResultOutput, UnrunnableReason},
 	model::*,
 	AccountId, Balance, BlockNumber,
 };
@@ -424,7 +424,7 @@ async fn hostile_model_files_cannot_stop_the_node_or_its_other_models() {
 		assert_eq!(record.status, RequestStatus::Unrunnable, "request {id}: {record:?}");
 		let result = record.result.clone().expect("a report");
 		assert_eq!(result.reported, Some(reason), "request {id}");
-		assert!(result.output.is_empty());
+		assert_eq!(result.output, ResultOutput::default());
 		let Some(Settled::Paid(payouts)) = record.settled else { panic!("{record:?}") };
 		assert_eq!((payouts.executor, payouts.royalty), (VRT / 10, 0), "request {id}");
 	}

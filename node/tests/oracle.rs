@@ -20,7 +20,7 @@ use veritas_engine::{
 };
 use veritas_primitives::{
 	currency::VRT,
-	inference::{F32Bits, InferenceParams, InlineInput, RequestInput},
+	inference::{F32Bits, InferenceParams, InlineInput, RequestInput, ResultOutput},
 	oracle::{FeedInput, FeedName, FeedReading, JsonPath, SourceUrl},
 	AccountId, Balance, BlockNumber,
 };
@@ -141,7 +141,10 @@ async fn a_request_scores_with_a_feed_reported_by_data_nodes() {
 	let model = Mlp::load(MlpConfig::from_json(&config).expect("config"), weights)
 		.expect("the fixture loads");
 	let expected = model.run(Input::Numbers(&features), &RunParams::default()).expect("runs");
-	assert_eq!(record.result.expect("a result").output.to_vec(), expected.canonical_bytes());
+	assert_eq!(
+		record.result.expect("a result").output,
+		ResultOutput::Inline(expected.canonical_bytes().try_into().expect("fits"))
+	);
 	match record.settled {
 		Some(Settled::Paid(payouts)) => assert!(payouts.verifiers >= 2, "{payouts:?}"),
 		other => panic!("paid after verification, not {other:?}"),

@@ -30,7 +30,7 @@ use sp_runtime_interface::{
 };
 
 use crate::{
-	inference::{Attestation, InferenceParams, RequestInput, UnrunnableReason},
+	inference::{Attestation, DeliveredOutput, InferenceParams, RequestInput, UnrunnableReason},
 	model::{Architecture, ComparisonRule, Digest, ModelFiles, ModelFormat, ModelId, TaskKind},
 	settlement::RequestId,
 };
@@ -60,8 +60,9 @@ pub struct ExecutionJob {
 /// What the executor commits to on-chain once a job is done.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub struct ExecutionReceipt {
-	/// The output's canonical encoding.
-	pub output: Vec<u8>,
+	/// The output's canonical encoding, or (when the request asked for it
+	/// by reference, or it is too large to go inline) where it is stored.
+	pub output: DeliveredOutput,
 	pub output_digest: Digest,
 	/// Where the proof document was stored, and its digest.
 	pub proof_cid: Vec<u8>,
@@ -77,9 +78,10 @@ pub struct CheckJob {
 	pub params: InferenceParams,
 	/// How the verifier's own result is compared with the executor's.
 	pub comparison: ComparisonRule,
-	/// The executor's output, as committed on-chain; empty if it reported
-	/// the request unrunnable.
-	pub claimed_output: Vec<u8>,
+	/// The executor's output, as committed on-chain (inline, or stored by
+	/// reference with the tokens it claims); empty if it reported the
+	/// request unrunnable.
+	pub claimed_output: DeliveredOutput,
 	/// The executor's report that it could not run the request: the check
 	/// then runs it, and finds the report false if it runs.
 	pub reported: Option<UnrunnableReason>,
@@ -150,6 +152,11 @@ pub enum JobFailure {
 	DigestMismatch(Vec<u8>),
 	/// A file could not be fetched from the store.
 	Unavailable(Vec<u8>),
+	/// The executor's output, stored by reference, could not be fetched.
+	/// The executor committed to it: once fetching has failed as often as
+	/// an executor tries before it reports a file unavailable, the verifier
+	/// finds against it.
+	OutputUnavailable(Vec<u8>),
 	/// The input does not suit the model (wrong kind, undecodable, empty).
 	BadInput(Vec<u8>),
 	/// The model could not be loaded or run.
@@ -163,8 +170,16 @@ impl JobFailure {
 			JobFailure::DigestMismatch(_) => UnrunnableReason::DigestMismatch,
 			JobFailure::BadInput(_) => UnrunnableReason::BadInput,
 			JobFailure::Engine(_) => UnrunnableReason::ModelFailed,
-			JobFailure::Unavailable(_) => UnrunnableReason::Unavailable,
+			JobFailure::Unavailable(_) | JobFailure::OutputUnavailable(_) => {
+				UnrunnableReason::Unavailable
+			},
 		}
+	}
+
+	/// Whether trying again may help: the store could not give a file now,
+	/// and may later.
+	pub fn is_retryable(&self) -> bool {
+		matches!(self, JobFailure::Unavailable(_) | JobFailure::OutputUnavailable(_))
 	}
 
 	/// The failure as one line for the operator's log.
@@ -172,6 +187,7 @@ impl JobFailure {
 		let (what, text) = match self {
 			JobFailure::DigestMismatch(text) => ("refused, digest mismatch", text),
 			JobFailure::Unavailable(text) => ("could not fetch", text),
+			JobFailure::OutputUnavailable(text) => ("could not fetch the executor's output", text),
 			JobFailure::BadInput(text) => ("bad input", text),
 			JobFailure::Engine(text) => ("engine", text),
 		};
@@ -427,10 +443,11 @@ pub mod testing {
 
 		/// Queues a job unless one is known and not waiting for a store.
 		fn queue(&self, key: JobKey) -> bool {
-			let retry = matches!(
-				self.get(key),
-				JobStatus::Unknown | JobStatus::Failed(JobFailure::Unavailable(_))
-			);
+			let retry = match self.get(key) {
+				JobStatus::Unknown => true,
+				JobStatus::Failed(failure) => failure.is_retryable(),
+				_ => false,
+			};
 			if retry {
 				lock(&self.by_request).remove(&key.request);
 				lock(&self.by_job).insert(key, JobStatus::Queued);

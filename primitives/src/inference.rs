@@ -9,7 +9,7 @@ use sp_core::ConstU32;
 use sp_runtime::{BoundedVec, DispatchError, DispatchResult};
 
 use crate::{
-	model::{Digest, FileRef, ModelId, ModelPolicy, TaskKind},
+	model::{Cid, Digest, FileRef, ModelId, ModelPolicy, TaskKind},
 	oracle::FeedId,
 	settlement::{FeeQuote, RequestId},
 };
@@ -28,6 +28,67 @@ pub const MAX_OUTPUT_LENGTH: u32 = 16 * 1024;
 
 /// A result's canonical encoding, as submitted on-chain.
 pub type OutputBytes = BoundedVec<u8, ConstU32<MAX_OUTPUT_LENGTH>>;
+
+/// The largest output accepted by reference, in bytes of its canonical
+/// encoding: what every verifier of the request fetches and holds.
+pub const MAX_STORED_OUTPUT_LENGTH: u64 = 16 * 1024 * 1024;
+
+/// Where a result's output is, as the chain records it: on-chain, or in
+/// content-addressed storage by reference. A stored output's digest is the
+/// result's `output_digest`, written once.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum ResultOutput {
+	/// The canonical encoding itself (empty in a report).
+	Inline(OutputBytes),
+	/// The canonical encoding's CID and length in bytes.
+	Stored { cid: Cid, size: u64 },
+}
+
+impl Default for ResultOutput {
+	fn default() -> Self {
+		Self::Inline(Default::default())
+	}
+}
+
+impl ResultOutput {
+	/// The output as a verifier takes it: its bytes, or the file to fetch
+	/// (whose digest is `digest`) with the tokens the executor claims.
+	pub fn delivered(&self, digest: Digest, generated_tokens: u32) -> DeliveredOutput {
+		match self {
+			Self::Inline(bytes) => DeliveredOutput::Inline(bytes.to_vec()),
+			Self::Stored { cid, size } => DeliveredOutput::Stored {
+				file: FileRef { cid: cid.clone(), digest, size: *size },
+				generated_tokens,
+			},
+		}
+	}
+
+	/// The CID of an output stored by reference.
+	pub fn stored_cid(&self) -> Option<&Cid> {
+		match self {
+			Self::Inline(_) => None,
+			Self::Stored { cid, .. } => Some(cid),
+		}
+	}
+}
+
+/// An executor's output on its way between the chain and the engine: the
+/// canonical encoding, or where it is stored and how many tokens the
+/// executor says it holds. The chain counts the tokens of an inline output
+/// itself; of a stored one it cannot, so verifiers check the claim, and a
+/// false one is a wrong answer.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub enum DeliveredOutput {
+	Inline(Vec<u8>),
+	Stored { file: FileRef, generated_tokens: u32 },
+}
+
+impl Default for DeliveredOutput {
+	fn default() -> Self {
+		Self::Inline(Vec::new())
+	}
+}
 
 /// A request's input.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -50,7 +111,7 @@ pub enum RequestInput {
 	Feed { feed_id: FeedId, max_age_blocks: u32, features: InlineInput, position: u16 },
 }
 
-/// How to run the model.
+/// How to run the model, and how to deliver its output.
 #[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
 #[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
@@ -70,6 +131,13 @@ pub struct InferenceParams {
 	/// to `top_p_thousandths` / 1000 (nucleus sampling); 0 for all of them.
 	#[cfg_attr(feature = "std", serde(default))]
 	pub top_p_thousandths: u32,
+	/// Deliver the output by reference: the executor stores its canonical
+	/// encoding in content-addressed storage and commits only its CID,
+	/// length and digest, so the chain holds a constant number of bytes
+	/// whatever the output's size. An output too large to go inline
+	/// ([`MAX_OUTPUT_LENGTH`]) goes by reference whatever this says.
+	#[cfg_attr(feature = "std", serde(default))]
+	pub output_by_reference: bool,
 }
 
 /// The highest sampling temperature a request may ask for (2.0): hotter
@@ -401,9 +469,9 @@ pub struct RequestToCheck {
 	pub input: RequestInput,
 	pub params: InferenceParams,
 	pub task: TaskKind,
-	/// The executor's output (canonical encoding); empty when it reported
-	/// the request unrunnable.
-	pub output: Vec<u8>,
+	/// The executor's output; empty when it reported the request
+	/// unrunnable.
+	pub output: DeliveredOutput,
 	/// The executor's report that it could not run the request, and why.
 	pub reported: Option<UnrunnableReason>,
 }
@@ -557,6 +625,7 @@ mod tests {
 			temperature_thousandths,
 			top_k,
 			top_p_thousandths,
+			output_by_reference: false,
 		};
 		assert!(params(0, 0, 0).sampler_fits(&GENERATION));
 		assert!(params(MAX_TEMPERATURE_THOUSANDTHS, 40, 950).sampler_fits(&GENERATION));

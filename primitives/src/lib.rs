@@ -15,6 +15,7 @@ extern crate alloc;
 pub mod host;
 pub mod inference;
 pub mod keys;
+pub mod migration;
 pub mod model;
 pub mod offchain;
 pub mod oracle;

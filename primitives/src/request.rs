@@ -6,7 +6,10 @@ use codec::{Decode, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 use crate::{
-	inference::{InferenceParams, OutputBytes, RequestInput, RequestStatus, UnrunnableReason},
+	inference::{
+		DeliveredOutput, InferenceParams, RequestInput, RequestStatus, ResultOutput,
+		UnrunnableReason,
+	},
 	model::{Cid, Digest, ModelId, ModelPolicy, Pricing, TaskKind},
 	oracle::FeedInput,
 	settlement::{FraudPayouts, Payouts},
@@ -17,19 +20,30 @@ use crate::{
 #[derive(Clone, PartialEq, Eq, Debug)]
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct ResultCommitment<BlockNumber> {
-	/// The canonical encoding of the output (empty in a report).
-	pub output: OutputBytes,
-	/// blake2-256 of `output`, or of a report, [`UnrunnableReason::digest`].
+	/// The output's canonical encoding, or where it is stored (an empty
+	/// inline output in a report).
+	pub output: ResultOutput,
+	/// blake2-256 of the output's canonical encoding, or of a report,
+	/// [`UnrunnableReason::digest`].
 	pub output_digest: Digest,
 	/// Where the proof document is stored.
 	pub proof_cid: Cid,
 	/// blake2-256 of the proof document.
 	pub proof_digest: Digest,
-	/// How many tokens the output holds (what generation is paid for).
+	/// How many tokens the output holds (what generation is paid for):
+	/// counted by the chain in an inline output, claimed by the executor for
+	/// a stored one (and checked by its verifiers).
 	pub generated_tokens: u32,
 	pub submitted_at: BlockNumber,
 	/// The executor reported it could not run the request, and why.
 	pub reported: Option<UnrunnableReason>,
+}
+
+impl<BlockNumber> ResultCommitment<BlockNumber> {
+	/// The output as a verifier takes it.
+	pub fn delivered(&self) -> DeliveredOutput {
+		self.output.delivered(self.output_digest, self.generated_tokens)
+	}
 }
 
 /// How a request settled.

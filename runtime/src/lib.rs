@@ -102,17 +102,17 @@ macro_rules! runtime_version {
 			spec_version: $spec_version,
 			impl_version: 1,
 			apis: apis::RUNTIME_API_VERSIONS,
-			transaction_version: 3,
+			transaction_version: 4,
 			system_version: 1,
 		};
 	};
 }
 
 #[cfg(not(feature = "upgrade-test"))]
-runtime_version!(105);
+runtime_version!(106);
 // The runtime the upgrade test moves to: one spec version ahead.
 #[cfg(feature = "upgrade-test")]
-runtime_version!(106);
+runtime_version!(107);
 
 /// How an account is named in a call: by its id or by an index.
 pub type Address = sp_runtime::MultiAddress<AccountId, ()>;
@@ -156,8 +156,10 @@ pub type Migrations = (
 	pallet_inference::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_inference::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_inference::migrations::v4::MigrateV3ToV4<Runtime>,
+	pallet_inference::migrations::v5::MigrateV4ToV5<Runtime>,
 	pallet_oracle::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_verification::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_subscriptions::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 /// Dispatches extrinsics to the pallets and runs their hooks.

@@ -56,8 +56,13 @@ pub struct ProofDocument {
 	pub top_k: u32,
 	#[serde(default)]
 	pub top_p_thousandths: u32,
-	/// The output's canonical encoding, hex.
+	/// The output's canonical encoding, hex; empty when the output is
+	/// stored by reference.
 	pub output: String,
+	/// Where the output is stored, when it is delivered by reference: the
+	/// chain records this CID, and the bytes hash to `output_digest`.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub output_cid: Option<String>,
 	/// blake2-256 of the canonical encoding, hex.
 	pub output_digest: String,
 	/// `veritas-engine` and its version.
@@ -101,10 +106,26 @@ impl ProofDocument {
 		from_hex(&self.output)
 	}
 
-	/// Whether the output's digest is the digest of the output it carries.
+	/// Whether the output's digest is the digest of the output it carries;
+	/// a document of an output stored by reference carries none (whoever
+	/// fetches the output checks its digest).
 	pub fn is_consistent(&self) -> bool {
+		if self.output_cid.is_some() {
+			return self.output.is_empty();
+		}
 		self.output_bytes().map(|bytes| to_hex(&blake2_256(&bytes)) == self.output_digest)
 			== Ok(true)
+	}
+}
+
+impl ProofDocument {
+	/// Whether the document describes the output a chain records: the same
+	/// digest, carried consistently, and stored under the same CID when the
+	/// chain records it by reference (`output_cid`), carried when not.
+	pub fn describes(&self, output_digest: &Digest, output_cid: Option<&str>) -> bool {
+		self.output_digest == to_hex(output_digest)
+			&& self.output_cid.as_deref() == output_cid
+			&& self.is_consistent()
 	}
 }
 
@@ -141,6 +162,7 @@ mod tests {
 			top_k: 0,
 			top_p_thousandths: 0,
 			output: to_hex(&output),
+			output_cid: None,
 			output_digest: to_hex(&blake2_256(&output)),
 			engine: ProofDocument::engine_name(),
 			threads: 2,
@@ -166,6 +188,31 @@ mod tests {
 		let mut tampered = document();
 		tampered.output = to_hex(&[1, 2, 4]);
 		assert!(!tampered.is_consistent());
+	}
+
+	/// A document of an output stored by reference names its CID and
+	/// carries no output; one that names a CID and carries an output too is
+	/// refused, and a document of an inline output keeps the bytes it had
+	/// before outputs could be stored (no `outputCid` key).
+	#[test]
+	fn a_stored_output_is_named_not_carried() {
+		let inline = document();
+		assert!(!String::from_utf8_lossy(&inline.to_bytes()).contains("output_cid"));
+		let mut stored = document();
+		stored.output = String::new();
+		stored.output_cid = Some("bafkreioutput".into());
+		let read = ProofDocument::from_bytes(&stored.to_bytes()).expect("a document");
+		assert_eq!(read, stored);
+		assert!(read.is_consistent());
+		let digest = blake2_256(&[1, 2, 3]);
+		assert!(read.describes(&digest, Some("bafkreioutput")));
+		assert!(!read.describes(&digest, Some("bafkreiother")), "another CID");
+		assert!(!read.describes(&digest, None), "the chain carries it inline");
+		assert!(!read.describes(&[0; 32], Some("bafkreioutput")), "another digest");
+		assert!(inline.describes(&digest, None));
+		assert!(!inline.describes(&digest, Some("bafkreioutput")), "the chain stores it");
+		stored.output = inline.output;
+		assert!(!stored.is_consistent(), "an output both carried and named");
 	}
 
 	#[test]

@@ -218,6 +218,9 @@ pub struct FeedUse {
 #[serde(rename_all = "camelCase")]
 pub struct ResultInfo {
 	pub output: Output,
+	/// Where the output is stored, when it was delivered by reference.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub stored_output: Option<StoredOutputInfo>,
 	pub output_digest: String,
 	pub proof_cid: String,
 	pub proof_digest: String,
@@ -239,7 +242,30 @@ pub enum Output {
 	},
 	/// Bytes that do not decode as an output, `0x` hex.
 	Raw(String),
+	/// An output stored by reference that this answer does not carry: in a
+	/// subscription's runs, in updates before the request settles, or when
+	/// larger than an answer carries (`MAX_OUTPUT_IN_ANSWER`). Read the
+	/// request with `inference_getRequest`, or fetch it by its CID and check
+	/// it against `outputDigest`.
+	NotFetched,
+	/// An output stored by reference that the node could not fetch, or whose
+	/// bytes are not what the executor committed to, and why.
+	Unavailable(String),
 }
+
+/// An output delivered by reference: its CID and length in bytes. Its
+/// blake2-256 is the result's `outputDigest`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredOutputInfo {
+	pub cid: String,
+	pub size: u64,
+}
+
+/// The largest output stored by reference that `inference_getRequest`
+/// fetches and carries in its answer, in bytes of its canonical encoding:
+/// the answer must stay within the node's RPC response limit.
+pub const MAX_OUTPUT_IN_ANSWER: u64 = 1024 * 1024;
 
 /// A verification in progress.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -180,6 +180,7 @@ impl EngineMetrics {
 			None => "done",
 			Some(JobFailure::DigestMismatch(_)) => "digest_mismatch",
 			Some(JobFailure::Unavailable(_)) => "unavailable",
+			Some(JobFailure::OutputUnavailable(_)) => "output_unavailable",
 			Some(JobFailure::BadInput(_)) => "bad_input",
 			Some(JobFailure::Engine(_)) => "engine",
 		};

@@ -91,7 +91,11 @@ impl<Receipt: Clone> JobBook<Receipt> {
 	/// Whether the job `key` may be queued: none is known, or the last one
 	/// could not reach the store (which may be back).
 	fn accepts(&self, key: JobKey) -> bool {
-		matches!(self.status.get(&key), None | Some(JobStatus::Failed(JobFailure::Unavailable(_))))
+		match self.status.get(&key) {
+			None => true,
+			Some(JobStatus::Failed(failure)) => failure.is_retryable(),
+			Some(_) => false,
+		}
 	}
 
 	fn set(&mut self, key: JobKey, status: JobStatus<Receipt>) {
@@ -482,7 +486,7 @@ mod tests {
 				input,
 				params,
 				comparison: ComparisonRule::Exact,
-				claimed_output: vec![],
+				claimed_output: Default::default(),
 				reported: None,
 			})
 		} else {

@@ -288,7 +288,7 @@ pub(super) mod tests {
 			input: RequestInput::Inline(b"x".to_vec().try_into().expect("fits")),
 			params: InferenceParams::default(),
 			comparison: ComparisonRule::Exact,
-			claimed_output: vec![],
+			claimed_output: Default::default(),
 			reported: None,
 		})
 	}

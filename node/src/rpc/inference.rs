@@ -23,10 +23,10 @@ use veritas_engine::{proof::ProofDocument, ModelStore};
 use veritas_primitives::{
 	inference::{
 		F32Bits, FeeEstimateError, InferenceApi, InferenceOutput, InferenceParams, RequestInput,
-		RequestStatus,
+		RequestStatus, ResultOutput,
 	},
 	model::{ModelId, ModelRecord, ModelStatus, TaskKind},
-	request::{Request, Settled},
+	request::{Request, ResultCommitment, Settled},
 	settlement::{FeeQuote, RequestId},
 	subscription::{RunOutcome, SubscriptionApi, SubscriptionId},
 	verification::VerificationView,
@@ -36,7 +36,8 @@ use veritas_rpc_api::error;
 use veritas_rpc_api::inference::{
 	codes, Attested, FeeEstimate, FeedUse, FileInfo, InferenceApiServer, InputInfo, ModelFiles,
 	ModelInfo, ModelList, Output, Policy, Price, ProofAnswer, RequestInfo, RequestUpdate,
-	ResultInfo, RunInfo, Settlement, SubscriptionInfo, Verification, VerificationInfo,
+	ResultInfo, RunInfo, Settlement, StoredOutputInfo, SubscriptionInfo, Verification,
+	VerificationInfo, MAX_OUTPUT_IN_ANSWER,
 };
 use veritas_runtime::opaque::Block;
 
@@ -177,7 +178,7 @@ where
 		let record = request_at(&*self.client, best, request)?
 			.ok_or_else(|| error(codes::UNKNOWN_REQUEST, format!("no request {request}")))?;
 		let verification = read(&*self.client, best, |api, at| api.verification(at, request))?;
-		let mut info = request_info(request, &record, verification.as_ref());
+		let mut info = request_info(request, &record, verification.as_ref(), self.store.as_deref());
 		if record.status == RequestStatus::Waiting {
 			// A runtime from before waiting lines has no answer: no place.
 			info.waiting_place =
@@ -199,7 +200,7 @@ where
 			};
 			let request = match request_id {
 				Some(request) => request_at(&*self.client, best, request)?
-					.map(|made| request_info(request, &made, None)),
+					.map(|made| request_info(request, &made, None, None)),
 				None => None,
 			};
 			runs.push(RunInfo {
@@ -249,10 +250,8 @@ where
 			.map_err(|e| error(codes::PROOF_UNAVAILABLE, format!("proof document {cid}: {e}")))?;
 		let document = ProofDocument::from_bytes(&bytes)
 			.map_err(|e| error(codes::PROOF_INVALID, format!("proof document {cid}: {e}")))?;
-		// The document's digests are plain hex.
-		let matches_chain = document.output_digest
-			== veritas_engine::digest::to_hex(&result.output_digest)
-			&& document.is_consistent();
+		let stored_cid = result.output.stored_cid().map(|cid| String::from_utf8_lossy(cid));
+		let matches_chain = document.describes(&result.output_digest, stored_cid.as_deref());
 		if !matches_chain || document.request != request {
 			return Err(error(
 				codes::PROOF_INVALID,
@@ -286,7 +285,7 @@ where
 				let update = RequestUpdate {
 					block: number,
 					finalized,
-					request: request_info(request, record, None),
+					request: request_info(request, record, None, None),
 				};
 				SubscriptionMessage::from_json(&update)
 			};
@@ -487,18 +486,50 @@ fn input_info(input: &RequestInput, task: Option<&TaskKind>) -> InputInfo {
 	}
 }
 
+/// A result's output as people read it, and where it is stored if it was
+/// delivered by reference. A stored output is fetched from `store` (at most
+/// [`MAX_OUTPUT_IN_ANSWER`] bytes, and only if it hashes to the digest
+/// committed to); without a store it is not fetched.
+fn result_output(
+	result: &ResultCommitment<BlockNumber>,
+	store: Option<&dyn ModelStore>,
+) -> (Output, Option<StoredOutputInfo>) {
+	let (cid, size) = match &result.output {
+		ResultOutput::Inline(bytes) => return (output(bytes), None),
+		ResultOutput::Stored { cid, size } => (String::from_utf8_lossy(cid).into_owned(), *size),
+	};
+	let info = Some(StoredOutputInfo { cid: cid.clone(), size });
+	let Some(store) = store.filter(|_| size <= MAX_OUTPUT_IN_ANSWER) else {
+		return (Output::NotFetched, info);
+	};
+	let shown = match store.fetch(&cid, &result.output_digest, size) {
+		Ok(bytes) if bytes.len() as u64 == size => output(&bytes),
+		Ok(bytes) => Output::Unavailable(format!(
+			"{cid}: {} bytes, not the {size} committed to",
+			bytes.len()
+		)),
+		Err(failure) => Output::Unavailable(failure.to_string()),
+	};
+	(shown, info)
+}
+
 fn request_info(
 	id: RequestId,
 	record: &RequestOf,
 	verification: Option<&VerificationView<AccountId, BlockNumber>>,
+	store: Option<&dyn ModelStore>,
 ) -> RequestInfo {
-	let result = record.result.as_ref().map(|result| ResultInfo {
-		output: output(&result.output),
-		output_digest: hex(&result.output_digest),
-		proof_cid: String::from_utf8_lossy(&result.proof_cid).into_owned(),
-		proof_digest: hex(&result.proof_digest),
-		generated_tokens: result.generated_tokens,
-		submitted_at: result.submitted_at,
+	let result = record.result.as_ref().map(|result| {
+		let (output, stored_output) = result_output(result, store);
+		ResultInfo {
+			output,
+			stored_output,
+			output_digest: hex(&result.output_digest),
+			proof_cid: String::from_utf8_lossy(&result.proof_cid).into_owned(),
+			proof_digest: hex(&result.proof_digest),
+			generated_tokens: result.generated_tokens,
+			submitted_at: result.submitted_at,
+		}
 	});
 	let votes = |votes: &[(AccountId, veritas_primitives::inference::Attestation)]| {
 		votes

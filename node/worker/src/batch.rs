@@ -12,7 +12,8 @@
 //! Generation is never batched: each request decodes token by token with a
 //! sampler of its own. Jobs with different models or parameters, and checks
 //! that do not re-run the request (a `TokenTopK` check, a report of an
-//! unrunnable request, a claimed output that does not decode), run one by
+//! unrunnable request, a claimed output that does not decode) or whose
+//! output is stored by reference (fetched by the check itself), run one by
 //! one as [`crate::execute`] and [`crate::check`] run them.
 
 use std::time::Instant;
@@ -21,7 +22,7 @@ use codec::DecodeAll;
 use veritas_engine::{output::Output, proof::Timings};
 use veritas_primitives::{
 	host::{CheckJob, CheckReceipt, ExecutionJob, ExecutionReceipt, JobFailure, ModelSpec},
-	inference::{InferenceParams, RequestInput},
+	inference::{DeliveredOutput, InferenceParams, RequestInput},
 	model::{ComparisonRule, TaskKind},
 };
 
@@ -77,7 +78,9 @@ pub fn check_batch(
 		.map(|job| {
 			let reruns =
 				job.reported.is_none() && !matches!(job.comparison, ComparisonRule::TokenTopK(_));
-			reruns.then(|| Output::decode_all(&mut &job.claimed_output[..]).ok()).flatten()
+			// A stored output is fetched by the check that runs alone.
+			let DeliveredOutput::Inline(claimed) = &job.claimed_output else { return None };
+			reruns.then(|| Output::decode_all(&mut &claimed[..]).ok()).flatten()
 		})
 		.collect();
 	let together: Vec<&CheckJob> = jobs
@@ -164,68 +167,16 @@ fn run_together(
 
 #[cfg(test)]
 mod tests {
-	use codec::Encode;
-	use veritas_engine::{cache::ModelCache, store::embedded::EmbeddedStore};
 	use veritas_primitives::{
-		inference::{Attestation, F32Bits, UnrunnableReason},
-		model::{Architecture, Cid, FileRef, ModelFiles, ModelFormat, Tolerance},
+		inference::{Attestation, UnrunnableReason},
+		model::{Cid, FileRef, Tolerance},
 	};
 
 	use super::*;
-	use crate::{check, execute};
-
-	const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/fixtures/loan-risk");
-
-	fn worker(label: &str) -> Worker {
-		let dir =
-			std::env::temp_dir().join(format!("veritas-batch-{label}-{}", std::process::id()));
-		let _ = std::fs::remove_dir_all(&dir);
-		Worker {
-			store: std::sync::Arc::new(EmbeddedStore::open(&dir).expect("a store")),
-			cache: ModelCache::new(64 << 20),
-			threads: 1,
-			max_file_bytes: 1 << 20,
-		}
-	}
-
-	fn stored(worker: &Worker, bytes: &[u8]) -> FileRef {
-		let put = worker.store.put(bytes).expect("stored");
-		FileRef {
-			cid: Cid::truncate_from(put.cid.into_bytes()),
-			digest: put.digest,
-			size: put.size,
-		}
-	}
-
-	fn loan_risk(worker: &Worker) -> ModelSpec {
-		let read = |name: &str| std::fs::read(format!("{FIXTURE}/{name}")).expect("fixture");
-		ModelSpec {
-			model: 3,
-			files: ModelFiles {
-				weights: stored(worker, &read("model.safetensors")),
-				config: Some(stored(worker, &read("config.json"))),
-				tokenizer: None,
-			},
-			format: ModelFormat::Safetensors,
-			architecture: Architecture::Mlp,
-			task: TaskKind::TabularClassification { inputs: 6, classes: 2 },
-		}
-	}
-
-	fn numbers(values: &[f32]) -> RequestInput {
-		let encoded = values.iter().copied().map(F32Bits::from).collect::<Vec<_>>().encode();
-		RequestInput::Inline(encoded.try_into().expect("short"))
-	}
-
-	fn job(model: &ModelSpec, request: u64, input: RequestInput) -> ExecutionJob {
-		ExecutionJob {
-			request,
-			model: model.clone(),
-			input,
-			params: InferenceParams::default(),
-			executor: vec![7; 32],
-		}
-	}
+	use crate::{
+		check, execute,
+		fixtures::{job, loan_risk, numbers, worker},
+	};
 
 	/// Good jobs, and among them an input of the wrong length and a stored
 	/// input nobody has: each good job commits to what it commits to alone,
@@ -279,7 +230,12 @@ mod tests {
 		let inputs = [[90.0, 0.15, 790.0, 20.0, 12.0, 0.0], [30.0, 0.9, 520.0, 35.0, 0.5, 2.0]];
 		let honest: Vec<Vec<u8>> = inputs
 			.iter()
-			.map(|input| execute(&worker, &job(&model, 0, numbers(input))).expect("runs").output)
+			.map(|input| {
+				match execute(&worker, &job(&model, 0, numbers(input))).expect("runs").output {
+					DeliveredOutput::Inline(bytes) => bytes,
+					stored => panic!("a small output goes inline, not {stored:?}"),
+				}
+			})
 			.collect();
 		let swapped = {
 			let Ok(Output::Classification(mut probabilities)) =
@@ -296,7 +252,7 @@ mod tests {
 			input: numbers(input),
 			params: InferenceParams::default(),
 			comparison: ComparisonRule::MaxAbs(Tolerance(1000)),
-			claimed_output: claimed,
+			claimed_output: DeliveredOutput::Inline(claimed),
 			reported,
 		};
 		let jobs = vec![

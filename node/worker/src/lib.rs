@@ -26,15 +26,22 @@ use veritas_engine::{
 };
 use veritas_primitives::{
 	host::{CheckJob, CheckReceipt, ExecutionJob, ExecutionReceipt, JobFailure, ModelSpec},
-	inference::{Attestation, F32Bits, InferenceOutput, InferenceParams, RequestInput},
-	model::{Architecture, ComparisonRule, FileRef, TaskKind},
+	inference::{
+		Attestation, DeliveredOutput, F32Bits, InferenceOutput, InferenceParams, RequestInput,
+		MAX_OUTPUT_LENGTH, MAX_STORED_OUTPUT_LENGTH,
+	},
+	model::{Architecture, Cid, ComparisonRule, FileRef, TaskKind},
 };
 
 use veritas_engine::{cache::ModelCache, ModelStore};
 
 pub mod batch;
 pub mod child;
+#[cfg(test)]
+mod fixtures;
 pub mod process;
+#[cfg(test)]
+mod reference_tests;
 
 const LOG_TARGET: &str = "veritas::engine";
 
@@ -252,17 +259,19 @@ fn committed(
 	let spec = &job.model;
 	let output_bytes = output.canonical_bytes();
 	// What the chain will accept: the same decoding and shape checks it runs.
-	InferenceOutput::decode_for(&output_bytes, &spec.task, &job.params).map_err(|error| {
-		engine_failure(format!("the output does not fit the model's task: {error:?}"))
-	})?;
-	if output_bytes.len() > veritas_primitives::inference::MAX_OUTPUT_LENGTH as usize {
-		return Err(engine_failure(format!(
-			"the output takes {} bytes, more than the chain's {}",
-			output_bytes.len(),
-			veritas_primitives::inference::MAX_OUTPUT_LENGTH
-		)));
-	}
+	let generated_tokens = InferenceOutput::decode_for(&output_bytes, &spec.task, &job.params)
+		.map_err(|error| {
+			engine_failure(format!("the output does not fit the model's task: {error:?}"))
+		})?
+		.generated_tokens();
 	let output_digest = blake2_256(&output_bytes);
+	let delivered = deliver(shared, job, output_bytes.clone(), generated_tokens)?;
+	let output_cid = match &delivered {
+		DeliveredOutput::Stored { file, .. } => {
+			Some(String::from_utf8_lossy(&file.cid).into_owned())
+		},
+		DeliveredOutput::Inline(_) => None,
+	};
 	let document = ProofDocument {
 		format_version: PROOF_FORMAT_VERSION,
 		request: job.request,
@@ -274,7 +283,10 @@ fn committed(
 		temperature_thousandths: job.params.temperature_thousandths,
 		top_k: job.params.top_k,
 		top_p_thousandths: job.params.top_p_thousandths,
-		output: to_hex(&output_bytes),
+		// An output stored by reference is named, not copied: the document
+		// stays small whatever the output's size.
+		output: if output_cid.is_some() { String::new() } else { to_hex(&output_bytes) },
+		output_cid,
 		output_digest: to_hex(&output_digest),
 		engine: ProofDocument::engine_name(),
 		threads: shared.threads as u32,
@@ -283,10 +295,102 @@ fn committed(
 	};
 	let stored = shared.store.put(&document.to_bytes()).map_err(store_failure)?;
 	Ok(ExecutionReceipt {
-		output: output_bytes,
+		output: delivered,
 		output_digest,
 		proof_cid: stored.cid.into_bytes(),
 		proof_digest: stored.digest,
+	})
+}
+
+/// The output as the chain takes it: inline, or (when the request asked
+/// for it by reference, or it is too long to go inline) stored, with the
+/// tokens it holds.
+fn deliver(
+	shared: &Worker,
+	job: &ExecutionJob,
+	output: Vec<u8>,
+	generated_tokens: u32,
+) -> Result<DeliveredOutput, JobFailure> {
+	let length = output.len() as u64;
+	if !job.params.output_by_reference && length <= MAX_OUTPUT_LENGTH as u64 {
+		return Ok(DeliveredOutput::Inline(output));
+	}
+	if length > MAX_STORED_OUTPUT_LENGTH {
+		return Err(engine_failure(format!(
+			"the output takes {length} bytes, more than the chain takes by reference ({MAX_STORED_OUTPUT_LENGTH})"
+		)));
+	}
+	let stored = shared.store.put(&output).map_err(store_failure)?;
+	let cid = Cid::try_from(stored.cid.into_bytes()).map_err(|_| {
+		engine_failure("the store named the output with a CID longer than the chain takes")
+	})?;
+	let file = FileRef { cid, digest: stored.digest, size: length };
+	Ok(DeliveredOutput::Stored { file, generated_tokens })
+}
+
+/// The executor's output a check judges, or why it is a wrong answer
+/// before anything runs.
+enum Claimed {
+	Output { output: Output, digest: [u8; 32] },
+	Wrong(String),
+}
+
+/// The executor's output, decoded: inline as committed on-chain, or
+/// fetched from the store (at most the size committed to, and only if it
+/// hashes to the digest committed to). A stored output must also pass the
+/// checks the chain runs on an inline one, and hold the tokens the executor
+/// was paid for. An output the store cannot give now is
+/// [`JobFailure::OutputUnavailable`], tried again; one that is not what was
+/// committed to is a wrong answer at once.
+fn claimed_output(shared: &Worker, job: &CheckJob) -> Result<Claimed, JobFailure> {
+	let (bytes, tokens) = match &job.claimed_output {
+		DeliveredOutput::Inline(bytes) => (std::borrow::Cow::Borrowed(&bytes[..]), None),
+		DeliveredOutput::Stored { file, generated_tokens } => {
+			let cid = String::from_utf8_lossy(&file.cid).into_owned();
+			if file.size > MAX_STORED_OUTPUT_LENGTH {
+				return Ok(Claimed::Wrong(format!("a stored output of {} bytes", file.size)));
+			}
+			let bytes = match shared.store.fetch(&cid, &file.digest, file.size) {
+				Ok(bytes) => bytes,
+				Err(error @ (StoreError::DigestMismatch { .. } | StoreError::TooLarge { .. })) => {
+					return Ok(Claimed::Wrong(format!(
+						"the stored output is not the one committed to: {error}"
+					)))
+				},
+				Err(error) => {
+					return Err(JobFailure::OutputUnavailable(error.to_string().into_bytes()))
+				},
+			};
+			if bytes.len() as u64 != file.size {
+				return Ok(Claimed::Wrong(format!(
+					"the stored output has {} bytes, not the {} committed to",
+					bytes.len(),
+					file.size
+				)));
+			}
+			(std::borrow::Cow::Owned(bytes), Some(*generated_tokens))
+		},
+	};
+	if let Some(claimed) = tokens {
+		match InferenceOutput::decode_for(&bytes, &job.model.task, &job.params) {
+			Ok(output) if output.generated_tokens() == claimed => {},
+			Ok(output) => {
+				return Ok(Claimed::Wrong(format!(
+					"{claimed} tokens claimed, {} in the stored output",
+					output.generated_tokens()
+				)))
+			},
+			Err(error) => {
+				return Ok(Claimed::Wrong(format!(
+					"the stored output does not fit the request: {error:?}"
+				)))
+			},
+		}
+	}
+	let digest = blake2_256(&bytes);
+	Ok(match Output::decode_all(&mut &bytes[..]) {
+		Ok(output) => Claimed::Output { output, digest },
+		Err(_) => Claimed::Wrong("the executor's output does not decode".into()),
 	})
 }
 
@@ -302,23 +406,32 @@ fn check_observed(
 	job: &CheckJob,
 	fetched: &mut dyn FnMut(Fetched),
 ) -> Result<CheckReceipt, JobFailure> {
+	// The executor's output (or its report that it could not run the
+	// request) first: an output that is not there, or not what was
+	// committed to, needs no model.
+	let claimed = match job.reported {
+		None => match claimed_output(shared, job)? {
+			Claimed::Output { output, digest } => Ok((output, digest)),
+			Claimed::Wrong(reason) => return Ok(mismatch(job, reason)),
+		},
+		Some(reason) => Err(reason),
+	};
 	let Prepared { model, input, .. } = prepare(shared, &job.model, &job.input, fetched)?;
-	if let Some(reason) = job.reported {
-		// The executor said it could not run this; it runs here, so the
-		// report is false. (If it does not run here either, the failure goes
-		// back to the verifier's worker, which agrees with the report.)
-		let mine = with_input(&job.model.task, &input, |input| {
-			model.run(input, &run_params(&job.params)).map_err(run_failure)
-		})?;
-		return Ok(mismatch_digest(
-			job,
-			format!("reported unrunnable ({reason:?}) but it runs"),
-			mine.digest(),
-		));
-	}
-	let claimed_digest = blake2_256(&job.claimed_output);
-	let Ok(claimed) = Output::decode_all(&mut &job.claimed_output[..]) else {
-		return Ok(mismatch(job, "the executor's output does not decode".into()));
+	let (claimed, claimed_digest) = match claimed {
+		Ok(claimed) => claimed,
+		Err(reason) => {
+			// The executor said it could not run this; it runs here, so the
+			// report is false. (If it does not run here either, the failure goes
+			// back to the verifier's worker, which agrees with the report.)
+			let mine = with_input(&job.model.task, &input, |input| {
+				model.run(input, &run_params(&job.params)).map_err(run_failure)
+			})?;
+			return Ok(mismatch_digest(
+				job,
+				format!("reported unrunnable ({reason:?}) but it runs"),
+				mine.digest(),
+			));
+		},
 	};
 	let (verdict, own_digest) = match (job.comparison, &claimed) {
 		(ComparisonRule::TokenTopK(k), Output::Generation { tokens, text }) => {

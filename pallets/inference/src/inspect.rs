@@ -21,12 +21,13 @@ impl<T: Config> RequestInspect for Pallet<T> {
 	fn request_to_check(request: RequestId) -> Option<RequestToCheck> {
 		let record = Requests::<T>::get(request)?;
 		let result = record.result?;
+		let output = result.delivered();
 		Some(RequestToCheck {
 			model: record.model,
 			input: record.input,
 			params: record.params,
 			task: record.task,
-			output: result.output.into_inner(),
+			output,
 			reported: result.reported,
 		})
 	}

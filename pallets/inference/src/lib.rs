@@ -116,6 +116,8 @@ pub mod offchain;
 #[cfg(test)]
 mod offchain_tests;
 #[cfg(test)]
+mod reference_tests;
+#[cfg(test)]
 mod report_tests;
 mod requests;
 #[cfg(test)]
@@ -196,7 +198,7 @@ pub mod pallet {
 
 	/// The layout of this pallet's storage; a change to a stored record
 	/// bumps it and comes with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(5);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -551,6 +553,17 @@ pub mod pallet {
 		TermsChanged,
 		/// A batch carries no answers.
 		EmptyBatch,
+		/// The request asked for its output by reference: an inline result
+		/// is refused.
+		OutputWantedByReference,
+		/// An output stored by reference would fit inline, and the request
+		/// did not ask for it by reference.
+		OutputFitsInline,
+		/// An output stored by reference is larger than the chain allows
+		/// (`MAX_STORED_OUTPUT_LENGTH`).
+		StoredOutputTooLarge,
+		/// An output stored by reference has no CID.
+		EmptyOutputCid,
 	}
 
 	impl<T> From<OutputError> for Error<T> {
@@ -803,6 +816,28 @@ pub mod pallet {
 			Self::record_acceptance(&who, model, terms)?;
 			Self::deposit_event(Event::TermsAccepted { executor: who, model, terms });
 			Ok(())
+		}
+
+		/// The assigned executor's result, with its output stored by
+		/// reference: the canonical encoding's CID, length and digest, the
+		/// tokens it holds, and the proof document's CID and digest. Taken
+		/// when the request asked for its output by reference, or the output
+		/// is too long to go inline. The chain sees none of the output: its
+		/// verifiers fetch it (size-bounded, digest-checked) and check it as
+		/// they check an inline one, the tokens claimed with it included. An
+		/// output they cannot fetch, or that is not what the executor
+		/// committed to, is a wrong answer.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::submit_stored_result())]
+		pub fn submit_stored_result(
+			origin: OriginFor<T>,
+			request: RequestId,
+			output: StoredOutput,
+			proof_cid: Cid,
+			proof_digest: Digest,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::answer(&who, Answer::StoredResult { request, output, proof_cid, proof_digest })
 		}
 
 		/// Many answers of one executor in one transaction, so that a busy

@@ -1,35 +1,10 @@
 //! Storage migrations.
 
-use alloc::vec::Vec;
-use codec::{Decode, Encode, EncodeLike, Input, Output};
+use codec::Decode;
+pub use veritas_primitives::migration::Raw;
 use veritas_primitives::{model::ModelId, settlement::RequestId};
 
 use crate::{Config, Pallet};
-
-/// A stored value's bytes as they are, for migrations that move a field
-/// without restating every field of a record.
-pub struct Raw(pub Vec<u8>);
-
-impl Encode for Raw {
-	fn size_hint(&self) -> usize {
-		self.0.len()
-	}
-
-	fn encode_to<W: Output + ?Sized>(&self, dest: &mut W) {
-		dest.write(&self.0)
-	}
-}
-
-impl EncodeLike for Raw {}
-
-impl Decode for Raw {
-	fn decode<I: Input>(input: &mut I) -> Result<Self, codec::Error> {
-		let length = input.remaining_len()?.ok_or("a stored value has a known length")?;
-		let mut bytes = alloc::vec![0; length];
-		input.read(&mut bytes)?;
-		Ok(Self(bytes))
-	}
-}
 
 /// Stored items read and written as bytes (an alias takes its storage's
 /// name from its own).
@@ -64,13 +39,17 @@ pub mod v2 {
 	};
 	use frame_system::pallet_prelude::BlockNumberFor;
 	use veritas_primitives::{
-		inference::{InferenceParams, OutputBytes, RequestInput, RequestStatus},
+		inference::{OutputBytes, RequestInput, RequestStatus},
 		model::{Cid, Digest, ModelId, ModelPolicyV1, Pricing, TaskKind},
 		oracle::FeedInput,
-		request::{Request, ResultCommitment, Settled},
+		request::Settled,
 	};
 
-	use super::{executor_at, raw, Raw};
+	use super::{
+		executor_at, raw,
+		v5::{InferenceParamsV4, RequestV4, ResultCommitmentV4},
+		Raw,
+	};
 	use crate::{BalanceOf, Config, Pallet};
 
 	/// A result as version 1 stored it.
@@ -93,7 +72,7 @@ pub mod v2 {
 		pub publisher: AccountId,
 		pub input: RequestInput,
 		pub feed: Option<FeedInput<BlockNumber>>,
-		pub params: InferenceParams,
+		pub params: InferenceParamsV4,
 		pub max_fee: Balance,
 		pub pricing: Pricing<Balance>,
 		pub policy: ModelPolicyV1<Balance, BlockNumber>,
@@ -118,8 +97,9 @@ pub mod v2 {
 			let mut count = 0u64;
 			raw::Requests::<T>::translate::<RequestV1Of<T>, _>(|_, old| {
 				count += 1;
-				// Version 3's layout: today's, with the executor not optional.
-				let request = Request {
+				// Version 3's layout: version 4's, with the executor not
+				// optional.
+				let request = RequestV4 {
 					requester: old.requester,
 					model: old.model,
 					executor: Some(old.executor),
@@ -134,7 +114,7 @@ pub mod v2 {
 					created: old.created,
 					deadline: old.deadline,
 					status: old.status,
-					result: old.result.map(|result| ResultCommitment {
+					result: old.result.map(|result| ResultCommitmentV4 {
 						output: result.output,
 						output_digest: result.output_digest,
 						proof_cid: result.proof_cid,
@@ -244,6 +224,194 @@ pub mod v4 {
 		3,
 		4,
 		OptionalExecutor<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 5: a result's output may be stored by reference
+/// ([`veritas_primitives::inference::ResultOutput`]), and a request's
+/// parameters say whether it asked for that
+/// ([`veritas_primitives::inference::InferenceParams::output_by_reference`]).
+/// Every request stored before asked for its output inline, and every result
+/// carries it inline.
+pub mod v5 {
+	use codec::{Decode, Encode};
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+	use frame_system::pallet_prelude::BlockNumberFor;
+	use veritas_primitives::{
+		inference::{InferenceParams, OutputBytes, RequestInput, RequestStatus, ResultOutput},
+		model::{Cid, Digest, ModelId, ModelPolicy, Pricing, TaskKind},
+		oracle::FeedInput,
+		request::{Request, ResultCommitment, Settled},
+	};
+
+	use crate::{BalanceOf, Config, Pallet, RequestOf, Requests};
+
+	/// A request's parameters as version 4 stored them.
+	#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
+	pub struct InferenceParamsV4 {
+		pub max_new_tokens: u32,
+		pub seed: u64,
+		pub temperature_thousandths: u32,
+		pub top_k: u32,
+		pub top_p_thousandths: u32,
+	}
+
+	impl InferenceParamsV4 {
+		/// The parameters, asking for the output inline.
+		pub fn upgraded(self) -> InferenceParams {
+			InferenceParams {
+				max_new_tokens: self.max_new_tokens,
+				seed: self.seed,
+				temperature_thousandths: self.temperature_thousandths,
+				top_k: self.top_k,
+				top_p_thousandths: self.top_p_thousandths,
+				output_by_reference: false,
+			}
+		}
+	}
+
+	/// A result as version 4 stored it: its output always inline.
+	#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+	pub struct ResultCommitmentV4<BlockNumber> {
+		pub output: OutputBytes,
+		pub output_digest: Digest,
+		pub proof_cid: Cid,
+		pub proof_digest: Digest,
+		pub generated_tokens: u32,
+		pub submitted_at: BlockNumber,
+		pub reported: Option<veritas_primitives::inference::UnrunnableReason>,
+	}
+
+	/// A request as version 4 stored it.
+	#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+	pub struct RequestV4<AccountId, Balance, BlockNumber> {
+		pub requester: AccountId,
+		pub model: ModelId,
+		pub executor: Option<AccountId>,
+		pub publisher: AccountId,
+		pub input: RequestInput,
+		pub feed: Option<FeedInput<BlockNumber>>,
+		pub params: InferenceParamsV4,
+		pub max_fee: Balance,
+		pub pricing: Pricing<Balance>,
+		pub policy: ModelPolicy<Balance, BlockNumber>,
+		pub task: TaskKind,
+		pub created: BlockNumber,
+		pub deadline: BlockNumber,
+		pub status: RequestStatus,
+		pub result: Option<ResultCommitmentV4<BlockNumber>>,
+		pub settled: Option<Settled<Balance>>,
+		pub finished_at: Option<BlockNumber>,
+	}
+
+	type RequestV4Of<T> =
+		RequestV4<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+	impl<AccountId, Balance, BlockNumber> RequestV4<AccountId, Balance, BlockNumber> {
+		/// The request in version 5's layout.
+		pub fn upgraded(self) -> Request<AccountId, Balance, BlockNumber> {
+			Request {
+				requester: self.requester,
+				model: self.model,
+				executor: self.executor,
+				publisher: self.publisher,
+				input: self.input,
+				feed: self.feed,
+				params: self.params.upgraded(),
+				max_fee: self.max_fee,
+				pricing: self.pricing,
+				policy: self.policy,
+				task: self.task,
+				created: self.created,
+				deadline: self.deadline,
+				status: self.status,
+				result: self.result.map(|result| ResultCommitment {
+					output: ResultOutput::Inline(result.output),
+					output_digest: result.output_digest,
+					proof_cid: result.proof_cid,
+					proof_digest: result.proof_digest,
+					generated_tokens: result.generated_tokens,
+					submitted_at: result.submitted_at,
+					reported: result.reported,
+				}),
+				settled: self.settled,
+				finished_at: self.finished_at,
+			}
+		}
+	}
+
+	#[cfg(test)]
+	impl<AccountId, Balance, BlockNumber> RequestV4<AccountId, Balance, BlockNumber> {
+		/// How version 4 stored `request` (one asking for its output inline,
+		/// with an inline result if any).
+		pub fn from_current(request: Request<AccountId, Balance, BlockNumber>) -> Self {
+			let params = request.params;
+			assert!(!params.output_by_reference, "version 4 had no outputs by reference");
+			Self {
+				requester: request.requester,
+				model: request.model,
+				executor: request.executor,
+				publisher: request.publisher,
+				input: request.input,
+				feed: request.feed,
+				params: InferenceParamsV4 {
+					max_new_tokens: params.max_new_tokens,
+					seed: params.seed,
+					temperature_thousandths: params.temperature_thousandths,
+					top_k: params.top_k,
+					top_p_thousandths: params.top_p_thousandths,
+				},
+				max_fee: request.max_fee,
+				pricing: request.pricing,
+				policy: request.policy,
+				task: request.task,
+				created: request.created,
+				deadline: request.deadline,
+				status: request.status,
+				result: request.result.map(|result| ResultCommitmentV4 {
+					output: match result.output {
+						ResultOutput::Inline(bytes) => bytes,
+						ResultOutput::Stored { .. } => panic!("version 4 stored outputs inline"),
+					},
+					output_digest: result.output_digest,
+					proof_cid: result.proof_cid,
+					proof_digest: result.proof_digest,
+					generated_tokens: result.generated_tokens,
+					submitted_at: result.submitted_at,
+					reported: result.reported,
+				}),
+				settled: request.settled,
+				finished_at: request.finished_at,
+			}
+		}
+	}
+
+	/// Rewrites every stored request in version 5's layout.
+	pub struct OutputsByReference<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for OutputsByReference<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut count = 0u64;
+			Requests::<T>::translate::<RequestV4Of<T>, _>(|_, old| {
+				count += 1;
+				let request: RequestOf<T> = old.upgraded();
+				Some(request)
+			});
+			T::DbWeight::get().reads_writes(count, count)
+		}
+	}
+
+	/// The migration from version 4, run once.
+	pub type MigrateV4ToV5<T> = VersionedMigration<
+		4,
+		5,
+		OutputsByReference<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

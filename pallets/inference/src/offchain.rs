@@ -6,7 +6,10 @@
 //! 1. if the node's engine has no job for it, hands one over (the model's
 //!    files and digests, the input, the parameters);
 //! 2. once the engine reports the job done, answers with the output and the
-//!    proof document's CID;
+//!    proof document's CID: the output inline ([`Answer::Result`]), or, when
+//!    the request asked for it by reference or it is too long to go inline,
+//!    the CID, length and digest the engine stored it under
+//!    ([`Answer::StoredResult`]);
 //! 3. if the engine could not run the job (a file or input did not match
 //!    its digest, the input does not suit the model, the model would not
 //!    load or run, or nothing could be fetched after [`FETCH_ATTEMPTS`]
@@ -45,13 +48,13 @@ use veritas_primitives::{
 		veritas_engine, ExecutionJob, ExecutionReceipt, JobFailure, JobKey, JobStatus, ModelSpec,
 		SubmitOutcome,
 	},
-	inference::OutputBytes,
-	model::{Cid, ModelInspect},
+	inference::{DeliveredOutput, OutputBytes},
+	model::{Cid, FileRef, ModelInspect},
 	offchain::{one_run_at_a_time, send_batch, WorkRecord, FETCH_ATTEMPTS},
 	settlement::RequestId,
 };
 
-use crate::{Answer, Call, Config, PendingWork, RequestStatus, Requests};
+use crate::{Answer, Call, Config, PendingWork, RequestStatus, Requests, StoredOutput};
 
 const LOG_TARGET: &str = "runtime::inference::executor";
 
@@ -256,21 +259,29 @@ fn job_for<T: Config>(
 	})
 }
 
-/// The result of a finished job, if it fits on-chain.
+/// The answer a finished job gives: its result, inline or by reference.
 fn result(request: RequestId, receipt: ExecutionReceipt) -> Step {
-	let (Ok(output), Ok(proof_cid)) =
-		(OutputBytes::try_from(receipt.output), Cid::try_from(receipt.proof_cid))
-	else {
-		log::error!(target: LOG_TARGET, "request {request}: the output or the proof CID is too long");
+	let Ok(proof_cid) = Cid::try_from(receipt.proof_cid) else {
+		log::error!(target: LOG_TARGET, "request {request}: the proof CID is too long");
 		return Step::Later;
 	};
-	Step::Answer(Answer::Result {
-		request,
-		output,
-		output_digest: receipt.output_digest,
-		proof_cid,
-		proof_digest: receipt.proof_digest,
-	})
+	let proof_digest = receipt.proof_digest;
+	let answer = match receipt.output {
+		DeliveredOutput::Inline(output) => {
+			let Ok(output) = OutputBytes::try_from(output) else {
+				log::error!(target: LOG_TARGET, "request {request}: the output is too long to go inline");
+				return Step::Later;
+			};
+			let output_digest = receipt.output_digest;
+			Answer::Result { request, output, output_digest, proof_cid, proof_digest }
+		},
+		DeliveredOutput::Stored { file, generated_tokens } => {
+			let FileRef { cid, digest, size } = file;
+			let output = StoredOutput { cid, size, digest, generated_tokens };
+			Answer::StoredResult { request, output, proof_cid, proof_digest }
+		},
+	};
+	Step::Answer(answer)
 }
 
 /// Signs `answers` with `account`'s key and sends them in one transaction,

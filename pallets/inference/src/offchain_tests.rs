@@ -15,7 +15,10 @@ use sp_core::offchain::{
 use sp_runtime::testing::UintAuthorityId;
 use veritas_primitives::{
 	host::{testing::StandInEngine, ExecutionReceipt, InferenceHostExt, JobFailure, JobStatus},
-	inference::{F32Bits, InferenceOutput, InferenceParams, RequestInput, UnrunnableReason},
+	inference::{
+		DeliveredOutput, F32Bits, InferenceOutput, InferenceParams, RequestInput, UnrunnableReason,
+	},
+	model::{Cid, FileRef},
 	offchain::FETCH_ATTEMPTS,
 	settlement::RequestId,
 };
@@ -72,7 +75,7 @@ fn receipt() -> ExecutionReceipt {
 	let output = InferenceOutput::Embedding(vec![F32Bits::from(0.6), F32Bits::from(0.8)]).encode();
 	ExecutionReceipt {
 		output_digest: sp_io::hashing::blake2_256(&output),
-		output,
+		output: DeliveredOutput::Inline(output),
 		proof_cid: b"bafkreiproof".to_vec(),
 		proof_digest: [3; 32],
 	}
@@ -97,6 +100,45 @@ fn answers(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<Answer> {
 			other => panic!("unexpected call {other:?}"),
 		})
 		.collect()
+}
+
+/// An output the engine stored by reference is answered with its CID,
+/// length, digest and token count: nothing of the output itself.
+#[test]
+fn a_stored_output_is_answered_by_reference() {
+	let Worker { mut ext, engine, pool } = worker(true);
+	let engine = engine.expect("with an engine");
+	ext.execute_with(|| {
+		let id = request();
+		run_worker_at(2);
+		let file = FileRef {
+			cid: Cid::truncate_from(b"bafkreioutput".to_vec()),
+			digest: [5; 32],
+			size: 70_000,
+		};
+		let stored = ExecutionReceipt {
+			output: DeliveredOutput::Stored { file: file.clone(), generated_tokens: 0 },
+			output_digest: file.digest,
+			..receipt()
+		};
+		engine.set_execution(id, JobStatus::Done(stored));
+		run_worker_at(3);
+		let expected = crate::StoredOutput {
+			cid: file.cid,
+			size: file.size,
+			digest: file.digest,
+			generated_tokens: 0,
+		};
+		match &answers(&pool)[..] {
+			[Answer::StoredResult { request, output, proof_cid, proof_digest }] => {
+				assert_eq!(*request, id);
+				assert_eq!(*output, expected);
+				assert_eq!(proof_cid.to_vec(), receipt().proof_cid);
+				assert_eq!(*proof_digest, receipt().proof_digest);
+			},
+			other => panic!("one stored result, not {other:?}"),
+		}
+	});
 }
 
 #[test]
@@ -134,7 +176,7 @@ fn the_worker_hands_the_job_over_then_submits_the_result_once() {
 		match &answers(&pool)[..] {
 			[Answer::Result { request, output, output_digest, proof_cid, proof_digest }] => {
 				assert_eq!(*request, id);
-				assert_eq!(output.to_vec(), expected.output);
+				assert_eq!(DeliveredOutput::Inline(output.to_vec()), expected.output);
 				assert_eq!(*output_digest, expected.output_digest);
 				assert_eq!(proof_cid.to_vec(), expected.proof_cid);
 				assert_eq!(*proof_digest, expected.proof_digest);
@@ -180,7 +222,7 @@ fn reports(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(RequestId, Unrunn
 		.into_iter()
 		.filter_map(|answer| match answer {
 			Answer::Unrunnable { request, reason } => Some((request, reason)),
-			Answer::Result { .. } => None,
+			Answer::Result { .. } | Answer::StoredResult { .. } => None,
 		})
 		.collect()
 }
@@ -327,7 +369,7 @@ fn a_result_computed_on_one_fork_is_never_posted_on_another() {
 		let output_b = InferenceOutput::Embedding(vec![F32Bits::from(1.0), F32Bits::from(0.0)]);
 		let receipt_b = ExecutionReceipt {
 			output_digest: sp_io::hashing::blake2_256(&output_b.encode()),
-			output: output_b.encode(),
+			output: DeliveredOutput::Inline(output_b.encode()),
 			..receipt()
 		};
 

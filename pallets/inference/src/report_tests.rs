@@ -199,7 +199,8 @@ fn the_v2_migration_rewrites_stored_requests() {
 				verification: current.policy.verification,
 				comparison: current.policy.comparison,
 			};
-			let result = current.result.as_ref().map(|result| {
+			let v4 = crate::migrations::v5::RequestV4::from_current(current.clone());
+			let result = v4.result.as_ref().map(|result| {
 				(
 					result.output.clone(),
 					result.output_digest,
@@ -217,14 +218,14 @@ fn the_v2_migration_rewrites_stored_requests() {
 					&current.publisher,
 				)
 					.encode(),
-				(&current.input, &current.feed, current.params, current.max_fee).encode(),
+				(&current.input, &current.feed, v4.params, current.max_fee).encode(),
 				(current.pricing, policy, &current.task, current.created, current.deadline)
 					.encode(),
 				(current.status, result, &current.settled, current.finished_at).encode(),
 			]
 			.concat();
 			frame_support::storage::unhashed::put_raw(&Requests::<Test>::hashed_key_for(id), &v1);
-			let mut migrated = current.clone();
+			let mut migrated = v4.clone();
 			migrated.policy.min_deadline = <Test as crate::Config>::MinDeadline::get();
 			expected.push((id, migrated));
 		}
@@ -235,8 +236,15 @@ fn the_v2_migration_rewrites_stored_requests() {
 		// Version 3 left requests alone; version 4 made their executor
 		// optional: version 2 wrote what version 4 reads after that.
 		crate::migrations::v4::OptionalExecutor::<Test>::on_runtime_upgrade();
+		for (id, migrated) in &expected {
+			let key = Requests::<Test>::hashed_key_for(*id);
+			let stored = frame_support::storage::unhashed::get(&key);
+			assert_eq!(stored, Some(migrated.clone()), "decodes as v4");
+		}
+		// Version 5 reads them on.
+		crate::migrations::v5::OutputsByReference::<Test>::on_runtime_upgrade();
 		for (id, migrated) in expected {
-			assert_eq!(Requests::<Test>::get(id).expect("decodes as v4"), migrated);
+			assert_eq!(Requests::<Test>::get(id), Some(migrated.upgraded()));
 		}
 	});
 }

@@ -4,7 +4,11 @@
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
 use veritas_primitives::{
-	inference::{InferenceOutput, SubmittedResult, VerificationHooks, VerificationStart},
+	inference::{
+		InferenceOutput, ResultOutput, SubmittedResult, VerificationHooks, VerificationStart,
+		MAX_OUTPUT_LENGTH, MAX_STORED_OUTPUT_LENGTH,
+	},
+	model::{Cid, Digest},
 	settlement::RequestId,
 };
 
@@ -14,14 +18,16 @@ use crate::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Takes `who`'s answer to a request: its result, whose digest and
-	/// shape are checked here, or its report that the request cannot be
-	/// run. Either goes to verification.
+	/// Takes `who`'s answer to a request: its result inline, whose digest
+	/// and shape are checked here; its result stored by reference, whose
+	/// bytes only verifiers fetch and check; or its report that the request
+	/// cannot be run. Each goes to verification.
 	pub(crate) fn answer(who: &T::AccountId, answer: Answer) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
 		match answer {
 			Answer::Result { request, output, output_digest, proof_cid, proof_digest } => {
 				let record = Self::awaiting_result(who, request)?;
+				ensure!(!record.params.output_by_reference, Error::<T>::OutputWantedByReference);
 				ensure!(
 					sp_io::hashing::blake2_256(&output) == output_digest,
 					Error::<T>::DigestMismatch
@@ -30,23 +36,34 @@ impl<T: Config> Pallet<T> {
 					InferenceOutput::decode_for(&output, &record.task, &record.params)
 						.map_err(Error::<T>::from)?
 						.generated_tokens();
-				ensure!(!proof_cid.is_empty(), Error::<T>::EmptyProofCid);
-				Self::deposit_event(Event::ResultSubmitted {
-					request,
-					executor: who.clone(),
-					output_digest,
-					proof_cid: proof_cid.clone(),
-				});
-				let commitment = ResultCommitment {
-					output,
-					output_digest,
-					proof_cid,
-					proof_digest,
-					generated_tokens,
-					submitted_at: now,
-					reported: None,
-				};
-				Self::verify(request, who, record, commitment)
+				let output = ResultOutput::Inline(output);
+				let result = (output, output_digest, generated_tokens);
+				Self::take_result(who, request, record, result, proof_cid, proof_digest, now)
+			},
+			Answer::StoredResult { request, output, proof_cid, proof_digest } => {
+				let record = Self::awaiting_result(who, request)?;
+				ensure!(!output.cid.is_empty(), Error::<T>::EmptyOutputCid);
+				// An output the chain could hold goes inline, unless the
+				// request asked otherwise: whoever reads it on-chain (another
+				// pallet, a light client) then needs nothing else.
+				ensure!(
+					record.params.output_by_reference || output.size > MAX_OUTPUT_LENGTH as u64,
+					Error::<T>::OutputFitsInline
+				);
+				ensure!(output.size <= MAX_STORED_OUTPUT_LENGTH, Error::<T>::StoredOutputTooLarge);
+				// The tokens claimed must be ones the request could be paid
+				// for; whether the output holds them is the verifiers' check.
+				if record.task.is_generation() {
+					ensure!(
+						output.generated_tokens <= record.params.max_new_tokens,
+						Error::<T>::TooManyTokens
+					);
+				} else {
+					ensure!(output.generated_tokens == 0, Error::<T>::WrongOutputShape);
+				}
+				let stored = ResultOutput::Stored { cid: output.cid, size: output.size };
+				let result = (stored, output.digest, output.generated_tokens);
+				Self::take_result(who, request, record, result, proof_cid, proof_digest, now)
 			},
 			Answer::Unrunnable { request, reason } => {
 				let record = Self::awaiting_result(who, request)?;
@@ -69,6 +86,37 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// Records `who`'s result (its output, the output's digest and the
+	/// tokens it holds) for `request` with its proof document, and hands it
+	/// to verification.
+	fn take_result(
+		who: &T::AccountId,
+		request: RequestId,
+		record: RequestOf<T>,
+		(output, output_digest, generated_tokens): (ResultOutput, Digest, u32),
+		proof_cid: Cid,
+		proof_digest: Digest,
+		submitted_at: BlockNumberFor<T>,
+	) -> DispatchResult {
+		ensure!(!proof_cid.is_empty(), Error::<T>::EmptyProofCid);
+		Self::deposit_event(Event::ResultSubmitted {
+			request,
+			executor: who.clone(),
+			output_digest,
+			proof_cid: proof_cid.clone(),
+		});
+		let commitment = ResultCommitment {
+			output,
+			output_digest,
+			proof_cid,
+			proof_digest,
+			generated_tokens,
+			submitted_at,
+			reported: None,
+		};
+		Self::verify(request, who, record, commitment)
+	}
+
 	/// What [`Pallet::submit_answers`] weighs: each answer as the call it
 	/// stands for, a result by its output's length.
 	pub(crate) fn answers_weight(answers: &[Answer]) -> Weight {
@@ -76,6 +124,7 @@ impl<T: Config> Pallet<T> {
 			total.saturating_add(match answer {
 				Answer::Result { output, .. } => T::WeightInfo::submit_result(output.len() as u32),
 				Answer::Unrunnable { .. } => T::WeightInfo::report_unrunnable(),
+				Answer::StoredResult { .. } => T::WeightInfo::submit_stored_result(),
 			})
 		})
 	}

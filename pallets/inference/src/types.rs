@@ -59,13 +59,29 @@ pub enum Answer {
 	},
 	/// As [`crate::Pallet::report_unrunnable`].
 	Unrunnable { request: RequestId, reason: UnrunnableReason },
+	/// As [`crate::Pallet::submit_stored_result`].
+	StoredResult { request: RequestId, output: StoredOutput, proof_cid: Cid, proof_digest: Digest },
+}
+
+/// An output delivered by reference: where its canonical encoding is
+/// stored, its length and digest, and how many tokens the executor says it
+/// holds (the chain pays generation by this count, and verifiers check it).
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct StoredOutput {
+	pub cid: Cid,
+	pub size: u64,
+	pub digest: Digest,
+	pub generated_tokens: u32,
 }
 
 impl Answer {
 	/// The request it answers.
 	pub fn request(&self) -> RequestId {
 		match self {
-			Self::Result { request, .. } | Self::Unrunnable { request, .. } => *request,
+			Self::Result { request, .. }
+			| Self::Unrunnable { request, .. }
+			| Self::StoredResult { request, .. } => *request,
 		}
 	}
 }

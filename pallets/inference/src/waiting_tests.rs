@@ -311,7 +311,9 @@ fn a_waiting_request_has_no_executor_to_answer_it() {
 /// same bytes with the executor as `Some`.
 #[test]
 fn the_v4_migration_makes_the_executor_optional() {
-	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	use frame_support::traits::{
+		GetStorageVersion, OnRuntimeUpgrade, StorageVersion, UncheckedOnRuntimeUpgrade,
+	};
 	run_test(|| {
 		register(EXECUTOR, STAKE, &[EMBEDDING_MODEL], 4);
 		let pending = request_embedding(FEE);
@@ -320,18 +322,24 @@ fn the_v4_migration_makes_the_executor_optional() {
 		let mut expected = Vec::new();
 		for id in [pending, answered] {
 			let current = Requests::<Test>::get(id).expect("stored");
-			let mut v3 = current.encode();
+			let v4 = crate::migrations::v5::RequestV4::from_current(current);
+			let mut v3 = v4.encode();
 			// The `Some` tag after the requester (8 bytes) and model (8 bytes).
 			assert_eq!(v3.remove(16), 1);
 			frame_support::storage::unhashed::put_raw(&Requests::<Test>::hashed_key_for(id), &v3);
-			assert!(Requests::<Test>::get(id).is_none(), "version 3's bytes do not read as 4's");
-			expected.push((id, current));
+			expected.push((id, v4));
 		}
 		StorageVersion::new(3).put::<Inference>();
 		crate::migrations::v4::MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		assert_eq!(Inference::on_chain_storage_version(), StorageVersion::new(4));
-		for (id, current) in expected {
-			assert_eq!(Requests::<Test>::get(id), Some(current));
+		for (id, v4) in &expected {
+			let key = Requests::<Test>::hashed_key_for(*id);
+			assert_eq!(frame_support::storage::unhashed::get(&key).as_ref(), Some(v4));
+		}
+		// Version 5 reads them on.
+		crate::migrations::v5::OutputsByReference::<Test>::on_runtime_upgrade();
+		for (id, v4) in expected {
+			assert_eq!(Requests::<Test>::get(id), Some(v4.upgraded()));
 		}
 	});
 }

@@ -25,6 +25,7 @@ pub trait WeightInfo {
 	fn cancel_request() -> Weight;
 	fn submit_result(o: u32) -> Weight;
 	fn report_unrunnable() -> Weight;
+	fn submit_stored_result() -> Weight;
 	fn accept_terms() -> Weight;
 	fn sweep(n: u32) -> Weight;
 	fn prune(n: u32) -> Weight;
@@ -346,6 +347,13 @@ mod measured {
 			.saturating_add(db.writes(4))
 	}
 
+	pub fn submit_stored_result(db: RuntimeDbWeight) -> Weight {
+		// PLACEHOLDER-UNTIL-BENCHMARKED
+		Weight::from_parts(21_622_000, 24503)
+			.saturating_add(db.reads(3))
+			.saturating_add(db.writes(4))
+	}
+
 	/// Storage: `Inference::Executors` (r:1 w:0)
 	/// Proof: `Inference::Executors` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Terms` (r:1 w:0)
@@ -454,6 +462,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn report_unrunnable() -> Weight {
 		measured::report_unrunnable(T::DbWeight::get())
 	}
+	fn submit_stored_result() -> Weight {
+		measured::submit_stored_result(T::DbWeight::get())
+	}
 	fn accept_terms() -> Weight {
 		measured::accept_terms(T::DbWeight::get())
 	}
@@ -499,6 +510,9 @@ impl WeightInfo for () {
 	}
 	fn report_unrunnable() -> Weight {
 		measured::report_unrunnable(RocksDbWeight::get())
+	}
+	fn submit_stored_result() -> Weight {
+		measured::submit_stored_result(RocksDbWeight::get())
 	}
 	fn accept_terms() -> Weight {
 		measured::accept_terms(RocksDbWeight::get())

@@ -60,6 +60,7 @@ pub use weights::WeightInfo;
 mod benchmarking;
 #[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod schedule;
@@ -95,7 +96,7 @@ pub mod pallet {
 
 	/// The layout of this pallet's storage; a change to a stored record
 	/// bumps it and comes with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]

@@ -288,6 +288,46 @@ fn a_run_so_late_that_its_beat_passed_is_followed_in_the_next_block() {
 	});
 }
 
+/// Version 1 stored each subscription's parameters without the
+/// by-reference flag; version 2 reads them as asking for outputs inline,
+/// every other field as it was.
+#[test]
+fn the_v2_migration_keeps_every_subscription_inline() {
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	run_test(|| {
+		let mut by_text = spec(FEE);
+		by_text.params.seed = 7;
+		by_text.params.max_new_tokens = 3;
+		assert_ok!(Subscriptions::subscribe(RuntimeOrigin::signed(SUBSCRIBER), spec(FEE), 2, 3));
+		assert_ok!(Subscriptions::subscribe(
+			RuntimeOrigin::signed(OTHER_SUBSCRIBER),
+			by_text,
+			1,
+			2
+		));
+		let mut expected = Vec::new();
+		for (id, current) in Records::<Test>::iter() {
+			let mut v1 = current.encode();
+			// The flag is the last byte of the parameters, after the
+			// subscriber, the model, the input and 24 bytes of version 1's.
+			let flag =
+				(current.subscriber, current.spec.model, &current.spec.input).encoded_size() + 24;
+			assert_eq!(v1.remove(flag), 0);
+			frame_support::storage::unhashed::put_raw(&Records::<Test>::hashed_key_for(id), &v1);
+			assert!(Records::<Test>::get(id).is_none(), "version 1's bytes do not read as 2's");
+			expected.push((id, current));
+		}
+		assert_eq!(expected.len(), 2);
+		StorageVersion::new(1).put::<Subscriptions>();
+		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Subscriptions::on_chain_storage_version(), StorageVersion::new(2));
+		for (id, current) in expected {
+			assert_eq!(Records::<Test>::get(id), Some(current));
+		}
+	});
+}
+
 #[test]
 fn finished_subscriptions_are_pruned_with_their_runs_after_retention() {
 	run_test(|| {

@@ -16,6 +16,10 @@
 //!    load or run), logs why and attests `Unrunnable` with the reason's
 //!    class: an answer, never a no-show. A file that could not be fetched
 //!    is tried again on later blocks.
+//! 4. an executor's output stored by reference that nobody serves is tried
+//!    [`FETCH_ATTEMPTS`] times, then attested a mismatch: the executor
+//!    committed to it and is paid for delivering it, and an output nobody
+//!    can read would otherwise be paid for unchecked.
 //!
 //! When the executor reported that it could not run the request, the check
 //! runs it anyway: if it runs, the report was false and the verifier attests
@@ -144,6 +148,11 @@ fn seats<'a, T: Config>(
 	)
 }
 
+/// What a verifier found when the executor's stored output could not be
+/// fetched, in place of an output's digest: the same for every verifier, so
+/// that their findings agree.
+pub const OUTPUT_UNAVAILABLE_DIGEST: [u8; 32] = *b"veritas/output-unavailable\0\0\0\0\0\0";
+
 /// Hands `request`'s check to the engine before its round opens, unless
 /// the engine already has it: the attestation waits for the round.
 fn start_early<T: Config>(request: RequestId, record: &crate::VerificationOf<T>) {
@@ -195,6 +204,19 @@ fn check_seat<T: Config>(
 		JobStatus::Failed(JobFailure::Unavailable(_)) => {
 			hand_over(key, job);
 			None
+		},
+		JobStatus::Failed(JobFailure::OutputUnavailable(reason)) => {
+			let attempts = record.count_attempt();
+			log::warn!(
+				target: LOG_TARGET,
+				"{key}: could not fetch the executor's output ({}), attempt {attempts} of {FETCH_ATTEMPTS}",
+				alloc::string::String::from_utf8_lossy(&reason)
+			);
+			if attempts < FETCH_ATTEMPTS {
+				hand_over(key, job);
+				return None;
+			}
+			finding((Attestation::Mismatch, OUTPUT_UNAVAILABLE_DIGEST))
 		},
 		JobStatus::Done(receipt) => finding((receipt.attestation, receipt.output_digest)),
 		JobStatus::Failed(failure) => match reported {

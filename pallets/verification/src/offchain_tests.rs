@@ -14,8 +14,8 @@ use veritas_primitives::offchain::{testing::pooled_calls, FETCH_ATTEMPTS};
 use veritas_primitives::{
 	host::{testing::StandInEngine, CheckReceipt, InferenceHostExt, JobFailure, JobStatus},
 	inference::{
-		Attestation, F32Bits, InferenceOutput, InferenceParams, RequestInput, RequestToCheck,
-		UnrunnableReason,
+		Attestation, DeliveredOutput, F32Bits, InferenceOutput, InferenceParams, RequestInput,
+		RequestToCheck, UnrunnableReason,
 	},
 	model::{ComparisonRule, TaskKind},
 };
@@ -91,7 +91,7 @@ fn request_to_check(output: Vec<u8>, reported: Option<UnrunnableReason>) -> Requ
 		input: RequestInput::Inline(b"in".to_vec().try_into().expect("fits")),
 		params: InferenceParams::default(),
 		task: TaskKind::TabularRegression { inputs: 1 },
-		output,
+		output: DeliveredOutput::Inline(output),
 		reported,
 	}
 }
@@ -112,7 +112,7 @@ fn a_seated_key_checks_then_attests_once() {
 		assert_eq!(jobs[0].comparison, quorum(2, 3).comparison);
 		assert_eq!(
 			jobs[0].claimed_output,
-			InferenceOutput::Regression(F32Bits::from(0.5)).encode()
+			DeliveredOutput::Inline(InferenceOutput::Regression(F32Bits::from(0.5)).encode())
 		);
 		assert_eq!(jobs[0].model.task, TaskKind::TabularRegression { inputs: 1 });
 		assert!(pool.attestations().is_empty());
@@ -339,6 +339,33 @@ fn a_report_of_nothing_to_fetch_is_agreed_only_after_as_many_tries() {
 			pool.attestations()[..],
 			[(_, Call::attest { attestation: Attestation::Match, output_digest, .. })]
 				if output_digest == UnrunnableReason::Unavailable.digest()
+		));
+	});
+}
+
+/// An executor's output stored by reference that nobody serves: the
+/// verifier tries as many times as an executor tries a file before it
+/// reports it unavailable, then finds against the executor. Until then it
+/// attests nothing.
+#[test]
+fn an_output_nobody_serves_is_a_mismatch_after_as_many_tries() {
+	with_worker(|engine, pool| {
+		let member = selected(1)[0];
+		UintAuthorityId::set_all_keys([member]);
+		run_worker_at(2);
+		let down = JobStatus::Failed(JobFailure::OutputUnavailable(b"not found".to_vec()));
+		for block in 3..2 + FETCH_ATTEMPTS as u64 {
+			engine.set_check(1, down.clone());
+			run_worker_at(block);
+			assert!(pool.attestations().is_empty(), "found against after {} tries", block - 2);
+			assert_eq!(engine.check_jobs().len() as u64, block - 1, "handed over again");
+		}
+		engine.set_check(1, down);
+		run_worker_at(2 + FETCH_ATTEMPTS as u64);
+		assert!(matches!(
+			pool.attestations()[..],
+			[(_, Call::attest { attestation: Attestation::Mismatch, output_digest, .. })]
+				if output_digest == crate::offchain::OUTPUT_UNAVAILABLE_DIGEST
 		));
 	});
 }
