@@ -216,6 +216,83 @@ async fn mistakes_and_new_terms_from_the_command_line() {
 	);
 }
 
+/// Bob asks for his loan score by reference: Alice's node stores the output
+/// and posts its CID, length and digest; the node's verifiers fetch and check
+/// it; the chain keeps only the reference; `inference_getRequest` fetches it
+/// (digest-checked) for the answer, and `veritas verify` fetches and checks
+/// it itself.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn results_by_reference_from_the_command_line() {
+	use veritas_primitives::inference::ResultOutput;
+	let dev = DevNode::serving_loan_risk("cli-reference").await;
+	let (node, url) = (&dev.node, dev.url.clone());
+	let infer = [
+		"infer",
+		"--model",
+		"0",
+		"--input",
+		"28,0.62,590,45,1,1",
+		"--output-by-reference",
+		"--wait",
+		"--output",
+		"json",
+	];
+	let inferred = veritas(args(&url, "//Bob", &infer)).await;
+	assert!(inferred.status.success(), "{}\n{}", stderr(&inferred), node.log_tail());
+	let settled = json_of(&inferred);
+	assert_eq!(settled["status"], "Accepted", "{settled}");
+	assert_eq!(settled["params"]["output_by_reference"], true, "{settled}");
+	let probabilities = settled["result"]["output"]["classification"].as_array().cloned();
+	assert_eq!(probabilities.map(|p| p.len()), Some(2), "fetched for the answer: {settled}");
+	let cid = settled["result"]["storedOutput"]["cid"].as_str().expect("stored").to_string();
+	assert!(cid.starts_with("bafk"), "{settled}");
+	assert!(matches!(&settled["settlement"]["paid"]["verifiers"], v if v.as_u64() >= Some(1)));
+
+	// On-chain: the reference, not the output.
+	let key = pallet_inference::Requests::<veritas_runtime::Runtime>::hashed_key_for(0);
+	let record: pallet_inference::RequestOf<veritas_runtime::Runtime> =
+		node.storage(&key).await.expect("the request");
+	let result = record.result.expect("a result");
+	let ResultOutput::Stored { cid: on_chain, size } = result.output else {
+		panic!("stored by reference, not {:?}", result.output)
+	};
+	assert_eq!(String::from_utf8_lossy(&on_chain), cid);
+	assert_eq!(settled["result"]["storedOutput"]["size"].as_u64(), Some(size));
+
+	// The same answer for people names where it is stored.
+	let shown = veritas(args(
+		&url,
+		"//Bob",
+		&[
+			"infer",
+			"--model",
+			"0",
+			"--input",
+			"28,0.62,590,45,1,1",
+			"--output-by-reference",
+			"--wait",
+			"best",
+		],
+	))
+	.await;
+	assert!(
+		stdout(&shown).contains(&format!("stored      {cid} ({size} bytes)")),
+		"{}",
+		stdout(&shown)
+	);
+	assert!(stdout(&shown).contains("class probabilities"), "{}", stdout(&shown));
+
+	// `veritas verify` fetches the output from the store itself, checks it
+	// against the digest it proved on-chain, and re-runs the request
+	// (settled in a finalized block: the first command waited for it).
+	let verified =
+		veritas(args(&url, "//Bob", &["verify", "0", "--store", &dev.store, "--output", "json"]))
+			.await;
+	assert!(verified.status.success(), "{}\n{}", stderr(&verified), node.log_tail());
+	assert_eq!(json_of(&verified)["verdict"], "Match", "{}", stdout(&verified));
+}
+
 /// `veritas verify` on request 0 (settled and final): Match through the
 /// node and through an honest relay, from genesis and from a given trusted
 /// block; NodeLied, exit 3, through a relay that falsifies headers, storage

@@ -21,6 +21,7 @@ mod onnx_models;
 mod oracle;
 mod paid_inference;
 mod remote_executor;
+mod result_bytes;
 mod runtime_upgrade;
 mod subscriptions;
 mod subxt_client;

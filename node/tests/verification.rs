@@ -16,8 +16,10 @@
 //!    made-up output unpaid.
 //! 6. No funds are created or lost: total issuance falls by exactly the
 //!    transaction fees the chain reports.
+//! 7. Outputs by reference: the verifiers fetch and accept an honest one;
+//!    one nobody serves, or committed to with another size, is slashed.
 //!
-//! The scenarios are grouped into four tests, each on a node of its own, so
+//! The scenarios are grouped into five tests, each on a node of its own, so
 //! that they run side by side; each ends with the issuance check (6).
 
 use crate::common;
@@ -163,6 +165,43 @@ impl Chain {
 		params: InferenceParams,
 		output: &Output,
 	) -> u64 {
+		let id = self.ask(model, input, params).await;
+		let bytes = output.canonical_bytes();
+		let answer = RuntimeCall::Inference(pallet_inference::Call::submit_result {
+			request: id,
+			output_digest: sp_io::hashing::blake2_256(&bytes),
+			output: bytes.try_into().expect("fits"),
+			proof_cid: Cid::truncate_from(b"bafkreiproof".to_vec()),
+			proof_digest: [3; 32],
+		});
+		self.node.sign_and_submit(answer, EXECUTOR).await.expect("answered");
+		id
+	}
+
+	/// Asks `model` for an inference on `input` bytes, its output by
+	/// reference, and has Bob submit `output` as stored (with no tokens).
+	async fn ask_and_answer_stored(
+		&mut self,
+		model: ModelId,
+		input: Vec<u8>,
+		output: pallet_inference::StoredOutput,
+	) -> u64 {
+		let input = RequestInput::Inline(input.try_into().expect("fits"));
+		let params = InferenceParams { output_by_reference: true, ..Default::default() };
+		let id = self.ask(model, input, params).await;
+		let answer = RuntimeCall::Inference(pallet_inference::Call::submit_stored_result {
+			request: id,
+			output,
+			proof_cid: Cid::truncate_from(b"bafkreiproof".to_vec()),
+			proof_digest: [3; 32],
+		});
+		self.node.sign_and_submit(answer, EXECUTOR).await.expect("answered");
+		id
+	}
+
+	/// Asks `model` for an inference on `input`; the request's id once the
+	/// chain has it.
+	async fn ask(&mut self, model: ModelId, input: RequestInput, params: InferenceParams) -> u64 {
 		let id = self.next_request;
 		self.next_request += 1;
 		let head = self.node.best_number().await;
@@ -179,15 +218,6 @@ impl Chain {
 				request(&self.node, id).await.is_some()
 			})
 			.await;
-		let bytes = output.canonical_bytes();
-		let answer = RuntimeCall::Inference(pallet_inference::Call::submit_result {
-			request: id,
-			output_digest: sp_io::hashing::blake2_256(&bytes),
-			output: bytes.try_into().expect("fits"),
-			proof_cid: Cid::truncate_from(b"bafkreiproof".to_vec()),
-			proof_digest: [3; 32],
-		});
-		self.node.sign_and_submit(answer, EXECUTOR).await.expect("answered");
 		id
 	}
 }
@@ -400,6 +430,53 @@ async fn a_changed_output_is_slashed_and_an_unrunnable_request_slashes_nobody() 
 		other => panic!("paid to the verifiers, not {other:?}"),
 	}
 	assert_eq!(verifier_stakes(&chain.node).await, stakes_before, "no verifier slashed");
+	setup.assert_only_fees_burned().await;
+}
+
+/// 7: outputs by reference. The verifiers fetch Bob's stored output from
+/// the node's store and accept it; an output committed to under a CID that
+/// nobody serves is tried, then found against, and Bob slashed; an output
+/// stored honestly but committed to with another size is a fraud too.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "starts a real node; run by scripts/test.sh"]
+async fn outputs_by_reference_are_fetched_and_one_nobody_serves_is_slashed() {
+	let mut setup = Setup::new("verification-by-reference", None).await;
+	let chain = &mut setup.chain;
+	let honest = setup.honest.canonical_bytes();
+	let stored = file_ref(&setup.store, &honest);
+	let output = pallet_inference::StoredOutput {
+		cid: stored.cid.clone(),
+		size: stored.size,
+		digest: stored.digest,
+		generated_tokens: 0,
+	};
+
+	let id = chain.ask_and_answer_stored(0, features(), output.clone()).await;
+	let accepted = wait_until_final(&chain.node, id).await;
+	assert_accepted(&accepted, 2);
+	assert!(
+		matches!(
+			accepted.result.map(|result| result.output),
+			Some(veritas_primitives::inference::ResultOutput::Stored { size, .. }) if size == stored.size
+		),
+		"the chain keeps the reference"
+	);
+
+	// A valid CID, of bytes stored only in a store no node reads.
+	let elsewhere = TempDir::new("verification-elsewhere");
+	let other_store = EmbeddedStore::open(elsewhere.path()).expect("the store opens");
+	let mut unserved = honest.clone();
+	unserved.push(0);
+	let nowhere = pallet_inference::StoredOutput {
+		cid: file_ref(&other_store, &unserved).cid,
+		..output.clone()
+	};
+	let id = chain.ask_and_answer_stored(0, features(), nowhere).await;
+	assert_fraud(&wait_until_final(&chain.node, id).await, false);
+
+	let longer = pallet_inference::StoredOutput { size: stored.size + 8, ..output };
+	let id = chain.ask_and_answer_stored(0, features(), longer).await;
+	assert_fraud(&wait_until_final(&chain.node, id).await, false);
 	setup.assert_only_fees_burned().await;
 }
 

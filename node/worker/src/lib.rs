@@ -258,12 +258,7 @@ fn committed(
 ) -> Result<ExecutionReceipt, JobFailure> {
 	let spec = &job.model;
 	let output_bytes = output.canonical_bytes();
-	// What the chain will accept: the same decoding and shape checks it runs.
-	let generated_tokens = InferenceOutput::decode_for(&output_bytes, &spec.task, &job.params)
-		.map_err(|error| {
-			engine_failure(format!("the output does not fit the model's task: {error:?}"))
-		})?
-		.generated_tokens();
+	let generated_tokens = acceptable(&output_bytes, &spec.task, &job.params)?;
 	let output_digest = blake2_256(&output_bytes);
 	let delivered = deliver(shared, job, output_bytes.clone(), generated_tokens)?;
 	let output_cid = match &delivered {
@@ -302,6 +297,24 @@ fn committed(
 	})
 }
 
+/// What the chain takes of an output: the same decoding and shape checks
+/// it runs on an inline one, and no longer than it takes by reference. The
+/// tokens it holds. An output that fails this is the model's failure: the
+/// executor reports it, and a verifier checking the report fails the same
+/// way and agrees.
+fn acceptable(output: &[u8], task: &TaskKind, params: &InferenceParams) -> Result<u32, JobFailure> {
+	let decoded = InferenceOutput::decode_for(output, task, params).map_err(|error| {
+		engine_failure(format!("the output does not fit the model's task: {error:?}"))
+	})?;
+	if output.len() as u64 > MAX_STORED_OUTPUT_LENGTH {
+		return Err(engine_failure(format!(
+			"the output takes {} bytes, more than the chain takes by reference ({MAX_STORED_OUTPUT_LENGTH})",
+			output.len()
+		)));
+	}
+	Ok(decoded.generated_tokens())
+}
+
 /// The output as the chain takes it: inline, or (when the request asked
 /// for it by reference, or it is too long to go inline) stored, with the
 /// tokens it holds.
@@ -314,11 +327,6 @@ fn deliver(
 	let length = output.len() as u64;
 	if !job.params.output_by_reference && length <= MAX_OUTPUT_LENGTH as u64 {
 		return Ok(DeliveredOutput::Inline(output));
-	}
-	if length > MAX_STORED_OUTPUT_LENGTH {
-		return Err(engine_failure(format!(
-			"the output takes {length} bytes, more than the chain takes by reference ({MAX_STORED_OUTPUT_LENGTH})"
-		)));
 	}
 	let stored = shared.store.put(&output).map_err(store_failure)?;
 	let cid = Cid::try_from(stored.cid.into_bytes()).map_err(|_| {
@@ -420,12 +428,14 @@ fn check_observed(
 	let (claimed, claimed_digest) = match claimed {
 		Ok(claimed) => claimed,
 		Err(reason) => {
-			// The executor said it could not run this; it runs here, so the
-			// report is false. (If it does not run here either, the failure goes
-			// back to the verifier's worker, which agrees with the report.)
+			// The executor said it could not run this; it runs here, to an
+			// output the chain takes, so the report is false. (If it does not
+			// run here either, the failure goes back to the verifier's
+			// worker, which agrees with the report.)
 			let mine = with_input(&job.model.task, &input, |input| {
 				model.run(input, &run_params(&job.params)).map_err(run_failure)
 			})?;
+			acceptable(&mine.canonical_bytes(), &job.model.task, &job.params)?;
 			return Ok(mismatch_digest(
 				job,
 				format!("reported unrunnable ({reason:?}) but it runs"),

@@ -139,3 +139,57 @@ fn a_stored_output_nobody_serves_fails_as_unavailable() {
 	assert!(matches!(failure, JobFailure::OutputUnavailable(_)), "{}", failure.describe());
 	assert!(failure.is_retryable());
 }
+
+/// Generation is paid by the tokens the executor claims for a stored
+/// output: a claim above what the output holds is a wrong answer, found
+/// from the output alone.
+#[test]
+fn tokens_claimed_beyond_a_stored_generation_are_a_mismatch() {
+	let worker = worker("stored-tokens");
+	let generation =
+		InferenceOutput::Generation { tokens: vec![11, 12, 13], text: b"yes".to_vec() };
+	let file = stored(&worker, &codec::Encode::encode(&generation));
+	let mut model = loan_risk(&worker);
+	model.task =
+		veritas_primitives::model::TaskKind::TextGeneration { max_context: 512, max_new_tokens: 8 };
+	for (claimed, found) in [(8, Attestation::Mismatch), (2, Attestation::Mismatch)] {
+		let job = CheckJob {
+			model: model.clone(),
+			input: veritas_primitives::inference::RequestInput::Inline(
+				b"Is it?".to_vec().try_into().expect("short"),
+			),
+			params: InferenceParams {
+				max_new_tokens: 8,
+				output_by_reference: true,
+				..Default::default()
+			},
+			comparison: ComparisonRule::TokenTopK(5),
+			..checking(
+				&worker,
+				DeliveredOutput::Stored { file: file.clone(), generated_tokens: claimed },
+			)
+		};
+		let mut loaded = false;
+		let receipt = check_observed(&worker, &job, &mut |_| loaded = true).expect("a finding");
+		assert_eq!(receipt.attestation, found, "{claimed} tokens claimed");
+		assert!(!loaded, "no model is needed to find it");
+	}
+}
+
+/// An output longer than the chain takes even by reference fails as the
+/// model's failure, for the executor (which reports it) and for a verifier
+/// checking that report (which agrees), never as a false report.
+#[test]
+fn an_output_beyond_what_the_chain_takes_is_the_models_failure() {
+	let floats = (MAX_STORED_OUTPUT_LENGTH / 4) as u32 + 1;
+	let task = veritas_primitives::model::TaskKind::TextEmbedding { dim: floats };
+	let huge = InferenceOutput::Embedding(vec![0.5f32.into(); floats as usize]);
+	let bytes = codec::Encode::encode(&huge);
+	let refused = crate::acceptable(&bytes, &task, &InferenceParams::default());
+	assert!(matches!(refused, Err(JobFailure::Engine(_))), "{refused:?}");
+	let task = veritas_primitives::model::TaskKind::TextEmbedding { dim: 3 };
+	let small = codec::Encode::encode(&InferenceOutput::Embedding(vec![0.5f32.into(); 3]));
+	assert_eq!(crate::acceptable(&small, &task, &InferenceParams::default()), Ok(0));
+	let wrong_shape = crate::acceptable(&small[1..], &task, &InferenceParams::default());
+	assert!(matches!(wrong_shape, Err(JobFailure::Engine(_))));
+}

@@ -10,7 +10,7 @@ use sp_runtime::traits::{Bounded, Saturating};
 use veritas_primitives::{
 	inference::{
 		InferenceOutput, InferenceParams, OutputBytes, RequestInput, UnrunnableReason,
-		MAX_OUTPUT_LENGTH,
+		MAX_OUTPUT_LENGTH, MAX_STORED_OUTPUT_LENGTH,
 	},
 	model::{Cid, ModelId, TaskKind, MAX_CID_LENGTH},
 };
@@ -283,6 +283,26 @@ mod benchmarks {
 		let proof_cid = Cid::truncate_from(alloc::vec![b'b'; MAX_CID_LENGTH as usize]);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(executor), id, output, digest, proof_cid, [1; 32]);
+		assert_ne!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Assigned));
+	}
+
+	/// A result stored by reference, the longest CIDs, handed to
+	/// verification: constant work, whatever the output's size.
+	#[benchmark]
+	fn submit_stored_result() {
+		let model = models::<T>(1)[0];
+		let executor = executors::<T>(model, 1);
+		let requester = funded::<T>("requester", 0);
+		let id = request::<T>(&requester, model);
+		let cid = Cid::truncate_from(alloc::vec![b'b'; MAX_CID_LENGTH as usize]);
+		let output = StoredOutput {
+			cid: cid.clone(),
+			size: MAX_STORED_OUTPUT_LENGTH,
+			digest: [2; 32],
+			generated_tokens: 64,
+		};
+		#[extrinsic_call]
+		_(RawOrigin::Signed(executor), id, output, cid, [1; 32]);
 		assert_ne!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Assigned));
 	}
 
