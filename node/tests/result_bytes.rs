@@ -36,6 +36,8 @@ struct Case {
 /// The bytes of one way of delivering a result.
 #[derive(Debug)]
 struct Bytes {
+	/// The tokens the output holds (what the executor claims by reference).
+	tokens: u32,
 	/// The encoded `submit_answers` call with this one answer.
 	call: usize,
 	/// The result the request records, encoded.
@@ -97,7 +99,9 @@ fn measured(worker: &Worker, case: &Case, by_reference: bool) -> (usize, Bytes) 
 		submitted_at: 1,
 		reported: None,
 	};
-	(output_length, Bytes { call: call.encoded_size(), state: result.encoded_size() })
+	let bytes =
+		Bytes { tokens: generated_tokens, call: call.encoded_size(), state: result.encoded_size() };
+	(output_length, bytes)
 }
 
 #[test]
@@ -151,8 +155,8 @@ fn a_result_by_reference_takes_the_same_bytes_on_chain_whatever_its_output() {
 	let worker =
 		Worker { store, cache: ModelCache::new(2 << 30), threads: 2, max_file_bytes: 1 << 30 };
 	println!(
-		"{:<36} {:>8} {:>14} {:>14} {:>14} {:>14}",
-		"result", "output", "inline call", "inline state", "stored call", "stored state"
+		"{:<36} {:>7} {:>8} {:>12} {:>13} {:>12} {:>13}",
+		"result", "tokens", "output", "inline call", "inline state", "stored call", "stored state"
 	);
 	let mut stored_states = Vec::new();
 	for case in &cases {
@@ -160,8 +164,13 @@ fn a_result_by_reference_takes_the_same_bytes_on_chain_whatever_its_output() {
 		let (stored_length, stored) = measured(&worker, case, true);
 		assert_eq!(length, stored_length, "{}: the same output both ways", case.name);
 		println!(
-			"{:<36} {:>8} {:>14} {:>14} {:>14} {:>14}",
-			case.name, length, inline.call, inline.state, stored.call, stored.state
+			"{:<36} {:>7} {:>8} {:>12} {:>13} {:>12} {:>13}",
+			case.name, stored.tokens, length, inline.call, inline.state, stored.call, stored.state
+		);
+		assert_eq!(
+			stored.tokens, case.params.max_new_tokens,
+			"{}: every token asked for",
+			case.name
 		);
 		// Inline, the output is on-chain twice over: in the block and in
 		// state. By reference, neither holds more than its reference.

@@ -589,3 +589,60 @@ fn request_info(
 		waiting_place: None,
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use veritas_engine::store::embedded::EmbeddedStore;
+	use veritas_primitives::model::Cid;
+
+	use super::*;
+
+	fn stored_result(cid: &str, digest: [u8; 32], size: u64) -> ResultCommitment<BlockNumber> {
+		ResultCommitment {
+			output: ResultOutput::Stored { cid: Cid::truncate_from(cid.as_bytes().to_vec()), size },
+			output_digest: digest,
+			proof_cid: Cid::truncate_from(b"bafkreiproof".to_vec()),
+			proof_digest: [0; 32],
+			generated_tokens: 0,
+			submitted_at: 1,
+			reported: None,
+		}
+	}
+
+	/// A stored output is fetched and shown as any other; one the store does
+	/// not have, or whose bytes are not those committed to, is unavailable
+	/// and says why; one larger than an answer carries, or with no store to
+	/// fetch from, is not fetched. Each names where it is stored.
+	#[test]
+	fn a_stored_output_is_fetched_checked_or_said_to_be_missing() {
+		let dir = std::env::temp_dir().join(format!("veritas-rpc-output-{}", std::process::id()));
+		let embedded = EmbeddedStore::open(&dir).expect("a store");
+		let store: &dyn ModelStore = &embedded;
+		let bytes = codec::Encode::encode(&InferenceOutput::Regression(F32Bits::from(0.25)));
+		let put = store.put(&bytes).expect("stored");
+		let size = bytes.len() as u64;
+		let info = Some(StoredOutputInfo { cid: put.cid.clone(), size });
+
+		let honest = stored_result(&put.cid, put.digest, size);
+		assert_eq!(result_output(&honest, Some(store)), (Output::Regression(0.25), info.clone()));
+		assert_eq!(result_output(&honest, None), (Output::NotFetched, info.clone()));
+
+		let other_digest = stored_result(&put.cid, [9; 32], size);
+		let (shown, _) = result_output(&other_digest, Some(store));
+		assert!(matches!(&shown, Output::Unavailable(why) if why.contains("digest")), "{shown:?}");
+
+		let longer = stored_result(&put.cid, put.digest, size + 1);
+		let (shown, _) = result_output(&longer, Some(store));
+		assert!(
+			matches!(&shown, Output::Unavailable(why) if why.contains("committed")),
+			"{shown:?}"
+		);
+
+		let huge = stored_result(&put.cid, put.digest, MAX_OUTPUT_IN_ANSWER + 1);
+		assert_eq!(result_output(&huge, Some(store)).0, Output::NotFetched);
+
+		let missing = stored_result("bafkreimissing", put.digest, size);
+		assert!(matches!(result_output(&missing, Some(store)).0, Output::Unavailable(_)));
+		let _ = std::fs::remove_dir_all(dir);
+	}
+}

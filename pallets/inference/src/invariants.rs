@@ -4,6 +4,7 @@
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::ensure;
 use veritas_primitives::{
+	inference::{ResultOutput, MAX_OUTPUT_LENGTH, MAX_STORED_OUTPUT_LENGTH},
 	model::ModelInspect,
 	settlement::{Bond, Settlement},
 };
@@ -28,7 +29,10 @@ impl<T: Config> Pallet<T> {
 	///   at a revision the model has reached;
 	/// - each executor's recorded stake is held by settlement;
 	/// - every settled request is queued for pruning, within the queue's
-	///   range, so that none stays in storage for good.
+	///   range, so that none stays in storage for good;
+	/// - a result stored by reference was asked for, or is longer than the
+	///   chain takes inline, and within what it takes by reference; a report
+	///   carries no output.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let (first, end) = PruningRange::<T>::get();
 		let mut to_prune = alloc::collections::btree_set::BTreeSet::new();
@@ -51,6 +55,20 @@ impl<T: Config> Pallet<T> {
 					WaitingLines::<T>::get(request.model).iter().any(|(queued, _)| *queued == id),
 					"a waiting request has no place in its model's line"
 				);
+			}
+			if let Some(result) = &request.result {
+				match &result.output {
+					ResultOutput::Stored { size, .. } => ensure!(
+						(request.params.output_by_reference || *size > MAX_OUTPUT_LENGTH as u64)
+							&& *size <= MAX_STORED_OUTPUT_LENGTH
+							&& result.reported.is_none(),
+						"a result stored by reference that the chain does not take"
+					),
+					ResultOutput::Inline(output) => ensure!(
+						result.reported.is_none() || output.is_empty(),
+						"a report that carries an output"
+					),
+				}
 			}
 			let awaiting_result = request.status == RequestStatus::Assigned;
 			let pending = request
