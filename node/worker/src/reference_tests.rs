@@ -193,3 +193,29 @@ fn an_output_beyond_what_the_chain_takes_is_the_models_failure() {
 	let wrong_shape = crate::acceptable(&small[1..], &task, &InferenceParams::default());
 	assert!(matches!(wrong_shape, Err(JobFailure::Engine(_))));
 }
+
+/// An output longer than the chain takes inline (a long generation) is
+/// stored even when the request did not ask: the executor can always
+/// answer. One that fits goes inline unless asked.
+#[test]
+fn an_output_too_long_to_go_inline_is_stored_unasked() {
+	let worker = worker("stored-unasked");
+	let inline_job = job(&loan_risk(&worker), 1, numbers(&INPUT));
+	let long = vec![7u8; veritas_primitives::inference::MAX_OUTPUT_LENGTH as usize + 1];
+	let delivered = crate::deliver(&worker, &inline_job, long.clone(), 2_000).expect("stored");
+	let DeliveredOutput::Stored { file, generated_tokens } = delivered else {
+		panic!("stored, not {delivered:?}")
+	};
+	assert_eq!((file.size, generated_tokens), (long.len() as u64, 2_000));
+	let cid = String::from_utf8(file.cid.to_vec()).expect("a CID");
+	assert_eq!(worker.store.fetch(&cid, &file.digest, file.size).expect("stored"), long);
+
+	let short = vec![7u8; 64];
+	let delivered = crate::deliver(&worker, &inline_job, short.clone(), 0).expect("inline");
+	assert_eq!(delivered, DeliveredOutput::Inline(short.clone()));
+	let asked = by_reference(inline_job);
+	assert!(matches!(
+		crate::deliver(&worker, &asked, short, 0),
+		Ok(DeliveredOutput::Stored { .. })
+	));
+}
