@@ -443,17 +443,20 @@ fn genesis_records_every_pallets_storage_version() {
 		// tombstones and the terms executors accepted).
 		let versions = [
 			(Models::on_chain_storage_version(), Models::in_code_storage_version(), 3),
-			// And once more: a request may wait without an executor.
-			(Inference::on_chain_storage_version(), Inference::in_code_storage_version(), 4),
+			// And twice more: a request may wait without an executor; a
+			// result's output may be stored by reference.
+			(Inference::on_chain_storage_version(), Inference::in_code_storage_version(), 5),
 			// Private sortition instead of drawn committees.
 			(Verification::on_chain_storage_version(), Verification::in_code_storage_version(), 2),
 			(Settlement::on_chain_storage_version(), Settlement::in_code_storage_version(), 1),
 			// Data nodes choose their feeds.
 			(Oracle::on_chain_storage_version(), Oracle::in_code_storage_version(), 2),
+			// A request's parameters say whether its output is stored by
+			// reference.
 			(
 				Subscriptions::on_chain_storage_version(),
 				Subscriptions::in_code_storage_version(),
-				1,
+				2,
 			),
 		];
 		for (on_chain, in_code, version) in versions {
