@@ -24,8 +24,23 @@ threads="${THREADS:-$(nproc)}"
 models=$(bash scripts/fetch-models.sh | tail -n 1)
 gguf="$models/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf"
 
-# llama.cpp itself is compiled from llama-cpp-python's source package.
-venv=$(bench_venv llama_cpp --no-binary llama-cpp-python llama-cpp-python)
+# llama.cpp itself is compiled from llama-cpp-python's source package, for
+# this CPU's instructions (`-march=native`), without AMX: virtual machines
+# report AMX that their kernel does not enable (llama.cpp's AMX kernel then
+# dies of a general protection fault), and the engine uses none. A build
+# cached from another CPU may use instructions this one lacks, so it is
+# rebuilt when the CPU differs from the one it was built for.
+no_amx='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16'
+build_flags="-DCMAKE_C_FLAGS='$no_amx' -DCMAKE_CXX_FLAGS='$no_amx'"
+venv=$(CMAKE_ARGS="$build_flags" bench_venv llama_cpp --no-binary llama-cpp-python llama-cpp-python)
+built_for="$(grep -m1 '^model name' /proc/cpuinfo) $(grep -m1 '^flags' /proc/cpuinfo | sha256sum | cut -c1-16) $build_flags"
+if [ "$(cat "$venv/llama-cpp.built-for" 2>/dev/null)" != "$built_for" ]; then
+	echo "==> building llama-cpp-python for this CPU"
+	CMAKE_ARGS="$build_flags" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$venv/bin/pip" install \
+		--quiet --force-reinstall --no-cache-dir --no-deps --no-binary llama-cpp-python \
+		llama-cpp-python
+	printf '%s' "$built_for" >"$venv/llama-cpp.built-for"
+fi
 
 echo "==> building the engine's generation-speed example (release)"
 cargo build --quiet --release -p veritas-engine --example generation_speed

@@ -130,32 +130,91 @@ impl BlockRows {
 
 	/// `self · x`: one output per row. `x` must have `columns` values.
 	pub fn multiply(&self, x: &[f32]) -> Vec<f32> {
-		assert_eq!(x.len(), self.columns, "a vector as long as a row");
+		Self::multiply_together(&[self], x).pop().unwrap_or_default()
+	}
+
+	/// Each of `matrices` times the same `x` (the query, key and value
+	/// projections of one position, say), in one parallel pass over all
+	/// their rows: a decoding step wakes the threads once for them, not once
+	/// each. Every row's product is the one [`BlockRows::multiply`] gives.
+	/// Each matrix must have `x.len()` columns.
+	pub fn multiply_together(matrices: &[&BlockRows], x: &[f32]) -> Vec<Vec<f32>> {
+		for matrix in matrices {
+			assert_eq!(x.len(), matrix.columns, "a vector as long as a row");
+		}
 		// Each block's sum of inputs, shared by every row (the `m · Σ x`
 		// term of Q4_1).
 		let block_sums: Vec<f32> =
 			x.chunks_exact(BLOCK).map(|chunk| chunk.iter().sum::<f32>()).collect();
+		// Where each matrix's rows start among all of them.
+		let starts: Vec<usize> = matrices
+			.iter()
+			.scan(0, |start, matrix| {
+				let this = *start;
+				*start += matrix.rows;
+				Some(this)
+			})
+			.collect();
+		let rows: usize = matrices.iter().map(|matrix| matrix.rows).sum();
 		// A few tasks a thread, so that one slow thread does not hold the
 		// rest back, and no more: waking threads costs a decoding step time.
-		let per_task = (self.rows / (4 * rayon::current_num_threads())).max(MIN_ROWS_PER_TASK);
+		let per_task = (rows / (4 * rayon::current_num_threads())).max(MIN_ROWS_PER_TASK);
 		// Which kernel this CPU runs, asked once for the whole product.
-		#[cfg(target_arch = "x86_64")]
-		let simd = avx2::Available::detect();
-		#[cfg(not(target_arch = "x86_64"))]
-		let simd = None::<()>;
-		let mut output = vec![0f32; self.rows];
+		let kernel = Kernel::detect();
+		let mut output = vec![0f32; rows];
 		output.par_chunks_mut(per_task).enumerate().for_each(|(task, outputs)| {
 			let first = task * per_task;
 			for (offset, out) in outputs.iter_mut().enumerate() {
-				let row = self.row(first + offset);
-				*out = match simd {
-					#[cfg(target_arch = "x86_64")]
-					Some(available) => avx2::row_dot(available, &row, x, &block_sums),
-					_ => portable_row_dot(&row, x, &block_sums),
-				};
+				let row = first + offset;
+				let which = starts.partition_point(|&start| start <= row) - 1;
+				let matrix = matrices[which];
+				*out = kernel.row_dot(&matrix.row(row - starts[which]), x, &block_sums);
 			}
 		});
-		output
+		let mut outputs = Vec::with_capacity(matrices.len());
+		let mut rest = output.as_slice();
+		for matrix in matrices {
+			let (this, after) = rest.split_at(matrix.rows);
+			outputs.push(this.to_vec());
+			rest = after;
+		}
+		outputs
+	}
+}
+
+/// The widest kernel this CPU runs. Each sums a row's products in its own
+/// order, so their results differ by rounding, as two matrix kernels do.
+#[derive(Clone, Copy)]
+enum Kernel {
+	#[cfg(target_arch = "x86_64")]
+	Avx512(avx512::Available),
+	#[cfg(target_arch = "x86_64")]
+	Avx2(avx2::Available),
+	Portable,
+}
+
+impl Kernel {
+	fn detect() -> Self {
+		#[cfg(target_arch = "x86_64")]
+		{
+			if let Some(available) = avx512::Available::detect() {
+				return Kernel::Avx512(available);
+			}
+			if let Some(available) = avx2::Available::detect() {
+				return Kernel::Avx2(available);
+			}
+		}
+		Kernel::Portable
+	}
+
+	fn row_dot(self, row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
+		match self {
+			#[cfg(target_arch = "x86_64")]
+			Kernel::Avx512(available) => avx512::row_dot(available, row, x, block_sums),
+			#[cfg(target_arch = "x86_64")]
+			Kernel::Avx2(available) => avx2::row_dot(available, row, x, block_sums),
+			Kernel::Portable => portable_row_dot(row, x, block_sums),
+		}
 	}
 }
 
@@ -304,6 +363,76 @@ mod avx2 {
 	}
 }
 
+// As `avx2`: entered only with an [`avx512::Available`], reading within the
+// slices it is given.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod avx512 {
+	use std::arch::x86_64::*;
+
+	use super::{BlockFormat, Row, BLOCK};
+
+	/// Proof that this CPU has AVX-512 (the foundation instructions).
+	#[derive(Clone, Copy)]
+	pub struct Available(());
+
+	impl Available {
+		pub fn detect() -> Option<Self> {
+			is_x86_feature_detected!("avx512f").then_some(Self(()))
+		}
+	}
+
+	/// One row's blocks times `x`, on a CPU `_available` says has AVX-512.
+	pub fn row_dot(_available: Available, row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
+		// SAFETY: `Available` is only made once the CPU's AVX-512 is
+		// detected.
+		unsafe { row_dot_avx512(row, x, block_sums) }
+	}
+
+	/// [`super::portable_row_dot`] with 16-lane vectors: each block's 32
+	/// products in two multiply-adds (half of the AVX2 kernel's), scaled by
+	/// `d` into one accumulator.
+	///
+	/// # Safety
+	/// The CPU must have AVX-512F; `x` must hold 32 values for each of the
+	/// row's blocks.
+	#[target_feature(enable = "avx512f")]
+	unsafe fn row_dot_avx512(row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
+		let mut scaled = _mm512_setzero_ps();
+		let mut offsets = 0f32;
+		let low_mask = _mm_set1_epi8(0x0f);
+		let values = row.values.chunks_exact(row.format.value_bytes());
+		for (index, (qs, x)) in values.zip(x.chunks_exact(BLOCK)).enumerate() {
+			let (first, second) = match row.format {
+				BlockFormat::Q4_1 => {
+					// Weights 0..16 in the bytes' low halves, 16..32 in
+					// their high halves.
+					let qs = _mm_loadu_si128(qs.as_ptr().cast());
+					let low = _mm_and_si128(qs, low_mask);
+					let high = _mm_and_si128(_mm_srli_epi16(qs, 4), low_mask);
+					(
+						_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(low)),
+						_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(high)),
+					)
+				},
+				BlockFormat::Q8_0 => (
+					_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(qs.as_ptr().cast()))),
+					_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(
+						qs.as_ptr().add(16).cast(),
+					))),
+				),
+			};
+			let dot = _mm512_mul_ps(first, _mm512_loadu_ps(x.as_ptr()));
+			let dot = _mm512_fmadd_ps(second, _mm512_loadu_ps(x.as_ptr().add(16)), dot);
+			scaled = _mm512_fmadd_ps(_mm512_set1_ps(row.scales[index]), dot, scaled);
+			if let Some(offset) = row.offsets.get(index) {
+				offsets += offset * block_sums[index];
+			}
+		}
+		_mm512_reduce_add_ps(scaled) + offsets
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -361,8 +490,11 @@ mod tests {
 
 	#[test]
 	fn blocks_multiply_as_their_f32_weights_do() {
-		for format in [BlockFormat::Q4_1, BlockFormat::Q8_0] {
-			let (rows, columns) = (70, 576);
+		// 18 blocks a row, and 17: kernels that take blocks two at a time
+		// must not drop the last.
+		let shapes = [(BlockFormat::Q4_1, 576), (BlockFormat::Q8_0, 576), (BlockFormat::Q4_1, 544)];
+		for (format, columns) in shapes {
+			let rows = 70;
 			let data = blocks(format, rows * columns / BLOCK, 7);
 			let matrix = BlockRows::new(format, rows, columns, &data).expect("whole blocks");
 			let x = input(columns);
@@ -380,10 +512,45 @@ mod tests {
 					(f64::from(*value) - expected).abs() <= 1e-5 * scale.max(1.0),
 					"{format:?} row {row}: {value} against {expected}"
 				);
-				// The portable path computes the same numbers.
-				let portable = portable_row_dot(&matrix.row(row), &x, &block_sums);
-				assert!((f64::from(portable) - expected).abs() <= 1e-5 * scale.max(1.0));
+				// Every kernel this CPU runs computes the same numbers.
+				for kernel in kernels() {
+					let value = kernel.row_dot(&matrix.row(row), &x, &block_sums);
+					assert!((f64::from(value) - expected).abs() <= 1e-5 * scale.max(1.0));
+				}
 			}
+		}
+	}
+
+	/// Every kernel this CPU can run, the portable one included.
+	fn kernels() -> Vec<Kernel> {
+		let mut kernels = vec![Kernel::Portable];
+		#[cfg(target_arch = "x86_64")]
+		{
+			kernels.extend(avx512::Available::detect().map(Kernel::Avx512));
+			kernels.extend(avx2::Available::detect().map(Kernel::Avx2));
+		}
+		kernels
+	}
+
+	/// Matrices multiplied together give what each gives alone, bit for
+	/// bit, whatever their formats and numbers of rows.
+	#[test]
+	fn matrices_multiplied_together_give_what_each_gives_alone() {
+		let columns = 576;
+		let matrices: Vec<BlockRows> =
+			[(BlockFormat::Q4_1, 70), (BlockFormat::Q8_0, 3), (BlockFormat::Q4_1, 129)]
+				.into_iter()
+				.enumerate()
+				.map(|(seed, (format, rows))| {
+					let data = blocks(format, rows * columns / BLOCK, seed as u32);
+					BlockRows::new(format, rows, columns, &data).expect("whole blocks")
+				})
+				.collect();
+		let x = input(columns);
+		let together = BlockRows::multiply_together(&matrices.iter().collect::<Vec<_>>(), &x);
+		assert_eq!(together.len(), 3);
+		for (matrix, product) in matrices.iter().zip(together) {
+			assert_eq!(product, matrix.multiply(&x));
 		}
 	}
 

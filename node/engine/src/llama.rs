@@ -209,17 +209,38 @@ struct Projection {
 
 impl Projection {
 	fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
-		match &self.blocks {
-			Some(blocks) if x.elem_count() == blocks.columns() => {
-				let input: Vec<f32> = x.flatten_all()?.to_vec1()?;
+		Self::forward_together(&[self], x)?
+			.pop()
+			.ok_or_else(|| candle_core::Error::Msg("one projection gave no product".into()))
+	}
+
+	/// Each projection of `x`. One position through projections that all
+	/// keep their blocks is multiplied in one pass over all their rows
+	/// ([`BlockRows::multiply_together`]): the same numbers as one at a
+	/// time, with the threads woken once.
+	fn forward_together(
+		projections: &[&Projection],
+		x: &Tensor,
+	) -> candle_core::Result<Vec<Tensor>> {
+		let blocks: Option<Vec<&BlockRows>> = projections
+			.iter()
+			.map(|projection| projection.blocks.as_ref().filter(|b| x.elem_count() == b.columns()))
+			.collect();
+		let Some(blocks) = blocks else {
+			return projections.iter().map(|projection| projection.matrix.forward(x)).collect();
+		};
+		let input: Vec<f32> = x.flatten_all()?.to_vec1()?;
+		BlockRows::multiply_together(&blocks, &input)
+			.into_iter()
+			.zip(&blocks)
+			.map(|(product, blocks)| {
 				let mut shape = x.dims().to_vec();
 				if let Some(last) = shape.last_mut() {
 					*last = blocks.rows();
 				}
-				Tensor::from_vec(blocks.multiply(&input), shape, x.device())
-			},
-			_ => self.matrix.forward(x),
-		}
+				Tensor::from_vec(product, shape, x.device())
+			})
+			.collect()
 	}
 }
 
@@ -419,8 +440,13 @@ impl QuantizedLlama {
 			let attended = self.attention(block, &normed, mask.as_ref(), start, entry)?;
 			hidden = (attended + hidden)?;
 			let normed = block.feed_forward_norm.forward(&hidden)?;
-			let gated = candle_nn::ops::silu(&block.gate.forward(&normed)?)?;
-			let fed = block.down.forward(&(gated * block.up.forward(&normed)?)?)?;
+			let [gate, up]: [Tensor; 2] =
+				Projection::forward_together(&[&block.gate, &block.up], &normed)?
+					.try_into()
+					.map_err(|_| {
+						EngineError::Compute("two projections gave another count".into())
+					})?;
+			let fed = block.down.forward(&(candle_nn::ops::silu(&gate)? * up)?)?;
 			hidden = (fed + hidden)?;
 		}
 		let hidden = self.norm.forward(&hidden)?.i(0)?;
@@ -438,9 +464,8 @@ impl QuantizedLlama {
 	) -> Result<Tensor, EngineError> {
 		let (batch, length, width) = x.dims3()?;
 		let head_dim = self.config.head_dim();
-		let heads = |projection: &Projection, count: usize| -> Result<Tensor, EngineError> {
-			Ok(projection
-				.forward(x)?
+		let heads = |projected: Tensor, count: usize| -> Result<Tensor, EngineError> {
+			Ok(projected
 				.reshape((batch, length, count, head_dim))?
 				.transpose(1, 2)?
 				.contiguous()?)
@@ -450,9 +475,13 @@ impl QuantizedLlama {
 			let sin = self.sin.narrow(0, start, length)?;
 			Ok(candle_nn::rotary_emb::rope_i(&t, &cos, &sin)?)
 		};
-		let query = rotate(heads(&block.query, self.config.head_count)?)?;
-		let key = rotate(heads(&block.key, self.config.head_count_kv)?)?;
-		let value = heads(&block.value, self.config.head_count_kv)?;
+		let [query, key, value]: [Tensor; 3] =
+			Projection::forward_together(&[&block.query, &block.key, &block.value], x)?
+				.try_into()
+				.map_err(|_| EngineError::Compute("three projections gave another count".into()))?;
+		let query = rotate(heads(query, self.config.head_count)?)?;
+		let key = rotate(heads(key, self.config.head_count_kv)?)?;
+		let value = heads(value, self.config.head_count_kv)?;
 		let (key, value) = match entry.take() {
 			Some((past_keys, past_values)) => {
 				(Tensor::cat(&[&past_keys, &key], 2)?, Tensor::cat(&[&past_values, &value], 2)?)
