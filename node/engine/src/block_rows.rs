@@ -1,5 +1,5 @@
-//! A weight matrix kept in its GGUF blocks, multiplied by one vector at a
-//! time: what decoding a token needs.
+//! A weight matrix kept in its GGUF blocks, multiplied by a few vectors:
+//! what decoding a token (or reading a short prompt) needs.
 //!
 //! A small language model is computed from f32 copies of its weights
 //! ([`crate::llama`] says why), so each generated token reads every weight
@@ -25,6 +25,14 @@
 //!
 //! Loading splits the blocks into their values and their scales, the
 //! scales widened to f32 once, so that the products read no f16.
+//!
+//! The products run on the widest kernel the CPU has (AVX-512, AVX2, or
+//! plain Rust), each row in a parallel task. Matrices that take the same
+//! input (a layer's query, key and value) are multiplied in one parallel
+//! pass, since waking the threads costs a decoding step as much as a
+//! matrix ([`BlockRows::multiply_together`]); several inputs (a prompt's
+//! positions) share each block's widening to f32, and each input's product
+//! is bit for bit the one it has alone.
 
 use half::f16;
 use rayon::prelude::*;
@@ -130,22 +138,31 @@ impl BlockRows {
 
 	/// `self · x`: one output per row. `x` must have `columns` values.
 	pub fn multiply(&self, x: &[f32]) -> Vec<f32> {
-		Self::multiply_together(&[self], x).pop().unwrap_or_default()
+		Self::multiply_together(&[self], x, 1).pop().unwrap_or_default()
 	}
 
-	/// Each of `matrices` times the same `x` (the query, key and value
-	/// projections of one position, say), in one parallel pass over all
-	/// their rows: a decoding step wakes the threads once for them, not once
-	/// each. Every row's product is the one [`BlockRows::multiply`] gives.
-	/// Each matrix must have `x.len()` columns.
-	pub fn multiply_together(matrices: &[&BlockRows], x: &[f32]) -> Vec<Vec<f32>> {
+	/// Each of `matrices` times each of `count` inputs laid one after another
+	/// in `x` (the query, key and value projections of a prompt's positions,
+	/// say), in one parallel pass over all the matrices' rows: the threads
+	/// are woken once for them, and each row's blocks are widened once for
+	/// several inputs. Each matrix's products come input by input, a row of
+	/// outputs per input. Every product is the one [`BlockRows::multiply`]
+	/// gives for that input alone, bit for bit. Each matrix must have
+	/// `x.len() / count` columns.
+	pub fn multiply_together(matrices: &[&BlockRows], x: &[f32], count: usize) -> Vec<Vec<f32>> {
+		let columns = x.len() / count.max(1);
+		assert_eq!(columns * count, x.len(), "whole inputs");
 		for matrix in matrices {
-			assert_eq!(x.len(), matrix.columns, "a vector as long as a row");
+			assert_eq!(columns, matrix.columns, "inputs as long as a row");
 		}
-		// Each block's sum of inputs, shared by every row (the `m · Σ x`
+		let inputs: Vec<&[f32]> = x.chunks_exact(columns.max(1)).collect();
+		// Each block's sum of each input, shared by every row (the `m · Σ x`
 		// term of Q4_1).
-		let block_sums: Vec<f32> =
-			x.chunks_exact(BLOCK).map(|chunk| chunk.iter().sum::<f32>()).collect();
+		let block_sums: Vec<Vec<f32>> = inputs
+			.iter()
+			.map(|input| input.chunks_exact(BLOCK).map(|chunk| chunk.iter().sum::<f32>()).collect())
+			.collect();
+		let sums: Vec<&[f32]> = block_sums.iter().map(Vec::as_slice).collect();
 		// Where each matrix's rows start among all of them.
 		let starts: Vec<usize> = matrices
 			.iter()
@@ -161,24 +178,31 @@ impl BlockRows {
 		let per_task = (rows / (4 * rayon::current_num_threads())).max(MIN_ROWS_PER_TASK);
 		// Which kernel this CPU runs, asked once for the whole product.
 		let kernel = Kernel::detect();
-		let mut output = vec![0f32; rows];
-		output.par_chunks_mut(per_task).enumerate().for_each(|(task, outputs)| {
+		// Row by row: each row's products with every input together.
+		let mut output = vec![0f32; rows * count];
+		output.par_chunks_mut(per_task * count.max(1)).enumerate().for_each(|(task, outputs)| {
 			let first = task * per_task;
-			for (offset, out) in outputs.iter_mut().enumerate() {
+			for (offset, products) in outputs.chunks_exact_mut(count.max(1)).enumerate() {
 				let row = first + offset;
 				let which = starts.partition_point(|&start| start <= row) - 1;
 				let matrix = matrices[which];
-				*out = kernel.row_dot(&matrix.row(row - starts[which]), x, &block_sums);
+				kernel.row_dots(&matrix.row(row - starts[which]), &inputs, &sums, products);
 			}
 		});
-		let mut outputs = Vec::with_capacity(matrices.len());
-		let mut rest = output.as_slice();
-		for matrix in matrices {
-			let (this, after) = rest.split_at(matrix.rows);
-			outputs.push(this.to_vec());
-			rest = after;
-		}
-		outputs
+		// Input by input, per matrix.
+		matrices
+			.iter()
+			.zip(&starts)
+			.map(|(matrix, &start)| {
+				let mut products = Vec::with_capacity(matrix.rows * count);
+				for input in 0..count {
+					products.extend(
+						(start..start + matrix.rows).map(|row| output[row * count + input]),
+					);
+				}
+				products
+			})
+			.collect()
 	}
 }
 
@@ -207,13 +231,31 @@ impl Kernel {
 		Kernel::Portable
 	}
 
+	/// One row times one input, for tests.
+	#[cfg(test)]
 	fn row_dot(self, row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
+		let mut product = [0f32];
+		self.row_dots(row, &[x], &[block_sums], &mut product);
+		product[0]
+	}
+
+	/// `row` times each input, into `products`. Every input's product is
+	/// the same whichever inputs it is computed with.
+	fn row_dots(self, row: &Row<'_>, inputs: &[&[f32]], sums: &[&[f32]], products: &mut [f32]) {
 		match self {
 			#[cfg(target_arch = "x86_64")]
-			Kernel::Avx512(available) => avx512::row_dot(available, row, x, block_sums),
+			Kernel::Avx512(available) => avx512::row_dots(available, row, inputs, sums, products),
 			#[cfg(target_arch = "x86_64")]
-			Kernel::Avx2(available) => avx2::row_dot(available, row, x, block_sums),
-			Kernel::Portable => portable_row_dot(row, x, block_sums),
+			Kernel::Avx2(available) => {
+				for ((x, sums), product) in inputs.iter().zip(sums).zip(products) {
+					*product = avx2::row_dot(available, row, x, sums);
+				}
+			},
+			Kernel::Portable => {
+				for ((x, sums), product) in inputs.iter().zip(sums).zip(products) {
+					*product = portable_row_dot(row, x, sums);
+				}
+			},
 		}
 	}
 }
@@ -382,11 +424,42 @@ mod avx512 {
 		}
 	}
 
-	/// One row's blocks times `x`, on a CPU `_available` says has AVX-512.
-	pub fn row_dot(_available: Available, row: &Row<'_>, x: &[f32], block_sums: &[f32]) -> f32 {
-		// SAFETY: `Available` is only made once the CPU's AVX-512 is
-		// detected.
-		unsafe { row_dot_avx512(row, x, block_sums) }
+	/// Inputs widened together: each row block's weights are converted to
+	/// f32 once for this many.
+	const GROUP: usize = 8;
+
+	/// One row's blocks times each input, on a CPU `_available` says has
+	/// AVX-512: in groups of [`GROUP`] inputs, the rest one at a time.
+	/// Panics if an input holds fewer than 32 values a block.
+	pub fn row_dots(
+		_available: Available,
+		row: &Row<'_>,
+		inputs: &[&[f32]],
+		sums: &[&[f32]],
+		products: &mut [f32],
+	) {
+		if let ([x], [sums], [product]) = (inputs, sums, &mut *products) {
+			// SAFETY: `Available` is only made once the CPU's AVX-512 is
+			// detected; the kernel reads within the slices it is given.
+			*product = unsafe { row_dot_avx512(row, x, sums) };
+			return;
+		}
+		let mut start = 0;
+		while start + GROUP <= inputs.len().min(products.len()) {
+			let group = start..start + GROUP;
+			if let (Ok(xs), Ok(group_sums)) = (
+				<&[&[f32]; GROUP]>::try_from(&inputs[group.clone()]),
+				<&[&[f32]; GROUP]>::try_from(&sums[group.clone()]),
+			) {
+				// SAFETY: as above.
+				products[group].copy_from_slice(&unsafe { row_dots_avx512(row, xs, group_sums) });
+			}
+			start += GROUP;
+		}
+		for ((x, sums), product) in inputs.iter().zip(sums).zip(products).skip(start) {
+			// SAFETY: as above.
+			*product = unsafe { row_dots_avx512(row, &[*x], &[*sums]) }[0];
+		}
 	}
 
 	/// [`super::portable_row_dot`] with 16-lane vectors: each block's 32
@@ -430,6 +503,65 @@ mod avx512 {
 			}
 		}
 		_mm512_reduce_add_ps(scaled) + offsets
+	}
+
+	/// [`super::portable_row_dot`] with 16-lane vectors, for `N` inputs at
+	/// once: each block's weights are widened to two vectors once, then each
+	/// input's 32 products take two multiply-adds, scaled by `d` into the
+	/// input's accumulator. Each input's operations are the same for any
+	/// `N`, so its product is too.
+	///
+	/// # Safety
+	/// The CPU must have AVX-512F. (An input shorter than the row panics on
+	/// its slicing, before any load.)
+	#[target_feature(enable = "avx512f")]
+	unsafe fn row_dots_avx512<const N: usize>(
+		row: &Row<'_>,
+		xs: &[&[f32]; N],
+		sums: &[&[f32]; N],
+	) -> [f32; N] {
+		let mut scaled = [_mm512_setzero_ps(); N];
+		let mut offsets = [0f32; N];
+		let low_mask = _mm_set1_epi8(0x0f);
+		let values = row.values.chunks_exact(row.format.value_bytes());
+		for (index, qs) in values.enumerate() {
+			let (first, second) = match row.format {
+				BlockFormat::Q4_1 => {
+					// Weights 0..16 in the bytes' low halves, 16..32 in
+					// their high halves.
+					let qs = _mm_loadu_si128(qs.as_ptr().cast());
+					let low = _mm_and_si128(qs, low_mask);
+					let high = _mm_and_si128(_mm_srli_epi16(qs, 4), low_mask);
+					(
+						_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(low)),
+						_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(high)),
+					)
+				},
+				BlockFormat::Q8_0 => (
+					_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(qs.as_ptr().cast()))),
+					_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(
+						qs.as_ptr().add(16).cast(),
+					))),
+				),
+			};
+			let scale = _mm512_set1_ps(row.scales[index]);
+			let offset = row.offsets.get(index);
+			for input in 0..N {
+				// Slicing checks that the input holds this block's values.
+				let x = &xs[input][index * BLOCK..(index + 1) * BLOCK];
+				let dot = _mm512_mul_ps(first, _mm512_loadu_ps(x.as_ptr()));
+				let dot = _mm512_fmadd_ps(second, _mm512_loadu_ps(x[16..].as_ptr()), dot);
+				scaled[input] = _mm512_fmadd_ps(scale, dot, scaled[input]);
+				if let Some(offset) = offset {
+					offsets[input] += offset * sums[input][index];
+				}
+			}
+		}
+		let mut products = [0f32; N];
+		for input in 0..N {
+			products[input] = _mm512_reduce_add_ps(scaled[input]) + offsets[input];
+		}
+		products
 	}
 }
 
@@ -547,11 +679,37 @@ mod tests {
 				})
 				.collect();
 		let x = input(columns);
-		let together = BlockRows::multiply_together(&matrices.iter().collect::<Vec<_>>(), &x);
+		let together = BlockRows::multiply_together(&matrices.iter().collect::<Vec<_>>(), &x, 1);
 		assert_eq!(together.len(), 3);
 		for (matrix, product) in matrices.iter().zip(together) {
 			assert_eq!(product, matrix.multiply(&x));
 		}
+	}
+
+	/// Many inputs at once (a group of eight, then one at a time) give
+	/// what each input gives alone, bit for bit: a prompt's positions are
+	/// computed as a decoding step computes its one.
+	#[test]
+	fn many_inputs_give_what_each_gives_alone() {
+		let (rows, columns, count) = (40, 576, 11);
+		for format in [BlockFormat::Q4_1, BlockFormat::Q8_0] {
+			let data = blocks(format, rows * columns / BLOCK, 3);
+			let matrix = BlockRows::new(format, rows, columns, &data).expect("whole blocks");
+			let x: Vec<f32> = (0..count).flat_map(|input| input_shifted(columns, input)).collect();
+			let together = BlockRows::multiply_together(&[&matrix], &x, count);
+			assert_eq!(together.len(), 1);
+			for (input, products) in together[0].chunks_exact(rows).enumerate() {
+				assert_eq!(
+					products,
+					matrix.multiply(&input_shifted(columns, input)),
+					"input {input}"
+				);
+			}
+		}
+	}
+
+	fn input_shifted(columns: usize, shift: usize) -> Vec<f32> {
+		(0..columns).map(|i| (((i + 7 * shift) * 37 % 101) as f32 - 50.0) / 25.0).collect()
 	}
 
 	#[test]

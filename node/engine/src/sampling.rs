@@ -31,10 +31,11 @@ pub struct Tolerance {
 impl Default for Tolerance {
 	/// About 65 times the largest differences measured between an
 	/// executor's step-by-step pass (decoding from the GGUF blocks) and a
-	/// verifier's teacher-forced pass (over f32 copies) on another thread
-	/// count, over 400 SmolLM2 generations (logits within 1.53·10⁻⁴, slices
-	/// within 9.6·10⁻⁶; docs/verification.md). The headroom is for other
-	/// CPUs' kernels, which one machine cannot measure.
+	/// verifier's teacher-forced pass on another thread count, over 400
+	/// SmolLM2 generations on two CPUs and their kernels (logits within
+	/// 1.53·10⁻⁴, slices within 9.6·10⁻⁶; docs/verification.md). The
+	/// headroom is for other CPUs' kernels, which one machine cannot
+	/// measure.
 	fn default() -> Self {
 		Self { logit: 0.01, probability: 1e-3 }
 	}
