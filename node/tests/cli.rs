@@ -227,18 +227,12 @@ async fn results_by_reference_from_the_command_line() {
 	use veritas_primitives::inference::ResultOutput;
 	let dev = DevNode::serving_loan_risk("cli-reference").await;
 	let (node, url) = (&dev.node, dev.url.clone());
-	let infer = [
-		"infer",
-		"--model",
-		"0",
-		"--input",
-		"28,0.62,590,45,1,1",
-		"--output-by-reference",
-		"--wait",
-		"--output",
-		"json",
-	];
-	let inferred = veritas(args(&url, "//Bob", &infer)).await;
+	let infer = |rest: &[&str]| {
+		let by_reference =
+			["infer", "--model", "0", "--input", "28,0.62,590,45,1,1", "--output-by-reference"];
+		args(&url, "//Bob", &[&by_reference[..], rest].concat())
+	};
+	let inferred = veritas(infer(&["--wait", "--output", "json"])).await;
 	assert!(inferred.status.success(), "{}\n{}", stderr(&inferred), node.log_tail());
 	let settled = json_of(&inferred);
 	assert_eq!(settled["status"], "Accepted", "{settled}");
@@ -261,21 +255,7 @@ async fn results_by_reference_from_the_command_line() {
 	assert_eq!(settled["result"]["storedOutput"]["size"].as_u64(), Some(size));
 
 	// The same answer for people names where it is stored.
-	let shown = veritas(args(
-		&url,
-		"//Bob",
-		&[
-			"infer",
-			"--model",
-			"0",
-			"--input",
-			"28,0.62,590,45,1,1",
-			"--output-by-reference",
-			"--wait",
-			"best",
-		],
-	))
-	.await;
+	let shown = veritas(infer(&["--wait", "best"])).await;
 	assert!(
 		stdout(&shown).contains(&format!("stored      {cid} ({size} bytes)")),
 		"{}",

@@ -140,6 +140,32 @@ pub struct InferenceParams {
 	pub output_by_reference: bool,
 }
 
+/// A request's parameters as records stored them before outputs could be
+/// delivered by reference (storage version 4 of pallet-inference, 1 of
+/// pallet-subscriptions), for their migrations.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct InferenceParamsV4 {
+	pub max_new_tokens: u32,
+	pub seed: u64,
+	pub temperature_thousandths: u32,
+	pub top_k: u32,
+	pub top_p_thousandths: u32,
+}
+
+impl InferenceParamsV4 {
+	/// The parameters, asking for the output inline.
+	pub fn upgraded(self) -> InferenceParams {
+		InferenceParams {
+			max_new_tokens: self.max_new_tokens,
+			seed: self.seed,
+			temperature_thousandths: self.temperature_thousandths,
+			top_k: self.top_k,
+			top_p_thousandths: self.top_p_thousandths,
+			output_by_reference: false,
+		}
+	}
+}
+
 /// The highest sampling temperature a request may ask for (2.0): hotter
 /// sampling is close to uniform noise, and a verifier could not tell it from
 /// a made-up answer.

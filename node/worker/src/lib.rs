@@ -260,7 +260,7 @@ fn committed(
 	let output_bytes = output.canonical_bytes();
 	let generated_tokens = acceptable(&output_bytes, &spec.task, &job.params)?;
 	let output_digest = blake2_256(&output_bytes);
-	let delivered = deliver(shared, job, output_bytes.clone(), generated_tokens)?;
+	let delivered = deliver(shared, job, &output_bytes, generated_tokens)?;
 	let output_cid = match &delivered {
 		DeliveredOutput::Stored { file, .. } => {
 			Some(String::from_utf8_lossy(&file.cid).into_owned())
@@ -321,14 +321,14 @@ fn acceptable(output: &[u8], task: &TaskKind, params: &InferenceParams) -> Resul
 fn deliver(
 	shared: &Worker,
 	job: &ExecutionJob,
-	output: Vec<u8>,
+	output: &[u8],
 	generated_tokens: u32,
 ) -> Result<DeliveredOutput, JobFailure> {
 	let length = output.len() as u64;
 	if !job.params.output_by_reference && length <= MAX_OUTPUT_LENGTH as u64 {
-		return Ok(DeliveredOutput::Inline(output));
+		return Ok(DeliveredOutput::Inline(output.to_vec()));
 	}
-	let stored = shared.store.put(&output).map_err(store_failure)?;
+	let stored = shared.store.put(output).map_err(store_failure)?;
 	let cid = Cid::try_from(stored.cid.into_bytes()).map_err(|_| {
 		engine_failure("the store named the output with a CID longer than the chain takes")
 	})?;

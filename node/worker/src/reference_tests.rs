@@ -202,7 +202,7 @@ fn an_output_too_long_to_go_inline_is_stored_unasked() {
 	let worker = worker("stored-unasked");
 	let inline_job = job(&loan_risk(&worker), 1, numbers(&INPUT));
 	let long = vec![7u8; veritas_primitives::inference::MAX_OUTPUT_LENGTH as usize + 1];
-	let delivered = crate::deliver(&worker, &inline_job, long.clone(), 2_000).expect("stored");
+	let delivered = crate::deliver(&worker, &inline_job, &long, 2_000).expect("stored");
 	let DeliveredOutput::Stored { file, generated_tokens } = delivered else {
 		panic!("stored, not {delivered:?}")
 	};
@@ -211,11 +211,11 @@ fn an_output_too_long_to_go_inline_is_stored_unasked() {
 	assert_eq!(worker.store.fetch(&cid, &file.digest, file.size).expect("stored"), long);
 
 	let short = vec![7u8; 64];
-	let delivered = crate::deliver(&worker, &inline_job, short.clone(), 0).expect("inline");
+	let delivered = crate::deliver(&worker, &inline_job, &short, 0).expect("inline");
 	assert_eq!(delivered, DeliveredOutput::Inline(short.clone()));
 	let asked = by_reference(inline_job);
 	assert!(matches!(
-		crate::deliver(&worker, &asked, short, 0),
+		crate::deliver(&worker, &asked, &short, 0),
 		Ok(DeliveredOutput::Stored { .. })
 	));
 }

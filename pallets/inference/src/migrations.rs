@@ -39,7 +39,7 @@ pub mod v2 {
 	};
 	use frame_system::pallet_prelude::BlockNumberFor;
 	use veritas_primitives::{
-		inference::{OutputBytes, RequestInput, RequestStatus},
+		inference::{InferenceParamsV4, OutputBytes, RequestInput, RequestStatus},
 		model::{Cid, Digest, ModelId, ModelPolicyV1, Pricing, TaskKind},
 		oracle::FeedInput,
 		request::Settled,
@@ -47,7 +47,7 @@ pub mod v2 {
 
 	use super::{
 		executor_at, raw,
-		v5::{InferenceParamsV4, RequestV4, ResultCommitmentV4},
+		v5::{RequestV4, ResultCommitmentV4},
 		Raw,
 	};
 	use crate::{BalanceOf, Config, Pallet};
@@ -244,37 +244,13 @@ pub mod v5 {
 	};
 	use frame_system::pallet_prelude::BlockNumberFor;
 	use veritas_primitives::{
-		inference::{InferenceParams, OutputBytes, RequestInput, RequestStatus, ResultOutput},
+		inference::{InferenceParamsV4, OutputBytes, RequestInput, RequestStatus, ResultOutput},
 		model::{Cid, Digest, ModelId, ModelPolicy, Pricing, TaskKind},
 		oracle::FeedInput,
 		request::{Request, ResultCommitment, Settled},
 	};
 
 	use crate::{BalanceOf, Config, Pallet, RequestOf, Requests};
-
-	/// A request's parameters as version 4 stored them.
-	#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
-	pub struct InferenceParamsV4 {
-		pub max_new_tokens: u32,
-		pub seed: u64,
-		pub temperature_thousandths: u32,
-		pub top_k: u32,
-		pub top_p_thousandths: u32,
-	}
-
-	impl InferenceParamsV4 {
-		/// The parameters, asking for the output inline.
-		pub fn upgraded(self) -> InferenceParams {
-			InferenceParams {
-				max_new_tokens: self.max_new_tokens,
-				seed: self.seed,
-				temperature_thousandths: self.temperature_thousandths,
-				top_k: self.top_k,
-				top_p_thousandths: self.top_p_thousandths,
-				output_by_reference: false,
-			}
-		}
-	}
 
 	/// A result as version 4 stored it: its output always inline.
 	#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]

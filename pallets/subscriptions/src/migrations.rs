@@ -13,14 +13,13 @@ pub mod v2 {
 		weights::Weight,
 	};
 	use veritas_primitives::{
-		inference::RequestInput, migration::Raw, model::ModelId, subscription::SubscriptionId,
+		inference::{InferenceParamsV4, RequestInput},
+		migration::Raw,
+		model::ModelId,
+		subscription::SubscriptionId,
 	};
 
 	use crate::{Config, Pallet};
-
-	/// How long version 1's parameters are: the token count (`u32`), the
-	/// seed (`u64`), the temperature, top-k and top-p (`u32` each).
-	const PARAMS_V1_LENGTH: usize = 4 + 8 + 4 + 4 + 4;
 
 	/// [`crate::Subscriptions`], as bytes.
 	#[frame_support::storage_alias]
@@ -34,8 +33,8 @@ pub mod v2 {
 		T::AccountId::decode(&mut rest).ok()?;
 		ModelId::decode(&mut rest).ok()?;
 		RequestInput::decode(&mut rest).ok()?;
-		let end = bytes.len() - rest.len() + PARAMS_V1_LENGTH;
-		(end <= bytes.len()).then_some(end)
+		InferenceParamsV4::decode(&mut rest).ok()?;
+		Some(bytes.len() - rest.len())
 	}
 
 	/// Adds the by-reference flag, unset, to every stored subscription.
