@@ -24,15 +24,19 @@
 //!   `d · q`.
 //!
 //! Loading splits the blocks into their values and their scales, the
-//! scales widened to f32 once, so that the products read no f16.
+//! scales widened to f32 once, so that the products read no f16. (Keeping
+//! the file's blocks as they are, 17% fewer bytes, and widening each
+//! block's scales with F16C as the kernel reaches it decoded 3% slower.)
 //!
 //! The products run on the widest kernel the CPU has (AVX-512, AVX2, or
-//! plain Rust), each row in a parallel task. Matrices that take the same
-//! input (a layer's query, key and value) are multiplied in one parallel
-//! pass, since waking the threads costs a decoding step as much as a
-//! matrix ([`BlockRows::multiply_together`]); several inputs (a prompt's
-//! positions) share each block's widening to f32, and each input's product
-//! is bit for bit the one it has alone.
+//! plain Rust), each row in a parallel task. Decoding a token waits on the
+//! weights' bytes more than on the arithmetic: the SIMD kernels ask for a
+//! row's bytes a little ahead of where they read ([`PREFETCH_BYTES`]).
+//! Matrices that take the same input (a layer's query, key and value) are
+//! multiplied in one parallel pass, since waking the threads costs a
+//! decoding step as much as a matrix ([`BlockRows::multiply_together`]);
+//! several inputs (a prompt's positions) share each block's widening to
+//! f32, and each input's product is bit for bit the one it has alone.
 
 use half::f16;
 use rayon::prelude::*;
@@ -81,6 +85,19 @@ pub struct BlockRows {
 
 /// The fewest rows a thread takes at a time: enough work to be worth a task.
 const MIN_ROWS_PER_TASK: usize = 32;
+
+/// How far ahead of the block it multiplies a one-input kernel asks for a
+/// matrix's values: a few rows of a small model's matrix. The CPU's own
+/// prefetching does not keep up with rows read this fast. Asking ahead took
+/// SmolLM2's decoding from 67 to 85 tokens a second on two cores (1024 to
+/// 4096 bytes did alike, 512 less; asking for the scales too added 3%). The
+/// kernel for several inputs does eight inputs' arithmetic a block, time
+/// enough for the CPU's own prefetching: asking ahead there measured slower.
+const PREFETCH_BYTES: usize = 2048;
+
+/// How many blocks ahead a kernel asks for a row's scales: the blocks of
+/// [`PREFETCH_BYTES`] of Q4_1 values.
+const SCALES_AHEAD: usize = PREFETCH_BYTES / 16;
 
 impl BlockRows {
 	/// The matrix whose blocks are `data`, or `None` when the sizes do not
@@ -269,6 +286,29 @@ struct Row<'a> {
 	offsets: &'a [f32],
 }
 
+impl Row<'_> {
+	/// Asks for the bytes this row's block `index` (whose values are
+	/// `values`) reads [`PREFETCH_BYTES`] of values later, which may lie in
+	/// the next rows or past the matrix (a prefetch never faults): their
+	/// values, and every fourth block their scales and offsets.
+	#[cfg(target_arch = "x86_64")]
+	#[inline(always)]
+	#[allow(unsafe_code)]
+	fn prefetch_ahead(&self, index: usize, values: &[u8]) {
+		use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+		// SAFETY: every x86-64 CPU has SSE, and a prefetch reads nothing the
+		// program sees, whatever the address.
+		unsafe {
+			_mm_prefetch::<_MM_HINT_T0>(values.as_ptr().wrapping_add(PREFETCH_BYTES).cast());
+			if index.is_multiple_of(4) {
+				let block = index + SCALES_AHEAD;
+				_mm_prefetch::<_MM_HINT_T0>(self.scales.as_ptr().wrapping_add(block).cast());
+				_mm_prefetch::<_MM_HINT_T0>(self.offsets.as_ptr().wrapping_add(block).cast());
+			}
+		}
+	}
+}
+
 fn half(bytes: &[u8]) -> f32 {
 	f16::from_bits(u16::from_le_bytes([bytes[0], bytes[1]])).to_f32()
 }
@@ -372,6 +412,7 @@ mod avx2 {
 		let mut offsets = 0f32;
 		let values = row.values.chunks_exact(row.format.value_bytes());
 		for (index, (qs, x)) in values.zip(x.chunks_exact(BLOCK)).enumerate() {
+			row.prefetch_ahead(index, qs);
 			let lanes = match row.format {
 				BlockFormat::Q4_1 => {
 					let qs = _mm_loadu_si128(qs.as_ptr().cast());
@@ -517,6 +558,7 @@ mod avx512 {
 		let mut offsets = 0f32;
 		let values = row.values.chunks_exact(row.format.value_bytes());
 		for (index, (qs, x)) in values.zip(x.chunks_exact(BLOCK)).enumerate() {
+			row.prefetch_ahead(index, qs);
 			let weights = widen(row.format, qs);
 			let dot = block_dot(weights, x);
 			scaled = _mm512_fmadd_ps(_mm512_set1_ps(row.scales[index]), dot, scaled);
