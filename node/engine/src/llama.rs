@@ -431,7 +431,24 @@ impl QuantizedLlama {
 	/// Runs `tokens`, which follow the positions already in `cache`, and
 	/// returns the logits: of every position (`(tokens, vocabulary)`) when
 	/// `every_position`, otherwise of the last one only (`(1, vocabulary)`).
+	///
+	/// The pass runs on a thread of the current rayon pool (the global one
+	/// unless the caller `install`ed another), which takes its share of each
+	/// matrix product's rows while the pool's other threads take the rest.
+	/// Called from outside the pool, the calling thread would instead hand
+	/// each of a decoding step's 121 products to the pool and sleep until it
+	/// was done: SmolLM2 decoded 88 tokens a second that way on two cores,
+	/// 107 this way.
 	pub fn forward(
+		&self,
+		tokens: &[u32],
+		cache: &mut KeyValueCache,
+		every_position: bool,
+	) -> Result<Tensor, EngineError> {
+		rayon::scope(|_| self.forward_in_pool(tokens, cache, every_position))
+	}
+
+	fn forward_in_pool(
 		&self,
 		tokens: &[u32],
 		cache: &mut KeyValueCache,
