@@ -28,7 +28,7 @@ use veritas_engine::{
 	model::{Input, Model, RunParams},
 	proof::ProofDocument,
 	store::{embedded::EmbeddedStore, ipfs::IpfsStore},
-	ModelStore,
+	ModelStore, OutputDigest,
 };
 use veritas_primitives::{
 	currency::VRT,

@@ -34,7 +34,7 @@ use sp_keyring::Sr25519Keyring;
 use veritas_engine::{
 	mlp::{Mlp, MlpConfig},
 	model::{Input, Model, RunParams},
-	output::{F32Bits as EngineF32, Output},
+	output::InferenceOutput,
 	store::embedded::EmbeddedStore,
 };
 use veritas_primitives::{
@@ -150,7 +150,7 @@ impl Chain {
 		model: ModelId,
 		input: Vec<u8>,
 		params: InferenceParams,
-		output: &Output,
+		output: &InferenceOutput,
 	) -> u64 {
 		let input = RequestInput::Inline(input.try_into().expect("fits"));
 		self.ask_for_input(model, input, params, output).await
@@ -163,7 +163,7 @@ impl Chain {
 		model: ModelId,
 		input: RequestInput,
 		params: InferenceParams,
-		output: &Output,
+		output: &InferenceOutput,
 	) -> u64 {
 		let id = self.ask(model, input, params).await;
 		let bytes = output.canonical_bytes();
@@ -273,7 +273,7 @@ struct Setup {
 	weights: Vec<u8>,
 	config: Vec<u8>,
 	/// The loan-risk model's true output on [`APPLICANT`].
-	honest: Output,
+	honest: InferenceOutput,
 	/// The block the node started from, for the issuance check.
 	start: u32,
 	// Last, so that the node stops before its directory goes.
@@ -388,8 +388,8 @@ async fn honest_results_are_accepted_and_the_verifiers_paid() {
 	assert_accepted(&wait_until_final(&chain.node, id).await, 2);
 
 	let probabilities = setup.honest.numbers().expect("numbers");
-	let noisy = Output::Classification(
-		probabilities.iter().map(|p| EngineF32::from(p * (1.0 + 2e-6))).collect(),
+	let noisy = InferenceOutput::Classification(
+		probabilities.iter().map(|p| F32Bits::from(p * (1.0 + 2e-6))).collect(),
 	);
 	for model in [0, 1] {
 		let id = chain.ask_and_answer(model, features(), InferenceParams::default(), &noisy).await;
@@ -408,7 +408,7 @@ async fn a_changed_output_is_slashed_and_an_unrunnable_request_slashes_nobody() 
 	let chain = &mut setup.chain;
 
 	let probabilities = setup.honest.numbers().expect("numbers");
-	let changed = Output::classification(&[probabilities[1], probabilities[0]]);
+	let changed = InferenceOutput::classification(&[probabilities[1], probabilities[0]]);
 	let id = chain.ask_and_answer(0, features(), InferenceParams::default(), &changed).await;
 	assert_fraud(&wait_until_final(&chain.node, id).await, false);
 
@@ -535,7 +535,7 @@ async fn a_truncated_generation_is_caught() {
 	assert!(tokens.len() > 8, "a long answer to cut");
 	let cut = &tokens[..tokens.len() / 2];
 	let text = generator.decode(cut).expect("decodes").into_bytes();
-	let truncated = Output::Generation { tokens: cut.to_vec(), text };
+	let truncated = InferenceOutput::Generation { tokens: cut.to_vec(), text };
 	let prompt = "Write a long story about the sea.".as_bytes().to_vec();
 	let id = setup.chain.ask_and_answer(3, prompt, params, &truncated).await;
 	assert_fraud(&wait_until_final(&setup.chain.node, id).await, false);

@@ -186,40 +186,7 @@ impl InferenceParams {
 	}
 }
 
-/// An `f32` by its bit pattern. SCALE writes it as a little-endian `u32`,
-/// which is the same four bytes as the little-endian float.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-pub struct F32Bits(pub u32);
-
-impl F32Bits {
-	pub fn to_f32(self) -> f32 {
-		f32::from_bits(self.0)
-	}
-}
-
-impl From<f32> for F32Bits {
-	fn from(value: f32) -> Self {
-		Self(value.to_bits())
-	}
-}
-
-/// A model's output in canonical form. Its SCALE encoding is what goes
-/// on-chain, and its blake2-256 is the output digest.
-#[derive(Clone, PartialEq, Eq, Debug)]
-#[derive(Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-pub enum InferenceOutput {
-	/// One vector per input text.
-	Embedding(Vec<F32Bits>),
-	/// The generated token ids and their decoded text (UTF-8).
-	Generation { tokens: Vec<u32>, text: Vec<u8> },
-	/// A probability per class.
-	Classification(Vec<F32Bits>),
-	/// One number.
-	Regression(F32Bits),
-}
+pub use veritas_output::{F32Bits, InferenceOutput};
 
 /// Why an output is refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -232,45 +199,36 @@ pub enum OutputError {
 	TooManyTokens,
 }
 
-impl InferenceOutput {
-	/// Decodes a canonical encoding and checks it against the task and the
-	/// request's parameters.
-	pub fn decode_for(
-		bytes: &[u8],
-		task: &TaskKind,
-		params: &InferenceParams,
-	) -> Result<Self, OutputError> {
-		let output =
-			InferenceOutput::decode_all(&mut &bytes[..]).map_err(|_| OutputError::Undecodable)?;
-		let shape_fits = match (&output, task) {
-			(
-				InferenceOutput::Embedding(values),
-				TaskKind::TextEmbedding { dim } | TaskKind::TabularEmbedding { dim, .. },
-			) => values.len() == *dim as usize,
-			(InferenceOutput::Generation { .. }, TaskKind::TextGeneration { .. }) => true,
-			(
-				InferenceOutput::Classification(probabilities),
-				TaskKind::TabularClassification { classes, .. },
-			) => probabilities.len() == *classes as usize,
-			(InferenceOutput::Regression(_), TaskKind::TabularRegression { .. }) => true,
-			_ => false,
-		};
-		if !shape_fits {
-			return Err(OutputError::WrongShape);
-		}
-		if output.generated_tokens() > params.max_new_tokens {
-			return Err(OutputError::TooManyTokens);
-		}
-		Ok(output)
+/// Decodes an output's canonical encoding and checks it against its
+/// model's task and the request's parameters: the shape the task gives, and
+/// no more tokens than the request allowed.
+pub fn decode_output(
+	bytes: &[u8],
+	task: &TaskKind,
+	params: &InferenceParams,
+) -> Result<InferenceOutput, OutputError> {
+	let output =
+		InferenceOutput::decode_all(&mut &bytes[..]).map_err(|_| OutputError::Undecodable)?;
+	let shape_fits = match (&output, task) {
+		(
+			InferenceOutput::Embedding(values),
+			TaskKind::TextEmbedding { dim } | TaskKind::TabularEmbedding { dim, .. },
+		) => values.len() == *dim as usize,
+		(InferenceOutput::Generation { .. }, TaskKind::TextGeneration { .. }) => true,
+		(
+			InferenceOutput::Classification(probabilities),
+			TaskKind::TabularClassification { classes, .. },
+		) => probabilities.len() == *classes as usize,
+		(InferenceOutput::Regression(_), TaskKind::TabularRegression { .. }) => true,
+		_ => false,
+	};
+	if !shape_fits {
+		return Err(OutputError::WrongShape);
 	}
-
-	/// How many tokens were generated (0 for other tasks).
-	pub fn generated_tokens(&self) -> u32 {
-		match self {
-			InferenceOutput::Generation { tokens, .. } => tokens.len() as u32,
-			_ => 0,
-		}
+	if output.generated_tokens() > params.max_new_tokens {
+		return Err(OutputError::TooManyTokens);
 	}
+	Ok(output)
 }
 
 /// Where a request is in its life.
@@ -580,34 +538,22 @@ mod tests {
 	fn outputs_are_checked_against_the_task() {
 		let params = InferenceParams { max_new_tokens: 4, ..Default::default() };
 		let embedding = InferenceOutput::Embedding(vec![0.1.into(), 0.2.into(), 0.3.into()]);
-		assert_eq!(
-			InferenceOutput::decode_for(&embedding.encode(), &EMBEDDING, &params),
-			Ok(embedding.clone())
-		);
+		assert_eq!(decode_output(&embedding.encode(), &EMBEDDING, &params), Ok(embedding.clone()));
 		let short = InferenceOutput::Embedding(vec![0.1.into()]);
 		assert_eq!(
-			InferenceOutput::decode_for(&short.encode(), &EMBEDDING, &params),
+			decode_output(&short.encode(), &EMBEDDING, &params),
 			Err(OutputError::WrongShape)
 		);
 		assert_eq!(
-			InferenceOutput::decode_for(&embedding.encode(), &GENERATION, &params),
+			decode_output(&embedding.encode(), &GENERATION, &params),
 			Err(OutputError::WrongShape)
 		);
 		let vectors = TaskKind::TabularEmbedding { inputs: 8, dim: 3 };
-		assert_eq!(
-			InferenceOutput::decode_for(&embedding.encode(), &vectors, &params),
-			Ok(embedding.clone())
-		);
-		assert_eq!(
-			InferenceOutput::decode_for(&short.encode(), &vectors, &params),
-			Err(OutputError::WrongShape)
-		);
+		assert_eq!(decode_output(&embedding.encode(), &vectors, &params), Ok(embedding.clone()));
+		assert_eq!(decode_output(&short.encode(), &vectors, &params), Err(OutputError::WrongShape));
 		let mut trailing = embedding.encode();
 		trailing.push(0);
-		assert_eq!(
-			InferenceOutput::decode_for(&trailing, &EMBEDDING, &params),
-			Err(OutputError::Undecodable)
-		);
+		assert_eq!(decode_output(&trailing, &EMBEDDING, &params), Err(OutputError::Undecodable));
 	}
 
 	#[test]
@@ -668,10 +614,10 @@ mod tests {
 		let params = InferenceParams { max_new_tokens: 2, ..Default::default() };
 		let ok = InferenceOutput::Generation { tokens: vec![1, 2], text: b"hi".to_vec() };
 		assert_eq!(ok.generated_tokens(), 2);
-		assert!(InferenceOutput::decode_for(&ok.encode(), &GENERATION, &params).is_ok());
+		assert!(decode_output(&ok.encode(), &GENERATION, &params).is_ok());
 		let long = InferenceOutput::Generation { tokens: vec![1, 2, 3], text: b"hi!".to_vec() };
 		assert_eq!(
-			InferenceOutput::decode_for(&long.encode(), &GENERATION, &params),
+			decode_output(&long.encode(), &GENERATION, &params),
 			Err(OutputError::TooManyTokens)
 		);
 	}

@@ -128,14 +128,14 @@ mod tests {
 	use super::*;
 	use crate::{
 		model::{Input, RunParams},
-		output::Output,
+		output::InferenceOutput,
 	};
 
 	struct Sized(usize);
 
 	impl Model for Sized {
-		fn run(&self, _: Input<'_>, _: &RunParams) -> Result<Output, EngineError> {
-			Ok(Output::embedding(&[self.0 as f32]))
+		fn run(&self, _: Input<'_>, _: &RunParams) -> Result<InferenceOutput, EngineError> {
+			Ok(InferenceOutput::embedding(&[self.0 as f32]))
 		}
 
 		fn memory_bytes(&self) -> usize {

@@ -5,7 +5,7 @@
 //! with a tolerance, and generated text by checking that each token the
 //! executor produced is among the verifier's own top-k choices at that step.
 
-use crate::output::Output;
+use crate::output::InferenceOutput;
 
 /// How two results are compared (the model's comparison rule).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -36,7 +36,7 @@ impl Verdict {
 /// Compares a verifier's own output (`mine`) with the executor's (`theirs`)
 /// under a numeric or exact rule. `TokenTopK` needs the teacher-forced check
 /// instead: see [`compare_top_k`].
-pub fn compare(rule: Comparison, mine: &Output, theirs: &Output) -> Verdict {
+pub fn compare(rule: Comparison, mine: &InferenceOutput, theirs: &InferenceOutput) -> Verdict {
 	match rule {
 		Comparison::Exact => {
 			if mine.canonical_bytes() == theirs.canonical_bytes() {
@@ -80,8 +80,8 @@ pub fn compare_top_k(in_top_k: &[bool], generated: usize) -> Verdict {
 }
 
 fn compare_numbers(
-	mine: &Output,
-	theirs: &Output,
+	mine: &InferenceOutput,
+	theirs: &InferenceOutput,
 	check: impl Fn(&[f32], &[f32]) -> Result<(), String>,
 ) -> Verdict {
 	if std::mem::discriminant(mine) != std::mem::discriminant(theirs) {
@@ -124,6 +124,7 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::output::OutputDigest;
 
 	/// The same vector summed in another order: what a different CPU gives.
 	fn reordered(values: &[f32]) -> Vec<f32> {
@@ -132,38 +133,46 @@ mod tests {
 
 	#[test]
 	fn exact_needs_identical_bytes() {
-		let a = Output::embedding(&[0.1, 0.2]);
+		let a = InferenceOutput::embedding(&[0.1, 0.2]);
 		assert!(compare(Comparison::Exact, &a, &a.clone()).is_match());
-		let b = Output::embedding(&[0.1, 0.2000001]);
+		let b = InferenceOutput::embedding(&[0.1, 0.2000001]);
 		assert!(!compare(Comparison::Exact, &a, &b).is_match());
 	}
 
 	#[test]
 	fn tolerant_rules_accept_float_noise_and_refuse_real_changes() {
 		let honest: Vec<f32> = (0..384).map(|i| ((i as f32) * 0.37).sin()).collect();
-		let mine = Output::embedding(&honest);
-		let other_cpu = Output::embedding(&reordered(&honest));
+		let mine = InferenceOutput::embedding(&honest);
+		let other_cpu = InferenceOutput::embedding(&reordered(&honest));
 		assert!(compare(Comparison::MaxAbs(1e-4), &mine, &other_cpu).is_match());
 		assert!(compare(Comparison::Cosine(1e-4), &mine, &other_cpu).is_match());
 
 		let mut tampered = honest.clone();
 		tampered[7] += 0.5;
-		let tampered = Output::embedding(&tampered);
+		let tampered = InferenceOutput::embedding(&tampered);
 		assert!(!compare(Comparison::MaxAbs(1e-4), &mine, &tampered).is_match());
 		assert!(!compare(Comparison::Cosine(1e-4), &mine, &tampered).is_match());
 	}
 
 	#[test]
 	fn shapes_kinds_and_nan_are_mismatches() {
-		let a = Output::embedding(&[1.0, 0.0]);
-		assert!(!compare(Comparison::Cosine(0.1), &a, &Output::embedding(&[1.0])).is_match());
+		let a = InferenceOutput::embedding(&[1.0, 0.0]);
 		assert!(
-			!compare(Comparison::Cosine(0.1), &a, &Output::classification(&[1.0, 0.0])).is_match()
+			!compare(Comparison::Cosine(0.1), &a, &InferenceOutput::embedding(&[1.0])).is_match()
 		);
-		assert!(
-			!compare(Comparison::MaxAbs(1.0), &a, &Output::embedding(&[f32::NAN, 0.0])).is_match()
-		);
-		let text = Output::Generation { tokens: vec![1], text: b"a".to_vec() };
+		assert!(!compare(
+			Comparison::Cosine(0.1),
+			&a,
+			&InferenceOutput::classification(&[1.0, 0.0])
+		)
+		.is_match());
+		assert!(!compare(
+			Comparison::MaxAbs(1.0),
+			&a,
+			&InferenceOutput::embedding(&[f32::NAN, 0.0])
+		)
+		.is_match());
+		let text = InferenceOutput::Generation { tokens: vec![1], text: b"a".to_vec() };
 		assert!(!compare(Comparison::MaxAbs(1.0), &text, &text).is_match());
 	}
 
@@ -188,7 +197,7 @@ mod tests {
 
 	#[test]
 	fn the_digest_is_of_the_canonical_bytes() {
-		let output = Output::Regression(0.25f32.into());
+		let output = InferenceOutput::Regression(0.25f32.into());
 		assert_eq!(output.canonical_bytes(), [3, 0, 0, 0x80, 0x3e]);
 		assert_eq!(output.digest(), crate::blake2_256(&[3, 0, 0, 0x80, 0x3e]));
 	}

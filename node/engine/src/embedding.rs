@@ -9,7 +9,7 @@ use tokenizers::{Tokenizer, TruncationParams};
 use crate::{
 	bert::{Batch, Bert, Config as BertConfig},
 	model::{EngineError, Input, Model, RunParams},
-	output::Output,
+	output::InferenceOutput,
 };
 
 /// The longest input, in tokens; longer texts are truncated, as
@@ -115,9 +115,9 @@ fn text_of<'a>(input: &Input<'a>) -> Result<&'a str, EngineError> {
 }
 
 impl Model for TextEmbedder {
-	fn run(&self, input: Input<'_>, _: &RunParams) -> Result<Output, EngineError> {
+	fn run(&self, input: Input<'_>, _: &RunParams) -> Result<InferenceOutput, EngineError> {
 		let vectors = self.embed(&[text_of(&input)?])?;
-		Ok(Output::embedding(&vectors[0]))
+		Ok(InferenceOutput::embedding(&vectors[0]))
 	}
 
 	/// One packed batch through the encoder: each text comes out as it does
@@ -127,7 +127,7 @@ impl Model for TextEmbedder {
 		&self,
 		inputs: &[Input<'_>],
 		params: &RunParams,
-	) -> Vec<Result<Output, EngineError>> {
+	) -> Vec<Result<InferenceOutput, EngineError>> {
 		let texts: Vec<_> = inputs.iter().map(text_of).collect();
 		let valid: Vec<&str> = texts.iter().flatten().copied().collect();
 		let Ok(vectors) = self.embed(&valid) else {
@@ -141,7 +141,7 @@ impl Model for TextEmbedder {
 				text?;
 				let vector =
 					vectors.next().ok_or_else(|| EngineError::Compute("no output".into()))?;
-				Ok(Output::embedding(&vector))
+				Ok(InferenceOutput::embedding(&vector))
 			})
 			.collect()
 	}

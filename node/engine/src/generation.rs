@@ -25,7 +25,7 @@ use crate::{
 	compare::Verdict,
 	llama::{self, in_top_k, LlamaConfig, QuantizedLlama},
 	model::{EngineError, Input, Model, RunParams},
-	output::Output,
+	output::InferenceOutput,
 	sampling::{Sampler, Tolerance},
 };
 
@@ -202,13 +202,13 @@ impl TextGenerator {
 }
 
 impl Model for TextGenerator {
-	fn run(&self, input: Input<'_>, params: &RunParams) -> Result<Output, EngineError> {
+	fn run(&self, input: Input<'_>, params: &RunParams) -> Result<InferenceOutput, EngineError> {
 		let Input::Text(prompt) = input else {
 			return Err(EngineError::BadInput("a generation model takes text".into()));
 		};
 		let tokens = self.generate(prompt, params)?;
 		let text = self.decode(&tokens)?;
-		Ok(Output::Generation { tokens, text: text.into_bytes() })
+		Ok(InferenceOutput::Generation { tokens, text: text.into_bytes() })
 	}
 
 	fn memory_bytes(&self) -> usize {

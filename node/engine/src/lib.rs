@@ -40,5 +40,5 @@ pub mod store;
 
 pub use compare::{compare, Comparison, Verdict};
 pub use digest::{blake2_256, Digest};
-pub use output::Output;
+pub use output::{InferenceOutput, OutputDigest};
 pub use store::{ModelStore, StoreError, StoredFile};

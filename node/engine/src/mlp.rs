@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::{
 	model::{EngineError, Input, Model, RunParams},
-	output::{F32Bits, Output},
+	output::{F32Bits, InferenceOutput},
 };
 
 /// What an MLP computes.
@@ -168,7 +168,7 @@ impl Mlp {
 
 impl Mlp {
 	/// The output for one input's normalised features.
-	fn forward(&self, features: &[f32]) -> Output {
+	fn forward(&self, features: &[f32]) -> InferenceOutput {
 		let mut activations = features.to_vec();
 		let last = self.layers.len() - 1;
 		for (index, layer) in self.layers.iter().enumerate() {
@@ -182,9 +182,9 @@ impl Mlp {
 		match self.config.task {
 			MlpTask::Classification => {
 				softmax(&mut activations);
-				Output::classification(&activations)
+				InferenceOutput::classification(&activations)
 			},
-			MlpTask::Regression => Output::Regression(F32Bits::from(activations[0])),
+			MlpTask::Regression => InferenceOutput::Regression(F32Bits::from(activations[0])),
 		}
 	}
 
@@ -212,13 +212,17 @@ fn softmax(values: &mut [f32]) {
 }
 
 impl Model for Mlp {
-	fn run(&self, input: Input<'_>, _: &RunParams) -> Result<Output, EngineError> {
+	fn run(&self, input: Input<'_>, _: &RunParams) -> Result<InferenceOutput, EngineError> {
 		Ok(self.forward(&self.features(&input)?))
 	}
 
 	/// The inputs side by side on the thread pool: each is computed as
 	/// alone (see the module's overview).
-	fn run_batch(&self, inputs: &[Input<'_>], _: &RunParams) -> Vec<Result<Output, EngineError>> {
+	fn run_batch(
+		&self,
+		inputs: &[Input<'_>],
+		_: &RunParams,
+	) -> Vec<Result<InferenceOutput, EngineError>> {
 		inputs.par_iter().map(|input| Ok(self.forward(&self.features(input)?))).collect()
 	}
 
@@ -289,7 +293,7 @@ mod tests {
 				.expect("valid");
 		let model = Mlp::load(config, weights).expect("loads");
 		let output = model.run(Input::Numbers(&[1.0, 0.5]), &RunParams::default()).expect("runs");
-		assert_eq!(output, Output::Regression(F32Bits::from(6.5)));
+		assert_eq!(output, InferenceOutput::Regression(F32Bits::from(6.5)));
 		assert_eq!(model.memory_bytes(), (2 + 1 + 1 + 1) * 4);
 	}
 

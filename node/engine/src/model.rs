@@ -1,6 +1,6 @@
 //! What every model the engine runs looks like from outside.
 
-use crate::{compare::Verdict, output::Output};
+use crate::{compare::Verdict, output::InferenceOutput};
 
 /// A request's input, already fetched and digest-checked.
 #[derive(Clone, Copy, Debug)]
@@ -61,7 +61,7 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 /// A loaded model, ready to run requests.
 pub trait Model: Send + Sync {
 	/// Runs one request.
-	fn run(&self, input: Input<'_>, params: &RunParams) -> Result<Output, EngineError>;
+	fn run(&self, input: Input<'_>, params: &RunParams) -> Result<InferenceOutput, EngineError>;
 
 	/// Runs several requests at once: for each input, in order, what [`run`]
 	/// gives for it alone, bit for bit. A verifier re-runs a request alone,
@@ -75,7 +75,7 @@ pub trait Model: Send + Sync {
 		&self,
 		inputs: &[Input<'_>],
 		params: &RunParams,
-	) -> Vec<Result<Output, EngineError>> {
+	) -> Vec<Result<InferenceOutput, EngineError>> {
 		inputs.iter().map(|input| self.run(*input, params)).collect()
 	}
 

@@ -47,7 +47,7 @@ use tract_onnx::{
 
 use crate::{
 	model::{panic_message, EngineError, Input, Model, RunParams},
-	output::Output,
+	output::InferenceOutput,
 };
 
 /// The most operators a graph may hold, subgraphs included. tract's
@@ -93,11 +93,11 @@ impl OnnxOutput {
 		}
 	}
 
-	fn wrap(self, values: &[f32]) -> Output {
+	fn wrap(self, values: &[f32]) -> InferenceOutput {
 		match self {
-			OnnxOutput::Classification { .. } => Output::classification(values),
-			OnnxOutput::Regression => Output::Regression(values[0].into()),
-			OnnxOutput::Embedding { .. } => Output::embedding(values),
+			OnnxOutput::Classification { .. } => InferenceOutput::classification(values),
+			OnnxOutput::Regression => InferenceOutput::Regression(values[0].into()),
+			OnnxOutput::Embedding { .. } => InferenceOutput::embedding(values),
 		}
 	}
 }
@@ -411,7 +411,7 @@ fn within(model: &TypedModel, max_memory_bytes: usize) -> Result<usize, EngineEr
 }
 
 impl Model for OnnxModel {
-	fn run(&self, input: Input<'_>, _: &RunParams) -> Result<Output, EngineError> {
+	fn run(&self, input: Input<'_>, _: &RunParams) -> Result<InferenceOutput, EngineError> {
 		let numbers = self.numbers(&input)?;
 		let tensor = Tensor::from_shape(&self.signature.input_shape, numbers).map_err(compute)?;
 		let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -16,7 +16,7 @@ use veritas_engine::{
 	load::{load, Architecture, ModelBytes},
 	model::{Input, RunParams},
 	onnx::OnnxSignature,
-	output::Output,
+	output::InferenceOutput,
 };
 
 /// How far tract's probabilities may be from onnxruntime's: both sum the
@@ -75,7 +75,9 @@ fn agrees_with_onnxruntime(name: &str) {
 	for ((input, expected), batched) in model.cases.iter().zip(batched) {
 		let output = loaded.run(Input::Numbers(input), &params).expect("runs");
 		assert_eq!(batched.expect("runs in a batch"), output, "a batch computes each as alone");
-		let Output::Classification(probabilities) = output else { panic!("a classification") };
+		let InferenceOutput::Classification(probabilities) = output else {
+			panic!("a classification")
+		};
 		let probabilities: Vec<f32> = probabilities.iter().map(|p| p.to_f32()).collect();
 		assert_eq!(probabilities.len(), expected.len());
 		for (ours, theirs) in probabilities.iter().zip(expected) {

@@ -19,7 +19,7 @@
 use std::time::Instant;
 
 use codec::DecodeAll;
-use veritas_engine::{output::Output, proof::Timings};
+use veritas_engine::{output::InferenceOutput, proof::Timings};
 use veritas_primitives::{
 	host::{CheckJob, CheckReceipt, ExecutionJob, ExecutionReceipt, JobFailure, ModelSpec},
 	inference::{DeliveredOutput, InferenceParams, RequestInput},
@@ -73,14 +73,14 @@ pub fn check_batch(
 	fetched: &mut dyn FnMut(Fetched),
 ) -> Vec<Result<CheckReceipt, JobFailure>> {
 	// The checks that re-run the request, each with the output it claims.
-	let claimed: Vec<Option<Output>> = jobs
+	let claimed: Vec<Option<InferenceOutput>> = jobs
 		.iter()
 		.map(|job| {
 			let reruns =
 				job.reported.is_none() && !matches!(job.comparison, ComparisonRule::TokenTopK(_));
 			// A stored output is fetched by the check that runs alone.
 			let DeliveredOutput::Inline(claimed) = &job.claimed_output else { return None };
-			reruns.then(|| Output::decode_all(&mut &claimed[..]).ok()).flatten()
+			reruns.then(|| InferenceOutput::decode_all(&mut &claimed[..]).ok()).flatten()
 		})
 		.collect();
 	let together: Vec<&CheckJob> = jobs
@@ -111,7 +111,7 @@ pub fn check_batch(
 
 /// One job's share of a run: its input's bytes, its output and its timings
 /// (the run's time is the whole batch's).
-type Ran = Result<(Vec<u8>, Output, Timings), JobFailure>;
+type Ran = Result<(Vec<u8>, InferenceOutput, Timings), JobFailure>;
 
 /// The model run once over every input: for each input, in order, what it
 /// ran to.
@@ -125,7 +125,7 @@ fn run_together(
 	let prepared: Vec<Result<Prepared, JobFailure>> =
 		inputs.iter().map(|input| prepare(shared, spec, input, fetched)).collect();
 	let started = Instant::now();
-	let outputs: Vec<Result<Output, JobFailure>> = {
+	let outputs: Vec<Result<InferenceOutput, JobFailure>> = {
 		let decoded: Vec<_> = prepared
 			.iter()
 			.map(|job| match job {
@@ -238,13 +238,13 @@ mod tests {
 			})
 			.collect();
 		let swapped = {
-			let Ok(Output::Classification(mut probabilities)) =
-				Output::decode_all(&mut &honest[0][..])
+			let Ok(InferenceOutput::Classification(mut probabilities)) =
+				InferenceOutput::decode_all(&mut &honest[0][..])
 			else {
 				panic!("a classification")
 			};
 			probabilities.reverse();
-			Output::Classification(probabilities).canonical_bytes()
+			InferenceOutput::Classification(probabilities).canonical_bytes()
 		};
 		let checking = |request, input: &[f32; 6], claimed: Vec<u8>, reported| CheckJob {
 			request,

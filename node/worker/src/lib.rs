@@ -20,14 +20,14 @@ use veritas_engine::{
 	load::{load, Architecture as EngineArchitecture, ModelBytes},
 	model::{EngineError, Input, Model, RunParams},
 	onnx::{OnnxOutput, OnnxSignature},
-	output::Output,
+	output::{InferenceOutput, OutputDigest},
 	proof::{ProofDocument, ProofFile, Timings, PROOF_FORMAT_VERSION},
 	StoreError,
 };
 use veritas_primitives::{
 	host::{CheckJob, CheckReceipt, ExecutionJob, ExecutionReceipt, JobFailure, ModelSpec},
 	inference::{
-		Attestation, DeliveredOutput, F32Bits, InferenceOutput, InferenceParams, RequestInput,
+		decode_output, Attestation, DeliveredOutput, F32Bits, InferenceParams, RequestInput,
 		MAX_OUTPUT_LENGTH, MAX_STORED_OUTPUT_LENGTH,
 	},
 	model::{Architecture, Cid, ComparisonRule, FileRef, TaskKind},
@@ -253,7 +253,7 @@ fn committed(
 	shared: &Worker,
 	job: &ExecutionJob,
 	input: &[u8],
-	output: Output,
+	output: InferenceOutput,
 	timings: Timings,
 ) -> Result<ExecutionReceipt, JobFailure> {
 	let spec = &job.model;
@@ -303,7 +303,7 @@ fn committed(
 /// executor reports it, and a verifier checking the report fails the same
 /// way and agrees.
 fn acceptable(output: &[u8], task: &TaskKind, params: &InferenceParams) -> Result<u32, JobFailure> {
-	let decoded = InferenceOutput::decode_for(output, task, params).map_err(|error| {
+	let decoded = decode_output(output, task, params).map_err(|error| {
 		engine_failure(format!("the output does not fit the model's task: {error:?}"))
 	})?;
 	if output.len() as u64 > MAX_STORED_OUTPUT_LENGTH {
@@ -339,7 +339,7 @@ fn deliver(
 /// The executor's output a check judges, or why it is a wrong answer
 /// before anything runs.
 enum Claimed {
-	Output { output: Output, digest: [u8; 32] },
+	Output { output: InferenceOutput, digest: [u8; 32] },
 	Wrong(String),
 }
 
@@ -380,7 +380,7 @@ fn claimed_output(shared: &Worker, job: &CheckJob) -> Result<Claimed, JobFailure
 		},
 	};
 	if let Some(claimed) = tokens {
-		match InferenceOutput::decode_for(&bytes, &job.model.task, &job.params) {
+		match decode_output(&bytes, &job.model.task, &job.params) {
 			Ok(output) if output.generated_tokens() == claimed => {},
 			Ok(output) => {
 				return Ok(Claimed::Wrong(format!(
@@ -396,7 +396,7 @@ fn claimed_output(shared: &Worker, job: &CheckJob) -> Result<Claimed, JobFailure
 		}
 	}
 	let digest = blake2_256(&bytes);
-	Ok(match Output::decode_all(&mut &bytes[..]) {
+	Ok(match InferenceOutput::decode_all(&mut &bytes[..]) {
 		Ok(output) => Claimed::Output { output, digest },
 		Err(_) => Claimed::Wrong("the executor's output does not decode".into()),
 	})
@@ -444,7 +444,7 @@ fn check_observed(
 		},
 	};
 	let (verdict, own_digest) = match (job.comparison, &claimed) {
-		(ComparisonRule::TokenTopK(k), Output::Generation { tokens, text }) => {
+		(ComparisonRule::TokenTopK(k), InferenceOutput::Generation { tokens, text }) => {
 			let verdict = with_input(&job.model.task, &input, |input| {
 				let Input::Text(prompt) = input else {
 					return Err(JobFailure::BadInput(b"a generation model takes text".to_vec()));
@@ -475,7 +475,7 @@ fn check_observed(
 }
 
 /// A verifier's own output against the executor's, under the job's rule.
-fn judged(job: &CheckJob, mine: &Output, claimed: &Output) -> CheckReceipt {
+fn judged(job: &CheckJob, mine: &InferenceOutput, claimed: &InferenceOutput) -> CheckReceipt {
 	attested(job, compare(comparison(job.comparison), mine, claimed), mine.digest())
 }
 

@@ -5,7 +5,7 @@ use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
 use veritas_primitives::{
 	inference::{
-		InferenceOutput, ResultOutput, SubmittedResult, VerificationHooks, VerificationStart,
+		decode_output, ResultOutput, SubmittedResult, VerificationHooks, VerificationStart,
 		MAX_OUTPUT_LENGTH, MAX_STORED_OUTPUT_LENGTH,
 	},
 	model::{Cid, Digest},
@@ -32,10 +32,9 @@ impl<T: Config> Pallet<T> {
 					sp_io::hashing::blake2_256(&output) == output_digest,
 					Error::<T>::DigestMismatch
 				);
-				let generated_tokens =
-					InferenceOutput::decode_for(&output, &record.task, &record.params)
-						.map_err(Error::<T>::from)?
-						.generated_tokens();
+				let generated_tokens = decode_output(&output, &record.task, &record.params)
+					.map_err(Error::<T>::from)?
+					.generated_tokens();
 				let output = ResultOutput::Inline(output);
 				let result = (output, output_digest, generated_tokens);
 				Self::take_result(who, request, record, result, proof_cid, proof_digest, now)

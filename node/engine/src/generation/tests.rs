@@ -188,7 +188,7 @@ fn scoring_rejects_tokens_the_model_would_not_produce() {
 fn the_model_trait_returns_tokens_and_their_text() {
 	let generator = generator();
 	let output = generator.run(Input::Text("hello"), &params(8, 0, 0.0)).unwrap();
-	let Output::Generation { tokens, text } = output else { panic!("a generation") };
+	let InferenceOutput::Generation { tokens, text } = output else { panic!("a generation") };
 	assert_eq!(String::from_utf8(text).unwrap(), generator.decode(&tokens).unwrap());
 	assert!(generator.run(Input::Numbers(&[1.0]), &params(8, 0, 0.0)).is_err());
 	assert!(generator.memory_bytes() > 0);

@@ -35,7 +35,7 @@ fn a_graph_computes_what_its_operators_say() {
 		})
 		.collect();
 	let total: f32 = logits.iter().map(|z| z.exp()).sum();
-	let Output::Classification(output) =
+	let InferenceOutput::Classification(output) =
 		model.run(Input::Numbers(&x), &RunParams::default()).expect("runs")
 	else {
 		panic!("a classification");
@@ -85,7 +85,7 @@ fn the_output_the_task_names_is_the_one_returned_and_a_graph_without_it_is_refus
 	let model =
 		OnnxModel::load(&model_file(linear_classifier()), signature, MEMORY).expect("loads");
 	let output = model.run(Input::Numbers(&[1.0, 1.0, 1.0]), &RunParams::default()).expect("runs");
-	assert!(matches!(output, Output::Embedding(values) if values.len() == 2));
+	assert!(matches!(output, InferenceOutput::Embedding(values) if values.len() == 2));
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn a_graph_that_would_take_too_much_arithmetic_is_refused() {
 	let model =
 		OnnxModel::load(&model_file(convolutions(64, 64)), signature(64), MEMORY).expect("loads");
 	let image = vec![1.0f32; 64 * 64];
-	let Output::Regression(total) =
+	let InferenceOutput::Regression(total) =
 		model.run(Input::Numbers(&image), &RunParams::default()).expect("runs")
 	else {
 		panic!("a regression");
