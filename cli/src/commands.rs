@@ -684,7 +684,7 @@ async fn executor_status(chain: &Chain, account: &AccountId) -> Result<Report, S
 	];
 	let mut models = Vec::new();
 	// An unbonding executor serves nothing new, under any terms.
-	let active = executor.status == pallet_inference::ExecutorStatus::Active;
+	let active = executor.status.is_active();
 	for model in executor.models.iter().copied() {
 		let current = model_terms(chain, model).await?;
 		let key =

@@ -22,6 +22,7 @@ pub mod oracle;
 pub mod request;
 pub mod settlement;
 pub mod sortition;
+pub mod stake;
 pub mod subscription;
 pub mod verification;
 

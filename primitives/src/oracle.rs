@@ -10,6 +10,8 @@ use scale_info::TypeInfo;
 use sp_core::ConstU32;
 use sp_runtime::BoundedVec;
 
+use crate::stake::StakeStatus;
+
 /// Identifies a data feed.
 pub type FeedId = u32;
 
@@ -130,18 +132,6 @@ pub struct FeedView<AccountId, Balance, BlockNumber> {
 	pub latest: Option<FeedReading<BlockNumber>>,
 }
 
-/// Whether a data node reports.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-pub enum DataNodeStatus<BlockNumber> {
-	Active,
-	/// Unregistered: its stake can be withdrawn from `until`.
-	Unbonding {
-		until: BlockNumber,
-	},
-}
-
 /// A registered data node.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
@@ -156,7 +146,7 @@ pub struct DataNode<Balance, BlockNumber> {
 	/// limit it is slashed and the count starts again.
 	pub strikes: u32,
 	pub registered_at: BlockNumber,
-	pub status: DataNodeStatus<BlockNumber>,
+	pub status: StakeStatus<BlockNumber>,
 }
 
 /// The key, in a node's persistent off-chain storage, of the flag that a

@@ -11,7 +11,8 @@ use jsonrpsee::core::RpcResult;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use veritas_primitives::{
-	oracle::{DataNodeStatus, FeedId, FeedReading, OracleApi, MAX_FEEDS_PER_PAGE},
+	oracle::{FeedId, FeedReading, OracleApi, MAX_FEEDS_PER_PAGE},
+	stake::StakeStatus,
 	AccountId, Balance, BlockNumber,
 };
 use veritas_rpc_api::{
@@ -149,8 +150,8 @@ where
 			strikes: node.strikes,
 			registered_at: node.registered_at,
 			status: match node.status {
-				DataNodeStatus::Active => DataNodeState::Active,
-				DataNodeStatus::Unbonding { until } => DataNodeState::Unbonding { until },
+				StakeStatus::Active => DataNodeState::Active,
+				StakeStatus::Unbonding { until } => DataNodeState::Unbonding { until },
 			},
 		}))
 	}

@@ -44,8 +44,8 @@ use veritas_primitives::{
 };
 
 use crate::{
-	Config, Error, Event, ExecutorStatus, Executors, ModelExecutors, Pallet, PendingWork,
-	RequestOf, RequestStatus, Requests, Settled, WaitingLines, WaitingModels, WeightInfo,
+	Config, Error, Event, Executors, ModelExecutors, Pallet, PendingWork, RequestOf, RequestStatus,
+	Requests, Settled, WaitingLines, WaitingModels, WeightInfo,
 };
 
 /// The executors a model's requests may be assigned to: those serving it
@@ -112,7 +112,7 @@ impl<T: Config> Pallet<T> {
 			.filter(|(_, accepted)| *accepted == current)
 			.filter_map(|(who, _)| {
 				let executor = Executors::<T>::get(&who)?;
-				(executor.status == ExecutorStatus::Active).then(|| {
+				(executor.status.is_active()).then(|| {
 					let spare = executor.capacity.saturating_sub(executor.open);
 					(who, executor.stake.unique_saturated_into(), spare)
 				})

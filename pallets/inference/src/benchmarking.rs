@@ -163,7 +163,7 @@ mod benchmarks {
 		_(RawOrigin::Signed(who.clone()));
 		assert!(matches!(
 			Executors::<T>::get(&who).map(|e| e.status),
-			Some(ExecutorStatus::Unbonding { .. })
+			Some(StakeStatus::Unbonding { .. })
 		));
 	}
 
@@ -370,7 +370,7 @@ mod benchmarks {
 			let record = Requests::<T>::get(id).expect("kept");
 			assert_eq!(record.status, RequestStatus::Expired);
 			let executor = record.executor.and_then(|who| Executors::<T>::get(&who)).expect("kept");
-			assert!(matches!(executor.status, ExecutorStatus::Unbonding { .. }));
+			assert!(matches!(executor.status, StakeStatus::Unbonding { .. }));
 		}
 		for model in all_models {
 			assert!(ModelExecutors::<T>::get(model).is_empty());

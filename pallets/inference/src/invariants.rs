@@ -10,8 +10,8 @@ use veritas_primitives::{
 };
 
 use crate::{
-	Config, ExecutorStatus, Executors, ModelExecutors, NextRequestId, OpenRequests, Pallet,
-	PendingWork, Pruning, PruningRange, RequestStatus, Requests, WaitingLines, WaitingModels,
+	Config, Executors, ModelExecutors, NextRequestId, OpenRequests, Pallet, PendingWork, Pruning,
+	PruningRange, RequestStatus, Requests, WaitingLines, WaitingModels,
 };
 
 impl<T: Config> Pallet<T> {
@@ -111,10 +111,7 @@ impl<T: Config> Pallet<T> {
 				ensure!(terms <= T::Models::terms(model), "terms accepted ahead of the model's");
 				let executor =
 					Executors::<T>::get(&who).ok_or("a model lists a missing executor")?;
-				ensure!(
-					executor.status == ExecutorStatus::Active,
-					"a model lists an inactive executor"
-				);
+				ensure!(executor.status.is_active(), "a model lists an inactive executor");
 				ensure!(
 					executor.models.contains(&model),
 					"a model lists an executor not serving it"
@@ -125,7 +122,7 @@ impl<T: Config> Pallet<T> {
 			let listed_by_all =
 				executor.models.iter().all(|model| listed.contains(&(who.clone(), *model)));
 			ensure!(
-				executor.status != ExecutorStatus::Active || listed_by_all,
+				!executor.status.is_active() || listed_by_all,
 				"a model served by an active executor does not list it"
 			);
 			ensure!(

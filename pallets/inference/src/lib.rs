@@ -633,7 +633,7 @@ pub mod pallet {
 					capacity,
 					open: 0,
 					reputation: 0,
-					status: ExecutorStatus::Active,
+					status: StakeStatus::Active,
 				},
 			);
 			Self::deposit_event(Event::ExecutorRegistered { executor: who, stake, capacity });
@@ -652,7 +652,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut executor = Executors::<T>::get(&who).ok_or(Error::<T>::NotExecutor)?;
-			ensure!(executor.status == ExecutorStatus::Active, Error::<T>::ExecutorUnbonding);
+			ensure!(executor.status.is_active(), Error::<T>::ExecutorUnbonding);
 			Self::validate_service(&models, capacity)?;
 
 			if !additional_stake.is_zero() {
@@ -687,10 +687,10 @@ pub mod pallet {
 		pub fn withdraw_stake(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let executor = Executors::<T>::get(&who).ok_or(Error::<T>::NotExecutor)?;
-			let ExecutorStatus::Unbonding { until } = executor.status else {
-				return Err(Error::<T>::NotUnbonding.into());
-			};
-			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
+			executor
+				.status
+				.ensure_withdrawable(frame_system::Pallet::<T>::block_number())
+				.map_err(Error::<T>::from)?;
 			ensure!(executor.open == 0, Error::<T>::HasOpenRequests);
 
 			let stake = T::Settlement::release(&who, Bond::ExecutorStake, executor.stake);
@@ -811,7 +811,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let executor = Executors::<T>::get(&who).ok_or(Error::<T>::NotExecutor)?;
-			ensure!(executor.status == ExecutorStatus::Active, Error::<T>::ExecutorUnbonding);
+			ensure!(executor.status.is_active(), Error::<T>::ExecutorUnbonding);
 			ensure!(T::Models::terms(model) == terms, Error::<T>::TermsChanged);
 			Self::record_acceptance(&who, model, terms)?;
 			Self::deposit_event(Event::TermsAccepted { executor: who, model, terms });

@@ -15,10 +15,22 @@
 
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::Saturating;
-use veritas_primitives::model::{ModelId, ModelInspect, TermsRevision};
+use veritas_primitives::{
+	model::{ModelId, ModelInspect, TermsRevision},
+	stake::StakeStepError,
+};
 
-use crate::{Config, Error, ExecutorStatus, Executors, ModelExecutors, Pallet, ServedModels};
+use crate::{Config, Error, Executors, ModelExecutors, Pallet, ServedModels};
+
+impl<T> From<StakeStepError> for Error<T> {
+	fn from(error: StakeStepError) -> Self {
+		match error {
+			StakeStepError::AlreadyUnbonding => Error::ExecutorUnbonding,
+			StakeStepError::NotUnbonding => Error::NotUnbonding,
+			StakeStepError::StillUnbonding => Error::StillUnbonding,
+		}
+	}
+}
 
 impl<T: Config> Pallet<T> {
 	/// Moves `who` from serving `before` to serving `after`: models it keeps
@@ -83,11 +95,11 @@ impl<T: Config> Pallet<T> {
 	/// Takes an executor out of assignment and starts its unbonding period.
 	pub(crate) fn start_unbonding(who: &T::AccountId) -> Result<BlockNumberFor<T>, DispatchError> {
 		let mut executor = Executors::<T>::get(who).ok_or(Error::<T>::NotExecutor)?;
-		ensure!(executor.status == ExecutorStatus::Active, Error::<T>::ExecutorUnbonding);
-		let until =
-			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		let until = executor
+			.status
+			.start_unbonding(frame_system::Pallet::<T>::block_number(), T::UnbondingPeriod::get())
+			.map_err(Error::<T>::from)?;
 		Self::serve_models(who, &executor.models, &[])?;
-		executor.status = ExecutorStatus::Unbonding { until };
 		Executors::<T>::insert(who, executor);
 		Ok(until)
 	}

@@ -9,8 +9,8 @@ use veritas_primitives::{
 };
 
 use crate::{
-	BalanceOf, Config, Error, Event, ExecutorStatus, Executors, OpenRequests, Pallet, PendingWork,
-	Queue, RequestOf, RequestStatus, Requests, Settled,
+	BalanceOf, Config, Error, Event, Executors, OpenRequests, Pallet, PendingWork, Queue,
+	RequestOf, RequestStatus, Requests, Settled,
 };
 
 impl<T: Config> Pallet<T> {
@@ -136,7 +136,7 @@ impl<T: Config> Pallet<T> {
 			let Some(executor) = maybe else { return false };
 			executor.stake = executor.stake.saturating_sub(slashed);
 			executor.reputation = executor.reputation.saturating_sub(1);
-			executor.status == ExecutorStatus::Active && executor.stake < T::MinExecutorStake::get()
+			executor.status.is_active() && executor.stake < T::MinExecutorStake::get()
 		});
 		if below_minimum {
 			let _ = Self::start_unbonding(who);

@@ -22,8 +22,8 @@ use veritas_primitives::{
 };
 
 use crate::{
-	mock::*, Error, Event, ExecutorStatus, Executors, ModelExecutors, PendingWork, Queue,
-	RequestStatus, Requests, ServedModels, Settled,
+	mock::*, Error, Event, Executors, ModelExecutors, PendingWork, Queue, RequestStatus, Requests,
+	ServedModels, Settled, StakeStatus,
 };
 
 pub(crate) const STAKE: Balance = 10_000;
@@ -146,7 +146,7 @@ fn register_executor_holds_the_stake_and_joins_its_models() {
 		let executor = Executors::<Test>::get(EXECUTOR).expect("registered");
 		assert_eq!(executor.stake, STAKE);
 		assert_eq!(executor.capacity, 2);
-		assert_eq!(executor.status, ExecutorStatus::Active);
+		assert_eq!(executor.status, StakeStatus::Active);
 		assert_eq!(Settlement::held(&EXECUTOR, Bond::ExecutorStake), STAKE);
 		assert_eq!(free(EXECUTOR), ENDOWMENT - STAKE);
 		assert_eq!(ModelExecutors::<Test>::get(EMBEDDING_MODEL).to_vec(), vec![(EXECUTOR, 0)]);
@@ -759,7 +759,7 @@ fn an_executor_slashed_below_the_minimum_stops_taking_requests() {
 			Verdict::Fraud { challenger: None, verifiers: vec![] }
 		));
 		let executor = Executors::<Test>::get(EXECUTOR).expect("kept");
-		assert!(matches!(executor.status, ExecutorStatus::Unbonding { .. }));
+		assert!(matches!(executor.status, StakeStatus::Unbonding { .. }));
 		assert!(ModelExecutors::<Test>::get(EMBEDDING_MODEL).is_empty());
 	});
 }

@@ -8,23 +8,13 @@ use scale_info::TypeInfo;
 pub use veritas_primitives::{
 	inference::RequestStatus,
 	request::{Request, ResultCommitment, Settled},
+	stake::StakeStatus,
 };
 use veritas_primitives::{
 	inference::{OutputBytes, UnrunnableReason},
 	model::{Cid, Digest, ModelId},
 	settlement::RequestId,
 };
-
-/// Whether an executor takes new requests.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-pub enum ExecutorStatus<BlockNumber> {
-	/// Takes requests for its models.
-	Active,
-	/// Takes no new requests; its stake can be withdrawn from `until` on,
-	/// once its open requests are done.
-	Unbonding { until: BlockNumber },
-}
 
 /// A registered executor.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -41,7 +31,7 @@ pub struct Executor<Balance, BlockNumber, MaxModels: Get<u32>> {
 	pub open: u32,
 	/// Accepted results count up; missed deadlines and frauds count down.
 	pub reputation: i32,
-	pub status: ExecutorStatus<BlockNumber>,
+	pub status: StakeStatus<BlockNumber>,
 }
 
 /// One answer of an executor in [`crate::Pallet::submit_answers`]: its

@@ -5,10 +5,7 @@
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::{ensure, traits::Get};
 use sp_runtime::traits::{Saturating, Zero};
-use veritas_primitives::{
-	oracle::DataNodeStatus,
-	settlement::{Bond, Settlement},
-};
+use veritas_primitives::settlement::{Bond, Settlement};
 
 use crate::{
 	ActiveDataNodes, BalanceOf, Config, DataNodes, FeedCount, FeedNodes, Feeds, Latest, NextFeedId,
@@ -75,7 +72,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let mut active_nodes = 0usize;
 		for (who, node) in DataNodes::<T>::iter() {
-			if node.status == DataNodeStatus::Active {
+			if node.status.is_active() {
 				active_nodes += 1;
 				ensure!(active.contains(&who), "an active data node not listed");
 			}

@@ -103,17 +103,14 @@ use frame_support::{
 	traits::fungible::{Inspect, Mutate},
 };
 use frame_system::pallet_prelude::*;
-use sp_runtime::{
-	traits::{Saturating, Zero},
-	Perbill, Permill,
-};
+use sp_runtime::{traits::Zero, Perbill, Permill};
 use veritas_primitives::{
 	oracle::{
-		DataFeeds, DataNode, DataNodeStatus, Feed, FeedError, FeedId, FeedName, FeedReading,
-		FeedValue, FeedView, JsonPath, RoundId, RoundSummary, SourceUrl, MAX_FEEDS_PER_PAGE,
-		MAX_FEED_DECIMALS,
+		DataFeeds, DataNode, Feed, FeedError, FeedId, FeedName, FeedReading, FeedValue, FeedView,
+		JsonPath, RoundId, RoundSummary, SourceUrl, MAX_FEEDS_PER_PAGE, MAX_FEED_DECIMALS,
 	},
 	settlement::{Bond, Settlement},
+	stake::{StakeStatus, StakeStepError},
 };
 
 /// Signs a data node's reports with its sr25519 `vrdn` key, for runtimes
@@ -545,7 +542,7 @@ pub mod pallet {
 					reputation: 0,
 					strikes: 0,
 					registered_at: frame_system::Pallet::<T>::block_number(),
-					status: DataNodeStatus::Active,
+					status: StakeStatus::Active,
 				},
 			);
 			Self::deposit_event(Event::DataNodeRegistered { data_node: who, stake });
@@ -569,10 +566,9 @@ pub mod pallet {
 		pub fn withdraw_stake(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let node = DataNodes::<T>::get(&who).ok_or(Error::<T>::NotDataNode)?;
-			let DataNodeStatus::Unbonding { until } = node.status else {
-				return Err(Error::<T>::NotUnbonding.into());
-			};
-			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
+			node.status
+				.ensure_withdrawable(frame_system::Pallet::<T>::block_number())
+				.map_err(Error::<T>::from)?;
 			let stake = T::Settlement::release(&who, Bond::DataNodeStake, node.stake);
 			DataNodes::<T>::remove(&who);
 			Self::deposit_event(Event::DataNodeWithdrawn { data_node: who, stake });
@@ -591,7 +587,7 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let node = DataNodes::<T>::get(&who).ok_or(Error::<T>::NotDataNode)?;
-			ensure!(node.status == DataNodeStatus::Active, Error::<T>::DataNodeUnbonding);
+			ensure!(node.status.is_active(), Error::<T>::DataNodeUnbonding);
 			let record = Feeds::<T>::get(feed).ok_or(Error::<T>::UnknownFeed)?;
 			let mut open = Rounds::<T>::get(feed).ok_or(Error::<T>::UnknownFeed)?;
 			ensure!(open.id == round, Error::<T>::WrongRound);
@@ -626,7 +622,7 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let node = DataNodes::<T>::get(&who).ok_or(Error::<T>::NotDataNode)?;
-			ensure!(node.status == DataNodeStatus::Active, Error::<T>::DataNodeUnbonding);
+			ensure!(node.status.is_active(), Error::<T>::DataNodeUnbonding);
 			for (index, feed) in feeds.iter().enumerate() {
 				ensure!(!feeds[..index].contains(feed), Error::<T>::DuplicateFeed);
 				ensure!(Feeds::<T>::contains_key(feed), Error::<T>::UnknownFeed);
@@ -638,17 +634,27 @@ pub mod pallet {
 	}
 }
 
+impl<T> From<StakeStepError> for Error<T> {
+	fn from(error: StakeStepError) -> Self {
+		match error {
+			StakeStepError::AlreadyUnbonding => Error::DataNodeUnbonding,
+			StakeStepError::NotUnbonding => Error::NotUnbonding,
+			StakeStepError::StillUnbonding => Error::StillUnbonding,
+		}
+	}
+}
+
 impl<T: Config> Pallet<T> {
 	/// Takes a data node out of the rounds and starts its unbonding period.
 	fn start_unbonding(who: &T::AccountId) -> Result<BlockNumberFor<T>, DispatchError> {
 		let mut node = DataNodes::<T>::get(who).ok_or(Error::<T>::NotDataNode)?;
-		ensure!(node.status == DataNodeStatus::Active, Error::<T>::DataNodeUnbonding);
-		let until =
-			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		let until = node
+			.status
+			.start_unbonding(frame_system::Pallet::<T>::block_number(), T::UnbondingPeriod::get())
+			.map_err(Error::<T>::from)?;
 		ActiveDataNodes::<T>::mutate(|active| active.retain(|other| other != who));
 		// A node that reports no more serves nothing.
 		Self::set_served(who, Default::default())?;
-		node.status = DataNodeStatus::Unbonding { until };
 		DataNodes::<T>::insert(who, node);
 		Ok(until)
 	}

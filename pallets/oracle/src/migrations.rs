@@ -11,7 +11,7 @@ pub mod v2 {
 		weights::Weight,
 		BoundedVec,
 	};
-	use veritas_primitives::oracle::{DataNodeStatus, FeedId};
+	use veritas_primitives::oracle::FeedId;
 
 	use crate::{Config, DataNodes, FeedNodes, Feeds, Pallet, ServedFeeds};
 
@@ -26,7 +26,7 @@ pub mod v2 {
 			let (mut reads, mut writes) = (feeds.len() as u64, 0u64);
 			for (who, node) in DataNodes::<T>::iter() {
 				reads = reads.saturating_add(1);
-				if node.status != DataNodeStatus::Active {
+				if !node.status.is_active() {
 					continue;
 				}
 				for feed in feeds.iter() {

@@ -7,7 +7,7 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use sp_runtime::{BuildStorage, Perbill, Permill};
-use veritas_primitives::oracle::{DataNodeStatus, FeedId, FeedName, JsonPath, SourceUrl};
+use veritas_primitives::oracle::{FeedId, FeedName, JsonPath, SourceUrl};
 
 use crate as pallet_oracle;
 
@@ -120,7 +120,7 @@ pub const PRICE_URL: &str = "https://prices.example/btc-usd";
 pub fn create_feed(min_reporters: u32) -> FeedId {
 	let id = unserved_feed(CREATOR, PRICE_URL, min_reporters);
 	for node in NODES {
-		let active = |record: crate::DataNodeOf<Test>| record.status == DataNodeStatus::Active;
+		let active = |record: crate::DataNodeOf<Test>| record.status.is_active();
 		if crate::DataNodes::<Test>::get(node).is_some_and(active) {
 			join(node, id);
 		}

@@ -109,9 +109,7 @@ pub fn run_data_node<T: Config>(now: BlockNumberFor<T>) {
 	}
 	let accounts: Vec<Account<T>> = Signer::<T, T::DataNodeAuthority>::keystore_accounts()
 		.filter(|account| {
-			DataNodes::<T>::get(&account.id).is_some_and(|node| {
-				node.status == veritas_primitives::oracle::DataNodeStatus::Active
-			})
+			DataNodes::<T>::get(&account.id).is_some_and(|node| node.status.is_active())
 		})
 		.collect();
 	if accounts.is_empty() {

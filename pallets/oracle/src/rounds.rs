@@ -5,7 +5,7 @@ use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{Saturating, UniqueSaturatedInto};
 use veritas_primitives::{
-	oracle::{DataNodeStatus, FeedId, FeedReading, FeedValue, RoundId},
+	oracle::{FeedId, FeedReading, FeedValue, RoundId},
 	settlement::{Beneficiary, Bond, Settlement},
 };
 
@@ -163,8 +163,7 @@ impl<T: Config> Pallet<T> {
 			node.strikes = 0;
 			Self::deposit_event(Event::DataNodeSlashed { data_node: who.clone(), amount: slashed });
 		}
-		let below_minimum =
-			node.status == DataNodeStatus::Active && node.stake < T::MinDataNodeStake::get();
+		let below_minimum = node.status.is_active() && node.stake < T::MinDataNodeStake::get();
 		DataNodes::<T>::insert(who, node);
 		if below_minimum {
 			let _ = Self::start_unbonding(who);

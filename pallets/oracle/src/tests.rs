@@ -7,8 +7,9 @@ use frame_support::{
 	traits::fungible::{Inspect, InspectHold},
 };
 use sp_runtime::DispatchError;
-use veritas_primitives::oracle::{
-	DataFeeds, DataNodeStatus, FeedError, FeedReading, FeedValue, RoundId,
+use veritas_primitives::{
+	oracle::{DataFeeds, FeedError, FeedReading, FeedValue, RoundId},
+	stake::StakeStatus,
 };
 
 use crate::{
@@ -196,7 +197,7 @@ fn data_nodes_register_unbond_and_withdraw() {
 		let until = 2 + UNBONDING;
 		assert_eq!(
 			DataNodes::<Test>::get(SPARE).expect("kept").status,
-			DataNodeStatus::Unbonding { until }
+			StakeStatus::Unbonding { until }
 		);
 		assert_noop!(
 			Oracle::withdraw_stake(RuntimeOrigin::signed(SPARE)),
@@ -444,7 +445,7 @@ fn a_slash_below_the_minimum_stake_starts_unbonding() {
 		}
 		let node = DataNodes::<Test>::get(NODES[0]).expect("kept");
 		assert_eq!(node.stake, MIN_STAKE - 100);
-		assert!(matches!(node.status, DataNodeStatus::Unbonding { .. }));
+		assert!(matches!(node.status, StakeStatus::Unbonding { .. }));
 		assert!(!ActiveDataNodes::<Test>::get().contains(&NODES[0]));
 	});
 }

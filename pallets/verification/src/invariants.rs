@@ -7,9 +7,7 @@ use alloc::collections::btree_map::BTreeMap;
 use frame_support::ensure;
 use veritas_primitives::settlement::{Bond, Settlement};
 
-use crate::{
-	ActiveVerifiers, Config, Due, Opening, Pallet, Stage, Verifications, VerifierStatus, Verifiers,
-};
+use crate::{ActiveVerifiers, Config, Due, Opening, Pallet, Stage, Verifications, Verifiers};
 
 impl<T: Config> Pallet<T> {
 	/// - the eligible list holds exactly the active verifiers, once each,
@@ -70,7 +68,7 @@ impl<T: Config> Pallet<T> {
 		for (who, verifier) in Verifiers::<T>::iter() {
 			let listed: alloc::vec::Vec<_> =
 				active.iter().filter(|listed| listed.verifier == who).collect();
-			let expected = usize::from(verifier.status == VerifierStatus::Active);
+			let expected = usize::from(verifier.status.is_active());
 			ensure!(
 				listed.len() == expected,
 				"the eligible list disagrees with a verifier's status"

@@ -141,6 +141,7 @@ use veritas_primitives::{
 	model::{ComparisonRule, Digest, ModelInspect, VerificationPolicy},
 	settlement::{Bond, RequestId, Settlement},
 	sortition::SortitionProof,
+	stake::StakeStepError,
 };
 
 /// Signs a verifier's attestations with its sr25519 `vrvf` key, for
@@ -629,10 +630,10 @@ pub mod pallet {
 		pub fn withdraw_stake(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let verifier = Verifiers::<T>::get(&who).ok_or(Error::<T>::NotVerifier)?;
-			let VerifierStatus::Unbonding { until } = verifier.status else {
-				return Err(Error::<T>::NotUnbonding.into());
-			};
-			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
+			verifier
+				.status
+				.ensure_withdrawable(frame_system::Pallet::<T>::block_number())
+				.map_err(Error::<T>::from)?;
 			ensure!(verifier.open_votes == 0, Error::<T>::VotesOpen);
 			let stake = T::Settlement::release(&who, Bond::VerifierStake, verifier.stake);
 			Verifiers::<T>::remove(&who);
@@ -744,6 +745,16 @@ pub mod pallet {
 	}
 }
 
+impl<T> From<StakeStepError> for Error<T> {
+	fn from(error: StakeStepError) -> Self {
+		match error {
+			StakeStepError::AlreadyUnbonding => Error::AlreadyUnbonding,
+			StakeStepError::NotUnbonding => Error::NotUnbonding,
+			StakeStepError::StillUnbonding => Error::StillUnbonding,
+		}
+	}
+}
+
 impl<T: Config> Pallet<T> {
 	/// What one attestation may cost at most: settling the largest round,
 	/// or deciding a dispute.
@@ -847,7 +858,7 @@ impl<T: Config> Pallet<T> {
 				stake,
 				open_votes: 0,
 				reputation: 0,
-				status: VerifierStatus::Active,
+				status: StakeStatus::Active,
 				eligible_from,
 			},
 		);
@@ -855,13 +866,15 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn start_unbonding(who: &T::AccountId) -> Result<BlockNumberFor<T>, DispatchError> {
-		let until =
-			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
-		Verifiers::<T>::try_mutate(who, |maybe| {
+		let until = Verifiers::<T>::try_mutate(who, |maybe| {
 			let verifier = maybe.as_mut().ok_or(Error::<T>::NotVerifier)?;
-			ensure!(verifier.status == VerifierStatus::Active, Error::<T>::AlreadyUnbonding);
-			verifier.status = VerifierStatus::Unbonding { until };
-			Ok::<_, DispatchError>(())
+			verifier
+				.status
+				.start_unbonding(
+					frame_system::Pallet::<T>::block_number(),
+					T::UnbondingPeriod::get(),
+				)
+				.map_err(Error::<T>::from)
 		})?;
 		ActiveVerifiers::<T>::mutate(|active| active.retain(|listed| &listed.verifier != who));
 		Ok(until)

@@ -27,8 +27,8 @@ pub mod v2 {
 	};
 
 	use crate::{
-		ActiveVerifiers, BalanceOf, Config, Listed, Pallet, Stage, Verification, Verifications,
-		Verifier, VerifierStatus, Verifiers, Vote,
+		ActiveVerifiers, BalanceOf, Config, Listed, Pallet, Stage, StakeStatus, Verification,
+		Verifications, Verifier, Verifiers, Vote,
 	};
 
 	/// The most members a drawn committee had.
@@ -40,7 +40,7 @@ pub mod v2 {
 		pub stake: Balance,
 		pub seats: u32,
 		pub reputation: i32,
-		pub status: VerifierStatus<BlockNumber>,
+		pub status: StakeStatus<BlockNumber>,
 	}
 
 	/// A verification as version 1 stored it.
@@ -186,7 +186,7 @@ pub mod v2 {
 						stake: MIN_STAKE * 10,
 						seats: 1,
 						reputation: 3,
-						status: VerifierStatus::Active,
+						status: StakeStatus::Active,
 					};
 					unhashed::put(&Verifiers::<Test>::hashed_key_for(who), &old_verifier);
 				}

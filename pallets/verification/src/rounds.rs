@@ -32,7 +32,7 @@ use veritas_primitives::{
 
 use crate::{
 	sortition, ActiveVerifiers, Config, Due, Error, Event, Opening, Pallet, SlashReason, Stage,
-	VerificationOf, Verifications, VerifierStatus, Verifiers, WeightInfo,
+	VerificationOf, Verifications, Verifiers, WeightInfo,
 };
 
 const LOG_TARGET: &str = "runtime::verification";
@@ -487,8 +487,8 @@ impl<T: Config> Pallet<T> {
 		);
 		verifier.stake = verifier.stake.saturating_sub(amount);
 		verifier.reputation = verifier.reputation.saturating_sub(1);
-		let below_minimum = verifier.status == VerifierStatus::Active
-			&& verifier.stake < T::MinVerifierStake::get();
+		let below_minimum =
+			verifier.status.is_active() && verifier.stake < T::MinVerifierStake::get();
 		let stake = verifier.stake;
 		Verifiers::<T>::insert(who, verifier);
 		// Chances go by stake: the eligible list carries it.

@@ -23,8 +23,7 @@ use veritas_primitives::{
 };
 
 use crate::{
-	ActiveVerifiers, BalanceOf, Config, Error, Pallet, Sortition, VerificationOf, VerifierStatus,
-	Verifiers,
+	ActiveVerifiers, BalanceOf, Config, Error, Pallet, Sortition, VerificationOf, Verifiers,
 };
 
 /// Whether a `Sampled` policy opens a quorum for `request`: true with
@@ -109,7 +108,7 @@ impl<T: Config> Pallet<T> {
 		let round = record.sortition.ok_or(Error::<T>::AttestationClosed)?;
 		let verifier = Verifiers::<T>::get(who).ok_or(Error::<T>::NotVerifier)?;
 		ensure!(
-			verifier.status == VerifierStatus::Active && verifier.eligible_from <= round.fixed_at,
+			verifier.status.is_active() && verifier.eligible_from <= round.fixed_at,
 			Error::<T>::NotEligible
 		);
 		let input = SortitionInput { seed: round.seed, request, round: record.round_number() };

@@ -10,8 +10,7 @@ use frame_support::{
 use veritas_primitives::inference::{Attestation, Verdict};
 
 use crate::{
-	mock::*, Due, Error, Event, Opening, SlashReason, Stage, Verifications, VerifierStatus,
-	Verifiers,
+	mock::*, Due, Error, Event, Opening, SlashReason, Stage, StakeStatus, Verifications, Verifiers,
 };
 
 fn attest_call(
@@ -44,7 +43,7 @@ fn register_verifier_holds_the_stake_and_makes_it_eligible_after_the_delay() {
 		);
 		assert!(is_active(SPARE));
 		let verifier = Verifiers::<Test>::get(SPARE).expect("registered");
-		assert_eq!(verifier.status, VerifierStatus::Active);
+		assert_eq!(verifier.status, StakeStatus::Active);
 		assert_eq!(verifier.eligible_from, 1 + ELIGIBILITY_DELAY);
 		assert!(events().contains(&Event::VerifierRegistered { verifier: SPARE, stake: MIN_STAKE }));
 	});
@@ -88,7 +87,7 @@ fn unregistering_unbonds_and_withdrawing_returns_the_stake() {
 		assert!(!is_active(who));
 		assert_eq!(
 			Verifiers::<Test>::get(who).expect("kept").status,
-			VerifierStatus::Unbonding { until: 11 }
+			StakeStatus::Unbonding { until: 11 }
 		);
 		assert_noop!(
 			Verification::unregister_verifier(RuntimeOrigin::signed(who)),

@@ -3,11 +3,11 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
-pub use veritas_primitives::verification::VerificationStage as Stage;
 use veritas_primitives::{
 	inference::Attestation,
 	model::{ComparisonRule, Digest, ModelId, VerificationPolicy, MAX_COMMITTEE_SIZE},
 };
+pub use veritas_primitives::{stake::StakeStatus, verification::VerificationStage as Stage};
 
 /// The most attestations one round takes: twice the largest committee a
 /// policy may expect. A round's size is random (each verifier sits by its
@@ -22,17 +22,6 @@ pub type MaxVotes = ConstU32<MAX_VOTES>;
 /// a new seed, before it ends unverified.
 pub const MAX_DISPUTE_REDRAWS: u8 = 2;
 
-/// Whether a verifier sits in new rounds.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-pub enum VerifierStatus<BlockNumber> {
-	/// Sits in rounds its VRF selects it for.
-	Active,
-	/// Sits in no round any more; its stake can be withdrawn from `until`
-	/// on, once every verification it attested in has ended.
-	Unbonding { until: BlockNumber },
-}
-
 /// A registered verifier.
 #[derive(Clone, PartialEq, Eq, Debug)]
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
@@ -45,7 +34,7 @@ pub struct Verifier<Balance, BlockNumber> {
 	/// Attestations on the winning side count up; attestations on the losing
 	/// side count down.
 	pub reputation: i32,
-	pub status: VerifierStatus<BlockNumber>,
+	pub status: StakeStatus<BlockNumber>,
 	/// It may sit in rounds whose seed was fixed at this block or later:
 	/// long enough after it registered that no seed it could sit under was
 	/// known to anyone when it did (`Config::EligibilityDelay`).
