@@ -109,10 +109,10 @@ macro_rules! runtime_version {
 }
 
 #[cfg(not(feature = "upgrade-test"))]
-runtime_version!(106);
+runtime_version!(107);
 // The runtime the upgrade test moves to: one spec version ahead.
 #[cfg(feature = "upgrade-test")]
-runtime_version!(107);
+runtime_version!(108);
 
 /// How an account is named in a call: by its id or by an index.
 pub type Address = sp_runtime::MultiAddress<AccountId, ()>;
