@@ -31,7 +31,7 @@
 //! The products run on the widest kernel the CPU has (AVX-512, AVX2, or
 //! plain Rust), each row in a parallel task. Decoding a token waits on the
 //! weights' bytes more than on the arithmetic: the SIMD kernels ask for a
-//! row's bytes a little ahead of where they read ([`PREFETCH_BYTES`]).
+//! row's bytes a little ahead of where they read (`PREFETCH_BYTES`).
 //! Matrices that take the same input (a layer's query, key and value) are
 //! multiplied in one parallel pass, since waking the threads costs a
 //! decoding step as much as a matrix ([`BlockRows::multiply_together`]);

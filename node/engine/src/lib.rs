@@ -5,7 +5,7 @@
 //!   the Kubo RPC API) that hands out model files only after checking their
 //!   digests;
 //! - [`output`]: the canonical output encoding and its digest;
-//! - [`compare`]: the comparison rules verifiers apply;
+//! - [`compare`](mod@compare): the comparison rules verifiers apply;
 //! - [`model`]: the [`model::Model`] trait; [`embedding`], BERT-family
 //!   sentence embeddings (all-MiniLM-L6-v2) on the engine's own encoder
 //!   ([`bert`]); [`mlp`], the tabular MLP

@@ -18,7 +18,7 @@
 //! 0.9 to 0.3 of the generation time, and generation got faster too).
 //! Decoding one token at a time, though, reads every weight once per token,
 //! so their GGUF blocks are kept as well and a single position (or a few,
-//! up to [`MAX_POSITIONS_THROUGH_BLOCKS`]: a short prompt) is multiplied by
+//! up to `MAX_POSITIONS_THROUGH_BLOCKS`: a short prompt) is multiplied by
 //! the blocks ([`crate::block_rows`]): the same numbers in another order, a
 //! sixth of the bytes. Models whose f32 weights would pass
 //! [`F32_WEIGHTS_LIMIT`] stay quantized. The choice depends on the file and

@@ -8,7 +8,7 @@
 //! The engine holds the graph to that promise when it loads it.
 //!
 //! The file is hostile until proven otherwise. Before tract builds anything,
-//! the decoded protobuf is checked ([`check_graph`]):
+//! the decoded protobuf is checked (`check_graph`):
 //! - at most [`MAX_GRAPH_NODES`] operators, subgraphs (`If`, `Loop`, `Scan`)
 //!   nested at most [`MAX_SUBGRAPH_DEPTH`] deep;
 //! - every operator one tract implements (named in the refusal otherwise);
