@@ -144,7 +144,7 @@ impl TextGenerator {
 		let mut generated = Vec::new();
 		let mut next_input = prompt_tokens;
 		while generated.len() < params.max_new_tokens as usize {
-			let logits = self.model.forward(&next_input, &mut cache, false)?;
+			let logits = self.model.forward(&next_input, &mut cache, next_input.len() - 1)?;
 			let logits: Vec<f32> =
 				logits.squeeze(0)?.to_dtype(candle_core::DType::F32)?.to_vec1()?;
 			observe(&logits);
@@ -165,19 +165,19 @@ impl TextGenerator {
 		if tokens.is_empty() {
 			return Ok(Vec::new());
 		}
-		let (prompt_length, logits) = self.teacher_forced(prompt, &tokens[..tokens.len() - 1])?;
-		// Position i predicts token i + 1: the predictions of the generated
-		// tokens start at the prompt's last position.
-		in_top_k(&logits.narrow(0, prompt_length - 1, tokens.len())?, tokens, k)
+		let logits = self.teacher_forced(prompt, &tokens[..tokens.len() - 1])?;
+		in_top_k(&logits, tokens, k)
 	}
 
-	/// The logits at every position of the prompt followed by `tokens`, and
-	/// the prompt's length in tokens.
+	/// One pass over the prompt followed by `tokens`, giving the logits
+	/// from the prompt's last position on: `tokens.len() + 1` rows, the
+	/// predictions of each of `tokens` and of the token after them (position
+	/// i predicts token i + 1).
 	fn teacher_forced(
 		&self,
 		prompt: &str,
 		tokens: &[u32],
-	) -> Result<(usize, candle_core::Tensor), EngineError> {
+	) -> Result<candle_core::Tensor, EngineError> {
 		let mut sequence = self.prompt_tokens(prompt)?;
 		let prompt_length = sequence.len();
 		if prompt_length == 0 {
@@ -185,7 +185,7 @@ impl TextGenerator {
 		}
 		sequence.extend_from_slice(tokens);
 		let mut cache = self.model.new_cache();
-		Ok((prompt_length, self.model.forward(&sequence, &mut cache, true)?))
+		self.model.forward(&sequence, &mut cache, prompt_length - 1)
 	}
 
 	pub fn model(&self) -> &QuantizedLlama {
@@ -195,9 +195,8 @@ impl TextGenerator {
 	/// The logits the model gives before each of `tokens` and after the last
 	/// (one row per step), from one teacher-forced pass.
 	pub fn step_logits(&self, prompt: &str, tokens: &[u32]) -> Result<Vec<Vec<f32>>, EngineError> {
-		let (prompt_length, logits) = self.teacher_forced(prompt, tokens)?;
-		let rows = logits.narrow(0, prompt_length - 1, tokens.len() + 1)?;
-		Ok(rows.to_dtype(candle_core::DType::F32)?.to_vec2()?)
+		let logits = self.teacher_forced(prompt, tokens)?;
+		Ok(logits.to_dtype(candle_core::DType::F32)?.to_vec2()?)
 	}
 }
 

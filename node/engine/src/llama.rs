@@ -429,8 +429,13 @@ impl QuantizedLlama {
 	}
 
 	/// Runs `tokens`, which follow the positions already in `cache`, and
-	/// returns the logits: of every position (`(tokens, vocabulary)`) when
-	/// `every_position`, otherwise of the last one only (`(1, vocabulary)`).
+	/// returns the logits of the positions from `first_logits` (an index into
+	/// `tokens`) to the last: `(tokens.len() - first_logits, vocabulary)`.
+	/// A decoding step wants the last position's only; a verifier's pass
+	/// wants those of the answer, not of the prompt before it, and the
+	/// output projection (the largest matrix) then runs for those alone.
+	/// (Every position still runs through every layer: later positions
+	/// attend to it.)
 	///
 	/// The pass runs on a thread of the current rayon pool (the global one
 	/// unless the caller `install`ed another), which takes its share of each
@@ -443,21 +448,26 @@ impl QuantizedLlama {
 		&self,
 		tokens: &[u32],
 		cache: &mut KeyValueCache,
-		every_position: bool,
+		first_logits: usize,
 	) -> Result<Tensor, EngineError> {
-		rayon::scope(|_| self.forward_in_pool(tokens, cache, every_position))
+		rayon::scope(|_| self.forward_in_pool(tokens, cache, first_logits))
 	}
 
 	fn forward_in_pool(
 		&self,
 		tokens: &[u32],
 		cache: &mut KeyValueCache,
-		every_position: bool,
+		first_logits: usize,
 	) -> Result<Tensor, EngineError> {
 		let start = cache.len();
 		let length = tokens.len();
 		if length == 0 {
 			return Err(EngineError::BadInput("no tokens to run".into()));
+		}
+		if first_logits >= length {
+			return Err(EngineError::BadInput(format!(
+				"logits from position {first_logits} of {length} tokens"
+			)));
 		}
 		if start + length > self.config.context_length {
 			return Err(EngineError::BadInput(format!(
@@ -485,7 +495,7 @@ impl QuantizedLlama {
 			hidden = (fed + hidden)?;
 		}
 		let hidden = self.norm.forward(&hidden)?.i(0)?;
-		let hidden = if every_position { hidden } else { hidden.i(length - 1..length)? };
+		let hidden = hidden.i(first_logits..length)?;
 		Ok(self.output.forward(&hidden)?)
 	}
 

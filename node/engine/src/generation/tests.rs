@@ -177,7 +177,7 @@ fn scoring_rejects_tokens_the_model_would_not_produce() {
 	// Replace the first token with the one the model likes least.
 	let prompt = generator.prompt_tokens("hello").unwrap();
 	let mut cache = generator.model.new_cache();
-	let logits = generator.model.forward(&prompt, &mut cache, false).unwrap();
+	let logits = generator.model.forward(&prompt, &mut cache, prompt.len() - 1).unwrap();
 	let least = logits.squeeze(0).unwrap().argmin(0).unwrap().to_scalar::<u32>().unwrap();
 	tokens[0] = least;
 	let checks = generator.score("hello", &tokens, 5).unwrap();
@@ -192,6 +192,34 @@ fn the_model_trait_returns_tokens_and_their_text() {
 	assert_eq!(String::from_utf8(text).unwrap(), generator.decode(&tokens).unwrap());
 	assert!(generator.run(Input::Numbers(&[1.0]), &params(8, 0, 0.0)).is_err());
 	assert!(generator.memory_bytes() > 0);
+}
+
+/// A pass asked for the logits from some position on gives those rows of
+/// the pass over every position, and nothing past the last position.
+#[test]
+fn a_pass_gives_the_logits_from_the_position_asked() {
+	let generator = generator();
+	let prompt = generator.prompt_tokens("hello there").unwrap();
+	let all = generator.model.forward(&prompt, &mut generator.model.new_cache(), 0).unwrap();
+	let all: Vec<Vec<f32>> = all.to_vec2().unwrap();
+	assert_eq!(all.len(), prompt.len());
+	for first in [1, prompt.len() - 1] {
+		let mut cache = generator.model.new_cache();
+		let some: Vec<Vec<f32>> =
+			generator.model.forward(&prompt, &mut cache, first).unwrap().to_vec2().unwrap();
+		assert_eq!(some.len(), prompt.len() - first);
+		for (row, expected) in some.iter().zip(&all[first..]) {
+			let largest = row.iter().zip(expected).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+			assert!(largest < 1e-5, "position from {first}: {largest}");
+		}
+		// The cache holds every position, whichever logits were asked for.
+		assert_eq!(cache.len(), prompt.len());
+	}
+	let error = generator
+		.model
+		.forward(&prompt, &mut generator.model.new_cache(), prompt.len())
+		.unwrap_err();
+	assert!(matches!(error, EngineError::BadInput(_)), "{error}");
 }
 
 #[test]
