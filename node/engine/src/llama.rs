@@ -220,9 +220,8 @@ struct Projection {
 
 impl Projection {
 	fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
-		Self::forward_together(&[self], x)?
-			.pop()
-			.ok_or_else(|| candle_core::Error::Msg("one projection gave no product".into()))
+		let [product] = Self::forward_together([self], x)?;
+		Ok(product)
 	}
 
 	/// Each projection of `x`. Up to [`MAX_POSITIONS_THROUGH_BLOCKS`]
@@ -233,32 +232,40 @@ impl Projection {
 	/// woken once. More positions (a verifier's pass over a long answer) go
 	/// through the f32 copies, whose matrix kernels reuse each weight for
 	/// many positions: the same numbers in another order.
-	fn forward_together(
-		projections: &[&Projection],
+	fn forward_together<const N: usize>(
+		projections: [&Projection; N],
 		x: &Tensor,
-	) -> candle_core::Result<Vec<Tensor>> {
+	) -> candle_core::Result<[Tensor; N]> {
 		let columns = x.dims().last().copied().unwrap_or(0);
 		let positions = x.elem_count() / columns.max(1);
 		let blocks: Option<Vec<&BlockRows>> = projections
 			.iter()
 			.map(|projection| projection.blocks.as_ref().filter(|b| columns == b.columns()))
 			.collect();
-		let blocks = blocks.filter(|_| positions <= MAX_POSITIONS_THROUGH_BLOCKS);
-		let Some(blocks) = blocks else {
-			return projections.iter().map(|projection| projection.matrix.forward(x)).collect();
-		};
-		let input: Vec<f32> = x.flatten_all()?.to_vec1()?;
-		BlockRows::multiply_together(&blocks, &input, positions)
-			.into_iter()
-			.zip(&blocks)
-			.map(|(product, blocks)| {
-				let mut shape = x.dims().to_vec();
-				if let Some(last) = shape.last_mut() {
-					*last = blocks.rows();
-				}
-				Tensor::from_vec(product, shape, x.device())
-			})
-			.collect()
+		let products: Vec<Tensor> =
+			match blocks.filter(|_| positions <= MAX_POSITIONS_THROUGH_BLOCKS) {
+				None => projections
+					.iter()
+					.map(|projection| projection.matrix.forward(x))
+					.collect::<candle_core::Result<_>>()?,
+				Some(blocks) => {
+					let input: Vec<f32> = x.flatten_all()?.to_vec1()?;
+					BlockRows::multiply_together(&blocks, &input, positions)
+						.into_iter()
+						.zip(&blocks)
+						.map(|(product, blocks)| {
+							let mut shape = x.dims().to_vec();
+							if let Some(last) = shape.last_mut() {
+								*last = blocks.rows();
+							}
+							Tensor::from_vec(product, shape, x.device())
+						})
+						.collect::<candle_core::Result<_>>()?
+				},
+			};
+		products
+			.try_into()
+			.map_err(|_| candle_core::Error::Msg("a product for each projection".into()))
 	}
 }
 
@@ -485,12 +492,7 @@ impl QuantizedLlama {
 			let attended = self.attention(block, &normed, mask.as_ref(), start, entry)?;
 			hidden = (attended + hidden)?;
 			let normed = block.feed_forward_norm.forward(&hidden)?;
-			let [gate, up]: [Tensor; 2] =
-				Projection::forward_together(&[&block.gate, &block.up], &normed)?
-					.try_into()
-					.map_err(|_| {
-						EngineError::Compute("two projections gave another count".into())
-					})?;
+			let [gate, up] = Projection::forward_together([&block.gate, &block.up], &normed)?;
 			let fed = block.down.forward(&(candle_nn::ops::silu(&gate)? * up)?)?;
 			hidden = (fed + hidden)?;
 		}
@@ -520,10 +522,8 @@ impl QuantizedLlama {
 			let sin = self.sin.narrow(0, start, length)?;
 			Ok(candle_nn::rotary_emb::rope_i(&t, &cos, &sin)?)
 		};
-		let [query, key, value]: [Tensor; 3] =
-			Projection::forward_together(&[&block.query, &block.key, &block.value], x)?
-				.try_into()
-				.map_err(|_| EngineError::Compute("three projections gave another count".into()))?;
+		let [query, key, value] =
+			Projection::forward_together([&block.query, &block.key, &block.value], x)?;
 		let query = rotate(heads(query, self.config.head_count)?)?;
 		let key = rotate(heads(key, self.config.head_count_kv)?)?;
 		let value = heads(value, self.config.head_count_kv)?;
