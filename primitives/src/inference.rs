@@ -527,14 +527,6 @@ mod tests {
 	const GENERATION: TaskKind = TaskKind::TextGeneration { max_context: 64, max_new_tokens: 8 };
 
 	#[test]
-	fn floats_encode_little_endian() {
-		let output = InferenceOutput::Regression(1.5f32.into());
-		let encoded = output.encode();
-		assert_eq!(&encoded[1..], &1.5f32.to_le_bytes());
-		assert_eq!(F32Bits::from(-0.25).to_f32(), -0.25);
-	}
-
-	#[test]
 	fn outputs_are_checked_against_the_task() {
 		let params = InferenceParams { max_new_tokens: 4, ..Default::default() };
 		let embedding = InferenceOutput::Embedding(vec![0.1.into(), 0.2.into(), 0.3.into()]);

@@ -122,6 +122,14 @@ mod tests {
 	}
 
 	#[test]
+	fn floats_encode_little_endian() {
+		let output = InferenceOutput::Regression(1.5f32.into());
+		let encoded = output.encode();
+		assert_eq!(&encoded[1..], &1.5f32.to_le_bytes());
+		assert_eq!(F32Bits::from(-0.25).to_f32(), -0.25);
+	}
+
+	#[test]
 	fn numbers_and_tokens_come_out_as_they_went_in() {
 		let nan = f32::from_bits(0x7fc0_0001);
 		let embedding = InferenceOutput::embedding(&[nan, 2.5]);
